@@ -1,0 +1,3 @@
+from uat.cli import main
+
+main()

@@ -1,0 +1,89 @@
+"""Activation functions: value, derivative, inverse where it exists, limits at ±∞."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+Array = np.ndarray
+Fn = Callable[[Array], Array]
+
+
+def sigmoid(z: Array) -> Array:
+    """Logistic σ(z) = 1/(1+e^{-z}), overflow-free."""
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _dsigmoid(z: Array) -> Array:
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+def logit(y: Array) -> Array:
+    """σ⁻¹(y) = log(y/(1-y)) for y in (0, 1)."""
+    return np.log(y) - np.log1p(-y)
+
+
+def _dtanh(z: Array) -> Array:
+    return 1.0 / np.cosh(np.clip(z, -350.0, 350.0)) ** 2
+
+
+def _step(z: Array) -> Array:
+    return np.heaviside(z, 0.5)
+
+
+def _relu(z: Array) -> Array:
+    return np.maximum(z, 0.0)
+
+
+def _softplus(z: Array) -> Array:
+    return np.logaddexp(0.0, z)
+
+
+def _identity(z: Array) -> Array:
+    return np.asarray(z, dtype=float)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """A scalar nonlinearity with what the constructions and optimisers need of it."""
+
+    name: str
+    f: Fn
+    df: Fn
+    inverse: Fn | None = None
+    limits: tuple[float, float] | None = None  # (lim z→-∞, lim z→+∞) where both are finite
+
+    def __call__(self, z: Array) -> Array:
+        return self.f(z)
+
+    @property
+    def makes_steps(self) -> bool:
+        """True when distinct finite limits at ±∞ let a steep neuron act as a step."""
+        return self.limits is not None and self.limits[0] != self.limits[1]
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    "sigmoid": Activation("sigmoid", sigmoid, _dsigmoid, logit, (0.0, 1.0)),
+    "tanh": Activation("tanh", np.tanh, _dtanh, np.arctanh, (-1.0, 1.0)),
+    "step": Activation("step", _step, np.zeros_like, None, (0.0, 1.0)),
+    "relu": Activation("relu", _relu, lambda z: (z > 0).astype(float), None, None),
+    "softplus": Activation("softplus", _softplus, sigmoid, None, None),
+    "identity": Activation("identity", _identity, np.ones_like, _identity, None),
+}
+
+HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "step", "relu", "softplus")
+OUTPUT_ACTIVATIONS = ("identity", "sigmoid")
+
+
+def get_activation(name: str) -> Activation:
+    """Look an activation up by name, with a clear error for unknown names."""
+    from uat.errors import UatError
+
+    try:
+        return ACTIVATIONS[name]
+    except KeyError:
+        known = ", ".join(ACTIVATIONS)
+        raise UatError(f"unknown activation {name!r}; choose one of: {known}") from None

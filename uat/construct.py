@@ -1,0 +1,156 @@
+"""The hand-built networks of the constructive proof: bumps made of step pairs.
+
+A neuron act(w·x + b) with a large weight w is a step at s = −b/w. Two such neurons at
+s₁ < s₂ with output weights +h and −h make a bump of height h on [s₁, s₂]; K bumps tiling
+the domain use N = 2K neurons. Heights are chosen by one of three rules:
+
+- ``minimax`` (default): h = (max f + min f)/2 over the bump, the height that minimises the
+  sup error for the layout; with exact steps the sup error is max oscillation/2 ≤ L·Δ/2.
+- ``mean``: the target's mean over the bump, the least-squares (L²-optimal) height.
+- ``centre``: f at the bump's centre, the textbook choice; also ≤ L·Δ/2 with exact steps.
+
+The two outermost steps sit outside the domain, far enough (`edge_margin`) that their leak
+at the end points is a thousandth of the discretisation error: a sigmoid is at half height at
+its own step, so a step placed on an end point would halve the first and last bump there.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from uat.activations import get_activation
+from uat.errors import UatError
+from uat.network import ShallowNet
+from uat.targets import Target
+
+HEIGHT_RULES = ("minimax", "mean", "centre")
+MAX_NEURONS = 100_000
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(32)
+_MINIMAX_SAMPLES = 65
+
+
+def check_neurons(n_neurons: int, *, even: bool = True, limit: int = MAX_NEURONS) -> int:
+    """Validate a width before anything is allocated."""
+    if n_neurons < 1:
+        raise UatError(f"--neurons must be a positive whole number, got {n_neurons}")
+    if n_neurons > limit:
+        raise UatError(f"--neurons {n_neurons} is too many; the limit here is {limit:,}")
+    if even and n_neurons % 2:
+        lo, hi = max(2, n_neurons - 1), n_neurons + 1
+        raise UatError(
+            f"--neurons {n_neurons} is odd, but bumps use neurons in pairs; try {lo} or {hi}"
+        )
+    return n_neurons
+
+
+def bump_edges(domain: tuple[float, float], n_bumps: int) -> np.ndarray:
+    """K+1 equally spaced bump edges tiling [a, b]."""
+    return np.linspace(domain[0], domain[1], n_bumps + 1)
+
+
+def bump_heights(target: Target, edges: np.ndarray, rule: str = "minimax") -> np.ndarray:
+    """Height of each bump [edges[k], edges[k+1]] under `rule` (see the module docstring)."""
+    lo, hi = edges[:-1, None], edges[1:, None]
+    if rule == "centre":
+        return target(0.5 * (edges[:-1] + edges[1:]))
+    if rule == "mean":
+        x = 0.5 * (lo + hi) + 0.5 * (hi - lo) * _GL_NODES
+        return 0.5 * (target(x.ravel()).reshape(x.shape) @ _GL_WEIGHTS)
+    if rule == "minimax":
+        x = lo + (hi - lo) * np.linspace(0.0, 1.0, _MINIMAX_SAMPLES)
+        y = target(x.ravel()).reshape(x.shape)
+        return 0.5 * (y.max(axis=1) + y.min(axis=1))
+    raise UatError(f"unknown height rule {rule!r}; choose one of: {', '.join(HEIGHT_RULES)}")
+
+
+def auto_steepness(target: Target, n_bumps: int) -> float:
+    """A steepness w that keeps the sigmoid's leak below the discretisation error.
+
+    The leak of a step at distance δ is below e^{−wδ}; with w·Δ ≥ 2·ln(2‖f‖∞/ε), ε = L·Δ/2,
+    it stays under ε at a bump's centre. w·Δ ≥ 24 (transition ≈ Δ/6) so steps look like steps.
+    """
+    a, b = target.domain
+    delta = (b - a) / n_bumps
+    fmax = target.sup_norm()
+    lip = target.lipschitz()
+    eps = lip * delta / 2 if lip else 1e-3 * fmax
+    ratio = 2.0 * fmax / eps if eps > 0 else 1.0
+    w_delta = max(24.0, 2.0 * math.log(ratio)) if ratio > 1 else 24.0
+    return w_delta / delta
+
+
+def edge_margin(target: Target, n_bumps: int, steepness: float) -> float:
+    """How far outside [a, b] the outer steps go: leak ‖f‖·e^{−w·m} ≤ ε/1000, m ≥ Δ/2."""
+    a, b = target.domain
+    delta = (b - a) / n_bumps
+    fmax = target.sup_norm()
+    lip = target.lipschitz()
+    eps = lip * delta / 2 if lip else 1e-3 * fmax
+    m = math.log(1000.0 * fmax / eps) / steepness if eps > 0 and fmax > 0 else 0.0
+    return max(delta / 2, m)
+
+
+def bumps(
+    target: Target,
+    n_neurons: int,
+    *,
+    steepness: float | None = None,
+    heights: str = "minimax",
+    activation: str = "sigmoid",
+) -> ShallowNet:
+    """Hand-build a network of N/2 bumps, each a pair of steep neurons, tiling the domain.
+
+    Parameters
+    ----------
+    target : the function and interval to approximate.
+    n_neurons : even width N; the net has K = N/2 bumps of width Δ = (b−a)/K.
+    steepness : the hidden weight w of every neuron; automatic (see `auto_steepness`) if None.
+    heights : "minimax", "mean" or "centre".
+    activation : any activation with distinct finite limits at ±∞ (sigmoid, tanh, step).
+
+    Returns
+    -------
+    ShallowNet with neurons ordered in (up, down) pairs and ``group=2``.
+    """
+    check_neurons(n_neurons)
+    act = get_activation(activation)
+    if not act.makes_steps or act.limits is None:
+        raise UatError(
+            f"activation {activation!r} has no two distinct limits, so it makes no steps; "
+            "use sigmoid, tanh or step"
+        )
+    k = n_neurons // 2
+    edges = bump_edges(target.domain, k)
+    h = bump_heights(target, edges, heights)
+    w = auto_steepness(target, k) if steepness is None else float(steepness)
+    if not (math.isfinite(w) and w > 0):
+        raise UatError(f"--steepness must be a positive number, got {steepness}")
+
+    delta = edges[1] - edges[0]
+    margin = edge_margin(target, k, w)
+    steps = edges.copy()
+    steps[0] -= margin  # keep the outer steps' half height and leak off the domain
+    steps[-1] += margin
+    left, right = steps[:-1], steps[1:]
+    s = np.column_stack([left, right]).ravel()  # up step, down step, bump by bump
+    span = act.limits[1] - act.limits[0]  # a step of height 1 is (act − lo)/span
+    v = np.column_stack([h, -h]).ravel() / span
+    return ShallowNet(
+        w=np.full(n_neurons, w),
+        b=-w * s,
+        v=v,
+        c=0.0,  # the lower limits cancel within each pair
+        activation=activation,
+        domain=target.domain,
+        target=target.name,
+        method="construct",
+        group=2,
+        meta={
+            "heights": heights,
+            "steepness": w,
+            "bump_width": float(delta),
+            "edge_margin": margin,
+        },
+    )

@@ -1,0 +1,189 @@
+"""Static figures. Functions take data and an Axes or Figure and return what they drew."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from uat.network import ShallowNet
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from uat.sweep import Fit
+
+# Okabe–Ito: distinguishable with every common colour-vision deficiency.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+}
+TARGET_COLOR = "#222222"
+METHOD_COLORS = {"construct": OKABE_ITO["blue"], "train": OKABE_ITO["vermillion"]}
+METHOD_NAMES = {"construct": "hand-built", "train": "trained"}
+
+STYLE: dict[str, Any] = {
+    "font.size": 12,
+    "axes.titlesize": 13,
+    "axes.labelsize": 12,
+    "legend.fontsize": 10.5,
+    "xtick.labelsize": 10.5,
+    "ytick.labelsize": 10.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#e6e6e6",
+    "grid.linewidth": 0.8,
+    "axes.axisbelow": True,
+    "axes.edgecolor": "#555555",
+    "legend.frameon": False,
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "savefig.bbox": "tight",
+    "mathtext.fontset": "dejavusans",
+    "figure.constrained_layout.use": True,
+}
+FORMATS = (".png", ".svg", ".pdf")
+
+
+@contextlib.contextmanager
+def style() -> Iterator[None]:
+    """Use uat's figure style (Agg backend, shared rcParams) inside the block."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    with plt.rc_context(STYLE):  # type: ignore[arg-type]
+        yield
+
+
+def method_color(method: str) -> str:
+    """The colour of a method across every figure."""
+    return METHOD_COLORS.get(method, OKABE_ITO["green"])
+
+
+def plot_grid(net: ShallowNet, domain: tuple[float, float], minimum: int = 2001) -> np.ndarray:
+    """A grid fine enough that the steepest neuron's transition (≈ 4/w wide) shows."""
+    a, b = domain
+    wmax = float(np.max(np.abs(net.w))) if net.n_neurons else 0.0
+    n = int(np.clip(2.0 * wmax * (b - a), minimum, 40_001))
+    return np.linspace(a, b, n)
+
+
+def draw_contributions(ax: Axes, x: np.ndarray, net: ShallowNet, *, color: str) -> Any:
+    """Each neuron's (or bump's) weighted output, faintly, as one LineCollection."""
+    from matplotlib.collections import LineCollection
+
+    ys = net.contributions(x)
+    segs = np.stack([np.broadcast_to(x, ys.shape), ys], axis=-1)
+    alpha = float(np.clip(6.0 / max(len(ys), 1), 0.12, 0.6))
+    lc = LineCollection(list(segs), colors=color, linewidths=1.0, alpha=alpha)
+    ax.add_collection(lc)
+    return lc
+
+
+def y_limits(*curves: np.ndarray, pad: float = 0.12) -> tuple[float, float]:
+    """Limits that frame the given curves with some room."""
+    lo = min(float(np.min(c)) for c in curves)
+    hi = max(float(np.max(c)) for c in curves)
+    span = hi - lo or max(abs(hi), 1.0)
+    return lo - pad * span, hi + pad * span
+
+
+def unit_name(net: ShallowNet) -> str:
+    """What one drawn contribution is: a bump or a neuron."""
+    return "bump" if net.group == 2 else "neuron"
+
+
+def draw_fit(ax: Axes, fit: Fit, x: np.ndarray, *, contributions: bool = True) -> list[Any]:
+    """Target, network output and (faintly) its contributions on one Axes."""
+    color = method_color(fit.method)
+    yt, yn = fit.target(x), fit.net(x)
+    artists: list[Any] = []
+    framed = [yt, yn]
+    if contributions:
+        lc = draw_contributions(ax, x, fit.net, color=color)
+        lc.set_label(f"each {unit_name(fit.net)}")
+        artists.append(lc)
+        if fit.net.group == 2:  # bumps stand on zero: show them whole
+            framed.append(np.zeros(1))
+    artists += ax.plot(x, yt, color=TARGET_COLOR, lw=2.2, label="target")
+    name = METHOD_NAMES.get(fit.method, fit.method)
+    artists += ax.plot(x, yn, color=color, lw=2.0, alpha=0.9, label=f"{name} network")
+    ax.set_ylim(*y_limits(*framed))
+    ax.set_xlim(x[0], x[-1])
+    return artists
+
+
+def draw_error(ax: Axes, fit: Fit, x: np.ndarray, *, label: str | None = None) -> list[Any]:
+    """The signed error network − target, with the sup error marked."""
+    color = method_color(fit.method)
+    e = fit.net(x) - fit.target(x)
+    artists: list[Any] = [ax.fill_between(x, e, color=color, alpha=0.18, lw=0)]
+    artists += ax.plot(x, e, color=color, lw=1.2, label=label)
+    sup = fit.errors.sup
+    for sign in (1, -1):
+        artists.append(ax.axhline(sign * sup, color=color, lw=0.9, ls="--", alpha=0.8))
+    ax.axhline(0, color="#888888", lw=0.6)
+    ax.set_xlim(x[0], x[-1])
+    return artists
+
+
+def format_number(v: float | None) -> str:
+    """Compact, honest number formatting for titles and tables."""
+    if v is None:
+        return "—"
+    if v == 0:
+        return "0"
+    return f"{v:.3g}" if 1e-3 <= abs(v) < 1e4 else f"{v:.2e}"
+
+
+def fit_title(fit: Fit) -> str:
+    """Title of a fit figure: target, method, width and sup error."""
+    n = fit.net.n_neurons
+    width = f"{n} neurons" + (f" ({n // 2} bumps)" if fit.net.group == 2 else "")
+    name = METHOD_NAMES.get(fit.method, fit.method)
+    return f"{fit.target.label}: {name}, {width}, sup error {format_number(fit.errors.sup)}"
+
+
+def fit_figure(fit: Fit, *, size: tuple[float, float] = (8.0, 6.0)) -> Figure:
+    """The `uat fit` figure: the approximation above, its error below."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=size)
+    ax, ax_err = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1.3])
+    x = plot_grid(fit.net, fit.target.domain)
+    draw_fit(ax, fit, x)
+    ax.set_ylabel("y")
+    ax.set_title(fit_title(fit))
+    ax.legend(loc="best")
+    draw_error(ax_err, fit, x)
+    ax_err.set_xlabel("x")
+    ax_err.set_ylabel("error")
+    note = f"sup {format_number(fit.errors.sup)}, RMSE {format_number(fit.errors.rmse)}"
+    if fit.bound is not None:
+        note += f", bound L·Δ/2 = {format_number(fit.bound)}"
+    ax_err.set_title(note + f"  ({fit.errors.grid:,}-point grid)", fontsize=10.5, loc="left")
+    return fig
+
+
+def save_figure(fig: Figure, path: str | Path) -> Path:
+    """Save a figure atomically; the format comes from the extension."""
+    from uat.io import atomic_path
+
+    p = Path(path)
+    fmt = p.suffix.lower()
+    with atomic_path(p) as tmp:
+        fig.savefig(tmp, format=fmt.lstrip("."))
+    return p

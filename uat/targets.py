@@ -1,0 +1,253 @@
+"""Target functions: named ones, safe expressions in x, and CSV samples."""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from uat.errors import UatError
+
+Fn = Callable[[np.ndarray], np.ndarray]
+DENSE = 10_001  # points of the grid every error is measured on
+_LIP_GRID = 200_001
+
+
+@dataclass(frozen=True)
+class Target:
+    """A function to approximate on an interval, with what is known about it."""
+
+    name: str
+    f: Fn
+    domain: tuple[float, float]
+    formula: str  # plain text, for tables
+    label: str  # matplotlib mathtext, for figures
+    df: Fn | None = None  # exact derivative where known: gives the exact Lipschitz constant
+    continuous: bool = True
+    samples: tuple[np.ndarray, np.ndarray] | None = None  # CSV data: training points
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return np.asarray(self.f(np.asarray(x, dtype=float)), dtype=float)
+
+    def on(self, domain: tuple[float, float]) -> Target:
+        """The same target on another interval."""
+        return replace(self, domain=check_domain(domain))
+
+    def grid(self, n: int = DENSE) -> np.ndarray:
+        """A uniform grid of n points over the domain."""
+        return np.linspace(*self.domain, n)
+
+    def lipschitz(self) -> float | None:
+        """max |f'| over the domain (exact derivative, or finite differences); None if f jumps."""
+        if not self.continuous:
+            return None
+        x = np.linspace(*self.domain, _LIP_GRID)
+        if self.df is not None:
+            return float(np.max(np.abs(self.df(x))))
+        y = self(x)
+        return float(np.max(np.abs(np.diff(y)) / np.diff(x)))
+
+    @property
+    def lipschitz_is_exact(self) -> bool:
+        """True when `lipschitz` is exact: a known derivative or a piecewise-linear interpolant."""
+        return self.df is not None or self.samples is not None
+
+    def sup_norm(self) -> float:
+        """max |f| over the domain, on the dense grid."""
+        return float(np.max(np.abs(self(self.grid()))))
+
+
+def _nielsen(x: np.ndarray) -> np.ndarray:
+    return 0.2 + 0.4 * x**2 + 0.3 * x * np.sin(15 * x) + 0.05 * np.cos(50 * x)
+
+
+def _dnielsen(x: np.ndarray) -> np.ndarray:
+    return 0.8 * x + 0.3 * np.sin(15 * x) + 4.5 * x * np.cos(15 * x) - 2.5 * np.sin(50 * x)
+
+
+def _dsinc(x: np.ndarray) -> np.ndarray:
+    px = np.pi * x
+    safe = np.where(px == 0, 1.0, px)
+    return np.where(px == 0, 0.0, np.pi * (np.cos(safe) * safe - np.sin(safe)) / safe**2)
+
+
+def _triangle(x: np.ndarray) -> np.ndarray:
+    return 2.0 * np.abs(x - np.floor(x + 0.5))
+
+
+def _dtriangle(x: np.ndarray) -> np.ndarray:
+    return 2.0 * np.sign(x - np.floor(x + 0.5))
+
+
+_PI = math.pi
+
+TARGETS: dict[str, Target] = {
+    t.name: t
+    for t in [
+        Target("sin", np.sin, (-_PI, _PI), "sin(x)", r"$\sin x$", np.cos),
+        Target("cos", np.cos, (-_PI, _PI), "cos(x)", r"$\cos x$", lambda x: -np.sin(x)),
+        Target(
+            "gaussian",
+            lambda x: np.exp(-(x**2)),
+            (-3.0, 3.0),
+            "exp(-x²)",
+            r"$e^{-x^2}$",
+            lambda x: -2 * x * np.exp(-(x**2)),
+        ),
+        Target("abs", np.abs, (-1.0, 1.0), "|x|", r"$|x|$", np.sign),
+        Target(
+            "relu",
+            lambda x: np.maximum(x, 0.0),
+            (-1.0, 1.0),
+            "max(0, x)",
+            r"$\max(0, x)$",
+            lambda x: (x > 0).astype(float),
+        ),
+        Target(
+            "step",
+            lambda x: np.heaviside(x, 0.5),
+            (-1.0, 1.0),
+            "H(x) (jump at 0)",
+            r"$H(x)$",
+            continuous=False,
+        ),
+        Target(
+            "triangle",
+            _triangle,
+            (0.0, 3.0),
+            "triangle wave, period 1",
+            r"$\mathrm{triangle}(x)$",
+            _dtriangle,
+        ),
+        Target(
+            "sawtooth",
+            lambda x: x - np.floor(x),
+            (0.0, 3.0),
+            "x - floor(x) (jumps at integers)",
+            r"$x - \lfloor x \rfloor$",
+            continuous=False,
+        ),
+        Target(
+            "square",
+            lambda x: np.sign(np.sin(2 * np.pi * x)),
+            (0.0, 2.0),
+            "sign(sin(2πx))",
+            r"$\mathrm{sign}(\sin 2\pi x)$",
+            continuous=False,
+        ),
+        Target(
+            "cubic",
+            lambda x: x**3 - x,
+            (-1.5, 1.5),
+            "x³ - x",
+            r"$x^3 - x$",
+            lambda x: 3 * x**2 - 1,
+        ),
+        Target(
+            "runge",
+            lambda x: 1.0 / (1.0 + 25 * x**2),
+            (-1.0, 1.0),
+            "1/(1+25x²)",
+            r"$1/(1+25x^2)$",
+            lambda x: -50 * x / (1.0 + 25 * x**2) ** 2,
+        ),
+        Target("sinc", np.sinc, (-6.0, 6.0), "sin(πx)/(πx)", r"$\mathrm{sinc}\,x$", _dsinc),
+        Target(
+            "nielsen",
+            _nielsen,
+            (0.0, 1.0),
+            "0.2 + 0.4x² + 0.3x·sin(15x) + 0.05·cos(50x)",
+            r"$0.2 + 0.4x^2 + 0.3x\sin 15x + 0.05\cos 50x$",
+            _dnielsen,
+        ),
+    ]
+}
+
+
+def check_domain(domain: tuple[float, float]) -> tuple[float, float]:
+    """Validate an interval: finite, non-empty, increasing."""
+    a, b = (float(domain[0]), float(domain[1]))
+    if not (math.isfinite(a) and math.isfinite(b)):
+        raise UatError(f"domain [{a:g}, {b:g}] must be finite")
+    if a == b:
+        raise UatError(f"domain [{a:g}, {b:g}] is empty")
+    if a > b:
+        raise UatError(f"domain [{a:g}, {b:g}] is reversed; did you mean {b:g},{a:g}?")
+    return a, b
+
+
+def parse_domain(text: str) -> tuple[float, float]:
+    """Parse 'A,B' where A and B are numbers or constant expressions such as -pi or 2*pi."""
+    from uat.expr import evaluate_constant
+
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise UatError(f"domain {text!r} must be two values A,B such as -1,1 or -pi,pi")
+    return check_domain((evaluate_constant(parts[0]), evaluate_constant(parts[1])))
+
+
+def _looks_like_path(spec: str) -> bool:
+    return spec.lower().endswith((".csv", ".txt")) or Path(spec).is_file()
+
+
+def get_target(spec: str, domain: tuple[float, float] | None = None) -> Target:
+    """Resolve TARGET text: a named target, a CSV file of samples, or an expression in x."""
+    spec = spec.strip()
+    if not spec:
+        raise UatError("empty target: give a name (see `uat targets`), an expression or a CSV")
+    if spec in TARGETS:
+        target = TARGETS[spec]
+    elif _looks_like_path(spec):
+        from uat.data import csv_target
+
+        target = csv_target(spec)
+    else:
+        target = _expression_target(spec)
+    if domain is not None:
+        target = target.on(domain)
+    check_finite(target)
+    return target
+
+
+def _expression_target(spec: str) -> Target:
+    from uat.expr import ALLOWED_NAMES, compile_expression
+
+    if spec.isidentifier() and spec != "x" and spec not in ALLOWED_NAMES:
+        close = difflib.get_close_matches(spec, list(TARGETS), n=1, cutoff=0.5)
+        hint = f"; did you mean {close[0]!r}?" if close else "; `uat targets` lists them"
+        raise UatError(f"unknown target {spec!r}{hint}")
+    f = compile_expression(spec)
+    label = "$" + spec.replace("**", "^").replace("*", r"\cdot ") + "$"
+    if not _mathtext_ok(label):
+        label = spec
+    return Target(spec, f, (-1.0, 1.0), spec, label)
+
+
+def _mathtext_ok(label: str) -> bool:
+    # Cheap syntactic check; matplotlib is not imported here.
+    return label.count("{") == label.count("}") and "\\" not in label.replace(r"\cdot", "")
+
+
+def check_finite(target: Target) -> None:
+    """Refuse a target that is not finite everywhere on its dense grid, naming where."""
+    x = target.grid()
+    with np.errstate(all="ignore"):
+        try:
+            y = target(x)
+        except (ValueError, TypeError, FloatingPointError) as exc:
+            raise UatError(f"cannot evaluate {target.name!r}: {exc}") from None
+    y = np.broadcast_to(y, x.shape)
+    bad = ~np.isfinite(y)
+    if bad.any():
+        first = float(x[np.argmax(bad)])
+        more = int(bad.sum()) - 1
+        extra = f" (and at {more} more grid points)" if more else ""
+        a, b = target.domain
+        raise UatError(
+            f"{target.name!r} is not finite at x = {first:.6g}{extra} on [{a:g}, {b:g}]; "
+            "choose another --domain"
+        )
