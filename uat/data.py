@@ -1,0 +1,136 @@
+"""CSV samples (x, y) as a target: a piecewise-linear interpolant over the sampled range."""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+
+from uat.errors import UatError
+from uat.targets import Target
+
+_StrPath = str | os.PathLike[str]
+
+
+def _split(line: str) -> list[str]:
+    """Fields of one line: comma, else semicolon, else whitespace separated."""
+    for delimiter in (",", ";"):
+        if delimiter in line:
+            return [field.strip() for field in next(csv.reader([line], delimiter=delimiter))]
+    return line.split()
+
+
+def _floats(fields: list[str], columns: tuple[int, int]) -> tuple[float, float] | None:
+    """The two chosen fields as floats, or None if either is missing or not a number."""
+    try:
+        return float(fields[columns[0]]), float(fields[columns[1]])
+    except (IndexError, ValueError):
+        return None
+
+
+def _read_lines(path: Path) -> list[str]:
+    where = f"CSV file '{path}'"
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UatError(f"{where} not found") from None
+    except IsADirectoryError:
+        raise UatError(f"{where} is a directory, not a file") from None
+    except UnicodeDecodeError as exc:
+        raise UatError(f"{where} is not UTF-8 text (bad byte at offset {exc.start})") from None
+    except OSError as exc:
+        raise UatError(f"cannot read {where}: {exc.strerror or exc}") from None
+    return text.splitlines()
+
+
+def load_csv(path: _StrPath) -> tuple[np.ndarray, np.ndarray]:
+    """Read x,y samples from a CSV file (optional header, '#' comments), sorted by x."""
+    path = Path(path)
+    where = f"CSV file '{path}'"
+    rows = [
+        (number, line.strip())
+        for number, line in enumerate(_read_lines(path), start=1)
+        if line.strip() and not line.strip().startswith("#")
+    ]
+    if not rows:
+        raise UatError(f"{where} is empty: expected lines of x,y numbers")
+
+    columns = (0, 1)
+    first_number, first_line = rows[0]
+    first = _split(first_line)
+    if len(first) < 2:
+        raise UatError(f"{where}, line {first_number}: expected 2 columns x,y, found {len(first)}")
+    numeric = [_is_float(field) for field in first[:2]]
+    if any(numeric) and not all(numeric):
+        bad = first[numeric.index(False)]
+        raise UatError(f"{where}, line {first_number}: {bad!r} is not a number")
+    if not any(numeric):  # a header row
+        names = [name.strip().strip("'\"").lower() for name in first]
+        if "x" in names and "y" in names:
+            columns = (names.index("x"), names.index("y"))
+        rows = rows[1:]
+
+    xs: list[float] = []
+    ys: list[float] = []
+    lines: list[int] = []
+    for number, line in rows:
+        fields = _split(line)
+        if len(fields) <= max(columns):
+            raise UatError(
+                f"{where}, line {number}: expected {max(columns) + 1} columns, "
+                f"found {len(fields)} in {line!r}"
+            )
+        pair = _floats(fields, columns)
+        if pair is None:
+            bad = next(fields[i] for i in columns if not _is_float(fields[i]))
+            raise UatError(f"{where}, line {number}: {bad!r} is not a number")
+        if not all(math.isfinite(v) for v in pair):
+            raise UatError(f"{where}, line {number}: values must be finite, got {line!r}")
+        xs.append(pair[0])
+        ys.append(pair[1])
+        lines.append(number)
+
+    if len(xs) < 2:
+        raise UatError(f"{where} has {len(xs)} data row(s); at least 2 are needed")
+    order = np.argsort(np.asarray(xs), kind="stable")
+    x = np.asarray(xs)[order]
+    y = np.asarray(ys)[order]
+    same = np.flatnonzero(np.diff(x) == 0)
+    if same.size:
+        i = int(same[0])
+        a, b = sorted((lines[order[i]], lines[order[i + 1]]))
+        raise UatError(f"{where}: duplicate x value {float(x[i])!r} (lines {a} and {b})")
+    x.setflags(write=False)
+    y.setflags(write=False)
+    return x, y
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def csv_target(path: _StrPath) -> Target:
+    """A target interpolating the samples of a CSV file linearly, constant beyond the ends."""
+    xs, ys = load_csv(path)
+    name = Path(path).name
+
+    def f(x: np.ndarray) -> np.ndarray:
+        return np.asarray(np.interp(np.asarray(x, dtype=float), xs, ys), dtype=float)
+
+    return Target(
+        name=name,
+        f=f,
+        domain=(float(xs[0]), float(xs[-1])),
+        formula=f"samples from {name} ({len(xs)} points)",
+        label=name.replace("$", r"\$"),
+        df=None,
+        continuous=True,
+        samples=(xs, ys),
+    )

@@ -1,0 +1,398 @@
+"""Safe expressions in x: parse, check against a whitelist, build numpy closures (no eval)."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from uat.errors import UatError
+
+Fn = Callable[[np.ndarray], np.ndarray]
+_Val = Any  # a float or an ndarray while evaluating
+_Node = float | Callable[[np.ndarray], _Val]  # a folded constant, or a closure of x
+
+MAX_LENGTH = 1000  # characters
+MAX_DEPTH = 100  # nested AST nodes
+MAX_EXPONENT = 1000.0  # |p| allowed for a constant exponent in a ** p
+
+CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e, "tau": math.tau}
+
+
+def _heaviside(a: _Val, b: _Val = 0.5) -> _Val:
+    return np.heaviside(a, b)
+
+
+# name -> (numpy function, allowed numbers of arguments)
+FUNCTIONS: dict[str, tuple[Callable[..., _Val], tuple[int, ...]]] = {
+    **{
+        name: (getattr(np, name), (1,))
+        for name in (
+            *("sin", "cos", "tan", "exp", "exp2", "log", "log10", "log2", "log1p", "expm1"),
+            *("sqrt", "cbrt", "tanh", "sinh", "cosh", "arctan", "arcsin", "arccos"),
+            *("arcsinh", "arccosh", "arctanh", "sign", "floor", "ceil", "sinc"),
+        )
+    },
+    "abs": (np.abs, (1,)),
+    "heaviside": (_heaviside, (1, 2)),
+    "maximum": (np.maximum, (2,)),
+    "minimum": (np.minimum, (2,)),
+    "hypot": (np.hypot, (2,)),
+    "arctan2": (np.arctan2, (2,)),
+    "where": (np.where, (3,)),
+    "clip": (np.clip, (3,)),
+}
+ALIASES: dict[str, str] = {
+    "atan": "arctan",
+    "asin": "arcsin",
+    "acos": "arccos",
+    "ln": "log",
+    "max": "maximum",
+    "min": "minimum",
+}
+FUNCTION_NAMES: frozenset[str] = frozenset(FUNCTIONS) | frozenset(ALIASES)
+ALLOWED_NAMES: frozenset[str] = FUNCTION_NAMES | frozenset(CONSTANTS) | {"x"}
+
+_BINOPS: dict[type[ast.operator], Callable[[_Val, _Val], _Val]] = {
+    ast.Add: np.add,
+    ast.Sub: np.subtract,
+    ast.Mult: np.multiply,
+    ast.Div: np.true_divide,
+    ast.FloorDiv: np.floor_divide,
+    ast.Mod: np.mod,
+    ast.Pow: np.power,
+}
+_UNARYOPS: dict[type[ast.unaryop], Callable[[_Val], _Val]] = {
+    ast.USub: np.negative,
+    ast.UAdd: np.positive,
+}
+_CMPOPS: dict[type[ast.cmpop], Callable[[_Val, _Val], _Val]] = {
+    ast.Lt: np.less,
+    ast.LtE: np.less_equal,
+    ast.Gt: np.greater,
+    ast.GtE: np.greater_equal,
+    ast.Eq: np.equal,
+    ast.NotEq: np.not_equal,
+}
+_OP_SYMBOLS: dict[type[ast.AST], str] = {
+    ast.MatMult: "@",
+    ast.BitAnd: "&",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.Invert: "~",
+    ast.Not: "not",
+    ast.Is: "is",
+    ast.IsNot: "is not",
+    ast.In: "in",
+    ast.NotIn: "not in",
+}
+# Constructs refused as unsafe, with how to name them in the message.
+_UNSAFE: dict[type[ast.AST], str] = {
+    ast.Attribute: "attribute access",
+    ast.Subscript: "subscripting",
+    ast.Lambda: "lambda",
+    ast.ListComp: "a comprehension",
+    ast.SetComp: "a comprehension",
+    ast.DictComp: "a comprehension",
+    ast.GeneratorExp: "a generator",
+    ast.NamedExpr: "assignment (:=)",
+    ast.Starred: "a starred argument",
+    ast.JoinedStr: "an f-string",
+    ast.FormattedValue: "an f-string",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+}
+# Harmless constructs that still have no meaning here.
+_UNSUPPORTED: dict[type[ast.AST], str] = {
+    ast.List: "a list",
+    ast.Tuple: "a tuple (or a stray comma)",
+    ast.Set: "a set",
+    ast.Dict: "a dict",
+}
+
+
+def _quote(text: str, limit: int = 80) -> str:
+    """repr of text, shortened to about limit characters."""
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+class _Compiler:
+    """Checks and compiles one parsed expression; `text` is what was parsed."""
+
+    def __init__(self, text: str, allow_x: bool) -> None:
+        self.text = text
+        self.allow_x = allow_x
+
+    def fail(self, reason: str, unsafe: bool = False) -> UatError:
+        kind = "unsafe" if unsafe else "invalid"
+        return UatError(f"{kind} expression {_quote(self.text)}: {reason}")
+
+    def seg(self, node: ast.AST) -> str:
+        return _quote(ast.get_source_segment(self.text, node) or self.text)
+
+    # -- pass 1: whitelist ------------------------------------------------------------------
+
+    def check(self, node: ast.AST, depth: int = 0) -> None:
+        """Refuse anything outside the whitelist, before anything is evaluated."""
+        if depth > MAX_DEPTH:
+            raise UatError(
+                f"expression {_quote(self.text)} is nested too deeply (over {MAX_DEPTH} levels)"
+            )
+        for table, unsafe in ((_UNSAFE, True), (_UNSUPPORTED, False)):
+            what = table.get(type(node))
+            if what is not None:
+                raise self.fail(f"{what} is not allowed ({self.seg(node)})", unsafe=unsafe)
+        if isinstance(node, ast.Constant):
+            self.check_literal(node)
+        elif isinstance(node, ast.Name):
+            self.check_name(node, called=False)
+        elif isinstance(node, ast.BinOp):
+            if type(node.op) not in _BINOPS:
+                raise self.fail(f"operator {self.symbol(node.op)!r} is not allowed")
+            self.check(node.left, depth + 1)
+            self.check(node.right, depth + 1)
+        elif isinstance(node, ast.UnaryOp):
+            if type(node.op) not in _UNARYOPS:
+                hint = "; use 1 - cond" if isinstance(node.op, ast.Not) else ""
+                raise self.fail(f"operator {self.symbol(node.op)!r} is not allowed{hint}")
+            self.check(node.operand, depth + 1)
+        elif isinstance(node, ast.BoolOp):
+            word = "and" if isinstance(node.op, ast.And) else "or"
+            raise self.fail(
+                f"'{word}' is not allowed; use a*b for and, maximum(a, b) or a+b for or, "
+                "or where(cond, a, b)"
+            )
+        elif isinstance(node, ast.Compare):
+            for op in node.ops:
+                if type(op) not in _CMPOPS:
+                    raise self.fail(f"comparison {self.symbol(op)!r} is not allowed")
+            for sub in (node.left, *node.comparators):
+                self.check(sub, depth + 1)
+        elif isinstance(node, ast.IfExp):
+            for sub in (node.test, node.body, node.orelse):
+                self.check(sub, depth + 1)
+        elif isinstance(node, ast.Call):
+            self.check_call(node, depth)
+        else:
+            raise self.fail(f"{type(node).__name__} ({self.seg(node)}) is not allowed", True)
+
+    def symbol(self, op: ast.AST) -> str:
+        return _OP_SYMBOLS.get(type(op), type(op).__name__)
+
+    def check_literal(self, node: ast.Constant) -> None:
+        value = node.value
+        if isinstance(value, bool) or value is None or value is Ellipsis:
+            raise self.fail(f"{self.seg(node)} is not a number")
+        if isinstance(value, str | bytes):
+            raise self.fail(f"strings ({self.seg(node)}) are not allowed")
+        if isinstance(value, complex):
+            raise self.fail(f"complex numbers ({self.seg(node)}) are not allowed")
+        if not isinstance(value, int | float):
+            raise self.fail(f"{self.seg(node)} is not a number")
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise self.fail(f"number {self.seg(node)} is too large")
+
+    def check_name(self, node: ast.Name, called: bool) -> None:
+        name = node.id
+        if called:
+            if name in FUNCTION_NAMES:
+                return
+            if name == "x" or name in CONSTANTS:
+                raise self.fail(f"{name!r} is not a function; for a product write {name}*(...)")
+            raise self.unknown(name, functions=True)
+        if name == "x":
+            if not self.allow_x:
+                raise UatError(
+                    f"{_quote(self.text)} must be a constant without x, such as -pi or 2*pi"
+                )
+            return
+        if name in CONSTANTS:
+            return
+        if name in FUNCTION_NAMES:
+            raise self.fail(f"{name!r} is a function; call it, as in {name}(x)")
+        raise self.unknown(name, functions=False)
+
+    def unknown(self, name: str, functions: bool) -> UatError:
+        pool = sorted(FUNCTION_NAMES) if functions else ["x", *CONSTANTS]
+        if not self.allow_x and not functions:
+            pool.remove("x")
+        close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        if functions:
+            allowed = "allowed functions: " + ", ".join([*FUNCTIONS, *ALIASES])
+        else:
+            allowed = "allowed names: " + ", ".join(pool) + " (and functions such as sin(x))"
+        return UatError(f"unknown name {name!r} in expression {_quote(self.text)}; {hint}{allowed}")
+
+    def check_call(self, node: ast.Call, depth: int) -> None:
+        if not isinstance(node.func, ast.Name):
+            self.check(node.func, depth + 1)  # names the unsafe part, e.g. attribute access
+            raise self.fail(
+                f"only named functions may be called, not {self.seg(node.func)}", unsafe=True
+            )
+        self.check_name(node.func, called=True)
+        if node.keywords:
+            kw = node.keywords[0]
+            what = f"{kw.arg}=..." if kw.arg else "**..."
+            raise self.fail(f"keyword arguments ({what}) are not allowed", unsafe=True)
+        for arg in node.args:
+            self.check(arg, depth + 1)
+        name = ALIASES.get(node.func.id, node.func.id)
+        arities = FUNCTIONS[name][1]
+        if len(node.args) not in arities:
+            want = " or ".join(str(n) for n in arities)
+            plural = "" if arities == (1,) else "s"
+            raise self.fail(
+                f"{node.func.id}() takes {want} argument{plural}, "
+                f"got {len(node.args)} in {self.seg(node)}"
+            )
+
+    # -- pass 2: build closures, folding constants -------------------------------------------
+
+    def build(self, node: ast.AST) -> _Node:
+        """The closure (or folded constant) for a node that `check` accepted."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            if node.id == "x":
+                return _identity
+            return CONSTANTS[node.id]
+        if isinstance(node, ast.BinOp):
+            left, right = self.build(node.left), self.build(node.right)
+            pow_ = isinstance(node.op, ast.Pow)
+            if pow_ and isinstance(right, float) and abs(right) > MAX_EXPONENT:
+                raise UatError(f"exponent too large in {self.seg(node)}")
+            return self.combine(node, _BINOPS[type(node.op)], [left, right])
+        if isinstance(node, ast.UnaryOp):
+            return self.combine(node, _UNARYOPS[type(node.op)], [self.build(node.operand)])
+        if isinstance(node, ast.Compare):
+            operands = [self.build(sub) for sub in (node.left, *node.comparators)]
+            return self.combine(node, _chain([_CMPOPS[type(op)] for op in node.ops]), operands)
+        if isinstance(node, ast.IfExp):
+            parts = [self.build(sub) for sub in (node.test, node.body, node.orelse)]
+            return self.combine(node, np.where, parts)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            func = FUNCTIONS[ALIASES.get(node.func.id, node.func.id)][0]
+            return self.combine(node, func, [self.build(arg) for arg in node.args])
+        raise AssertionError(f"unchecked node {type(node).__name__}")  # pragma: no cover
+
+    def combine(self, node: ast.AST, op: Callable[..., _Val], args: Sequence[_Node]) -> _Node:
+        """Fold op over constant args (refusing non-finite results), or close over x."""
+        consts = [np.float64(a) for a in args if isinstance(a, float)]
+        if len(consts) == len(args):
+            with np.errstate(all="ignore"):
+                value = float(np.asarray(op(*consts), dtype=np.float64))
+            if not math.isfinite(value):
+                raise UatError(self.not_finite(node, args, value))
+            return value
+        fns = [a if callable(a) else _constant(a) for a in args]
+        return lambda x: op(*[f(x) for f in fns])
+
+    def not_finite(self, node: ast.AST, args: Sequence[_Node], value: float) -> str:
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.Pow) and math.isinf(value):
+                if args[0] == 0.0:
+                    return f"division by zero in {self.seg(node)}"
+                return f"exponent too large in {self.seg(node)}"
+            if isinstance(node.op, ast.Div | ast.FloorDiv | ast.Mod) and args[1] == 0.0:
+                return f"division by zero in {self.seg(node)}"
+        piece = ast.get_source_segment(self.text, node)
+        where = "" if piece == self.text else f" in {_quote(self.text)}"
+        return f"{self.seg(node)} is not finite (it evaluates to {value}){where}"
+
+
+def _identity(x: np.ndarray) -> np.ndarray:
+    return x
+
+
+def _constant(value: float) -> Callable[[np.ndarray], float]:
+    return lambda x: value
+
+
+def _chain(ops: list[Callable[[_Val, _Val], _Val]]) -> Callable[..., _Val]:
+    """a < b <= c ... as a float 0/1."""
+
+    def compare(*vals: _Val) -> _Val:
+        result: _Val = 1.0
+        for op, a, b in zip(ops, vals, vals[1:], strict=False):
+            result = result * np.asarray(op(a, b), dtype=float)
+        return result
+
+    return compare
+
+
+def _parse(text: str, allow_x: bool) -> tuple[_Compiler, ast.Expression]:
+    """Parse and whitelist-check text."""
+    if not isinstance(text, str):
+        raise UatError(f"expression must be text, not {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise UatError(
+            f"expression {_quote(text, 40)} is too long ({len(text)} characters; "
+            f"at most {MAX_LENGTH})"
+        )
+    stripped = text.strip()
+    if not stripped:
+        raise UatError("empty expression")
+    try:
+        tree = ast.parse(stripped, mode="eval")
+    except SyntaxError as exc:
+        raise UatError(_syntax_message(text, stripped, exc)) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise UatError(f"expression {_quote(text)} is nested too deeply or malformed") from None
+    compiler = _Compiler(stripped, allow_x)
+    compiler.check(tree.body)
+    return compiler, tree
+
+
+def _syntax_message(text: str, stripped: str, exc: SyntaxError) -> str:
+    if "too many nested" in (exc.msg or ""):
+        return f"expression {_quote(text)} is nested too deeply"
+    if "null bytes" in (exc.msg or ""):
+        return f"invalid expression {_quote(text)}: contains a null byte"
+    lineno = exc.lineno or 1
+    lines = stripped.split("\n")
+    line = lines[min(lineno, len(lines)) - 1]
+    offset = exc.offset or 0
+    col = len(line) + 1 if offset <= 0 else offset
+    if lineno == 1:
+        col += len(text) - len(text.lstrip())
+    where = f"column {col}" if len(lines) == 1 else f"line {lineno}, column {col}"
+    detail = "" if exc.msg in (None, "invalid syntax") else f" ({exc.msg})"
+    return f"invalid expression {_quote(text)}: syntax error at {where}{detail}"
+
+
+def compile_expression(text: str) -> Fn:
+    """Compile an expression in x to a numpy function returning a float array shaped like x."""
+    compiler, tree = _parse(text, allow_x=True)
+    node = compiler.build(tree.body)
+
+    def f(x: np.ndarray) -> np.ndarray:
+        xs = np.asarray(x, dtype=float)
+        if isinstance(node, float):
+            return np.full(xs.shape, node)
+        with np.errstate(all="ignore"):
+            y = np.asarray(node(xs), dtype=float)
+        return np.array(np.broadcast_to(y, xs.shape))
+
+    f.__doc__ = f"f(x) = {compiler.text}"
+    return f
+
+
+def evaluate_constant(text: str) -> float:
+    """Evaluate a constant expression without x, such as -pi or 2*pi, to a finite float."""
+    compiler, tree = _parse(text, allow_x=False)
+    value = compiler.build(tree.body)
+    if not isinstance(value, float) or not math.isfinite(value):  # pragma: no cover
+        raise UatError(f"{_quote(text)} is not a finite constant")
+    return value
