@@ -55,6 +55,7 @@ class Activation:
     df: Fn
     inverse: Fn | None = None
     limits: tuple[float, float] | None = None  # (lim z→-∞, lim z→+∞) where both are finite
+    gain: float = 1.0  # a unit step made of it is σ(gain·z): tanh 2, a hard step ∞
 
     def __call__(self, z: Array) -> Array:
         return self.f(z)
@@ -67,8 +68,8 @@ class Activation:
 
 ACTIVATIONS: dict[str, Activation] = {
     "sigmoid": Activation("sigmoid", sigmoid, _dsigmoid, logit, (0.0, 1.0)),
-    "tanh": Activation("tanh", np.tanh, _dtanh, np.arctanh, (-1.0, 1.0)),
-    "step": Activation("step", _step, np.zeros_like, None, (0.0, 1.0)),
+    "tanh": Activation("tanh", np.tanh, _dtanh, np.arctanh, (-1.0, 1.0), gain=2.0),
+    "step": Activation("step", _step, np.zeros_like, None, (0.0, 1.0), gain=float("inf")),
     "relu": Activation("relu", _relu, lambda z: (z > 0).astype(float), None, None),
     "softplus": Activation("softplus", _softplus, sigmoid, None, None),
     "identity": Activation("identity", _identity, np.ones_like, _identity, None),

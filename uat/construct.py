@@ -106,7 +106,8 @@ def bumps(
     ----------
     target : the function and interval to approximate.
     n_neurons : even width N; the net has K = N/2 bumps of width Δ = (b−a)/K.
-    steepness : the hidden weight w of every neuron; automatic (see `auto_steepness`) if None.
+    steepness : the hidden weight w of every neuron; automatic (see `auto_steepness`, divided
+        by the activation's gain so tanh steps are as sharp as sigmoid ones) if None.
     heights : "minimax", "mean" or "centre".
     activation : any activation with distinct finite limits at ±∞ (sigmoid, tanh, step).
 
@@ -124,12 +125,13 @@ def bumps(
     k = n_neurons // 2
     edges = bump_edges(target.domain, k)
     h = bump_heights(target, edges, heights)
-    w = auto_steepness(target, k) if steepness is None else float(steepness)
+    gain = act.gain if math.isfinite(act.gain) else 1.0  # a hard step has no leak to tune
+    w = auto_steepness(target, k) / gain if steepness is None else float(steepness)
     if not (math.isfinite(w) and w > 0):
         raise UatError(f"--steepness must be a positive number, got {steepness}")
 
     delta = edges[1] - edges[0]
-    margin = edge_margin(target, k, w)
+    margin = edge_margin(target, k, w * act.gain)
     steps = edges.copy()
     steps[0] -= margin  # keep the outer steps' half height and leak off the domain
     steps[-1] += margin

@@ -1,0 +1,133 @@
+"""The hand-built network against bounds computed independently of uat."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy.integrate import quad
+
+from uat.construct import bumps
+from uat.errors import UatError
+from uat.targets import get_target
+
+# name: (f, L = max|f'| on the default domain worked out by hand, domain)
+ORACLES = {
+    "sin": (np.sin, 1.0, (-math.pi, math.pi)),
+    "abs": (np.abs, 1.0, (-1.0, 1.0)),
+    "gaussian": (lambda x: np.exp(-(x**2)), math.sqrt(2 / math.e), (-3.0, 3.0)),
+}
+
+
+def leak_bound(lip: float, delta: float, w: float, fmax: float, margin: float) -> float:
+    """Worst extra error of sigmoid steps over exact ones (derivation in construct's tests).
+
+    N(x) = Σ_k h_k β_k(x) with β_k ≥ 0 soft indicators summing to T ≤ 1; bumps at distance d
+    weigh at most e^{−wd} and err by at most L·d more; the outer steps leak ‖f‖e^{−w·m}.
+    """
+    q = math.exp(-w * delta)
+    return 2 * lip * (1 / (math.e * w) + delta * q / (1 - q) ** 2) + 2 * fmax * math.exp(
+        -w * margin
+    )
+
+
+@pytest.mark.parametrize("name", list(ORACLES))
+@pytest.mark.parametrize("n", [4, 10, 50, 200])
+def test_sup_error_within_lipschitz_bound_plus_leak(name: str, n: int) -> None:
+    f, lip, (a, b) = ORACLES[name]
+    net = bumps(get_target(name), n)
+    x = np.linspace(a, b, 10_001)
+    sup = float(np.max(np.abs(net(x) - f(x))))
+    k = n // 2
+    delta = (b - a) / k
+    w = float(net.w[0])
+    steps = np.sort(net.step_positions)
+    margin = min(a - steps[0], steps[-1] - b)
+    fmax = float(np.max(np.abs(f(x))))
+    assert sup <= lip * delta / 2 + leak_bound(lip, delta, w, fmax, margin)
+    # The automatic steepness keeps the leak a small fraction of L·Δ/2 in practice.
+    assert sup <= 1.02 * lip * delta / 2
+
+
+@pytest.mark.parametrize("name", list(ORACLES))
+def test_sup_error_falls_like_one_over_n(name: str) -> None:
+    f, _, (a, b) = ORACLES[name]
+    x = np.linspace(a, b, 10_001)
+    widths = np.array([20, 40, 80, 160, 320])
+    sups = [np.max(np.abs(bumps(get_target(name), int(n))(x) - f(x))) for n in widths]
+    slope = np.polyfit(np.log(widths), np.log(sups), 1)[0]
+    assert -1.15 <= slope <= -0.85
+
+
+def test_structure_is_step_pairs_at_bump_edges() -> None:
+    t = get_target("sin")
+    net = bumps(t, 10, steepness=80.0)
+    a, b = t.domain
+    edges = np.linspace(a, b, 6)
+    s = net.step_positions
+    assert np.allclose(net.w, 80.0)
+    assert np.allclose(s[2:-1:2], edges[1:-1])  # interior up-steps
+    assert np.allclose(s[1:-2:2], edges[1:-1])  # interior down-steps
+    assert s[0] < a and s[-1] > b  # outer steps off the domain
+    assert np.allclose(net.v[0::2], -net.v[1::2])  # +h and −h
+    assert net.c == 0.0
+    # minimax heights: the midrange of f over each bump, computed here on a fine sample
+    for k in range(5):
+        xs = np.linspace(edges[k], edges[k + 1], 2001)
+        mid = (np.sin(xs).max() + np.sin(xs).min()) / 2
+        assert net.v[2 * k] == pytest.approx(mid, abs=2e-4)
+
+
+def test_mean_heights_are_the_integral_mean() -> None:
+    t = get_target("gaussian")
+    net = bumps(t, 8, heights="mean")
+    edges = np.linspace(-3, 3, 5)
+    for k in range(4):
+        integral, _ = quad(lambda x: math.exp(-(x**2)), edges[k], edges[k + 1])
+        assert net.v[2 * k] == pytest.approx(integral / (edges[k + 1] - edges[k]), rel=1e-10)
+
+
+def test_centre_heights_are_point_samples() -> None:
+    net = bumps(get_target("sin"), 6, heights="centre")
+    centres = np.linspace(-math.pi, math.pi, 4)[:-1] + math.pi / 3
+    assert np.allclose(net.v[0::2], np.sin(centres))
+
+
+def test_step_activation_reaches_the_exact_step_bound() -> None:
+    net = bumps(get_target("sin"), 40, activation="step")
+    x = np.linspace(-math.pi, math.pi, 10_001)
+    sup = np.max(np.abs(net(x) - np.sin(x)))
+    assert sup <= (2 * math.pi / 20) / 2 + 1e-12
+
+
+def test_tanh_steps_match_sigmoid_steps_of_twice_the_steepness() -> None:
+    t = get_target("abs")
+    x = np.linspace(-1, 1, 1001)
+    tanh_net = bumps(t, 20, steepness=50.0, activation="tanh")
+    sig_net = bumps(t, 20, steepness=100.0)
+    # tanh(z) = 2σ(2z) − 1; the −1 cancels within each pair
+    assert np.allclose(tanh_net(x), sig_net(x), atol=1e-9)
+
+
+def test_discontinuous_target_keeps_sup_error_near_one_half() -> None:
+    t = get_target("step")
+    x = np.linspace(-1, 1, 10_001)
+    for n in (10, 50, 250):
+        net = bumps(t, n)
+        e = np.abs(net(x) - np.heaviside(x, 0.5))
+        assert e.max() >= 0.4
+        assert np.sqrt(np.mean(e**2)) < 0.5 / math.sqrt(n / 10)  # L² still converges
+
+
+@pytest.mark.parametrize(
+    ("n", "phrase"), [(0, "positive"), (-4, "positive"), (7, "odd"), (10**9, "too many")]
+)
+def test_bad_widths_are_refused(n: int, phrase: str) -> None:
+    with pytest.raises(UatError, match=phrase):
+        bumps(get_target("sin"), n)
+
+
+def test_activation_without_limits_is_refused() -> None:
+    with pytest.raises(UatError, match="no two distinct limits"):
+        bumps(get_target("sin"), 10, activation="relu")
