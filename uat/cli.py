@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sys
 import time
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -226,6 +228,73 @@ def summary_table(fit: Fit, extra: dict[str, str]) -> Any:
     return table
 
 
+@contextlib.contextmanager
+def progress_bar(total: int, what: str, quiet: bool) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on stderr (only on a terminal); yields `update(done)`."""
+    if quiet or not sys.stderr.isatty():
+        yield lambda done: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        f"[bold]{what}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(what, total=total)
+        yield lambda done: bar.update(task, completed=done)
+
+
+@contextlib.contextmanager
+def staged_bar(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress bar for work in named stages ("compute", then "render")."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        "[bold]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("computing", total=None)
+        names = {"compute": "computing networks", "render": "rendering frames"}
+
+        def update(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=names.get(stage, stage), completed=done, total=total)
+
+        yield update
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """'800x500' as (800, 500)."""
+    w, sep, h = text.lower().partition("x")
+    try:
+        if not sep:
+            raise ValueError
+        return int(w), int(h)
+    except ValueError:
+        raise UatError(f"--size {text!r} must be WIDTHxHEIGHT in pixels, such as 800x500") from None
+
+
+def parse_widths(text: str) -> list[int]:
+    """'2,4,8' as a sorted list of distinct positive widths."""
+    try:
+        widths = sorted({int(w) for w in text.split(",") if w.strip()})
+    except ValueError:
+        raise UatError(f"--widths {text!r} must be whole numbers such as 2,4,8,16") from None
+    if not widths:
+        raise UatError("--widths is empty")
+    return widths
+
+
 # -- commands ----------------------------------------------------------------------------
 
 
@@ -288,6 +357,373 @@ def fit_cmd(
         if save_net is not None:
             extra["network"] = str(save_net)
         _console().print(summary_table(result, extra))
+
+
+class Sweep(StrEnum):
+    width = "width"
+    training = "training"
+    compare = "compare"
+
+
+class Writer(StrEnum):
+    auto = "auto"
+    ffmpeg = "ffmpeg"
+    pillow = "pillow"
+
+
+FramesOpt = Annotated[int | None, typer.Option(help="Most frames [default: per sweep].")]
+FpsOpt = Annotated[float, typer.Option(help="Frames per second; a GIF takes 10, 20, 25 or 50.")]
+SizeOpt = Annotated[str, typer.Option(help="Pixel size WIDTHxHEIGHT (even for MP4).")]
+DpiOpt = Annotated[float, typer.Option(help="Dots per inch: scales fonts and lines.")]
+HoldOpt = Annotated[float, typer.Option(help="Seconds to pause on the last frame.")]
+WriterOpt = Annotated[Writer, typer.Option(help="GIF encoder; auto uses ffmpeg if present.")]
+AnimOutOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--out", "-o", help=".gif, .mp4, or .png for a contact sheet [default: derived .gif]."
+    ),
+]
+
+
+def run_animation(
+    t: Target,
+    neurons: int,
+    settings: Settings,
+    sweep: str,
+    path: Path,
+    frames: int | None,
+    fps: float,
+    size: str,
+    dpi: float,
+    hold: float,
+    writer: Writer,
+    quiet: bool,
+) -> Any:
+    """Compute and render an animation with a progress bar; return the AnimationResult."""
+    from uat.animate import animate
+
+    with staged_bar(quiet) as update:
+        return animate(
+            t,
+            neurons,
+            settings,
+            sweep=sweep,
+            out=path,
+            frames=frames,
+            fps=fps,
+            size=parse_size(size),
+            dpi=dpi,
+            hold=hold,
+            writer=writer.value,
+            progress=update,
+        )
+
+
+def report_animation(res: Any, json_: bool, quiet: bool, extra: dict[str, Any]) -> None:
+    """Print what an animation wrote."""
+    record = extra | {
+        "output": str(res.path),
+        "frames": res.frames,
+        "fps": res.fps,
+        "size": list(res.size),
+        "bytes": res.bytes,
+        "seconds": res.seconds,
+    }
+    if json_:
+        typer.echo(json.dumps(record))
+    elif not quiet:
+        w, h = res.size
+        _console().print(
+            f"[bold]{res.path}[/bold]: {res.frames} frames at {res.fps:g} fps, {w}×{h}, "
+            f"{res.bytes / 1e6:.2f} MB, {res.seconds:.1f} s"
+        )
+
+
+@app.command("animate")
+def animate_cmd(
+    target: TargetArg,
+    domain: DomainOpt = None,
+    method: MethodOpt = Method.construct,
+    neurons: NeuronsOpt = 50,
+    sweep: Annotated[
+        Sweep,
+        typer.Option(
+            help="width: one frame per width; training: one run's iterations; "
+            "compare: hand-built and trained side by side."
+        ),
+    ] = Sweep.width,
+    compare: Annotated[bool, typer.Option("--compare", help="Same as --sweep compare.")] = False,
+    heights: HeightsOpt = Heights.minimax,
+    steepness: SteepnessOpt = None,
+    activation: ActivationOpt = Activation.sigmoid,
+    optimizer: OptimizerOpt = Optimizer.lm,
+    seed: SeedOpt = 0,
+    max_iter: MaxIterOpt = None,
+    tol: TolOpt = 1e-12,
+    learning_rate: LearningRateOpt = None,
+    frames: FramesOpt = None,
+    fps: FpsOpt = 20,
+    size: SizeOpt = "800x500",
+    dpi: DpiOpt = 100,
+    hold: HoldOpt = 1.0,
+    writer: WriterOpt = Writer.auto,
+    out: AnimOutOpt = None,
+    json_: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Animate the approximation converging: over widths, or over one training run."""
+    from uat.animate import FORMATS as ANIM_FORMATS
+    from uat.sweep import check_width
+
+    kind = "compare" if compare else sweep.value
+    settings = settings_from(
+        method, heights, steepness, activation, optimizer, seed, max_iter, tol, learning_rate
+    )
+    if kind == "training":
+        settings = settings.but(method="train")
+    check_width(neurons, settings.but(method="construct") if kind == "compare" else settings)
+    parse_size(size)
+    t = resolve_target(target, domain)
+    label = {"width": settings.method, "training": f"training-{optimizer.value}"}.get(kind, kind)
+    path = output_path(out, f"{slug(t.name)}-{label}-{neurons}.gif", ANIM_FORMATS)
+    res = run_animation(
+        t, neurons, settings, kind, path, frames, fps, size, dpi, hold, writer, quiet or json_
+    )
+    report_animation(res, json_, quiet, {"target": t.name, "sweep": kind, "neurons": neurons})
+
+
+FigureOpt = Annotated[
+    Path | None, typer.Option(help="Figure path; .png, .svg or .pdf [default: derived].")
+]
+
+
+@app.command("compare")
+def compare_cmd(
+    target: TargetArg,
+    domain: DomainOpt = None,
+    neurons: NeuronsOpt = 50,
+    heights: HeightsOpt = Heights.minimax,
+    steepness: SteepnessOpt = None,
+    activation: ActivationOpt = Activation.sigmoid,
+    optimizer: OptimizerOpt = Optimizer.lm,
+    seed: SeedOpt = 0,
+    max_iter: MaxIterOpt = None,
+    tol: TolOpt = 1e-12,
+    learning_rate: LearningRateOpt = None,
+    out: FigureOpt = None,
+    animate: Annotated[
+        bool,
+        typer.Option(
+            "--animate", help="Write the width sweep of both, side by side, as GIF/MP4 instead."
+        ),
+    ] = False,
+    frames: FramesOpt = None,
+    fps: FpsOpt = 20,
+    size: SizeOpt = "1000x500",
+    hold: HoldOpt = 1.0,
+    json_: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Hand-built against trained at the same width: one figure, one table."""
+    from uat.plot import FORMATS
+    from uat.sweep import check_width
+
+    base = settings_from(
+        Method.construct,
+        heights,
+        steepness,
+        activation,
+        optimizer,
+        seed,
+        max_iter,
+        tol,
+        learning_rate,
+    )
+    runs = [base, base.but(method="train")]
+    for s in runs:
+        check_width(neurons, s)
+    t = resolve_target(target, domain)
+    if animate:
+        from uat.animate import FORMATS as ANIM_FORMATS
+
+        parse_size(size)
+        path = output_path(out, f"{slug(t.name)}-compare-{neurons}.gif", ANIM_FORMATS)
+        res = run_animation(
+            t, neurons, base, "compare", path, frames, fps, size, 100, hold, Writer.auto,
+            quiet or json_,
+        )  # fmt: skip
+    else:
+        path = output_path(out, f"{slug(t.name)}-compare-{neurons}.png", FORMATS)
+
+    from uat.plot import compare_figure, format_number, save_figure, style
+    from uat.sweep import fit
+
+    fits = [fit(t, neurons, s) for s in runs]
+    if not animate:
+        with style():
+            save_figure(compare_figure(fits), path)
+    ratio_sup = fits[0].errors.sup / fits[1].errors.sup if fits[1].errors.sup else None
+    ratio_rmse = fits[0].errors.rmse / fits[1].errors.rmse if fits[1].errors.rmse else None
+    if json_:
+        a, b = t.domain
+        typer.echo(
+            json.dumps(
+                {
+                    "target": t.name,
+                    "domain": [a, b],
+                    "neurons": neurons,
+                    "methods": [f.record() for f in fits],
+                    "sup_error_ratio": ratio_sup,
+                    "rmse_ratio": ratio_rmse,
+                    "output": str(path),
+                }
+                | ({"frames": res.frames} if animate else {})
+            )
+        )
+        return
+    if quiet:
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{t.name} on [{t.domain[0]:.4g}, {t.domain[1]:.4g}], {neurons} neurons")
+    for col in ("method", "neurons", "parameters", "sup error", "RMSE", "time"):
+        table.add_column(col, justify="left" if col == "method" else "right")
+    for f in fits:
+        table.add_row(
+            describe_method(f),
+            str(f.net.n_neurons),
+            str(f.net.n_parameters),
+            format_number(f.errors.sup),
+            format_number(f.errors.rmse),
+            f"{f.seconds:.3f} s",
+        )
+    con = _console()
+    con.print(table)
+    con.print(
+        f"hand-built / trained: sup error ×{format_number(ratio_sup)}, "
+        f"RMSE ×{format_number(ratio_rmse)}  (10,001-point grid)\n"
+        + (f"animation: {path} ({res.frames} frames)" if animate else f"figure: {path}")
+    )
+
+
+@app.command("convergence")
+def convergence_cmd(
+    target: TargetArg,
+    domain: DomainOpt = None,
+    widths: Annotated[
+        str | None, typer.Option(help="Widths to measure, e.g. 2,4,8,16,32 (even).")
+    ] = None,
+    max_neurons: Annotated[
+        int, typer.Option(help="Without --widths: about 12 even widths from 2 to this.")
+    ] = 200,
+    methods: Annotated[
+        str, typer.Option(help="Comma-separated methods to sweep.")
+    ] = "construct,train",
+    heights: HeightsOpt = Heights.minimax,
+    steepness: SteepnessOpt = None,
+    activation: ActivationOpt = Activation.sigmoid,
+    optimizer: OptimizerOpt = Optimizer.lm,
+    seed: SeedOpt = 0,
+    seeds: Annotated[
+        int, typer.Option(help="Repeat trained runs over this many seeds; plot median and range.")
+    ] = 1,
+    max_iter: MaxIterOpt = None,
+    tol: TolOpt = 1e-12,
+    out: FigureOpt = None,
+    csv: Annotated[
+        Path | None, typer.Option(help="Also write every measured point as CSV.")
+    ] = None,
+    json_: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Sup error and RMSE against width, log-log, with the construction's bound and slopes."""
+    from uat.plot import FORMATS
+    from uat.sweep import METHODS, geometric_widths
+
+    chosen = [m.strip() for m in methods.split(",") if m.strip()]
+    for m in chosen:
+        if m not in METHODS:
+            raise UatError(f"unknown method {m!r} in --methods; choose from {', '.join(METHODS)}")
+    if not chosen:
+        raise UatError("--methods is empty")
+    settings = settings_from(
+        Method.construct, heights, steepness, activation, optimizer, seed, max_iter, tol
+    )
+    ws = parse_widths(widths) if widths is not None else geometric_widths(max_neurons)
+    if seeds < 1:
+        raise UatError(f"--seeds must be at least 1, got {seeds}")
+    from uat.sweep import check_width
+
+    for m in chosen:
+        for n in ws:
+            check_width(n, settings.but(method=m))
+    t = resolve_target(target, domain)
+    path = output_path(out, f"{slug(t.name)}-convergence.png", FORMATS)
+    if csv is not None:
+        output_path(csv, "", (".csv",))
+
+    from uat.plot import convergence_figure, save_figure, style
+    from uat.sweep import convergence, summarise
+
+    total = len(ws) * sum(seeds if m == "train" else 1 for m in chosen)
+    with progress_bar(total, f"sweeping {len(ws)} widths", quiet or json_) as update:
+        points = convergence(t, ws, chosen, settings, seeds=seeds, progress=update)
+    with style():
+        save_figure(convergence_figure(t, points), path)
+    if csv is not None:
+        write_csv(csv, [p.as_dict() for p in points])
+    slopes = {m: summarise(points, m)["slope"] for m in chosen}
+    if json_:
+        typer.echo(
+            json.dumps(
+                {
+                    "target": t.name,
+                    "domain": list(t.domain),
+                    "points": [p.as_dict() for p in points],
+                    "slopes": slopes,
+                    "lipschitz": t.lipschitz(),
+                    "output": str(path),
+                }
+            )
+        )
+        return
+    if quiet:
+        return
+    from rich.table import Table
+
+    from uat.plot import METHOD_NAMES, format_number
+
+    table = Table(title=f"{t.name}: error against width (10,001-point grid)")
+    table.add_column("N", justify="right")
+    for m in chosen:
+        table.add_column(f"{METHOD_NAMES[m]} sup", justify="right")
+        table.add_column(f"{METHOD_NAMES[m]} RMSE", justify="right")
+    med = {(m, k): summarise(points, m, k) for m in chosen for k in ("sup_error", "rmse")}
+    for i, n in enumerate(ws):
+        row = [str(n)]
+        for m in chosen:
+            row += [format_number(med[m, k]["median"][i]) for k in ("sup_error", "rmse")]
+        table.add_row(*row)
+    con = _console()
+    con.print(table)
+    con.print(
+        "fitted slope of the sup error: "
+        + ", ".join(f"{METHOD_NAMES[m]} {slopes[m]:+.2f}" for m in chosen)
+        + f"\nfigure: {path}"
+        + (f"\npoints: {csv}" if csv is not None else "")
+    )
+
+
+def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
+    """Write dict rows as CSV, atomically."""
+    import csv as csvlib
+
+    from uat.io import atomic_write
+
+    with atomic_write(path, "w") as fh:
+        writer = csvlib.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 @app.command("targets")

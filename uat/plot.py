@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from uat.network import ShallowNet
+from uat.targets import Target
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -187,3 +188,98 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
     with atomic_path(p) as tmp:
         fig.savefig(tmp, format=fmt.lstrip("."))
     return p
+
+
+def compare_figure(fits: list[Fit], *, size: tuple[float, float] = (12.0, 7.0)) -> Figure:
+    """Hand-built and trained side by side, above both |errors| on one log axis."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=size)
+    grid = fig.add_gridspec(2, len(fits), height_ratios=[3, 1.6])
+    axes = [fig.add_subplot(grid[0, i]) for i in range(len(fits))]
+    ax_err = fig.add_subplot(grid[1, :])
+    lims: list[float] = []
+    for ax, f in zip(axes, fits, strict=True):
+        x = plot_grid(f.net, f.target.domain)
+        draw_fit(ax, f, x)
+        name = METHOD_NAMES.get(f.method, f.method)
+        ax.set_title(f"{name}: sup error {format_number(f.errors.sup)}")
+        ax.set_xlabel("x")
+        ax.legend(loc="best")
+        lims += list(ax.get_ylim())
+        e = np.abs(f.net(x) - f.target(x))
+        ax_err.semilogy(x, np.maximum(e, 1e-17), color=method_color(f.method), lw=1.1, label=name)
+        ax_err.axhline(f.errors.sup, color=method_color(f.method), lw=0.9, ls="--")
+    for ax in axes:  # one y-scale for both approximations
+        ax.set_ylim(min(lims), max(lims))
+    axes[0].set_ylabel("y")
+    ax_err.set_xlabel("x")
+    ax_err.set_ylabel("|error|")
+    ax_err.set_xlim(*fits[0].target.domain)
+    ax_err.legend(loc="best", ncols=len(fits))
+    ax_err.set_title("absolute error (dashed: sup error)", fontsize=10.5, loc="left")
+    n = fits[0].net.n_neurons
+    fig.suptitle(f"{fits[0].target.label}: hand-built against trained, {n} neurons")
+    return fig
+
+
+def convergence_figure(
+    target: Target, points: list[Any], *, size: tuple[float, float] = (8.0, 5.5)
+) -> Figure:
+    """Sup error and RMSE against width on log-log axes, with the construction's bound."""
+    from matplotlib.figure import Figure
+
+    from uat.sweep import summarise
+
+    fig = Figure(figsize=size)
+    ax = fig.subplots()
+    methods = [m for m in ("construct", "train") if any(p.method == m for p in points)]
+    all_widths = sorted({p.width for p in points})
+    for m in methods:
+        color, name = method_color(m), METHOD_NAMES.get(m, m)
+        for key, ls, marker, what in (("sup_error", "-", "o", "sup"), ("rmse", "--", "s", "RMSE")):
+            s = summarise(points, m, key)
+            label = f"{name} {what} (slope {s['slope']:+.2f})"
+            ax.loglog(
+                s["widths"], s["median"], ls=ls, marker=marker, ms=4.5, color=color, label=label
+            )
+            if s["low"] != s["high"]:
+                ax.fill_between(s["widths"], s["low"], s["high"], color=color, alpha=0.15, lw=0)
+    lip = target.lipschitz()
+    a, b = target.domain
+    w = np.asarray(all_widths, float)
+    title = f"{target.label}: error against width"
+    if lip:
+        ax.loglog(
+            w,
+            lip * (b - a) / w,
+            color="#777777",
+            ls=":",
+            lw=1.8,
+            label="bound L·(b−a)/N (slope −1)",
+        )
+    else:
+        title += (
+            "\nthe target jumps, so the sup error cannot vanish whatever N;"
+            "\nconvergence holds in L² (RMSE), not uniformly"
+        )
+    from uat.sweep import asymptotic_start
+
+    start = asymptotic_start(all_widths)
+    if start > min(all_widths):
+        ax.axvspan(min(all_widths), start, color="#f4f4f4", lw=0, zorder=-1)
+        ax.text(
+            min(all_widths),
+            0.02,
+            f" N < {start:.0f}: not in the fitted slopes",
+            transform=ax.get_xaxis_transform(),
+            va="bottom",
+            fontsize=9,
+            color="#666666",
+        )
+    ax.set_xlabel("neurons N")
+    ax.set_ylabel("error on a 10,001-point grid")
+    ax.set_title(title)
+    ax.legend(loc="best", fontsize=9.5)
+    ax.grid(True, which="minor", color="#f2f2f2", lw=0.6)
+    return fig

@@ -7,6 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
+
 from uat.construct import bumps, check_neurons
 from uat.errors import UatError
 from uat.metrics import Errors, bump_bound, errors
@@ -136,3 +138,99 @@ def sweep(
         if progress is not None:
             progress(i + 1)
     return fits
+
+
+def geometric_widths(max_neurons: int, count: int = 12, *, start: int = 2) -> list[int]:
+    """About `count` even widths from `start` to `max_neurons`, spaced geometrically."""
+    check_neurons(max_neurons)
+    if max_neurons < start:
+        raise UatError(f"--max-neurons must be at least {start}, got {max_neurons}")
+    raw = np.geomspace(start, max_neurons, count)
+    widths = sorted({int(2 * round(w / 2)) for w in raw} | {max_neurons})
+    return [w for w in widths if w >= start]
+
+
+@dataclass(frozen=True)
+class Point:
+    """One measured width of a convergence sweep."""
+
+    width: int
+    method: str
+    sup_error: float
+    rmse: float
+    seconds: float
+    seed: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-/CSV-ready."""
+        return {
+            "width": self.width,
+            "method": self.method,
+            "sup_error": self.sup_error,
+            "rmse": self.rmse,
+            "seconds": self.seconds,
+            "seed": self.seed,
+        }
+
+
+def convergence(
+    target: Target,
+    widths: Sequence[int],
+    methods: Sequence[str] = METHODS,
+    settings: Settings | None = None,
+    *,
+    seeds: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> list[Point]:
+    """Errors against width for each method; trained widths repeated over `seeds` seeds."""
+    s = settings or Settings()
+    if seeds < 1:
+        raise UatError(f"--seeds must be at least 1, got {seeds}")
+    for m in methods:
+        for n in widths:
+            check_width(n, s.but(method=m))
+    points: list[Point] = []
+    done = 0
+    for m in methods:
+        for seed in range(s.seed, s.seed + (seeds if m == "train" else 1)):
+            for f in sweep(target, widths, s.but(method=m, seed=seed)):
+                e = f.errors
+                points.append(Point(f.net.n_neurons, m, e.sup, e.rmse, f.seconds, seed))
+                done += 1
+                if progress is not None:
+                    progress(done)
+    return points
+
+
+def asymptotic_start(widths: Sequence[float]) -> float:
+    """Where the asymptotic fit starts: the upper half of the widths in log space."""
+    w = np.asarray(widths, float)
+    return float(np.sqrt(w.min() * w.max())) if w.size >= 4 else float(w.min())
+
+
+def fitted_slope(widths: Sequence[float], errors: Sequence[float]) -> float:
+    """Least-squares slope of log(error) against log(width), over the asymptotic widths.
+
+    Small widths sit before the asymptotic regime (the error saturates near ‖f‖), so with
+    four or more widths only those at or above √(min·max) count.
+    """
+    x, y = np.log(np.asarray(widths, float)), np.log(np.asarray(errors, float))
+    ok = np.isfinite(y) & (x >= np.log(asymptotic_start(widths)) - 1e-12)
+    if ok.sum() < 2:
+        return float("nan")
+    return float(np.polyfit(x[ok], y[ok], 1)[0])
+
+
+def summarise(points: Sequence[Point], method: str, key: str = "sup_error") -> dict[str, Any]:
+    """Median, min and max of `key` per width for one method, and the fitted slope."""
+    mine = [p for p in points if p.method == method]
+    widths = sorted({p.width for p in mine})
+    vals = [[getattr(p, key) for p in mine if p.width == w] for w in widths]
+    med = [float(np.median(v)) for v in vals]
+    return {
+        "widths": widths,
+        "median": med,
+        "low": [float(min(v)) for v in vals],
+        "high": [float(max(v)) for v in vals],
+        "slope": fitted_slope(widths, med),
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -43,6 +44,11 @@ class Target:
 
     def lipschitz(self) -> float | None:
         """max |f'| over the domain (exact derivative, or finite differences); None if f jumps."""
+        return self._lipschitz
+
+    @functools.cached_property
+    def _lipschitz(self) -> float | None:
+        # Cached per target and domain (`on` makes a new Target): sweeps ask for it often.
         if not self.continuous:
             return None
         a, b = self.domain
@@ -65,6 +71,10 @@ class Target:
 
     def sup_norm(self) -> float:
         """max |f| over the domain, on the dense grid."""
+        return self._sup_norm
+
+    @functools.cached_property
+    def _sup_norm(self) -> float:
         return float(np.max(np.abs(self(self.grid()))))
 
 
