@@ -555,7 +555,7 @@ def compare_cmd(
     else:
         path = output_path(out, f"{slug(t.name)}-compare-{neurons}.png", FORMATS)
 
-    from uat.plot import compare_figure, format_number, save_figure, style
+    from uat.plot import METHOD_NAMES, compare_figure, format_number, save_figure, style
     from uat.sweep import fit
 
     fits = [fit(t, neurons, s) for s in runs]
@@ -590,7 +590,7 @@ def compare_cmd(
         table.add_column(col, justify="left" if col == "method" else "right")
     for f in fits:
         table.add_row(
-            describe_method(f),
+            METHOD_NAMES[f.method],
             str(f.net.n_neurons),
             str(f.net.n_parameters),
             format_number(f.errors.sup),
@@ -599,6 +599,8 @@ def compare_cmd(
         )
     con = _console()
     con.print(table)
+    for f in fits:
+        con.print(describe_method(f), soft_wrap=True)
     con.print(
         f"hand-built / trained: sup error ×{format_number(ratio_sup)}, "
         f"RMSE ×{format_number(ratio_rmse)}  (10,001-point grid)\n"

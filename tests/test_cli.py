@@ -1,0 +1,212 @@
+"""`uat fit` and `uat targets` end to end: outputs read back, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from uat.network import ShallowNet
+
+
+def test_fit_writes_a_png_and_reports_honest_numbers(cli) -> None:
+    code, out, err = cli("fit", "sin", "--neurons", "50", "--json")
+    assert code == 0, err
+    rec = json.loads(out)
+    png = Path(rec["output"])
+    assert png.name == "sin-construct-50.png"
+    with Image.open(png) as im:
+        assert im.format == "PNG" and im.width >= 800 and im.height >= 600
+    assert {"target", "method", "neurons", "domain", "sup_error", "rmse", "seconds", "output"} <= (
+        rec.keys()
+    )
+    assert rec["neurons"] == 50 and rec["method"] == "construct"
+    assert rec["domain"] == pytest.approx([-math.pi, math.pi])
+    assert rec["bound"] == pytest.approx(2 * math.pi / 25 / 2)
+    assert 0 < rec["sup_error"] <= 1.02 * rec["bound"]
+
+
+def test_fit_summary_table(cli) -> None:
+    code, out, _ = cli("fit", "abs", "-n", "20")
+    assert code == 0
+    for word in ("sup error", "RMSE", "10,001", "L·Δ/2", "abs-construct-20.png"):
+        assert word in out
+
+
+def test_saved_network_reproduces_the_reported_error(cli) -> None:
+    code, out, _ = cli("fit", "gaussian", "-n", "30", "--save-net", "g.json", "--json")
+    assert code == 0
+    rec = json.loads(out)
+    net = ShallowNet.load("g.json")
+    x = np.linspace(-3, 3, 10_001)
+    assert np.max(np.abs(net(x) - np.exp(-(x**2)))) == pytest.approx(rec["sup_error"], rel=1e-12)
+
+
+@pytest.mark.parametrize(("ext", "magic"), [(".svg", b"<?xml"), (".pdf", b"%PDF")])
+def test_out_picks_the_format(cli, ext: str, magic: bytes) -> None:
+    code, _, _ = cli("fit", "cos", "-n", "10", "--out", f"figure{ext}", "-q")
+    assert code == 0
+    assert Path(f"figure{ext}").read_bytes().startswith(magic)
+
+
+def test_expression_with_constant_domain(cli) -> None:
+    code, out, err = cli("fit", "x**2*sin(5*x)", "--domain", "-2,2", "--json")
+    assert code == 0, err
+    rec = json.loads(out)
+    assert rec["domain"] == [-2.0, 2.0]
+    code, out, _ = cli("fit", "sin(x)", "--domain=0,2*pi", "--json", "-n", "10")
+    assert json.loads(out)["domain"] == pytest.approx([0, 2 * math.pi])
+
+
+def test_csv_target_both_methods(cli, tmp_path) -> None:
+    xs = np.linspace(0, 1, 41)
+    np.savetxt(tmp_path / "data.csv", np.column_stack([xs, xs**2]), delimiter=",", header="x,y")
+    lip = np.max(np.diff(xs**2) / np.diff(xs))  # the interpolant's steepest segment
+    code, out, err = cli("fit", "data.csv", "-n", "10", "--json")
+    assert code == 0, err
+    assert json.loads(out)["sup_error"] <= 1.02 * lip * (1 / 5) / 2
+    code, out, err = cli("fit", "data.csv", "--method", "train", "-n", "10", "--json")
+    assert code == 0, err
+    assert json.loads(out)["sup_error"] < 1e-2
+
+
+def test_train_method_is_far_more_accurate(cli) -> None:
+    code, out, err = cli("fit", "sin", "--method", "train", "-n", "50", "--json")
+    assert code == 0, err
+    rec = json.loads(out)
+    assert rec["rmse"] <= 1e-6 and rec["method"] == "train"
+
+
+def test_targets_lists_every_name(cli) -> None:
+    code, out, _ = cli("targets", "--json")
+    assert code == 0
+    names = {t["name"] for t in json.loads(out)}
+    assert {"sin", "step", "nielsen", "runge"} <= names
+    code, out, _ = cli("targets")
+    assert "nielsen" in out and "jumps" in out
+
+
+BAD = [
+    (["fit", "sinn"], "did you mean 'sin'"),
+    (["fit", "os.system('ls')"], "attribute"),
+    (["fit", "__import__('os')"], "unknown name"),
+    (["fit", "10**10**10"], "exponent too large"),
+    (["fit", "sin", "-n", "0"], "positive"),
+    (["fit", "sin", "-n", "-5"], "positive"),
+    (["fit", "sin", "-n", "1000000000"], "too many"),
+    (["fit", "sin", "-n", "51"], "try 50 or 52"),
+    (["fit", "sin", "-n", "many"], "valid integer"),
+    (["fit", "sin", "--domain", "2,1"], "reversed"),
+    (["fit", "sin", "--domain", "1,1"], "empty"),
+    (["fit", "log(x)", "--domain", "-1,1"], "not finite at x = -1"),
+    (["fit", "missing.csv"], "not found"),
+    (["fit", "bad.csv"], "line 3"),
+    (["fit", "nan.csv"], "line 1"),
+    (["fit", "sin", "--out", "no/such/dir/f.png"], "does not exist"),
+    (["fit", "sin", "--out", "f.jpg"], ".png"),
+    (["fit", "sin", "--steepness", "-1"], "positive"),
+    (["fit", "sin", "--method", "magic"], "magic"),
+    (["fit", "sin", "--method", "train", "-n", "5000"], "too many"),
+    (
+        ["fit", "sin", "--method", "train", "--optimizer", "adam", "--learning-rate", "1e6"],
+        "diverg",
+    ),
+    (["nonsense"], "nonsense"),
+]
+
+
+@pytest.mark.parametrize(("args", "phrase"), BAD, ids=[" ".join(a) for a, _ in BAD])
+def test_bad_input_is_one_line_and_exit_2(cli, tmp_path, args: list[str], phrase: str) -> None:
+    (tmp_path / "bad.csv").write_text("x,y\n0,1\n1,oops\n")
+    (tmp_path / "nan.csv").write_text("0,nan\n1,2\n")
+    before = set(tmp_path.iterdir())
+    code, out, err = cli(*args)
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("uat: error: ")
+    assert phrase.lower() in err.lower()
+    assert "Traceback" not in err and out == ""
+    assert set(tmp_path.iterdir()) == before  # no partial or temporary file left
+
+
+def test_failed_run_leaves_an_existing_figure_intact(cli, tmp_path) -> None:
+    target = tmp_path / "keep.png"
+    target.write_bytes(b"precious")
+    args = ["fit", "sin", "--method", "train", "--optimizer", "adam", "--learning-rate", "1e6"]
+    code, _, _ = cli(*args, "--out", "keep.png")
+    assert code == 2
+    assert target.read_bytes() == b"precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.png"]
+
+
+def test_help_does_not_import_matplotlib() -> None:
+    code = (
+        "import sys; from uat.cli import run; rc = run(['--help']); "
+        "assert 'matplotlib' not in sys.modules and 'numpy' not in sys.modules, "
+        "sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'numpy')); "
+        "sys.exit(rc)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "fit" in proc.stdout
+
+
+def test_python_dash_m_and_version() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "uat", "--version"], capture_output=True, text=True
+    )
+    assert proc.returncode == 0
+    from uat import __version__
+
+    assert proc.stdout.strip() == f"uat {__version__}"
+
+
+def test_usage_error_through_the_real_entry_point_is_one_line() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "uat", "fit", "sin", "--neurons", "x"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
+def test_animate_writes_a_looping_gif(cli) -> None:
+    code, out, err = cli("animate", "sin", "-n", "12", "--size", "400x250", "--hold", "0", "--json")
+    assert code == 0, err
+    rec = json.loads(out)
+    assert Path(rec["output"]).name == "sin-construct-12.gif"
+    with Image.open(rec["output"]) as im:
+        assert im.size == (400, 250) and im.n_frames == 6  # widths 2, 4, …, 12
+        assert im.info["loop"] == 0 and im.info["duration"] == 50
+
+
+def test_animate_training_run_and_mp4(cli) -> None:
+    args = ["animate", "gaussian", "--sweep", "training", "--optimizer", "adam", "-n", "8"]
+    code, out, err = cli(*args, "--frames", "5", "-o", "run.mp4", "--size", "320x200", "--json")
+    assert code == 0, err
+    rec = json.loads(out)
+    assert rec["frames"] == 5 and rec["sweep"] == "training"
+    assert Path("run.mp4").read_bytes()[4:8] == b"ftyp"
+
+
+@pytest.mark.parametrize(
+    ("args", "phrase"),
+    [
+        (["--fps", "15"], "10, 20, 25, 50"),
+        (["--size", "801x500", "-o", "a.mp4"], "even"),
+        (["--size", "big"], "WIDTHxHEIGHT"),
+        (["-o", "a.avi"], ".gif"),
+        (["--frames", "0"], "frames"),
+        (["-n", "7"], "odd"),
+    ],
+)
+def test_animate_bad_input(cli, tmp_path, args: list[str], phrase: str) -> None:
+    code, out, err = cli("animate", "sin", *args)
+    assert code == 2 and err.count("\n") == 1 and phrase in err
+    assert list(tmp_path.iterdir()) == []
