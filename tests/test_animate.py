@@ -355,3 +355,21 @@ def test_animate_validates_before_computing(tmp_path, monkeypatch, kwargs, match
     with pytest.raises(UatError, match=match):
         an.animate("sin", **args)
     assert not any(tmp_path.iterdir())
+
+
+def test_steepness_sweep_sharpens_the_steps() -> None:
+    from uat.animate import steepness_sweep
+    from uat.targets import get_target
+
+    t = get_target("sin")
+    scene = steepness_sweep(t, 20, frames=6)
+    ws = scene.meta["steepness"]
+    delta = 2 * np.pi / 10
+    assert len(scene.frames) == 6
+    assert ws[0] * delta == pytest.approx(1.0) and ws[-1] * delta == pytest.approx(60.0)
+    assert all(b > a for a, b in zip(ws, ws[1:], strict=False))
+    # soft steps blur the bumps: the first frame's largest bump is far below the steep one's
+    assert scene.frames[0][0].parts.max() < 0.5 * scene.frames[-1][0].parts.max()
+    lo, hi = scene.ylims[0]
+    for (p,) in scene.frames:
+        assert lo <= p.y.min() and p.y.max() <= hi

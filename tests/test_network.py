@@ -96,3 +96,14 @@ def test_repr_and_counts() -> None:
     net = bumps(get_target("sin"), 6)
     assert net.n_neurons == 6 and net.n_parameters == 19
     assert "N=6" in repr(net) and "construct" in repr(net)
+
+
+def test_saved_files_get_ordinary_permissions(tmp_path) -> None:
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        path = bumps(get_target("sin"), 4).save(tmp_path / "n.json")
+    finally:
+        os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o644

@@ -39,14 +39,14 @@ from uat.plot import (
     unit_name,
     y_limits,
 )
-from uat.sweep import Settings, check_width, sweep
+from uat.sweep import Settings, check_width, fit, sweep
 from uat.targets import Target
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-SWEEPS = ("width", "training", "compare")
+SWEEPS = ("width", "training", "compare", "steepness")
 FORMATS = (".gif", ".mp4", ".png")
 WRITERS = ("auto", "ffmpeg", "pillow")
 GIF_FPS = (10, 20, 25, 50)  # frame rates whose delays GIF's hundredths of a second hold exactly
@@ -128,6 +128,7 @@ class AnimationResult:
     bytes: int
     size: tuple[int, int]
     fps: float
+    last: str = ""  # the last frame's caption(s): its width or steepness and sup error
 
 
 def default_widths(n: int, method: str, frames: int | None = None) -> list[int]:
@@ -285,6 +286,63 @@ def compare_sweep(
         ylims=[both, both],
         title=f"{target.label}: {na} vs {nb}, {_span(widths)} neurons",
         meta={"sweep": "compare", "widths": list(widths), "method": [sa.method, sb.method]},
+    )
+
+
+def steepness_sweep(
+    target: Target,
+    n: int,
+    settings: Settings | None = None,
+    frames: int = 30,
+    *,
+    span: tuple[float, float] = (1.0, 60.0),
+    progress: Callable[[int, int], None] | None = None,
+) -> Scene:
+    """One hand-built net of width N per frame, its steepness w growing from soft to steep.
+
+    Parameters
+    ----------
+    target : the function and interval.
+    n : the width N (even).
+    settings : hand-built options (heights, activation); the steepness is what varies.
+    frames : how many steepness values, log-spaced so that w·Δ runs over `span`.
+    span : the first and last w·Δ, with Δ the bump width.
+    progress : called as progress(done, total) after each network.
+
+    Returns
+    -------
+    A one-panel Scene; soft steps blur the bumps together, steep ones make them bars.
+    """
+    s = (settings or Settings()).but(method="construct")
+    _check_widths([n], s)
+    if frames < 1:
+        raise UatError(f"--frames must be at least 1, got {frames}")
+    delta = (target.domain[1] - target.domain[0]) / (n // 2)
+    ws = np.geomspace(span[0], span[1], frames) / delta
+    count = _counter(progress, len(ws))
+    fits = []
+    for i, w in enumerate(ws):
+        fits.append(fit(target, n, s.but(steepness=float(w))))
+        if count is not None:
+            count(i + 1)
+    x = _grid([f.net for f in fits], target.domain)
+    yt = target(x)
+    panels = [
+        _panel(
+            f.net,
+            x,
+            f"w = {w:.3g} (w·Δ = {w * delta:.3g}) · sup error {format_number(f.errors.sup)}",
+        )
+        for w, f in zip(ws, fits, strict=True)
+    ]
+    return Scene(
+        x=x,
+        target=yt,
+        target_label=target.label,
+        frames=[[p] for p in panels],
+        ylims=[_limits(yt, panels, parts=True)],
+        title=f"{target.label}: {n} hand-built neurons, soft to steep steps",
+        meta={"sweep": "steepness", "steepness": [float(w) for w in ws], "method": "construct"},
     )
 
 
@@ -1054,7 +1112,8 @@ def animate(
         options on the left and the training options on the right.
     sweep : "width" (one frame per width 2, 4, …, N for hand-built nets, about 30 widths
         1 … N for trained ones), "training" (one run of width N, frames at log-spaced
-        iterations) or "compare" (hand-built vs trained, side by side, over widths).
+        iterations), "compare" (hand-built vs trained, side by side, over widths) or
+        "steepness" (one hand-built net of width N, its steps going from soft to steep).
     out : the file: .gif, .mp4 or .png (contact sheet).
     frames : the most frames (thins the widths; default 60 for "training").
     fps, size, dpi, hold, writer : as for `render`.
@@ -1089,6 +1148,8 @@ def animate(
         scene = width_sweep(tgt, default_widths(n, s.method, frames), s, progress=stage("compute"))
     elif sweep == "training":
         scene = training_run(tgt, n, s, frames or 60, progress=stage("compute"))
+    elif sweep == "steepness":
+        scene = steepness_sweep(tgt, n, s, frames or 30, progress=stage("compute"))
     else:
         widths = default_widths(n, "construct", frames or DEFAULT_TRAIN_FRAMES)
         scene = compare_sweep(
@@ -1115,4 +1176,5 @@ def animate(
         bytes=p.stat().st_size,
         size=size,
         fps=float(fps),
+        last=" | ".join(panel.text for panel in scene.frames[-1]),
     )

@@ -229,10 +229,10 @@ def summary_table(fit: Fit, extra: dict[str, str]) -> Any:
 
 
 @contextlib.contextmanager
-def progress_bar(total: int, what: str, quiet: bool) -> Iterator[Callable[[int], None]]:
-    """A rich progress bar on stderr (only on a terminal); yields `update(done)`."""
+def progress_bar(total: int, what: str, quiet: bool) -> Iterator[Callable[..., None]]:
+    """A rich progress bar on stderr (only on a terminal); yields `update(done, total=None)`."""
     if quiet or not sys.stderr.isatty():
-        yield lambda done: None
+        yield lambda done, total=None: None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
@@ -245,7 +245,7 @@ def progress_bar(total: int, what: str, quiet: bool) -> Iterator[Callable[[int],
         transient=True,
     ) as bar:
         task = bar.add_task(what, total=total)
-        yield lambda done: bar.update(task, completed=done)
+        yield lambda done, total=None: bar.update(task, completed=done, total=total)
 
 
 @contextlib.contextmanager
@@ -363,6 +363,7 @@ class Sweep(StrEnum):
     width = "width"
     training = "training"
     compare = "compare"
+    steepness = "steepness"
 
 
 class Writer(StrEnum):
@@ -428,6 +429,7 @@ def report_animation(res: Any, json_: bool, quiet: bool, extra: dict[str, Any]) 
         "size": list(res.size),
         "bytes": res.bytes,
         "seconds": res.seconds,
+        "last_frame": res.last,
     }
     if json_:
         typer.echo(json.dumps(record))
@@ -449,7 +451,7 @@ def animate_cmd(
         Sweep,
         typer.Option(
             help="width: one frame per width; training: one run's iterations; "
-            "compare: hand-built and trained side by side."
+            "compare: hand-built and trained side by side; steepness: soft to steep steps."
         ),
     ] = Sweep.width,
     compare: Annotated[bool, typer.Option("--compare", help="Same as --sweep compare.")] = False,
@@ -485,6 +487,8 @@ def animate_cmd(
     parse_size(size)
     t = resolve_target(target, domain)
     label = {"width": settings.method, "training": f"training-{optimizer.value}"}.get(kind, kind)
+    if kind == "steepness":
+        settings = settings.but(method="construct")
     path = output_path(out, f"{slug(t.name)}-{label}-{neurons}.gif", ANIM_FORMATS)
     res = run_animation(
         t, neurons, settings, kind, path, frames, fps, size, dpi, hold, writer, quiet or json_
@@ -726,6 +730,53 @@ def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
         writer = csvlib.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+
+
+@app.command("gallery")
+def gallery_cmd(
+    spec: Annotated[Path, typer.Option(help="The gallery spec (TOML).")] = Path(
+        "gallery/gallery.toml"
+    ),
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder [default: the spec's folder].")
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", help="Parallel processes [default: cores].")
+    ] = None,
+    only: Annotated[
+        list[str] | None, typer.Option(help="Build only this entry (repeatable).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Rebuild entries that are up to date.")] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Build the gallery: media, README.md and index.html, only what changed, in parallel."""
+    from uat.gallery import build
+
+    if jobs is not None and jobs < 1:
+        raise UatError(f"--jobs must be at least 1, got {jobs}")
+    if out is not None and out.exists() and not out.is_dir():
+        raise UatError(f"--out {out} is a file, not a folder")
+    with progress_bar(1, "building gallery", quiet) as update:
+        outcomes = build(spec, out, jobs=jobs, only=only or (), force=force, progress=update)
+    failed = [o for o in outcomes if not o.ok]
+    built = [o for o in outcomes if o.ok and not o.skipped]
+    folder = out if out is not None else spec.parent
+    if not quiet:
+        con = _console()
+        for o in outcomes:
+            if not o.ok:
+                con.print(f"[red]failed[/red]  {o.name}: {o.error}", soft_wrap=True)
+            elif o.skipped:
+                con.print(f"[dim]up to date[/dim]  {o.name}")
+            else:
+                con.print(f"[green]built[/green]  {o.name}  ({o.seconds:.1f} s)")
+        if not built and not failed:
+            con.print(f"nothing to render: all {len(outcomes)} entries are up to date")
+        con.print(f"gallery: {folder / 'index.html'} and {folder / 'README.md'}")
+    for o in failed:
+        print(f"uat: error: gallery entry {o.name!r} failed: {o.error}", file=sys.stderr)
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command("targets")

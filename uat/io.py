@@ -25,6 +25,16 @@ def check_writable(path: str | Path) -> Path:
     return p
 
 
+def _mode_for(path: Path) -> int:
+    """An existing file's mode, or what a new file gets under the umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside `path`; rename it onto `path` only if the block succeeds."""
@@ -33,6 +43,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, _mode_for(p))  # mkstemp makes 0600; give the file its usual mode
         os.replace(tmp, p)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -1,0 +1,141 @@
+"""`uat gallery`: spec → media + README + index.html; incremental, parallel, fault-tolerant."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from uat.errors import UatError
+from uat.gallery import build, load_spec
+
+SMALL = Path(__file__).with_name("gallery_small.toml")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
+    out = tmp_path_factory.mktemp("gallery")
+    shutil.copy(SMALL, out / "gallery.toml")
+    outcomes = build(out / "gallery.toml", jobs=2)
+    return out, outcomes
+
+
+def test_every_entry_is_built_with_its_media(built) -> None:
+    out, outcomes = built
+    assert [o.name for o in outcomes] == ["bumps", "movie", "still", "versus", "rate"]
+    assert all(o.ok and not o.skipped for o in outcomes), [o.error for o in outcomes]
+    with Image.open(out / "bumps.gif") as im:
+        assert im.size == (320, 200) and im.n_frames == 4 and im.info["loop"] == 0
+    assert (out / "movie.mp4").read_bytes()[4:8] == b"ftyp"
+    for name in ("still.png", "versus.png", "rate.png"):
+        with Image.open(out / name) as im:
+            assert im.format == "PNG"
+
+
+def test_readme_and_index_show_every_caption_and_command(built) -> None:
+    out, _ = built
+    entries, _ = load_spec(out / "gallery.toml")
+    readme = (out / "README.md").read_text()
+    page = (out / "index.html").read_text()
+    for e in entries:
+        assert e.caption in readme and e.caption in page
+        assert e.command() in readme
+        assert f"({e.filename})" in readme or f"]({e.filename})" in readme
+        assert f'src="{e.filename}"' in page
+    assert not re.search(r"(src|href)=\"(https?:)?//", page)  # nothing from the network
+    assert 'name="viewport"' in page
+
+
+def test_numbers_are_reported(built) -> None:
+    out, outcomes = built
+    by = {o.name: o.numbers for o in outcomes}
+    assert "sup error" in by["still"] and "RMSE" in by["still"]
+    assert by["bumps"]["frames"] == "4"
+    assert float(by["rate"]["hand-built slope"]) == pytest.approx(-1.0, abs=0.15)
+    manifest = json.loads((out / ".gallery.json").read_text())
+    assert set(manifest) == {"bumps", "movie", "still", "versus", "rate"}
+
+
+def test_the_shown_commands_really_make_the_files(built, cli, tmp_path) -> None:
+    out, _ = built
+    for e in load_spec(out / "gallery.toml")[0]:
+        argv = shlex.split(e.command())
+        assert argv[0] == "uat"
+        code, _, err = cli(*argv[1:], "-q")
+        assert code == 0, (e.name, err)
+        assert (tmp_path / e.filename).stat().st_size > 0
+
+
+def test_rebuild_with_nothing_changed_renders_nothing(tmp_path) -> None:
+    spec = tmp_path / "gallery.toml"
+    spec.write_text(SMALL.read_text())
+    build(spec, only=["still", "bumps"], jobs=1)
+    mtimes = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
+    again = build(spec, only=["still", "bumps"], jobs=1)
+    assert all(o.skipped for o in again)
+    assert (tmp_path / "still.png").stat().st_mtime_ns == mtimes["still.png"]
+    # change one entry: only that one renders
+    spec.write_text(SMALL.read_text().replace("neurons = 10", "neurons = 12"))
+    third = {o.name: o for o in build(spec, only=["still", "bumps"], jobs=1)}
+    assert not third["still"].skipped and third["bumps"].skipped
+    forced = build(spec, only=["bumps"], force=True, jobs=1)
+    assert not forced[0].skipped
+
+
+def test_a_failing_entry_does_not_stop_the_others(cli, tmp_path) -> None:
+    text = SMALL.read_text().replace('target = "gaussian"', 'target = "log(x)"\ndomain = "-1,1"')
+    (tmp_path / "g.toml").write_text(text)
+    code, out, err = cli("gallery", "--spec", "g.toml", "--only", "still", "--only", "bumps")
+    assert code == 1
+    assert "still" in err and "not finite" in err
+    assert (tmp_path / "bumps.gif").is_file() and not (tmp_path / "still.png").exists()
+    assert "built" in out
+
+
+def test_cli_says_when_nothing_is_rendered(cli, tmp_path) -> None:
+    shutil.copy(SMALL, tmp_path / "g.toml")
+    assert cli("gallery", "--spec", "g.toml", "--only", "still")[0] == 0
+    code, out, _ = cli("gallery", "--spec", "g.toml", "--only", "still")
+    assert code == 0 and "nothing to render" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("[[entry]]\nname='a'\nkind='width'\ntarget='sin'\ncaption='c'\nbogus=1\n", "bogus"),
+        ("[[entry]]\nname='a'\nkind='dance'\ntarget='sin'\ncaption='c'\n", "dance"),
+        ("[[entry]]\nname='a'\nkind='fit'\ntarget='sin'\n", "caption"),
+        ("[[entry]]\nname='a b'\nkind='fit'\ntarget='sin'\ncaption='c'\n", "letters"),
+        ("[[entry]]\nname='a'\nkind='fit'\ntarget='sin'\ncaption='c'\n" * 2, "twice"),
+        ("[gallery]\ntitle='x'\n", "no [[entry]]"),
+        ("not toml [", "not valid TOML"),
+    ],
+)
+def test_bad_specs_are_clear_errors(tmp_path, text: str, phrase: str) -> None:
+    spec = tmp_path / "g.toml"
+    spec.write_text(text)
+    with pytest.raises(UatError, match=re.escape(phrase)):
+        load_spec(spec)
+
+
+def test_missing_spec_is_exit_2(cli) -> None:
+    code, _, err = cli("gallery", "--spec", "nope.toml")
+    assert code == 2 and "cannot read" in err
+
+
+def test_committed_gallery_spec_is_valid_and_broad() -> None:
+    entries, _ = load_spec(Path(__file__).parents[1] / "gallery" / "gallery.toml")
+    kinds = {e.kind for e in entries}
+    assert len(entries) >= 10
+    assert {"width", "training", "compare", "convergence", "steepness"} <= kinds
+    targets = {e.target for e in entries}
+    assert {"sin", "gaussian", "abs", "step", "nielsen"} <= targets
+    assert {e.options.get("optimizer", "lm") for e in entries if e.kind == "training"} == {
+        "lm",
+        "adam",
+    }

@@ -1,0 +1,371 @@
+"""The gallery: a TOML spec → media, `README.md` and `index.html`; incremental and parallel.
+
+Each entry's output is keyed on its settings and the package version; an entry whose key is
+in the manifest (``.gallery.json``) with its file present is not rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import shlex
+import time
+import tomllib
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from uat import __version__
+from uat.errors import UatError
+
+KINDS = ("fit", "width", "training", "compare", "convergence", "steepness")
+ANIMATED = {"width", "training", "compare", "steepness"}
+MANIFEST = ".gallery.json"
+_KEYS = {
+    "name", "title", "caption", "kind", "target", "domain", "method", "neurons", "format",
+    "optimizer", "heights", "steepness", "activation", "seed", "frames", "fps", "size",
+    "widths", "max_neurons", "methods", "seeds", "hold", "max_iter", "learning_rate",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One gallery item: what to make, and the words that go with it."""
+
+    name: str
+    kind: str
+    target: str
+    caption: str
+    title: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def format(self) -> str:
+        """File extension of the output, without the dot."""
+        default = "gif" if self.kind in ANIMATED else "png"
+        return str(self.options.get("format", default))
+
+    @property
+    def filename(self) -> str:
+        """The output file's name inside the gallery folder."""
+        return f"{self.name}.{self.format}"
+
+    def key(self) -> str:
+        """Hash of everything that decides the output, with the package version."""
+        blob = json.dumps(
+            {"kind": self.kind, "target": self.target, "options": self.options, "v": __version__},
+            sort_keys=True,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def argv(self) -> list[str]:
+        """The `uat` arguments that make this entry's output (without the program name)."""
+        o = self.options
+        if self.kind in ("fit", "convergence") or (self.kind == "compare" and self.still):
+            args, allowed = [self.kind, self.target], _OPTIONS[self.kind]
+        else:
+            args, allowed = ["animate", self.target], _OPTIONS["animate"]
+            if self.kind == "compare":
+                args.append("--compare")
+            elif self.kind != "width":
+                args += ["--sweep", self.kind]
+        for opt in allowed:
+            if opt not in o:
+                continue
+            val = o[opt]
+            text = ",".join(str(v) for v in val) if isinstance(val, list) else str(val)
+            flag = "--" + opt.replace("_", "-")
+            args += [f"{flag}={text}"] if text.startswith("-") else [flag, text]
+        return [*args, "--out", self.filename]
+
+    @property
+    def still(self) -> bool:
+        """True when the output is a figure, not an animation."""
+        return self.format in ("png", "svg", "pdf") and self.kind not in ANIMATED - {"compare"}
+
+    def command(self) -> str:
+        """The shell command that makes the same output."""
+        return shlex.join(["uat", *self.argv()])
+
+
+_COMMON = ["domain", "heights", "steepness", "activation", "optimizer", "seed", "max_iter"]
+_OPTIONS = {
+    "fit": ["method", "neurons", *_COMMON, "learning_rate"],
+    "compare": ["neurons", *_COMMON, "learning_rate"],
+    "convergence": ["widths", "max_neurons", "methods", *_COMMON, "seeds"],
+    "animate": ["method", "neurons", *_COMMON, "learning_rate", "frames", "fps", "size", "hold"],
+}
+
+
+@dataclass
+class Outcome:
+    """What building one entry gave."""
+
+    name: str
+    ok: bool
+    numbers: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    error: str = ""
+    skipped: bool = False
+
+
+def load_spec(path: str | Path) -> tuple[list[Entry], dict[str, Any]]:
+    """Read and validate a gallery spec: `[defaults]` and a list of `[[entry]]` tables."""
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text())
+    except OSError as exc:
+        raise UatError(f"cannot read gallery spec {p}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UatError(f"gallery spec {p} is not valid TOML: {exc}") from None
+    defaults = dict(data.get("defaults", {}))
+    meta = dict(data.get("gallery", {}))
+    raw = data.get("entry", [])
+    if not isinstance(raw, list) or not raw:
+        raise UatError(f"gallery spec {p} has no [[entry]] tables")
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw, 1):
+        where = f"{p.name}, entry {i}"
+        unknown = set(item) - _KEYS
+        if unknown:
+            raise UatError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        for req in ("name", "kind", "target", "caption"):
+            if req not in item:
+                raise UatError(f"{where}: missing {req!r}")
+        name, kind = str(item["name"]), str(item["kind"])
+        if not name.replace("-", "").replace("_", "").isalnum():
+            raise UatError(f"{where}: name {name!r} may hold only letters, digits, - and _")
+        if name in seen:
+            raise UatError(f"{where}: name {name!r} is used twice")
+        if kind not in KINDS:
+            raise UatError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
+        seen.add(name)
+        options = {**defaults, **{k: v for k, v in item.items() if k not in _ENTRY_WORDS}}
+        if kind not in ANIMATED and "format" not in item:
+            options.pop("format", None)  # defaults' animation format is not for stills
+        entries.append(
+            Entry(
+                name,
+                kind,
+                str(item["target"]),
+                str(item["caption"]),
+                str(item.get("title", "")),
+                options,
+            )  # fmt: skip
+        )
+    return entries, meta
+
+
+_ENTRY_WORDS = {"name", "kind", "target", "caption", "title"}
+
+
+def build_entry(entry: Entry, out_dir: str | Path) -> dict[str, str]:
+    """Render one entry into `out_dir` by running its own command; return its numbers."""
+    import contextlib
+    import io
+
+    from uat.cli import run
+    from uat.plot import format_number
+
+    argv = entry.argv()
+    argv[-1] = str(Path(out_dir) / entry.filename)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = run([*argv, "--json"])
+    if code != 0:
+        raise UatError(err.getvalue().strip().removeprefix("uat: error: ") or f"exit {code}")
+    rec = json.loads(out.getvalue())
+    numbers: dict[str, str] = {}
+    if entry.kind == "convergence":
+        for m, slope in rec["slopes"].items():
+            numbers[f"{_NAMES[m]} slope"] = f"{slope:+.2f}"
+    elif "methods" in rec:  # a compare figure
+        for m in rec["methods"]:
+            numbers[f"{_NAMES[m['method']]} sup error"] = format_number(m["sup_error"])
+        numbers["ratio"] = format_number(rec["sup_error_ratio"])
+    elif "last_frame" in rec:  # an animation
+        if rec["last_frame"]:
+            numbers["last frame"] = rec["last_frame"]
+        numbers["frames"] = str(rec["frames"])
+        numbers["file"] = f"{rec['bytes'] / 1e6:.2f} MB"
+    else:  # a fit figure
+        numbers["sup error"] = format_number(rec["sup_error"])
+        numbers["RMSE"] = format_number(rec["rmse"])
+    return numbers
+
+
+_NAMES = {"construct": "hand-built", "train": "trained"}
+
+
+def _build_one(entry: Entry, out_dir: str) -> Outcome:
+    t0 = time.perf_counter()
+    try:
+        numbers = build_entry(entry, out_dir)
+    except Exception as exc:  # one failing entry must not stop the others
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        return Outcome(entry.name, False, error=message, seconds=time.perf_counter() - t0)
+    return Outcome(entry.name, True, numbers, time.perf_counter() - t0)
+
+
+def build(
+    spec: str | Path,
+    out_dir: str | Path | None = None,
+    *,
+    jobs: int | None = None,
+    only: Sequence[str] = (),
+    force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Outcome]:
+    """Build the gallery described by `spec` into `out_dir` (default: the spec's folder)."""
+    entries, meta = load_spec(spec)
+    out = Path(out_dir) if out_dir is not None else Path(spec).parent
+    out.mkdir(parents=True, exist_ok=True)
+    names = {e.name for e in entries}
+    for n in only:
+        if n not in names:
+            raise UatError(f"--only {n!r}: no such entry; entries: {', '.join(sorted(names))}")
+    manifest = _read_manifest(out)
+    todo, outcomes = [], []
+    for e in entries:
+        if only and e.name not in only:
+            continue
+        rec = manifest.get(e.name, {})
+        if not force and rec.get("key") == e.key() and (out / e.filename).is_file():
+            outcomes.append(Outcome(e.name, True, rec.get("numbers", {}), skipped=True))
+        else:
+            todo.append(e)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    done, total = len(outcomes), len(outcomes) + len(todo)
+    if progress is not None:
+        progress(done, total)
+    if todo:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+            futures: list[tuple[Entry, Future[Outcome]]] = [
+                (e, pool.submit(_build_one, e, str(out))) for e in todo
+            ]
+            for e, fut in futures:
+                try:
+                    result = fut.result()
+                except Exception as exc:  # a worker that died
+                    result = Outcome(e.name, False, error=f"worker failed: {exc}")
+                outcomes.append(result)
+                if result.ok:
+                    manifest[e.name] = {
+                        "key": e.key(),
+                        "file": e.filename,
+                        "numbers": result.numbers,
+                    }
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+    order = {e.name: i for i, e in enumerate(entries)}
+    outcomes.sort(key=lambda r: order[r.name])
+    manifest = {k: v for k, v in manifest.items() if k in names}
+    _write_text(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    _write_text(out / "README.md", render_readme(entries, manifest, meta))
+    _write_text(out / "index.html", render_html(entries, manifest, meta))
+    return outcomes
+
+
+def _read_manifest(out: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((out / MANIFEST).read_text())
+    except (OSError, json.JSONDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_text(path: Path, text: str) -> None:
+    from uat.io import atomic_write
+
+    with atomic_write(path, "w") as fh:
+        fh.write(text)
+
+
+def _numbers_text(numbers: dict[str, str]) -> str:
+    return " · ".join(f"{k}: {v}" for k, v in numbers.items())
+
+
+def render_readme(entries: list[Entry], manifest: dict[str, Any], meta: dict[str, Any]) -> str:
+    """The gallery's README.md: every entry with its media, caption, numbers and command."""
+    title = meta.get("title", "uat gallery")
+    lines = [
+        f"# {title}",
+        "",
+        meta.get("intro", "Made by `uat gallery` from `gallery.toml`."),
+        "",
+        "Also as a web page: [index.html](index.html).",
+        "",
+    ]
+    for e in entries:
+        rec = manifest.get(e.name)
+        lines += [f"## {e.title or e.name}", ""]
+        if rec is None:
+            lines += ["*(not built yet)*", ""]
+        elif e.format == "mp4":
+            lines += [f"[▶ {e.filename}]({e.filename})", ""]
+        else:
+            lines += [f"![{e.caption}]({e.filename})", ""]
+        lines += [e.caption, ""]
+        if rec is not None and rec.get("numbers"):
+            lines += [_numbers_text(rec["numbers"]), ""]
+        lines += ["```sh", e.command(), "```", ""]
+    return "\n".join(lines)
+
+
+_CSS = """
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
+color:#1d1d1f;background:#fafafa}
+header{padding:1.5rem 1rem .5rem;max-width:1200px;margin:auto}
+h1{margin:.2rem 0;font-size:1.7rem}
+main{display:grid;gap:1.2rem;padding:1rem;max-width:1200px;margin:auto;
+grid-template-columns:repeat(auto-fill,minmax(min(100%,520px),1fr))}
+figure{margin:0;background:#fff;border:1px solid #e3e3e3;border-radius:10px;padding:.8rem;
+display:flex;flex-direction:column;gap:.4rem}
+figure img,figure video{width:100%;height:auto;border-radius:6px;background:#fff}
+h2{font-size:1.1rem;margin:.2rem 0}
+figcaption{font-size:.95rem}
+.numbers{font-size:.85rem;color:#555}
+code{display:block;font:.8rem/1.4 ui-monospace,Menlo,Consolas,monospace;background:#f3f3f3;
+padding:.4rem .5rem;border-radius:6px;overflow-x:auto;white-space:pre}
+"""
+
+
+def render_html(entries: list[Entry], manifest: dict[str, Any], meta: dict[str, Any]) -> str:
+    """A self-contained index.html (no network): media beside it, CSS inline, phone-friendly."""
+    esc = html.escape
+    title = esc(meta.get("title", "uat gallery"))
+    intro = esc(meta.get("intro", "Made by uat gallery from gallery.toml."))
+    items = []
+    for e in entries:
+        rec = manifest.get(e.name)
+        if rec is None:
+            media = "<p><em>not built yet</em></p>"
+        elif e.format == "mp4":
+            media = (
+                f'<video src="{esc(e.filename)}" autoplay loop muted playsinline controls '
+                f'aria-label="{esc(e.caption)}"></video>'
+            )
+        else:
+            media = f'<img src="{esc(e.filename)}" alt="{esc(e.caption)}" loading="lazy">'
+        numbers = _numbers_text(rec.get("numbers", {})) if rec else ""
+        items.append(
+            f'<figure id="{esc(e.name)}" class="entry">\n<h2>{esc(e.title or e.name)}</h2>\n'
+            f"{media}\n<figcaption>{esc(e.caption)}</figcaption>\n"
+            f'<div class="numbers">{esc(numbers)}</div>\n<code>{esc(e.command())}</code>\n'
+            "</figure>"
+        )
+    return (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{title}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"<header><h1>{title}</h1><p>{intro}</p></header>\n<main>\n"
+        + "\n".join(items)
+        + "\n</main>\n</body>\n</html>\n"
+    )
