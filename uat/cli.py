@@ -53,6 +53,13 @@ class Activation(StrEnum):
     sigmoid = "sigmoid"
     tanh = "tanh"
     step = "step"
+    relu = "relu"
+    softplus = "softplus"
+
+
+class Output(StrEnum):
+    identity = "identity"
+    sigmoid = "sigmoid"
 
 
 # -- options shared by every command that builds networks ----------------------------------
@@ -81,7 +88,18 @@ SteepnessOpt = Annotated[
     float | None,
     typer.Option(help="Hidden weight w of the hand-built steps [default: automatic]."),
 ]
-ActivationOpt = Annotated[Activation, typer.Option(help="Hidden activation.")]
+ActivationOpt = Annotated[
+    Activation,
+    typer.Option(help="Hidden activation: sigmoid, tanh, step make bumps; relu, softplus ramps."),
+]
+OutputOpt = Annotated[
+    Output,
+    typer.Option(help="Output activation; sigmoid: the hidden sum approximates σ⁻¹∘f."),
+]
+ShiftsOpt = Annotated[
+    int,
+    typer.Option(help="Hand-built: sum M shifted copies of f/M (windows of failure); M·N neurons."),
+]
 OptimizerOpt = Annotated[
     Optimizer, typer.Option(help="lm: Levenberg–Marquardt (accurate); adam: gradient descent.")
 ]
@@ -137,6 +155,18 @@ def slug(text: str) -> str:
     return s[:40] or "target"
 
 
+def variant(s: Settings) -> str:
+    """The method and what differs from the defaults, for default file names."""
+    parts = [s.method]
+    if s.activation != "sigmoid":
+        parts.append(s.activation)
+    if s.output_activation != "identity":
+        parts.append(f"{s.output_activation}-output")
+    if s.shifts > 1 and s.method == "construct":
+        parts.append(f"shifts{s.shifts}")
+    return "-".join(parts)
+
+
 def output_path(out: Path | None, default: str, formats: tuple[str, ...]) -> Path:
     """The output path, with a format the command can write and a folder that exists."""
     from uat.io import check_writable
@@ -157,10 +187,14 @@ def settings_from(
     max_iter: int | None = None,
     tol: float = 1e-12,
     learning_rate: float | None = None,
+    output: Output = Output.identity,
+    shifts: int = 1,
 ) -> Settings:
     """The library's Settings from CLI options, validating the numbers."""
     from uat.sweep import Settings
 
+    if shifts < 1:
+        raise UatError(f"--shifts must be at least 1, got {shifts}")
     if steepness is not None and not steepness > 0:
         raise UatError(f"--steepness must be positive, got {steepness:g}")
     if max_iter is not None and max_iter < 1:
@@ -179,6 +213,8 @@ def settings_from(
         max_iter=max_iter,
         tol=tol,
         learning_rate=learning_rate,
+        output_activation=output.value,
+        shifts=shifts,
     )
 
 
@@ -194,6 +230,25 @@ def describe_method(fit: Fit) -> str:
     opt = net.meta.get("optimizer", "")
     its = net.meta.get("iterations", len(fit.history))
     return f"trained: {opt}, {its} iterations, seed {net.meta.get('seed', 0)}"
+
+
+def describe_bound(fit: Fit) -> str:
+    """The construction's error bound, with its formula, or why there is none."""
+    from uat.metrics import bound_formula
+    from uat.plot import format_number
+
+    net, t = fit.net, fit.target
+    formula = bound_formula(net.activation, net.output_activation)
+    if fit.bound is None:
+        if t.lipschitz() is None:
+            return "none: the target jumps, so the sup error cannot vanish"
+        return f"none: {formula} needs a smoother target"
+    text = f"{formula} = {format_number(fit.bound)}"
+    if formula == "L·Δ/2":
+        lip = t.lipschitz()
+        text += f"  with L = {lip:.4g}" + ("" if t.lipschitz_is_exact else " (estimated)")
+    copies = net.meta.get("copies", 1)
+    return text + (f", per copy of {copies}" if copies > 1 else "")
 
 
 def summary_table(fit: Fit, extra: dict[str, str]) -> Any:
@@ -215,13 +270,8 @@ def summary_table(fit: Fit, extra: dict[str, str]) -> Any:
     table.add_row("sup error", f"{format_number(e.sup)}  at x = {e.at:.4g}")
     table.add_row("RMSE", format_number(e.rmse))
     table.add_row("grid", f"{e.grid:,} uniform points")
-    lip = t.lipschitz()
     if fit.method == "construct":
-        if fit.bound is not None and lip is not None:
-            kind = "" if t.lipschitz_is_exact else " (L estimated)"
-            table.add_row("bound", f"L·Δ/2 = {format_number(fit.bound)}  with L = {lip:.4g}{kind}")
-        else:
-            table.add_row("bound", "none: the target jumps, so the sup error cannot vanish")
+        table.add_row("bound", describe_bound(fit))
     table.add_row("time", f"{fit.seconds:.3f} s to build")
     for k, v in extra.items():
         table.add_row(k, v)
@@ -307,6 +357,8 @@ def fit_cmd(
     heights: HeightsOpt = Heights.minimax,
     steepness: SteepnessOpt = None,
     activation: ActivationOpt = Activation.sigmoid,
+    output_activation: OutputOpt = Output.identity,
+    shifts: ShiftsOpt = 1,
     optimizer: OptimizerOpt = Optimizer.lm,
     seed: SeedOpt = 0,
     max_iter: MaxIterOpt = None,
@@ -314,7 +366,9 @@ def fit_cmd(
     learning_rate: LearningRateOpt = None,
     out: Annotated[
         Path | None,
-        typer.Option(help="Figure path; .png, .svg or .pdf [default: TARGET-METHOD-N.png]."),
+        typer.Option(
+            "--out", "-o", help="Figure path; .png, .svg or .pdf [default: TARGET-METHOD-N.png]."
+        ),
     ] = None,
     save_net: Annotated[
         Path | None, typer.Option(help="Also write the network as JSON to this path.")
@@ -326,13 +380,14 @@ def fit_cmd(
     from uat.plot import FORMATS
 
     settings = settings_from(
-        method, heights, steepness, activation, optimizer, seed, max_iter, tol, learning_rate
-    )
+        method, heights, steepness, activation, optimizer, seed, max_iter, tol, learning_rate,
+        output_activation, shifts,
+    )  # fmt: skip
     from uat.sweep import check_width
 
     check_width(neurons, settings)
     t = resolve_target(target, domain)
-    path = output_path(out, f"{slug(t.name)}-{method.value}-{neurons}.png", FORMATS)
+    path = output_path(out, f"{slug(t.name)}-{variant(settings)}-{neurons}.png", FORMATS)
     if save_net is not None:
         output_path(save_net, "", (".json",))
 
@@ -458,6 +513,8 @@ def animate_cmd(
     heights: HeightsOpt = Heights.minimax,
     steepness: SteepnessOpt = None,
     activation: ActivationOpt = Activation.sigmoid,
+    output_activation: OutputOpt = Output.identity,
+    shifts: ShiftsOpt = 1,
     optimizer: OptimizerOpt = Optimizer.lm,
     seed: SeedOpt = 0,
     max_iter: MaxIterOpt = None,
@@ -479,14 +536,15 @@ def animate_cmd(
 
     kind = "compare" if compare else sweep.value
     settings = settings_from(
-        method, heights, steepness, activation, optimizer, seed, max_iter, tol, learning_rate
-    )
+        method, heights, steepness, activation, optimizer, seed, max_iter, tol, learning_rate,
+        output_activation, shifts,
+    )  # fmt: skip
     if kind == "training":
         settings = settings.but(method="train")
     check_width(neurons, settings.but(method="construct") if kind == "compare" else settings)
     parse_size(size)
     t = resolve_target(target, domain)
-    label = {"width": settings.method, "training": f"training-{optimizer.value}"}.get(kind, kind)
+    label = {"width": variant(settings), "training": f"training-{optimizer.value}"}.get(kind, kind)
     if kind == "steepness":
         settings = settings.but(method="construct")
     path = output_path(out, f"{slug(t.name)}-{label}-{neurons}.gif", ANIM_FORMATS)
@@ -497,7 +555,8 @@ def animate_cmd(
 
 
 FigureOpt = Annotated[
-    Path | None, typer.Option(help="Figure path; .png, .svg or .pdf [default: derived].")
+    Path | None,
+    typer.Option("--out", "-o", help="Figure path; .png, .svg or .pdf [default: derived]."),
 ]
 
 
@@ -509,6 +568,8 @@ def compare_cmd(
     heights: HeightsOpt = Heights.minimax,
     steepness: SteepnessOpt = None,
     activation: ActivationOpt = Activation.sigmoid,
+    output_activation: OutputOpt = Output.identity,
+    shifts: ShiftsOpt = 1,
     optimizer: OptimizerOpt = Optimizer.lm,
     seed: SeedOpt = 0,
     max_iter: MaxIterOpt = None,
@@ -533,16 +594,9 @@ def compare_cmd(
     from uat.sweep import check_width
 
     base = settings_from(
-        Method.construct,
-        heights,
-        steepness,
-        activation,
-        optimizer,
-        seed,
-        max_iter,
-        tol,
-        learning_rate,
-    )
+        Method.construct, heights, steepness, activation, optimizer, seed, max_iter, tol,
+        learning_rate, output_activation, shifts,
+    )  # fmt: skip
     runs = [base, base.but(method="train")]
     for s in runs:
         check_width(neurons, s)
@@ -628,6 +682,8 @@ def convergence_cmd(
     heights: HeightsOpt = Heights.minimax,
     steepness: SteepnessOpt = None,
     activation: ActivationOpt = Activation.sigmoid,
+    output_activation: OutputOpt = Output.identity,
+    shifts: ShiftsOpt = 1,
     optimizer: OptimizerOpt = Optimizer.lm,
     seed: SeedOpt = 0,
     seeds: Annotated[
@@ -653,8 +709,9 @@ def convergence_cmd(
     if not chosen:
         raise UatError("--methods is empty")
     settings = settings_from(
-        Method.construct, heights, steepness, activation, optimizer, seed, max_iter, tol
-    )
+        Method.construct, heights, steepness, activation, optimizer, seed, max_iter, tol, None,
+        output_activation, shifts,
+    )  # fmt: skip
     ws = parse_widths(widths) if widths is not None else geometric_widths(max_neurons)
     if seeds < 1:
         raise UatError(f"--seeds must be at least 1, got {seeds}")

@@ -99,6 +99,8 @@ def bumps(
     steepness: float | None = None,
     heights: str = "minimax",
     activation: str = "sigmoid",
+    edges: np.ndarray | None = None,
+    scale: float = 1.0,
 ) -> ShallowNet:
     """Hand-build a network of N/2 bumps, each a pair of steep neurons, tiling the domain.
 
@@ -110,6 +112,8 @@ def bumps(
         by the activation's gain so tanh steps are as sharp as sigmoid ones) if None.
     heights : "minimax", "mean" or "centre".
     activation : any activation with distinct finite limits at ±∞ (sigmoid, tanh, step).
+    edges : the K+1 bump edges from a to b (default: K equal bumps, `bump_edges`).
+    scale : multiplies every height (a copy approximating f/M uses 1/M).
 
     Returns
     -------
@@ -123,14 +127,14 @@ def bumps(
             "use sigmoid, tanh or step"
         )
     k = n_neurons // 2
-    edges = bump_edges(target.domain, k)
-    h = bump_heights(target, edges, heights)
+    edges = bump_edges(target.domain, k) if edges is None else np.asarray(edges, float)
+    h = bump_heights(target, edges, heights) * scale
     gain = act.gain if math.isfinite(act.gain) else 1.0  # a hard step has no leak to tune
     w = auto_steepness(target, k) / gain if steepness is None else float(steepness)
     if not (math.isfinite(w) and w > 0):
         raise UatError(f"--steepness must be a positive number, got {steepness}")
 
-    delta = edges[1] - edges[0]
+    delta = (target.domain[1] - target.domain[0]) / k
     margin = edge_margin(target, k, w * act.gain)
     steps = edges.copy()
     steps[0] -= margin  # keep the outer steps' half height and leak off the domain
@@ -155,4 +159,179 @@ def bumps(
             "bump_width": float(delta),
             "edge_margin": margin,
         },
+    )
+
+
+def copy_edges(domain: tuple[float, float], k: int, copy: int = 0, copies: int = 1) -> np.ndarray:
+    """Edges of K equal bumps of copy j of M, shifted left by j·Δ'/M, clipped to [a, b].
+
+    Δ' = (b−a)/(K − (M−1)/M) is just wide enough that every shifted copy still covers
+    [a, b] with K bumps; for one copy it is (b−a)/K, the plain tiling.
+    """
+    a, b = domain
+    width = (b - a) / (k - (copies - 1) / copies)
+    edges = a - copy * width / copies + width * np.arange(k + 1)
+    edges[0], edges[-1] = a, b
+    return edges
+
+
+def ramps(
+    target: Target,
+    n_neurons: int,
+    *,
+    steepness: float | None = None,
+    activation: str = "relu",
+    edges: np.ndarray | None = None,
+    scale: float = 1.0,
+) -> ShallowNet:
+    """Hand-build the piecewise-linear interpolant from ramps, each a pair of ReLU neurons.
+
+    relu(x − s₁) − relu(x − s₂) rises linearly from 0 to s₂ − s₁ and then stays: a step with
+    a linear transition. With output weights ±m_k, m_k the slope of f between knots x_k and
+    x_{k+1}, the K = N/2 ramps plus the output bias f(a) sum to the interpolant through the
+    knots, whose error is about Δ²·max|f″|/8: it converges like 1/N², not 1/N.
+
+    Parameters
+    ----------
+    target : the function and interval.
+    n_neurons : even width N, K = N/2 segments of width Δ = (b−a)/K.
+    steepness : the hidden weight w; relu(w·z)/w = relu(z), so for ReLU it only rescales, and
+        softplus(w·z)/w tends to relu(z) as w grows (automatic: w·Δ = 100).
+    activation : "relu" or "softplus".
+    edges, scale : as for `bumps`: the K+1 knots, and a factor on f.
+
+    Returns
+    -------
+    ShallowNet with neurons in (up, down) pairs, ``group=2``.
+    """
+    check_neurons(n_neurons)
+    if activation not in ("relu", "softplus"):
+        raise UatError(f"ramps are made of relu or softplus neurons, not {activation!r}")
+    k = n_neurons // 2
+    a, b = target.domain
+    delta = (b - a) / k
+    knots = bump_edges(target.domain, k) if edges is None else np.asarray(edges, float)
+    y = target(knots) * scale
+    m = np.diff(y) / np.diff(knots)
+    default = 1.0 if activation == "relu" else 100.0 / delta
+    w = default if steepness is None else float(steepness)
+    if not (math.isfinite(w) and w > 0):
+        raise UatError(f"--steepness must be a positive number, got {steepness}")
+    s = np.column_stack([knots[:-1], knots[1:]]).ravel()
+    return ShallowNet(
+        w=np.full(n_neurons, w),
+        b=-w * s,
+        v=np.column_stack([m, -m]).ravel() / w,
+        c=float(y[0]),
+        activation=activation,
+        domain=target.domain,
+        target=target.name,
+        method="construct",
+        group=2,
+        meta={"heights": "interpolant", "steepness": w, "bump_width": float(delta)},
+    )
+
+
+def squashed_target(target: Target) -> Target:
+    """σ⁻¹∘f, what the hidden sum must approximate under a sigmoid output; f must be in (0, 1)."""
+    from dataclasses import replace
+
+    from uat.activations import logit
+
+    y = target(target.grid())
+    lo, hi = float(y.min()), float(y.max())
+    if not (lo > 0 and hi < 1):
+        raise UatError(
+            f"a sigmoid output needs the target strictly inside (0, 1), but {target.name!r} "
+            f"ranges over [{lo:.4g}, {hi:.4g}] on [{target.domain[0]:g}, {target.domain[1]:g}]"
+        )
+    df = target.df
+
+    def g(x: np.ndarray) -> np.ndarray:
+        return logit(np.clip(target(x), 1e-15, 1 - 1e-15))
+
+    def dg(x: np.ndarray) -> np.ndarray:
+        assert df is not None
+        fx = target(x)
+        return df(x) / (fx * (1 - fx))
+
+    return replace(
+        target,
+        name=f"logit({target.name})",
+        f=g,
+        df=None if df is None else dg,
+        formula=f"σ⁻¹({target.formula})",
+        label=r"$\sigma^{-1}\circ f$",
+        samples=None,
+    )
+
+
+MAX_SHIFTS = 64
+
+
+def hand_built(
+    target: Target,
+    n_neurons: int,
+    *,
+    steepness: float | None = None,
+    heights: str = "minimax",
+    activation: str = "sigmoid",
+    shifts: int = 1,
+    output_activation: str = "identity",
+) -> ShallowNet:
+    """The constructive proof for any activation: bumps of step pairs, or ramps of ReLU pairs.
+
+    Parameters
+    ----------
+    target : the function and interval.
+    n_neurons : even width N of one copy.
+    steepness, heights : as for `bumps` (ramps interpolate, so `heights` does not apply).
+    activation : sigmoid, tanh or step make bumps; relu or softplus make ramps.
+    shifts : M copies approximating f/M, each copy's edges shifted by Δ'/M more than the
+        last (see `copy_edges`), so every point lies in the window of failure of at most one
+        copy; the net has M·N neurons.
+    output_activation : "identity", or "sigmoid": the hidden sum approximates σ⁻¹∘f.
+
+    Returns
+    -------
+    ShallowNet of M·N neurons, in (up, down) pairs, ``group=2``.
+    """
+    check_neurons(n_neurons)
+    if not 1 <= shifts <= MAX_SHIFTS:
+        raise UatError(f"--shifts must be between 1 and {MAX_SHIFTS}, got {shifts}")
+    if shifts * n_neurons > MAX_NEURONS:
+        raise UatError(
+            f"--shifts {shifts} × --neurons {n_neurons} = {shifts * n_neurons:,} neurons; "
+            f"the limit is {MAX_NEURONS:,}"
+        )
+    if output_activation not in ("identity", "sigmoid"):
+        raise UatError(f"unknown output activation {output_activation!r}: identity or sigmoid")
+    inner = squashed_target(target) if output_activation == "sigmoid" else target
+    ramp = not get_activation(activation).makes_steps
+    copies = []
+    for j in range(shifts):
+        e, sc = copy_edges(target.domain, n_neurons // 2, j, shifts), 1 / shifts
+        if ramp:
+            net = ramps(
+                inner, n_neurons, steepness=steepness, activation=activation, edges=e, scale=sc
+            )
+        else:
+            net = bumps(
+                inner, n_neurons, steepness=steepness, heights=heights, activation=activation,
+                edges=e, scale=sc,
+            )  # fmt: skip
+        copies.append(net)
+    first = copies[0]
+    return ShallowNet(
+        w=np.concatenate([c.w for c in copies]),
+        b=np.concatenate([c.b for c in copies]),
+        v=np.concatenate([c.v for c in copies]),
+        c=sum(c.c for c in copies),
+        activation=activation,
+        output_activation=output_activation,
+        domain=target.domain,
+        target=target.name,
+        method="construct",
+        group=2,
+        meta=first.meta | {"copies": shifts, "copy_neurons": n_neurons},
     )

@@ -39,3 +39,45 @@ def bump_bound(target: Target, n_neurons: int) -> float | None:
         return None
     a, b = target.domain
     return lip * (b - a) / (n_neurons // 2) / 2
+
+
+def ramp_bound(target: Target, n_neurons: int) -> float | None:
+    """Δ²·max|f″|/8: the sup error of the piecewise-linear interpolant on N/2 segments."""
+    curv = target.curvature()
+    if curv is None:
+        return None
+    a, b = target.domain
+    delta = (b - a) / (n_neurons // 2)
+    return delta**2 * curv / 8
+
+
+def construction_bound(
+    target: Target,
+    n_neurons: int,
+    activation: str = "sigmoid",
+    output_activation: str = "identity",
+) -> float | None:
+    """The error bound of the hand-built net of width N (per copy) for this activation.
+
+    Steps (sigmoid, tanh, step): L·Δ/2. Ramps (relu, softplus): Δ²·max|f″|/8. Under a
+    sigmoid output the hidden sum approximates σ⁻¹∘f, and σ is ¼-Lipschitz: a quarter of
+    the bound for σ⁻¹∘f.
+    """
+    from uat.activations import get_activation
+
+    if output_activation == "sigmoid":
+        from uat.construct import squashed_target
+
+        inner = construction_bound(squashed_target(target), n_neurons, activation)
+        return None if inner is None else inner / 4
+    if get_activation(activation).makes_steps:
+        return bump_bound(target, n_neurons)
+    return ramp_bound(target, n_neurons)
+
+
+def bound_formula(activation: str = "sigmoid", output_activation: str = "identity") -> str:
+    """The formula behind `construction_bound`, in words fit for a table or a legend."""
+    from uat.activations import get_activation
+
+    inner = "L·Δ/2" if get_activation(activation).makes_steps else "Δ²·max|f″|/8"
+    return f"¼·{inner} of σ⁻¹∘f" if output_activation == "sigmoid" else inner

@@ -153,28 +153,117 @@ def format_number(v: float | None) -> str:
 def fit_title(fit: Fit) -> str:
     """Title of a fit figure: target, method, width and sup error."""
     n = fit.net.n_neurons
-    width = f"{n} neurons" + (f" ({n // 2} bumps)" if fit.net.group == 2 else "")
+    copies = int(fit.net.meta.get("copies", 1))
+    units = "ramps" if fit.net.meta.get("heights") == "interpolant" else "bumps"
+    width = f"{n} neurons" + (f" ({n // 2} {units})" if fit.net.group == 2 else "")
+    if copies > 1:
+        width = f"{copies} shifted copies × {n // copies} = {width}"
     name = METHOD_NAMES.get(fit.method, fit.method)
     return f"{fit.target.label}: {name}, {width}, sup error {format_number(fit.errors.sup)}"
 
 
-def fit_figure(fit: Fit, *, size: tuple[float, float] = (8.0, 6.0)) -> Figure:
-    """The `uat fit` figure: the approximation above, its error below."""
+def draw_hidden(ax: Axes, fit: Fit, x: np.ndarray) -> list[Any]:
+    """Under a sigmoid output: the hidden sum against σ⁻¹∘f, which it approximates."""
+    from uat.construct import squashed_target
+
+    color = method_color(fit.method)
+    inner = squashed_target(fit.target)
+    yt, yh = inner(x), fit.net.hidden_sum(x)
+    lc = draw_contributions(ax, x, fit.net, color=color)
+    lc.set_label(f"each {unit_name(fit.net)}")
+    artists: list[Any] = [lc]
+    artists += ax.plot(x, yt, color=TARGET_COLOR, lw=2.2, label=r"$\sigma^{-1}(f)$")
+    artists += ax.plot(x, yh, color=color, lw=2.0, alpha=0.9, label="hidden sum")
+    framed = [yt, yh] + ([np.zeros(1)] if fit.net.group == 2 else [])
+    ax.set_ylim(*y_limits(*framed))
+    ax.set_xlim(x[0], x[-1])
+    return artists
+
+
+WINDOW_COLORS = [OKABE_ITO[k] for k in ("orange", "green", "purple", "sky", "yellow", "blue")]
+_MAX_WINDOWS = 120
+
+
+def windows(net: ShallowNet, domain: tuple[float, float]) -> list[np.ndarray]:
+    """Per copy, the intervals (rows of [lo, hi]) where a step neuron is between 0.12 and 0.88.
+
+    Those are the windows of failure: σ(z) is neither 0 nor 1 for |z| < 2, so a neuron of
+    steepness w (gain g) is not yet a step within 2/(g·w) of its position. Empty for hard
+    steps and for ramps.
+    """
+    from uat.activations import get_activation
+
+    act = get_activation(net.activation)
+    if not act.makes_steps or not np.isfinite(act.gain) or net.n_neurons == 0:
+        return []
+    a, b = domain
+    copies = int(net.meta.get("copies", 1))
+    per = net.n_neurons // copies
+    out = []
+    for j in range(copies):
+        w = np.abs(net.w[j * per : (j + 1) * per])
+        s = net.step_positions[j * per : (j + 1) * per]
+        half = 2.0 / (act.gain * w)
+        inside = (s + half > a) & (s - half < b)
+        lo, hi = (s - half)[inside], (s + half)[inside]
+        order = np.argsort(lo)
+        out.append(np.unique(np.column_stack([lo[order], hi[order]]), axis=0))
+    return out
+
+
+def draw_windows(ax: Axes, net: ShallowNet, domain: tuple[float, float]) -> list[Any]:
+    """Shade the windows of failure, one colour per shifted copy."""
+    spans = windows(net, domain)
+    if not spans or sum(len(s) for s in spans) > _MAX_WINDOWS:
+        return []
+    artists = []
+    for j, rows in enumerate(spans):
+        color = WINDOW_COLORS[j % len(WINDOW_COLORS)]
+        label = "windows of failure" if len(spans) == 1 else f"windows of copy {j + 1}"
+        for i, (lo, hi) in enumerate(rows):
+            artists.append(
+                ax.axvspan(lo, hi, color=color, alpha=0.22, lw=0, label=label if i == 0 else None)
+            )
+    return artists
+
+
+def fit_figure(fit: Fit, *, size: tuple[float, float] | None = None) -> Figure:
+    """The `uat fit` figure: the approximation above, its error below.
+
+    Under a sigmoid output a first panel shows the hidden sum against σ⁻¹∘f; for step
+    neurons the error panel shades the windows of failure.
+    """
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=size)
-    ax, ax_err = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1.3])
+    from uat.metrics import bound_formula
+
+    squashed = fit.net.output_activation == "sigmoid"
+    fig = Figure(figsize=size or ((8.0, 8.2) if squashed else (8.0, 6.0)))
+    ratios = [2.2, 2.6, 1.3] if squashed else [3, 1.3]
+    axes = fig.subplots(len(ratios), 1, sharex=True, height_ratios=ratios)
+    ax, ax_err = axes[-2], axes[-1]
     x = plot_grid(fit.net, fit.target.domain)
-    draw_fit(ax, fit, x)
+    if squashed:
+        draw_hidden(axes[0], fit, x)
+        axes[0].set_ylabel("hidden sum")
+        axes[0].set_title(fit_title(fit))
+        axes[0].legend(loc="best")
+        ax.set_title("output σ(hidden sum) against f", fontsize=11, loc="left")
+    else:
+        ax.set_title(fit_title(fit))
+    draw_fit(ax, fit, x, contributions=not squashed)
     ax.set_ylabel("y")
-    ax.set_title(fit_title(fit))
     ax.legend(loc="best")
     draw_error(ax_err, fit, x)
+    if fit.method == "construct" and draw_windows(ax_err, fit.net, fit.target.domain):
+        handles, labels = ax_err.get_legend_handles_labels()
+        ax_err.legend(handles, labels, loc="upper right", fontsize=9, ncols=min(4, len(labels)))
     ax_err.set_xlabel("x")
     ax_err.set_ylabel("error")
     note = f"sup {format_number(fit.errors.sup)}, RMSE {format_number(fit.errors.rmse)}"
     if fit.bound is not None:
-        note += f", bound L·Δ/2 = {format_number(fit.bound)}"
+        formula = bound_formula(fit.net.activation, fit.net.output_activation)
+        note += f", bound {formula} = {format_number(fit.bound)}"
     ax_err.set_title(note + f"  ({fit.errors.grid:,}-point grid)", fontsize=10.5, loc="left")
     return fig
 

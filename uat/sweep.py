@@ -9,9 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from uat.construct import bumps, check_neurons
+from uat.construct import check_neurons, hand_built
 from uat.errors import UatError
-from uat.metrics import Errors, bump_bound, errors
+from uat.metrics import Errors, construction_bound, errors
 from uat.network import ShallowNet
 from uat.targets import Target
 
@@ -32,6 +32,8 @@ class Settings:
     max_iter: int | None = None
     tol: float = 1e-12
     learning_rate: float | None = None
+    shifts: int = 1
+    output_activation: str = "identity"
 
     def but(self, **changes: Any) -> Settings:
         """A copy with some fields changed."""
@@ -46,7 +48,7 @@ class Fit:
     net: ShallowNet
     errors: Errors
     seconds: float  # time spent building or training the network
-    bound: float | None  # L·Δ/2 for the construction, where L is known
+    bound: float | None  # the construction's error bound (`construction_bound`), where known
     history: list[tuple[int, float]] = field(default_factory=list)
 
     @property
@@ -94,10 +96,16 @@ def fit(
     t0 = time.perf_counter()
     history: list[tuple[int, float]] = []
     if s.method == "construct":
-        net = bumps(
-            target, n_neurons, steepness=s.steepness, heights=s.heights, activation=s.activation
+        net = hand_built(
+            target,
+            n_neurons,
+            steepness=s.steepness,
+            heights=s.heights,
+            activation=s.activation,
+            shifts=s.shifts,
+            output_activation=s.output_activation,
         )
-        bound = bump_bound(target, n_neurons)
+        bound = construction_bound(target, n_neurons, s.activation, s.output_activation)
     else:
         from uat.train import train
 
@@ -111,6 +119,7 @@ def fit(
             init=init,
             callback=callback,
             activation=s.activation,
+            output_activation=s.output_activation,
             learning_rate=s.learning_rate,
         )
         net, history, bound = result.net, result.history, None

@@ -64,6 +64,19 @@ class Target:
         # A jump's difference quotient grows like 1/h: halving h nearly doubles it.
         return None if fine > 1.5 * coarse and fine * (b - a) > 1e3 else fine
 
+    def curvature(self) -> float | None:
+        """max |f''| over the domain, by differences; None where f' jumps (a kink)."""
+        return self._curvature
+
+    @functools.cached_property
+    def _curvature(self) -> float | None:
+        if not self.continuous or self.samples is not None:
+            return None
+        coarse, fine = _max_curvature(self, 20_001), _max_curvature(self, 40_001)
+        a, b = self.domain
+        # a kink's second difference grows like 1/h: halving h nearly doubles it
+        return None if fine > 1.5 * coarse and fine * (b - a) ** 2 > 1e3 else fine
+
     @property
     def lipschitz_is_exact(self) -> bool:
         """True when `lipschitz` is exact: a known derivative or a piecewise-linear interpolant."""
@@ -81,6 +94,14 @@ class Target:
 def _max_slope(target: Target, n: int) -> float:
     x = np.linspace(*target.domain, n)
     return float(np.max(np.abs(np.diff(target(x))) / np.diff(x)))
+
+
+def _max_curvature(target: Target, n: int) -> float:
+    x = np.linspace(*target.domain, n)
+    h = x[1] - x[0]
+    if target.df is not None:
+        return float(np.max(np.abs(np.diff(target.df(x)))) / h)
+    return float(np.max(np.abs(np.diff(target(x), 2))) / h**2)
 
 
 def _nielsen(x: np.ndarray) -> np.ndarray:
