@@ -1,0 +1,339 @@
+"""Training: accuracy on dense grids, the analytic Jacobians against finite differences, seeds,
+Adam, snapshots, divergence and CSV samples."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from uat.errors import UatError
+from uat.network import ShallowNet
+from uat.targets import TARGETS, Target
+from uat.train import (
+    OPTIMIZERS,
+    _Frame,
+    _residual_gradient,
+    _solve_output,
+    _varpro_jacobian,
+    _varpro_state,
+    residual_jacobian,
+    spread_init,
+    train,
+)
+
+SIN = TARGETS["sin"]
+DENSE = np.linspace(-math.pi, math.pi, 10_001)
+
+
+def _logistic(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _sin_rmse(net: ShallowNet) -> float:
+    return float(np.sqrt(np.mean((net(DENSE) - np.sin(DENSE)) ** 2)))
+
+
+# -- accuracy ---------------------------------------------------------------------------------
+
+
+def test_sin_50_sigmoid_neurons_reach_1e_6_on_the_dense_grid() -> None:
+    result = train(SIN, 50)
+    assert result.net.n_neurons == 50
+    assert _sin_rmse(result.net) <= 1e-6
+    # the reported training loss is the RMSE at the training points, recomputed independently
+    x = np.linspace(-math.pi, math.pi, 500)
+    assert result.loss == pytest.approx(
+        np.sqrt(np.mean((result.net(x) - np.sin(x)) ** 2)), rel=1e-6
+    )
+    assert result.history[-1] == (result.iterations, result.loss)
+    assert result.seconds > 0
+
+
+@pytest.mark.parametrize("n", [5, 20])
+def test_lm_beats_the_spread_basis_with_a_linear_solve(n: int) -> None:
+    """Independent oracle: evenly spread logistic neurons, (v, c) by np.linalg.lstsq."""
+    target = TARGETS["gaussian"]
+    a, b = target.domain
+    x = np.linspace(a, b, 500)
+    y = np.exp(-(x**2))
+    centres = a + (np.arange(n) + 0.5) * (b - a) / n
+    best = np.inf
+    for k in (1.0, 2.0, 3.0, 4.0):
+        w = k * n / (b - a)
+        basis = np.column_stack([_logistic(w * (x[:, None] - centres)), np.ones_like(x)])
+        coef = np.linalg.lstsq(basis, y, rcond=None)[0]
+        best = min(best, float(np.sqrt(np.mean((basis @ coef - y) ** 2))))
+    result = train(target, n)
+    assert result.loss <= best / 10
+
+
+def test_abs_and_gaussian_fit_well_on_their_dense_grids() -> None:
+    for name, n, bound in [("abs", 20, 1e-3), ("gaussian", 20, 1e-6)]:
+        target = TARGETS[name]
+        xd = np.linspace(*target.domain, 10_001)
+        net = train(target, n).net
+        assert np.sqrt(np.mean((net(xd) - target(xd)) ** 2)) <= bound, name
+
+
+@pytest.mark.parametrize("activation", ["tanh", "softplus", "relu"])
+def test_other_hidden_activations_train(activation: str) -> None:
+    result = train(SIN, 10, activation=activation, max_iter=30)
+    assert result.net.activation == activation
+    assert result.loss < result.history[0][1]
+    assert _sin_rmse(result.net) < (1e-4 if activation == "tanh" else 2e-2)
+
+
+def test_output_sigmoid_fits_through_the_output_activation() -> None:
+    target = Target("wave", lambda x: 0.5 + 0.4 * np.sin(x), (-math.pi, math.pi), "", "")
+    net = train(target, 20, output_activation="sigmoid").net
+    assert net.output_activation == "sigmoid"
+    z = net.hidden_sum(DENSE)
+    np.testing.assert_allclose(net(DENSE), _logistic(z), atol=1e-15)
+    assert np.sqrt(np.mean((net(DENSE) - 0.5 - 0.4 * np.sin(DENSE)) ** 2)) < 1e-4
+
+
+def test_wide_nets_grow_from_a_trained_core_without_losing_accuracy() -> None:
+    result = train(SIN, 150, max_iter=20, snapshot_at=[20])
+    assert result.net.n_neurons == 150
+    assert "note" in result.net.meta
+    assert result.iterations == 21  # 20 LM iterations on the core, then the re-solve
+    core, final = result.snapshots  # the core at iteration 20, padded with silent neurons
+    assert core.net.n_neurons == 150 and np.count_nonzero(core.net.v) <= 100
+    assert _sin_rmse(final.net) <= _sin_rmse(core.net)
+    assert _sin_rmse(result.net) < 1e-4
+
+
+# -- the independent oracle for the derivatives -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("activation", "output"),
+    [
+        ("sigmoid", "identity"),
+        ("tanh", "identity"),
+        ("softplus", "identity"),
+        ("sigmoid", "sigmoid"),
+    ],
+)
+def test_jacobian_matches_central_differences(
+    activation: str, output: str, rng: np.random.Generator
+) -> None:
+    n = 4
+    net = ShallowNet(
+        rng.normal(0, 2, n),
+        rng.normal(0, 1, n),
+        rng.normal(0, 1, n),
+        0.3,
+        activation=activation,
+        output_activation=output,
+    )
+    x = rng.uniform(-2, 2, 25)
+    y = rng.uniform(0, 1, 25)
+    resid, jac = residual_jacobian(net, x, y)
+    np.testing.assert_allclose(resid, net(x) - y, atol=1e-14)
+
+    theta = np.concatenate([net.w, net.b, net.v, [net.c]])
+
+    def residual(t: np.ndarray) -> np.ndarray:  # through ShallowNet itself, not uat.train
+        m = ShallowNet(t[:n], t[n : 2 * n], t[2 * n : 3 * n], t[3 * n], activation, output)
+        return m(x) - y
+
+    fd = np.empty_like(jac)
+    for k in range(theta.size):
+        h = 1e-6 * max(1.0, abs(theta[k]))
+        up, down = theta.copy(), theta.copy()
+        up[k] += h
+        down[k] -= h
+        fd[:, k] = (residual(up) - residual(down)) / (2 * h)
+    assert np.linalg.norm(jac - fd) / np.linalg.norm(fd) < 1e-5
+    assert np.max(np.abs(jac - fd)) < 1e-5 * np.max(np.abs(fd))
+
+    # Adam's gradient is 2/M·Jᵀr without forming J
+    r2, grad = _residual_gradient(theta, x, y, activation, output)
+    np.testing.assert_allclose(r2, resid, atol=1e-14)
+    np.testing.assert_allclose(grad, 2 / x.size * jac.T @ resid, rtol=1e-10, atol=1e-14)
+
+
+def test_variable_projection_gradient_matches_central_differences(
+    rng: np.random.Generator,
+) -> None:
+    """Kaufman's Jacobian gives the exact gradient 2·J_Kᵀr of the projected loss ‖r(w, b)‖²."""
+    n = 5
+    u = np.linspace(-1, 1, 60)
+    y = np.sin(2 * u) + 0.1 * rng.normal(size=u.size)
+    theta = np.concatenate([rng.uniform(2, 6, n), rng.uniform(-2, 2, n)])
+    state = _varpro_state(theta, u, y, "sigmoid")
+    grad = 2 * _varpro_jacobian(u, state).T @ state.resid
+    fd = np.empty_like(grad)
+    for k in range(theta.size):
+        h = 1e-6 * max(1.0, abs(theta[k]))
+        up, down = theta.copy(), theta.copy()
+        up[k] += h
+        down[k] -= h
+        fd[k] = (
+            _varpro_state(up, u, y, "sigmoid").loss_sq
+            - _varpro_state(down, u, y, "sigmoid").loss_sq
+        ) / (2 * h)
+    assert np.linalg.norm(grad - fd) / np.linalg.norm(fd) < 1e-5
+
+
+def test_linear_solve_matches_numpy_lstsq(rng: np.random.Generator) -> None:
+    hidden = _logistic(np.outer(np.linspace(-1, 1, 80), rng.uniform(1, 4, 6)) + rng.normal(size=6))
+    y = rng.normal(size=80)
+    v, c, resid, _ = _solve_output(hidden, y, False)
+    coef = np.linalg.lstsq(np.column_stack([hidden, np.ones(80)]), y, rcond=None)[0]
+    np.testing.assert_allclose(np.append(v, c), coef, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(resid[:80], hidden @ v + c - y, atol=1e-12)
+
+
+# -- seeds, snapshots, callback, warm start ----------------------------------------------------
+
+
+def test_same_seed_is_bit_identical_and_other_seeds_differ_but_fit_as_well() -> None:
+    a, b, other = (train(SIN, 20, seed=s, max_iter=60) for s in (3, 3, 4))
+    for p, q in zip((a.net.w, a.net.b, a.net.v), (b.net.w, b.net.b, b.net.v), strict=True):
+        assert np.array_equal(p, q)
+    assert a.net.c == b.net.c and a.history == b.history
+    assert not np.allclose(a.net.w, other.net.w)
+    assert _sin_rmse(a.net) < 1e-6 and _sin_rmse(other.net) < 1e-6
+    assert a.net.meta["seed"] == 3 and other.net.meta["seed"] == 4
+
+
+def test_snapshots_are_kept_where_asked_and_the_last_is_the_final_net() -> None:
+    calls: list[tuple[int, float]] = []
+    result = train(
+        SIN,
+        8,
+        max_iter=10,
+        tol=0,
+        snapshot_at=[0, 3, 7],
+        callback=lambda i, loss: calls.append((i, loss)),
+    )
+    assert result.iterations == 10
+    assert [s.iteration for s in result.snapshots] == [0, 3, 7, 10]
+    last = result.snapshots[-1]
+    assert np.array_equal(last.net.w, result.net.w) and np.array_equal(last.net.v, result.net.v)
+    assert last.net.c == result.net.c and last.loss == result.loss
+    x = np.linspace(-math.pi, math.pi, 500)
+    history = dict(result.history)
+    assert sorted(history) == list(range(11))
+    for snap in result.snapshots:  # each snapshot's loss is its own net's RMSE, recomputed
+        assert snap.loss == history[snap.iteration]
+        assert snap.loss == pytest.approx(
+            np.sqrt(np.mean((snap.net(x) - np.sin(x)) ** 2)), rel=1e-6
+        )
+    assert calls == result.history[1:]
+
+
+def test_warm_start_continues_and_extends_a_narrower_net() -> None:
+    first = train(SIN, 10, max_iter=5)
+    again = train(SIN, 10, init=first.net, max_iter=5)
+    assert again.history[0][1] <= first.loss * (1 + 1e-9)
+    assert again.loss < first.loss
+    wider = train(SIN, 14, init=first.net, max_iter=1)
+    assert wider.net.n_neurons == 14
+    assert wider.history[0][1] <= first.loss * (1 + 1e-9)
+    with pytest.raises(UatError, match="wider"):
+        train(SIN, 5, init=first.net)
+    with pytest.raises(UatError, match="activation"):
+        train(SIN, 10, init=first.net, activation="tanh")
+
+
+def test_result_net_describes_the_run() -> None:
+    result = train(TARGETS["abs"], 6, optimizer="adam", max_iter=50, seed=2)
+    net = result.net
+    assert (net.method, net.target, net.domain) == ("train", "abs", (-1.0, 1.0))
+    assert net.meta == {"optimizer": "adam", "iterations": 50, "seed": 2}
+    assert ShallowNet.from_dict(net.to_dict()).meta == net.meta
+
+
+# -- Adam ---------------------------------------------------------------------------------------
+
+
+def test_adam_starts_flat_and_lowers_the_loss_tenfold() -> None:
+    result = train(SIN, 10, optimizer="adam")
+    losses = np.array([loss for _, loss in result.history])
+    x = np.linspace(-math.pi, math.pi, 500)
+    assert losses[0] == pytest.approx(np.sqrt(np.mean(np.sin(x) ** 2)), rel=1e-12)  # v = 0, c = 0
+    assert result.iterations == len(losses) - 1 >= 2000
+    assert losses[-1] <= losses[0] / 10
+    assert _sin_rmse(result.net) <= losses[0] / 10
+    assert np.max(losses[1:] / losses[:-1]) < 2  # no spikes
+    assert losses[-1] <= losses[len(losses) // 2]
+
+
+def test_adam_divergence_raises_a_clear_error() -> None:
+    with pytest.raises(UatError, match=r"diverged at iteration \d+.*learning-rate"):
+        train(SIN, 10, optimizer="adam", learning_rate=1e6)
+
+
+# -- data and arguments -------------------------------------------------------------------------
+
+
+def test_csv_target_trains_on_its_samples() -> None:
+    xs = np.linspace(0.0, 2.0, 40)
+    ys = np.cos(3 * xs)
+    # f disagrees with the samples: training must use the samples
+    target = Target("data.csv", lambda x: np.zeros_like(x), (0.0, 2.0), "", "", samples=(xs, ys))
+    result = train(target, 8)
+    assert result.loss == pytest.approx(np.sqrt(np.mean((result.net(xs) - ys) ** 2)), rel=1e-6)
+    assert result.loss < 1e-3
+    assert np.sqrt(np.mean(result.net(xs) ** 2)) > 0.5  # nothing like f = 0
+    assert result.net.domain == (0.0, 2.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"n_neurons": 0}, "positive"),
+        ({"n_neurons": 2001}, "too wide"),
+        ({"max_iter": 0}, "max_iter"),
+        ({"optimizer": "sgd"}, "unknown optimizer"),
+        ({"activation": "step"}, "cannot train 'step'"),
+        ({"activation": "swish"}, "unknown activation"),
+        ({"output_activation": "tanh"}, "output activation"),
+        ({"learning_rate": -1.0}, "learning rate"),
+        ({"n_train": 1}, "n_train"),
+        ({"snapshot_at": [-1]}, "snapshot"),
+    ],
+)
+def test_bad_arguments_raise_uat_error(kwargs: dict[str, object], match: str) -> None:
+    args: dict[str, object] = {"n_neurons": 5} | kwargs
+    n = args.pop("n_neurons")
+    with pytest.raises(UatError, match=match):
+        train(SIN, n, **args)  # type: ignore[arg-type]
+
+
+def test_spread_init_spreads_centres_evenly() -> None:
+    net = spread_init((0.0, 2.0), 4)
+    np.testing.assert_allclose(net.step_positions, [0.25, 0.75, 1.25, 1.75])
+    np.testing.assert_allclose(net.w, 15 / 2.0)  # never flatter than 15/(b − a)
+    np.testing.assert_allclose(spread_init((0.0, 2.0), 30).w, 30 / 2.0)  # else N/(b − a)
+    assert not net.v.any() and net.c == 0.0
+    fitted = spread_init(SIN, 12, seed=1)
+    assert _sin_rmse(fitted) < 0.05  # (v, c) by least squares before any iteration
+    assert np.all(np.diff(fitted.step_positions) > 0)
+
+
+def test_frame_round_trip() -> None:
+    frame = _Frame.of((2.0, 6.0))
+    w, b = np.array([1.5, -2.0]), np.array([0.3, 4.0])
+    wu, bu = frame.to_u(w, b)
+    x = np.linspace(2, 6, 7)
+    np.testing.assert_allclose(np.outer(frame.u(x), wu) + bu, np.outer(x, w) + b, atol=1e-12)
+    np.testing.assert_allclose(frame.to_x(wu, bu), (w, b))
+
+
+def test_optimizers_are_listed() -> None:
+    assert OPTIMIZERS == ("lm", "adam")
+
+
+def test_a_wide_warm_start_keeps_its_hidden_layer_and_re_solves() -> None:
+    first = train(SIN, 120, max_iter=3)
+    again = train(SIN, 120, init=first.net)
+    assert [it for it, _ in again.history] == [0, 1]
+    assert again.history[0][1] == pytest.approx(first.loss, rel=1e-6)
+    assert again.loss <= first.loss * (1 + 1e-6)
+    np.testing.assert_array_equal(again.net.w, first.net.w)
