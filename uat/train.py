@@ -137,6 +137,10 @@ def _value(name: str, z: np.ndarray) -> np.ndarray:
 @contextlib.contextmanager
 def _one_blas_thread() -> Iterator[None]:
     """Run BLAS on one thread where threadpoolctl is available (small matrices: faster)."""
+    # scipy.linalg brings its own BLAS: load it first, or a limit set before its first import
+    # misses it (measured: the first training run after importing matplotlib took 8 s, not 0.4).
+    import scipy.linalg  # noqa: F401
+
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - an optional speed-up only
