@@ -210,3 +210,30 @@ def test_animate_bad_input(cli, tmp_path, args: list[str], phrase: str) -> None:
     code, out, err = cli("animate", "sin", *args)
     assert code == 2 and err.count("\n") == 1 and phrase in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_explain_writes_the_anatomy_figure(cli) -> None:
+    code, out, err = cli("explain", "sin", "--json")
+    assert code == 0, err
+    rec = json.loads(out)
+    assert Path(rec["output"]).name == "sin-explain-construct-10.png"
+    with Image.open(rec["output"]) as im:
+        assert im.format == "PNG" and im.width > 1000
+    code, out, err = cli("explain", "gaussian", "--method", "train", "-n", "6", "--json")
+    assert code == 0, err
+    assert json.loads(out)["rmse"] < 1e-3
+    code, _, err = cli("explain", "sin", "-n", "7")
+    assert code == 2 and "odd" in err
+
+
+def test_animate_sigmoid_output_and_relu(cli) -> None:
+    code, out, err = cli(
+        "animate", "0.5+0.4*sin(x)", "--domain=-3,3", "--output-activation", "sigmoid",
+        "-n", "8", "--size", "320x200", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, err = cli(
+        "animate", "sin", "--activation", "relu", "-n", "8", "--size", "320x200", "--json"
+    )
+    assert code == 0, err
+    assert json.loads(out)["output"] == "sin-construct-relu-8.gif"

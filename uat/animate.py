@@ -176,7 +176,8 @@ def _width_caption(net: ShallowNet, sup: float) -> str:
 def _panel(net: ShallowNet, x: np.ndarray, text: str, loss: LossTrace | None = None) -> PanelFrame:
     """One panel of one frame: the network on the grid and, unless too many, its parts."""
     many = net.n_neurons // max(net.group, 1) > MAX_PARTS  # a blur, and memory: sum only
-    parts = np.empty((0, x.size)) if many else net.contributions(x)
+    squashed = net.output_activation != "identity"  # parts live on the hidden sum's scale
+    parts = np.empty((0, x.size)) if many or squashed else net.contributions(x)
     name = METHOD_NAMES.get(net.method, net.method or "network")
     return PanelFrame(
         y=net(x),

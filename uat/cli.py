@@ -789,6 +789,50 @@ def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
         writer.writerows(rows)
 
 
+@app.command("explain")
+def explain_cmd(
+    target: TargetArg,
+    domain: DomainOpt = None,
+    method: MethodOpt = Method.construct,
+    neurons: Annotated[
+        int, typer.Option("--neurons", "-n", help="Hidden neurons N (small reads best).")
+    ] = 10,
+    heights: HeightsOpt = Heights.minimax,
+    steepness: SteepnessOpt = None,
+    activation: ActivationOpt = Activation.sigmoid,
+    output_activation: OutputOpt = Output.identity,
+    optimizer: OptimizerOpt = Optimizer.lm,
+    seed: SeedOpt = 0,
+    out: FigureOpt = None,
+    json_: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """The anatomy of a fit: the construction (or a trained net) panel by panel."""
+    from uat.plot import FORMATS
+    from uat.sweep import check_width
+
+    settings = settings_from(
+        method, heights, steepness, activation, optimizer, seed, output=output_activation
+    )
+    check_width(neurons, settings)
+    t = resolve_target(target, domain)
+    path = output_path(out, f"{slug(t.name)}-explain-{variant(settings)}-{neurons}.png", FORMATS)
+
+    from uat.anatomy import anatomy_figure
+    from uat.plot import save_figure, style
+    from uat.sweep import fit
+
+    result = fit(t, neurons, settings)
+    with style():
+        save_figure(anatomy_figure(result), path)
+    if json_:
+        typer.echo(json.dumps(result.record() | {"output": str(path)}))
+    elif not quiet:
+        con = _console()
+        con.print(describe_method(result), soft_wrap=True)
+        con.print(f"figure: {path}")
+
+
 @app.command("gallery")
 def gallery_cmd(
     spec: Annotated[Path, typer.Option(help="The gallery spec (TOML).")] = Path(

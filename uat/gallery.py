@@ -22,13 +22,14 @@ from typing import Any
 from uat import __version__
 from uat.errors import UatError
 
-KINDS = ("fit", "width", "training", "compare", "convergence", "steepness")
+KINDS = ("fit", "width", "training", "compare", "convergence", "steepness", "explain")
 ANIMATED = {"width", "training", "compare", "steepness"}
 MANIFEST = ".gallery.json"
 _KEYS = {
     "name", "title", "caption", "kind", "target", "domain", "method", "neurons", "format",
     "optimizer", "heights", "steepness", "activation", "seed", "frames", "fps", "size",
     "widths", "max_neurons", "methods", "seeds", "hold", "max_iter", "learning_rate",
+    "shifts", "output_activation",
 }  # fmt: skip
 
 
@@ -65,7 +66,9 @@ class Entry:
     def argv(self) -> list[str]:
         """The `uat` arguments that make this entry's output (without the program name)."""
         o = self.options
-        if self.kind in ("fit", "convergence") or (self.kind == "compare" and self.still):
+        if self.kind in ("fit", "convergence", "explain") or (
+            self.kind == "compare" and self.still
+        ):
             args, allowed = [self.kind, self.target], _OPTIONS[self.kind]
         else:
             args, allowed = ["animate", self.target], _OPTIONS["animate"]
@@ -92,13 +95,19 @@ class Entry:
         return shlex.join(["uat", *self.argv()])
 
 
-_COMMON = ["domain", "heights", "steepness", "activation", "optimizer", "seed", "max_iter"]
+_COMMON = [
+    "domain", "heights", "steepness", "activation", "output_activation", "optimizer", "seed",
+]  # fmt: skip
 _OPTIONS = {
-    "fit": ["method", "neurons", *_COMMON, "learning_rate"],
-    "compare": ["neurons", *_COMMON, "learning_rate"],
-    "convergence": ["widths", "max_neurons", "methods", *_COMMON, "seeds"],
-    "animate": ["method", "neurons", *_COMMON, "learning_rate", "frames", "fps", "size", "hold"],
-}
+    "fit": ["method", "neurons", *_COMMON, "shifts", "max_iter", "learning_rate"],
+    "compare": ["neurons", *_COMMON, "shifts", "max_iter", "learning_rate"],
+    "convergence": ["widths", "max_neurons", "methods", *_COMMON, "shifts", "max_iter", "seeds"],
+    "explain": ["method", "neurons", *_COMMON],
+    "animate": [
+        "method", "neurons", *_COMMON, "shifts", "max_iter", "learning_rate", "frames", "fps",
+        "size", "hold",
+    ],
+}  # fmt: skip
 
 
 @dataclass
@@ -193,7 +202,7 @@ def build_entry(entry: Entry, out_dir: str | Path) -> dict[str, str]:
             numbers["last frame"] = rec["last_frame"]
         numbers["frames"] = str(rec["frames"])
         numbers["file"] = f"{rec['bytes'] / 1e6:.2f} MB"
-    else:  # a fit figure
+    else:  # a fit or explain figure
         numbers["sup error"] = format_number(rec["sup_error"])
         numbers["RMSE"] = format_number(rec["rmse"])
     return numbers
