@@ -835,9 +835,10 @@ def explain_cmd(
 
 @app.command("gallery")
 def gallery_cmd(
-    spec: Annotated[Path, typer.Option(help="The gallery spec (TOML).")] = Path(
-        "gallery/gallery.toml"
-    ),
+    spec: Annotated[
+        Path | None,
+        typer.Option(help="The gallery spec [default: gallery/gallery.toml, or ./gallery.toml]."),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option(help="Output folder [default: the spec's folder].")
     ] = None,
@@ -853,6 +854,9 @@ def gallery_cmd(
     """Build the gallery: media, README.md and index.html, only what changed, in parallel."""
     from uat.gallery import build
 
+    if spec is None:
+        here = Path("gallery.toml")
+        spec = here if here.is_file() and not Path("gallery").is_dir() else Path("gallery") / here
     if jobs is not None and jobs < 1:
         raise UatError(f"--jobs must be at least 1, got {jobs}")
     if out is not None and out.exists() and not out.is_dir():
