@@ -1,0 +1,42 @@
+"""The README's examples are commands that really run."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).parents[1] / "README.md"
+SKIP = ("uat gallery", "uat convergence")  # tested in test_gallery.py and test_sweep.py
+
+
+def readme_commands() -> list[str]:
+    blocks = re.findall(r"```(?:sh|console)\n(.*?)```", README.read_text(), flags=re.S)
+    commands = []
+    for block in blocks:
+        for line in block.splitlines():
+            line = line.removeprefix("$ ").split("  #")[0].strip()
+            if line.startswith("uat ") and not line.startswith(SKIP):
+                commands.append(line)
+    return commands
+
+
+def test_the_readme_shows_the_quick_start() -> None:
+    text = README.read_text()
+    assert "uat fit sin --neurons 50" in text
+    assert 'pip install -e ".[test]" && .venv/bin/python -m pytest' in text
+    ci = (README.parent / ".ci" / "run").read_text()
+    assert (
+        'python3 -m venv .venv && .venv/bin/pip install -e ".[test]" && .venv/bin/python -m pytest'
+        in ci
+    )
+    assert len(readme_commands()) >= 12
+
+
+@pytest.mark.parametrize("command", readme_commands())
+def test_readme_command_runs(cli, command: str) -> None:
+    argv = shlex.split(command)[1:]
+    code, _, err = cli(*argv, "--quiet")
+    assert code == 0, err
