@@ -40,3 +40,12 @@ def test_readme_command_runs(cli, command: str) -> None:
     argv = shlex.split(command)[1:]
     code, _, err = cli(*argv, "--quiet")
     assert code == 0, err
+
+
+def test_readme_python_examples_run(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})
+    assert (tmp_path / "sin.png").stat().st_size > 0 and (tmp_path / "sin.gif").is_file()
