@@ -115,3 +115,22 @@ def test_compare_cli_animates_side_by_side(cli) -> None:
     with Image.open(rec["output"]) as im:
         assert im.format == "GIF" and im.size == (600, 300)
         assert im.n_frames == 4 + 20  # 4 frames, then a 1 s hold at 20 fps
+
+
+def test_convergence_points_do_not_depend_on_the_other_widths() -> None:
+    t = get_target("nielsen")
+    alone = convergence(t, [12], ["train"])[0]
+    within = [p for p in convergence(t, [4, 8, 12], ["train"]) if p.width == 12][0]
+    assert within.rmse == alone.rmse and within.sup_error == alone.sup_error
+
+
+def test_animation_sweeps_warm_start_trained_widths() -> None:
+    from uat.sweep import sweep
+
+    t = get_target("sin")
+    s = Settings(method="train")
+    warm = sweep(t, [4, 8, 12], s, warm_start=True)
+    cold = sweep(t, [4, 8, 12], s, warm_start=False)
+    assert warm[0].net.w.tolist() == cold[0].net.w.tolist()  # the first width starts cold
+    assert warm[2].net.w.tolist() != cold[2].net.w.tolist()
+    assert all(f.errors.rmse < 1e-4 for f in warm)
