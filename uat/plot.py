@@ -50,7 +50,6 @@ STYLE: dict[str, Any] = {
     "legend.frameon": False,
     "figure.dpi": 100,
     "savefig.dpi": 150,
-    "savefig.bbox": "tight",
     "mathtext.fontset": "dejavusans",
     "figure.constrained_layout.use": True,
 }
