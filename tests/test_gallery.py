@@ -76,9 +76,11 @@ def test_rebuild_with_nothing_changed_renders_nothing(tmp_path) -> None:
     spec.write_text(SMALL.read_text())
     build(spec, only=["still", "bumps"], jobs=1)
     mtimes = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
+    pages = {n: (tmp_path / n).read_bytes() for n in ("README.md", "index.html")}
     again = build(spec, only=["still", "bumps"], jobs=1)
     assert all(o.skipped for o in again)
     assert (tmp_path / "still.png").stat().st_mtime_ns == mtimes["still.png"]
+    assert {n: (tmp_path / n).read_bytes() for n in pages} == pages
     # change one entry: only that one renders
     spec.write_text(SMALL.read_text().replace("neurons = 10", "neurons = 12"))
     third = {o.name: o for o in build(spec, only=["still", "bumps"], jobs=1)}

@@ -275,7 +275,8 @@ def build(
     order = {e.name: i for i, e in enumerate(entries)}
     outcomes.sort(key=lambda r: order[r.name])
     manifest = {k: v for k, v in manifest.items() if k in names}
-    _write_text(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    # entries sorted, each entry's numbers in the order they were made (so README.md stays put)
+    _write_text(out / MANIFEST, json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
     _write_text(out / "README.md", render_readme(entries, manifest, meta))
     _write_text(out / "index.html", render_html(entries, manifest, meta))
     return outcomes
