@@ -134,3 +134,24 @@ def test_animation_sweeps_warm_start_trained_widths() -> None:
     assert warm[0].net.w.tolist() == cold[0].net.w.tolist()  # the first width starts cold
     assert warm[2].net.w.tolist() != cold[2].net.w.tolist()
     assert all(f.errors.rmse < 1e-4 for f in warm)
+
+
+def test_compare_several_activations(cli) -> None:
+    code, out, err = cli(
+        "compare", "sin", "-n", "20", "--activations", "sigmoid,relu,step", "--json"
+    )
+    assert code == 0, err
+    rec = json.loads(out)
+    pairs = [(m["method"], m["activation"]) for m in rec["methods"]]
+    assert pairs == [
+        ("construct", "sigmoid"),
+        ("construct", "relu"),
+        ("construct", "step"),
+        ("train", "sigmoid"),
+        ("train", "relu"),
+    ]  # a hard step has no gradient: no trained step net
+    by = {p: m for p, m in zip(pairs, rec["methods"], strict=True)}
+    # ramps beat bumps at the same width: Δ²·max|f″|/8 against L·Δ/2
+    assert by["construct", "relu"]["sup_error"] < by["construct", "sigmoid"]["sup_error"] / 3
+    code, _, err = cli("compare", "sin", "--activations", "sigmoid,swish")
+    assert code == 2 and "swish" in err

@@ -223,8 +223,14 @@ def describe_method(fit: Fit) -> str:
     net = fit.net
     if fit.method == "construct":
         m = net.meta
+        k = net.n_neurons // 2
+        if m["heights"] == "interpolant":
+            return (
+                f"hand-built: {k} ramps of {net.activation} pairs, Δ = {m['bump_width']:.4g}, "
+                "piecewise-linear interpolant"
+            )
         return (
-            f"hand-built: {net.n_neurons // 2} bumps, Δ = {m['bump_width']:.4g}, "
+            f"hand-built: {k} bumps, Δ = {m['bump_width']:.4g}, "
             f"{m['heights']} heights, w = {m['steepness']:.4g}"
         )
     opt = net.meta.get("optimizer", "")
@@ -586,6 +592,10 @@ def compare_cmd(
     fps: FpsOpt = 20,
     size: SizeOpt = "1000x500",
     hold: HoldOpt = 1.0,
+    activations: Annotated[
+        str | None,
+        typer.Option(help="Compare several activations, e.g. sigmoid,tanh,relu (both methods)."),
+    ] = None,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -597,7 +607,23 @@ def compare_cmd(
         Method.construct, heights, steepness, activation, optimizer, seed, max_iter, tol,
         learning_rate, output_activation, shifts,
     )  # fmt: skip
-    runs = [base, base.but(method="train")]
+    acts = [base.activation]
+    if activations is not None:
+        acts = [a.strip() for a in activations.split(",") if a.strip()]
+        known = [a.value for a in Activation]
+        for a in acts:
+            if a not in known:
+                raise UatError(f"unknown activation {a!r} in --activations; use {', '.join(known)}")
+        if not acts:
+            raise UatError("--activations is empty")
+        if animate and len(acts) > 1:
+            raise UatError("--animate compares one activation; drop --activations or give one")
+    by_method = [[base.but(method=m, activation=a) for a in acts] for m in ("construct", "train")]
+    runs = [
+        s for row in by_method for s in row if not (s.method == "train" and s.activation == "step")
+    ]
+    if len(runs) < 2:
+        raise UatError("a hard step cannot be trained; add another activation to --activations")
     for s in runs:
         check_width(neurons, s)
     t = resolve_target(target, domain)
@@ -619,16 +645,18 @@ def compare_cmd(
     fits = [fit(t, neurons, s) for s in runs]
     if not animate:
         with style():
-            save_figure(compare_figure(fits), path)
-    ratio_sup = fits[0].errors.sup / fits[1].errors.sup if fits[1].errors.sup else None
-    ratio_rmse = fits[0].errors.rmse / fits[1].errors.rmse if fits[1].errors.rmse else None
+            save_figure(compare_figure(fits, columns=len(acts)), path)
+    both = next(a for a in acts if a != "step")  # the first activation with both methods
+    hand, trained = (next(f for f in fits if (f.method, f.net.activation) == (m, both))
+                     for m in ("construct", "train"))  # fmt: skip
+    ratio_sup = hand.errors.sup / trained.errors.sup if trained.errors.sup else None
+    ratio_rmse = hand.errors.rmse / trained.errors.rmse if trained.errors.rmse else None
     if json_:
-        a, b = t.domain
         typer.echo(
             json.dumps(
                 {
                     "target": t.name,
-                    "domain": [a, b],
+                    "domain": list(t.domain),
                     "neurons": neurons,
                     "methods": [f.record() for f in fits],
                     "sup_error_ratio": ratio_sup,
@@ -644,11 +672,12 @@ def compare_cmd(
     from rich.table import Table
 
     table = Table(title=f"{t.name} on [{t.domain[0]:.4g}, {t.domain[1]:.4g}], {neurons} neurons")
-    for col in ("method", "neurons", "parameters", "sup error", "RMSE", "time"):
-        table.add_column(col, justify="left" if col == "method" else "right")
+    for col in ("method", "activation", "neurons", "parameters", "sup error", "RMSE", "time"):
+        table.add_column(col, justify="left" if col in ("method", "activation") else "right")
     for f in fits:
         table.add_row(
             METHOD_NAMES[f.method],
+            f.net.activation,
             str(f.net.n_neurons),
             str(f.net.n_parameters),
             format_number(f.errors.sup),

@@ -103,7 +103,9 @@ def y_limits(*curves: np.ndarray, pad: float = 0.12) -> tuple[float, float]:
 
 def unit_name(net: ShallowNet) -> str:
     """What one drawn contribution is: a bump or a neuron."""
-    return "bump" if net.group == 2 else "neuron"
+    if net.group != 2:
+        return "neuron"
+    return "ramp" if net.meta.get("heights") == "interpolant" else "bump"
 
 
 def draw_fit(ax: Axes, fit: Fit, x: np.ndarray, *, contributions: bool = True) -> list[Any]:
@@ -278,36 +280,50 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
     return p
 
 
-def compare_figure(fits: list[Fit], *, size: tuple[float, float] = (12.0, 7.0)) -> Figure:
-    """Hand-built and trained side by side, above both |errors| on one log axis."""
+def compare_figure(
+    fits: list[Fit], *, columns: int | None = None, size: tuple[float, float] | None = None
+) -> Figure:
+    """Approximations side by side (a grid of `columns`), above every |error| on one log axis.
+
+    With several activations, fits come method by method: one row per method, one column
+    per activation; the error lines differ in colour by method and in dash by activation.
+    """
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=size)
-    grid = fig.add_gridspec(2, len(fits), height_ratios=[3, 1.6])
-    axes = [fig.add_subplot(grid[0, i]) for i in range(len(fits))]
-    ax_err = fig.add_subplot(grid[1, :])
+    cols = columns or len(fits)
+    rows = -(-len(fits) // cols)
+    acts = list(dict.fromkeys(f.net.activation for f in fits))
+    fig = Figure(figsize=size or (max(12.0, 4.2 * cols), 3.6 * rows + 3.2))
+    grid = fig.add_gridspec(rows + 1, cols, height_ratios=[3] * rows + [1.9])
+    axes = [fig.add_subplot(grid[i // cols, i % cols]) for i in range(len(fits))]
+    ax_err = fig.add_subplot(grid[rows, :])
+    dashes = ["-", "--", ":", "-."]
     lims: list[float] = []
     for ax, f in zip(axes, fits, strict=True):
         x = plot_grid(f.net, f.target.domain)
         draw_fit(ax, f, x)
         name = METHOD_NAMES.get(f.method, f.method)
+        if len(acts) > 1:
+            name += f", {f.net.activation}"
         ax.set_title(f"{name}: sup error {format_number(f.errors.sup)}")
         ax.set_xlabel("x")
-        ax.legend(loc="best")
+        ax.legend(loc="best", fontsize=9 if len(fits) > 2 else None)
         lims += list(ax.get_ylim())
         e = np.abs(f.net(x) - f.target(x))
-        ax_err.semilogy(x, np.maximum(e, 1e-17), color=method_color(f.method), lw=1.1, label=name)
-        ax_err.axhline(f.errors.sup, color=method_color(f.method), lw=0.9, ls="--")
-    for ax in axes:  # one y-scale for both approximations
+        color, ls = method_color(f.method), dashes[acts.index(f.net.activation) % len(dashes)]
+        ax_err.semilogy(x, np.maximum(e, 1e-17), color=color, ls=ls, lw=1.1, label=name)
+    for ax in axes:  # one y-scale for every approximation
         ax.set_ylim(min(lims), max(lims))
-    axes[0].set_ylabel("y")
+    for ax in axes[::cols]:
+        ax.set_ylabel("y")
     ax_err.set_xlabel("x")
     ax_err.set_ylabel("|error|")
     ax_err.set_xlim(*fits[0].target.domain)
-    ax_err.legend(loc="best", ncols=len(fits))
-    ax_err.set_title("absolute error (dashed: sup error)", fontsize=10.5, loc="left")
+    ax_err.legend(loc="best", ncols=min(len(fits), 4), fontsize=9)
+    ax_err.set_title("absolute error", fontsize=10.5, loc="left")
     n = fits[0].net.n_neurons
-    fig.suptitle(f"{fits[0].target.label}: hand-built against trained, {n} neurons")
+    what = ", ".join(acts[:-1]) + f" and {acts[-1]} neurons" if len(acts) > 1 else "neurons"
+    fig.suptitle(f"{fits[0].target.label}: hand-built against trained, {n} {what}")
     return fig
 
 

@@ -62,6 +62,7 @@ class Fit:
         return {
             "target": self.target.name,
             "method": self.method,
+            "activation": self.net.activation,
             "neurons": self.net.n_neurons,
             "parameters": self.net.n_parameters,
             "domain": [a, b],
