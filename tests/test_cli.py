@@ -118,6 +118,13 @@ BAD = [
         "diverg",
     ),
     (["nonsense"], "nonsense"),
+    (["fit", "sin", "--method", "train", "--seed", "-1"], "seed"),
+    (["fit", "sin", "--steepness", "1e308"], "overflows"),
+    (["fit", "sin", "--domain=1,1.0000000000000002"], "too narrow"),
+    (["fit", "sin", "--domain=-1.7e308,1.7e308"], "too wide"),
+    (["fit", "sin", "-n", "20000"], "too many"),
+    (["animate", "sin", "-n", "6", "--dpi", "1e6"], "--dpi"),
+    (["animate", "sin", "--sweep", "training", "--method", "construct"], "drop --method"),
 ]
 
 

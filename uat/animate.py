@@ -30,12 +30,14 @@ import numpy as np
 from uat.errors import UatError
 from uat.network import ShallowNet
 from uat.plot import (
+    MAX_PARTS,
     METHOD_NAMES,
     OKABE_ITO,
     TARGET_COLOR,
     format_number,
     method_color,
     plot_grid,
+    unit_count,
     unit_name,
     y_limits,
 )
@@ -53,10 +55,10 @@ GIF_FPS = (10, 20, 25, 50)  # frame rates whose delays GIF's hundredths of a sec
 MIN_SIZE = (160, 100)
 MAX_SIDE = 8000
 MAX_HOLD = 60.0
+MIN_DPI, MAX_DPI = 20, 600  # text unreadable below, memory and layout give out above
 DEFAULT_FRAMES = 60  # a width sweep of hand-built nets: 2, 4, …, N, thinned beyond this
 DEFAULT_TRAIN_FRAMES = 30
 MAX_NEURONS = 2000  # widest animated net: its bumps are already narrower than a pixel
-MAX_PARTS = 200  # more bumps or neurons than this are drawn as their sum only
 _GRID_POINTS = (1001, 4001)  # the scene's x grid: enough to resolve the steepest neuron
 _SNAPSHOT_CAP = 1_000_000  # training runs: snapshots are requested log-spaced up to here
 _SNAPSHOTS = 400
@@ -168,9 +170,8 @@ def _grid(nets: Sequence[ShallowNet], domain: tuple[float, float]) -> np.ndarray
 
 
 def _width_caption(net: ShallowNet, sup: float) -> str:
-    n = net.n_neurons
-    units = f" ({n // 2} bump{'s' if n != 2 else ''})" if net.group == 2 else ""
-    return f"N = {n}{units} · sup error {format_number(sup)}"
+    units = f" ({unit_count(net)})" if net.group == 2 else ""
+    return f"N = {net.n_neurons}{units} · sup error {format_number(sup)}"
 
 
 def _panel(net: ShallowNet, x: np.ndarray, text: str, loss: LossTrace | None = None) -> PanelFrame:
@@ -238,7 +239,7 @@ def width_sweep(
         target_label=target.label,
         frames=[[p] for p in panels],
         ylims=[_limits(yt, panels, parts=s.method == "construct")],
-        title=f"{target.label}: {name} network, {_span(widths)} neurons",
+        title=f"{target.label}: {name} network, {_span([f.net.n_neurons for f in fits])} neurons",
         meta={"sweep": "width", "widths": list(widths), "method": s.method},
     )
 
@@ -285,7 +286,7 @@ def compare_sweep(
         target_label=target.label,
         frames=[[a, b] for a, b in zip(pa, pb, strict=True)],
         ylims=[both, both],
-        title=f"{target.label}: {na} vs {nb}, {_span(widths)} neurons",
+        title=f"{target.label}: {na} vs {nb}, {_span([f.net.n_neurons for f in fa])} neurons",
         meta={"sweep": "compare", "widths": list(widths), "method": [sa.method, sb.method]},
     )
 
@@ -809,8 +810,8 @@ def _check_render(
         raise UatError(f"--fps must be a positive number, got {fps}")
     if not (_real(hold) and 0 <= hold <= MAX_HOLD):
         raise UatError(f"--hold must be between 0 and {MAX_HOLD:g} seconds, got {hold}")
-    if not (_real(dpi) and dpi > 0):
-        raise UatError(f"--dpi must be positive, got {dpi}")
+    if not (_real(dpi) and MIN_DPI <= dpi <= MAX_DPI):
+        raise UatError(f"--dpi must be between {MIN_DPI} and {MAX_DPI}, got {dpi:g}")
     w, h = size
     if not (_real(w) and _real(h) and int(w) == w and int(h) == h):
         raise UatError(f"--size {w}x{h} must be whole pixels")

@@ -195,6 +195,8 @@ def settings_from(
 
     if shifts < 1:
         raise UatError(f"--shifts must be at least 1, got {shifts}")
+    if seed < 0:
+        raise UatError(f"--seed must be a whole number ≥ 0, got {seed}")
     if steepness is not None and not steepness > 0:
         raise UatError(f"--steepness must be positive, got {steepness:g}")
     if max_iter is not None and max_iter < 1:
@@ -222,17 +224,14 @@ def describe_method(fit: Fit) -> str:
     """One line on how the network was built."""
     net = fit.net
     if fit.method == "construct":
+        from uat.plot import unit_count
+
         m = net.meta
-        k = net.n_neurons // 2
+        text = f"hand-built: {unit_count(net)}, Δ = {m['bump_width']:.4g}, "
         if m["heights"] == "interpolant":
-            return (
-                f"hand-built: {k} ramps of {net.activation} pairs, Δ = {m['bump_width']:.4g}, "
-                "piecewise-linear interpolant"
-            )
-        return (
-            f"hand-built: {k} bumps, Δ = {m['bump_width']:.4g}, "
-            f"{m['heights']} heights, w = {m['steepness']:.4g}"
-        )
+            return text + "piecewise-linear interpolant"
+        text += f"{m['heights']} heights"
+        return text if net.activation == "step" else text + f", w = {m['steepness']:.4g}"
     opt = net.meta.get("optimizer", "")
     its = net.meta.get("iterations", len(fit.history))
     return f"trained: {opt}, {its} iterations, seed {net.meta.get('seed', 0)}"
@@ -506,7 +505,10 @@ def report_animation(res: Any, json_: bool, quiet: bool, extra: dict[str, Any]) 
 def animate_cmd(
     target: TargetArg,
     domain: DomainOpt = None,
-    method: MethodOpt = Method.construct,
+    method: Annotated[
+        Method | None,
+        typer.Option(help="construct (default) or train; a training sweep always trains."),
+    ] = None,
     neurons: NeuronsOpt = 50,
     sweep: Annotated[
         Sweep,
@@ -541,9 +543,12 @@ def animate_cmd(
     from uat.sweep import check_width
 
     kind = "compare" if compare else sweep.value
+    if method is not None and kind in ("training", "compare", "steepness"):
+        what = {"training": "trains", "compare": "shows both methods", "steepness": "is hand-built"}
+        raise UatError(f"--sweep {kind} {what[kind]}; drop --method {method.value}")
     settings = settings_from(
-        method, heights, steepness, activation, optimizer, seed, max_iter, tol, learning_rate,
-        output_activation, shifts,
+        method or Method.construct, heights, steepness, activation, optimizer, seed, max_iter,
+        tol, learning_rate, output_activation, shifts,
     )  # fmt: skip
     if kind == "training":
         settings = settings.but(method="train")
@@ -625,7 +630,7 @@ def compare_cmd(
     if len(runs) < 2:
         raise UatError("a hard step cannot be trained; add another activation to --activations")
     for s in runs:
-        check_width(neurons, s)
+        check_width(neurons * (s.shifts if s.method == "train" else 1), s)
     t = resolve_target(target, domain)
     if animate:
         from uat.animate import FORMATS as ANIM_FORMATS
@@ -642,7 +647,8 @@ def compare_cmd(
     from uat.plot import METHOD_NAMES, compare_figure, format_number, save_figure, style
     from uat.sweep import fit
 
-    fits = [fit(t, neurons, s) for s in runs]
+    # with --shifts M the hand-built net has M·N neurons: train as many, so the widths match
+    fits = [fit(t, neurons * (s.shifts if s.method == "train" else 1), s) for s in runs]
     if not animate:
         with style():
             save_figure(compare_figure(fits, columns=len(acts)), path)
@@ -761,10 +767,10 @@ def convergence_cmd(
     with progress_bar(total, f"sweeping {len(ws)} widths", quiet or json_) as update:
         points = convergence(t, ws, chosen, settings, seeds=seeds, progress=update)
     with style():
-        save_figure(convergence_figure(t, points), path)
+        save_figure(convergence_figure(t, points, settings), path)
     if csv is not None:
         write_csv(csv, [p.as_dict() for p in points])
-    slopes = {m: summarise(points, m)["slope"] for m in chosen}
+    slopes = {m: finite_or_none(summarise(points, m)["slope"]) for m in chosen}
     if json_:
         typer.echo(
             json.dumps(
@@ -800,10 +806,22 @@ def convergence_cmd(
     con.print(table)
     con.print(
         "fitted slope of the sup error: "
-        + ", ".join(f"{METHOD_NAMES[m]} {slopes[m]:+.2f}" for m in chosen)
+        + ", ".join(f"{METHOD_NAMES[m]} {format_slope(slopes[m])}" for m in chosen)
         + f"\nfigure: {path}"
         + (f"\npoints: {csv}" if csv is not None else "")
     )
+
+
+def finite_or_none(v: float) -> float | None:
+    """JSON has no NaN: a number that is not finite becomes null."""
+    import math
+
+    return v if math.isfinite(v) else None
+
+
+def format_slope(v: float | None) -> str:
+    """A fitted slope for a table, or a dash where none could be fitted."""
+    return "—" if v is None else f"{v:+.2f}"
 
 
 def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
@@ -952,6 +970,8 @@ def run(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("uat: interrupted", file=sys.stderr)
         return 130
+    except MemoryError:
+        return _fail("out of memory: try fewer --neurons, a smaller --size or fewer --frames")
     except Exception as exc:  # click's usage errors, without importing click's private copy
         if type(exc).__name__ == "NoArgsIsHelpError":  # typer has printed the help already
             return 0

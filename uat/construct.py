@@ -26,7 +26,7 @@ from uat.network import ShallowNet
 from uat.targets import Target
 
 HEIGHT_RULES = ("minimax", "mean", "centre")
-MAX_NEURONS = 100_000
+MAX_NEURONS = 10_000  # beyond this a bump is narrower than the 10,001-point error grid
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(32)
 _MINIMAX_SAMPLES = 65
 
@@ -63,6 +63,17 @@ def bump_heights(target: Target, edges: np.ndarray, rule: str = "minimax") -> np
         y = target(x.ravel()).reshape(x.shape)
         return 0.5 * (y.max(axis=1) + y.min(axis=1))
     raise UatError(f"unknown height rule {rule!r}; choose one of: {', '.join(HEIGHT_RULES)}")
+
+
+def check_steepness(w: float, target: Target) -> float:
+    """A steepness whose pre-activations w·(x − s) stay finite over the domain."""
+    a, b = target.domain
+    reach = 2 * max(abs(a), abs(b), b - a)  # |x − s| for x in [a, b] and s within a margin
+    if not (math.isfinite(w) and w > 0):
+        raise UatError(f"--steepness must be a positive number, got {w:g}")
+    if not math.isfinite(w * reach) or w * reach > 1e150:
+        raise UatError(f"--steepness {w:g} overflows on [{a:g}, {b:g}]; try at most 1e100")
+    return w
 
 
 def auto_steepness(target: Target, n_bumps: int) -> float:
@@ -131,8 +142,7 @@ def bumps(
     h = bump_heights(target, edges, heights) * scale
     gain = act.gain if math.isfinite(act.gain) else 1.0  # a hard step has no leak to tune
     w = auto_steepness(target, k) / gain if steepness is None else float(steepness)
-    if not (math.isfinite(w) and w > 0):
-        raise UatError(f"--steepness must be a positive number, got {steepness}")
+    check_steepness(w, target)
 
     delta = (target.domain[1] - target.domain[0]) / k
     margin = edge_margin(target, k, w * act.gain)
@@ -196,7 +206,7 @@ def ramps(
     target : the function and interval.
     n_neurons : even width N, K = N/2 segments of width Δ = (b−a)/K.
     steepness : the hidden weight w; relu(w·z)/w = relu(z), so for ReLU it only rescales, and
-        softplus(w·z)/w tends to relu(z) as w grows (automatic: w·Δ = 100).
+        softplus(w·z)/w tends to relu(z) as w grows (automatic: w·Δ = 1000).
     activation : "relu" or "softplus".
     edges, scale : as for `bumps`: the K+1 knots, and a factor on f.
 
@@ -213,16 +223,18 @@ def ramps(
     knots = bump_edges(target.domain, k) if edges is None else np.asarray(edges, float)
     y = target(knots) * scale
     m = np.diff(y) / np.diff(knots)
-    default = 1.0 if activation == "relu" else 100.0 / delta
-    w = default if steepness is None else float(steepness)
-    if not (math.isfinite(w) and w > 0):
-        raise UatError(f"--steepness must be a positive number, got {steepness}")
+    default = 1.0 if activation == "relu" else SOFTPLUS_STEEPNESS / delta
+    w = check_steepness(default if steepness is None else float(steepness), target)
     s = np.column_stack([knots[:-1], knots[1:]]).ravel()
+    # A softplus hinge has leaked ln2/w at its own knot: move the two outer knots 10/w off
+    # the domain (the first ramp then starts early, which the output bias takes back).
+    margin = 0.0 if activation == "relu" else 10.0 / w
+    s[0], s[-1] = s[0] - margin, s[-1] + margin
     return ShallowNet(
         w=np.full(n_neurons, w),
         b=-w * s,
         v=np.column_stack([m, -m]).ravel() / w,
-        c=float(y[0]),
+        c=float(y[0] - m[0] * margin),
         activation=activation,
         domain=target.domain,
         target=target.name,
@@ -267,6 +279,9 @@ def squashed_target(target: Target) -> Target:
 
 
 MAX_SHIFTS = 64
+# softplus ramps: w·Δ = 1000 keeps the rounding of each hinge (≈ ln2·|Δslope|/w) under 1 % of
+# the interpolation error Δ²·max|f″|/8
+SOFTPLUS_STEEPNESS = 1000.0
 
 
 def hand_built(
@@ -333,5 +348,10 @@ def hand_built(
         target=target.name,
         method="construct",
         group=2,
-        meta=first.meta | {"copies": shifts, "copy_neurons": n_neurons},
+        meta=first.meta
+        | {
+            "copies": shifts,
+            "copy_neurons": n_neurons,
+            "bump_width": float(np.diff(copy_edges(target.domain, n_neurons // 2, 0, shifts))[0]),
+        },
     )

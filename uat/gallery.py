@@ -56,11 +56,16 @@ class Entry:
         return f"{self.name}.{self.format}"
 
     def key(self) -> str:
-        """Hash of everything that decides the output, with the package version."""
+        """Hash of everything that decides the output: settings, version, a CSV's contents."""
+        data = Path(self.target)
+        content = ""
+        if data.suffix.lower() in (".csv", ".txt") and data.is_file():
+            content = hashlib.sha256(data.read_bytes()).hexdigest()
         blob = json.dumps(
-            {"kind": self.kind, "target": self.target, "options": self.options, "v": __version__},
+            {"kind": self.kind, "target": self.target, "options": self.options, "v": __version__,
+             "data": content},
             sort_keys=True,
-        )
+        )  # fmt: skip
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def argv(self) -> list[str]:
@@ -192,7 +197,7 @@ def build_entry(entry: Entry, out_dir: str | Path) -> dict[str, str]:
     numbers: dict[str, str] = {}
     if entry.kind == "convergence":
         for m, slope in rec["slopes"].items():
-            numbers[f"{_NAMES[m]} slope"] = f"{slope:+.2f}"
+            numbers[f"{_NAMES[m]} slope"] = "—" if slope is None else f"{slope:+.2f}"
     elif "methods" in rec:  # a compare figure
         for m in rec["methods"]:
             numbers[f"{_NAMES[m['method']]} sup error"] = format_number(m["sup_error"])
@@ -232,6 +237,7 @@ def build(
 ) -> list[Outcome]:
     """Build the gallery described by `spec` into `out_dir` (default: the spec's folder)."""
     entries, meta = load_spec(spec)
+    meta.setdefault("intro", f"Made by `uat gallery` from `{Path(spec).name}`.")
     out = Path(out_dir) if out_dir is not None else Path(spec).parent
     out.mkdir(parents=True, exist_ok=True)
     names = {e.name for e in entries}

@@ -26,10 +26,21 @@ class Errors:
 
 def errors(approx: Callable[[np.ndarray], np.ndarray], target: Target, n: int = DENSE) -> Errors:
     """Sup error and RMSE of `approx` against `target` on n uniform points of its domain."""
+    from uat.errors import UatError
+
     x = target.grid(n)
-    e = np.abs(approx(x) - target(x))
+    with np.errstate(all="ignore"):
+        e = np.abs(approx(x) - target(x))
+    if not np.all(np.isfinite(e)):
+        bad = float(x[np.argmax(~np.isfinite(e))])
+        raise UatError(
+            f"the network's output is not finite at x = {bad:.6g}: its weights overflow; "
+            "try a smaller --steepness or a narrower --domain"
+        )
     i = int(np.argmax(e))
-    return Errors(float(e[i]), float(np.sqrt(np.mean(e**2))), float(x[i]), n)
+    sup = float(e[i])
+    rmse = sup * float(np.sqrt(np.mean((e / sup) ** 2))) if sup > 0 else 0.0  # no overflow
+    return Errors(sup, rmse, float(x[i]), n)
 
 
 def bump_bound(target: Target, n_neurons: int) -> float | None:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from uat.sweep import Fit
+    from uat.sweep import Fit, Settings
 
 # Okabe–Ito: distinguishable with every common colour-vision deficiency.
 OKABE_ITO = {
@@ -85,6 +85,8 @@ def draw_contributions(ax: Axes, x: np.ndarray, net: ShallowNet, *, color: str) 
     """Each neuron's (or bump's) weighted output, faintly, as one LineCollection."""
     from matplotlib.collections import LineCollection
 
+    if net.n_neurons // max(net.group, 1) > MAX_PARTS:  # a blur, and memory: the sum only
+        return None
     ys = net.contributions(x)
     segs = np.stack([np.broadcast_to(x, ys.shape), ys], axis=-1)
     alpha = float(np.clip(6.0 / max(len(ys), 1), 0.12, 0.6))
@@ -101,6 +103,20 @@ def y_limits(*curves: np.ndarray, pad: float = 0.12) -> tuple[float, float]:
     return lo - pad * span, hi + pad * span
 
 
+MAX_PARTS = 200  # more bumps or neurons than this are drawn as their sum only
+
+
+def unit_count(net: ShallowNet) -> str:
+    """How the hidden layer is built: '25 bumps', '1 bump', '10 ramps', '2 copies × 5 bumps'."""
+    if net.group != 2:
+        return f"{net.n_neurons} neuron{'s' if net.n_neurons != 1 else ''}"
+    name = unit_name(net)
+    copies = int(net.meta.get("copies", 1))
+    k = net.n_neurons // 2 // copies
+    units = f"{k} {name}{'s' if k != 1 else ''}"
+    return f"{copies} copies × {units}" if copies > 1 else units
+
+
 def unit_name(net: ShallowNet) -> str:
     """What one drawn contribution is: a bump or a neuron."""
     if net.group != 2:
@@ -114,8 +130,8 @@ def draw_fit(ax: Axes, fit: Fit, x: np.ndarray, *, contributions: bool = True) -
     yt, yn = fit.target(x), fit.net(x)
     artists: list[Any] = []
     framed = [yt, yn]
-    if contributions:
-        lc = draw_contributions(ax, x, fit.net, color=color)
+    lc = draw_contributions(ax, x, fit.net, color=color) if contributions else None
+    if lc is not None:
         lc.set_label(f"each {unit_name(fit.net)}")
         artists.append(lc)
         if fit.net.group == 2:  # bumps stand on zero: show them whole
@@ -154,11 +170,7 @@ def format_number(v: float | None) -> str:
 def fit_title(fit: Fit) -> str:
     """Title of a fit figure: target, method, width and sup error."""
     n = fit.net.n_neurons
-    copies = int(fit.net.meta.get("copies", 1))
-    units = "ramps" if fit.net.meta.get("heights") == "interpolant" else "bumps"
-    width = f"{n} neurons" + (f" ({n // 2} {units})" if fit.net.group == 2 else "")
-    if copies > 1:
-        width = f"{copies} shifted copies × {n // copies} = {width}"
+    width = f"{n} neurons" + (f" ({unit_count(fit.net)})" if fit.net.group == 2 else "")
     name = METHOD_NAMES.get(fit.method, fit.method)
     return f"{fit.target.label}: {name}, {width}, sup error {format_number(fit.errors.sup)}"
 
@@ -171,8 +183,10 @@ def draw_hidden(ax: Axes, fit: Fit, x: np.ndarray) -> list[Any]:
     inner = squashed_target(fit.target)
     yt, yh = inner(x), fit.net.hidden_sum(x)
     lc = draw_contributions(ax, x, fit.net, color=color)
-    lc.set_label(f"each {unit_name(fit.net)}")
-    artists: list[Any] = [lc]
+    artists: list[Any] = []
+    if lc is not None:
+        lc.set_label(f"each {unit_name(fit.net)}")
+        artists.append(lc)
     artists += ax.plot(x, yt, color=TARGET_COLOR, lw=2.2, label=r"$\sigma^{-1}(f)$")
     artists += ax.plot(x, yh, color=color, lw=2.0, alpha=0.9, label="hidden sum")
     framed = [yt, yh] + ([np.zeros(1)] if fit.net.group == 2 else [])
@@ -328,12 +342,24 @@ def compare_figure(
 
 
 def convergence_figure(
-    target: Target, points: list[Any], *, size: tuple[float, float] = (8.0, 5.5)
+    target: Target,
+    points: list[Any],
+    settings: Settings | None = None,
+    *,
+    size: tuple[float, float] | None = None,
 ) -> Figure:
-    """Sup error and RMSE against width on log-log axes, with the construction's bound."""
+    """Sup error and RMSE against width on log-log axes, with the construction's bound.
+
+    The bound is the one for `settings` (steps: L·Δ/2; ramps: Δ²·max|f″|/8; a sigmoid output:
+    a quarter of the inner one), drawn at each width's neurons per copy.
+    """
     from matplotlib.figure import Figure
 
-    from uat.sweep import summarise
+    from uat.metrics import bound_formula, construction_bound
+    from uat.sweep import Settings, summarise
+
+    s = settings or Settings()
+    size = size or (8.0, 5.5)
 
     fig = Figure(figsize=size)
     ax = fig.subplots()
@@ -342,27 +368,27 @@ def convergence_figure(
     for m in methods:
         color, name = method_color(m), METHOD_NAMES.get(m, m)
         for key, ls, marker, what in (("sup_error", "-", "o", "sup"), ("rmse", "--", "s", "RMSE")):
-            s = summarise(points, m, key)
-            label = f"{name} {what} (slope {s['slope']:+.2f})"
-            ax.loglog(
-                s["widths"], s["median"], ls=ls, marker=marker, ms=4.5, color=color, label=label
-            )
-            if s["low"] != s["high"]:
-                ax.fill_between(s["widths"], s["low"], s["high"], color=color, alpha=0.15, lw=0)
+            r = summarise(points, m, key)
+            slope = "—" if not np.isfinite(r["slope"]) else f"{r['slope']:+.2f}"
+            pos = [v if v > 0 else np.nan for v in r["median"]]  # exact zeros have no log
+            label = f"{name} {what} (slope {slope})"
+            ax.loglog(r["widths"], pos, ls=ls, marker=marker, ms=4.5, color=color, label=label)
+            if r["low"] != r["high"]:
+                ax.fill_between(r["widths"], r["low"], r["high"], color=color, alpha=0.15, lw=0)
     lip = target.lipschitz()
-    a, b = target.domain
-    w = np.asarray(all_widths, float)
+    copies = s.shifts
+    bounds = [
+        construction_bound(target, int(n) // copies, s.activation, s.output_activation)
+        for n in all_widths
+    ]
     title = f"{target.label}: error against width"
-    if lip:
+    if "construct" in methods and all(bd is not None and bd > 0 for bd in bounds):
+        formula = bound_formula(s.activation, s.output_activation)
+        per = " per copy" if copies > 1 else ""
         ax.loglog(
-            w,
-            lip * (b - a) / w,
-            color="#777777",
-            ls=":",
-            lw=1.8,
-            label="bound L·(b−a)/N (slope −1)",
+            all_widths, bounds, color="#777777", ls=":", lw=1.8, label=f"bound {formula}{per}"
         )
-    else:
+    elif lip is None:
         title += (
             "\nthe target jumps, so the sup error cannot vanish whatever N;"
             "\nconvergence holds in L² (RMSE), not uniformly"

@@ -228,7 +228,8 @@ def fitted_slope(widths: Sequence[float], errors: Sequence[float]) -> float:
     Small widths sit before the asymptotic regime (the error saturates near ‖f‖), so with
     four or more widths only those at or above √(min·max) count.
     """
-    x, y = np.log(np.asarray(widths, float)), np.log(np.asarray(errors, float))
+    with np.errstate(divide="ignore"):  # an exact zero error has no logarithm: left out
+        x, y = np.log(np.asarray(widths, float)), np.log(np.asarray(errors, float))
     ok = np.isfinite(y) & (x >= np.log(asymptotic_start(widths)) - 1e-12)
     if ok.sum() < 2:
         return float("nan")

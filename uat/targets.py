@@ -220,6 +220,13 @@ def check_domain(domain: tuple[float, float]) -> tuple[float, float]:
         raise UatError(f"domain [{a:g}, {b:g}] is empty")
     if a > b:
         raise UatError(f"domain [{a:g}, {b:g}] is reversed; did you mean {b:g},{a:g}?")
+    if not math.isfinite(b - a):
+        raise UatError(f"domain [{a:g}, {b:g}] is too wide: its width overflows")
+    if b - a < 1e-9 * max(1.0, abs(a), abs(b)):
+        raise UatError(
+            f"domain [{a!r}, {b!r}] is too narrow for double precision; widen it or shift it "
+            "towards 0"
+        )
     return a, b
 
 

@@ -196,6 +196,8 @@ def _spread_u(
     centres = -1.0 + (np.arange(n) + 0.5) * h
     k = steepness * (0.5 if activation == "tanh" else 1.0)
     w = np.full(n, k * max(n, MIN_SPREAD) / 2.0)  # k·N/(b − a) on x is k·N/2 on u ∈ [−1, 1]
+    if seed is not None and seed < 0:
+        raise UatError(f"--seed must be a whole number ≥ 0, got {seed}")
     if seed is not None:  # one common factor: centres stay evenly spread and mirror-symmetric
         w = w * math.exp(np.random.default_rng(seed).uniform(-JITTER_STEEPNESS, JITTER_STEEPNESS))
     return w, -w * centres
@@ -207,6 +209,13 @@ def _training_points(target: Target, n_neurons: int, n_train: int | None) -> tup
         x, y = (np.asarray(a, dtype=float).ravel() for a in target.samples)
         if x.size != y.size or x.size < 2:
             raise UatError(f"{target.name!r}: need at least 2 samples of equal x and y length")
+        a, b = target.domain
+        order = np.argsort(x)
+        x, y = x[order], y[order]
+        ends = np.interp([a, b], x, y)  # the samples' own interpolant at the domain's ends
+        inside = (x > a) & (x < b)  # only the samples on the domain, and its end points
+        x = np.concatenate([[a], x[inside], [b]])
+        y = np.concatenate([ends[:1], y[inside], ends[1:]])
     else:
         if n_train is None:
             n_train = min(max(_MIN_TRAIN, 10 * n_neurons), _MAX_TRAIN)
