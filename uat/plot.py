@@ -386,7 +386,12 @@ def convergence_figure(
         formula = bound_formula(s.activation, s.output_activation)
         per = " per copy" if copies > 1 else ""
         ax.loglog(
-            all_widths, bounds, color="#777777", ls=":", lw=1.8, label=f"bound {formula}{per}"
+            all_widths,
+            bounds,
+            color="#777777",
+            ls=":",
+            lw=1.8,
+            label=f"bound {formula}{per}, Δ = 2(b−a)/N",
         )
     elif lip is None:
         title += (
