@@ -678,12 +678,13 @@ def compare_cmd(
     from rich.table import Table
 
     table = Table(title=f"{t.name} on [{t.domain[0]:.4g}, {t.domain[1]:.4g}], {neurons} neurons")
-    for col in ("method", "activation", "neurons", "parameters", "sup error", "RMSE", "time"):
-        table.add_column(col, justify="left" if col in ("method", "activation") else "right")
+    cols = ["method", "activation"] if len(acts) > 1 else ["method"]
+    for col in (*cols, "neurons", "parameters", "sup error", "RMSE", "time"):
+        table.add_column(col, justify="left" if col in cols else "right")
     for f in fits:
         table.add_row(
             METHOD_NAMES[f.method],
-            f.net.activation,
+            *([f.net.activation] if len(acts) > 1 else []),
             str(f.net.n_neurons),
             str(f.net.n_parameters),
             format_number(f.errors.sup),
