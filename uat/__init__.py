@@ -42,7 +42,7 @@ __all__ = ["__version__", *_EXPORTS]
 
 # Submodules load on first use too: `uat.train.train(...)`, `uat.metrics.errors(...)`.
 _MODULES = {"activations", "construct", "data", "errors", "expr", "metrics", "network"}
-_MODULES |= {"plot", "sweep", "targets", "train", "animate", "gallery", "io"}
+_MODULES |= {"plot", "sweep", "targets", "train", "animate", "gallery", "io", "anatomy", "cli"}
 
 
 def __getattr__(name: str) -> Any:
