@@ -284,30 +284,13 @@ def summary_table(fit: Fit, extra: dict[str, str]) -> Any:
 
 
 @contextlib.contextmanager
-def progress_bar(total: int, what: str, quiet: bool) -> Iterator[Callable[..., None]]:
-    """A rich progress bar on stderr (only on a terminal); yields `update(done, total=None)`."""
+def progress_bar(total: int | None, what: str, quiet: bool) -> Iterator[Callable[..., None]]:
+    """A rich progress bar on stderr (only on a terminal).
+
+    Yields `update(done, total=None, what=None)`; a None leaves that part as it was.
+    """
     if quiet or not sys.stderr.isatty():
-        yield lambda done, total=None: None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    with Progress(
-        f"[bold]{what}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=_console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task(what, total=total)
-        yield lambda done, total=None: bar.update(task, completed=done, total=total)
-
-
-@contextlib.contextmanager
-def staged_bar(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
-    """A progress bar for work in named stages ("compute", then "render")."""
-    if quiet or not sys.stderr.isatty():
-        yield None
+        yield lambda done, total=None, what=None: None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
@@ -319,13 +302,18 @@ def staged_bar(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
         console=_console(stderr=True),
         transient=True,
     ) as bar:
-        task = bar.add_task("computing", total=None)
-        names = {"compute": "computing networks", "render": "rendering frames"}
+        task = bar.add_task(what, total=total)
+        yield lambda done, total=None, what=None: bar.update(
+            task, completed=done, total=total, description=what
+        )
 
-        def update(stage: str, done: int, total: int) -> None:
-            bar.update(task, description=names.get(stage, stage), completed=done, total=total)
 
-        yield update
+@contextlib.contextmanager
+def staged_bar(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar for work in named stages ("compute", then "render")."""
+    names = {"compute": "computing networks", "render": "rendering frames"}
+    with progress_bar(None, "computing", quiet) as update:
+        yield lambda stage, done, total: update(done, total, names.get(stage, stage))
 
 
 def parse_size(text: str) -> tuple[int, int]:

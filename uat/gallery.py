@@ -25,6 +25,7 @@ from uat.errors import UatError
 KINDS = ("fit", "width", "training", "compare", "convergence", "steepness", "explain")
 ANIMATED = {"width", "training", "compare", "steepness"}
 MANIFEST = ".gallery.json"
+_ENTRY_WORDS = {"name", "kind", "target", "caption", "title"}  # the rest are command options
 _KEYS = {
     "name", "title", "caption", "kind", "target", "domain", "method", "neurons", "format",
     "optimizer", "heights", "steepness", "activation", "seed", "frames", "fps", "size",
@@ -173,9 +174,6 @@ def load_spec(path: str | Path) -> tuple[list[Entry], dict[str, Any]]:
             )  # fmt: skip
         )
     return entries, meta
-
-
-_ENTRY_WORDS = {"name", "kind", "target", "caption", "title"}
 
 
 def build_entry(entry: Entry, out_dir: str | Path) -> dict[str, str]:
