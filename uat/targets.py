@@ -30,6 +30,8 @@ class Target:
     df: Fn | None = None  # exact derivative where known: gives the exact Lipschitz constant
     continuous: bool = True
     samples: tuple[np.ndarray, np.ndarray] | None = None  # CSV data: training points
+    # known discontinuities: (a, b) -> sorted x positions of the jumps inside [a, b]
+    jump_points: Callable[[float, float], np.ndarray] | None = None
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return np.asarray(self.f(np.asarray(x, dtype=float)), dtype=float)
@@ -41,6 +43,14 @@ class Target:
     def grid(self, n: int = DENSE) -> np.ndarray:
         """A uniform grid of n points over the domain."""
         return np.linspace(*self.domain, n)
+
+    def jumps(self) -> np.ndarray:
+        """Sorted x positions of the known jumps inside the domain (empty if none are known)."""
+        if self.jump_points is None:
+            return np.empty(0)
+        a, b = self.domain
+        x = np.asarray(self.jump_points(a, b), dtype=float)
+        return np.sort(x[(x >= a) & (x <= b)])
 
     def lipschitz(self) -> float | None:
         """max |f'| over the domain (exact derivative, or finite differences); None if f jumps."""
@@ -126,6 +136,11 @@ def _dtriangle(x: np.ndarray) -> np.ndarray:
     return 2.0 * np.sign(x - np.floor(x + 0.5))
 
 
+def _multiples(period: float, a: float, b: float) -> np.ndarray:
+    """The multiples of `period` in [a, b]."""
+    return period * np.arange(math.ceil(a / period), math.floor(b / period) + 1)
+
+
 _PI = math.pi
 
 TARGETS: dict[str, Target] = {
@@ -157,6 +172,7 @@ TARGETS: dict[str, Target] = {
             "H(x) (jump at 0)",
             r"$H(x)$",
             continuous=False,
+            jump_points=lambda a, b: np.array([0.0]),
         ),
         Target(
             "triangle",
@@ -173,6 +189,7 @@ TARGETS: dict[str, Target] = {
             "x - floor(x) (jumps at integers)",
             r"$x - \lfloor x \rfloor$",
             continuous=False,
+            jump_points=lambda a, b: _multiples(1.0, a, b),
         ),
         Target(
             "square",
@@ -181,6 +198,7 @@ TARGETS: dict[str, Target] = {
             "sign(sin(2πx))",
             r"$\mathrm{sign}(\sin 2\pi x)$",
             continuous=False,
+            jump_points=lambda a, b: _multiples(0.5, a, b),
         ),
         Target(
             "cubic",
