@@ -1,28 +1,124 @@
-"""Atomic file output: write beside the target, rename into place when complete."""
+"""Atomic, transactional file output: write beside the target, rename into place when complete.
+
+Every file uat writes goes through `atomic_path`. Inside a `transaction()`, the renames wait
+until the whole run has succeeded, so a failed or interrupted run leaves every existing output
+byte-identical; temporaries are removed on any exception, including the `Interrupted` that
+`handle_signals` raises for SIGTERM and SIGHUP.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
-import tempfile
+import secrets
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from uat.errors import UatError
 
+_NAME_MAX = 255  # bytes in one path component on the file systems uat meets (ext4, tmpfs, APFS)
+_live: set[Path] = set()  # temporaries not yet renamed or removed
+_pending: list[list[tuple[Path, Path]]] = []  # open transactions: (temporary, final) renames
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT, SIGTERM or SIGHUP: unwinds like Ctrl-C so every temporary is removed."""
+
+    def __init__(self, signum: int = signal.SIGINT) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        """128 + the signal's number: 130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP."""
+        return 128 + int(self.signum)
+
+
+def _raise_interrupted(signum: int, _frame: Any) -> None:
+    # Ignore repeats while unwinding: a second signal must not cut the clean-up short.
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
+    raise Interrupted(signum)
+
+
+def handle_signals() -> None:
+    """Turn SIGINT, SIGTERM and SIGHUP into `Interrupted` in the main thread."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _raise_interrupted)
+
 
 def check_writable(path: str | Path) -> Path:
-    """Fail early, with a clear message, if `path` cannot be written."""
+    """Fail early, with a clear message, if `path` cannot be written.
+
+    The folder is probed by creating and removing a temporary file in it: permission bits say
+    nothing about /proc, /sys or a read-only mount.
+    """
     p = Path(path)
     parent = p.parent if str(p.parent) else Path(".")
+    if len(os.fsencode(p.name)) > _NAME_MAX:
+        raise UatError(f"cannot write {p}: the file name is longer than {_NAME_MAX} bytes")
     if p.is_dir():
         raise UatError(f"output path {p} is a directory")
     if not parent.is_dir():
         raise UatError(f"cannot write {p}: folder {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise UatError(f"cannot write {p}: folder {parent} is not writable")
+    try:
+        probe = _temporary(p)
+    except OSError as exc:
+        raise UatError(f"cannot write {p}: {describe_os_error(exc)}") from None
+    _discard(probe)
     return p
+
+
+def describe_os_error(exc: OSError) -> str:
+    """An OSError in a few words, without Python's repr."""
+    if exc.errno == errno.ENOSPC:
+        return "no space left on the device"
+    text = exc.strerror or str(exc)
+    return text[0].lower() + text[1:] if text else type(exc).__name__
+
+
+def temporary_name(name: str) -> str:
+    """A hidden temporary name beside `name`, never longer than the file system allows.
+
+    The extension is kept (writers such as ffmpeg choose the format by it); a long stem is
+    shortened, so a legal 250-byte output name still gets a legal temporary.
+    """
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(ext) > 16:
+        stem, ext = name, ""
+    suffix = f".{secrets.token_hex(4)}.part" + (f".{ext}" if ext else "")
+    room = _NAME_MAX - len(os.fsencode(suffix)) - 1
+    short = os.fsencode(stem)[:room].decode("utf-8", "ignore")
+    return f".{short}{suffix}"
+
+
+def _temporary(p: Path) -> Path:
+    """Create an empty temporary file beside `p` (mode 0600) and register it for clean-up."""
+    for _ in range(100):
+        tmp = p.with_name(temporary_name(p.name))
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        _live.add(tmp)
+        return tmp
+    raise OSError(errno.EEXIST, "no free temporary name")
+
+
+def _discard(tmp: Path) -> None:
+    _live.discard(tmp)
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)
+
+
+def remove_temporaries() -> None:
+    """Remove every temporary this process has not yet renamed into place."""
+    for tmp in list(_live):
+        _discard(tmp)
 
 
 def _mode_for(path: Path) -> int:
@@ -35,24 +131,62 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
+def _publish(tmp: Path, final: Path) -> None:
+    os.chmod(tmp, _mode_for(final))  # the temporary is 0600; give the file its usual mode
+    os.replace(tmp, final)
+    _live.discard(tmp)
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; rename it onto `path` only if the block succeeds."""
+    """Yield a temporary path beside `path`; it replaces `path` only if everything succeeds.
+
+    Outside a transaction the rename happens when the block ends; inside one, when the
+    transaction ends without an exception.
+    """
     p = check_writable(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".part" + p.suffix, dir=p.parent)
-    os.close(fd)
+    tmp = _temporary(p)
     try:
-        yield Path(tmp)
-        os.chmod(tmp, _mode_for(p))  # mkstemp makes 0600; give the file its usual mode
-        os.replace(tmp, p)
+        yield tmp
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        _discard(tmp)
+        raise
+    if _pending:
+        _pending[-1].append((tmp, p))
+        return
+    try:
+        _publish(tmp, p)
+    except BaseException:
+        _discard(tmp)
         raise
 
 
 @contextlib.contextmanager
 def atomic_write(path: str | Path, mode: str = "wb") -> Iterator[IO[Any]]:
-    """Open a temporary file beside `path` for writing; rename it into place on success."""
+    """Open a temporary file beside `path` for writing; it replaces `path` on success."""
     with atomic_path(path) as tmp, open(tmp, mode) as fh:
         yield fh
+
+
+@contextlib.contextmanager
+def transaction() -> Iterator[None]:
+    """All-or-nothing output: the files written inside appear together, or none does."""
+    renames: list[tuple[Path, Path]] = []
+    _pending.append(renames)
+    try:
+        yield
+    except BaseException:
+        for tmp, _ in renames:
+            _discard(tmp)
+        raise
+    finally:
+        _pending.remove(renames)
+    if _pending:  # nested: the outer transaction decides
+        _pending[-1].extend(renames)
+        return
+    try:
+        for tmp, final in renames:
+            _publish(tmp, final)
+    finally:
+        for tmp, _ in renames:
+            _discard(tmp)

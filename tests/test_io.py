@@ -1,0 +1,143 @@
+"""Atomic and transactional output: nothing half-written, nothing existing damaged."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from uat.errors import UatError
+from uat.io import (
+    Interrupted,
+    atomic_path,
+    atomic_write,
+    check_writable,
+    describe_os_error,
+    temporary_name,
+    transaction,
+)
+
+
+def _files(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()}
+
+
+def test_atomic_write_replaces_only_on_success(tmp_path: Path) -> None:
+    target = tmp_path / "fig.png"
+    target.write_bytes(b"old")
+    with pytest.raises(RuntimeError), atomic_write(target) as fh:
+        fh.write(b"half")
+        raise RuntimeError("boom")
+    assert target.read_bytes() == b"old"
+    assert _files(tmp_path) == {"fig.png"}
+    with atomic_write(target) as fh:
+        fh.write(b"new")
+    assert target.read_bytes() == b"new"
+    assert _files(tmp_path) == {"fig.png"}
+
+
+def test_transaction_is_all_or_nothing(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.png", tmp_path / "b.json"
+    a.write_bytes(b"A0")
+    b.write_bytes(b"B0")
+    with pytest.raises(OSError), transaction():
+        with atomic_write(a) as fh:
+            fh.write(b"A1")
+        assert a.read_bytes() == b"A0"  # not yet: the run has not finished
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert (a.read_bytes(), b.read_bytes()) == (b"A0", b"B0")
+    assert _files(tmp_path) == {"a.png", "b.json"}
+    with transaction():
+        for p, data in ((a, b"A2"), (b, b"B2")):
+            with atomic_write(p) as fh:
+                fh.write(data)
+    assert (a.read_bytes(), b.read_bytes()) == (b"A2", b"B2")
+    assert _files(tmp_path) == {"a.png", "b.json"}
+
+
+def test_new_files_get_the_umask_mode(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        with atomic_path(tmp_path / "x.csv") as tmp:
+            tmp.write_text("1,2\n")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "x.csv").stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize("length", [1, 200, 250, 255])
+def test_temporary_names_fit_the_file_system(tmp_path: Path, length: int) -> None:
+    name = "a" * (length - 4) + ".gif" if length > 4 else "a"
+    tmp = temporary_name(name)
+    assert len(tmp.encode()) <= 255 and tmp.startswith(".")
+    if length > 4:
+        assert tmp.endswith(".gif")  # writers pick the format by the extension
+    with atomic_write(tmp_path / name) as fh:
+        fh.write(b"ok")
+    assert (tmp_path / name).read_bytes() == b"ok"
+
+
+def test_multibyte_long_names_are_cut_on_a_character(tmp_path: Path) -> None:
+    name = "Δ" * 120 + ".png"  # 244 bytes
+    tmp = temporary_name(name)
+    assert len(tmp.encode()) <= 255
+    tmp.encode().decode("utf-8")  # no half character
+
+
+def test_unwritable_places_are_refused_in_one_line(tmp_path: Path) -> None:
+    with pytest.raises(UatError, match="does not exist"):
+        check_writable(tmp_path / "no" / "x.png")
+    with pytest.raises(UatError, match="is a directory"):
+        check_writable(tmp_path)
+    with pytest.raises(UatError, match="longer than 255"):
+        check_writable(tmp_path / ("a" * 300 + ".png"))
+    for place in ("/proc/x.png", "/sys/x.png"):
+        with pytest.raises(UatError, match="cannot write"):
+            check_writable(place)
+
+
+def test_os_errors_read_as_words() -> None:
+    assert describe_os_error(OSError(errno.ENOSPC, "No space left on device")) == (
+        "no space left on the device"
+    )
+    assert describe_os_error(PermissionError(errno.EACCES, "Permission denied")) == (
+        "permission denied"
+    )
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_signal_removes_temporaries_and_keeps_the_old_file(tmp_path: Path, sig: int) -> None:
+    target = tmp_path / "movie.gif"
+    target.write_bytes(b"old")
+    script = textwrap.dedent(
+        f"""
+        import os, sys, time
+        from uat.io import Interrupted, atomic_write, handle_signals, transaction
+        handle_signals()
+        try:
+            with transaction(), atomic_write({str(target)!r}) as fh:
+                fh.write(b"partial")
+                fh.flush()
+                print("writing", flush=True)
+                time.sleep(30)
+        except Interrupted as exc:
+            sys.exit(exc.exit_code)
+        """
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "writing"
+    os.kill(proc.pid, sig)
+    assert proc.wait(timeout=10) == 128 + sig
+    assert target.read_bytes() == b"old"
+    assert _files(tmp_path) == {"movie.gif"}
+
+
+def test_interrupted_is_a_keyboard_interrupt() -> None:
+    exc = Interrupted(signal.SIGTERM)
+    assert isinstance(exc, KeyboardInterrupt) and exc.exit_code == 143
