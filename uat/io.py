@@ -13,6 +13,7 @@ import errno
 import os
 import secrets
 import signal
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -190,3 +191,50 @@ def transaction() -> Iterator[None]:
     finally:
         for tmp, _ in renames:
             _discard(tmp)
+
+
+MAX_READ_BYTES = 64 * 2**20  # default limit of an input file (UAT_MAX_CSV_BYTES overrides)
+
+
+def max_read_bytes() -> int:
+    """The input-size limit: UAT_MAX_CSV_BYTES if set to a whole number, else 64 MiB."""
+    raw = os.environ.get("UAT_MAX_CSV_BYTES", "")
+    try:
+        return max(1, int(raw)) if raw.strip() else MAX_READ_BYTES
+    except ValueError:
+        raise UatError(f"UAT_MAX_CSV_BYTES={raw!r} must be a whole number of bytes") from None
+
+
+def read_text_limited(path: str | Path, what: str = "file") -> str:
+    """The UTF-8 text of a regular file no larger than `max_read_bytes()`.
+
+    Opened without blocking (a FIFO never hangs) and refused unless it is a regular file (no
+    /dev/zero); read in chunks up to the limit, so a file that lies about its size cannot
+    exhaust memory either.
+    """
+    p = Path(path)
+    where = f"{what} '{p}'"
+    limit = max_read_bytes()
+    try:
+        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise UatError(f"{where} not found") from None
+    except IsADirectoryError:
+        raise UatError(f"{where} is a directory, not a file") from None
+    except OSError as exc:
+        raise UatError(f"cannot read {where}: {describe_os_error(exc)}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "a directory, not a file" if stat.S_ISDIR(mode) else "not a regular file"
+        raise UatError(f"{where} is {kind}")
+    with os.fdopen(fd, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise UatError(
+            f"{where} is larger than {limit:,} bytes; set UAT_MAX_CSV_BYTES to raise the limit"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UatError(f"{where} is not UTF-8 text (bad byte at offset {exc.start})") from None
