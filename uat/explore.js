@@ -486,6 +486,19 @@
     return { X, Y, Xinv, Yinv, box };
   }
 
+  // A curve given on the dense grid, drawn as its min and max in each pixel column: ~4 points
+  // per pixel instead of 10,001 lines, and no spike between columns is lost.
+  function denseCurve(ctx, fr, ys, color, width) {
+    const cols = Math.max(1, Math.floor(fr.box.w)), xs = [], vs = [];
+    for (let c = 0; c < cols; c++) {
+      const j0 = Math.floor((c * DENSE) / cols), j1 = Math.max(j0 + 1, Math.floor(((c + 1) * DENSE) / cols));
+      let lo = j0, hi = j0;
+      for (let j = j0; j < j1; j++) { if (ys[j] < ys[lo]) lo = j; if (ys[j] > ys[hi]) hi = j; }
+      for (const j of lo < hi ? [j0, lo, hi, j1 - 1] : [j0, hi, lo, j1 - 1]) { xs.push(XG[j]); vs.push(ys[j]); }
+    }
+    curve(ctx, fr, xs, vs, color, width);
+  }
+
   function curve(ctx, fr, xs, ys, color, width) {
     ctx.save();
     ctx.beginPath(); ctx.rect(fr.box.x, fr.box.y, fr.box.w, fr.box.h); ctx.clip();
@@ -533,20 +546,25 @@
     // the faint per-bump curves (hidden contributions), when the output is the hidden sum
     const units = net.w.length / 2;
     if (net.out === "identity" && units <= 200) {
-      const act = ACTS[net.act].f;
+      const act = ACTS[net.act].f, q = Math.min(PLOT_POINTS, Math.ceil(fr.box.w / 2));
+      const xq = linspace(A, B, q);
+      const unit = (u) => Array.from(xq, (x) => net.v[2 * u] * act(x * net.w[2 * u] + net.b[2 * u]) + net.v[2 * u + 1] * act(x * net.w[2 * u + 1] + net.b[2 * u + 1]));
+      ctx.save(); ctx.beginPath(); ctx.rect(fr.box.x, fr.box.y, fr.box.w, fr.box.h); ctx.clip();
+      ctx.strokeStyle = "rgba(232, 117, 14, 0.25)"; ctx.lineWidth = 1; ctx.beginPath();
       for (let u = 0; u < units; u++) {
-        const y = XP.map((x) => net.v[2 * u] * act(x * net.w[2 * u] + net.b[2 * u]) + net.v[2 * u + 1] * act(x * net.w[2 * u + 1] + net.b[2 * u + 1]));
-        const hi = u === state.hover;
-        curve(ctx, fr, XP, y, hi ? "rgba(192, 57, 43, 0.9)" : "rgba(232, 117, 14, 0.25)", hi ? 2.5 : 1);
+        const y = unit(u);
+        for (let i = 0; i < q; i++) (i ? ctx.lineTo : ctx.moveTo).call(ctx, fr.X(xq[i]), fr.Y(y[i]));
       }
+      ctx.stroke(); ctx.restore();
+      if (state.hover >= 0 && state.hover < units) curve(ctx, fr, xq, unit(state.hover), "rgba(192, 57, 43, 0.9)", 2.5);
     }
     if (state.hover >= 0 && state.hover < net.k) {
       const e = net.first.edges;
       ctx.fillStyle = "rgba(192, 57, 43, 0.08)";
       ctx.fillRect(fr.X(e[state.hover]), fr.box.y, fr.X(e[state.hover + 1]) - fr.X(e[state.hover]), fr.box.h);
     }
-    curve(ctx, fr, XG, FG, "#2a6ea6", 2);
-    curve(ctx, fr, XG, ys, "#e8750e", 2);
+    denseCurve(ctx, fr, FG, "#2a6ea6", 2);
+    denseCurve(ctx, fr, ys, "#e8750e", 2);
     // the error strip: net − f, min and max per pixel column
     const sb = STRIP(W, H);
     let emax = 0;
@@ -568,8 +586,9 @@
   function drawTrained(tn, t) {
     const { ctx, W, H } = fitCanvas(ui.trained);
     const fr = frame(ctx, { x: 44, y: 8, w: W - 54, h: H - 28 }, [A, B], YR, `trained (LM), N = ${t.neurons}`);
-    curve(ctx, fr, XG, FG, "#2a6ea6", 2);
-    curve(ctx, fr, XP, XP.map((x) => netAt(tn, x)), "#6a3d9a", 2);
+    denseCurve(ctx, fr, FG, "#2a6ea6", 2);
+    if (!tn.curve) tn.curve = XP.map((x) => netAt(tn, x));
+    curve(ctx, fr, XP, tn.curve, "#6a3d9a", 2);
   }
 
   function buildDiagram(net) {
