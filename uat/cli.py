@@ -1015,9 +1015,7 @@ def explore_cmd(
         shifts=shifts, output_activation=output_activation.value, method=method.value, eps=eps,
         challenge=challenge,
     )  # fmt: skip
-    page = explore(
-        target, out or Path(f"{slug(target)}-explore.html"), settings, domain=domain
-    )
+    page = explore(target, out or Path(f"{slug(target)}-explore.html"), settings, domain=domain)
     if json_:
         typer.echo(json.dumps({"output": str(page.path), "bytes": page.bytes}))
     elif not quiet:

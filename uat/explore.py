@@ -191,7 +191,9 @@ def check_settings(s: ExploreSettings, target: Target) -> ExploreSettings:
     if not 1 <= s.shifts <= MAX_SHIFTS:
         raise UatError(f"--shifts must be between 1 and {MAX_SHIFTS} in the explorer")
     if s.steepness is not None and not 1 <= s.steepness <= 1e6:
-        raise UatError(f"--steepness must be between 1 and 1e6 in the explorer, got {s.steepness:g}")
+        raise UatError(
+            f"--steepness must be between 1 and 1e6 in the explorer, got {s.steepness:g}"
+        )
     if s.eps is not None and not s.eps > 0:
         raise UatError(f"--eps must be positive, got {s.eps:g}")
     if s.method not in ("construct", "train"):
