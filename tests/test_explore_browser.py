@@ -170,6 +170,20 @@ def test_trained_readouts_equal_the_clis_trained_fit(
     p.close()
 
 
+def test_typed_expressions_and_csv_samples_match_the_cli(browser: Any, tmp_path: Path) -> None:
+    csv = tmp_path / "d.csv"
+    x = np.linspace(0, 2, 41)
+    csv.write_text(
+        "x,y\n" + "".join(f"{float(a)!r},{float(np.exp(-a) * np.cos(3 * a))!r}\n" for a in x)
+    )
+    for spec, domain, n in [("x**2*sin(5*x)", "-2,2", 30), (str(csv), None, 16)]:
+        settings = ExploreSettings(neurons=n, heights="mean")
+        path = explore(spec, tmp_path / "p.html", settings, domain=domain, widths=(10,)).path
+        p = Page(browser, path, (1280, 900))
+        assert_same_numbers(p, tmp_path)
+        p.close()
+
+
 def test_sup_error_is_the_true_sup_at_a_jump(browser: Any, pages: dict[str, Path]) -> None:
     from uat.construct import hand_built
     from uat.targets import get_target
