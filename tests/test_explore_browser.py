@@ -126,6 +126,7 @@ def test_every_control_moves_the_readouts_to_the_clis_numbers(
             [("neurons", 20), ("heights", "mean")],
             [("activation", "tanh"), ("shifts", 2), ("steepness", 2.5), ("heights", "centre")],
             [("activation", "softplus")],
+            [("activation", "relu"), ("shifts", 1)],
         ]
     for group in moves:
         for testid, value in group:
@@ -229,7 +230,7 @@ def test_one_neuron_panel_shows_the_step_point(browser: Any, pages: dict[str, Pa
 
 
 def test_challenge_success_for_a_solution_and_failure_for_a_flat_line(
-    browser: Any, pages: dict[str, Path]
+    browser: Any, pages: dict[str, Path], tmp_path: Path
 ) -> None:
     from uat.targets import get_target
 
@@ -237,6 +238,7 @@ def test_challenge_success_for_a_solution_and_failure_for_a_flat_line(
     x = np.arange(100) / 100  # Nielsen's score points
     goal = np.log(f(x) / (1 - f(x)))
     p = Page(browser, pages["nielsen"], (390, 844))
+    assert_same_numbers(p, tmp_path)  # the construction under a sigmoid output
     assert p.value("challenge-score") == pytest.approx(np.mean(np.abs(goal)), rel=1e-12)
     assert "Success" not in p.text("challenge-result")
     medians = [round(float(np.median(goal[20 * k : 20 * k + 20])), 2) for k in range(5)]
@@ -258,4 +260,21 @@ def test_redraw_time_at_100_neurons_is_printed(browser: Any, pages: dict[str, Pa
         " t.push(performance.now() - t0); } return t.sort((a, b) => a - b)[5]; }"
     )
     print(f"\nexplore: median redraw at 100 neurons: {ms:.1f} ms (budget 16 ms)")
+    p.close()
+
+
+def test_eps_band_finds_the_smallest_width_meeting_it(browser: Any, pages: dict[str, Path]) -> None:
+    from uat.sweep import fit
+    from uat.targets import get_target
+
+    p = Page(browser, pages["sin"], (1280, 900))
+    p.set("eps", -1.0)  # ε = 10^-1 · max|sin| = 0.1
+    assert "ε = 0.1" in p.page.get_by_test_id("eps").locator("xpath=..").inner_text()
+    p.page.wait_for_selector("[data-testid=eps-width][data-value]")
+    t = get_target("sin")
+    smallest = next(n for n in range(2, 201, 2) if fit(t, n).errors.sup <= 0.1)
+    assert p.value("eps-width") == smallest
+    p.page.get_by_test_id("eps-go").click()
+    assert p.page.get_by_test_id("neurons").input_value() == str(smallest)
+    assert p.value("sup-error") <= 0.1
     p.close()

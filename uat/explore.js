@@ -318,15 +318,16 @@
       const [v, x] = goldenMax(g, XG[Math.max(0, j - 1)], XG[Math.min(DENSE - 1, j + 1)]);
       take(v, x);
     }
-    const sides = (x) => {
+    const sides = (x) => { // x and its one-sided limits, a few ulps away
       const d = Math.max(Math.abs(x) * 1.8e-15, 1e-300);
       for (const y of [x - d, x, x + d]) if (y >= A && y <= B) take(g(y), y);
     };
     T.jumps.forEach(sides);
     if (net.act === "step" || net.act === "relu") { // where the net itself jumps or kinks
       for (let i = 0; i < net.w.length; i++) {
-        const s = -net.b[i] / net.w[i];
-        if (s >= A && s <= B) sides(s);
+        const s = -net.b[i] / net.w[i], j = Math.floor((s - A) / HG);
+        const near = Math.max(e[Math.max(0, j)] || 0, e[Math.min(DENSE - 1, j + 1)] || 0);
+        if (s >= A && s <= B && near >= floor) sides(s);
       }
     }
     return { sup, rmse, at, hs, finite: true };
@@ -650,25 +651,32 @@
 
   // ---- ε: the smallest width whose sup error is at most ε --------------------------------
 
-  let epsTimer = null;
-  function smallestWidth(eps) {
-    for (let n = 2; n <= DATA.limits.neurons; n += 2) {
-      const net = handBuilt(settingsOf(state, n), null);
-      if (gridErrors(net).sup <= eps && errorsOf(net).sup <= eps) return n; // grid sup ≤ sup
-    }
-    return null;
-  }
+  // The search runs in slices of ~25 ms between frames, so the sliders stay live; a newer
+  // search (settings or ε changed) cancels the running one.
+  let epsSearch = 0;
   function scheduleEps() {
+    const id = ++epsSearch, eps = state.eps, st = settingsOf(state);
     ui.epsWidth.textContent = "…";
     ui.epsWidth.removeAttribute("data-value");
-    clearTimeout(epsTimer);
-    epsTimer = setTimeout(() => {
-      const n = smallestWidth(state.eps);
-      ui.epsWidth.textContent = n === null ? `none up to ${DATA.limits.neurons}` : `N = ${n}`;
-      ui.epsWidth.setAttribute("data-value", n === null ? "" : String(n));
-      ui.epsGo.disabled = n === null;
-      ui.epsGo.onclick = () => { if (n !== null) { state.n = n; render(true); } };
-    }, 120);
+    ui.epsGo.disabled = true;
+    let n = 2;
+    const finish = (found) => {
+      ui.epsWidth.textContent = found === null ? `none up to ${DATA.limits.neurons}` : `N = ${found}`;
+      ui.epsWidth.setAttribute("data-value", found === null ? "" : String(found));
+      ui.epsGo.disabled = found === null;
+      ui.epsGo.onclick = () => { if (found !== null) { state.n = found; render(false); } };
+    };
+    const slice = () => {
+      if (id !== epsSearch) return;
+      const t0 = performance.now();
+      for (; n <= DATA.limits.neurons && performance.now() - t0 < 25; n += 2) {
+        const net = handBuilt(settingsOf(st, n), null);
+        if (gridErrors(net).sup <= eps && errorsOf(net).sup <= eps) return finish(n); // grid sup ≤ sup
+      }
+      if (n > DATA.limits.neurons) finish(null);
+      else setTimeout(slice, 0);
+    };
+    setTimeout(slice, 60);
   }
 
   // ---- render: rebuild, measure, draw, update every readout ----------------------------
