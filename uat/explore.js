@@ -519,8 +519,8 @@
   const YR = [fmin - pad, fmaxv + pad];
   const PLOT_POINTS = 400;
   const XP = linspace(A, B, PLOT_POINTS);
-  const BOX = (W, H) => ({ x: 44, y: 8, w: W - 54, h: H * 0.72 - 8 });
-  const STRIP = (W, H) => ({ x: 44, y: H * 0.72 + 16, w: W - 54, h: H * 0.28 - 30 });
+  const BOX = (W, H) => ({ x: 44, y: 8, w: W - 66, h: H * 0.72 - 8 });
+  const STRIP = (W, H) => ({ x: 44, y: H * 0.72 + 16, w: W - 66, h: H * 0.28 - 30 });
 
   let current = null; // { net, errors } of the hand-built net on screen
   let diagramKey = "";
@@ -586,7 +586,7 @@
 
   function drawTrained(tn, t) {
     const { ctx, W, H } = fitCanvas(ui.trained);
-    const fr = frame(ctx, { x: 44, y: 8, w: W - 54, h: H - 28 }, [A, B], YR, `trained (LM), N = ${t.neurons}`);
+    const fr = frame(ctx, { x: 44, y: 8, w: W - 66, h: H - 28 }, [A, B], YR, `trained (LM), N = ${t.neurons}`);
     denseCurve(ctx, fr, FG, "#2a6ea6", 2);
     if (!tn.curve) tn.curve = XP.map((x) => netAt(tn, x));
     curve(ctx, fr, XP, tn.curve, "#6a3d9a", 2);
@@ -851,7 +851,7 @@
       s2.input.disabled = h.input.disabled = !nb.two;
       const { ctx, W, H } = fitCanvas(canvas);
       const yr = nb.two ? [-2.2, 2.2] : [-0.1, 1.1];
-      const fr = frame(ctx, { x: 44, y: 8, w: W - 54, h: H - 28 }, [A, B], yr,
+      const fr = frame(ctx, { x: 44, y: 8, w: W - 66, h: H - 28 }, [A, B], yr,
         nb.two ? "h·σ(w·x + b) − h·σ(w·(x − s₂))" : "σ(w·x + b)");
       const y = XP.map((x) => (nb.two ? nb.h * sigma(nb.w * x + nb.b) - nb.h * sigma(nb.w * (x - nb.s2)) : sigma(nb.w * x + nb.b)));
       curve(ctx, fr, XP, y, "#e8750e", 2);
@@ -900,7 +900,7 @@
     }
     function draw() {
       const { ctx, W, H } = fitCanvas(canvas);
-      fr = frame(ctx, { x: 44, y: 8, w: W - 54, h: H - 28 }, [A, B], yr, "weighted output from the hidden layer, and σ⁻¹∘f");
+      fr = frame(ctx, { x: 44, y: 8, w: W - 66, h: H - 28 }, [A, B], yr, "weighted output from the hidden layer, and σ⁻¹∘f");
       curve(ctx, fr, XP, XP.map(squashed), "#2a6ea6", 2);
       ctx.strokeStyle = "#e8750e"; ctx.lineWidth = 2.5; ctx.beginPath();
       h.forEach((v, k) => {
