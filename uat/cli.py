@@ -979,3 +979,44 @@ def _fail(message: str, code: int = 2) -> int:
 def main() -> None:
     """Console-script entry point."""
     sys.exit(run())
+
+
+# -- explore (kept at the end and self-contained: a thin adapter over uat.explore) ---------
+
+
+@app.command("explore")
+def explore_cmd(
+    target: TargetArg,
+    domain: DomainOpt = None,
+    method: MethodOpt = Method.construct,
+    neurons: Annotated[int, typer.Option("--neurons", "-n", help="Neurons N to open at.")] = 50,
+    heights: HeightsOpt = Heights.minimax,
+    steepness: SteepnessOpt = None,
+    activation: ActivationOpt = Activation.sigmoid,
+    output_activation: OutputOpt = Output.identity,
+    shifts: ShiftsOpt = 1,
+    eps: Annotated[
+        float | None, typer.Option(help="ε of the band f ± ε [default: 5% of max|f|].")
+    ] = None,
+    challenge: Annotated[
+        bool, typer.Option(help="Nielsen's challenge: 5 bumps, sigmoid output, deviation < 0.40.")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="The page [default: TARGET-explore.html].")
+    ] = None,
+    json_: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write one self-contained HTML page to explore the construction live (no server)."""
+    from uat.explore import ExploreSettings, explore
+
+    settings = ExploreSettings(
+        neurons=neurons, steepness=steepness, heights=heights.value, activation=activation.value,
+        shifts=shifts, output_activation=output_activation.value, method=method.value, eps=eps,
+        challenge=challenge,
+    )  # fmt: skip
+    page = explore(target, out or Path(f"{slug(target)}-explore.html"), settings, domain=domain)
+    if json_:
+        typer.echo(json.dumps({"output": str(page.path), "bytes": page.bytes}))
+    elif not quiet:
+        typer.echo(f"wrote {page.path} ({page.bytes / 1e3:.0f} kB): open it in any browser")

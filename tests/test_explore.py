@@ -1,0 +1,162 @@
+"""The explorer page's Python side: targets as trees, embedded data, the page file, the command."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from uat.errors import UatError
+from uat.explore import (
+    MAX_PAGE_BYTES,
+    NAMED_EXPRESSIONS,
+    ExploreSettings,
+    explore,
+    expression_tree,
+)
+from uat.targets import TARGETS, get_target
+
+WIDTHS = (2, 10)  # trained widths for these tests: training all 15 is the CLI's job
+
+
+def page_data(path: Path) -> dict:
+    """The JSON the page embeds, read back from the HTML file."""
+    text = path.read_text(encoding="utf-8")
+    m = re.search(r'<script type="application/json" id="uat-data">(.*?)</script>', text, re.S)
+    assert m is not None
+    return json.loads(m.group(1).replace("<\\/", "</"))
+
+
+def walk(node: list, x: np.ndarray) -> np.ndarray:
+    """An independent evaluator of the page's expression trees, in numpy."""
+    kind = node[0]
+    if kind == "x":
+        return x
+    if kind == "num":
+        return np.full_like(x, node[1])
+    if kind in ("neg", "pos"):
+        v = walk(node[1], x)
+        return -v if kind == "neg" else v
+    if kind == "bin":
+        a, b = walk(node[2], x), walk(node[3], x)
+        ops = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide,
+               "pow": np.power, "mod": np.mod, "floordiv": np.floor_divide}  # fmt: skip
+        return ops[node[1]](a, b)
+    if kind == "call":
+        args = [walk(a, x) for a in node[2]]
+        return getattr(np, node[1])(*args)
+    if kind == "cmp":
+        vals = [walk(a, x) for a in node[2]]
+        ops = {"lt": np.less, "le": np.less_equal, "gt": np.greater, "ge": np.greater_equal}
+        out = np.ones_like(x)
+        for op, a, b in zip(node[1], vals, vals[1:], strict=False):
+            out *= ops[op](a, b)
+        return out
+    if kind == "if":
+        return np.where(walk(node[1], x) != 0, walk(node[2], x), walk(node[3], x))
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_every_named_target_has_an_expression_equal_to_it(name: str) -> None:
+    t = TARGETS[name]
+    x = np.linspace(*t.domain, 4001)
+    with np.errstate(all="ignore"):
+        y = walk(expression_tree(NAMED_EXPRESSIONS[name]), x)
+    np.testing.assert_allclose(y, t(x), rtol=1e-14, atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["x**2*sin(5*x)", "where(x < 0, -x, x**3)", "abs(x) if x > 0.5 else 1 - x", "2 < x*4 <= 3"],
+)
+def test_expression_trees_evaluate_like_the_cli(text: str) -> None:
+    t = get_target(text, (-1.0, 1.0))
+    x = np.linspace(-1, 1, 2001)
+    np.testing.assert_allclose(walk(expression_tree(text), x), t(x), rtol=1e-14, atol=1e-15)
+
+
+@pytest.mark.parametrize("text", ["__import__('os').system('true')", "x.real", "(lambda: 1)()"])
+def test_expression_trees_refuse_what_the_whitelist_refuses(text: str) -> None:
+    with pytest.raises(UatError):
+        expression_tree(text)
+
+
+def test_page_is_one_file_without_network_and_embeds_what_the_cli_computes(tmp_path: Path) -> None:
+    from uat.metrics import errors
+    from uat.network import ShallowNet
+
+    page = explore("gaussian", tmp_path / "g.html", ExploreSettings(neurons=30), widths=WIDTHS)
+    text = page.path.read_text(encoding="utf-8")
+    assert page.bytes == len(text.encode("utf-8")) <= MAX_PAGE_BYTES
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)  # nothing to fetch
+    assert "<script src" not in text and "<link" not in text
+    d = page_data(page.path)
+    t = get_target("gaussian")
+    assert d["target"]["domain"] == list(t.domain)
+    assert d["target"]["lipschitz"] == pytest.approx(math.sqrt(2 / math.e), rel=1e-9)
+    assert d["settings"]["neurons"] == 30
+    assert [n["neurons"] for n in d["trained"]] == list(WIDTHS)
+    for rec in d["trained"]:
+        net = ShallowNet(rec["w"], rec["b"], rec["v"], rec["c"], activation=rec["activation"])
+        e = errors(net, t)
+        assert (e.sup, e.rmse) == (rec["sup_error"], rec["rmse"])
+        assert len(rec["w"]) == rec["neurons"]
+
+
+def test_embedded_trained_net_reproduces_the_clis_json(tmp_path: Path, cli) -> None:
+    page = explore("sin", tmp_path / "s.html", widths=(10,))
+    rec = page_data(page.path)["trained"][0]
+    code, out, _ = cli("fit", "sin", "-n", "10", "--method", "train", "--json", "-o", "f.png")
+    assert code == 0
+    record = json.loads(out)
+    assert rec["sup_error"] == pytest.approx(record["sup_error"], rel=1e-9)
+    assert rec["rmse"] == pytest.approx(record["rmse"], rel=1e-9)
+
+
+def test_csv_targets_embed_their_samples(tmp_path: Path) -> None:
+    csv = tmp_path / "d.csv"
+    csv.write_text("x,y\n0,0\n1,2\n3,1\n")
+    page = explore(str(csv), tmp_path / "d.html", ExploreSettings(neurons=4), widths=(2,))
+    tgt = page_data(page.path)["target"]
+    assert tgt["samples"] == [[0.0, 1.0, 3.0], [0.0, 2.0, 1.0]]
+    assert "tree" not in tgt
+    assert tgt["lipschitz"] == 2.0
+
+
+def test_challenge_opens_nielsens_setting(tmp_path: Path) -> None:
+    page = explore("nielsen", tmp_path / "c.html", ExploreSettings(challenge=True), widths=(2,))
+    d = page_data(page.path)
+    assert d["settings"]["neurons"] == 10 and d["settings"]["output_activation"] == "sigmoid"
+    assert d["challenge"] == {"bumps": 5, "points": 100, "goal": 0.4}
+    assert d["target"]["squashed"]["sup_norm"] > d["target"]["sup_norm"]  # logit stretches
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("sin", "x.png"), "must end in .html"),
+        (("sin", "x.html", ExploreSettings(neurons=300)), "between 2 and 200"),
+        (("sin", "x.html", ExploreSettings(neurons=7)), "odd"),
+        (("sin", "x.html", ExploreSettings(challenge=True)), "strictly inside (0, 1)"),
+        (("sin", "x.html", ExploreSettings(shifts=9)), "between 1 and 8"),
+    ],
+)
+def test_settings_the_page_cannot_show_are_refused(tmp_path: Path, args, message: str) -> None:
+    spec, name, *rest = args
+    with pytest.raises(UatError, match=re.escape(message)):
+        explore(spec, tmp_path / name, *rest, widths=(2,))
+    assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_cli_explore_writes_the_page_and_reports_it(cli) -> None:
+    code, out, err = cli("explore", "cubic", "-n", "12", "-o", "c.html", "--json")
+    assert code == 0, err
+    rec = json.loads(out)
+    assert rec["output"] == "c.html" and rec["bytes"] == Path("c.html").stat().st_size
+    code, _, err = cli("explore", "sin", "--challenge", "-o", "x.html")
+    assert code == 2 and err.count("\n") == 1 and "(0, 1)" in err

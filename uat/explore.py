@@ -1,0 +1,319 @@
+"""`uat explore`: one self-contained HTML page that rebuilds the hand-built network live.
+
+The page (uat/explore.js, uat/explore.css, inlined) reproduces `uat.construct.hand_built`
+and the errors of `uat.metrics` in the browser, so its numbers are the CLI's. This module
+resolves the settings, describes the target to the page (an expression tree for named and
+typed targets, samples for CSV ones), precomputes trained networks with the real trainer
+and writes the page atomically.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from uat.errors import UatError
+from uat.targets import DENSE, Target
+
+# Widths the page offers trained networks at; LM trains all 15 for sin in about 1.5 s.
+TRAINED_WIDTHS = (2, 4, 6, 8, 10, 12, 16, 20, 24, 30, 40, 50, 60, 80, 100)
+MAX_NEURONS = 200  # the neuron slider's end: 100 bumps
+MAX_SHIFTS = 8
+MAX_PAGE_BYTES = 1_500_000
+TRAINABLE = ("sigmoid", "tanh", "relu", "softplus")
+CHALLENGE_BUMPS = 5
+CHALLENGE_POINTS = 100  # Nielsen's score: x = 0, 0.01, ..., 0.99 on [0, 1]
+CHALLENGE_GOAL = 0.40
+
+# The named targets as expressions: the page evaluates them with the same tree walker as a
+# typed expression (tests check each against uat.targets on a dense grid).
+NAMED_EXPRESSIONS: dict[str, str] = {
+    "sin": "sin(x)",
+    "cos": "cos(x)",
+    "gaussian": "exp(-(x**2))",
+    "abs": "abs(x)",
+    "relu": "maximum(x, 0.0)",
+    "step": "heaviside(x, 0.5)",
+    "triangle": "2.0*abs(x - floor(x + 0.5))",
+    "sawtooth": "x - floor(x)",
+    "square": "sign(sin(2*pi*x))",
+    "cubic": "x**3 - x",
+    "runge": "1.0/(1.0 + 25*x**2)",
+    "sinc": "sinc(x)",
+    "nielsen": "0.2 + 0.4*x**2 + 0.3*x*sin(15*x) + 0.05*cos(50*x)",
+}
+
+_BINOP_NAMES: dict[type[ast.operator], str] = {
+    ast.Add: "add",
+    ast.Sub: "sub",
+    ast.Mult: "mul",
+    ast.Div: "div",
+    ast.FloorDiv: "floordiv",
+    ast.Mod: "mod",
+    ast.Pow: "pow",
+}
+_CMP_NAMES: dict[type[ast.cmpop], str] = {
+    ast.Lt: "lt",
+    ast.LtE: "le",
+    ast.Gt: "gt",
+    ast.GtE: "ge",
+    ast.Eq: "eq",
+    ast.NotEq: "ne",
+}
+
+
+def expression_tree(text: str) -> Any:
+    """The validated expression as a JSON tree the page evaluates (never as code).
+
+    `uat.expr.compile_expression` checks the text against its whitelist first; only the
+    node types it accepts are translated: ["x"], ["num", v], ["neg"|"pos", a],
+    ["bin", op, a, b], ["cmp", [ops], [operands]], ["if", test, a, b], ["call", name, [args]].
+    """
+    from uat.expr import ALIASES, CONSTANTS, compile_expression
+
+    compile_expression(text)  # raises UatError on anything outside the whitelist
+
+    def walk(node: ast.AST) -> Any:
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+            return ["num", float(node.value)]
+        if isinstance(node, ast.Name):
+            return ["x"] if node.id == "x" else ["num", CONSTANTS[node.id]]
+        if isinstance(node, ast.UnaryOp):
+            return ["neg" if isinstance(node.op, ast.USub) else "pos", walk(node.operand)]
+        if isinstance(node, ast.BinOp):
+            return ["bin", _BINOP_NAMES[type(node.op)], walk(node.left), walk(node.right)]
+        if isinstance(node, ast.Compare):
+            ops = [_CMP_NAMES[type(op)] for op in node.ops]
+            return ["cmp", ops, [walk(n) for n in (node.left, *node.comparators)]]
+        if isinstance(node, ast.IfExp):
+            return ["if", walk(node.test), walk(node.body), walk(node.orelse)]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            name = ALIASES.get(node.func.id, node.func.id)
+            return ["call", name, [walk(a) for a in node.args]]
+        raise UatError(f"the explorer cannot draw {type(node).__name__} in {text!r}")
+
+    return walk(ast.parse(text.strip(), mode="eval").body)
+
+
+def _finite_or_none(v: float | None) -> float | None:
+    return None if v is None or not math.isfinite(v) else float(v)
+
+
+def _facts(target: Target) -> dict[str, Any]:
+    """What the construction needs to know of a target: ‖f‖∞, L, max|f″|."""
+    return {
+        "sup_norm": target.sup_norm(),
+        "lipschitz": _finite_or_none(target.lipschitz()),
+        "curvature": _finite_or_none(target.curvature()),
+    }
+
+
+def target_spec(target: Target, spec: str) -> dict[str, Any]:
+    """The target as the page needs it: how to evaluate it, its domain, jumps and facts."""
+    from uat.construct import squashed_target
+
+    d: dict[str, Any] = {
+        "name": target.name,
+        "spec": spec,
+        "formula": target.formula,
+        "domain": list(target.domain),
+        "jumps": target.jumps().tolist(),
+        **_facts(target),
+    }
+    if target.samples is not None:
+        xs, ys = target.samples
+        d["samples"] = [xs.tolist(), ys.tolist()]
+    else:
+        d["tree"] = expression_tree(NAMED_EXPRESSIONS.get(target.name, target.name))
+    try:
+        d["squashed"] = _facts(squashed_target(target))
+    except UatError:
+        d["squashed"] = None  # not inside (0, 1): no sigmoid output
+    return d
+
+
+def trained_nets(
+    target: Target, activation: str, output_activation: str, widths: tuple[int, ...]
+) -> list[dict[str, Any]]:
+    """Networks trained by `uat.train.train` (LM, seed 0) at each width, with their errors."""
+    from uat.metrics import errors
+    from uat.train import train
+
+    act = activation if activation in TRAINABLE else "sigmoid"
+    nets = []
+    for n in widths:
+        net = train(target, n, activation=act, output_activation=output_activation).net
+        e = errors(net, target)
+        nets.append(
+            {
+                "neurons": n,
+                "activation": act,
+                "output_activation": output_activation,
+                "w": net.w.tolist(),
+                "b": net.b.tolist(),
+                "v": net.v.tolist(),
+                "c": net.c,
+                "sup_error": e.sup,
+                "rmse": e.rmse,
+            }
+        )
+    return nets
+
+
+@dataclass(frozen=True)
+class ExploreSettings:
+    """What the page opens with; every one of these is a control on the page."""
+
+    neurons: int = 50
+    steepness: float | None = None
+    heights: str = "minimax"
+    activation: str = "sigmoid"
+    shifts: int = 1
+    output_activation: str = "identity"
+    method: str = "construct"
+    eps: float | None = None
+    challenge: bool = False
+
+
+def check_settings(s: ExploreSettings, target: Target) -> ExploreSettings:
+    """Refuse settings the page's sliders cannot show, in one clear line each."""
+    from uat.construct import hand_built
+
+    if not 2 <= s.neurons <= MAX_NEURONS:
+        raise UatError(f"--neurons must be between 2 and {MAX_NEURONS} in the explorer")
+    if not 1 <= s.shifts <= MAX_SHIFTS:
+        raise UatError(f"--shifts must be between 1 and {MAX_SHIFTS} in the explorer")
+    if s.steepness is not None and not 1 <= s.steepness <= 1e6:
+        raise UatError(
+            f"--steepness must be between 1 and 1e6 in the explorer, got {s.steepness:g}"
+        )
+    if s.eps is not None and not s.eps > 0:
+        raise UatError(f"--eps must be positive, got {s.eps:g}")
+    if s.method not in ("construct", "train"):
+        raise UatError(f"unknown method {s.method!r}; choose construct or train")
+    if s.challenge:
+        s = ExploreSettings(
+            neurons=2 * CHALLENGE_BUMPS, activation="sigmoid", output_activation="sigmoid",
+            challenge=True, eps=s.eps,
+        )  # fmt: skip
+    hand_built(
+        target, s.neurons, steepness=s.steepness, heights=s.heights, activation=s.activation,
+        shifts=s.shifts, output_activation=s.output_activation,
+    )  # fmt: skip  # raises UatError for what the construction refuses
+    return s
+
+
+def explore_data(
+    target: Target,
+    spec: str,
+    settings: ExploreSettings,
+    *,
+    domain_text: str | None = None,
+    widths: tuple[int, ...] = TRAINED_WIDTHS,
+) -> dict[str, Any]:
+    """Everything the page embeds: target, settings, Gauss–Legendre rule, trained nets."""
+    import dataclasses
+
+    s = check_settings(settings, target)
+    nodes, weights = np.polynomial.legendre.leggauss(32)
+    return {
+        "format": "uat-explore/1",
+        "dense": DENSE,
+        "target": target_spec(target, spec),
+        "domain_text": domain_text,
+        "settings": dataclasses.asdict(s),
+        "limits": {"neurons": MAX_NEURONS, "shifts": MAX_SHIFTS},
+        "gauss_legendre": [nodes.tolist(), weights.tolist()],
+        "challenge": {
+            "bumps": CHALLENGE_BUMPS,
+            "points": CHALLENGE_POINTS,
+            "goal": CHALLENGE_GOAL,
+        },
+        "trained": trained_nets(target, s.activation, s.output_activation, widths),
+    }
+
+
+def _asset(name: str) -> str:
+    return resources.files("uat").joinpath(name).read_text(encoding="utf-8")
+
+
+def page_html(data: dict[str, Any]) -> str:
+    """One HTML document with the page's CSS, JavaScript and data inlined."""
+    import html
+
+    payload = json.dumps(data, separators=(",", ":"), allow_nan=False)
+    payload = payload.replace("</", "<\\/")  # JSON inside <script> must not close it
+    title = html.escape(f"uat explore: {data['target']['name']}")
+    return _TEMPLATE.format(
+        title=title,
+        css=_asset("explore.css"),
+        js=_asset("explore.js").replace("</script", "<\\/script"),
+        data=payload,
+    )
+
+
+@dataclass(frozen=True)
+class ExplorePage:
+    """A written explorer page."""
+
+    path: Path
+    bytes: int
+    trained_widths: tuple[int, ...]
+
+
+def explore(
+    spec: str,
+    out: str | Path,
+    settings: ExploreSettings | None = None,
+    *,
+    domain: str | None = None,
+    widths: tuple[int, ...] = TRAINED_WIDTHS,
+) -> ExplorePage:
+    """Write the interactive page for TARGET `spec` (on --domain text `domain`) to `out`."""
+    from uat.io import atomic_write, check_writable
+    from uat.targets import get_target, parse_domain
+
+    path = check_writable(out)
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise UatError(f"cannot write {path}: the explorer page must end in .html")
+    target = get_target(spec, None if domain is None else parse_domain(domain))
+    data = explore_data(
+        target, spec, settings or ExploreSettings(), domain_text=domain, widths=widths
+    )
+    text = page_html(data).encode("utf-8")
+    if len(text) > MAX_PAGE_BYTES:
+        raise UatError(
+            f"the page would be {len(text):,} bytes, over {MAX_PAGE_BYTES:,}; "
+            "a CSV target with fewer samples keeps it small"
+        )
+    with atomic_write(path, "wb") as fh:
+        fh.write(text)
+    return ExplorePage(path, len(text), widths)
+
+
+_TEMPLATE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+{css}
+</style>
+</head>
+<body>
+<main id="app"><noscript>This page needs JavaScript (it runs offline).</noscript></main>
+<script type="application/json" id="uat-data">{data}</script>
+<script>
+{js}
+</script>
+</body>
+</html>
+"""
