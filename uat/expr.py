@@ -1,4 +1,4 @@
-"""Safe expressions in x (or x and y): parse, check against a whitelist, build numpy closures (no eval)."""
+"""Safe expressions in x (or x and y): parse, check a whitelist, build numpy closures (no eval)."""
 
 from __future__ import annotations
 
@@ -271,7 +271,9 @@ class _Compiler:
         if isinstance(node, ast.Name):
             if node.id in self.variables:
                 # 1-D closures take x itself; 2-D ones take the stacked pair (x, y)
-                return _identity if len(self.variables) == 1 else _coordinate(self.variables.index(node.id))
+                if len(self.variables) == 1:
+                    return _identity
+                return _coordinate(self.variables.index(node.id))
             return CONSTANTS[node.id]
         if isinstance(node, ast.BinOp):
             left, right = self.build(node.left), self.build(node.right)
