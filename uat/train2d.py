@@ -58,8 +58,11 @@ def _pack(layers: Sequence[Layer]) -> np.ndarray:
     return np.concatenate([np.r_[layer.weights.ravel(), layer.biases] for layer in layers])
 
 
-def _unpack(theta: np.ndarray, shapes: Sequence[tuple[int, int]]) -> list[tuple[np.ndarray, ...]]:
-    out, k = [], 0
+def _unpack(
+    theta: np.ndarray, shapes: Sequence[tuple[int, int]]
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    out: list[tuple[np.ndarray, np.ndarray]] = []
+    k = 0
     for o, i in shapes:
         w = theta[k : k + o * i].reshape(o, i)
         b = theta[k + o * i : k + o * i + o]
