@@ -19,7 +19,7 @@ Domain2 = tuple[tuple[float, float], tuple[float, float]]
 # Points on a discontinuity and the unit normals there, n of them: (points (n, 2), normals).
 JumpCurve = Callable[[int], tuple[np.ndarray, np.ndarray]]
 GRID2 = 201  # points per side of the 2-D error grid (40,401 points; peaks are refined off it)
-_LIP_GRID = 1001  # points per side for the Lipschitz constant by differences
+_LIP_GRID = 801  # points per side for the Lipschitz constant by differences
 JUMP_SAMPLES = 4000  # points taken along a known discontinuity, each seen from both sides
 
 
