@@ -135,7 +135,7 @@ def _tower(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def _tower_edges(n: int) -> tuple[np.ndarray, np.ndarray]:
-    t = np.linspace(-_TOWER_HALF, _TOWER_HALF, max(2, n // 4))
+    t = np.linspace(-_TOWER_HALF, _TOWER_HALF, max(1, n // 4) + 2)[1:-1]  # corners: no side
     h = np.full_like(t, _TOWER_HALF)
     points = np.concatenate([np.c_[h, t], np.c_[-h, t], np.c_[t, h], np.c_[t, -h]])
     one, zero = np.ones_like(t), np.zeros_like(t)
