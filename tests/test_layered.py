@@ -76,7 +76,7 @@ def _valid(rng: np.random.Generator) -> dict[str, Any]:
         (lambda d: d.update(inputs=3), "2 columns, not 3"),
         (lambda d: d.update(layers=[]), "'layers'"),
         (lambda d: d["layers"][0]["biases"].pop(), "5 rows but 4 biases"),
-        (lambda d: d["layers"][1]["weights"][0].pop(), "equal-length rows"),
+        (lambda d: d["layers"][1]["weights"][0].pop(), "nested lists of equal lengths"),
         (lambda d: d["layers"][0]["weights"][0].__setitem__(0, float("nan")), "NaN"),
         (lambda d: d["layers"][2]["biases"].__setitem__(0, 1e300), "beyond"),
         (lambda d: d["layers"][1].update(activation="swish"), "unknown activation 'swish'"),
