@@ -298,7 +298,9 @@ def test_heavy_exponents_are_refused_quickly() -> None:
         ("2*pi", lambda x, y: np.full_like(x, 2 * np.pi)),
     ],
 )
-def test_expression_in_x_and_y_matches_numpy(text: str, expected: Callable[..., np.ndarray]) -> None:
+def test_expression_in_x_and_y_matches_numpy(
+    text: str, expected: Callable[..., np.ndarray]
+) -> None:
     from uat.expr import compile_expression2d
 
     x, y = np.meshgrid(np.linspace(-2, 2, 9), np.linspace(-1, 3, 7))

@@ -72,7 +72,8 @@ def _plane(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def test_gridded_csv_is_bilinear(tmp_path: Path, rng: np.random.Generator) -> None:
     xs, ys = np.meshgrid([0.0, 0.5, 2.0], [-1.0, 0.0, 1.0, 3.0])
-    rows = "\n".join(f"{a},{b},{a * b + _plane(a, b)}" for a, b in zip(xs.ravel(), ys.ravel()))
+    pairs = zip(xs.flat, ys.flat, strict=True)
+    rows = "\n".join(f"{a},{b},{a * b + _plane(a, b)}" for a, b in pairs)
     path = tmp_path / "grid.csv"
     path.write_text("x,y,z\n" + rows + "\n")
     target = get_target2d(str(path))

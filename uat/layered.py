@@ -201,7 +201,9 @@ def _finite_array(value: Any, what: str, ndim: int) -> np.ndarray:
     try:
         a = np.array(value, dtype=float)
     except (TypeError, ValueError):
-        raise UatError(f"invalid {FORMAT}: {what} must be numbers in nested lists of equal lengths") from None
+        raise UatError(
+            f"invalid {FORMAT}: {what} must be numbers in nested lists of equal lengths"
+        ) from None
     if a.ndim != ndim or a.size == 0:
         shape = "a list of equal-length rows" if ndim == 2 else "a list of numbers"
         raise UatError(f"invalid {FORMAT}: {what} must be {shape}")
