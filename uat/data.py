@@ -178,8 +178,8 @@ def load_csv_xyz(path: _StrPath) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     xyz = np.asarray(table)
     _, first_seen, counts = np.unique(xyz[:, :2], axis=0, return_index=True, return_counts=True)
     if (counts > 1).any():
-        x, y = (float(v) for v in xyz[first_seen[np.argmax(counts > 1)], :2])
-        raise UatError(f"{where}: the point (x, y) = ({x!r}, {y!r}) appears more than once")
+        px, py = (float(v) for v in xyz[first_seen[np.argmax(counts > 1)], :2])
+        raise UatError(f"{where}: the point (x, y) = ({px!r}, {py!r}) appears more than once")
     x, y, z = (np.ascontiguousarray(xyz[:, k]) for k in range(3))
     for a in (x, y, z):
         a.setflags(write=False)
