@@ -1,0 +1,47 @@
+"""Tests for the 2-D figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from uat.construct2d import towers
+from uat.jobs2d import fit2d
+from uat.plot import save_figure
+from uat.plot2d import fit2d_figure, layers_figure, neuron_surfaces
+from uat.targets2d import TARGETS2D
+
+GAUSS = TARGETS2D["gaussian2d"]
+
+
+def test_fit_figure_has_two_surfaces_and_an_error_map(tmp_path: Path) -> None:
+    from PIL import Image
+
+    fig = fit2d_figure(fit2d(GAUSS, 5), size=(9.0, 3.0))
+    names = [ax.name for ax in fig.axes]
+    assert names.count("3d") == 2 and names.count("rectilinear") == 2  # map and colour bar
+    assert "sup (★)" in fig.axes[2].get_title() and "L·√(Δx²+Δy²)/2" in fig.axes[2].get_title()
+    path = save_figure(fig, tmp_path / "fit.png")
+    with Image.open(path) as image:
+        width, height = image.size
+        assert width == 3 * height >= 900  # 9 × 3 inches, at the figure's dpi or the style's
+
+
+def test_a_tower_neuron_before_and_after_its_threshold() -> None:
+    net = towers(GAUSS, 3, form="nielsen")
+    x, y = np.meshgrid([-4 / 3 + 0.1, 0.0, 1.0], [0.0, 0.0, 0.0])
+    parts = neuron_surfaces(net, x, y, neuron=4)  # the middle tower of 3 × 3
+    big_h = net.meta["threshold_steepness"]
+    # 2H − 3H/2 on the tower, H − 3H/2 on its arm (left, same row), within the steps' leak
+    assert parts["before"][0, 1] == pytest.approx(big_h / 2, rel=1e-3)
+    assert parts["before"][0, 0] == pytest.approx(-big_h / 2, rel=1e-3)
+    np.testing.assert_allclose(parts["after"], 1 / (1 + np.exp(-parts["before"])), rtol=1e-12)
+    assert len(parts["first"]) == 3 and parts["layer"] == 1
+
+
+def test_layers_figure_shows_first_layer_then_one_neuron() -> None:
+    fig = layers_figure(towers(GAUSS, 3, form="nielsen"), GAUSS)
+    assert [ax.name for ax in fig.axes] == ["3d"] * 6
+    assert fig.axes[4].get_title().startswith("layer 2")
