@@ -105,3 +105,10 @@ def test_one_direction_of_ridges_is_a_one_dimensional_fit() -> None:
 def test_more_ridge_directions_fit_a_bump_better() -> None:
     sup = [errors2d(ridge_sums(GAUSS, m, 8), GAUSS).sup for m in (2, 8)]
     assert sup[1] < 0.6 * sup[0]  # measured 0.53
+
+
+def test_steepness_that_overflows_is_refused() -> None:
+    with pytest.raises(UatError, match="overflows"):
+        towers(GAUSS, 4, steepness=1e200)
+    with pytest.raises(UatError, match="overflows"):
+        ridge_sums(GAUSS, 2, 4, steepness=1e200)

@@ -99,3 +99,18 @@ def test_unreadable_file(tmp_path: Path) -> None:
     path.write_text("{not json")
     with pytest.raises(UatError, match="cannot read network"):
         LayeredNet.load(path)
+
+
+def test_load_network_reads_both_formats(tmp_path: Path, rng: np.random.Generator) -> None:
+    from uat.construct import bumps
+    from uat.layered import load_network
+    from uat.network import ShallowNet
+    from uat.targets import TARGETS
+
+    shallow = bumps(TARGETS["sin"], 10).save(tmp_path / "one.json")
+    layered = small_net(rng).save(tmp_path / "two.json")
+    assert isinstance(load_network(shallow), ShallowNet)
+    assert isinstance(load_network(layered), LayeredNet)
+    (tmp_path / "other.json").write_text('{"format": "onnx"}')
+    with pytest.raises(UatError, match="not a uat network: format 'onnx'"):
+        load_network(tmp_path / "other.json")

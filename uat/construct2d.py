@@ -33,8 +33,8 @@ from uat.targets2d import Target2D
 
 TOWER_FORMS = ("quadrant", "nielsen")
 HEIGHT_RULES2D = ("minimax", "centre")
-MAX_TOWERS_PER_SIDE = 200  # 40,000 second-layer neurons
-MAX_RIDGE_NEURONS = 4000
+MAX_TOWERS_PER_SIDE = 64  # 4,096 towers: ~165 M neuron evaluations on the 201² error grid
+MAX_RIDGE_NEURONS = 1500  # the least-squares design matrix is 121² × N: 175 MB at the limit
 _MINIMAX_SAMPLES = 17  # per side of a cell
 _RIDGE_FIT_GRID = 121  # per side: the least-squares grid of the ridge route
 
@@ -99,6 +99,17 @@ def threshold_steepness(target: Target2D, k: int, out_weights: np.ndarray) -> fl
     return max(20.0, 2.0 * math.log(ratio) if ratio > 1 else 0.0)
 
 
+def check_steepness2d(w: float, target: Target2D) -> float:
+    """A steepness whose pre-activations w·(x − s) stay finite over the rectangle."""
+    (a, b), (c, d) = target.domain
+    reach = 2 * max(abs(a), abs(b), abs(c), abs(d), b - a, d - c)
+    if not (math.isfinite(w) and w > 0):
+        raise UatError(f"--steepness must be a positive number, got {w:g}")
+    if not math.isfinite(w * reach) or w * reach > 1e150:
+        raise UatError(f"--steepness {w:g} overflows on this domain; try at most 1e100")
+    return float(w)
+
+
 def _steps(positions: np.ndarray, w: float, axis: int) -> tuple[np.ndarray, np.ndarray]:
     """First-layer rows of steps σ(w·(coordinate − s)) along one axis: (weights, biases)."""
     weights = np.zeros((positions.size, 2))
@@ -133,8 +144,7 @@ def towers(
         raise UatError(f"unknown tower form {form!r}; choose one of: {', '.join(TOWER_FORMS)}")
     h = tower_heights(target, k, heights)
     w = auto_steepness2d(target, k) if steepness is None else float(steepness)
-    if not (math.isfinite(w) and w > 0):
-        raise UatError(f"--steepness must be a positive number, got {w:g}")
+    check_steepness2d(w, target)
     xe, ye = tower_edges(target, k)
     margin = max(min(target.side) / k / 2, math.log(1000.0) / w)  # outer steps off the domain
     xe[0], ye[0] = xe[0] - margin, ye[0] - margin
@@ -196,7 +206,7 @@ def ridge_sums(
     corners = np.array([[a, c], [a, d], [b, c], [b, d]]) @ normals.T  # (4, M)
     lo, hi = corners.min(axis=0), corners.max(axis=0)
     delta = (hi - lo) / k
-    w = 24.0 / float(np.min(delta)) if steepness is None else float(steepness)
+    w = check_steepness2d(24.0 / float(np.min(delta)) if steepness is None else steepness, target)
     s = lo[:, None] + delta[:, None] * np.arange(k + 1)  # (M, K+1) step positions
     s[:, 0] -= delta / 2  # the first step is on everywhere: half a bump before the corner
     weights = np.repeat(normals, k + 1, axis=0) * w

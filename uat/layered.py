@@ -218,6 +218,22 @@ def _one_blas_thread(work: int) -> Iterator[None]:
         yield
 
 
+def load_network(path: str | Path) -> Any:
+    """Read a saved network of either format: `uat-network/1` (ShallowNet) or /2 (LayeredNet)."""
+    try:
+        d = json.loads(Path(path).read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise UatError(f"cannot read network {path}: {exc}") from None
+    fmt = d.get("format") if isinstance(d, dict) else None
+    if fmt == "uat-network/1":
+        from uat.network import ShallowNet
+
+        return ShallowNet.from_dict(d)
+    if fmt == FORMAT:
+        return LayeredNet.from_dict(d)
+    raise UatError(f"{path} is not a uat network: format {fmt!r} (uat-network/1 or /2)")
+
+
 def _finite_array(value: Any, what: str, ndim: int) -> np.ndarray:
     """value as a float array of `ndim` dimensions, finite and of sane size, else UatError."""
     try:

@@ -189,7 +189,9 @@ def get_target2d(spec: str, domain: Domain2 | None = None) -> Target2D:
         raise UatError("empty target: give a 2-D name, an expression in x and y, or a CSV")
     if spec in TARGETS2D:
         target = TARGETS2D[spec]
-    elif spec.lower().endswith((".csv", ".txt")) or Path(spec).is_file():
+    elif spec.lower().endswith((".csv", ".txt")) or (
+        ("/" in spec or "\\" in spec) and Path(spec).is_file()
+    ):
         target = csv_target2d(spec)
     else:
         target = _expression_target2d(spec)
