@@ -45,3 +45,11 @@ def test_layers_figure_shows_first_layer_then_one_neuron() -> None:
     fig = layers_figure(towers(GAUSS, 3, form="nielsen"), GAUSS)
     assert [ax.name for ax in fig.axes] == ["3d"] * 6
     assert fig.axes[4].get_title().startswith("layer 2")
+
+
+def test_one_hidden_layer_shows_its_output_sum_once() -> None:
+    from uat.construct2d import ridge_sums
+
+    fig = layers_figure(ridge_sums(GAUSS, 3, 4), GAUSS, first=3)
+    assert [ax.name for ax in fig.axes] == ["3d"] * 4
+    assert fig.axes[3].get_title().startswith("output")

@@ -68,7 +68,11 @@ def tower_heights(target: Target2D, k: int, rule: str = "minimax") -> np.ndarray
 
 
 def tower_bound(target: Target2D, k: int) -> float | None:
-    """L·√(Δx²+Δy²)/2 (= L·Δ/√2 on square cells): minimax towers with exact steps."""
+    """L·√(Δx²+Δy²)/2 (= L·Δ/√2 on square cells): minimax towers with exact steps.
+
+    Sigmoid steps blend neighbouring heights near the corners: on gaussian2d the refined sup
+    of quadrant towers measured 0.4 %, 3.8 % and 2.7 % above this at K = 8, 12, 16.
+    """
     lip = target.lipschitz()
     if lip is None:
         return None

@@ -147,8 +147,10 @@ def layers_figure(
         last = depth == len(net.layers) - 1
         where = "output: Σ v·a + c" if last else f"layer {depth + 1}, neuron {k}: input sum"
         act = net.layers[depth].activation
-        after = "output" if last else f"after {act}: Σ squashed"
-        for j, (z, title) in enumerate(((parts["before"], where), (parts["after"], after))):
+        panels = [(parts["before"], where)]
+        if act != "identity":  # an identity output would repeat the sum
+            panels.append((parts["after"], f"after {act}: Σ squashed"))
+        for j, (z, title) in enumerate(panels):
             ax = fig.add_subplot(2, cols, cols + j + 1, projection="3d")
             draw_surface(ax, x, y, z, title)
     return fig
