@@ -53,3 +53,16 @@ def test_one_hidden_layer_shows_its_output_sum_once() -> None:
     fig = layers_figure(ridge_sums(GAUSS, 3, 4), GAUSS, first=3)
     assert [ax.name for ax in fig.axes] == ["3d"] * 4
     assert fig.axes[3].get_title().startswith("output")
+
+
+def test_convergence_figure_draws_each_method_and_the_bound() -> None:
+    from uat.jobs2d import convergence2d
+    from uat.plot2d import convergence2d_figure
+
+    study = convergence2d(GAUSS, {"construct": [2, 3, 4], "ridges": [2, 3]})
+    ax = convergence2d_figure(study).axes[0]
+    lines = ax.get_lines()
+    assert len(lines) == 3  # towers, their bound, ridges
+    np.testing.assert_array_equal(lines[0].get_xdata(), [8, 15, 24])  # 2K + K² neurons
+    np.testing.assert_array_equal(lines[0].get_ydata(), [p.sup_error for p in study.points[:3]])
+    assert "slope" in lines[0].get_label() and ax.get_xscale() == "log"

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from uat.jobs2d import Fit2D
+    from uat.jobs2d import Convergence2D, Fit2D
 
 SURFACE_CMAP = "viridis"
 ERROR_CMAP = "magma"
@@ -153,4 +153,39 @@ def layers_figure(
         for j, (z, title) in enumerate(panels):
             ax = fig.add_subplot(2, cols, cols + j + 1, projection="3d")
             draw_surface(ax, x, y, z, title)
+    return fig
+
+
+METHOD_COLORS2D = {
+    "construct": "#0072B2",
+    "nielsen": "#56B4E9",
+    "ridges": "#009E73",
+    "train": "#D55E00",
+}
+
+
+def convergence2d_figure(study: Convergence2D, *, size: tuple[float, float] = (7.5, 5.0)) -> Figure:
+    """Sup error against hidden neurons, log-log, per method with its slope; towers' bound."""
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    from uat.construct2d import TOWER_BOUND_FORMULA
+    from uat.plot import STYLE
+
+    with mpl.rc_context(STYLE):  # type: ignore[arg-type]
+        fig = Figure(figsize=size)
+        ax = fig.add_subplot()
+        for method in dict.fromkeys(p.method for p in study.points):
+            mine = sorted((p for p in study.points if p.method == method), key=lambda p: p.neurons)
+            n = [p.neurons for p in mine]
+            color = METHOD_COLORS2D.get(method, "#000000")
+            label = f"{METHOD_NAMES2D.get(method, method)}: slope {study.slope(method):.2f}"
+            ax.loglog(n, [p.sup_error for p in mine], "o-", color=color, label=label)
+            bounds = [p.bound for p in mine]
+            if all(b is not None for b in bounds):
+                ax.loglog(n, bounds, "--", color=color, lw=1, label=f"bound {TOWER_BOUND_FORMULA}")
+        ax.set_xlabel("hidden neurons N")
+        ax.set_ylabel("sup error (refined over the plane)")
+        ax.set_title(f"{study.target.formula}: error against neurons")
+        ax.legend(loc="best")
     return fig
