@@ -112,3 +112,9 @@ def test_steepness_that_overflows_is_refused() -> None:
         towers(GAUSS, 4, steepness=1e200)
     with pytest.raises(UatError, match="overflows"):
         ridge_sums(GAUSS, 2, 4, steepness=1e200)
+
+
+def test_ridge_weights_do_not_oscillate_between_fit_points() -> None:
+    # the refined sup stays within a few times the RMSE of the fit grid (no exploding weights)
+    e = errors2d(ridge_sums(GAUSS, 24, 24), GAUSS)
+    assert e.sup < 10 * e.rmse

@@ -218,7 +218,10 @@ def ridge_sums(
     x, y = target.grid(_RIDGE_FIT_GRID)
     features = hidden(np.c_[x.ravel(), y.ravel()])
     design = np.c_[features, np.ones(features.shape[0])]
-    coef, *_ = np.linalg.lstsq(design, target(x, y).ravel(), rcond=None)
+    # The first step of every direction is ≈ 1 everywhere, like the bias: nearly dependent
+    # columns. Dropping singular values below 1e-8 keeps their weights from exploding between
+    # grid points (gaussian2d, 24 × 25 neurons: refined sup 0.128 with rcond=None, 0.057).
+    coef, *_ = np.linalg.lstsq(design, target(x, y).ravel(), rcond=1e-8)
     out = Layer(coef[None, :-1], coef[-1:], "identity")
     return LayeredNet(
         [hidden, out],
