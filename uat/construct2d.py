@@ -28,7 +28,7 @@ import math
 import numpy as np
 
 from uat.errors import UatError
-from uat.layered import Layer, LayeredNet
+from uat.layered import Layer, LayeredNet, one_blas_thread
 from uat.targets2d import Target2D
 
 TOWER_FORMS = ("quadrant", "nielsen")
@@ -221,7 +221,8 @@ def ridge_sums(
     # The first step of every direction is ≈ 1 everywhere, like the bias: nearly dependent
     # columns. Dropping singular values below 1e-8 keeps their weights from exploding between
     # grid points (gaussian2d, 24 × 25 neurons: refined sup 0.128 with rcond=None, 0.057).
-    coef, *_ = np.linalg.lstsq(design, target(x, y).ravel(), rcond=1e-8)
+    with one_blas_thread(design.size):
+        coef, *_ = np.linalg.lstsq(design, target(x, y).ravel(), rcond=1e-8)
     out = Layer(coef[None, :-1], coef[-1:], "identity")
     return LayeredNet(
         [hidden, out],

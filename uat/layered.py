@@ -121,7 +121,7 @@ class LayeredNet:
         points = np.stack([c.ravel() for c in arrays], axis=1)
         out = np.empty(points.shape[0])
         step = max(1, _CHUNK // max(1, max(layer.shape[0] for layer in self.layers)))
-        with _one_blas_thread(points.shape[0] * self.n_neurons):
+        with one_blas_thread(points.shape[0] * self.n_neurons):
             for i in range(0, points.shape[0], step):
                 a = points[i : i + step]
                 for layer in self.layers:
@@ -201,10 +201,10 @@ class LayeredNet:
 
 
 @contextlib.contextmanager
-def _one_blas_thread(work: int) -> Iterator[None]:
-    """BLAS on one thread for large evaluations: these products are skinny (2 inputs, one
-    output), and on shared cores threads only contend (measured: 20×20 towers on a 201² grid,
-    1.0 s with the default threads, 0.46 s with one)."""
+def one_blas_thread(work: float = math.inf) -> Iterator[None]:
+    """Hold BLAS to one thread for `work` (neuron-point pairs; always if not given)."""
+    # These products are skinny (2 inputs, 1 output) and the cores shared: threads only
+    # contend (20×20 towers on a 201² grid: 1.0 s with the default threads, 0.46 s with one).
     if work < _BLAS_LIMIT_MIN:
         yield
         return

@@ -17,7 +17,7 @@ import numpy as np
 
 from uat.activations import get_activation
 from uat.errors import UatError
-from uat.layered import Layer, LayeredNet
+from uat.layered import Layer, LayeredNet, one_blas_thread
 from uat.targets2d import Target2D
 
 MAX_TRAIN_PARAMETERS = 3000  # the dense Jacobian is samples × parameters
@@ -203,10 +203,10 @@ def train2d(
         history.append((len(history) + 1, float(np.sqrt(np.mean(r**2)))))
         return r, jac
 
-    from uat.train import _one_blas_thread
-
-    with _one_blas_thread():  # measured 10× faster on these small matrices, shared cores
-        theta = levenberg_marquardt(evaluate, _pack(layers), max_evaluations)
+    theta = _pack(layers)
+    # one BLAS thread: measured 10× faster on these small matrices, on shared cores
+    with one_blas_thread():
+        theta = levenberg_marquardt(evaluate, theta, max_evaluations)
     params = _unpack(theta, shapes)
     acts = [activation] * len(widths) + ["identity"]
     trained = [Layer(w.copy(), b.copy(), f) for (w, b), f in zip(params, acts, strict=True)]
