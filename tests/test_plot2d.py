@@ -66,3 +66,11 @@ def test_convergence_figure_draws_each_method_and_the_bound() -> None:
     np.testing.assert_array_equal(lines[0].get_xdata(), [8, 15, 24])  # 2K + K² neurons
     np.testing.assert_array_equal(lines[0].get_ydata(), [p.sup_error for p in study.points[:3]])
     assert "slope" in lines[0].get_label() and ax.get_xscale() == "log"
+
+
+def test_only_neurons_that_feed_the_chosen_one_are_drawn() -> None:
+    net = towers(GAUSS, 5)  # a quadrant neuron has one x-step and one y-step
+    x, y = GAUSS.grid(21)
+    parts = neuron_surfaces(net, x, y, first=4)
+    fed = np.flatnonzero(net.layers[1].weights[parts["neuron"]])
+    assert [i for i, _ in parts["first"]] == fed.tolist()

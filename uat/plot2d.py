@@ -115,7 +115,7 @@ def neuron_surfaces(
         neuron = int(np.argmax(out_w))
     # the first-layer neurons that feed it most, weighted by how much they vary over the plane
     feed = np.abs(net.layers[depth].weights[neuron]) * acts[0][1].std(axis=0)
-    picks = np.sort(np.argsort(feed)[::-1][:first])
+    picks = np.sort(np.argsort(feed)[::-1][: min(first, max(1, np.count_nonzero(feed)))])
     return {
         "first": [(int(i), acts[0][1][:, i].reshape(shape)) for i in picks],
         "layer": depth,
