@@ -114,8 +114,10 @@ def neuron_surfaces(
         out_w = np.abs(net.layers[depth + 1].weights[0]) if depth + 1 < len(net.layers) else [1.0]
         neuron = int(np.argmax(out_w))
     # the first-layer neurons that feed it most, weighted by how much they vary over the plane
-    feed = np.abs(net.layers[depth].weights[neuron]) * acts[0][1].std(axis=0)
-    picks = np.sort(np.argsort(feed)[::-1][: min(first, max(1, np.count_nonzero(feed)))])
+    row = net.layers[depth].weights[neuron]
+    fed = np.flatnonzero(row)
+    feed = np.abs(row[fed]) * (acts[0][1][:, fed].std(axis=0) + 1e-12)
+    picks = np.sort(fed[np.argsort(feed)[::-1][:first]])
     return {
         "first": [(int(i), acts[0][1][:, i].reshape(shape)) for i in picks],
         "layer": depth,
