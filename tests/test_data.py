@@ -139,3 +139,33 @@ def test_directory_and_binary_file(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe\x00\x01garbage")
     with pytest.raises(UatError, match="not UTF-8"):
         load_csv(path)
+
+
+# -- x,y,z samples of a surface --------------------------------------------------------------
+
+
+def test_xyz_header_selects_columns(tmp_path: Path) -> None:
+    from uat.data import load_csv_xyz
+
+    x, y, z = load_csv_xyz(write(tmp_path, "z,id,y,x\n5,1,0.5,2\n6,2,0.25,3\n7,3,1,1\n"))
+    np.testing.assert_array_equal(x, [2.0, 3.0, 1.0])
+    np.testing.assert_array_equal(y, [0.5, 0.25, 1.0])
+    np.testing.assert_array_equal(z, [5.0, 6.0, 7.0])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x,y,z\n0,0,1\n1,0\n0,1,2\n", "line 3: expected 3 columns x,y,z, found 2"),
+        ("x,y,w\n0,0,1\n1,0,2\n0,1,2\n", "no column named 'z'"),
+        ("0,0,1\n1,0,2\n", "2 data row"),
+        ("0,0,1\n1,0,nan\n0,1,1\n", "finite"),
+        ("0,0,1\n1,0,a\n0,1,1\n", "'a' is not a number"),
+        ("0,0,1\n1,0,2\n0,0,3\n", r"\(x, y\) = \(0.0, 0.0\) appears more than once"),
+    ],
+)
+def test_bad_xyz_files_name_the_problem(tmp_path: Path, text: str, message: str) -> None:
+    from uat.data import load_csv_xyz
+
+    with pytest.raises(UatError, match=message):
+        load_csv_xyz(write(tmp_path, text))

@@ -283,3 +283,51 @@ def test_heavy_exponents_are_refused_quickly() -> None:
         compile_expression("9**9**9**9")
     with pytest.raises(UatError, match="exponent too large"):
         compile_expression("(2**999)**(2**999) + x")
+
+
+# -- expressions in x and y ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sin(x)*cos(y)", lambda x, y: np.sin(x) * np.cos(y)),
+        ("exp(-(x**2+y**2))", lambda x, y: np.exp(-(x**2 + y**2))),
+        ("hypot(x, y) - where(y > x, 1, 0)", lambda x, y: np.hypot(x, y) - (y > x)),
+        ("x", lambda x, y: x),
+        ("2*pi", lambda x, y: np.full_like(x, 2 * np.pi)),
+    ],
+)
+def test_expression_in_x_and_y_matches_numpy(
+    text: str, expected: Callable[..., np.ndarray]
+) -> None:
+    from uat.expr import compile_expression2d
+
+    x, y = np.meshgrid(np.linspace(-2, 2, 9), np.linspace(-1, 3, 7))
+    z = compile_expression2d(text)(x, y)
+    assert z.shape == x.shape
+    np.testing.assert_allclose(z, expected(x, y), rtol=1e-15, atol=0)
+
+
+def test_only_expressions_using_y_are_2d() -> None:
+    from uat.expr import mentions_y
+
+    assert mentions_y("x*y") and mentions_y("cos(y)")
+    assert not mentions_y("sin(x) + pi")
+    with pytest.raises(UatError, match="unknown name 'y'"):
+        compile_expression("sin(y)")  # a 1-D expression stays 1-D
+
+
+@pytest.mark.parametrize("text", ["x + z", "sin(z)*y"])
+def test_unknown_third_variable_is_refused(text: str) -> None:
+    from uat.expr import compile_expression2d
+
+    with pytest.raises(UatError, match="unknown name 'z'.*allowed names: x, y"):
+        compile_expression2d(text)
+
+
+def test_y_is_not_a_function() -> None:
+    from uat.expr import compile_expression2d
+
+    with pytest.raises(UatError, match="'y' is not a function"):
+        compile_expression2d("y(2)")

@@ -43,6 +43,7 @@ __all__ = ["__version__", *_EXPORTS]
 # Submodules load on first use too: `uat.train.train(...)`, `uat.metrics.errors(...)`.
 _MODULES = {"activations", "construct", "data", "errors", "expr", "metrics", "network"}
 _MODULES |= {"plot", "sweep", "targets", "train", "animate", "gallery", "io", "anatomy", "cli"}
+_MODULES |= {"targets2d", "layered", "construct2d", "train2d", "metrics2d", "jobs2d", "plot2d"}
 
 
 def __getattr__(name: str) -> Any:

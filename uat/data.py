@@ -134,3 +134,53 @@ def csv_target(path: _StrPath) -> Target:
         continuous=True,
         samples=(xs, ys),
     )
+
+
+def load_csv_xyz(path: _StrPath) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Read x,y,z samples of a surface (optional header naming x, y, z; '#' comments)."""
+    path = Path(path)
+    where = f"CSV file '{path}'"
+    rows = [
+        (number, line.strip())
+        for number, line in enumerate(_read_lines(path), start=1)
+        if line.strip() and not line.strip().startswith("#")
+    ]
+    if not rows:
+        raise UatError(f"{where} is empty: expected lines of x,y,z numbers")
+    columns = [0, 1, 2]
+    first_number, first_line = rows[0]
+    first = _split(first_line)
+    if not any(_is_float(field) for field in first):  # a header row
+        names = [name.strip().strip("'\"").lower() for name in first]
+        missing = [axis for axis in "xyz" if axis not in names]
+        if missing and len(names) >= 3:
+            raise UatError(f"{where}, line {first_number}: no column named {missing[0]!r}")
+        if not missing:
+            columns = [names.index(axis) for axis in "xyz"]
+        rows = rows[1:]
+    table: list[list[float]] = []
+    for number, line in rows:
+        fields = _split(line)
+        if len(fields) <= max(columns):
+            raise UatError(
+                f"{where}, line {number}: expected 3 columns x,y,z, found {len(fields)} in {line!r}"
+            )
+        picked = [fields[i] for i in columns]
+        bad = next((v for v in picked if not _is_float(v)), None)
+        if bad is not None:
+            raise UatError(f"{where}, line {number}: {bad!r} is not a number")
+        values = [float(v) for v in picked]
+        if not all(math.isfinite(v) for v in values):
+            raise UatError(f"{where}, line {number}: values must be finite, got {line!r}")
+        table.append(values)
+    if len(table) < 3:
+        raise UatError(f"{where} has {len(table)} data row(s); a surface needs at least 3")
+    xyz = np.asarray(table)
+    _, first_seen, counts = np.unique(xyz[:, :2], axis=0, return_index=True, return_counts=True)
+    if (counts > 1).any():
+        px, py = (float(v) for v in xyz[first_seen[np.argmax(counts > 1)], :2])
+        raise UatError(f"{where}: the point (x, y) = ({px!r}, {py!r}) appears more than once")
+    x, y, z = (np.ascontiguousarray(xyz[:, k]) for k in range(3))
+    for a in (x, y, z):
+        a.setflags(write=False)
+    return x, y, z

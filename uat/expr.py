@@ -1,4 +1,4 @@
-"""Safe expressions in x: parse, check against a whitelist, build numpy closures (no eval)."""
+"""Safe expressions in x (or x and y): parse, check a whitelist, build numpy closures (no eval)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import numpy as np
 from uat.errors import UatError
 
 Fn = Callable[[np.ndarray], np.ndarray]
+Fn2 = Callable[[np.ndarray, np.ndarray], np.ndarray]
 _Val = Any  # a float or an ndarray while evaluating
 _Node = float | Callable[[np.ndarray], _Val]  # a folded constant, or a closure of x
 
@@ -126,9 +127,10 @@ def _quote(text: str, limit: int = 80) -> str:
 class _Compiler:
     """Checks and compiles one parsed expression; `text` is what was parsed."""
 
-    def __init__(self, text: str, allow_x: bool) -> None:
+    def __init__(self, text: str, allow_x: bool, variables: tuple[str, ...] = ("x",)) -> None:
         self.text = text
         self.allow_x = allow_x
+        self.variables = variables  # ("x",), or ("x", "y") for a function of the plane
 
     def fail(self, reason: str, unsafe: bool = False) -> UatError:
         kind = "unsafe" if unsafe else "invalid"
@@ -208,9 +210,11 @@ class _Compiler:
         if called:
             if name in FUNCTION_NAMES:
                 return
-            if name == "x" or name in CONSTANTS:
+            if name in self.variables or name in CONSTANTS:
                 raise self.fail(f"{name!r} is not a function; for a product write {name}*(...)")
             raise self.unknown(name, functions=True)
+        if name in self.variables[1:]:
+            return
         if name == "x":
             if not self.allow_x:
                 raise UatError(
@@ -224,7 +228,7 @@ class _Compiler:
         raise self.unknown(name, functions=False)
 
     def unknown(self, name: str, functions: bool) -> UatError:
-        pool = sorted(FUNCTION_NAMES) if functions else ["x", *CONSTANTS]
+        pool = sorted(FUNCTION_NAMES) if functions else [*self.variables, *CONSTANTS]
         if not self.allow_x and not functions:
             pool.remove("x")
         close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
@@ -265,8 +269,11 @@ class _Compiler:
         if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
             return float(node.value)
         if isinstance(node, ast.Name):
-            if node.id == "x":
-                return _identity
+            if node.id in self.variables:
+                # 1-D closures take x itself; 2-D ones take the stacked pair (x, y)
+                if len(self.variables) == 1:
+                    return _identity
+                return _coordinate(self.variables.index(node.id))
             return CONSTANTS[node.id]
         if isinstance(node, ast.BinOp):
             left, right = self.build(node.left), self.build(node.right)
@@ -316,6 +323,10 @@ def _identity(x: np.ndarray) -> np.ndarray:
     return x
 
 
+def _coordinate(index: int) -> Callable[[np.ndarray], np.ndarray]:
+    return lambda p: p[index]
+
+
 def _constant(value: float) -> Callable[[np.ndarray], float]:
     return lambda x: value
 
@@ -332,7 +343,9 @@ def _chain(ops: list[Callable[[_Val, _Val], _Val]]) -> Callable[..., _Val]:
     return compare
 
 
-def _parse(text: str, allow_x: bool) -> tuple[_Compiler, ast.Expression]:
+def _parse(
+    text: str, allow_x: bool, variables: tuple[str, ...] = ("x",)
+) -> tuple[_Compiler, ast.Expression]:
     """Parse and whitelist-check text."""
     if not isinstance(text, str):
         raise UatError(f"expression must be text, not {type(text).__name__}")
@@ -350,7 +363,7 @@ def _parse(text: str, allow_x: bool) -> tuple[_Compiler, ast.Expression]:
         raise UatError(_syntax_message(text, stripped, exc)) from None
     except (RecursionError, MemoryError, ValueError):
         raise UatError(f"expression {_quote(text)} is nested too deeply or malformed") from None
-    compiler = _Compiler(stripped, allow_x)
+    compiler = _Compiler(stripped, allow_x, variables)
     compiler.check(tree.body)
     return compiler, tree
 
@@ -396,3 +409,26 @@ def evaluate_constant(text: str) -> float:
     if not isinstance(value, float) or not math.isfinite(value):  # pragma: no cover
         raise UatError(f"{_quote(text)} is not a finite constant")
     return value
+
+
+def mentions_y(text: str) -> bool:
+    """True when a valid expression in x and y uses y: a function of the plane, not of x."""
+    _, tree = _parse(text, allow_x=True, variables=("x", "y"))
+    return any(isinstance(n, ast.Name) and n.id == "y" for n in ast.walk(tree))
+
+
+def compile_expression2d(text: str) -> Fn2:
+    """Compile an expression in x and y to f(x, y), a float array shaped like x and y."""
+    compiler, tree = _parse(text, allow_x=True, variables=("x", "y"))
+    node = compiler.build(tree.body)
+
+    def f(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        xs, ys = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+        if isinstance(node, float):
+            return np.full(xs.shape, node)
+        with np.errstate(all="ignore"):
+            z = np.asarray(node(np.stack([xs, ys])), dtype=float)
+        return np.array(np.broadcast_to(z, xs.shape))
+
+    f.__doc__ = f"f(x, y) = {compiler.text}"
+    return f

@@ -1,0 +1,61 @@
+"""Tests for trained 2-D networks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from uat.construct2d import towers
+from uat.errors import UatError
+from uat.layered import Layer
+from uat.metrics2d import errors2d
+from uat.targets2d import TARGETS2D
+from uat.train2d import _pack, check_widths, residual_jacobian, spread_start, train2d
+
+GAUSS = TARGETS2D["gaussian2d"]
+
+
+@pytest.mark.parametrize(("widths", "activation"), [([5], "sigmoid"), ([4, 3], "tanh")])
+def test_jacobian_against_finite_differences(
+    widths: list[int], activation: str, rng: np.random.Generator
+) -> None:
+    hidden = spread_start(GAUSS, widths, rng, activation)
+    layers = [*hidden, Layer(rng.normal(size=(1, widths[-1])), [0.3], "identity")]
+    theta, shapes = _pack(layers), [layer.shape for layer in layers]
+    points, z = rng.uniform(-2, 2, (9, 2)), rng.normal(size=9)
+    _, jac = residual_jacobian(theta, shapes, points, z, activation)
+    h = 1e-6
+    numeric = np.array(
+        [
+            residual_jacobian(theta + h * e, shapes, points, z, activation)[0]
+            - residual_jacobian(theta - h * e, shapes, points, z, activation)[0]
+            for e in np.eye(theta.size)
+        ]
+    ).T / (2 * h)
+    np.testing.assert_allclose(jac, numeric, atol=1e-7)
+
+
+def test_same_seed_same_net_other_seed_other_net() -> None:
+    def weights(seed: int) -> np.ndarray:
+        net = train2d(GAUSS, [6], seed=seed, max_evaluations=10).net
+        return np.concatenate([layer.weights.ravel() for layer in net.layers])
+
+    np.testing.assert_array_equal(weights(3), weights(3))
+    assert not np.allclose(weights(3), weights(4))
+
+
+@pytest.mark.parametrize("widths", [[24], [12, 12]])
+def test_trained_beats_towers_at_equal_neurons(widths: list[int]) -> None:
+    tower_net = towers(GAUSS, 4)  # 4 + 4 steps and 16 towers: 24 neurons
+    run = train2d(GAUSS, widths, max_evaluations=40)
+    assert run.net.n_neurons == tower_net.n_neurons == 24
+    trained, built = errors2d(run.net, GAUSS).sup, errors2d(tower_net, GAUSS).sup
+    assert trained < 0.1 * built
+    rmse = [r for _, r in run.history]
+    assert len(rmse) == run.evaluations <= 40 and min(rmse) < 0.1 * rmse[0]
+
+
+@pytest.mark.parametrize("widths", [[], [0], [2, 2, 2], [3000]])
+def test_bad_widths(widths: list[int]) -> None:
+    with pytest.raises(UatError):
+        check_widths(widths)
