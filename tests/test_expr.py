@@ -375,7 +375,8 @@ def test_to_mathtext_renders_in_matplotlib(text: str) -> None:
         ("x**2*sin(5*x)", r"$x^{2}\,\sin(5x)$"),  # the issue's own example
         ("exp(-x**2)", "$e^{-x^{2}}$"),
         ("1/(1+25*x**2)", r"$\frac{1}{1+25x^{2}}$"),
-        ("abs(x)", r"$\left|x\right|$"),
+        ("abs(x)", "$|x|$"),
+        ("exp(-10*(x-0.5))", "$e^{-10(x-0.5)}$"),
         ("sqrt(x)", r"$\sqrt{x}$"),
         ("pi*x", r"$\pi\,x$"),
         ("2*3", r"$2\cdot 3$"),
@@ -397,6 +398,9 @@ def test_to_mathtext_notation(text: str, expected: str) -> None:
         ("2*(3+x)", "2(3+x)", None),
         ("(-x)**2", "(-x)^{2}", None),
         ("-x**2", "-x^{2}", "("),
+        ("-2*x", "-2x", "("),
+        ("x-(-2*x)", "x-(-2x)", None),
+        ("(-2*x)**2", "(-2x)^{2}", None),
     ],
 )
 def test_to_mathtext_parenthesises_by_precedence(text: str, kept: str, dropped: str | None) -> None:

@@ -475,7 +475,7 @@ def _tex_call(name: str, args: list[tuple[str, int]]) -> tuple[str, int]:
     if name == "cbrt":
         return rf"\sqrt[3]{{{one}}}", _ATOM
     if name == "abs":
-        return rf"\left|{one}\right|", _ATOM
+        return f"|{one}|", _ATOM
     if name in ("floor", "ceil"):
         return rf"\l{name} {one}\r{name}", _ATOM
     if name == "where":
@@ -530,13 +530,17 @@ def _tex_binop(node: ast.BinOp, source: str) -> tuple[str, int]:
     if isinstance(op, ast.Mod):
         return rf"{_tex_wrap(left, _MUL)}\ \mathrm{{mod}}\ {_tex_wrap(right, _UNARY)}", _MUL
     if isinstance(op, ast.Mult):
-        a, b = _tex_wrap(left, _MUL), _tex_wrap(right, _UNARY)
-        number = isinstance(node.left, ast.Constant) and left[1] == _ATOM
+        # (-a)*b is -(a*b): the sign needs no parentheses, the product then reads as a sum
+        factor, signed = node.left, False
+        if isinstance(factor, ast.UnaryOp) and isinstance(factor.op, ast.USub):
+            factor, signed = factor.operand, True
+        a, b = _tex_wrap(left, _ADD if signed else _MUL), _tex_wrap(right, _UNARY)
+        number = isinstance(factor, ast.Constant) and _tex(factor, source)[1] == _ATOM
         if b[0].isdigit() or b.startswith(r"\frac") or b.startswith("-"):
             joint = r"\cdot "
         else:
             joint = "" if number else r"\,"
-        return a + joint + b, _MUL
+        return a + joint + b, _ADD if signed else _MUL
     raise _Unrenderable(type(op).__name__)
 
 
