@@ -253,3 +253,30 @@ def test_frames_are_computed_without_drawing() -> None:
     assert diagram_frame(net, layout, 10).lit_gap == 0
     with pytest.raises(IndexError):
         diagram_frame(net, layout, 20)
+
+
+def test_blitting_the_lit_pair_matches_a_full_redraw() -> None:
+    import matplotlib.pyplot as plt
+
+    net = hand_built(SIN, 24)
+    fig = plt.figure(figsize=(6, 4), dpi=80)
+    ax = fig.add_subplot()
+    diagram = NetworkDiagram(ax, net, max_pairs=8)
+    diagram.set_animated(True)
+    canvas = fig.canvas
+    canvas.draw()
+    background = canvas.copy_from_bbox(fig.bbox)  # type: ignore[attr-defined]
+    for k in (0, 5, 11):
+        canvas.restore_region(background)  # type: ignore[attr-defined]
+        for artist in diagram.light(k):
+            fig.draw_artist(artist)
+        blitted = np.asarray(canvas.buffer_rgba()).copy()  # type: ignore[attr-defined]
+        diagram.set_animated(False)
+        canvas.draw()
+        full = np.asarray(canvas.buffer_rgba()).copy()  # type: ignore[attr-defined]
+        diagram.set_animated(True)
+        canvas.draw()
+        background = canvas.copy_from_bbox(fig.bbox)  # type: ignore[attr-defined]
+        assert np.array_equal(blitted, full), k  # light() named every artist that changed
+        yellow = np.abs(full[..., :3].astype(int) - [0xF0, 0xE4, 0x42]).sum(axis=2) < 30
+        assert yellow.any() == (k in diagram.layout.rows)  # pair 5 is in the ellipsis

@@ -275,14 +275,21 @@ class NetworkDiagram:
 
     @property
     def artists(self) -> list[Artist]:
-        """Everything drawn, static and restyled."""
-        return [*self.static, *self.dynamic]
+        """Everything drawn, bottom to top (the order a blitting renderer redraws them in)."""
+        drawn = {id(a): i for i, a in enumerate(self.ax.get_children())}  # ties: as the Axes
+        mine = [*self.static, *self.dynamic]
+        return sorted(mine, key=lambda a: (a.get_zorder(), drawn.get(id(a), 0)))
 
     @property
     def dynamic(self) -> list[Artist]:
-        """The artists `light` changes (for a blitting renderer)."""
+        """The artists `light` restyles; the rest never change after the first draw."""
         return [self.in_edges, self.out_edges, self.lit_edges, self.hidden_nodes,
                 self.label, *self.gap_texts]  # fmt: skip
+
+    def set_animated(self, animated: bool = True) -> None:
+        """Leave every artist out of full redraws (for blitting) or put them back."""
+        for artist in self.artists:
+            artist.set_animated(animated)
 
     def _draw_edges(self) -> None:
         from matplotlib.collections import LineCollection
@@ -372,7 +379,7 @@ class NetworkDiagram:
         ax.set_axis_off()
 
     def light(self, unit: int | None) -> list[Artist]:
-        """Light pair k (or neuron i, in the net's order), or none; return the changed artists."""
+        """Light pair k (or neuron i, in the net's order), or none; the artists to redraw."""
         from uat.plot import OKABE_ITO
 
         frame = diagram_frame(self.net, self.layout, unit, label_rows=self.sizes["label_rows"])
@@ -394,7 +401,9 @@ class NetworkDiagram:
         self.label.set_y(frame.label_y)
         self.label.set_verticalalignment(frame.label_va)
         self.label.set_visible(self.labels and unit is not None)
-        return self.dynamic
+        # The edges lie under the nodes and labels: a blitting renderer redraws all of it
+        # over a background saved without the diagram (a few collections: cheap).
+        return self.artists
 
 
 def draw_network(
