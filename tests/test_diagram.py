@@ -16,6 +16,7 @@ from uat.diagram import (
     draw_network,
     shown_positions,
 )
+from uat.errors import UatError
 from uat.network import ShallowNet
 from uat.targets import get_target
 
@@ -28,10 +29,13 @@ def _random_net(rng: np.random.Generator, n: int) -> ShallowNet:
 
 
 def _figure(panels: str):  # type: ignore[no-untyped-def]
-    """An 800×500 px figure and the Axes for the diagram: alone, or the right 40 % of it."""
+    """An 800×500 px figure in uat's style; the diagram's Axes alone, or beside a plot."""
     import matplotlib.pyplot as plt
 
-    fig = plt.figure(figsize=(8, 5), dpi=100)
+    from uat.plot import STYLE
+
+    with plt.rc_context(STYLE):  # type: ignore[arg-type]  # constrained layout, as uat draws
+        fig = plt.figure(figsize=(8, 5), dpi=100)
     if panels == "alone":
         return fig, fig.add_subplot()
     left, right = fig.subplots(1, 2, width_ratios=[3, 2])
@@ -251,8 +255,10 @@ def test_frames_are_computed_without_drawing() -> None:
     assert frame.lit_nodes.sum() == 2 and frame.lit_gap is None
     assert re.match(r"bump 20 of 20\nw = ", frame.label)
     assert diagram_frame(net, layout, 10).lit_gap == 0
-    with pytest.raises(IndexError):
+    with pytest.raises(UatError, match="no bump 20 to highlight: this net has bumps 0 to 19"):
         diagram_frame(net, layout, 20)
+    with pytest.raises(UatError, match="no bump -1 to highlight"):
+        diagram_layout(net, focus=-1)
 
 
 def test_blitting_the_lit_pair_matches_a_full_redraw() -> None:

@@ -49,10 +49,6 @@ class DiagramLayout:
         """Rows of the hidden column, ellipsis rows included."""
         return len(self.rows)
 
-    def row_y(self, row: int) -> float:
-        """y of a row: the top row is highest."""
-        return float(self.n_rows - 1 - row)
-
 
 @dataclass(frozen=True)
 class DiagramFrame:
@@ -62,7 +58,7 @@ class DiagramFrame:
     lit_gap: int | None  # the ellipsis row that hides the lit unit, if it is hidden
     label: str  # w, b, s and h of the lit unit ("" when nothing is lit)
     label_y: float
-    label_va: Literal["top", "bottom"]  #: the label hangs away from the nearer edge
+    label_va: Literal["top", "bottom"]  # whether label_y is the label's top or its bottom
 
 
 def unit_order(net: ShallowNet) -> np.ndarray:
@@ -105,6 +101,10 @@ def diagram_layout(
     group = _group(net)
     order = unit_order(net)
     n_units = order.size
+    word = ("ramp" if net.meta.get("heights") == "interpolant" else "bump") if group == 2 else ""
+    word = word or "neuron"
+    if focus is not None:
+        check_unit(n_units, focus, word)
     position = np.empty(n_units, dtype=int)
     position[order] = np.arange(n_units)
     limit = max_pairs if group == 2 else 2 * max_pairs
@@ -125,7 +125,6 @@ def diagram_layout(
             neurons.append(unit * group + j)
             node_y.append(y + dy)
             node_unit.append(unit)
-    word = ("ramp" if net.meta.get("heights") == "interpolant" else "bump") if group == 2 else ""
     return DiagramLayout(
         group=group,
         n_units=n_units,
@@ -136,7 +135,7 @@ def diagram_layout(
         node_unit=np.array(node_unit, dtype=int),
         gap_y=np.array(gap_rows, dtype=float),
         io_y=(len(rows) - 1) / 2,
-        unit_word=word or "neuron",
+        unit_word=word,
     )
 
 
@@ -151,8 +150,7 @@ def diagram_frame(
     lit = np.zeros(layout.neurons.size, dtype=bool)
     if highlight is None:
         return DiagramFrame(lit, None, "", 0.0, "top")
-    if not 0 <= highlight < layout.n_units:
-        raise IndexError(f"unit {highlight} of a net with {layout.n_units} units")
+    check_unit(layout.n_units, highlight, layout.unit_word)
     lit = layout.node_unit == highlight
     if lit.any():
         y, gap = float(layout.node_y[lit].mean()), None
@@ -180,6 +178,15 @@ def label_place(
     if (bottom, top) in (upward, above_band):
         return max(bottom, low), "bottom"
     return min(top, high), "top"
+
+
+def check_unit(n_units: int, unit: int, word: str) -> int:
+    """A unit index to light: 0 to n_units − 1."""
+    if not 0 <= unit < n_units:
+        from uat.errors import UatError
+
+        raise UatError(f"no {word} {unit} to highlight: this net has {word}s 0 to {n_units - 1}")
+    return unit
 
 
 def _gap_of(net: ShallowNet, layout: DiagramLayout, unit: int) -> int:
