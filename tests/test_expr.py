@@ -331,3 +331,197 @@ def test_y_is_not_a_function() -> None:
 
     with pytest.raises(UatError, match="'y' is not a function"):
         compile_expression2d("y(2)")
+
+
+# -- to_mathtext and slug -------------------------------------------------------------------
+
+from uat.expr import slug, to_mathtext  # noqa: E402
+
+# Expressions covering every operator, comparison and function, nested in awkward ways.
+MATH_CASES = [
+    "x**2*sin(5*x)",
+    "exp(-x**2)",
+    "1/(1+25*x**2)",
+    "abs(x)",
+    "sqrt(1-x**2)",
+    "cbrt(x)",
+    "x**(1/3)",
+    "(x**2)**3",
+    "x**2**3",
+    "2**-x",
+    "-x**2",
+    "x*-1",
+    "-(x-1)",
+    "x-(x-1)",
+    "(x-1)-x",
+    "2*3",
+    "2*(3+x)",
+    "pi*x",
+    "2*pi*x",
+    "tau*x/2",
+    "e**x",
+    "1e-5*x",
+    "1.5e20*x",
+    "0.5*x",
+    "x%1",
+    "x//2",
+    "floor(3*x)/3",
+    "ceil(x)",
+    "log(x)",
+    "ln(x)",
+    "log10(x)",
+    "log2(x)",
+    "log1p(x)",
+    "expm1(x)",
+    "exp2(x)",
+    "tanh(x)*cosh(x)-sinh(x)",
+    "arctan(x)+atan(x)",
+    "asin(x/2)+acos(x/2)",
+    "arcsinh(x)+arccosh(x+2)+arctanh(x/2)",
+    "sign(x)",
+    "sinc(x)",
+    "heaviside(x)",
+    "heaviside(x, 0.5)",
+    "maximum(x, 0)",
+    "min(x, 1/x)",
+    "hypot(x, 1)",
+    "arctan2(x, 1)",
+    "where(x < 0, -x, x**2)",
+    "clip(x, -1, 1)",
+    "x if x > 0 else 0",
+    "(0 < x) * (x <= 1)",
+    "x == 0",
+    "x != 0",
+    "x >= -1",
+    "1/(1+exp(-10*(x-0.5)))/(1+exp(10*(x-0.5)))",
+    "x/(x+1)/(x+2)",
+    "sin(1/(x**2+0.01))",
+    "(sin(x)+cos(x))**2/(1+x**2)",
+    "+x",
+    "-(-x)",
+    "3",
+]
+
+
+def _render(mathtext: str) -> None:
+    """Parse and lay out text as matplotlib would draw it (raises if it cannot)."""
+    from matplotlib.mathtext import MathTextParser
+
+    MathTextParser("agg").parse(mathtext, dpi=100)
+
+
+@pytest.mark.parametrize("text", MATH_CASES)
+def test_to_mathtext_renders_in_matplotlib(text: str) -> None:
+    out = to_mathtext(text)
+    assert out.startswith("$") and out.endswith("$") and out.count("$") == 2
+    _render(out)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x**2*sin(5*x)", r"$x^{2}\,\sin(5x)$"),  # the issue's own example
+        ("exp(-x**2)", "$e^{-x^{2}}$"),
+        ("1/(1+25*x**2)", r"$\frac{1}{1+25x^{2}}$"),
+        ("abs(x)", "$|x|$"),
+        ("exp(-10*(x-0.5))", "$e^{-10(x-0.5)}$"),
+        ("sqrt(x)", r"$\sqrt{x}$"),
+        ("pi*x", r"$\pi\,x$"),
+        ("2*3", r"$2\cdot 3$"),
+        ("x <= 1", r"$x \leq 1$"),
+    ],
+)
+def test_to_mathtext_notation(text: str, expected: str) -> None:
+    assert to_mathtext(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "dropped"),
+    [
+        ("x-(x-1)", "x-(x-1)", None),  # the parentheses change the value
+        ("(x-1)-x", "x-1-x", "(x-1)"),  # these do not
+        ("(x**2)**3", "(x^{2})^{3}", None),
+        ("x**2**3", "x^{2^{3}}", "("),
+        ("x*-1", "(-1)", None),
+        ("2*(3+x)", "2(3+x)", None),
+        ("(-x)**2", "(-x)^{2}", None),
+        ("-x**2", "-x^{2}", "("),
+        ("-2*x", "-2x", "("),
+        ("x-(-2*x)", "x-(-2x)", None),
+        ("(-2*x)**2", "(-2x)^{2}", None),
+    ],
+)
+def test_to_mathtext_parenthesises_by_precedence(text: str, kept: str, dropped: str | None) -> None:
+    out = to_mathtext(text)
+    assert kept in out
+    if dropped is not None:
+        assert dropped not in out
+
+
+def test_to_mathtext_long_quotients_are_inline() -> None:
+    # A fraction of two long pieces would shrink to unreadable; it is written a/b instead.
+    out = to_mathtext("(sin(x)+cos(x)+tanh(x)+x**2)/(1+exp(-x)+exp(x)+x**4)")
+    assert r"\frac" not in out and ")/(" in out
+    _render(out)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["sin", "runge", "data/my $ file.csv", "x +", "__import__('os')", "a$b$c", "", "x.real"],
+)
+def test_to_mathtext_falls_back_to_literal_text(text: str) -> None:
+    out = to_mathtext(text)
+    assert out.replace(r"\$", "") == text.replace("$", "")  # the text itself, $ escaped
+    assert "$" not in out.replace(r"\$", "")  # so matplotlib never enters math mode
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    label = fig.text(0.1, 0.5, out)
+    fig.canvas.draw()  # draws without a mathtext error
+    assert label.get_window_extent().width > 0 or not text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x**2*sin(5*x)", "x2-sin5x"),
+        ("exp(-x**2)", "exp-x2"),
+        ("sin", "sin"),
+        ("runge", "runge"),
+        ("data/measurements.csv", "measurements"),
+        (r"C:\data\Step Response.CSV", "Step-Response"),
+        ("-x**2", "neg-x2"),
+        ("0.5*x", "0.5x"),
+    ],
+)
+def test_slug_examples(text: str, expected: str) -> None:
+    assert slug(text) == expected
+
+
+def _valid_slug(name: str) -> bool:
+    import re
+
+    reserved = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{i}" for p in ("COM", "LPT") for i in range(10)}
+    return (
+        re.fullmatch(r"[A-Za-z0-9.-]{1,40}", name) is not None
+        and name[0] not in "-."
+        and name[-1] not in "-."
+        and name.split(".")[0].upper() not in reserved
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [*MATH_CASES, "", "   ", "...", "-.-", "con", "NUL", "com1.csv", "lpt9", "aux.x", "σ(x)",
+     "x" * 300, "sin(x)+" * 30 + "x", "../../etc/passwd", "a b\tc\nd", "-x", ".hidden.csv"],
+)  # fmt: skip
+def test_slug_is_always_a_safe_file_name(text: str) -> None:
+    assert _valid_slug(slug(text)), slug(text)
+
+
+def test_slugs_of_long_expressions_stay_distinct() -> None:
+    a = "sin(x)+cos(x)+tan(x)+sinh(x)+cosh(x)+tanh(x)+x**2"
+    b = "sin(x)+cos(x)+tan(x)+sinh(x)+cosh(x)+tanh(x)+x**3"
+    assert len(slug(a)) == len(slug(b)) == 40
+    assert slug(a) != slug(b)
+    assert slug(a).startswith("sinx-plus-cosx")

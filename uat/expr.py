@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import difflib
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -432,3 +433,243 @@ def compile_expression2d(text: str) -> Fn2:
 
     f.__doc__ = f"f(x, y) = {compiler.text}"
     return f
+
+
+# -- expressions as maths and as file names -------------------------------------------------
+
+# Binding strength of a rendered piece: a piece is wrapped in parentheses where its context
+# binds tighter (Python's own order: if-else < comparison < + - < * / < unary - < ** < atom).
+_IFEXP, _CMP, _ADD, _MUL, _UNARY, _POW, _ATOM = range(7)
+_TEX_NAMES = {"pi": r"\pi", "tau": r"\tau"}
+_TEX_OPERATORS = {  # functions with a mathtext operator name, upright and spaced
+    **{name: "\\" + name for name in ("sin", "cos", "tan", "sinh", "cosh", "tanh")},
+    **{name: "\\" + name for name in ("arcsin", "arccos", "arctan")},
+    "log": r"\ln",
+    "log10": r"\log_{10}",
+    "log2": r"\log_{2}",
+    "maximum": r"\max",
+    "minimum": r"\min",
+    "sign": r"\mathrm{sgn}",
+    "heaviside": "H",
+}
+_TEX_COMPARE = {ast.Lt: "<", ast.LtE: r"\leq", ast.Gt: ">", ast.GtE: r"\geq", ast.Eq: "="}
+_TEX_COMPARE[ast.NotEq] = r"\neq"
+_FRAC_LIMIT = 24  # characters of mathtext source per side for a built-up fraction
+
+
+class _Unrenderable(Exception):
+    """A construct the renderer has no notation for (the caller falls back to plain text)."""
+
+
+def _tex_number(value: float | int) -> tuple[str, int]:
+    """A literal: 0.5, 12, or 1.5×10^{-7} for what Python writes 1.5e-07."""
+    if isinstance(value, int):
+        return str(value), _ATOM
+    text = repr(float(value))
+    if text.endswith(".0"):
+        text = text[:-2]
+    if "e" not in text:
+        return text, _ATOM
+    mantissa, exponent = text.split("e")
+    power = f"10^{{{int(exponent)}}}"
+    return (power, _POW) if mantissa == "1" else (rf"{mantissa}\times{power}", _MUL)
+
+
+def _tex_name(name: str) -> str:
+    """x, y, e as themselves, π and τ as Greek letters, anything else upright."""
+    if name in ("x", "y", "e"):
+        return name
+    return _TEX_NAMES.get(name, r"\mathrm{" + name.replace("_", r"\_") + "}")
+
+
+def _tex_wrap(piece: tuple[str, int], least: int) -> str:
+    """The piece, in parentheses if it binds more loosely than `least`."""
+    text, strength = piece
+    if strength >= least:
+        return text
+    return rf"\left({text}\right)" if r"\frac" in text else f"({text})"
+
+
+def _tex_args(args: list[tuple[str, int]]) -> str:
+    inner = r",\,".join(text for text, _ in args)
+    return rf"\left({inner}\right)" if r"\frac" in inner else f"({inner})"
+
+
+def _tex_call(name: str, args: list[tuple[str, int]]) -> tuple[str, int]:
+    """The notation of one function call, its arguments already rendered."""
+    one = args[0][0]
+    if name == "exp":
+        return f"e^{{{one}}}", _POW
+    if name == "exp2":
+        return f"2^{{{one}}}", _POW
+    if name == "expm1":
+        return f"e^{{{one}}}-1", _ADD
+    if name == "log1p":
+        return rf"\ln(1+{_tex_wrap(args[0], _MUL)})", _ATOM
+    if name == "sqrt":
+        return rf"\sqrt{{{one}}}", _ATOM
+    if name == "cbrt":
+        return rf"\sqrt[3]{{{one}}}", _ATOM
+    if name == "abs":
+        return f"|{one}|", _ATOM
+    if name in ("floor", "ceil"):
+        return rf"\l{name} {one}\r{name}", _ATOM
+    if name == "where":
+        cond, yes, no = (_tex_wrap(a, _CMP) for a in args)
+        return rf"{yes}\ \mathrm{{if}}\ {cond}\ \mathrm{{else}}\ {no}", _IFEXP
+    head = _TEX_OPERATORS.get(name, r"\mathrm{" + name.replace("_", r"\_") + "}")
+    return head + _tex_args(args), _ATOM
+
+
+def _tex(node: ast.AST, source: str) -> tuple[str, int]:
+    """Render one checked node as mathtext (without the $ signs) and its binding strength."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return _tex_number(node.value)
+    if isinstance(node, ast.Name):
+        return _tex_name(node.id), _ATOM
+    if isinstance(node, ast.BinOp):
+        return _tex_binop(node, source)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        sign = "-" if isinstance(node.op, ast.USub) else ""
+        return sign + _tex_wrap(_tex(node.operand, source), _UNARY), _ADD if sign else _UNARY
+    if isinstance(node, ast.Compare):
+        parts = [_tex_wrap(_tex(node.left, source), _ADD)]
+        for op, right in zip(node.ops, node.comparators, strict=True):
+            parts += [_TEX_COMPARE[type(op)], _tex_wrap(_tex(right, source), _ADD)]
+        return " ".join(parts), _CMP
+    if isinstance(node, ast.IfExp):
+        yes, cond = _tex_wrap(_tex(node.body, source), _CMP), _tex(node.test, source)[0]
+        no = _tex_wrap(_tex(node.orelse, source), _IFEXP)
+        return rf"{yes}\ \mathrm{{if}}\ {cond}\ \mathrm{{else}}\ {no}", _IFEXP
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
+        name = ALIASES.get(node.func.id, node.func.id)
+        return _tex_call(name, [_tex(arg, source) for arg in node.args])
+    raise _Unrenderable(type(node).__name__)
+
+
+def _tex_binop(node: ast.BinOp, source: str) -> tuple[str, int]:
+    """a + b, a - b, juxtaposed or dotted products, fractions, powers."""
+    left, right = _tex(node.left, source), _tex(node.right, source)
+    op = node.op
+    if isinstance(op, ast.Pow):
+        return f"{_tex_wrap(left, _ATOM)}^{{{right[0]}}}", _POW
+    if isinstance(op, ast.Add | ast.Sub):
+        sign = "+" if isinstance(op, ast.Add) else "-"
+        return f"{_tex_wrap(left, _ADD)}{sign}{_tex_wrap(right, _MUL)}", _ADD
+    if isinstance(op, ast.Div):
+        short = all(len(t) <= _FRAC_LIMIT and r"\frac" not in t for t, _ in (left, right))
+        if short:
+            return rf"\frac{{{left[0]}}}{{{right[0]}}}", _POW
+        return f"{_tex_wrap(left, _MUL)}/{_tex_wrap(right, _UNARY)}", _MUL
+    if isinstance(op, ast.FloorDiv):
+        return rf"\lfloor {left[0]}/{_tex_wrap(right, _UNARY)}\rfloor", _ATOM
+    if isinstance(op, ast.Mod):
+        return rf"{_tex_wrap(left, _MUL)}\ \mathrm{{mod}}\ {_tex_wrap(right, _UNARY)}", _MUL
+    if isinstance(op, ast.Mult):
+        # (-a)*b is -(a*b): the sign needs no parentheses, the product then reads as a sum
+        factor, signed = node.left, False
+        if isinstance(factor, ast.UnaryOp) and isinstance(factor.op, ast.USub):
+            factor, signed = factor.operand, True
+        a, b = _tex_wrap(left, _ADD if signed else _MUL), _tex_wrap(right, _UNARY)
+        number = isinstance(factor, ast.Constant) and _tex(factor, source)[1] == _ATOM
+        if b[0].isdigit() or b.startswith(r"\frac") or b.startswith("-"):
+            joint = r"\cdot "
+        else:
+            joint = "" if number else r"\,"
+        return a + joint + b, _ADD if signed else _MUL
+    raise _Unrenderable(type(op).__name__)
+
+
+def to_mathtext(text: str) -> str:
+    """The expression as matplotlib mathtext (`x**2*sin(5*x)` -> `$x^{2}\\,\\sin(5x)$`).
+
+    Anything that is not a valid expression, or that has no notation here, comes back as
+    plain text with its dollar signs escaped, so matplotlib shows it literally.
+    """
+    try:
+        compiler, tree = _parse(text, allow_x=True, variables=("x", "y"))
+        body, _ = _tex(tree.body, compiler.text)
+    except (UatError, _Unrenderable, KeyError, IndexError):
+        return str(text).replace("$", r"\$")
+    return f"${body}$"
+
+
+_SLUG_MAX = 40  # characters
+_SLUG_OPS = {ast.Add: "plus", ast.Sub: "minus", ast.Div: "over", ast.FloorDiv: "fdiv"}
+_SLUG_OPS[ast.Mod] = "mod"
+_SLUG_COMPARE = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq"}
+_SLUG_COMPARE[ast.NotEq] = "ne"
+_WINDOWS_RESERVED = frozenset(
+    {
+        "CON",
+        "PRN",
+        "AUX",
+        "NUL",
+        *(f"COM{i}" for i in range(1, 10)),
+        *(f"LPT{i}" for i in range(1, 10)),
+    }
+)
+
+
+def _slug_node(node: ast.AST) -> str:
+    """Words for one checked node: x**2 -> x2, 5*x -> 5x, sin(u) -> sin + u, a+b -> a-plus-b."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return _tex_number(node.value)[0] if isinstance(node.value, int) else repr(node.value)
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        return ("-" if isinstance(node.op, ast.USub) else "") + _slug_node(node.operand)
+    if isinstance(node, ast.BinOp):
+        left, right = _slug_node(node.left), _slug_node(node.right)
+        if isinstance(node.op, ast.Pow):
+            simple = isinstance(node.left, ast.Name) and isinstance(node.right, ast.Constant)
+            return left + right if simple else f"{left}-pow-{right}"
+        if isinstance(node.op, ast.Mult):
+            number = isinstance(node.left, ast.Constant)
+            return left + right if number and right[:1].isalpha() else f"{left}-{right}"
+        return f"{left}-{_SLUG_OPS[type(node.op)]}-{right}"
+    if isinstance(node, ast.Compare):
+        words = [_slug_node(node.left)]
+        for op, operand in zip(node.ops, node.comparators, strict=True):
+            words += [_SLUG_COMPARE[type(op)], _slug_node(operand)]
+        return "-".join(words)
+    if isinstance(node, ast.IfExp):
+        parts = (node.body, node.test, node.orelse)
+        return "{}-if-{}-else-{}".format(*(_slug_node(p) for p in parts))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        args = [_slug_node(arg) for arg in node.args]
+        return node.func.id + (args[0] if len(args) == 1 else "-" + "-".join(args))
+    raise _Unrenderable(type(node).__name__)
+
+
+def slug(text: str) -> str:
+    """A readable file-name slug: `x**2*sin(5*x)` -> `x2-sin5x`, `data/f.csv` -> `f`.
+
+    Only [A-Za-z0-9.-], at most 40 characters (a long slug ends in a hash of the whole text,
+    so two long expressions do not share a name), never empty, never starting with '-' or
+    '.', never a name Windows reserves (CON, NUL, COM1, ...).
+    """
+    import hashlib
+
+    text = str(text)
+    digest = hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:6]
+    name = text.strip()
+    if name.lower().endswith(".csv"):
+        name = re.split(r"[\\/]", name)[-1][:-4]
+    else:
+        try:
+            _, tree = _parse(name, allow_x=True)
+            name = _slug_node(tree.body)
+            name = "neg" + name if name.startswith("-") else name  # a leading minus sign
+        except (UatError, _Unrenderable, KeyError):
+            pass
+    words = re.sub(r"[^A-Za-z0-9.-]+", "-", name)
+    words = re.sub(r"-{2,}", "-", words).rstrip("-.")
+    words = words.lstrip("-.")
+    if len(words) > _SLUG_MAX:
+        words = words[: _SLUG_MAX - len(digest) - 1].rstrip("-.") + "-" + digest
+    if not words:
+        words = "f-" + digest
+    if words.split(".")[0].upper() in _WINDOWS_RESERVED:
+        words = "f-" + words
+    return words
