@@ -228,11 +228,12 @@ def _transition_intervals(
     w, b, v = net.w, net.b, net.v
     moving = w != 0
     ws = np.where(moving, w, 1.0)
-    ends = np.sort(np.stack([(-t - b) / ws, (t - b) / ws]), axis=0)
+    e1, e2 = (-t - b) / ws, (t - b) / ws
+    p, q = np.minimum(e1, e2), np.maximum(e1, e2)
     # widen by far more than the rounding of w·x + b, so a neuron called saturated is so
     # in floating point too (a hard step's side is decided by the sign of w·x + b)
-    pad = 1e-12 * np.max(np.abs(ends), axis=0) + 1e-300
-    p, q = ends[0] - pad, ends[1] + pad
+    pad = 1e-12 * np.maximum(np.abs(p), np.abs(q)) + 1e-300
+    p, q = p - pad, q + pad
     # asymptote of v·act(w·x + b) as A + B·x: (a + k·b)·v + k·w·v·x
     below_z, above_z = np.array([a_lo, k_lo]), np.array([a_hi, k_hi])
     left = np.where((w > 0)[:, None], below_z, above_z)  # x < p: z → −∞ when w > 0
