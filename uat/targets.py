@@ -117,9 +117,9 @@ _MAX_JUMPS = 4096
 def detect_jumps(f: Fn, domain: tuple[float, float], n: int = _LIP_GRID) -> np.ndarray:
     """Sorted x positions where f jumps: found on an n-point grid, located by bisection.
 
-    A grid cell whose rise exceeds 4× the rise of both cells two away is a candidate. Bisection keeps the
-    half that rises more until the cell is one ulp wide: a jump keeps its rise (at least a
-    quarter of the cell's), a steep continuous f loses it (slope × ulp).
+    A grid cell whose rise exceeds 4× the rise of both cells two away is a candidate.
+    Bisection keeps the half that rises more until the cell is one ulp wide: a jump keeps its
+    rise (at least a quarter of the cell's), a steep continuous f loses it (slope × ulp).
     """
     x = np.linspace(*domain, n)
     with np.errstate(all="ignore"):
