@@ -20,6 +20,7 @@ _EDGE_SAMPLES = 17  # points across a network breakpoint, at two scales
 _MAX_CELLS = 20_000  # grid maxima refined, largest first
 _ZOOM_CENTRES = 32  # best points zoomed into
 _ZOOM_LEVELS = 10  # each narrows the bracket 4×: h/16 → h/16/4^10
+_SMOOTH = ("sigmoid", "tanh", "softplus")  # activations without a kink or a jump
 _ROUNDING_ULPS = 16  # a sup at most this many ulps of max|f| is float rounding
 
 
@@ -151,15 +152,16 @@ def _around_grid_maxima(x: np.ndarray, e: np.ndarray, h: float) -> np.ndarray:
     return (x[peaks, None] + offsets).ravel()
 
 
-def _beside(points: np.ndarray, h: float, a: float, b: float) -> np.ndarray:
-    """Points on both sides of each given x, from a few ulps out to two grid cells."""
+def _beside(points: np.ndarray, h: float, a: float, b: float, far: bool = True) -> np.ndarray:
+    """Points beside each x: a few ulps out (one-sided limits); if `far`, a ladder to 2 cells."""
     points = points[(points >= a - h) & (points <= b + h)]
     if points.size == 0:
         return np.empty(0)
     ulp = np.spacing(np.maximum(np.abs(points), max(abs(a), abs(b))))
-    near = np.array([1.0, 2.0, 4.0, 16.0])[None, :] * ulp[:, None]  # the one-sided limits
-    far = np.geomspace(1e-12 * (b - a), 2 * h, 40)[None, :]
-    d = np.concatenate([near, np.broadcast_to(far, (points.size, far.size))], axis=1)
+    d = np.array([1.0, 2.0, 4.0, 16.0])[None, :] * ulp[:, None]
+    if far:
+        ladder = np.geomspace(1e-12 * (b - a), 2 * h, 40)[None, :]
+        d = np.concatenate([d, np.broadcast_to(ladder, (points.size, ladder.size))], axis=1)
     return np.concatenate([points, (points[:, None] - d).ravel(), (points[:, None] + d).ravel()])
 
 
@@ -168,14 +170,17 @@ def _around_breakpoints(net: ShallowNet, h: float, a: float, b: float) -> np.nda
     with np.errstate(all="ignore"):
         s = net.step_positions
         width = 8.0 / np.abs(net.w)  # the transition of act(w·(x − s)) is a few 1/|w| wide
-    keep = np.isfinite(s) & (s >= a - h) & (s <= b + h)
+    # a smooth neuron wider than a grid cell (|w|·h < 1) is resolved by the grid already;
+    # step and relu break at any w
+    sharp = np.abs(net.w) * h >= 1 if net.activation in _SMOOTH else True
+    keep = np.isfinite(s) & (s >= a - h) & (s <= b + h) & sharp
     s, width = s[keep], np.minimum(width[keep], h)
     s, first = np.unique(s, return_index=True)  # bump pairs share their edges
     width = width[first]
     t = np.linspace(-1.0, 1.0, _EDGE_SAMPLES)
     cell = s[:, None] + h * t
     transition = s[:, None] + width[:, None] * t
-    return np.concatenate([cell.ravel(), transition.ravel(), _beside(s, h, a, b)])
+    return np.concatenate([cell.ravel(), transition.ravel(), _beside(s, h, a, b, far=False)])
 
 
 def _zoom(
