@@ -76,7 +76,9 @@ def errors(
     from uat.network import ShallowNet
 
     x = target.grid(n)
-    e = _abs_error(approx, target, x)
+    with np.errstate(all="ignore"):
+        ya, yt = np.asarray(approx(x), dtype=float), target(x)
+    e = _checked(np.abs(ya - yt), x)
     i = int(np.argmax(e))
     grid_sup = float(e[i])
     rmse = grid_sup * float(np.sqrt(np.mean((e / grid_sup) ** 2))) if grid_sup > 0 else 0.0
@@ -87,8 +89,7 @@ def errors(
         sup, at, found = _refine(approx, target, x, e, net)
         if sup <= grid_sup:
             sup, at, found = grid_sup, float(x[i]), "grid"
-    with np.errstate(all="ignore"):
-        scale = float(max(np.max(np.abs(target(x))), np.max(np.abs(approx(x)))))
+    scale = float(max(np.max(np.abs(yt)), np.max(np.abs(ya))))
     rounding = sup <= _ROUNDING_ULPS * np.finfo(float).eps * scale
     return Errors(sup, rmse, at, n, grid_sup, found, bool(rounding))
 
@@ -97,10 +98,14 @@ def _abs_error(
     approx: Callable[[np.ndarray], np.ndarray], target: Target, x: np.ndarray
 ) -> np.ndarray:
     """|approx − target| at x, refusing a non-finite network output."""
+    with np.errstate(all="ignore"):
+        return _checked(np.abs(np.asarray(approx(x), dtype=float) - target(x)), x)
+
+
+def _checked(e: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """The errors e at x, or a UatError naming where they are not finite."""
     from uat.errors import UatError
 
-    with np.errstate(all="ignore"):
-        e = np.abs(np.asarray(approx(x), dtype=float) - target(x))
     if not np.all(np.isfinite(e)):
         bad = float(x[np.argmax(~np.isfinite(e))])
         raise UatError(
@@ -135,8 +140,9 @@ def _refine(
     sup, at, found = float(err[best]), float(pts[best]), names[label[best]]
     # zoom into the best distinct candidates (grid points included)
     allx, alle = np.concatenate([x, pts]), np.concatenate([e, err])
-    top = np.unique(allx[np.argsort(alle)[::-1][: 4 * _ZOOM_CENTRES]])
-    top = top[np.argsort(_abs_error(approx, target, top))[::-1][:_ZOOM_CENTRES]]
+    order = np.argsort(alle)[::-1][: 4 * _ZOOM_CENTRES]
+    ux, first = np.unique(allx[order], return_index=True)
+    top = ux[np.argsort(alle[order][first])[::-1][:_ZOOM_CENTRES]]
     zx, ze = _zoom(approx, target, top, h / (_CELL_SAMPLES // 2), a, b)
     if ze > sup:
         sup, at, found = ze, zx, "zoom"
