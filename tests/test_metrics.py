@@ -214,3 +214,11 @@ def test_an_overflowing_bound_is_none_with_a_reason() -> None:
             assert "overflows" in str(bound_reason(t, 100, act))
     assert "jumps" in str(bound_reason(get_target("step"), 100))
     assert "f″" in str(bound_reason(get_target("abs"), 100, "relu"))
+
+
+def test_a_pole_between_grid_points_is_a_clear_error() -> None:
+    from uat.errors import UatError
+
+    t = get_target("1/(x - 0.00012345)")  # finite on the grid (checked), infinite at 1.2345e-4
+    with pytest.raises(UatError, match=r"'1/\(x - 0.00012345\)' is not finite at x = 0.00012345"):
+        errors(hand_built(t, 100), t)

@@ -37,11 +37,11 @@ class Errors:
     rmse: float
     at: float  # where the sup error occurs
     grid: int  # number of uniform grid points (the RMSE's grid)
-    grid_sup: float = math.nan  # the largest |error| on the grid points alone
+    grid_sup: float | None = None  # the largest |error| on the grid points alone
     found_by: str = "grid"  # grid, local maximum, jump, breakpoint, zoom
     rounding: bool = False  # the sup is within a few ulps of max|f|: float rounding
 
-    def as_dict(self) -> dict[str, float | int | str | bool]:
+    def as_dict(self) -> dict[str, float | int | str | bool | None]:
         """The numbers, JSON-ready."""
         return {
             "sup_error": self.sup,
@@ -78,7 +78,7 @@ def errors(
     x = target.grid(n)
     with np.errstate(all="ignore"):
         ya, yt = np.asarray(approx(x), dtype=float), target(x)
-    e = _checked(np.abs(ya - yt), x)
+    e = _checked(ya, yt, x, target.name)
     i = int(np.argmax(e))
     grid_sup = float(e[i])
     rmse = grid_sup * float(np.sqrt(np.mean((e / grid_sup) ** 2))) if grid_sup > 0 else 0.0
@@ -97,15 +97,19 @@ def errors(
 def _abs_error(
     approx: Callable[[np.ndarray], np.ndarray], target: Target, x: np.ndarray
 ) -> np.ndarray:
-    """|approx − target| at x, refusing a non-finite network output."""
+    """|approx − target| at x, refusing a non-finite value."""
     with np.errstate(all="ignore"):
-        return _checked(np.abs(np.asarray(approx(x), dtype=float) - target(x)), x)
+        return _checked(np.asarray(approx(x), dtype=float), target(x), x, target.name)
 
 
-def _checked(e: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """The errors e at x, or a UatError naming where they are not finite."""
+def _checked(ya: np.ndarray, yt: np.ndarray, x: np.ndarray, name: str) -> np.ndarray:
+    """|ya − yt| at x, or a UatError naming where the target or the network is not finite."""
     from uat.errors import UatError
 
+    if not np.all(np.isfinite(yt)):  # between grid points: a pole the grid stepped over
+        bad = float(x[np.argmax(~np.isfinite(yt))])
+        raise UatError(f"{name!r} is not finite at x = {bad:.6g}; choose another --domain")
+    e = np.abs(ya - yt)
     if not np.all(np.isfinite(e)):
         bad = float(x[np.argmax(~np.isfinite(e))])
         raise UatError(
