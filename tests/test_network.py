@@ -181,3 +181,14 @@ def test_soft_neurons_fall_back_to_dense(rng: np.random.Generator) -> None:
     x = np.linspace(-2, 2, 101)
     assert _saturated_sum(net, x) is None
     np.testing.assert_allclose(net.hidden_sum(x), _extended_sum(net, x), rtol=1e-13)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "step", "relu"])
+def test_non_finite_points_match_dense(activation: str) -> None:
+    from uat.construct import hand_built
+
+    net = hand_built(get_target("sin"), 1000, activation=activation)
+    x = np.array([-np.inf, 0.5, np.nan] if activation == "relu" else [-np.inf, np.inf, np.nan])
+    with np.errstate(invalid="ignore"):
+        dense = net.dense_hidden_sum(x) + net.c
+    np.testing.assert_allclose(net.hidden_sum(x), dense, atol=1e-15)

@@ -216,6 +216,7 @@ def _saturated_sum(net: ShallowNet, x: np.ndarray) -> np.ndarray | None:
     out += _transition_sum(net, xs, np.flatnonzero(moving), first, counts)
     result = np.empty_like(out)
     result[order] = out
+    result[np.isnan(x)] = np.nan  # sorted last, NaN would count as beyond every step
     return result
 
 
@@ -258,7 +259,10 @@ def _asymptote_sum(xs: np.ndarray, ends: np.ndarray, ab: np.ndarray, side: str) 
     else:  # saturated where x < p: the neurons with p > x
         k = np.searchsorted(e, xs, side="right")
         a, bx = cum[0, -1] - cum[0, k], cum[1, -1] - cum[1, k]
-    return np.asarray(a + bx * xs, dtype=float)
+    if not ab[1].any():  # flat asymptotes (sigmoid, tanh, step)
+        return np.asarray(a, dtype=float)
+    with np.errstate(invalid="ignore"):  # no 0·x: finite at x = ±inf where no ramp rises
+        return np.asarray(a + np.where(bx != 0, bx * xs, 0.0), dtype=float)
 
 
 def _transition_sum(
