@@ -192,3 +192,14 @@ def test_non_finite_points_match_dense(activation: str) -> None:
     with np.errstate(invalid="ignore"):
         dense = net.dense_hidden_sum(x) + net.c
     np.testing.assert_allclose(net.hidden_sum(x), dense, atol=1e-15)
+
+
+def test_transitions_in_many_chunks_equal_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uat.network
+    from uat.construct import hand_built
+
+    net = hand_built(get_target("sin"), 2000)
+    x = np.linspace(-np.pi, np.pi, 20_001)
+    whole = net.hidden_sum(x)
+    monkeypatch.setattr(uat.network, "_CHUNK", 500)  # ~500 chunks of transition pairs
+    np.testing.assert_allclose(net.hidden_sum(x), whole, rtol=0, atol=1e-15)
