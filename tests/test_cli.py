@@ -45,7 +45,13 @@ def test_saved_network_reproduces_the_reported_error(cli) -> None:
     rec = json.loads(out)
     net = ShallowNet.load("g.json")
     x = np.linspace(-3, 3, 10_001)
-    assert np.max(np.abs(net(x) - np.exp(-(x**2)))) == pytest.approx(rec["sup_error"], rel=1e-12)
+    grid_sup = np.max(np.abs(net(x) - np.exp(-(x**2))))
+    # the sup is refined beyond the grid: at least the grid's, within 1 % of a dense one
+    dense = np.linspace(-3, 3, 1_000_001)
+    assert grid_sup <= rec["sup_error"]
+    assert rec["sup_error"] == pytest.approx(
+        np.max(np.abs(net(dense) - np.exp(-(dense**2)))), rel=0.01
+    )
 
 
 @pytest.mark.parametrize(("ext", "magic"), [(".svg", b"<?xml"), (".pdf", b"%PDF")])

@@ -107,3 +107,99 @@ def test_saved_files_get_ordinary_permissions(tmp_path) -> None:
     finally:
         os.umask(umask)
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+# -- evaluation through asymptotes (sharp steps in O(grid + N)) --------------------------
+
+ACTIVATIONS = ["sigmoid", "tanh", "step", "relu", "softplus"]
+
+
+def _extended_sum(net: ShallowNet, x: np.ndarray) -> np.ndarray:
+    """Σ v·act(w·x + b) + c summed in 80-bit long double, every neuron at every point.
+
+    w·x + b is rounded to float64 first, as every evaluation does: a hard step's side at a
+    point within rounding of its position is the float64 one.
+    """
+    ld = np.longdouble
+    z = (np.multiply.outer(x, net.w) + net.b).astype(ld)
+    h = {
+        "sigmoid": lambda: 1 / (1 + np.exp(-np.clip(z, -11000, 11000))),
+        "tanh": lambda: np.tanh(z),
+        "step": lambda: np.where(z > 0, ld(1), np.where(z < 0, ld(0), ld(0.5))),
+        "relu": lambda: np.maximum(z, ld(0)),
+        "softplus": lambda: np.logaddexp(ld(0), z),
+    }[net.activation]()
+    return np.asarray(h @ net.v.astype(ld) + ld(net.c), dtype=float)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_hand_built_evaluation_equals_dense(activation: str) -> None:
+    from uat.construct import hand_built
+    from uat.network import _saturated_sum
+
+    net = hand_built(get_target("gaussian"), 1000, activation=activation)
+    x = np.linspace(-3, 3, 4001)
+    assert _saturated_sum(net, x) is not None  # sharp steps: the asymptote path is taken
+    dense = net.dense_hidden_sum(x) + net.c
+    fast = net.hidden_sum(x)
+    assert np.max(np.abs(fast - dense)) <= 1e-12 * np.max(np.abs(dense))
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_wide_hand_built_evaluation_is_exact(activation: str) -> None:
+    # N = 10,000: dense float64 sums drift by ~1e-11 for ramps; measure both against 80 bits
+    from uat.construct import hand_built
+
+    net = hand_built(get_target("sin"), 10_000, activation=activation)
+    x = np.linspace(-np.pi, np.pi, 101)
+    exact = _extended_sum(net, x)
+    assert np.max(np.abs(net.hidden_sum(x) - exact)) <= 1e-12 * np.max(np.abs(exact))
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_mixed_sign_steep_neurons_at_unsorted_points(
+    activation: str, rng: np.random.Generator
+) -> None:
+    from uat.network import _saturated_sum
+
+    n = 600
+    w = rng.choice([-1.0, 1.0], n) * rng.uniform(500, 5000, n)
+    w[:3] = 0.0  # constant neurons
+    s = rng.uniform(-1, 1, n)
+    net = ShallowNet(w, -w * s, rng.normal(size=n), 0.3, activation=activation)
+    x = rng.uniform(-1.2, 1.2, 1500)
+    x[:20] = s[:20]  # exactly on steps: a hard step is 0.5 there
+    assert _saturated_sum(net, x) is not None
+    exact = _extended_sum(net, x)
+    assert np.max(np.abs(net.hidden_sum(x) - exact)) <= 1e-12 * np.max(np.abs(exact))
+
+
+def test_soft_neurons_fall_back_to_dense(rng: np.random.Generator) -> None:
+    from uat.network import _saturated_sum
+
+    net = random_net(rng, n=50)  # weights ~ 1: no neuron saturates on [-2, 2]
+    x = np.linspace(-2, 2, 101)
+    assert _saturated_sum(net, x) is None
+    np.testing.assert_allclose(net.hidden_sum(x), _extended_sum(net, x), rtol=1e-13)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "step", "relu"])
+def test_non_finite_points_match_dense(activation: str) -> None:
+    from uat.construct import hand_built
+
+    net = hand_built(get_target("sin"), 1000, activation=activation)
+    x = np.array([-np.inf, 0.5, np.nan] if activation == "relu" else [-np.inf, np.inf, np.nan])
+    with np.errstate(invalid="ignore"):
+        dense = net.dense_hidden_sum(x) + net.c
+    np.testing.assert_allclose(net.hidden_sum(x), dense, atol=1e-15)
+
+
+def test_transitions_in_many_chunks_equal_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uat.network
+    from uat.construct import hand_built
+
+    net = hand_built(get_target("sin"), 2000)
+    x = np.linspace(-np.pi, np.pi, 20_001)
+    whole = net.hidden_sum(x)
+    monkeypatch.setattr(uat.network, "_CHUNK", 500)  # ~500 chunks of transition pairs
+    np.testing.assert_allclose(net.hidden_sum(x), whole, rtol=0, atol=1e-15)

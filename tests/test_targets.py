@@ -102,3 +102,29 @@ def test_csv_target(tmp_path) -> None:
     assert t(np.array([0.5, 2.0])) == pytest.approx([1.0, 2.0])
     assert t.lipschitz() == pytest.approx(2.0)  # the steepest segment, exactly
     assert t.samples is not None and len(t.samples[0]) == 3
+
+
+@pytest.mark.parametrize(
+    ("spec", "where"),
+    [
+        ("sign(x)", [0.0]),  # on a grid point: the rise is split over two cells
+        ("x + (x > 0.1234567)", [0.1234567]),
+        ("floor(2*x) + 0.1*sin(40*x)", [-0.5, 0.0, 0.5, 1.0]),  # 1.0: f(1) = 2, f(1⁻) → 1
+        ("sin(30*x) + 0.01*(x > -0.77)", [-0.77]),  # a jump smaller than a grid cell's rise
+    ],
+)
+def test_jumps_of_expressions_are_found_to_the_ulp(spec: str, where: list[float]) -> None:
+    found = get_target(spec).jumps()
+    assert found.size == len(where)
+    np.testing.assert_allclose(found, where, rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("spec", ["tanh(1e6*x)", "cbrt(x)", "abs(x)", "5", "sin(x)"])
+def test_steep_or_kinked_continuous_expressions_have_no_jumps(spec: str) -> None:
+    assert get_target(spec).jumps().size == 0
+
+
+def test_known_jumps_and_smooth_named_targets() -> None:
+    np.testing.assert_array_equal(get_target("sawtooth").jumps(), [0.0, 1.0, 2.0, 3.0])
+    assert get_target("square", (0.2, 1.2)).jumps().tolist() == [0.5, 1.0]
+    assert get_target("gaussian").jumps().size == 0

@@ -15,6 +15,19 @@ from uat.errors import UatError
 
 FORMAT = "uat-network/1"
 _CHUNK = 4_000_000  # evaluate at most this many neuron-point pairs at once
+# Beyond |z| = 40 an activation equals its asymptote to within e^{-40} ≈ 4e-18 of its own
+# scale (sigmoid 1 − σ(z) < e^{-z}, tanh 2e^{-2z}, softplus log1p(e^{-z})): saturated neurons
+# can be summed through their asymptotes far below 1e-12 relative. Step and ReLU are exactly
+# their asymptotes away from z = 0.
+_SATURATION = {"sigmoid": 40.0, "tanh": 40.0, "softplus": 40.0, "step": 0.0, "relu": 0.0}
+# asymptotes as (constant, slope in z) for z → −∞ and z → +∞
+_ASYMPTOTES = {
+    "sigmoid": ((0.0, 0.0), (1.0, 0.0)),
+    "tanh": ((-1.0, 0.0), (1.0, 0.0)),
+    "step": ((0.0, 0.0), (1.0, 0.0)),
+    "relu": ((0.0, 0.0), (0.0, 1.0)),
+    "softplus": ((0.0, 0.0), (0.0, 1.0)),
+}
 
 
 @dataclass
@@ -75,7 +88,17 @@ class ShallowNet:
         return np.ascontiguousarray(h.T)
 
     def hidden_sum(self, x: np.ndarray) -> np.ndarray:
-        """Σ v_i·act(w_i·x + b_i) + c, before the output activation."""
+        """Σ v_i·act(w_i·x + b_i) + c, before the output activation.
+
+        Saturated neurons are summed through their asymptotes (`_saturated_sum`), so sharp
+        steps cost O(len(x) + N) plus their transitions; soft ones fall back to dense sums.
+        """
+        x = np.asarray(x, dtype=float).ravel()
+        sparse = _saturated_sum(self, x)
+        return (self.dense_hidden_sum(x) if sparse is None else sparse) + self.c
+
+    def dense_hidden_sum(self, x: np.ndarray) -> np.ndarray:
+        """Σ v_i·act(w_i·x + b_i), every neuron at every point (in chunks), without c."""
         x = np.asarray(x, dtype=float).ravel()
         out = np.empty_like(x)
         step = max(1, _CHUNK // max(1, self.n_neurons))
@@ -83,7 +106,7 @@ class ShallowNet:
         for i in range(0, x.size, step):
             xs = x[i : i + step, None]
             out[i : i + step] = act(xs * self.w + self.b) @ self.v
-        return out + self.c
+        return out
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return get_activation(self.output_activation).f(self.hidden_sum(x))
@@ -165,3 +188,99 @@ def _json_default(o: Any) -> Any:
     if isinstance(o, float) and not math.isfinite(o):
         return None
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def _saturated_sum(net: ShallowNet, x: np.ndarray) -> np.ndarray | None:
+    """Σ v_i·act(w_i·x + b_i) with saturated neurons summed through their asymptotes.
+
+    A neuron is saturated where |w·x + b| > T (`_SATURATION`): beyond the x interval
+    [p_i, q_i] it equals a linear asymptote, summed for every x at once by prefix sums over
+    the sorted interval ends. Only the neurons in transition at x are evaluated. Returns None
+    (dense is as cheap) when transitions cover more than a quarter of all neuron-point pairs.
+    """
+    if net.activation not in _SATURATION or x.size == 0 or net.n_neurons == 0:
+        return None
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    p, q, lo, hi, moving = _transition_intervals(net)
+    first = np.searchsorted(xs, p[moving], side="left")
+    last = np.searchsorted(xs, q[moving], side="right")
+    counts = last - first
+    if counts.sum() > x.size * net.n_neurons / 4:
+        return None
+    out = _asymptote_sum(xs, q, hi, side="right") + _asymptote_sum(xs, p, lo, side="left")
+    fixed = ~moving  # zero weights: constant neurons
+    if fixed.any():
+        act = get_activation(net.activation).f
+        out += float(act(net.b[fixed]) @ net.v[fixed])
+    out += _transition_sum(net, xs, np.flatnonzero(moving), first, counts)
+    result = np.empty_like(out)
+    result[order] = out
+    result[np.isnan(x)] = np.nan  # sorted last, NaN would count as beyond every step
+    return result
+
+
+def _transition_intervals(
+    net: ShallowNet,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per neuron: x interval [p, q] of its transition, asymptotes below p and above q."""
+    t = _SATURATION[net.activation]
+    (a_lo, k_lo), (a_hi, k_hi) = _ASYMPTOTES[net.activation]
+    w, b, v = net.w, net.b, net.v
+    moving = w != 0
+    ws = np.where(moving, w, 1.0)
+    e1, e2 = (-t - b) / ws, (t - b) / ws
+    p, q = np.minimum(e1, e2), np.maximum(e1, e2)
+    # widen by far more than the rounding of w·x + b, so a neuron called saturated is so
+    # in floating point too (a hard step's side is decided by the sign of w·x + b)
+    pad = 1e-12 * np.maximum(np.abs(p), np.abs(q)) + 1e-300
+    p, q = p - pad, q + pad
+    # asymptote of v·act(w·x + b) as A + B·x: (a + k·b)·v + k·w·v·x
+    below_z, above_z = np.array([a_lo, k_lo]), np.array([a_hi, k_hi])
+    left = np.where((w > 0)[:, None], below_z, above_z)  # x < p: z → −∞ when w > 0
+    right = np.where((w > 0)[:, None], above_z, below_z)
+    lo = np.stack([(left[:, 0] + left[:, 1] * b) * v, left[:, 1] * w * v])
+    hi = np.stack([(right[:, 0] + right[:, 1] * b) * v, right[:, 1] * w * v])
+    lo[:, ~moving] = 0.0
+    hi[:, ~moving] = 0.0
+    return p, q, lo, hi, moving
+
+
+def _asymptote_sum(xs: np.ndarray, ends: np.ndarray, ab: np.ndarray, side: str) -> np.ndarray:
+    """Σ (A_i + B_i·x) over the neurons saturated at each sorted x (beyond `ends` on `side`)."""
+    order = np.argsort(ends)
+    e = ends[order]
+    # extended precision: the prefix sums of ±h pairs must not drift from the dense sum
+    cum = np.zeros((2, e.size + 1), dtype=np.longdouble)
+    np.cumsum(ab[:, order].astype(np.longdouble), axis=1, out=cum[:, 1:])
+    if side == "right":  # saturated where x > q: the neurons with q < x
+        k = np.searchsorted(e, xs, side="left")
+        a, bx = cum[0, k], cum[1, k]
+    else:  # saturated where x < p: the neurons with p > x
+        k = np.searchsorted(e, xs, side="right")
+        a, bx = cum[0, -1] - cum[0, k], cum[1, -1] - cum[1, k]
+    if not ab[1].any():  # flat asymptotes (sigmoid, tanh, step)
+        return np.asarray(a, dtype=float)
+    with np.errstate(invalid="ignore"):  # no 0·x: finite at x = ±inf where no ramp rises
+        return np.asarray(a + np.where(bx != 0, bx * xs, 0.0), dtype=float)
+
+
+def _transition_sum(
+    net: ShallowNet, xs: np.ndarray, idx: np.ndarray, first: np.ndarray, counts: np.ndarray
+) -> np.ndarray:
+    """Σ v_i·act(w_i·x + b_i) over the (neuron, x) pairs in transition, in bounded chunks."""
+    act = get_activation(net.activation).f
+    out = np.zeros(xs.size)
+    total = np.concatenate([[0], np.cumsum(counts)])
+    start = 0
+    while start < idx.size:
+        # neurons start..stop hold at most _CHUNK pairs (at least one neuron)
+        stop = max(start + 1, int(np.searchsorted(total, total[start] + _CHUNK, "right")) - 1)
+        c = counts[start:stop]
+        n = np.repeat(idx[start:stop], c)
+        offsets = np.repeat(first[start:stop] - (total[start:stop] - total[start]), c)
+        xi = offsets + np.arange(int(c.sum()))
+        z = net.w[n] * xs[xi] + net.b[n]
+        out += np.bincount(xi, weights=net.v[n] * act(z), minlength=xs.size)
+        start = stop
+    return out

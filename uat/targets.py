@@ -45,12 +45,22 @@ class Target:
         return np.linspace(*self.domain, n)
 
     def jumps(self) -> np.ndarray:
-        """Sorted x positions of the known jumps inside the domain (empty if none are known)."""
+        """Sorted x positions of the jumps inside the domain.
+
+        Known for named targets; CSV targets are piecewise linear and named targets with a
+        derivative are smooth (none); expressions are scanned (`detect_jumps`).
+        """
         if self.jump_points is None:
-            return np.empty(0)
+            return self._detected_jumps
         a, b = self.domain
         x = np.asarray(self.jump_points(a, b), dtype=float)
         return np.sort(x[(x >= a) & (x <= b)])
+
+    @functools.cached_property
+    def _detected_jumps(self) -> np.ndarray:
+        if self.samples is not None or self.df is not None:
+            return np.empty(0)
+        return detect_jumps(self, self.domain)
 
     def lipschitz(self) -> float | None:
         """max |f'| over the domain (exact derivative, or finite differences); None if f jumps."""
@@ -99,6 +109,46 @@ class Target:
     @functools.cached_property
     def _sup_norm(self) -> float:
         return float(np.max(np.abs(self(self.grid()))))
+
+
+_MAX_JUMPS = 4096
+
+
+def detect_jumps(f: Fn, domain: tuple[float, float], n: int = _LIP_GRID) -> np.ndarray:
+    """Sorted x positions where f jumps: found on an n-point grid, located by bisection.
+
+    A grid cell whose rise exceeds 4× the rise of both cells two away is a candidate.
+    Bisection keeps the half that rises more until the cell is one ulp wide: a jump keeps its
+    rise (at least a quarter of the cell's), a steep continuous f loses it (slope × ulp).
+    """
+    x = np.linspace(*domain, n)
+    with np.errstate(all="ignore"):
+        d = np.abs(np.diff(np.asarray(f(x), dtype=float)))
+    # neighbours two cells away: a jump onto a grid point splits its rise over two cells
+    pad = np.concatenate([[0.0, 0.0], d, [0.0, 0.0]])
+    near = np.maximum(pad[:-4], pad[4:])
+    cand = np.flatnonzero((d > 4 * near) & (d > 0))
+    cand = cand[np.argsort(d[cand])[::-1][:_MAX_JUMPS]]
+    if cand.size == 0:
+        return np.empty(0)
+    lo, hi, rise = x[cand], x[cand + 1], d[cand]
+    with np.errstate(all="ignore"):
+        f_lo, f_hi = np.asarray(f(lo), dtype=float), np.asarray(f(hi), dtype=float)
+        for _ in range(1100):  # ≤ 64 halvings reach one ulp; subnormal cells take longer
+            mid = lo + 0.5 * (hi - lo)
+            live = (mid > lo) & (mid < hi)
+            if not live.any():
+                break
+            f_mid = np.asarray(f(mid), dtype=float)
+            left = np.abs(f_mid - f_lo) >= np.abs(f_hi - f_mid)
+            go_left, go_right = live & left, live & ~left
+            hi, f_hi = np.where(go_left, mid, hi), np.where(go_left, f_mid, f_hi)
+            lo, f_lo = np.where(go_right, mid, lo), np.where(go_right, f_mid, f_lo)
+        jump = np.abs(f_hi - f_lo) >= 0.25 * rise
+    at = np.sort(0.5 * (lo[jump] + hi[jump]))
+    # one jump found from both cells beside a grid point it sits on
+    keep = np.concatenate([at[:1] == at[:1], np.diff(at) > 1e-12 * (domain[1] - domain[0])])
+    return at[keep]
 
 
 def _max_slope(target: Target, n: int) -> float:
