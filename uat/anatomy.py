@@ -284,14 +284,14 @@ def _draw_bars(ax: Axes, fit: Fit, act: Activation, curves: Curves) -> None:
     parts = pair_curves(net, x)  # each pair near its steps only: no (points × pairs) matrix
     k = len(parts)
     if k <= MAX_PARTS:
-        for j, xs, y in parts:
-            color = BAR_COLORS[j % 2]
+        for j, where, y in parts:
+            xs, color = x[where], BAR_COLORS[j % 2]
             ax.fill_between(xs, y, color=color, alpha=0.28, lw=0, gid="bar")
             ax.plot(xs, y, color=color, lw=1.0, alpha=0.9)
     else:  # too many to tell apart: one filled collection per colour, no outlines
         for c, color in enumerate(BAR_COLORS):
-            polys = [np.column_stack([np.r_[xs[0], xs, xs[-1]], np.r_[0.0, y, 0.0]])
-                     for j, xs, y in parts if j % 2 == c]  # fmt: skip
+            polys = [np.column_stack([np.r_[x[w][0], x[w], x[w][-1]], np.r_[0.0, y, 0.0]])
+                     for j, w, y in parts if j % 2 == c]  # fmt: skip
             ax.add_collection(PolyCollection(polys, color=color, alpha=0.28, lw=0, gid="bars"))
     a, b = fit.target.domain
     if act.makes_steps and k <= 12:

@@ -110,11 +110,13 @@ class Curves:
     def of(cls, fit: Fit, x: np.ndarray | None = None) -> Curves:
         """Evaluate the fit's target and network once on x (default: `plot_grid`)."""
         from uat.activations import get_activation
+        from uat.construct import pair_sum
 
-        x = plot_grid(fit.net, fit.target.domain) if x is None else x
-        hidden = fit.net.hidden_sum(x)
-        net = get_activation(fit.net.output_activation).f(hidden)
-        return cls(x, fit.target(x), hidden, net)
+        net = fit.net
+        x = plot_grid(net, fit.target.domain) if x is None else x
+        local = net.group == 2 and get_activation(net.activation).makes_steps
+        hidden = pair_sum(net, x) if local else net.hidden_sum(x)  # O(grid + N) for bumps
+        return cls(x, fit.target(x), hidden, get_activation(net.output_activation).f(hidden))
 
     @property
     def error(self) -> np.ndarray:
@@ -135,7 +137,7 @@ def draw_contributions(ax: Axes, x: np.ndarray, net: ShallowNet, *, color: str) 
     if net.n_neurons // max(net.group, 1) > MAX_PARTS:  # a blur, and memory: the sum only
         return None
     if net.group == 2:
-        segs = [np.column_stack([xs, ys]) for _, xs, ys in pair_curves(net, x)]
+        segs = [np.column_stack([x[where], y]) for _, where, y in pair_curves(net, x)]
     else:
         ys = net.contributions(x)
         segs = list(np.stack([np.broadcast_to(x, ys.shape), ys], axis=-1))
