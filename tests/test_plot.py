@@ -88,3 +88,33 @@ def test_compare_figure_draws_each_error_on_one_log_axis() -> None:
         x, e = np.asarray(ln.get_xdata(), float), np.asarray(ln.get_ydata(), float)
         want = np.maximum(np.abs(f.net(x) - np.sin(x)), 1e-17)
         np.testing.assert_allclose(e, want, rtol=1e-9, atol=1e-15)
+
+
+def test_convergence_figure_draws_the_bound_computed_by_hand() -> None:
+    from uat.plot import convergence_figure
+    from uat.sweep import Point
+
+    widths = [4, 8, 16, 32]
+    points = [Point(n, "construct", 3.0 / n, 1.0 / n, 0.0, 0) for n in widths]
+    with style():
+        fig = convergence_figure(get_target("sin"), points)
+    ax = fig.axes[0]
+    (bound,) = [ln for ln in ax.get_lines() if str(ln.get_label()).startswith("bound L·Δ/2")]
+    # L·Δ/2 with L = 1 and Δ = 2π/(N/2): 2π/N
+    np.testing.assert_allclose(
+        np.asarray(bound.get_ydata(), float), [2 * math.pi / n for n in widths]
+    )
+    x, y = line_data(ax, "hand-built sup (slope -1.00)")
+    np.testing.assert_allclose(y, [3.0 / n for n in widths])
+
+
+def test_convergence_figure_says_a_jump_has_no_uniform_convergence() -> None:
+    from uat.plot import convergence_figure
+    from uat.sweep import Point
+
+    points = [Point(n, "construct", 0.5, 1.0 / n, 0.0, 0) for n in (4, 8, 16)]
+    with style():
+        fig = convergence_figure(get_target("step"), points)
+    ax = fig.axes[0]
+    assert "cannot vanish" in ax.get_title()
+    assert not [ln for ln in ax.get_lines() if str(ln.get_label()).startswith("bound")]

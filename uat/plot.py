@@ -391,7 +391,6 @@ def convergence_figure(
     """
     from matplotlib.figure import Figure
 
-    from uat.metrics import bound_formula, construction_bound
     from uat.sweep import Settings, summarise
 
     s = settings or Settings()
@@ -411,36 +410,49 @@ def convergence_figure(
             ax.loglog(r["widths"], pos, ls=ls, marker=marker, ms=4.5, color=color, label=label)
             if r["low"] != r["high"]:
                 ax.fill_between(r["widths"], r["low"], r["high"], color=color, alpha=0.15, lw=0)
-    lip = target.lipschitz()
-    copies = s.shifts
-    bounds = [
-        construction_bound(target, int(n) // copies, s.activation, s.output_activation)
-        for n in all_widths
-    ]
     title = f"{target.label}: error against width"
-    if "construct" in methods and all(bd is not None and bd > 0 for bd in bounds):
-        formula = bound_formula(s.activation, s.output_activation)
-        per = " per copy" if copies > 1 else ""
-        ax.loglog(
-            all_widths,
-            bounds,
-            color="#777777",
-            ls=":",
-            lw=1.8,
-            label=f"bound {formula}{per}, Δ = 2(b−a)/N",
-        )
-    elif lip is None:
+    drawn = "construct" in methods and _draw_bound(ax, target, all_widths, s)
+    if not drawn and target.lipschitz() is None:
         title += (
             "\nthe target jumps, so the sup error cannot vanish whatever N;"
             "\nconvergence holds in L² (RMSE), not uniformly"
         )
+    _shade_before_asymptotic(ax, all_widths)
+    ax.set_xlabel("neurons N")
+    ax.set_ylabel("error on a 10,001-point grid")
+    ax.set_title(title)
+    ax.legend(loc="best", fontsize=9.5)
+    ax.grid(True, which="minor", color="#f2f2f2", lw=0.6)
+    return fig
+
+
+def _draw_bound(ax: Axes, target: Target, widths: list[int], s: Settings) -> bool:
+    """The construction's bound for `s` at each width's neurons per copy; False if unknown."""
+    from uat.metrics import bound_formula, construction_bound
+
+    copies = s.shifts
+    bounds = [
+        construction_bound(target, int(n) // copies, s.activation, s.output_activation)
+        for n in widths
+    ]
+    if not all(bd is not None and bd > 0 for bd in bounds):
+        return False
+    formula = bound_formula(s.activation, s.output_activation)
+    per = " per copy" if copies > 1 else ""
+    label = f"bound {formula}{per}, Δ = 2(b−a)/N"
+    ax.loglog(widths, bounds, color="#777777", ls=":", lw=1.8, label=label)
+    return True
+
+
+def _shade_before_asymptotic(ax: Axes, widths: list[int]) -> None:
+    """Grey out the widths below the asymptotic start, which the fitted slopes leave out."""
     from uat.sweep import asymptotic_start
 
-    start = asymptotic_start(all_widths)
-    if start > min(all_widths):
-        ax.axvspan(min(all_widths), start, color="#f4f4f4", lw=0, zorder=-1)
+    start = asymptotic_start(widths)
+    if start > min(widths):
+        ax.axvspan(min(widths), start, color="#f4f4f4", lw=0, zorder=-1)
         ax.text(
-            min(all_widths),
+            min(widths),
             0.02,
             f" N < {start:.0f}: not in the fitted slopes",
             transform=ax.get_xaxis_transform(),
@@ -448,9 +460,3 @@ def convergence_figure(
             fontsize=9,
             color="#666666",
         )
-    ax.set_xlabel("neurons N")
-    ax.set_ylabel("error on a 10,001-point grid")
-    ax.set_title(title)
-    ax.legend(loc="best", fontsize=9.5)
-    ax.grid(True, which="minor", color="#f2f2f2", lw=0.6)
-    return fig
