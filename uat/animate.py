@@ -23,7 +23,6 @@ from uat.scenes import (
     PanelFrame,
     Scene,
     compare_scene,
-    default_compare_runs,
     default_widths,
     scene_for,
     steepness_sweep,
@@ -49,7 +48,6 @@ __all__ = [
     "Scene",
     "animate",
     "compare_scene",
-    "default_compare_runs",
     "default_widths",
     "ffmpeg_exe",
     "render",
@@ -153,7 +151,7 @@ def animate(
     fps, size, dpi, hold, writer : as for `render`.
     progress : called as progress(stage, done, total), stage "compute" then "render".
     runs : for "compare", (settings, final width) per panel; default hand-built N against
-        trained N·shifts (`default_compare_runs`).
+        trained N·shifts.
 
     Returns
     -------

@@ -523,7 +523,7 @@ def _thin_history(its: np.ndarray, values: np.ndarray, keep: int = 1500) -> tupl
     return its[np.r_[0, idx]], values[np.r_[0, idx]]
 
 
-def default_compare_runs(n: int, settings: Settings) -> list[tuple[Settings, int]]:
+def _compare_runs(n: int, settings: Settings) -> list[tuple[Settings, int]]:
     """Hand-built N per copy against trained M·N neurons under --shifts M: equal total widths.
 
     LEAD: replace by `uat.jobs.compare_runs` at merge (the one home of this rule).
@@ -555,5 +555,5 @@ def scene_for(
         return training_run(target, n, settings, frames or 60, progress=progress)
     if sweep_kind == "steepness":
         return steepness_sweep(target, n, settings, frames or 30, progress=progress)
-    plan = list(runs) if runs is not None else default_compare_runs(n, settings)
+    plan = list(runs) if runs is not None else _compare_runs(n, settings)
     return compare_scene(target, plan, frames, progress=progress)
