@@ -241,6 +241,7 @@ def test_a_wide_trained_net_is_drawn_thinned_from_exact_partial_sums(rng) -> Non
     (lc,) = [c for c in panel(fig, "outputs").collections if c.get_gid() == "neurons"]
     assert len(lc.get_segments()) == 200
     assert "200 of 260 shown" in panel(fig, "outputs").get_title(loc="left")
+    assert "200 of the 260 sums shown" in panel(fig, "cumulative").get_title(loc="left")
     (partial,) = [c for c in panel(fig, "cumulative").collections if c.get_gid() == "partial"]
     assert len(partial.get_segments()) == 199
     x = np.linspace(-3, 3, 7)

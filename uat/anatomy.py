@@ -361,7 +361,9 @@ def _draw_error(ax: Axes, fit: Fit, curves: Curves, *, number: int | str) -> Non
     ax.set_gid("error")
     draw_error(ax, fit, curves)
     ax.legend(loc="upper left", ncols=3, fontsize=10)
-    ax.set_title(f"{number} · the error, network − target: {error_note(fit)}", loc="left")
+    wide = isinstance(number, int)  # the proof's error panel spans the figure; (d) half of it
+    sep = ": " if wide else "\n"
+    ax.set_title(f"{number} · the error, network − target{sep}{error_note(fit)}", loc="left")
     ax.set_ylabel("error")
 
 
@@ -505,7 +507,7 @@ def _draw_outputs(
         soft = f": steps {lo if lo == hi else f'{lo}–{hi}'} wide"
     note = " (symlog y)" if scale == "symlog" else ""
     if ys.shape[1] < net.n_neurons:
-        note += f", {ys.shape[1]} of {net.n_neurons} shown"
+        note += f"\n{ys.shape[1]} of {net.n_neurons} shown, evenly by position"
     ax.set_title(f"a · each neuron v·{sym}(w·x + b){soft}{note}", loc="left")
     ax.set_ylabel("y")
 
@@ -534,7 +536,7 @@ def _draw_cumulative(
     ax.legend(loc="upper left", fontsize=10)
     note = " (symlog y)" if scale == "symlog" else ""
     if partial.shape[1] < n:
-        note += f", after every {n // partial.shape[1]}th or so"
+        note += f"\n{partial.shape[1]} of the {n} sums shown, evenly"
     ax.set_title(f"b · partial sums, neurons added left to right{note}", loc="left")
 
 
