@@ -48,12 +48,12 @@ def test_convergence_json_has_no_nan(cli) -> None:
 
 
 def test_constant_target_is_not_called_a_jump(cli) -> None:
+    from uat.jobs import convergence
     from uat.plot import convergence_figure, style
-    from uat.sweep import convergence
 
     t = get_target("2")
     with style():
-        fig = convergence_figure(t, convergence(t, [2, 4, 8], ["construct"]))
+        fig = convergence_figure(t, convergence(t, [2, 4, 8], ["construct"]).points)
     assert "jumps" not in fig.axes[0].get_title()
 
 

@@ -1,4 +1,4 @@
-"""Convergence and compare: slopes, the step target, trained at or below hand-built, exports."""
+"""uat.jobs: fit, sweep, compare (and its runs), convergence, show, names; and their commands."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from uat.sweep import Settings, convergence, fitted_slope, geometric_widths, summarise
+from uat.jobs import convergence, fitted_slope, geometric_widths, summarise, sweep
+from uat.settings import Settings
 from uat.targets import get_target
 
 WIDTHS = [10, 20, 40, 80, 160]
@@ -18,13 +19,13 @@ WIDTHS = [10, 20, 40, 80, 160]
 
 @pytest.mark.parametrize("name", ["sin", "abs", "gaussian"])
 def test_construction_sup_error_falls_like_one_over_n(name: str) -> None:
-    points = convergence(get_target(name), WIDTHS, ["construct"])
+    points = convergence(get_target(name), WIDTHS, ["construct"]).points
     slope = summarise(points, "construct")["slope"]
     assert -1.15 <= slope <= -0.85
 
 
 def test_step_target_sup_error_stays_near_one_half() -> None:
-    points = convergence(get_target("step"), WIDTHS, ["construct"])
+    points = convergence(get_target("step"), WIDTHS, ["construct"]).points
     sups = [p.sup_error for p in points]
     assert min(sups) >= 0.4 and max(sups) <= 0.51
     rmse = summarise(points, "construct", "rmse")
@@ -33,7 +34,7 @@ def test_step_target_sup_error_stays_near_one_half() -> None:
 
 def test_trained_errors_are_at_or_below_the_construction() -> None:
     widths = [4, 8, 16, 32]
-    points = convergence(get_target("sin"), widths)
+    points = convergence(get_target("sin"), widths).points
     for w in widths:
         hand = next(p for p in points if p.method == "construct" and p.width == w)
         trained = next(p for p in points if p.method == "train" and p.width == w)
@@ -43,8 +44,8 @@ def test_trained_errors_are_at_or_below_the_construction() -> None:
 
 def test_seeds_repeat_trained_runs_reproducibly() -> None:
     t = get_target("gaussian")
-    a = convergence(t, [4, 8], ["train"], Settings(seed=3), seeds=2)
-    b = convergence(t, [4, 8], ["train"], Settings(seed=3), seeds=2)
+    a = convergence(t, [4, 8], ["train"], Settings(seed=3), seeds=2).points
+    b = convergence(t, [4, 8], ["train"], Settings(seed=3), seeds=2).points
     assert [p.seed for p in a] == [3, 3, 4, 4]
     assert [p.rmse for p in a] == [p.rmse for p in b]
     s = summarise(a, "train", "rmse")
@@ -119,14 +120,12 @@ def test_compare_cli_animates_side_by_side(cli) -> None:
 
 def test_convergence_points_do_not_depend_on_the_other_widths() -> None:
     t = get_target("nielsen")
-    alone = convergence(t, [12], ["train"])[0]
-    within = [p for p in convergence(t, [4, 8, 12], ["train"]) if p.width == 12][0]
+    alone = convergence(t, [12], ["train"]).points[0]
+    within = [p for p in convergence(t, [4, 8, 12], ["train"]).points if p.width == 12][0]
     assert within.rmse == alone.rmse and within.sup_error == alone.sup_error
 
 
 def test_animation_sweeps_warm_start_trained_widths() -> None:
-    from uat.sweep import sweep
-
     t = get_target("sin")
     s = Settings(method="train")
     warm = sweep(t, [4, 8, 12], s, warm_start=True)
