@@ -244,3 +244,52 @@ def test_animate_sigmoid_output_and_relu(cli) -> None:
     )
     assert code == 0, err
     assert json.loads(out)["output"] == "sin-construct-relu-8.gif"
+
+
+SHOWN = [
+    (method, act, out)
+    for method in ("construct", "train")
+    for act in ("sigmoid", "tanh", "step", "relu", "softplus")
+    for out in ("identity", "sigmoid")
+    if not (method == "train" and act == "step")  # a hard step has no gradient to train
+]
+
+
+@pytest.mark.parametrize(("method", "act", "out"), SHOWN, ids=["-".join(c) for c in SHOWN])
+def test_show_reproduces_the_numbers_of_fit(cli, method: str, act: str, out: str) -> None:
+    args = ["0.5+0.4*sin(x)", "--domain=-3,3", "-n", "6", "--method", method]
+    args += ["--activation", act, "--output-activation", out, "--max-iter", "20"]
+    code, text, err = cli("fit", *args, "--save-net", "net.json", "--json")
+    assert code == 0, err
+    fitted = json.loads(text)
+    code, text, err = cli("show", "net.json", "--json")
+    assert code == 0, err
+    shown = json.loads(text)
+    for key in ("sup_error", "rmse", "bound", "neurons", "activation", "output_activation"):
+        assert shown[key] == fitted[key], key
+    assert shown["output"] == "net.png" and Path("net.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_show_prints_the_fit_summary_and_takes_another_target(cli) -> None:
+    code, out, _ = cli("fit", "sin", "-n", "10", "--save-net", "n.json", "--json")
+    sin_sup = json.loads(out)["sup_error"]
+    code, out, err = cli("show", "n.json", "-o", "again.png")
+    assert code == 0, err
+    assert "sup error" in out and "bound" in out and "hand-built: 5 bumps" in out
+    code, out, err = cli("show", "n.json", "--target", "cos", "--json")
+    exact = np.max(np.abs(np.cos(np.linspace(-np.pi, np.pi, 10_001))
+                          - np.sin(np.linspace(-np.pi, np.pi, 10_001))))  # fmt: skip
+    assert code == 0 and json.loads(out)["target"] == "cos"
+    # triangle inequality: |sup|net − cos| − sup|sin − cos|| ≤ sup|net − sin|
+    assert abs(json.loads(out)["sup_error"] - exact) <= sin_sup + 1e-12
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [("{oops", "cannot read"), ("[]", "JSON object"), ('{"format": "x"}', "uat-network/1")],
+)
+def test_show_of_a_bad_file_is_one_line(cli, text: str, phrase: str) -> None:
+    Path("bad.json").write_text(text)
+    code, out, err = cli("show", "bad.json")
+    assert code == 2 and err.count("\n") == 1 and phrase in err and out == ""
+    assert not Path("bad.png").exists()

@@ -30,12 +30,17 @@ def describe_method(fit: Fit) -> str:
     if fit.method == "construct":
         from uat.plot import unit_count
 
-        m = net.meta
-        text = f"hand-built: {unit_count(net)}, Δ = {m['bump_width']:.4g}, "
-        if m["heights"] == "interpolant":
-            return text + "piecewise-linear interpolant"
-        text += f"{m['heights']} heights"
-        return text if net.activation == "step" else text + f", w = {m['steepness']:.4g}"
+        m = net.meta  # a network read from a file may lack any of these
+        text = f"hand-built: {unit_count(net)}"
+        if isinstance(m.get("bump_width"), (int, float)):
+            text += f", Δ = {m['bump_width']:.4g}"
+        if m.get("heights") == "interpolant":
+            return text + ", piecewise-linear interpolant"
+        text += f", {m['heights']} heights" if isinstance(m.get("heights"), str) else ""
+        w = m.get("steepness")
+        return text + (
+            f", w = {w:.4g}" if isinstance(w, (int, float)) and net.activation != "step" else ""
+        )
     opt = net.meta.get("optimizer", "")
     its = net.meta.get("iterations", len(fit.history))
     return f"trained: {opt}, {its} iterations, seed {net.meta.get('seed', 0)}"
