@@ -130,7 +130,7 @@ class ShallowNet:
         if not _whole(group) or group < 1 or w.size % group:
             raise UatError(f"invalid network: group {str(group)[:20]} does not divide {w.size}")
         meta = d.get("meta", {})
-        copies = meta.get("copies", 1) if isinstance(meta, dict) else None
+        copies: Any = meta.get("copies", 1) if isinstance(meta, dict) else None
         if not isinstance(meta, dict) or not _whole(copies) or copies < 1 or w.size % copies:
             raise UatError("invalid network: meta must be an object, its copies dividing N")
         return cls(
