@@ -23,7 +23,7 @@ import typer
 
 from uat import __version__
 from uat.errors import UatError
-from uat.settings import Method, Settings, check_number, check_width
+from uat.settings import Method, Settings, check_number, check_width, parse_size
 
 app = typer.Typer(
     help="Make the universal approximation theorem visible: hand-built and trained "
@@ -200,17 +200,6 @@ def split_list(text: str | None, param: str) -> list[str] | None:
     if not items:
         raise UatError(f"{flag(param)} is empty")
     return items
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    """'800x500' as (800, 500)."""
-    w, sep, h = text.lower().partition("x")
-    try:
-        if not sep:
-            raise ValueError
-        return int(w), int(h)
-    except ValueError:
-        raise UatError(f"--size {text!r} must be WIDTHxHEIGHT in pixels, such as 800x500") from None
 
 
 def parse_widths(text: str | None) -> list[int] | None:

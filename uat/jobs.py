@@ -103,7 +103,7 @@ def _bound(target: Target, net: ShallowNet) -> float | None:
 
 def fit(
     target: Target,
-    n_neurons: int,
+    n_neurons: int = 50,
     settings: Settings | None = None,
     *,
     init: ShallowNet | None = None,
@@ -150,7 +150,7 @@ def fit(
     return Fit(target, net, errors(net, target), seconds, _bound(target, net), history, s)
 
 
-def explain(target: Target, n_neurons: int, settings: Settings | None = None) -> Fit:
+def explain(target: Target, n_neurons: int = 10, settings: Settings | None = None) -> Fit:
     """The fit `uat explain` dissects panel by panel (the anatomy figure draws it)."""
     return fit(target, n_neurons, settings)
 
@@ -287,7 +287,7 @@ class Comparison:
 
 def compare(
     target: Target,
-    n_neurons: int,
+    n_neurons: int = 50,
     settings: Settings | None = None,
     *,
     activations: Sequence[str] | None = None,

@@ -167,3 +167,16 @@ def check_width(n_neurons: Any, settings: Settings, *, animated: bool = False) -
             param="n_neurons",
         )
     return n_neurons
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """A pixel size 'WIDTHxHEIGHT' such as '800x500' as (800, 500)."""
+    w, sep, h = str(text).lower().partition("x")
+    try:
+        if not sep:
+            raise ValueError
+        return int(w), int(h)
+    except ValueError:
+        raise UatError(
+            f"size {text!r} must be WIDTHxHEIGHT in pixels, such as 800x500", param="size"
+        ) from None
