@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from uat.data import csv_target, load_csv
+from uat.data import load_csv
 from uat.errors import UatError
+from uat.targets import csv_target
 
 
 def write(tmp_path: Path, text: str, name: str = "data.csv") -> Path:

@@ -1,4 +1,4 @@
-"""CSV samples (x, y) as a target: a piecewise-linear interpolant over the sampled range."""
+"""CSV samples (x, y) read into sorted arrays; `uat.targets.csv_target` makes a target of them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 
 from uat.errors import UatError
-from uat.targets import Target
 
 _StrPath = str | os.PathLike[str]
 
@@ -114,23 +113,3 @@ def _is_float(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def csv_target(path: _StrPath) -> Target:
-    """A target interpolating the samples of a CSV file linearly, constant beyond the ends."""
-    xs, ys = load_csv(path)
-    name = Path(path).name
-
-    def f(x: np.ndarray) -> np.ndarray:
-        return np.asarray(np.interp(np.asarray(x, dtype=float), xs, ys), dtype=float)
-
-    return Target(
-        name=name,
-        f=f,
-        domain=(float(xs[0]), float(xs[-1])),
-        formula=f"samples from {name} ({len(xs)} points)",
-        label=name.replace("$", r"\$"),
-        df=None,
-        continuous=True,
-        samples=(xs, ys),
-    )
