@@ -21,9 +21,10 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from uat import __version__
+from uat import __version__, report
 from uat.errors import UatError
-from uat.settings import Method, Settings, check_number, check_width, parse_size
+from uat.io import output_path, write_csv
+from uat.settings import FIELD_HELP, Method, Settings, check_number, check_width, parse_size
 
 app = typer.Typer(
     help="Make the universal approximation theorem visible: hand-built and trained "
@@ -53,27 +54,11 @@ def user_message(exc: UatError) -> str:
 
 # -- options -----------------------------------------------------------------------------
 
-# One line of help per Settings field: every command that builds networks offers them all.
-SETTINGS_HELP = {
-    "method": "construct: hand-built bumps (the proof); train: fitted.",
-    "heights": "Bump heights: minimax (least sup error), mean (least squares), centre.",
-    "steepness": "Hidden weight w of the hand-built steps (automatic by default).",
-    "activation": "Hidden activation: sigmoid, tanh, step make bumps; relu, softplus ramps.",
-    "output_activation": "Output activation; sigmoid: the hidden sum approximates σ⁻¹∘f.",
-    "shifts": "Hand-built: sum M shifted copies of f/M (windows of failure); M·N neurons.",
-    "optimizer": "lm: Levenberg–Marquardt (accurate); adam: gradient descent.",
-    "loss": "Trained: mse (mean square) or sup (the theorem's worst case).",
-    "seed": "Seed of the trained network's initialisation.",
-    "max_iter": "Iteration limit of training (per optimiser by default).",
-    "tol": "Training stops when the loss improves less.",
-    "learning_rate": "Adam's learning rate (per optimiser by default).",
-}
-
 
 def settings_options(*, without: tuple[str, ...] = ()) -> Callable[[Callable[..., Any]], Any]:
     """Give a command one option per Settings field; it receives them as one `settings`.
 
-    The options are made from the fields themselves (type, default, SETTINGS_HELP), so a new
+    The options are made from the fields themselves (type, default, FIELD_HELP), so a new
     field reaches every command, and the Settings check every value once.
     """
     hints = typing.get_type_hints(Settings)
@@ -82,7 +67,7 @@ def settings_options(*, without: tuple[str, ...] = ()) -> Callable[[Callable[...
             f.name,
             inspect.Parameter.KEYWORD_ONLY,
             default=f.default,
-            annotation=Annotated[hints[f.name], typer.Option(help=SETTINGS_HELP[f.name])],
+            annotation=Annotated[hints[f.name], typer.Option(help=FIELD_HELP[f.name])],
         )
         for f in fields(Settings)
         if f.name not in without
@@ -155,16 +140,6 @@ def _root(
 # -- helpers -----------------------------------------------------------------------------
 
 
-def output_path(out: Path | None, default: str, formats: tuple[str, ...]) -> Path:
-    """The output path, with a format the command can write and a folder that exists."""
-    from uat.io import check_writable
-
-    p = out if out is not None else Path(default)
-    if p.suffix.lower() not in formats:
-        raise UatError(f"cannot write {p}: the extension must be one of {', '.join(formats)}")
-    return check_writable(p)
-
-
 def figure_path(out: Path | None, default: str) -> Path:
     """A figure's output path (.png, .svg, .pdf)."""
     from uat.plot import FORMATS
@@ -179,7 +154,7 @@ def animation_path(out: Path | None, default: str) -> Path:
     return output_path(out, default, FORMATS)
 
 
-def save(figure: Callable[[], Any], path: Path) -> None:
+def save(figure: Callable[[], Any], path: Path | str) -> None:
     """Draw a figure in the package style and write it atomically."""
     from uat.plot import save_figure, style
 
@@ -187,9 +162,12 @@ def save(figure: Callable[[], Any], path: Path) -> None:
         save_figure(figure(), path)
 
 
-def echo_json(record: Any) -> None:
-    """Print one JSON object: a job's `to_dict()` and the files written."""
-    typer.echo(json.dumps(record, allow_nan=False))
+def emit(record: Any, json_: bool, quiet: bool, show: Callable[[], None]) -> None:
+    """Print the JSON record (a job's `to_dict()` and the files written), or the report."""
+    if json_:
+        typer.echo(json.dumps(record, allow_nan=False))
+    elif not quiet:
+        show()
 
 
 def split_list(text: str | None, param: str) -> list[str] | None:
@@ -214,13 +192,17 @@ def parse_widths(text: str | None) -> list[int] | None:
 def run_animation(t: Any, neurons: int, s: Settings, quiet: bool, **render: Any) -> Any:
     """Compute and render an animation with a progress bar; return the AnimationResult."""
     from uat.animate import animate
-    from uat.report import staged_bar
 
-    with staged_bar(quiet) as update:
+    with report.staged_bar(quiet) as update:
         return animate(t, neurons, s, progress=update, **render)
 
 
 # -- commands ----------------------------------------------------------------------------
+
+SaveNetOpt = Annotated[Path | None, typer.Option(help="Also write the network as JSON here.")]
+AnimOutOpt = Annotated[
+    Path | None, typer.Option("--out", "-o", help=".gif, .mp4, or .png (a contact sheet).")
+]
 
 
 @app.command("fit")
@@ -231,15 +213,8 @@ def fit_cmd(
     neurons: NeuronsOpt = 50,
     *,
     settings: Settings,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out", "-o", help="Figure path; .png, .svg or .pdf [default: TARGET-METHOD-N.png]."
-        ),
-    ] = None,
-    save_net: Annotated[
-        Path | None, typer.Option(help="Also write the network as JSON to this path.")
-    ] = None,
+    out: FigureOpt = None,
+    save_net: SaveNetOpt = None,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -254,31 +229,20 @@ def fit_cmd(
         files["network"] = str(output_path(save_net, "", (".json",)))
     t0 = time.perf_counter()
     result = jobs.fit(t, neurons, settings)
-    save(lambda: fit_figure(result), Path(files["output"]))
+    save(lambda: fit_figure(result), files["output"])
     if save_net is not None:
         result.net.save(save_net)
     total = time.perf_counter() - t0
-    if json_:
-        echo_json(result.to_dict() | files | {"total_seconds": total})
-    elif not quiet:
-        from uat.report import print_fit
-
-        print_fit(result, files, total)
+    record = result.to_dict() | files | {"total_seconds": total}
+    emit(record, json_, quiet, lambda: report.print_fit(result, files, total))
 
 
 @app.command("show")
 def show_cmd(
-    network: Annotated[
-        Path, typer.Argument(help="A network saved by `uat fit --save-net`.", show_default=False)
-    ],
-    target: Annotated[
-        str | None, typer.Option(help="Measure against this target [default: the recorded one].")
-    ] = None,
+    network: Annotated[Path, typer.Argument(help="A network saved by `uat fit --save-net`.")],
+    target: Annotated[str | None, typer.Option(help="Measure against this target instead.")] = None,
     domain: DomainOpt = None,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", "-o", help="Figure path; .png, .svg or .pdf [default: NETWORK.png]."),
-    ] = None,
+    out: FigureOpt = None,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -286,15 +250,10 @@ def show_cmd(
     from uat import jobs
     from uat.plot import fit_figure
 
-    path = figure_path(out, network.with_suffix(".png").name)
+    files = {"output": str(figure_path(out, network.with_suffix(".png").name))}
     result = jobs.show(network, target, domain)
-    save(lambda: fit_figure(result), path)
-    if json_:
-        echo_json(result.to_dict() | {"output": str(path)})
-    elif not quiet:
-        from uat.report import print_fit
-
-        print_fit(result, {"output": str(path)})
+    save(lambda: fit_figure(result), files["output"])
+    emit(result.to_dict() | files, json_, quiet, lambda: report.print_fit(result, files))
 
 
 @app.command("animate")
@@ -305,16 +264,9 @@ def animate_cmd(
     neurons: NeuronsOpt = 50,
     *,
     settings: Settings,
-    method: Annotated[
-        Method | None,
-        typer.Option(help="construct (default) or train; a training sweep always trains."),
-    ] = None,
+    method: Annotated[Method | None, typer.Option(help="construct (default) or train.")] = None,
     sweep: Annotated[
-        Sweep,
-        typer.Option(
-            help="width: one frame per width; training: one run's iterations; "
-            "compare: hand-built and trained side by side; steepness: soft to steep steps."
-        ),
+        Sweep, typer.Option(help="Over widths, one training run, both methods, or steepness.")
     ] = "width",
     compare: Annotated[bool, typer.Option("--compare", help="Same as --sweep compare.")] = False,
     frames: FramesOpt = None,
@@ -322,15 +274,8 @@ def animate_cmd(
     size: SizeOpt = "800x500",
     dpi: Annotated[float, typer.Option(help="Dots per inch: scales fonts and lines.")] = 100,
     hold: HoldOpt = 1.0,
-    writer: Annotated[Writer, typer.Option(help="GIF encoder; auto uses ffmpeg if present.")] = (
-        "auto"
-    ),
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out", "-o", help=".gif, .mp4, or .png for a contact sheet [default: derived .gif]."
-        ),
-    ] = None,
+    writer: Annotated[Writer, typer.Option(help="GIF encoder; auto: ffmpeg if present.")] = "auto",
+    out: AnimOutOpt = None,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -348,16 +293,10 @@ def animate_cmd(
         t, neurons, s, quiet or json_, sweep=kind, out=path, frames=frames, fps=fps,
         size=pixels, dpi=dpi, hold=hold, writer=writer,
     )  # fmt: skip
-    if json_:
-        echo_json(
-            {"target": t.name, "sweep": kind, "neurons": neurons, "output": str(res.path)}
-            | {"frames": res.frames, "fps": res.fps, "size": list(res.size), "bytes": res.bytes}
-            | {"seconds": res.seconds, "last_frame": res.last}
-        )
-    elif not quiet:
-        from uat.report import print_animation
-
-        print_animation(res)
+    record = {"target": t.name, "sweep": kind, "neurons": neurons, "output": str(res.path)}
+    record |= {"frames": res.frames, "fps": res.fps, "size": list(res.size), "bytes": res.bytes}
+    record |= {"seconds": res.seconds, "last_frame": res.last}
+    emit(record, json_, quiet, lambda: report.print_animation(res))
 
 
 @app.command("compare")
@@ -369,16 +308,12 @@ def compare_cmd(
     *,
     settings: Settings,
     activations: Annotated[
-        str | None,
-        typer.Option(help="Compare several activations, e.g. sigmoid,tanh,relu (both methods)."),
+        str | None, typer.Option(help="Several activations, e.g. sigmoid,tanh,relu.")
     ] = None,
     out: FigureOpt = None,
-    animate: Annotated[
-        bool,
-        typer.Option(
-            "--animate", help="Write the width sweep of both, side by side, as GIF/MP4 instead."
-        ),
-    ] = False,
+    animate: Annotated[bool, typer.Option(help="Write the width sweeps side by side instead.")] = (
+        False
+    ),
     frames: FramesOpt = None,
     fps: FpsOpt = 20,
     size: SizeOpt = "1000x500",
@@ -396,25 +331,20 @@ def compare_cmd(
     t = jobs.resolve_target(target, domain)
     name = jobs.output_name("compare", t, settings, neurons, ext=".gif" if animate else ".png")
     path = animation_path(out, name) if animate else figure_path(out, name)
-    frames_made = {}
-    if animate:
+    made = {"output": str(path)}
+    if animate:  # lead: pass runs=jobs.compare_runs(settings, neurons) once animate takes them
         res = run_animation(
             t, neurons, settings, quiet or json_, sweep="compare", out=path, frames=frames,
             fps=fps, size=parse_size(size), dpi=100, hold=hold, writer="auto",
         )  # fmt: skip
-        frames_made["frames"] = res.frames
+        made["frames"] = res.frames
     result = jobs.compare(t, neurons, settings, activations=acts)
     if not animate:
         from uat.plot import compare_figure
 
         save(lambda: compare_figure(result.fits, columns=len(result.activations)), path)
-    if json_:
-        echo_json(result.to_dict() | {"output": str(path)} | frames_made)
-    elif not quiet:
-        from uat.report import print_comparison
-
-        made = f"animation: {path} ({res.frames} frames)" if animate else f"figure: {path}"
-        print_comparison(result, made)
+    where = f"animation: {path} ({res.frames} frames)" if animate else f"figure: {path}"
+    emit(result.to_dict() | made, json_, quiet, lambda: report.print_comparison(result, where))
 
 
 @app.command("convergence")
@@ -424,28 +354,17 @@ def convergence_cmd(
     domain: DomainOpt = None,
     *,
     settings: Settings,
-    widths: Annotated[
-        str | None, typer.Option(help="Widths to measure, e.g. 2,4,8,16,32 (even).")
-    ] = None,
-    max_neurons: Annotated[
-        int, typer.Option(help="Without --widths: about 12 even widths from 2 to this.")
-    ] = 200,
-    methods: Annotated[
-        str, typer.Option(help="Comma-separated methods to sweep.")
-    ] = "construct,train",
-    seeds: Annotated[
-        int, typer.Option(help="Repeat trained runs over this many seeds; plot median and range.")
-    ] = 1,
+    widths: Annotated[str | None, typer.Option(help="Widths, e.g. 2,4,8,16,32 (even).")] = None,
+    max_neurons: Annotated[int, typer.Option(help="Else ~12 even widths up to this.")] = 200,
+    methods: Annotated[str, typer.Option(help="Methods to sweep.")] = "construct,train",
+    seeds: Annotated[int, typer.Option(help="Seeds per trained width (median and range).")] = 1,
     out: FigureOpt = None,
-    csv: Annotated[
-        Path | None, typer.Option(help="Also write every measured point as CSV.")
-    ] = None,
+    csv: Annotated[Path | None, typer.Option(help="Also write every point as CSV.")] = None,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Sup error and RMSE against width, log-log, with the construction's bound and slopes."""
     from uat import jobs
-    from uat.report import progress_bar
 
     ws, chosen = parse_widths(widths), split_list(methods, "methods") or []
     plan = jobs.convergence_plan(settings, ws, chosen, max_neurons=max_neurons, seeds=seeds)
@@ -453,33 +372,17 @@ def convergence_cmd(
     files = {"output": str(figure_path(out, jobs.output_name("convergence", t, settings)))}
     if csv is not None:
         files["csv"] = str(output_path(csv, "", (".csv",)))
-    with progress_bar(plan[2], f"sweeping {len(plan[0])} widths", quiet or json_) as update:
+    with report.progress_bar(plan[2], f"sweeping {len(plan[0])} widths", quiet or json_) as bar:
         result = jobs.convergence(
-            t, ws, chosen, settings, max_neurons=max_neurons, seeds=seeds, progress=update
+            t, ws, chosen, settings, max_neurons=max_neurons, seeds=seeds, progress=bar
         )
     from uat.plot import convergence_figure
 
-    save(lambda: convergence_figure(t, result.points, settings), Path(files["output"]))
+    save(lambda: convergence_figure(t, result.points, settings), files["output"])
     if csv is not None:
         write_csv(csv, [p.as_dict() for p in result.points])
-    if json_:
-        echo_json(result.to_dict() | {"output": files["output"]})
-    elif not quiet:
-        from uat.report import print_convergence
-
-        print_convergence(result, files)
-
-
-def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
-    """Write dict rows as CSV, atomically."""
-    import csv as csvlib
-
-    from uat.io import atomic_write
-
-    with atomic_write(path, "w") as fh:
-        writer = csvlib.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    record = result.to_dict() | {"output": files["output"]}
+    emit(record, json_, quiet, lambda: report.print_convergence(result, files))
 
 
 @app.command("explain")
@@ -487,9 +390,7 @@ def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
 def explain_cmd(
     target: TargetArg,
     domain: DomainOpt = None,
-    neurons: Annotated[
-        int, typer.Option("--neurons", "-n", help="Hidden neurons N (small reads best).")
-    ] = 10,
+    neurons: Annotated[int, typer.Option("--neurons", "-n", help="Hidden neurons N (few).")] = 10,
     *,
     settings: Settings,
     out: FigureOpt = None,
@@ -505,47 +406,36 @@ def explain_cmd(
     path = figure_path(out, jobs.output_name("explain", t, settings, neurons))
     result = jobs.explain(t, neurons, settings)
     save(lambda: anatomy_figure(result), path)
-    if json_:
-        echo_json(result.to_dict() | {"output": str(path)})
-    elif not quiet:
-        from uat.report import console, describe_method
-
-        console().print(f"{describe_method(result)}\nfigure: {path}", soft_wrap=True)
+    text = f"{report.describe_method(result)}\nfigure: {path}"
+    emit(result.to_dict() | {"output": str(path)}, json_, quiet, lambda: report.say(text))
 
 
 @app.command("gallery")
 def gallery_cmd(
     spec: Annotated[
         Path | None,
-        typer.Option(help="The gallery spec [default: gallery/gallery.toml, or ./gallery.toml]."),
+        typer.Option(help="The spec [default: gallery/gallery.toml or ./gallery.toml]."),
     ] = None,
-    out: Annotated[
-        Path | None, typer.Option(help="Output folder [default: the spec's folder].")
-    ] = None,
-    jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", help="Parallel processes [default: cores].")
-    ] = None,
-    only: Annotated[
-        list[str] | None, typer.Option(help="Build only this entry (repeatable).")
-    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Output folder [default: the spec's].")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Parallel processes.")] = None,
+    only: Annotated[list[str] | None, typer.Option(help="Build only this entry (repeatable).")] = (
+        None
+    ),
     force: Annotated[bool, typer.Option(help="Rebuild entries that are up to date.")] = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Build the gallery: media, README.md and index.html, only what changed, in parallel."""
-    from uat.gallery import build
-    from uat.report import print_gallery, progress_bar
+    from uat.gallery import build, default_spec
 
-    if spec is None:
-        here = Path("gallery.toml")
-        spec = here if here.is_file() and not Path("gallery").is_dir() else Path("gallery") / here
+    spec = spec if spec is not None else default_spec()
     if jobs is not None:
         check_number("jobs", jobs)
     if out is not None and out.exists() and not out.is_dir():
         raise UatError(f"--out {out} is a file, not a folder")
-    with progress_bar(1, "building gallery", quiet) as update:
+    with report.progress_bar(1, "building gallery", quiet) as update:
         outcomes = build(spec, out, jobs=jobs, only=only or (), force=force, progress=update)
     if not quiet:
-        print_gallery(outcomes, out if out is not None else spec.parent)
+        report.print_gallery(outcomes, out if out is not None else spec.parent)
     failed = [o for o in outcomes if not o.ok]
     for o in failed:
         print(f"uat: error: gallery entry {o.name!r} failed: {o.error}", file=sys.stderr)
@@ -556,18 +446,10 @@ def gallery_cmd(
 @app.command("targets")
 def targets_cmd(json_: JsonOpt = False) -> None:
     """List the named targets: formula, default domain, Lipschitz constant."""
-    from uat.targets import TARGETS
+    from uat import jobs
 
-    rows = [
-        {"name": t.name, "formula": t.formula, "domain": list(t.domain), "lipschitz": t.lipschitz()}
-        for t in TARGETS.values()
-    ]
-    if json_:
-        echo_json(rows)
-    else:
-        from uat.report import print_targets
-
-        print_targets(rows)
+    rows = jobs.targets()
+    emit(rows, json_, False, lambda: report.print_targets(rows))
 
 
 # -- entry point -------------------------------------------------------------------------

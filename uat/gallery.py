@@ -151,6 +151,12 @@ class Outcome:
     skipped: bool = False
 
 
+def default_spec() -> Path:
+    """gallery/gallery.toml, or ./gallery.toml when run inside the gallery folder."""
+    here = Path("gallery.toml")
+    return here if here.is_file() and not Path("gallery").is_dir() else Path("gallery") / here
+
+
 def load_spec(path: str | Path) -> tuple[list[Entry], dict[str, Any]]:
     """Read and validate a gallery spec: `[defaults]` and a list of `[[entry]]` tables."""
     p = Path(path)

@@ -56,3 +56,21 @@ def atomic_write(path: str | Path, mode: str = "wb") -> Iterator[IO[Any]]:
     """Open a temporary file beside `path` for writing; rename it into place on success."""
     with atomic_path(path) as tmp, open(tmp, mode) as fh:
         yield fh
+
+
+def output_path(out: str | Path | None, default: str, formats: tuple[str, ...]) -> Path:
+    """The output path (`default` when None), with an extension among `formats`, writable."""
+    p = Path(out) if out is not None else Path(default)
+    if p.suffix.lower() not in formats:
+        raise UatError(f"cannot write {p}: the extension must be one of {', '.join(formats)}")
+    return check_writable(p)
+
+
+def write_csv(path: str | Path, rows: list[dict[str, Any]]) -> None:
+    """Write dict rows as CSV (a header from the first row's keys), atomically."""
+    import csv
+
+    with atomic_write(path, "w") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)

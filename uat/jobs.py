@@ -541,3 +541,15 @@ def output_name(
         words = ["explain", variant(s)] if command == "explain" else [variant(s)]
     width = [] if n_neurons is None else [str(n_neurons)]
     return "-".join([slug(target.name), *words, *width]) + ext
+
+
+def targets() -> list[dict[str, Any]]:
+    """The named targets (what `uat targets` lists): name, formula, domain, Lipschitz L."""
+    from uat.targets import TARGETS
+
+    return json_safe(
+        [
+            {"name": t.name, "formula": t.formula, "domain": t.domain, "lipschitz": t.lipschitz()}
+            for t in TARGETS.values()
+        ]
+    )

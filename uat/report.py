@@ -238,3 +238,8 @@ def print_targets(rows: list[dict[str, Any]]) -> None:
             r["name"], r["formula"], f"[{a:.4g}, {b:.4g}]", "jumps" if lip is None else f"{lip:.4g}"
         )
     console().print(table)
+
+
+def say(text: str) -> None:
+    """Print plain lines (rich markup in them is left alone, but long lines are kept whole)."""
+    console().print(text, soft_wrap=True)

@@ -137,6 +137,23 @@ class Settings:
                 object.__setattr__(self, f.name, check_number(f.name, value))
 
 
+# One line of help per field: the command line offers every field as an option with it.
+FIELD_HELP = {
+    "method": "construct: hand-built bumps (the proof); train: fitted.",
+    "heights": "Bump heights: minimax (least sup error), mean (least squares), centre.",
+    "steepness": "Hidden weight w of the hand-built steps (automatic by default).",
+    "activation": "Hidden activation: sigmoid, tanh, step make bumps; relu, softplus ramps.",
+    "output_activation": "Output activation; sigmoid: the hidden sum approximates σ⁻¹∘f.",
+    "shifts": "Hand-built: sum M shifted copies of f/M (windows of failure); M·N neurons.",
+    "optimizer": "lm: Levenberg–Marquardt (accurate); adam: gradient descent.",
+    "loss": "Trained: mse (mean square) or sup (the theorem's worst case).",
+    "seed": "Seed of the trained network's initialisation.",
+    "max_iter": "Iteration limit of training (per optimiser by default).",
+    "tol": "Training stops when the loss improves less.",
+    "learning_rate": "Adam's learning rate (per optimiser by default).",
+}
+
+
 def width_limit(settings: Settings, *, animated: bool = False) -> str:
     """The LIMITS key that bounds the width of a network built with `settings`."""
     if animated:
