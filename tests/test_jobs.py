@@ -183,7 +183,7 @@ FIELD_CASES = [
     pytest.param(
         name,
         marks=pytest.mark.xfail(
-            raises=TypeError, strict=True, reason="train(loss=...) lands with the trainer branch"
+            raises=UatError, strict=True, reason="train(loss=...) lands with the trainer branch"
         ),
     )
     if name == "loss"
@@ -251,7 +251,7 @@ def test_every_field_reaches_the_network_through_the_gallery(tmp_path, name: str
     )
     (outcome,) = build(spec, jobs=1)
     if not outcome.ok and "loss" in outcome.error:
-        raise TypeError(outcome.error)  # the xfail of `loss` until the trainer lands
+        raise UatError(outcome.error)  # the xfail of `loss` until the trainer lands
     assert outcome.ok, outcome.error
     alone = jobs.fit(jobs.resolve_target(CURVE, DOMAIN), N, Settings(**options))
     assert outcome.numbers["RMSE"] == format_number(alone.errors.rmse)

@@ -7,6 +7,7 @@ here, never in an adapter. numpy only: drawing happens elsewhere, from these res
 
 from __future__ import annotations
 
+import inspect
 import math
 import re
 import time
@@ -131,6 +132,8 @@ def fit(
 
         # `loss` reaches train() once the sup-norm trainer lands; the default needs no keyword
         extra: dict[str, Any] = {} if s.loss == "mse" else {"loss": s.loss}
+        if extra and "loss" not in inspect.signature(train).parameters:
+            raise UatError(f"loss {s.loss!r} needs the sup-norm trainer", param="loss")
         result = train(
             target,
             n_neurons,
