@@ -170,3 +170,16 @@ def test_an_entry_sets_a_setting_the_hand_list_never_had(tmp_path) -> None:
     (outcome,) = build(spec, jobs=1)
     assert outcome.ok, outcome.error
     assert float(outcome.numbers["RMSE"]) > 0
+
+
+def test_gallery_rebuilds_when_csv_data_change(tmp_path, monkeypatch) -> None:
+    from uat.gallery import build
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d.csv").write_text("0,0\n1,1\n2,0\n")
+    spec = tmp_path / "g.toml"
+    spec.write_text("[[entry]]\nname='d'\nkind='fit'\ntarget='d.csv'\nneurons=4\ncaption='c'\n")
+    assert not build(spec, jobs=1)[0].skipped
+    assert build(spec, jobs=1)[0].skipped
+    (tmp_path / "d.csv").write_text("0,0\n1,2\n2,0\n")
+    assert not build(spec, jobs=1)[0].skipped

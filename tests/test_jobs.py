@@ -301,3 +301,9 @@ def test_default_names_hold_every_setting_that_changes_the_result() -> None:
         "x_2_sin_5_x-training-lm-50.gif"
     )
     assert output_name("compare", t, Settings(shifts=2), 10) == "x_2_sin_5_x-compare-shifts2-10.png"
+
+
+def test_convergence_json_has_no_nan(cli) -> None:
+    code, out, err = cli("convergence", "sin", "--widths", "4", "--json")
+    assert code == 0, err
+    assert "NaN" not in out and json.loads(out)["slopes"] == {"construct": None, "train": None}
