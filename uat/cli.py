@@ -111,11 +111,11 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead.")]
 FigureOpt = Annotated[
     Path | None,
-    typer.Option("--out", "-o", help="Figure path; .png, .svg or .pdf [default: derived]."),
+    typer.Option("--out", "-o", help="Figure path: .png, .svg or .pdf (derived by default)."),
 ]
 Sweep = Literal["width", "training", "compare", "steepness"]
 Writer = Literal["auto", "ffmpeg", "pillow"]
-FramesOpt = Annotated[int | None, typer.Option(help="Most frames [default: per sweep].")]
+FramesOpt = Annotated[int | None, typer.Option(help="Most frames (per sweep by default).")]
 FpsOpt = Annotated[float, typer.Option(help="Frames per second; a GIF takes 10, 20, 25 or 50.")]
 SizeOpt = Annotated[str, typer.Option(help="Pixel size WIDTHxHEIGHT (even for MP4).")]
 HoldOpt = Annotated[float, typer.Option(help="Seconds to pause on the last frame.")]
@@ -414,9 +414,9 @@ def explain_cmd(
 def gallery_cmd(
     spec: Annotated[
         Path | None,
-        typer.Option(help="The spec [default: gallery/gallery.toml or ./gallery.toml]."),
+        typer.Option(help="The spec (gallery/gallery.toml or ./gallery.toml by default)."),
     ] = None,
-    out: Annotated[Path | None, typer.Option(help="Output folder [default: the spec's].")] = None,
+    out: Annotated[Path | None, typer.Option(help="Output folder (the spec's by default).")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Parallel processes.")] = None,
     only: Annotated[list[str] | None, typer.Option(help="Build only this entry (repeatable).")] = (
         None

@@ -240,7 +240,9 @@ def compare_runs(
             check_width(width if method == "train" else n_neurons, s)
             runs.append((s, width))
     if not any(s.method == "train" for s, _ in runs):
-        raise UatError("a hard step cannot be trained; add another activation", param="activations")
+        raise UatError(
+            "a hard step cannot be trained; add another one to activations", param="activations"
+        )
     return runs
 
 
