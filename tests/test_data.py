@@ -140,3 +140,26 @@ def test_directory_and_binary_file(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe\x00\x01garbage")
     with pytest.raises(UatError, match="not UTF-8"):
         load_csv(path)
+
+
+def test_a_pipe_or_device_is_refused_before_reading(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "f.csv"
+    os.mkfifo(fifo)  # reading it would block forever
+    with pytest.raises(UatError, match="not a regular file"):
+        load_csv(fifo)
+    link = tmp_path / "z.csv"
+    link.symlink_to("/dev/zero")  # reading it would fill memory
+    with pytest.raises(UatError, match="not a regular file"):
+        load_csv(link)
+
+
+def test_a_huge_csv_is_refused_before_reading(tmp_path: Path) -> None:
+    from uat.settings import LIMITS
+
+    big = tmp_path / "big.csv"
+    with big.open("wb") as fh:  # sparse: no disk used
+        fh.truncate(int(LIMITS["file_bytes"].high) + 1)
+    with pytest.raises(UatError, match="larger than 32,000,000 bytes"):
+        load_csv(big)

@@ -31,8 +31,15 @@ def _floats(fields: list[str], columns: tuple[int, int]) -> tuple[float, float] 
 
 
 def _read_lines(path: Path) -> list[str]:
+    from uat.settings import LIMITS
+
     where = f"CSV file '{path}'"
+    most = int(LIMITS["file_bytes"].high)
     try:
+        if path.exists() and not path.is_dir() and not path.is_file():
+            raise UatError(f"{where} is not a regular file (a device or a pipe never ends)")
+        if path.is_file() and path.stat().st_size > most:
+            raise UatError(f"{where} is larger than {most:,} bytes")
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise UatError(f"{where} not found") from None

@@ -12,6 +12,7 @@ import numpy as np
 
 from uat.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, get_activation
 from uat.errors import UatError
+from uat.settings import LIMITS
 
 FORMAT = "uat-network/1"
 _CHUNK = 4_000_000  # evaluate at most this many neuron-point pairs at once
@@ -163,7 +164,7 @@ class ShallowNet:
         try:
             if not p.is_file():
                 raise UatError(f"cannot read network {p}: no such file")
-            if p.stat().st_size > MAX_FILE_BYTES:
+            if p.stat().st_size > LIMITS["file_bytes"].high:
                 raise UatError(f"cannot read network {p}: larger than {MAX_FILE_BYTES:,} bytes")
             d = json.loads(p.read_text(encoding="utf-8"), parse_constant=_no_constant)
         except (OSError, ValueError, RecursionError) as exc:  # JSON, UTF-8, 5000-digit ints
@@ -172,8 +173,7 @@ class ShallowNet:
         return cls.from_dict(d)
 
 
-# A saved network of the widest width (10,000 neurons) takes about 0.8 MB.
-MAX_FILE_BYTES = 32_000_000
+MAX_FILE_BYTES = int(LIMITS["file_bytes"].high)
 
 
 def _no_constant(name: str) -> Any:
@@ -186,8 +186,6 @@ def _whole(x: Any) -> bool:
 
 def _numbers(d: dict[str, Any], key: str, *, scalar: bool = False) -> np.ndarray:
     """d[key] as finite floats: a list of numbers, or one number when `scalar`."""
-    from uat.settings import LIMITS
-
     raw = d.get(key)
     items: Any = [raw] if scalar else raw
     ok = isinstance(items, list) and (scalar or 1 <= len(items) <= LIMITS["n_neurons"].high)

@@ -85,6 +85,8 @@ LIMITS: dict[str, Limit] = {
     "width_px": Limit(160, 8_000, whole=True),
     "height_px": Limit(100, 8_000, whole=True),
     "jobs": Limit(1, 256, whole=True),  # gallery worker processes
+    # files read: a saved network of 10,000 neurons takes 0.8 MB; CSV parsing peaks near 13×
+    "file_bytes": Limit(0, 32_000_000, whole=True),
 }
 
 
