@@ -111,6 +111,11 @@ def test_cli_says_when_nothing_is_rendered(cli, tmp_path) -> None:
     [
         ("[[entry]]\nname='a'\nkind='width'\ntarget='sin'\ncaption='c'\nbogus=1\n", "bogus"),
         ("[[entry]]\nname='a'\nkind='dance'\ntarget='sin'\ncaption='c'\n", "dance"),
+        (
+            "[[entry]]\nname='a'\nkind='training'\ntarget='sin'\ncaption='c'\nmethod='train'\n",
+            "a training entry does not take method",
+        ),
+        ("[[entry]]\nname='a'\nkind='fit'\ntarget='sin'\ncaption='c'\nfps=5\n", "fps"),
         ("[[entry]]\nname='a'\nkind='fit'\ntarget='sin'\n", "caption"),
         ("[[entry]]\nname='a b'\nkind='fit'\ntarget='sin'\ncaption='c'\n", "letters"),
         ("[[entry]]\nname='a'\nkind='fit'\ntarget='sin'\ncaption='c'\n" * 2, "twice"),

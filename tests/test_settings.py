@@ -37,8 +37,10 @@ BAD = {
 }
 
 
-def test_every_field_has_a_bad_value_here() -> None:
-    assert set(BAD) == {f.name for f in dataclasses.fields(Settings)}
+def test_every_field_has_a_bad_value_here_and_a_line_of_help() -> None:
+    from uat.settings import FIELD_HELP
+
+    assert set(BAD) == {f.name for f in dataclasses.fields(Settings)} == set(FIELD_HELP)
 
 
 @pytest.mark.parametrize("name", list(BAD))

@@ -188,6 +188,10 @@ def load_spec(path: str | Path) -> tuple[list[Entry], dict[str, Any]]:
             raise UatError(f"{where}: name {name!r} is used twice")
         if kind not in KINDS:
             raise UatError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
+        takes = {"format", *_ENTRY_WORDS, *options_for(kind, True), *options_for(kind, False)}
+        if set(item) - takes:
+            extra = ", ".join(sorted(set(item) - takes))
+            raise UatError(f"{where}: a {kind} entry does not take {extra}")
         seen.add(name)
         options = {**defaults, **{k: v for k, v in item.items() if k not in _ENTRY_WORDS}}
         if kind not in ANIMATED and "format" not in item:
