@@ -304,3 +304,16 @@ def test_csv_with_a_narrower_domain_trains_on_that_domain(cli, tmp_path) -> None
     assert code == 0, err
     # was 4.6 (trained on every sample); the kinked interpolant itself is off sin by h²/8 ≈ 1e-3
     assert json.loads(out)["sup_error"] < 1e-2
+
+
+def test_show_asks_for_a_target_when_none_is_recorded(cli) -> None:
+    assert cli("fit", "sin", "-n", "6", "--save-net", "n.json", "-q")[0] == 0
+    data = json.loads(Path("n.json").read_text())
+    Path("anon.json").write_text(json.dumps(data | {"target": ""}))
+    code, _, err = cli("show", "anon.json")
+    assert code == 2 and "records no function to measure; pass --target" in err
+    code, out, err = cli("show", "anon.json", "--target", "sin", "--json")
+    assert code == 0, err
+    assert (
+        json.loads(out)["sup_error"] == json.loads(cli("show", "n.json", "--json")[1])["sup_error"]
+    )

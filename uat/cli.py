@@ -35,7 +35,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-FLAGS = {"n_neurons": "--neurons", "target": "TARGET"}
+FLAGS = {"n_neurons": "--neurons"}
 
 
 def flag(param: str) -> str:

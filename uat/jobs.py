@@ -172,7 +172,9 @@ def show(
     net = ShallowNet.load(path)
     text = target if target is not None else net.target
     if not text:
-        raise UatError(f"network {path} records no target; give one", param="target")
+        raise UatError(
+            f"network {path} records no function to measure; pass target", param="target"
+        )
     dom = domain if domain is not None or target is not None else net.domain
     t = resolve_target(text, dom)
     if net.domain is None and domain is None:
