@@ -140,18 +140,12 @@ def _root(
 # -- helpers -----------------------------------------------------------------------------
 
 
-def figure_path(out: Path | None, default: str) -> Path:
-    """A figure's output path (.png, .svg, .pdf)."""
-    from uat.plot import FORMATS
+def figure_path(out: Path | None, default: str, *, animated: bool = False) -> Path:
+    """The output path of a figure (.png, .svg, .pdf) or an animation (.gif, .mp4, .png)."""
+    import importlib
 
-    return output_path(out, default, FORMATS)
-
-
-def animation_path(out: Path | None, default: str) -> Path:
-    """An animation's output path (.gif, .mp4, or .png for a contact sheet)."""
-    from uat.animate import FORMATS
-
-    return output_path(out, default, FORMATS)
+    drawing = importlib.import_module("uat.animate" if animated else "uat.plot")
+    return output_path(out, default, drawing.FORMATS)
 
 
 def save(figure: Callable[[], Any], path: Path | str) -> None:
@@ -288,7 +282,8 @@ def animate_cmd(
     jobs.check_animation_width(kind, neurons, s)
     pixels = parse_size(size)
     t = jobs.resolve_target(target, domain)
-    path = animation_path(out, jobs.output_name("animate", t, s, neurons, sweep=kind, ext=".gif"))
+    name = jobs.output_name("animate", t, s, neurons, sweep=kind, ext=".gif")
+    path = figure_path(out, name, animated=True)
     res = run_animation(
         t, neurons, s, quiet or json_, sweep=kind, out=path, frames=frames, fps=fps,
         size=pixels, dpi=dpi, hold=hold, writer=writer,
@@ -330,7 +325,7 @@ def compare_cmd(
     jobs.compare_runs(settings, neurons, acts)  # every check before any work
     t = jobs.resolve_target(target, domain)
     name = jobs.output_name("compare", t, settings, neurons, ext=".gif" if animate else ".png")
-    path = animation_path(out, name) if animate else figure_path(out, name)
+    path = figure_path(out, name, animated=animate)
     made = {"output": str(path)}
     if animate:  # lead: pass runs=jobs.compare_runs(settings, neurons) once animate takes them
         res = run_animation(
