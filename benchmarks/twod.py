@@ -19,10 +19,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from uat.jobs import fit  # noqa: E402
 from uat.jobs2d import fit2d  # noqa: E402
 from uat.plot import fit_figure, save_figure, style  # noqa: E402
 from uat.plot2d import fit2d_figure  # noqa: E402
-from uat.sweep import fit  # noqa: E402
 from uat.targets import TARGETS  # noqa: E402
 from uat.targets2d import TARGETS2D  # noqa: E402
 

@@ -14,8 +14,9 @@ from PIL import Image
 
 from uat.activations import sigmoid
 from uat.anatomy import anatomy_figure, middle_pair, neuron_order
+from uat.jobs import Fit, fit
 from uat.plot import format_number, style
-from uat.sweep import Fit, Settings, fit
+from uat.settings import Settings
 from uat.targets import get_target
 
 

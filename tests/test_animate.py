@@ -12,7 +12,7 @@ from uat import animate as an
 from uat import render as rn
 from uat import writers as wr
 from uat.errors import UatError
-from uat.sweep import Settings
+from uat.settings import Settings
 from uat.targets import get_target
 
 SIZE = (320, 200)  # small frames keep the file fast; the layout code is the same

@@ -11,9 +11,10 @@ import pytest
 from uat.activations import sigmoid
 from uat.construct import copy_edges, hand_built, squashed_target
 from uat.errors import UatError
+from uat.jobs import fit
 from uat.network import ShallowNet
 from uat.plot import windows
-from uat.sweep import Settings, fit
+from uat.settings import Settings
 from uat.targets import get_target
 
 X = np.linspace(-math.pi, math.pi, 10_001)

@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from uat.data import csv_target, load_csv
+from uat.data import load_csv
 from uat.errors import UatError
+from uat.targets import csv_target
 
 
 def write(tmp_path: Path, text: str, name: str = "data.csv") -> Path:
@@ -169,3 +170,26 @@ def test_bad_xyz_files_name_the_problem(tmp_path: Path, text: str, message: str)
 
     with pytest.raises(UatError, match=message):
         load_csv_xyz(write(tmp_path, text))
+
+
+def test_a_pipe_or_device_is_refused_before_reading(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "f.csv"
+    os.mkfifo(fifo)  # reading it would block forever
+    with pytest.raises(UatError, match="not a regular file"):
+        load_csv(fifo)
+    link = tmp_path / "z.csv"
+    link.symlink_to("/dev/zero")  # reading it would fill memory
+    with pytest.raises(UatError, match="not a regular file"):
+        load_csv(link)
+
+
+def test_a_huge_csv_is_refused_before_reading(tmp_path: Path) -> None:
+    from uat.settings import LIMITS
+
+    big = tmp_path / "big.csv"
+    with big.open("wb") as fh:  # sparse: no disk used
+        fh.truncate(int(LIMITS["file_bytes"].high) + 1)
+    with pytest.raises(UatError, match="larger than 32,000,000 bytes"):
+        load_csv(big)

@@ -264,7 +264,7 @@ def test_redraw_time_at_100_neurons_is_printed(browser: Any, pages: dict[str, Pa
 
 
 def test_eps_band_finds_the_smallest_width_meeting_it(browser: Any, pages: dict[str, Path]) -> None:
-    from uat.sweep import fit
+    from uat.jobs import fit
     from uat.targets import get_target
 
     p = Page(browser, pages["sin"], (1280, 900))

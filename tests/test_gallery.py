@@ -111,6 +111,11 @@ def test_cli_says_when_nothing_is_rendered(cli, tmp_path) -> None:
     [
         ("[[entry]]\nname='a'\nkind='width'\ntarget='sin'\ncaption='c'\nbogus=1\n", "bogus"),
         ("[[entry]]\nname='a'\nkind='dance'\ntarget='sin'\ncaption='c'\n", "dance"),
+        (
+            "[[entry]]\nname='a'\nkind='training'\ntarget='sin'\ncaption='c'\nmethod='train'\n",
+            "a training entry does not take method",
+        ),
+        ("[[entry]]\nname='a'\nkind='fit'\ntarget='sin'\ncaption='c'\nfps=5\n", "fps"),
         ("[[entry]]\nname='a'\nkind='fit'\ntarget='sin'\n", "caption"),
         ("[[entry]]\nname='a b'\nkind='fit'\ntarget='sin'\ncaption='c'\n", "letters"),
         ("[[entry]]\nname='a'\nkind='fit'\ntarget='sin'\ncaption='c'\n" * 2, "twice"),
@@ -141,3 +146,45 @@ def test_committed_gallery_spec_is_valid_and_broad() -> None:
         "lm",
         "adam",
     }
+
+
+def test_entry_options_are_the_jobs_parameters_and_every_setting() -> None:
+    from dataclasses import fields
+
+    from uat.gallery import options_for
+    from uat.settings import Settings
+
+    names = {f.name for f in fields(Settings)}
+    assert names <= set(options_for("fit")) and names <= set(options_for("explain"))
+    assert names - {"method"} <= set(options_for("training", still=False))
+    assert "method" not in options_for("compare") and "activations" in options_for("compare")
+    assert {"frames", "fps", "size", "dpi", "hold", "writer"} <= set(options_for("width", False))
+    assert {"widths", "max_neurons", "methods", "seeds"} <= set(options_for("convergence"))
+    for kind in ("fit", "explain", "compare"):
+        assert "neurons" in options_for(kind) and "n_neurons" not in options_for(kind)
+
+
+def test_an_entry_sets_a_setting_the_hand_list_never_had(tmp_path) -> None:
+    spec = tmp_path / "g.toml"
+    spec.write_text(
+        "[[entry]]\nname='t'\nkind='fit'\ntarget='sin'\ncaption='c'\nneurons=6\n"
+        "method='train'\ntol=1e-3\nloss='mse'\n"
+    )
+    (entry,), _ = load_spec(spec)
+    assert "--tol 0.001" in entry.command() and "--loss mse" in entry.command()
+    (outcome,) = build(spec, jobs=1)
+    assert outcome.ok, outcome.error
+    assert float(outcome.numbers["RMSE"]) > 0
+
+
+def test_gallery_rebuilds_when_csv_data_change(tmp_path, monkeypatch) -> None:
+    from uat.gallery import build
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d.csv").write_text("0,0\n1,1\n2,0\n")
+    spec = tmp_path / "g.toml"
+    spec.write_text("[[entry]]\nname='d'\nkind='fit'\ntarget='d.csv'\nneurons=4\ncaption='c'\n")
+    assert not build(spec, jobs=1)[0].skipped
+    assert build(spec, jobs=1)[0].skipped
+    (tmp_path / "d.csv").write_text("0,0\n1,2\n2,0\n")
+    assert not build(spec, jobs=1)[0].skipped

@@ -143,28 +143,24 @@ def test_interrupted_is_a_keyboard_interrupt() -> None:
     assert isinstance(exc, KeyboardInterrupt) and exc.exit_code == 143
 
 
-def test_inputs_must_be_small_regular_utf8_files(tmp_path: Path, monkeypatch) -> None:
+def test_inputs_must_be_small_regular_utf8_files(tmp_path: Path) -> None:
     from uat.io import read_text_limited
 
     (tmp_path / "ok.csv").write_text("\ufeff0,1\n1,2\n")
-    assert read_text_limited(tmp_path / "ok.csv") == "0,1\n1,2\n"  # a BOM is dropped
+    assert read_text_limited(tmp_path / "ok.csv", 100) == "0,1\n1,2\n"  # a BOM is dropped
     (tmp_path / "zero.csv").symlink_to("/dev/zero")
     os.mkfifo(tmp_path / "fifo.csv")
     for name in ("zero.csv", "fifo.csv"):  # neither blocks nor reads forever
         with pytest.raises(UatError, match="not a regular file"):
-            read_text_limited(tmp_path / name, "CSV file")
+            read_text_limited(tmp_path / name, 100, "CSV file")
     with pytest.raises(UatError, match="not found"):
-        read_text_limited(tmp_path / "none.csv")
+        read_text_limited(tmp_path / "none.csv", 100)
     with pytest.raises(UatError, match="directory"):
-        read_text_limited(tmp_path)
+        read_text_limited(tmp_path, 100)
     (tmp_path / "bad.csv").write_bytes(b"0,1\n\xff\n")
     with pytest.raises(UatError, match="offset 4"):
-        read_text_limited(tmp_path / "bad.csv")
-    monkeypatch.setenv("UAT_MAX_CSV_BYTES", "11")  # the file's size, BOM included
-    assert read_text_limited(tmp_path / "ok.csv")
-    monkeypatch.setenv("UAT_MAX_CSV_BYTES", "10")
-    with pytest.raises(UatError, match="UAT_MAX_CSV_BYTES"):
-        read_text_limited(tmp_path / "ok.csv")
-    monkeypatch.setenv("UAT_MAX_CSV_BYTES", "lots")
-    with pytest.raises(UatError, match="whole number"):
-        read_text_limited(tmp_path / "ok.csv")
+        read_text_limited(tmp_path / "bad.csv", 100)
+    assert read_text_limited(tmp_path / "ok.csv", 11)  # the file's size, BOM included
+    with pytest.raises(UatError, match="larger than 10 bytes") as info:
+        read_text_limited(tmp_path / "ok.csv", 10)
+    assert info.value.param == "file_bytes"

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from uat.construct import hand_built
+from uat.jobs import fit
 from uat.metrics import bound_reason, bump_bound, construction_bound, errors, ramp_bound
 from uat.network import ShallowNet
-from uat.sweep import Settings, fit
+from uat.settings import Settings
 from uat.targets import Target, get_target
 
 Approx = Callable[[np.ndarray], np.ndarray]

@@ -92,6 +92,59 @@ def test_loading_something_else_is_a_clear_error(tmp_path) -> None:
         ShallowNet.load(p)
 
 
+def _good() -> dict:
+    return bumps(get_target("sin"), 4).to_dict()
+
+
+BAD_FILES = {
+    "malformed JSON": ("{not json", "cannot read"),
+    "top-level list": ("[1, 2]", "JSON object"),
+    "top-level null": ("null", "JSON object"),
+    "wrong format tag": (json.dumps(_good() | {"format": "uat-network/9"}), "uat-network/1"),
+    "wrong lengths": (json.dumps(_good() | {"hidden_biases": [0.0]}), "different lengths"),
+    "NaN weight": (json.dumps(_good()).replace('"output_bias": 0.0', '"output_bias": NaN'), "NaN"),
+    "NaN in a list": (
+        json.dumps(_good() | {"hidden_weights": [1.0, 2.0, 3.0, "nan"]}),
+        "hidden_weights",
+    ),
+    "infinite weight": (json.dumps(_good() | {"output_weights": [1e999] * 4}), "Infinity"),
+    "boolean weight": (json.dumps(_good() | {"output_weights": [True] * 4}), "output_weights"),
+    "5000-digit number": (
+        json.dumps(_good()).replace('"output_bias": 0.0', '"output_bias": ' + "9" * 5000),
+        "cannot read",
+    ),
+    "5000-digit float": (
+        json.dumps(_good()).replace('"output_bias": 0.0', '"output_bias": 1' + "0" * 5000 + ".0"),
+        "finite",
+    ),
+    "absurd nesting": ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    "unknown activation": (json.dumps(_good() | {"activation": "gelu"}), "activation"),
+    "reversed domain": (json.dumps(_good() | {"domain": [3, -3]}), "reversed"),
+    "string group": (json.dumps(_good() | {"group": "2"}), "group"),
+    "meta a list": (json.dumps(_good() | {"meta": [1]}), "meta"),
+    "not UTF-8": (b"\xff\xfe{}", "cannot read"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_a_bad_network_file_is_one_clear_error(tmp_path, case: str) -> None:
+    text, phrase = BAD_FILES[case]
+    p = tmp_path / "net.json"
+    p.write_bytes(text if isinstance(text, bytes) else text.encode())
+    with pytest.raises(UatError, match=phrase):
+        ShallowNet.load(p)
+
+
+def test_a_huge_network_file_is_refused_before_reading(tmp_path) -> None:
+    from uat.network import MAX_FILE_BYTES
+
+    p = tmp_path / "huge.json"
+    with p.open("wb") as fh:  # sparse: no disk used
+        fh.truncate(MAX_FILE_BYTES + 1)
+    with pytest.raises(UatError, match="larger than"):
+        ShallowNet.load(p)
+
+
 def test_repr_and_counts() -> None:
     net = bumps(get_target("sin"), 6)
     assert net.n_neurons == 6 and net.n_parameters == 19

@@ -9,8 +9,9 @@ import pytest
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from uat.jobs import Fit, fit
 from uat.plot import Curves, compare_figure, fit_figure, style
-from uat.sweep import Fit, Settings, fit
+from uat.settings import Settings
 from uat.targets import get_target
 
 
@@ -91,8 +92,8 @@ def test_compare_figure_draws_each_error_on_one_log_axis() -> None:
 
 
 def test_convergence_figure_draws_the_bound_computed_by_hand() -> None:
+    from uat.jobs import Point
     from uat.plot import convergence_figure
-    from uat.sweep import Point
 
     widths = [4, 8, 16, 32]
     points = [Point(n, "construct", 3.0 / n, 1.0 / n, 0.0, 0) for n in widths]
@@ -109,8 +110,8 @@ def test_convergence_figure_draws_the_bound_computed_by_hand() -> None:
 
 
 def test_convergence_figure_says_a_jump_has_no_uniform_convergence() -> None:
+    from uat.jobs import Point
     from uat.plot import convergence_figure
-    from uat.sweep import Point
 
     points = [Point(n, "construct", 0.5, 1.0 / n, 0.0, 0) for n in (4, 8, 16)]
     with style():

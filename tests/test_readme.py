@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 README = Path(__file__).parents[1] / "README.md"
-SKIP = ("uat gallery", "uat convergence")  # tested in test_gallery.py and test_sweep.py
+SKIP = ("uat gallery", "uat convergence", "uat show")  # gallery, jobs and the test below
 
 
 def readme_commands() -> list[str]:
@@ -49,3 +50,13 @@ def test_readme_python_examples_run(tmp_path, monkeypatch) -> None:
     for block in blocks:
         exec(compile(block, "README.md", "exec"), {})
     assert (tmp_path / "sin.png").stat().st_size > 0 and (tmp_path / "sin.gif").is_file()
+
+
+def test_readme_show_commands_run_in_order(cli) -> None:
+    lines = [c for c in readme_commands() if "runge.json" in c]
+    block = re.search(r"```sh\n(uat fit runge.*?)```", README.read_text(), flags=re.S)
+    assert block is not None
+    for line in block.group(1).splitlines():
+        code, out, err = cli(*shlex.split(line)[1:])
+        assert code == 0, (line, err)
+    assert json.loads(out)["target"] == "abs" and lines

@@ -14,7 +14,7 @@ from uat.construct import bumps, hand_built
 from uat.errors import UatError
 from uat.metrics import errors
 from uat.network import ShallowNet
-from uat.sweep import Settings
+from uat.settings import Settings
 from uat.targets import get_target
 
 

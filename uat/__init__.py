@@ -5,7 +5,7 @@ The library behind the `uat` command. Everything the CLI does is a call here::
     import uat
     t = uat.get_target("sin")
     f = uat.fit(t, 50)                      # hand-built: 25 bumps of step pairs
-    g = uat.fit(t, 50, uat.Settings(method="train"))
+    g = uat.fit(t, 50, uat.Settings(method="train"))   # uat.jobs: one function per command
     print(f.errors.sup, g.errors.rmse)
     fig = uat.fit_figure(f)
 
@@ -29,9 +29,14 @@ _EXPORTS = {
     "ACTIVATIONS": "uat.activations",
     "bumps": "uat.construct",
     "bump_bound": "uat.metrics",
-    "Settings": "uat.sweep",
-    "Fit": "uat.sweep",
-    "fit": "uat.sweep",
+    "Settings": "uat.settings",
+    "LIMITS": "uat.settings",
+    "Fit": "uat.jobs",
+    "fit": "uat.jobs",
+    "compare": "uat.jobs",
+    "convergence": "uat.jobs",
+    "show": "uat.jobs",
+    "resolve_target": "uat.jobs",
     "fit_figure": "uat.plot",
     "save_figure": "uat.plot",
     "style": "uat.plot",
@@ -42,8 +47,9 @@ __all__ = ["__version__", *_EXPORTS]
 
 # Submodules load on first use too: `uat.train.train(...)`, `uat.metrics.errors(...)`.
 _MODULES = {"activations", "construct", "data", "errors", "expr", "metrics", "network"}
-_MODULES |= {"plot", "sweep", "targets", "train", "animate", "gallery", "io", "anatomy", "cli"}
+_MODULES |= {"plot", "targets", "train", "animate", "gallery", "io", "anatomy", "cli"}
 _MODULES |= {"targets2d", "layered", "construct2d", "train2d", "metrics2d", "jobs2d", "plot2d"}
+_MODULES |= {"settings", "jobs", "report"}
 
 
 def __getattr__(name: str) -> Any:

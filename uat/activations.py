@@ -65,6 +65,10 @@ class Activation:
     inverse: Fn | None = None
     limits: tuple[float, float] | None = None  # (lim z→-∞, lim z→+∞) where both are finite
     gain: float = 1.0  # a unit step made of it is σ(gain·z): tanh 2, a hard step ∞
+    symbol: str = ""  # how formulas and figure labels write it
+    trains: bool = True  # False when its slope vanishes almost everywhere (no gradient)
+    hidden: bool = True  # offered as a hidden activation
+    output: bool = False  # offered as an output activation
 
     def __call__(self, z: Array) -> Array:
         return self.f(z)
@@ -76,16 +80,38 @@ class Activation:
 
 
 ACTIVATIONS: dict[str, Activation] = {
-    "sigmoid": Activation("sigmoid", sigmoid, _dsigmoid, logit, (0.0, 1.0)),
-    "tanh": Activation("tanh", np.tanh, _dtanh, np.arctanh, (-1.0, 1.0), gain=2.0),
-    "step": Activation("step", _step, np.zeros_like, None, (0.0, 1.0), gain=float("inf")),
-    "relu": Activation("relu", _relu, lambda z: (z > 0).astype(float), None, None),
-    "softplus": Activation("softplus", _softplus, sigmoid, None, None),
-    "identity": Activation("identity", _identity, np.ones_like, _identity, None),
+    a.name: a
+    for a in (
+        Activation("sigmoid", sigmoid, _dsigmoid, logit, (0.0, 1.0), symbol="σ", output=True),
+        Activation("tanh", np.tanh, _dtanh, np.arctanh, (-1.0, 1.0), gain=2.0, symbol="tanh"),
+        Activation(
+            "step",
+            _step,
+            np.zeros_like,
+            None,
+            (0.0, 1.0),
+            gain=float("inf"),
+            symbol="H",
+            trains=False,
+        ),  # fmt: skip
+        Activation("relu", _relu, lambda z: (z > 0).astype(float), None, None, symbol="ReLU"),
+        Activation("softplus", _softplus, sigmoid, None, None, symbol="softplus"),
+        Activation(
+            "identity",
+            _identity,
+            np.ones_like,
+            _identity,
+            None,
+            symbol="id",
+            hidden=False,
+            output=True,
+        ),  # fmt: skip
+    )
 }
 
-HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "step", "relu", "softplus")
-OUTPUT_ACTIVATIONS = ("identity", "sigmoid")
+# The names `uat.settings` offers (its Literal types list the same; a test keeps them equal).
+HIDDEN_ACTIVATIONS = tuple(a.name for a in ACTIVATIONS.values() if a.hidden)
+OUTPUT_ACTIVATIONS = ("identity", "sigmoid")  # identity first: the default
 
 
 def get_activation(name: str) -> Activation:

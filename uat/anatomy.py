@@ -39,8 +39,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from uat.jobs import Fit
     from uat.network import ShallowNet
-    from uat.sweep import Fit
 
 POSITION_CMAP = "viridis"  # sequential, perceptually uniform, colour-blind safe
 BAR_COLORS = (OKABE_ITO["blue"], OKABE_ITO["orange"])  # neighbouring bumps alternate
@@ -115,7 +115,7 @@ def anatomy_figure(fit: Fit, *, size: tuple[float, float] = (12.0, 9.0)) -> Figu
 
     Parameters
     ----------
-    fit : a fit from `uat.sweep.fit`. A hand-built step-pair net (``method="construct"``,
+    fit : a fit from `uat.jobs.fit`. A hand-built step-pair net (``method="construct"``,
         ``group=2``) gets the five panels of the constructive proof; any other net (trained)
         gets its neurons in order of position, their partial sums, their weights and the error.
     size : figure size in inches.

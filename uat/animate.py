@@ -29,7 +29,7 @@ from uat.scenes import (
     training_run,
     width_sweep,
 )
-from uat.sweep import Settings
+from uat.settings import Settings
 from uat.targets import Target
 from uat.writers import FORMATS, GIF_FPS, WRITERS, check_output, ffmpeg_exe
 

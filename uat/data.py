@@ -1,4 +1,4 @@
-"""CSV samples (x, y) as a target: a piecewise-linear interpolant over the sampled range."""
+"""CSV samples (x, y) read into sorted arrays; `uat.targets.csv_target` makes a target of them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 
 from uat.errors import UatError
-from uat.targets import Target
 
 _StrPath = str | os.PathLike[str]
 
@@ -32,18 +31,10 @@ def _floats(fields: list[str], columns: tuple[int, int]) -> tuple[float, float] 
 
 
 def _read_lines(path: Path) -> list[str]:
-    where = f"CSV file '{path}'"
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UatError(f"{where} not found") from None
-    except IsADirectoryError:
-        raise UatError(f"{where} is a directory, not a file") from None
-    except UnicodeDecodeError as exc:
-        raise UatError(f"{where} is not UTF-8 text (bad byte at offset {exc.start})") from None
-    except OSError as exc:
-        raise UatError(f"cannot read {where}: {exc.strerror or exc}") from None
-    return text.splitlines()
+    from uat.io import read_text_limited
+    from uat.settings import LIMITS
+
+    return read_text_limited(path, int(LIMITS["file_bytes"].high), "CSV file").splitlines()
 
 
 def load_csv(path: _StrPath) -> tuple[np.ndarray, np.ndarray]:
@@ -114,26 +105,6 @@ def _is_float(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def csv_target(path: _StrPath) -> Target:
-    """A target interpolating the samples of a CSV file linearly, constant beyond the ends."""
-    xs, ys = load_csv(path)
-    name = Path(path).name
-
-    def f(x: np.ndarray) -> np.ndarray:
-        return np.asarray(np.interp(np.asarray(x, dtype=float), xs, ys), dtype=float)
-
-    return Target(
-        name=name,
-        f=f,
-        domain=(float(xs[0]), float(xs[-1])),
-        formula=f"samples from {name} ({len(xs)} points)",
-        label=name.replace("$", r"\$"),
-        df=None,
-        continuous=True,
-        samples=(xs, ys),
-    )
 
 
 def load_csv_xyz(path: _StrPath) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

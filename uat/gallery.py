@@ -6,8 +6,10 @@ in the manifest (``.gallery.json``) with its file present is not rendered again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
+import inspect
 import json
 import os
 import shlex
@@ -15,23 +17,59 @@ import time
 import tomllib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from uat import __version__
 from uat.errors import UatError
+from uat.settings import Settings, parse_size
 
 KINDS = ("fit", "width", "training", "compare", "convergence", "steepness", "explain")
 ANIMATED = {"width", "training", "compare", "steepness"}
 MANIFEST = ".gallery.json"
 _ENTRY_WORDS = {"name", "kind", "target", "caption", "title"}  # the rest are command options
-_KEYS = {
-    "name", "title", "caption", "kind", "target", "domain", "method", "neurons", "format",
-    "optimizer", "heights", "steepness", "activation", "seed", "frames", "fps", "size",
-    "widths", "max_neurons", "methods", "seeds", "hold", "max_iter", "learning_rate",
-    "shifts", "output_activation",
-}  # fmt: skip
+SETTINGS = [f.name for f in fields(Settings)]
+# Job parameters an entry does not set (the gallery supplies them), and the spec's names of
+# the others: the command line's (`neurons` for the library's `n_neurons`).
+_SUPPLIED = {"target", "settings", "init", "callback", "progress", "out", "sweep", "runs"}
+_SPEC_NAMES = {"n_neurons": "neurons", "n": "neurons"}
+
+
+def job(kind: str, still: bool = True) -> Callable[..., Any]:
+    """The library function that makes an entry of this kind."""
+    from uat import jobs
+
+    if kind in ANIMATED and not (kind == "compare" and still):
+        from uat.animate import animate
+
+        return animate
+    made: dict[str, Callable[..., Any]] = {
+        "fit": jobs.fit, "explain": jobs.explain, "compare": jobs.compare,
+        "convergence": jobs.convergence,
+    }  # fmt: skip
+    return made[kind]
+
+
+@functools.cache
+def options_for(kind: str, still: bool = True) -> tuple[str, ...]:
+    """The options an entry of this kind may set: its job's parameters and the Settings.
+
+    A sweep other than width decides the method itself, a comparison or a convergence
+    sweep builds both, so those take no `method`.
+    """
+    params = inspect.signature(job(kind, still)).parameters
+    own = [_SPEC_NAMES.get(p, p) for p in params if p not in _SUPPLIED]
+    takes_method = kind in ("fit", "explain", "width")
+    settings = [k for k in SETTINGS if k != "method" or takes_method]
+    return ("domain", *own, *settings)
+
+
+def _all_keys() -> set[str]:
+    keys = {"format", *_ENTRY_WORDS}
+    for kind in KINDS:
+        keys |= set(options_for(kind, True)) | set(options_for(kind, False))
+    return keys
 
 
 @dataclass(frozen=True)
@@ -75,14 +113,14 @@ class Entry:
         if self.kind in ("fit", "convergence", "explain") or (
             self.kind == "compare" and self.still
         ):
-            args, allowed = [self.kind, self.target], _OPTIONS[self.kind]
+            args = [self.kind, self.target]
         else:
-            args, allowed = ["animate", self.target], _OPTIONS["animate"]
+            args = ["animate", self.target]
             if self.kind == "compare":
                 args.append("--compare")
             elif self.kind != "width":
                 args += ["--sweep", self.kind]
-        for opt in allowed:
+        for opt in options_for(self.kind, self.still):
             if opt not in o:
                 continue
             val = o[opt]
@@ -101,21 +139,6 @@ class Entry:
         return shlex.join(["uat", *self.argv()])
 
 
-_COMMON = [
-    "domain", "heights", "steepness", "activation", "output_activation", "optimizer", "seed",
-]  # fmt: skip
-_OPTIONS = {
-    "fit": ["method", "neurons", *_COMMON, "shifts", "max_iter", "learning_rate"],
-    "compare": ["neurons", *_COMMON, "shifts", "max_iter", "learning_rate"],
-    "convergence": ["widths", "max_neurons", "methods", *_COMMON, "shifts", "max_iter", "seeds"],
-    "explain": ["method", "neurons", *_COMMON],
-    "animate": [
-        "method", "neurons", *_COMMON, "shifts", "max_iter", "learning_rate", "frames", "fps",
-        "size", "hold",
-    ],
-}  # fmt: skip
-
-
 @dataclass
 class Outcome:
     """What building one entry gave."""
@@ -126,6 +149,12 @@ class Outcome:
     seconds: float = 0.0
     error: str = ""
     skipped: bool = False
+
+
+def default_spec() -> Path:
+    """gallery/gallery.toml, or ./gallery.toml when run inside the gallery folder."""
+    here = Path("gallery.toml")
+    return here if here.is_file() and not Path("gallery").is_dir() else Path("gallery") / here
 
 
 def load_spec(path: str | Path) -> tuple[list[Entry], dict[str, Any]]:
@@ -146,7 +175,7 @@ def load_spec(path: str | Path) -> tuple[list[Entry], dict[str, Any]]:
     seen: set[str] = set()
     for i, item in enumerate(raw, 1):
         where = f"{p.name}, entry {i}"
-        unknown = set(item) - _KEYS
+        unknown = set(item) - _all_keys()
         if unknown:
             raise UatError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
         for req in ("name", "kind", "target", "caption"):
@@ -159,6 +188,10 @@ def load_spec(path: str | Path) -> tuple[list[Entry], dict[str, Any]]:
             raise UatError(f"{where}: name {name!r} is used twice")
         if kind not in KINDS:
             raise UatError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
+        takes = {"format", *_ENTRY_WORDS, *options_for(kind, True), *options_for(kind, False)}
+        if set(item) - takes:
+            extra = ", ".join(sorted(set(item) - takes))
+            raise UatError(f"{where}: a {kind} entry does not take {extra}")
         seen.add(name)
         options = {**defaults, **{k: v for k, v in item.items() if k not in _ENTRY_WORDS}}
         if kind not in ANIMATED and "format" not in item:
@@ -177,37 +210,59 @@ def load_spec(path: str | Path) -> tuple[list[Entry], dict[str, Any]]:
 
 
 def build_entry(entry: Entry, out_dir: str | Path) -> dict[str, str]:
-    """Render one entry into `out_dir` by running its own command; return its numbers."""
-    import contextlib
-    import io
+    """Render one entry into `out_dir` by calling its job and drawing; return its numbers."""
+    from uat import jobs
 
-    from uat.cli import run
-    from uat.plot import format_number
+    o = {k: v for k, v in entry.options.items() if k in options_for(entry.kind, entry.still)}
+    settings = Settings(**{k: o.pop(k) for k in SETTINGS if k in o})
+    target = jobs.resolve_target(entry.target, o.pop("domain", None))
+    path = Path(out_dir) / entry.filename
+    kw = {("n_neurons" if k == "neurons" else k): v for k, v in o.items()}
+    if entry.kind in ANIMATED and not (entry.kind == "compare" and entry.still):
+        return _animation(entry, target, settings, path, kw)
+    result = job(entry.kind)(target, settings=settings, **kw)
+    return _draw(entry.kind, result, path)
 
-    argv = entry.argv()
-    argv[-1] = str(Path(out_dir) / entry.filename)
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = run([*argv, "--json"])
-    if code != 0:
-        raise UatError(err.getvalue().strip().removeprefix("uat: error: ") or f"exit {code}")
-    rec = json.loads(out.getvalue())
+
+def _animation(
+    entry: Entry, target: Any, settings: Settings, path: Path, kw: dict[str, Any]
+) -> dict[str, str]:
+    from uat import jobs
+    from uat.animate import animate
+
+    given = "method" in entry.options
+    s = jobs.animation_settings(entry.kind, settings, method_given=given)
+    n = kw.pop("n_neurons", 50)
+    jobs.check_animation_width(entry.kind, n, s)
+    if "size" in kw:
+        kw["size"] = parse_size(kw["size"])
+    res = animate(target, n, s, sweep=entry.kind, out=path, **kw)
+    numbers = {"last frame": res.last} if res.last else {}
+    return numbers | {"frames": str(res.frames), "file": f"{res.bytes / 1e6:.2f} MB"}
+
+
+def _draw(kind: str, result: Any, path: Path) -> dict[str, str]:
+    """Draw a still entry's figure from its job's result; return the numbers to show."""
+    from uat import plot
+
     numbers: dict[str, str] = {}
-    if entry.kind == "convergence":
-        for m, slope in rec["slopes"].items():
-            numbers[f"{_NAMES[m]} slope"] = "—" if slope is None else f"{slope:+.2f}"
-    elif "methods" in rec:  # a compare figure
-        for m in rec["methods"]:
-            numbers[f"{_NAMES[m['method']]} sup error"] = format_number(m["sup_error"])
-        numbers["ratio"] = format_number(rec["sup_error_ratio"])
-    elif "last_frame" in rec:  # an animation
-        if rec["last_frame"]:
-            numbers["last frame"] = rec["last_frame"]
-        numbers["frames"] = str(rec["frames"])
-        numbers["file"] = f"{rec['bytes'] / 1e6:.2f} MB"
-    else:  # a fit or explain figure
-        numbers["sup error"] = format_number(rec["sup_error"])
-        numbers["RMSE"] = format_number(rec["rmse"])
+    with plot.style():
+        if kind == "convergence":
+            fig = plot.convergence_figure(result.target, result.points, result.settings)
+            for m, slope in result.slopes.items():
+                numbers[f"{_NAMES[m]} slope"] = "—" if slope is None else f"{slope:+.2f}"
+        elif kind == "compare":
+            fig = plot.compare_figure(result.fits, columns=len(result.activations))
+            for f in result.fits:
+                numbers[f"{_NAMES[f.method]} sup error"] = plot.format_number(f.errors.sup)
+            numbers["ratio"] = plot.format_number(result.sup_error_ratio)
+        else:
+            from uat.anatomy import anatomy_figure
+
+            fig = anatomy_figure(result) if kind == "explain" else plot.fit_figure(result)
+            numbers["sup error"] = plot.format_number(result.errors.sup)
+            numbers["RMSE"] = plot.format_number(result.errors.rmse)
+        plot.save_figure(fig, path)
     return numbers
 
 

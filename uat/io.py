@@ -193,20 +193,8 @@ def transaction() -> Iterator[None]:
             _discard(tmp)
 
 
-MAX_READ_BYTES = 64 * 2**20  # default limit of an input file (UAT_MAX_CSV_BYTES overrides)
-
-
-def max_read_bytes() -> int:
-    """The input-size limit: UAT_MAX_CSV_BYTES if set to a whole number, else 64 MiB."""
-    raw = os.environ.get("UAT_MAX_CSV_BYTES", "")
-    try:
-        return max(1, int(raw)) if raw.strip() else MAX_READ_BYTES
-    except ValueError:
-        raise UatError(f"UAT_MAX_CSV_BYTES={raw!r} must be a whole number of bytes") from None
-
-
-def read_text_limited(path: str | Path, what: str = "file") -> str:
-    """The UTF-8 text of a regular file no larger than `max_read_bytes()`.
+def read_text_limited(path: str | Path, limit: int, what: str = "file") -> str:
+    """The UTF-8 text of a regular file of at most `limit` bytes.
 
     Opened without blocking (a FIFO never hangs) and refused unless it is a regular file (no
     /dev/zero); read in chunks up to the limit, so a file that lies about its size cannot
@@ -214,7 +202,6 @@ def read_text_limited(path: str | Path, what: str = "file") -> str:
     """
     p = Path(path)
     where = f"{what} '{p}'"
-    limit = max_read_bytes()
     try:
         fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
@@ -231,10 +218,26 @@ def read_text_limited(path: str | Path, what: str = "file") -> str:
     with os.fdopen(fd, "rb") as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
-        raise UatError(
-            f"{where} is larger than {limit:,} bytes; set UAT_MAX_CSV_BYTES to raise the limit"
-        )
+        raise UatError(f"{where} is larger than {limit:,} bytes", param="file_bytes")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UatError(f"{where} is not UTF-8 text (bad byte at offset {exc.start})") from None
+
+
+def output_path(out: str | Path | None, default: str, formats: tuple[str, ...]) -> Path:
+    """The output path (`default` when None), with an extension among `formats`, writable."""
+    p = Path(out) if out is not None else Path(default)
+    if p.suffix.lower() not in formats:
+        raise UatError(f"cannot write {p}: the extension must be one of {', '.join(formats)}")
+    return check_writable(p)
+
+
+def write_csv(path: str | Path, rows: list[dict[str, Any]]) -> None:
+    """Write dict rows as CSV (a header from the first row's keys), atomically."""
+    import csv
+
+    with atomic_write(path, "w") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)

@@ -124,7 +124,7 @@ class Convergence2D:
 
     def slope(self, method: str, key: str = "sup_error") -> float:
         """Fitted slope of log(error) against log(neurons) over the asymptotic sizes."""
-        from uat.sweep import fitted_slope
+        from uat.jobs import fitted_slope
 
         mine = [p for p in self.points if p.method == method]
         return fitted_slope([p.neurons for p in mine], [getattr(p, key) for p in mine])

@@ -10,8 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from uat.activations import get_activation
+from uat.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, get_activation
 from uat.errors import UatError
+from uat.settings import LIMITS
 
 FORMAT = "uat-network/1"
 _CHUNK = 4_000_000  # evaluate at most this many neuron-point pairs at once
@@ -139,27 +140,36 @@ class ShallowNet:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> ShallowNet:
-        """Rebuild a network from `to_dict` output, checking the format."""
+    def from_dict(cls, d: Any) -> ShallowNet:
+        """Rebuild a network from `to_dict` output, checking every field strictly."""
+        if not isinstance(d, dict):
+            raise UatError(f"a network must be a JSON object, not {type(d).__name__}")
         if d.get("format") != FORMAT:
-            raise UatError(f"not a {FORMAT} network (format={d.get('format')!r})")
-        try:
-            dom = d.get("domain")
-            return cls(
-                w=np.array(d["hidden_weights"], dtype=float),
-                b=np.array(d["hidden_biases"], dtype=float),
-                v=np.array(d["output_weights"], dtype=float),
-                c=float(d["output_bias"]),
-                activation=d.get("activation", "sigmoid"),
-                output_activation=d.get("output_activation", "identity"),
-                domain=None if dom is None else (float(dom[0]), float(dom[1])),
-                target=d.get("target", ""),
-                method=d.get("method", ""),
-                group=int(d.get("group", 1)),
-                meta=dict(d.get("meta", {})),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise UatError(f"invalid network JSON: {exc}") from None
+            raise UatError(f"not a {FORMAT} network (format={str(d.get('format'))[:40]!r})")
+        w, b, v = (_numbers(d, k) for k in ("hidden_weights", "hidden_biases", "output_weights"))
+        if not (w.size == b.size == v.size):
+            sizes = f"{w.size}, {b.size} and {v.size}"
+            raise UatError(f"invalid network: its weight lists have different lengths ({sizes})")
+        group = d.get("group", 1)
+        if not _whole(group) or group < 1 or w.size % group:
+            raise UatError(f"invalid network: group {str(group)[:20]} does not divide {w.size}")
+        meta = d.get("meta", {})
+        copies: Any = meta.get("copies", 1) if isinstance(meta, dict) else None
+        if not isinstance(meta, dict) or not _whole(copies) or copies < 1 or w.size % copies:
+            raise UatError("invalid network: meta must be an object, its copies dividing N")
+        return cls(
+            w=w,
+            b=b,
+            v=v,
+            c=float(_numbers(d, "output_bias", scalar=True)[0]),
+            activation=_name(d, "activation", "sigmoid", HIDDEN_ACTIVATIONS),
+            output_activation=_name(d, "output_activation", "identity", OUTPUT_ACTIVATIONS),
+            domain=_domain(d.get("domain")),
+            target=_name(d, "target", "", None),
+            method=_name(d, "method", "", ("", "construct", "train")),
+            group=int(group),
+            meta=meta,
+        )
 
     def save(self, path: str | Path) -> Path:
         """Write the network as JSON, atomically."""
@@ -172,12 +182,65 @@ class ShallowNet:
 
     @classmethod
     def load(cls, path: str | Path) -> ShallowNet:
-        """Read a network written by `save`."""
+        """Read a network written by `save`; anything else is one clear UatError."""
+        p = Path(path)
         try:
-            d = json.loads(Path(path).read_text())
-        except (OSError, json.JSONDecodeError) as exc:
-            raise UatError(f"cannot read network {path}: {exc}") from None
+            if not p.is_file():
+                raise UatError(f"cannot read network {p}: no such file")
+            if p.stat().st_size > LIMITS["file_bytes"].high:
+                raise UatError(f"cannot read network {p}: larger than {MAX_FILE_BYTES:,} bytes")
+            d = json.loads(p.read_text(encoding="utf-8"), parse_constant=_no_constant)
+        except (OSError, ValueError, RecursionError) as exc:  # JSON, UTF-8, 5000-digit ints
+            why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
+            raise UatError(f"cannot read network {p}: {why}") from None
         return cls.from_dict(d)
+
+
+MAX_FILE_BYTES = int(LIMITS["file_bytes"].high)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a network may hold")
+
+
+def _whole(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _numbers(d: dict[str, Any], key: str, *, scalar: bool = False) -> np.ndarray:
+    """d[key] as finite floats: a list of numbers, or one number when `scalar`."""
+    raw = d.get(key)
+    items: Any = [raw] if scalar else raw
+    ok = isinstance(items, list) and (scalar or 1 <= len(items) <= LIMITS["n_neurons"].high)
+    if not ok or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in items):
+        what = "a number" if scalar else "a list of 1 to 10,000 numbers"
+        raise UatError(f"invalid network: {key} must be {what}")
+    try:
+        arr = np.array(items, dtype=float)
+    except OverflowError:  # an integer beyond float range
+        arr = np.array([math.inf])
+    if not np.all(np.isfinite(arr)):
+        raise UatError(f"invalid network: {key} holds a value that is not a finite number")
+    return arr
+
+
+def _name(d: dict[str, Any], key: str, default: str, allowed: tuple[str, ...] | None) -> str:
+    value = d.get(key, default)
+    if not isinstance(value, str) or len(value) > 1000 or (allowed and value not in allowed):
+        choices = f" (one of {', '.join(a for a in allowed if a)})" if allowed else ""
+        raise UatError(f"invalid network: {key} must be a name{choices}")
+    return value
+
+
+def _domain(dom: Any) -> tuple[float, float] | None:
+    if dom is None:
+        return None
+    from uat.targets import check_domain
+
+    if not (isinstance(dom, list) and len(dom) == 2 and all(_whole(x) or isinstance(x, float)
+                                                             for x in dom)):  # fmt: skip
+        raise UatError("invalid network: domain must be two numbers [a, b]")
+    return check_domain((dom[0], dom[1]))
 
 
 def _json_default(o: Any) -> Any:

@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from uat.sweep import Fit, Settings
+    from uat.jobs import Fit
+    from uat.settings import Settings
 
 # Okabe–Ito: distinguishable with every common colour-vision deficiency.
 OKABE_ITO = {
@@ -391,7 +392,8 @@ def convergence_figure(
     """
     from matplotlib.figure import Figure
 
-    from uat.sweep import Settings, summarise
+    from uat.jobs import summarise
+    from uat.settings import Settings
 
     s = settings or Settings()
     size = size or (8.0, 5.5)
@@ -446,7 +448,7 @@ def _draw_bound(ax: Axes, target: Target, widths: list[int], s: Settings) -> boo
 
 def _shade_before_asymptotic(ax: Axes, widths: list[int]) -> None:
     """Grey out the widths below the asymptotic start, which the fitted slopes leave out."""
-    from uat.sweep import asymptotic_start
+    from uat.jobs import asymptotic_start
 
     start = asymptotic_start(widths)
     if start > min(widths):

@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 
 from uat.errors import UatError
+from uat.jobs import Fit, compare_runs, fit, sweep
 from uat.network import ShallowNet
-from uat.sweep import Fit, Settings, check_width, fit, sweep
+from uat.settings import Method, Settings, check_width
 from uat.targets import Target
 
 SWEEPS = ("width", "training", "compare", "steepness")
@@ -160,7 +161,7 @@ def check_frames(frames: int | None) -> None:
         raise UatError(f"--frames must be at least 1, got {frames}")
 
 
-def default_widths(n: int, method: str, frames: int | None = None) -> list[int]:
+def default_widths(n: int, method: Method, frames: int | None = None) -> list[int]:
     """The widths of a width sweep up to N.
 
     Parameters
@@ -523,17 +524,6 @@ def _thin_history(its: np.ndarray, values: np.ndarray, keep: int = 1500) -> tupl
     return its[np.r_[0, idx]], values[np.r_[0, idx]]
 
 
-def _compare_runs(n: int, settings: Settings) -> list[tuple[Settings, int]]:
-    """Hand-built N per copy against trained M·N neurons under --shifts M: equal total widths.
-
-    LEAD: replace by `uat.jobs.compare_runs` at merge (the one home of this rule).
-    """
-    return [
-        (replace(settings, method="construct"), n),
-        (replace(settings, method="train"), n * settings.shifts),
-    ]
-
-
 def scene_for(
     target: Target,
     n: int,
@@ -555,5 +545,5 @@ def scene_for(
         return training_run(target, n, settings, frames or 60, progress=progress)
     if sweep_kind == "steepness":
         return steepness_sweep(target, n, settings, frames or 30, progress=progress)
-    plan = list(runs) if runs is not None else _compare_runs(n, settings)
+    plan = list(runs) if runs is not None else compare_runs(settings, n)
     return compare_scene(target, plan, frames, progress=progress)

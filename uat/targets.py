@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -321,8 +322,6 @@ def get_target(spec: str, domain: tuple[float, float] | None = None) -> Target:
     if spec in TARGETS:
         target = TARGETS[spec]
     elif _looks_like_path(spec):
-        from uat.data import csv_target
-
         target = csv_target(spec)
     else:
         target = _expression_target(spec)
@@ -330,6 +329,30 @@ def get_target(spec: str, domain: tuple[float, float] | None = None) -> Target:
         target = target.on(domain)
     check_finite(target)
     return target
+
+
+def csv_target(path: str | os.PathLike[str]) -> Target:
+    """A target interpolating the samples of a CSV file linearly, constant beyond the ends."""
+    from uat.data import load_csv
+
+    xs, ys = load_csv(path)
+    name = Path(path).name
+    # the samples' span must be a usable interval, like any --domain
+    domain = check_domain((float(xs[0]), float(xs[-1])))
+
+    def f(x: np.ndarray) -> np.ndarray:
+        return np.asarray(np.interp(np.asarray(x, dtype=float), xs, ys), dtype=float)
+
+    return Target(
+        name=name,
+        f=f,
+        domain=domain,
+        formula=f"samples from {name} ({len(xs)} points)",
+        label=name.replace("$", r"\$"),
+        df=None,
+        continuous=True,
+        samples=(xs, ys),
+    )
 
 
 def _expression_target(spec: str) -> Target:

@@ -1,0 +1,245 @@
+"""Text reports of job results: the tables, lines and progress bars the CLI prints.
+
+Printing only: the numbers come from `uat.jobs` results; rich loads on first use.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from uat.jobs import Comparison, Convergence, Fit
+
+
+def console(stderr: bool = False) -> Console:
+    """A rich console without syntax highlighting."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def describe_method(fit: Fit) -> str:
+    """One line on how the network was built."""
+    net = fit.net
+    if fit.method == "construct":
+        from uat.plot import unit_count
+
+        m = net.meta  # a network read from a file may lack any of these
+        text = f"hand-built: {unit_count(net)}"
+        if isinstance(m.get("bump_width"), (int, float)):
+            text += f", Δ = {m['bump_width']:.4g}"
+        if m.get("heights") == "interpolant":
+            return text + ", piecewise-linear interpolant"
+        text += f", {m['heights']} heights" if isinstance(m.get("heights"), str) else ""
+        w = m.get("steepness")
+        return text + (
+            f", w = {w:.4g}" if isinstance(w, (int, float)) and net.activation != "step" else ""
+        )
+    opt = net.meta.get("optimizer", "")
+    its = net.meta.get("iterations", len(fit.history))
+    return f"trained: {opt}, {its} iterations, seed {net.meta.get('seed', 0)}"
+
+
+def describe_bound(fit: Fit) -> str:
+    """The construction's error bound, with its formula, or why there is none."""
+    from uat.metrics import bound_formula
+    from uat.plot import format_number
+
+    net, t = fit.net, fit.target
+    formula = bound_formula(net.activation, net.output_activation)
+    if fit.bound is None:
+        if t.lipschitz() is None:
+            return "none: the target jumps, so the sup error cannot vanish"
+        return f"none: {formula} needs a smoother target"
+    text = f"{formula} = {format_number(fit.bound)}"
+    if formula == "L·Δ/2":
+        lip = t.lipschitz()
+        text += f"  with L = {lip:.4g}" + ("" if t.lipschitz_is_exact else " (estimated)")
+    copies = net.meta.get("copies", 1)
+    return text + (f", per copy of {copies}" if copies > 1 else "")
+
+
+def summary_table(fit: Fit, extra: dict[str, str], *, measured: bool = False) -> Any:
+    """The rich table `uat fit` and `uat show` print."""
+    from rich.table import Table
+
+    from uat.plot import format_number
+
+    t, e = fit.target, fit.errors
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("target", f"{t.name}  ({t.formula})" if t.formula != t.name else t.name)
+    table.add_row("domain", f"[{t.domain[0]:.6g}, {t.domain[1]:.6g}]")
+    table.add_row("method", describe_method(fit))
+    table.add_row("neurons", f"{fit.net.n_neurons}  ({fit.net.n_parameters} parameters)")
+    table.add_row("sup error", f"{format_number(e.sup)}  at x = {e.at:.4g}")
+    table.add_row("RMSE", format_number(e.rmse))
+    table.add_row("grid", f"{e.grid:,} uniform points")
+    if fit.method == "construct":
+        table.add_row("bound", describe_bound(fit))
+    table.add_row("time", f"{fit.seconds:.3f} s to {'measure' if measured else 'build'}")
+    for k, v in extra.items():
+        table.add_row(k, v)
+    return table
+
+
+def format_slope(v: float | None) -> str:
+    """A fitted slope for a table, or a dash where none could be fitted."""
+    return "—" if v is None else f"{v:+.2f}"
+
+
+@contextlib.contextmanager
+def progress_bar(total: int | None, what: str, quiet: bool) -> Iterator[Callable[..., None]]:
+    """A rich progress bar on stderr (only on a terminal).
+
+    Yields `update(done, total=None, what=None)`; a None leaves that part as it was.
+    """
+    if quiet or not sys.stderr.isatty():
+        yield lambda done, total=None, what=None: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        "[bold]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(what, total=total)
+        yield lambda done, total=None, what=None: bar.update(
+            task, completed=done, total=total, description=what
+        )
+
+
+@contextlib.contextmanager
+def staged_bar(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar for work in named stages ("compute", then "render")."""
+    names = {"compute": "computing networks", "render": "rendering frames"}
+    with progress_bar(None, "computing", quiet) as update:
+        yield lambda stage, done, total: update(done, total, names.get(stage, stage))
+
+
+def print_comparison(result: Comparison, where: str) -> None:
+    """The table and summary lines of `uat compare`."""
+    from rich.table import Table
+
+    from uat.plot import METHOD_NAMES, format_number
+
+    t, several = result.target, len(result.activations) > 1
+    a, b = t.domain
+    table = Table(title=f"{t.name} on [{a:.4g}, {b:.4g}], {result.n_neurons} neurons")
+    cols = ["method", "activation"] if several else ["method"]
+    for col in (*cols, "neurons", "parameters", "sup error", "RMSE", "time"):
+        table.add_column(col, justify="left" if col in cols else "right")
+    for f in result.fits:
+        table.add_row(
+            METHOD_NAMES[f.method],
+            *([f.net.activation] if several else []),
+            str(f.net.n_neurons),
+            str(f.net.n_parameters),
+            format_number(f.errors.sup),
+            format_number(f.errors.rmse),
+            f"{f.seconds:.3f} s",
+        )
+    con = console()
+    con.print(table)
+    for f in result.fits:
+        con.print(describe_method(f), soft_wrap=True)
+    con.print(
+        f"hand-built / trained: sup error ×{format_number(result.sup_error_ratio)}, "
+        f"RMSE ×{format_number(result.rmse_ratio)}  (10,001-point grid)\n{where}"
+    )
+
+
+def print_convergence(result: Convergence, files: dict[str, str]) -> None:
+    """The table and the slopes of `uat convergence`."""
+    from rich.table import Table
+
+    from uat.jobs import summarise
+    from uat.plot import METHOD_NAMES, format_number
+
+    table = Table(title=f"{result.target.name}: error against width (10,001-point grid)")
+    table.add_column("N", justify="right")
+    for m in result.methods:
+        table.add_column(f"{METHOD_NAMES[m]} sup", justify="right")
+        table.add_column(f"{METHOD_NAMES[m]} RMSE", justify="right")
+    med = {
+        (m, k): summarise(result.points, m, k)
+        for m in result.methods
+        for k in ("sup_error", "rmse")
+    }
+    for i, n in enumerate(result.widths):
+        row = [str(n)]
+        for m in result.methods:
+            row += [format_number(med[m, k]["median"][i]) for k in ("sup_error", "rmse")]
+        table.add_row(*row)
+    con = console()
+    con.print(table)
+    slopes = result.slopes
+    con.print(
+        "fitted slope of the sup error: "
+        + ", ".join(f"{METHOD_NAMES[m]} {format_slope(slopes[m])}" for m in result.methods)
+        + f"\nfigure: {files['output']}"
+        + (f"\npoints: {files['csv']}" if "csv" in files else "")
+    )
+
+
+def print_gallery(outcomes: list[Any], folder: Path) -> None:
+    """One line per gallery entry, then where the pages are."""
+    con = console()
+    for o in outcomes:
+        if not o.ok:
+            con.print(f"[red]failed[/red]  {o.name}: {o.error}", soft_wrap=True)
+        elif o.skipped:
+            con.print(f"[dim]up to date[/dim]  {o.name}")
+        else:
+            con.print(f"[green]built[/green]  {o.name}  ({o.seconds:.1f} s)")
+    if all(o.ok and o.skipped for o in outcomes):
+        con.print(f"nothing to render: all {len(outcomes)} entries are up to date")
+    con.print(f"gallery: {folder / 'index.html'} and {folder / 'README.md'}")
+
+
+def print_fit(result: Fit, files: dict[str, str], total_seconds: float | None = None) -> None:
+    """The summary table of `uat fit` (or of `uat show`, without a total time)."""
+    extra = {} if total_seconds is None else {"total": f"{total_seconds:.2f} s with the figure"}
+    names = {"output": "figure", "network": "network"}
+    extra |= {names[k]: v for k, v in files.items()}
+    console().print(summary_table(result, extra, measured=total_seconds is None))
+
+
+def print_animation(res: Any) -> None:
+    """One line on what an animation wrote."""
+    w, h = res.size
+    console().print(
+        f"[bold]{res.path}[/bold]: {res.frames} frames at {res.fps:g} fps, {w}×{h}, "
+        f"{res.bytes / 1e6:.2f} MB, {res.seconds:.1f} s"
+    )
+
+
+def print_targets(rows: list[dict[str, Any]]) -> None:
+    """The table of named targets."""
+    from rich.table import Table
+
+    table = Table(title="Named targets (or give an expression in x, or a CSV file)")
+    for col in ("name", "formula", "default domain", "Lipschitz L"):
+        table.add_column(col)
+    for r in rows:
+        (a, b), lip = r["domain"], r["lipschitz"]
+        table.add_row(
+            r["name"], r["formula"], f"[{a:.4g}, {b:.4g}]", "jumps" if lip is None else f"{lip:.4g}"
+        )
+    console().print(table)
+
+
+def say(text: str) -> None:
+    """Print plain lines (rich markup in them is left alone, but long lines are kept whole)."""
+    console().print(text, soft_wrap=True)

@@ -1,0 +1,201 @@
+"""The request: a frozen, typed `Settings`, checked once against one table of limits.
+
+Standard library only, so that the command line can build its choices and check its
+numbers without loading numpy. Errors name the library's parameter (`n_neurons`); only
+adapters such as the CLI translate that name into their own spelling (`--neurons`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from typing import Any, Literal, get_args
+
+from uat.errors import UatError
+
+Method = Literal["construct", "train"]
+Heights = Literal["minimax", "mean", "centre"]
+# The hidden and output activations of `uat.activations.ACTIVATIONS` (a test keeps them equal;
+# the registry needs numpy, and `uat --help` must not).
+HiddenActivation = Literal["sigmoid", "tanh", "step", "relu", "softplus"]
+OutputActivation = Literal["identity", "sigmoid"]
+Optimizer = Literal["lm", "adam"]
+Loss = Literal["mse", "sup"]
+
+METHODS: tuple[Method, ...] = get_args(Method)
+CHOICES: dict[str, tuple[str, ...]] = {
+    "method": METHODS,
+    "heights": get_args(Heights),
+    "activation": get_args(HiddenActivation),
+    "output_activation": get_args(OutputActivation),
+    "optimizer": get_args(Optimizer),
+    "loss": get_args(Loss),
+}
+
+
+@dataclass(frozen=True)
+class Limit:
+    """The range a number must lie in: [low, high], or (low, high] when `open_low`."""
+
+    low: float
+    high: float = math.inf
+    whole: bool = False  # a whole number
+    open_low: bool = False
+
+    def describe(self) -> str:
+        """The range in words: 'positive', 'a whole number from 0 to 10', …."""
+        if self.whole:
+            if self.high == math.inf:
+                return f"a whole number ≥ {self.low:g}"
+            return f"a whole number from {self.low:g} to {self.high:,.0f}"
+        if self.high == math.inf:
+            if self.low == 0:
+                return "positive" if self.open_low else "non-negative"
+            return f"at least {self.low:g}"
+        return f"{'above' if self.open_low else 'from'} {self.low:g} to {self.high:g}"
+
+    def holds(self, value: float) -> bool:
+        """True when `value` lies in the range."""
+        above = value > self.low if self.open_low else value >= self.low
+        return above and value <= self.high and (not self.whole or float(value).is_integer())
+
+
+# Every numeric limit of the package, in one place; the reason for each upper end beside it.
+LIMITS: dict[str, Limit] = {
+    # hand-built width: 10,000 neurons evaluate on the 10,001-point grid in about a second
+    "n_neurons": Limit(1, 10_000, whole=True),
+    # trained width: dense Levenberg–Marquardt costs N³ per step
+    "n_neurons_trained": Limit(1, 2_000, whole=True),
+    # Adam's full-batch gradients: 500 neurons already take minutes at its iteration budget
+    "n_neurons_adam": Limit(1, 500, whole=True),
+    # animated width: beyond it every bump is narrower than a pixel of an 8000-pixel frame
+    "n_neurons_animated": Limit(1, 2_000, whole=True),
+    "max_neurons": Limit(2, 10_000, whole=True),  # convergence's widest width
+    "steepness": Limit(0, math.inf, open_low=True),
+    "shifts": Limit(1, 100, whole=True),  # M copies of N neurons: M·N still within n_neurons
+    "seed": Limit(0, 2**32 - 1, whole=True),  # numpy's legacy seeds and most RNGs take 32 bits
+    "seeds": Limit(1, 100, whole=True),  # repeated trainings of each width in convergence
+    "max_iter": Limit(1, 100_000, whole=True),  # Adam's default is 3,000; LM's 100
+    "tol": Limit(0),
+    "learning_rate": Limit(0, math.inf, open_low=True),
+    "frames": Limit(1, 2_000, whole=True),
+    "fps": Limit(0, 100, open_low=True),  # GIF delays are whole hundredths of a second
+    "hold": Limit(0, 60),  # seconds on the last frame
+    "dpi": Limit(20, 600),  # text unreadable below, memory and layout give out above
+    "width_px": Limit(160, 8_000, whole=True),
+    "height_px": Limit(100, 8_000, whole=True),
+    "jobs": Limit(1, 256, whole=True),  # gallery worker processes
+    # files read: a saved network of 10,000 neurons takes 0.8 MB; CSV parsing peaks near 13×
+    "file_bytes": Limit(0, 32_000_000, whole=True),
+}
+
+
+def check_number(param: str, value: Any, limit: str | None = None) -> Any:
+    """`value` if it lies within LIMITS[limit or param], else a UatError naming `param`."""
+    rule = LIMITS[limit or param]
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not number or not math.isfinite(value):
+        raise UatError(f"{param} must be {rule.describe()}, got {value!r}", param=param)
+    if not rule.holds(value):
+        raise UatError(f"{param} must be {rule.describe()}, got {value:g}", param=param)
+    return int(value) if rule.whole else value
+
+
+def check_choice(param: str, value: Any) -> Any:
+    """`value` if it is one of CHOICES[param], else a UatError naming `param`."""
+    if value not in CHOICES[param]:
+        known = ", ".join(CHOICES[param])
+        raise UatError(f"unknown {param} {value!r}; choose one of: {known}", param=param)
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How to build a network: the method and its options, shared by every command.
+
+    Checked once, here; change a copy with `dataclasses.replace(settings, seed=1)`.
+    """
+
+    method: Method = "construct"
+    heights: Heights = "minimax"  # hand-built bump heights
+    steepness: float | None = None  # hand-built hidden weight w; None: chosen per target
+    activation: HiddenActivation = "sigmoid"
+    output_activation: OutputActivation = "identity"
+    shifts: int = 1  # hand-built: sum of M shifted copies of f/M (windows of failure)
+    optimizer: Optimizer = "lm"
+    loss: Loss = "mse"  # trained: mean square, or the sup norm of the theorem
+    seed: int = 0
+    max_iter: int | None = None  # None: per optimiser
+    tol: float = 1e-12
+    learning_rate: float | None = None  # Adam's; None: per optimiser
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in CHOICES:
+                check_choice(f.name, value)
+            elif value is not None or f.name not in ("steepness", "max_iter", "learning_rate"):
+                # whole numbers given as 3.0 are stored as 3
+                object.__setattr__(self, f.name, check_number(f.name, value))
+
+
+# One line of help per field: the command line offers every field as an option with it.
+FIELD_HELP = {
+    "method": "construct: hand-built bumps (the proof); train: fitted.",
+    "heights": "Bump heights: minimax (least sup error), mean (least squares), centre.",
+    "steepness": "Hidden weight w of the hand-built steps (automatic by default).",
+    "activation": "Hidden activation: sigmoid, tanh, step make bumps; relu, softplus ramps.",
+    "output_activation": "Output activation; sigmoid: the hidden sum approximates σ⁻¹∘f.",
+    "shifts": "Hand-built: sum M shifted copies of f/M (windows of failure); M·N neurons.",
+    "optimizer": "lm: Levenberg–Marquardt (accurate); adam: gradient descent.",
+    "loss": "Trained: mse (mean square) or sup (the theorem's worst case).",
+    "seed": "Seed of the trained network's initialisation.",
+    "max_iter": "Iteration limit of training (per optimiser by default).",
+    "tol": "Training stops when the loss improves less.",
+    "learning_rate": "Adam's learning rate (per optimiser by default).",
+}
+
+
+def width_limit(settings: Settings, *, animated: bool = False) -> str:
+    """The LIMITS key that bounds the width of a network built with `settings`."""
+    if animated:
+        return "n_neurons_animated"
+    if settings.method == "train":
+        return "n_neurons_adam" if settings.optimizer == "adam" else "n_neurons_trained"
+    return "n_neurons"
+
+
+def check_width(n_neurons: Any, settings: Settings, *, animated: bool = False) -> int:
+    """Validate a width N for `settings` before anything is allocated."""
+    if isinstance(n_neurons, bool) or not isinstance(n_neurons, int) or n_neurons < 1:
+        raise UatError(
+            f"n_neurons must be a positive whole number, got {n_neurons!r}", param="n_neurons"
+        )
+    copies = settings.shifts if settings.method == "construct" else 1
+    high = LIMITS[width_limit(settings, animated=animated)].high
+    if n_neurons * copies > high:
+        what = f" × {copies} shifts" if copies > 1 else ""
+        raise UatError(
+            f"n_neurons {n_neurons:,}{what} is too many; the limit here is {high:,.0f}",
+            param="n_neurons",
+        )
+    if settings.method == "construct" and n_neurons % 2:
+        lo, hi = max(2, n_neurons - 1), n_neurons + 1
+        raise UatError(
+            f"n_neurons {n_neurons} is odd, but bumps use neurons in pairs; try {lo} or {hi}",
+            param="n_neurons",
+        )
+    return n_neurons
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """A pixel size 'WIDTHxHEIGHT' such as '800x500' as (800, 500)."""
+    w, sep, h = str(text).lower().partition("x")
+    try:
+        if not sep:
+            raise ValueError
+        return int(w), int(h)
+    except ValueError:
+        raise UatError(
+            f"size {text!r} must be WIDTHxHEIGHT in pixels, such as 800x500", param="size"
+        ) from None
