@@ -107,3 +107,16 @@ def test_saved_files_get_ordinary_permissions(tmp_path) -> None:
     finally:
         os.umask(umask)
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_theta_packs_every_parameter_and_from_theta_round_trips(rng: np.random.Generator) -> None:
+    net = random_net(rng, n=4, activation="tanh")
+    theta = net.theta
+    assert theta.shape == (net.n_parameters,)
+    np.testing.assert_array_equal(theta, np.r_[net.w, net.b, net.v, net.c])
+    moved = ShallowNet.from_theta(theta + 1.0, like=net)
+    assert moved.activation == "tanh" and moved.n_neurons == 4
+    np.testing.assert_array_equal(moved.w, net.w + 1.0)
+    assert moved.c == net.c + 1.0 and net.theta[0] == theta[0]  # `like` is left untouched
+    with pytest.raises(ValueError, match="3N"):
+        ShallowNet.from_theta(np.zeros(5), like=net)
