@@ -172,7 +172,7 @@ def test_sup_loss_beats_the_hand_built_net_on_every_named_target(name: str) -> N
     result = train(target, 20, loss="sup")
     assert result.net.meta["loss"] == "sup"
     trained, hand = _true_sup(result.net, target), _true_sup(hand_built(target, 20), target)
-    assert trained <= hand, (trained, hand)
+    assert trained <= hand * (1 + 1e-12), (trained, hand)  # step: both 0.5 up to rounding
     if name in ("step", "sawtooth"):
         assert trained <= 0.505
 
