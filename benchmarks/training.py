@@ -11,8 +11,9 @@ Peers, each given every chance to do well:
 
 Two comparisons for each target and width N:
 
-- **equal time**: each peer gets uat's wall time (its iteration budget is set from the
-  measured time of a short probe run; the time it really took is printed);
+- **equal time**: each peer gets at least uat's wall time (its budget grows until one run
+  takes that long, or it stops on its own; the time it really took is printed, for sklearn
+  per seed);
 - **equal iterations**: each peer gets as many iterations (sklearn) or function evaluations
   (least_squares, at least one per LM iteration) as uat took.
 
@@ -133,12 +134,20 @@ def _on_u(target: Target) -> Target:
 
 
 def _equal_time(
-    fit: Callable[[int], tuple[float, float]], seconds: float, probe: int
+    fit: Callable[[int], tuple[float, float]], seconds: float, budget: int
 ) -> tuple[float, float]:
-    """Run `fit` with the budget that a probe run says takes about `seconds`."""
-    _, probe_s = fit(probe)
-    budget = max(probe, int(probe * seconds / max(probe_s, 1e-6)))
-    return fit(budget)
+    """The first run of `fit` that takes at least `seconds`, its budget growing 1.5× a time.
+
+    A peer that stops on its own before using the time (L-BFGS's own tests) keeps its result.
+    """
+    while True:
+        rmse, took = fit(budget)
+        if took >= seconds or budget >= 10**6:
+            return rmse, took
+        grown = int(budget * min(10.0, max(1.5, 0.8 * seconds / max(took, 1e-6))))
+        if grown <= budget:
+            return rmse, took
+        budget = grown
 
 
 def _case(name: str, n: int) -> dict[str, Any]:
@@ -153,11 +162,13 @@ def _case(name: str, n: int) -> dict[str, Any]:
         "its": result.iterations,
     }
     row["sk_t"], row["sk_t_s"] = _equal_time(
-        lambda k: _best_sklearn(target, n, k), result.seconds * SEEDS, 20
+        lambda k: _best_sklearn(target, n, k), result.seconds, max(10, result.iterations)
     )
     row["sk_i"], _ = _best_sklearn(target, n, result.iterations)
     if n <= LSQ_MAX_WIDTH:
-        row["lm_t"], row["lm_t_s"] = _equal_time(lambda k: _lsq(target, n, k), result.seconds, 5)
+        row["lm_t"], row["lm_t_s"] = _equal_time(
+            lambda k: _lsq(target, n, k), result.seconds, max(5, result.iterations // 2)
+        )
         row["lm_i"], _ = _lsq(target, n, result.iterations)
     return row
 
