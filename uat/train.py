@@ -34,11 +34,14 @@ steps taken.
 
 ``loss="sup"`` trains for the worst case (the theorem's ε): least squares first, then Lawson's
 iteratively reweighted least squares (weights ← weights·|residual|, 8 LM iterations a round),
-keeping the round with the lowest max |residual|. Both one-sided limits of every known jump are
-training points at the jump itself, and the neuron nearest each jump starts there as a step
-sharper than the grid, so a net can sit at the jump's midpoint: the sup error of step and
-sawtooth reaches 0.5, the least a continuous function can have there. Measured at N = 10, the
-sup error is 0.48–0.88× that of least squares (nielsen, triangle, abs, sin).
+keeping the round with the lowest max |residual|. Measured at N = 10, the sup error is
+0.48–0.88× that of least squares (nielsen, triangle, abs, sin).
+
+Known jumps (`Target.jumps()`, ends of the domain included), for either loss: both one-sided
+limits are training points at the jump itself, and the neuron nearest each jump starts there as
+a step sharper than any grid, so the net sits at the jump's midpoint: the sup error of step and
+sawtooth reaches 0.5, the least a continuous function can have there. Measured (10 001-point
+RMSE, N = 10): step 1e-15 (unseeded: 1.2e-2), sawtooth 3.3e-3 (6.5e-2), square 1.8e-2 (0.27).
 
 ``"adam"`` is full-batch Adam on the mean squared error, the run learners expect to see
 animated. It starts from the same spread hidden layer but with v = 0 and c = 0 (a flat line),
@@ -1230,10 +1233,7 @@ def train(
     u = frame.u(x)
     wu, bu, v, c = _initial_u(init, n, frame, activation, output_activation, seed)
     if init is None and target.samples is None:
-        jumps = frame.u(target.jumps())
-        if loss == "mse":  # a step at an end of the domain fits one point: a wasted neuron
-            jumps = jumps[np.abs(jumps) < 1.0 - 1e-12]
-        _seed_jumps(wu, bu, jumps)
+        _seed_jumps(wu, bu, frame.u(target.jumps()))
     if max_iter is None:
         max_iter = {"adam": ADAM_MAX_ITER, "lm": max(LM_MAX_ITER, LM_WORK // n)}[optimizer]
         max_iter = SUP_MAX_ITER if loss == "sup" else max_iter
