@@ -1,6 +1,7 @@
 """Trained networks: uat's trainer against scikit-learn and plain Levenberg–Marquardt, fairly.
 
-Run as ``python benchmarks/training.py`` (a few minutes) or with ``--quick`` (under a minute).
+Run as ``python benchmarks/training.py`` (a few minutes), with ``--quick`` (under a minute),
+or with ``--widths`` (uat alone on sin at N = 25 … 400).
 
 Peers, each given every chance to do well:
 
@@ -194,7 +195,14 @@ def main(argv: list[str] | None = None) -> int:
     """Print the comparison table and whether the goal is met; exit 0 if met, else 1."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="widths 10 and 50, three targets")
+    parser.add_argument(
+        "--widths",
+        action="store_true",
+        help="only uat on sin at N = 25 … 400 (does the RMSE keep falling with the width?)",
+    )
     args = parser.parse_args(argv)
+    if args.widths:
+        return _widths()
     try:
         import sklearn
         from sklearn.exceptions import ConvergenceWarning
@@ -226,6 +234,22 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(_case(name, n))
                 _print_row(rows[-1])
     return _goal(rows)
+
+
+def _widths() -> int:
+    """uat on sin at growing widths, default settings: RMSE, iterations, why it stopped, time."""
+    from threadpoolctl import threadpool_limits
+
+    target = TARGETS["sin"]
+    print(f"{'N':>5} {'RMSE':>9} {'its':>5} {'stopped':<14} {'time':>7}")
+    with threadpool_limits(limits=1, user_api="blas"):
+        for n in (25, 50, 100, 200, 400):
+            r = train(target, n)
+            print(
+                f"{n:>5} {_rmse(r.net, target):>9.2e} {r.iterations:>5} "
+                f"{r.net.meta['stopped']:<14} {r.seconds:>6.2f}s"
+            )
+    return 0
 
 
 def _goal(rows: list[dict[str, Any]]) -> int:
