@@ -169,9 +169,7 @@ def _case(name: str, n: int) -> dict[str, Any]:
     )
     row["sk_i"], _ = _best_sklearn(target, n, result.iterations)
     if name in LSQ_TARGETS.get(n, ()):
-        row["lm_t"], row["lm_t_s"] = _equal_time(
-            lambda k: _lsq(target, n, k), result.seconds, max(5, result.iterations // 2)
-        )
+        row["lm_t"], row["lm_t_s"] = _equal_time(lambda k: _lsq(target, n, k), result.seconds, 5)
         row["lm_i"], _ = _lsq(target, n, result.iterations)
     return row
 
