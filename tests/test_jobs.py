@@ -169,27 +169,17 @@ FIELDS: dict[str, tuple[Any, dict[str, Any], Any]] = {
     "method": ("train", {}, lambda net: net.method == "train"),
     "heights": ("centre", {}, lambda net: net.meta["heights"] == "centre"),
     "steepness": (7.0, {}, lambda net: net.meta["steepness"] == 7.0),
-    "activation": ("tanh", {}, lambda net: net.activation == "tanh"),
+    "activation": ("relu", {}, lambda net: net.activation == "relu"),  # tanh = 2σ(2z) − 1: same net
     "output_activation": ("sigmoid", {}, lambda net: net.output_activation == "sigmoid"),
     "shifts": (2, {}, lambda net: net.meta["copies"] == 2 and net.n_neurons == 2 * N),
     "optimizer": ("adam", TRAIN | {"max_iter": 200}, lambda net: net.meta["optimizer"] == "adam"),
-    "loss": ("sup", TRAIN, None),
+    "loss": ("sup", TRAIN, lambda net: net.meta["loss"] == "sup"),
     "seed": (3, TRAIN, lambda net: net.meta["seed"] == 3),
     "max_iter": (2, TRAIN, lambda net: net.meta["iterations"] <= 2),
     "tol": (0.5, TRAIN, None),  # shows only in the result: training stops at once
     "learning_rate": (0.05, ADAM, None),
 }
-FIELD_CASES = [
-    pytest.param(
-        name,
-        marks=pytest.mark.xfail(
-            raises=UatError, strict=True, reason="train(loss=...) lands with the trainer branch"
-        ),
-    )
-    if name == "loss"
-    else name
-    for name in FIELDS
-]
+FIELD_CASES = list(FIELDS)
 
 
 def _settings(name: str) -> tuple[Settings, Settings]:
@@ -250,8 +240,6 @@ def test_every_field_reaches_the_network_through_the_gallery(tmp_path, name: str
         f'caption = "c"\nneurons = {N}\n' + "\n".join(lines) + "\n"
     )
     (outcome,) = build(spec, jobs=1)
-    if not outcome.ok and "loss" in outcome.error:
-        raise UatError(outcome.error)  # the xfail of `loss` until the trainer lands
     assert outcome.ok, outcome.error
     alone = jobs.fit(jobs.resolve_target(CURVE, DOMAIN), N, Settings(**options))
     assert outcome.numbers["RMSE"] == format_number(alone.errors.rmse)
@@ -290,7 +278,7 @@ def test_default_names_hold_every_setting_that_changes_the_result() -> None:
     from uat.jobs import output_name, resolve_target
 
     t = resolve_target("x**2*sin(5*x)")
-    assert output_name("fit", t, Settings(), 50) == "x_2_sin_5_x-construct-50.png"
+    assert output_name("fit", t, Settings(), 50) == "x2-sin5x-construct-50.png"
     names = {output_name("fit", t, s, 50) for s in
              (Settings(method="train"), Settings(method="train", optimizer="adam"),
               Settings(method="train", seed=1), Settings(method="train", max_iter=5),
@@ -298,9 +286,9 @@ def test_default_names_hold_every_setting_that_changes_the_result() -> None:
               Settings(method="train", optimizer="adam", learning_rate=0.1))}  # fmt: skip
     assert len(names) == 7
     assert output_name("animate", t, Settings(), 50, sweep="training", ext=".gif") == (
-        "x_2_sin_5_x-training-lm-50.gif"
+        "x2-sin5x-training-lm-50.gif"
     )
-    assert output_name("compare", t, Settings(shifts=2), 10) == "x_2_sin_5_x-compare-shifts2-10.png"
+    assert output_name("compare", t, Settings(shifts=2), 10) == "x2-sin5x-compare-shifts2-10.png"
 
 
 def test_convergence_json_has_no_nan(cli) -> None:

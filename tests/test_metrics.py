@@ -90,7 +90,7 @@ def test_trained_nets_on_jumps(
     # trained: the grid printed 0.554 for 0.630 (step, 50) and 0.521 for 0.769 (sawtooth)
     t = get_target(name)
     net = fit(t, n_neurons, Settings(method="train", max_iter=iterations)).net
-    assert errors(net, t).sup > 0.5
+    assert errors(net, t).sup >= 0.5 - 1e-9  # a continuous net misses a jump of 1 by ≥ 1/2
     # trained steps are soft (w ≈ N/(b−a)): 400,001 points resolve them 100 times over
     assert_sup_is_true(net, t, jumps, m=400_001)
 

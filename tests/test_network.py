@@ -256,3 +256,16 @@ def test_transitions_in_many_chunks_equal_one(monkeypatch: pytest.MonkeyPatch) -
     whole = net.hidden_sum(x)
     monkeypatch.setattr(uat.network, "_CHUNK", 500)  # ~500 chunks of transition pairs
     np.testing.assert_allclose(net.hidden_sum(x), whole, rtol=0, atol=1e-15)
+
+
+def test_theta_packs_every_parameter_and_from_theta_round_trips(rng: np.random.Generator) -> None:
+    net = random_net(rng, n=4, activation="tanh")
+    theta = net.theta
+    assert theta.shape == (net.n_parameters,)
+    np.testing.assert_array_equal(theta, np.r_[net.w, net.b, net.v, net.c])
+    moved = ShallowNet.from_theta(theta + 1.0, like=net)
+    assert moved.activation == "tanh" and moved.n_neurons == 4
+    np.testing.assert_array_equal(moved.w, net.w + 1.0)
+    assert moved.c == net.c + 1.0 and net.theta[0] == theta[0]  # `like` is left untouched
+    with pytest.raises(ValueError, match="3N"):
+        ShallowNet.from_theta(np.zeros(5), like=net)

@@ -12,6 +12,7 @@ from uat import scenes as sc
 from uat.activations import sigmoid
 from uat.construct import bumps, hand_built
 from uat.errors import UatError
+from uat.jobs import compare_runs
 from uat.metrics import errors
 from uat.network import ShallowNet
 from uat.settings import Settings
@@ -215,11 +216,6 @@ def test_compare_under_shifts_matches_total_widths(sin):
 # -- every Settings field reaches the network on every animation path --------------------------
 
 
-def compare_runs(n: int, s: Settings) -> list[tuple[Settings, int]]:
-    """The compare job's runs: hand-built N per copy against trained N·shifts."""
-    return [(replace(s, method="construct"), n), (replace(s, method="train"), n * s.shifts)]
-
-
 Check = Callable[[ShallowNet, ShallowNet], bool]  # (net, the same path's net without the field)
 BOTH, HAND, TRAINED = None, "construct", "train"
 CASES: dict[str, tuple[object, str | None, dict[str, object], Check]] = {
@@ -229,6 +225,7 @@ CASES: dict[str, tuple[object, str | None, dict[str, object], Check]] = {
     "output_activation": ("sigmoid", BOTH, {}, lambda n, r: n.output_activation == "sigmoid"),
     "shifts": (2, HAND, {}, lambda n, r: n.meta["copies"] == 2 and n.n_neurons == 2 * r.n_neurons),
     "optimizer": ("adam", TRAINED, {"max_iter": 5}, lambda n, r: n.meta["optimizer"] == "adam"),
+    "loss": ("sup", TRAINED, {"max_iter": 5}, lambda n, r: n.meta["loss"] == "sup"),
     "seed": (3, TRAINED, {}, lambda n, r: n.meta["seed"] == 3 and not np.array_equal(n.w, r.w)),
     "max_iter": (2, TRAINED, {}, lambda n, r: 0 < n.meta["iterations"] <= 2),
     "tol": (0.5, TRAINED, {}, lambda n, r: n.meta["iterations"] == 0 < r.meta["iterations"]),
@@ -244,7 +241,7 @@ PATHS: dict[str, tuple[Callable[..., sc.Scene], set[str]]] = {
     # the path fixes, the other method's options, the steepness the steepness sweep varies)
     "width-construct": (
         lambda t, s: sc.width_sweep(t, [2, 4], replace(s, method="construct")),
-        {"method", "optimizer", "seed", "max_iter", "tol", "learning_rate"},
+        {"method", "optimizer", "loss", "seed", "max_iter", "tol", "learning_rate"},
     ),
     "width-train": (
         lambda t, s: sc.width_sweep(t, [2, 3], replace(s, method="train")),
@@ -255,12 +252,12 @@ PATHS: dict[str, tuple[Callable[..., sc.Scene], set[str]]] = {
         {"method", "heights", "steepness", "shifts"},
     ),
     "compare": (
-        lambda t, s: sc.compare_scene(t, compare_runs(2, s), frames=2),
+        lambda t, s: sc.compare_scene(t, compare_runs(s, 2), frames=2),
         {"method"},
     ),
     "steepness": (
         lambda t, s: sc.steepness_sweep(t, 4, s, frames=2),
-        {"method", "steepness", "optimizer", "seed", "max_iter", "tol", "learning_rate"},
+        {"method", "steepness", "optimizer", "loss", "seed", "max_iter", "tol", "learning_rate"},
     ),
 }
 

@@ -7,7 +7,6 @@ here, never in an adapter. numpy only: drawing happens elsewhere, from these res
 
 from __future__ import annotations
 
-import inspect
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -130,10 +129,6 @@ def fit(
     else:
         from uat.train import train
 
-        # `loss` reaches train() once the sup-norm trainer lands; the default needs no keyword
-        extra: dict[str, Any] = {} if s.loss == "mse" else {"loss": s.loss}
-        if extra and "loss" not in inspect.signature(train).parameters:
-            raise UatError(f"loss {s.loss!r} needs the sup-norm trainer", param="loss")
         result = train(
             target,
             n_neurons,
@@ -146,7 +141,7 @@ def fit(
             activation=s.activation,
             output_activation=s.output_activation,
             learning_rate=s.learning_rate,
-            **extra,
+            loss=s.loss,
         )
         net, history = result.net, result.history
     seconds = time.perf_counter() - t0

@@ -68,6 +68,23 @@ class ShallowNet:
         return 3 * self.n_neurons + 1
 
     @property
+    def theta(self) -> np.ndarray:
+        """All trainable parameters as one flat vector: (w_1…w_N, b_1…b_N, v_1…v_N, c)."""
+        return np.concatenate([self.w, self.b, self.v, [self.c]])
+
+    @classmethod
+    def from_theta(cls, theta: np.ndarray, like: ShallowNet) -> ShallowNet:
+        """A copy of `like` with the parameters of `theta` (ordered as `theta`)."""
+        from dataclasses import replace
+
+        theta = np.asarray(theta, dtype=float).ravel()
+        n = (theta.size - 1) // 3
+        if theta.size != 3 * n + 1:
+            raise ValueError(f"theta has {theta.size} entries; a net has 3N + 1")
+        w, b, v = theta[:n].copy(), theta[n : 2 * n].copy(), theta[2 * n : 3 * n].copy()
+        return replace(like, w=w, b=b, v=v, c=float(theta[3 * n]), meta=dict(like.meta))
+
+    @property
     def step_positions(self) -> np.ndarray:
         """Where each neuron switches: s = −b/w (±inf for a zero weight)."""
         with np.errstate(divide="ignore", invalid="ignore"):
