@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -12,9 +13,11 @@ import pytest
 
 from uat.errors import UatError
 from uat.explore import (
+    CHALLENGE_RANGE,
     MAX_PAGE_BYTES,
     NAMED_EXPRESSIONS,
     ExploreSettings,
+    challenge_rescale,
     explore,
     expression_tree,
 )
@@ -132,7 +135,7 @@ def test_challenge_opens_nielsens_setting(tmp_path: Path) -> None:
     page = explore("nielsen", tmp_path / "c.html", ExploreSettings(challenge=True), widths=(2,))
     d = page_data(page.path)
     assert d["settings"]["neurons"] == 10 and d["settings"]["output_activation"] == "sigmoid"
-    assert d["challenge"] == {"bumps": 5, "points": 100, "goal": 0.4}
+    assert d["challenge"] == {"bumps": 5, "points": 100, "goal": 0.4, "rescale": [0.0, 1.0]}
     assert d["target"]["squashed"]["sup_norm"] > d["target"]["sup_norm"]  # logit stretches
 
 
@@ -142,7 +145,10 @@ def test_challenge_opens_nielsens_setting(tmp_path: Path) -> None:
         (("sin", "x.png"), "must end in .html"),
         (("sin", "x.html", ExploreSettings(neurons=300)), "between 2 and 200"),
         (("sin", "x.html", ExploreSettings(neurons=7)), "odd"),
-        (("sin", "x.html", ExploreSettings(challenge=True)), "strictly inside (0, 1)"),
+        (("sin", "x.html", ExploreSettings(eps=math.inf)), "positive finite"),
+        (("sin", "x.html", ExploreSettings(eps=math.nan)), "positive finite"),
+        (("1e308*x", "x.html"), "up to |f| = 1e+100"),
+        (("sin", "x.html", ExploreSettings(steepness=0.5)), "between 1 and 1e6"),
         (("sin", "x.html", ExploreSettings(shifts=9)), "between 1 and 8"),
     ],
 )
@@ -153,10 +159,88 @@ def test_settings_the_page_cannot_show_are_refused(tmp_path: Path, args, message
     assert not list(tmp_path.iterdir())  # nothing written
 
 
-def test_cli_explore_writes_the_page_and_reports_it(cli) -> None:
+@pytest.fixture
+def few_widths(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's pages embed two trained nets, not fifteen: training them is tested above."""
+    monkeypatch.setattr("uat.explore.TRAINED_WIDTHS", WIDTHS)
+
+
+def test_cli_explore_writes_the_page_and_reports_it(cli, few_widths) -> None:
     code, out, err = cli("explore", "cubic", "-n", "12", "-o", "c.html", "--json")
     assert code == 0, err
     rec = json.loads(out)
     assert rec["output"] == "c.html" and rec["bytes"] == Path("c.html").stat().st_size
-    code, _, err = cli("explore", "sin", "--challenge", "-o", "x.html")
-    assert code == 2 and err.count("\n") == 1 and "(0, 1)" in err
+    assert [n["neurons"] for n in page_data(Path("c.html"))["trained"]] == list(WIDTHS)
+
+
+@pytest.mark.parametrize("widths", [(), (3,), (0, 2)])
+def test_trained_widths_must_be_even_and_positive(tmp_path: Path, widths) -> None:
+    with pytest.raises(UatError, match="even numbers of at least 2"):
+        explore("sin", tmp_path / "x.html", widths=widths)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("1e308*x",), "up to |f| = 1e+100"),  # not a RuntimeWarning blaming --steepness
+        (("sin", "--eps", "inf"), "--eps must be a positive finite number"),
+        (("sin", "--eps", "-1"), "--eps must be a positive finite number"),
+        (("sin", "-n", "202"), "--neurons must be between 2 and 200"),
+        (("sin", "-n", "7"), "odd"),
+        (("sin", "--shifts", "0"), "--shifts must be between 1 and 8"),
+        (("sin", "--steepness", "nan"), "--steepness must be between 1 and 1e6"),
+        (("sin", "--domain=1,1"), "empty"),
+        (("1/x",), "not finite"),
+        (("x.csv",), "line 3"),  # malformed CSV: 'abc' is not a number
+        (("sin", "-o", "/proc/x.html"), "cannot write /proc/x.html"),
+        (("sin", "-o", "nodir/x.html"), "folder nodir does not exist"),
+        (("sin", "-o", "keep.png"), "must end in .html"),
+    ],
+)
+def test_cli_refuses_mistakes_in_one_line_and_keeps_existing_pages(cli, args, message) -> None:
+    Path("x.csv").write_text("x,y\n0,1\n1,abc\n")
+    Path("keep.html").write_text("kept")
+    argv = [*args, "-o", "keep.html"] if "-o" not in args else list(args)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a RuntimeWarning would print before the error line
+        code, out, err = cli("explore", *argv)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and message in err, err
+    assert Path("keep.html").read_text() == "kept"
+    assert sorted(p.name for p in Path().iterdir()) == ["keep.html", "x.csv"]  # no temporaries
+
+
+def test_cli_prints_markup_in_output_names_literally(cli, few_widths) -> None:
+    Path("[").mkdir()
+    for name in ("[/z].html", "[bold]z.html"):
+        code, out, err = cli("explore", "sin", "-n", "4", "-o", name)
+        assert code == 0, err
+        kb = Path(name).stat().st_size / 1e3
+        assert out == f"wrote {name} ({kb:.0f} kB): open it in any browser\n"
+
+
+@pytest.mark.parametrize("spec", ["sign(x)", "floor(3*x)", "1e-300*x", "tan(x)"])
+def test_targets_with_jumps_poles_or_tiny_values_give_a_page(tmp_path: Path, spec: str) -> None:
+    t = get_target(spec, (-1.0, 1.0))
+    page = explore(spec, tmp_path / "p.html", ExploreSettings(neurons=20), widths=(2,))
+    d = page_data(page.path)["target"]
+    x = np.linspace(-1, 1, 4001)
+    np.testing.assert_allclose(walk(d["tree"], x), t(x), rtol=1e-14, atol=0)
+    assert d["sup_norm"] == pytest.approx(float(np.max(np.abs(t(np.linspace(-1, 1, 10001))))))
+
+
+def test_challenge_rescales_a_target_outside_0_1_into_nielsens_range(tmp_path: Path) -> None:
+    page = explore("sin", tmp_path / "c.html", ExploreSettings(challenge=True), widths=(2,))
+    d = page_data(page.path)
+    offset, scale = d["challenge"]["rescale"]
+    x = np.linspace(-np.pi, np.pi, 10001)  # sin's grid: its min and max are -1 and 1
+    y = offset + scale * np.sin(x)
+    assert (y.min(), y.max()) == pytest.approx(CHALLENGE_RANGE, abs=1e-12)
+    # the main panel keeps sin itself, with an identity output the CLI accepts
+    assert d["settings"]["output_activation"] == "identity" and d["settings"]["neurons"] == 10
+
+
+def test_challenge_leaves_a_target_inside_0_1_and_flattens_a_constant_one() -> None:
+    assert challenge_rescale(get_target("nielsen")) == (0.0, 1.0)
+    offset, scale = challenge_rescale(get_target("2 + 0*x"))
+    assert (offset, scale) == (0.5, 0.0)

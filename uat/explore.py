@@ -31,6 +31,12 @@ TRAINABLE = ("sigmoid", "tanh", "relu", "softplus")
 CHALLENGE_BUMPS = 5
 CHALLENGE_POINTS = 100  # Nielsen's score: x = 0, 0.01, ..., 0.99 on [0, 1]
 CHALLENGE_GOAL = 0.40
+# A target outside (0, 1) is rescaled for the challenge into Nielsen's range: his f spans
+# about [0.2, 0.95], so σ⁻¹ of [0.1, 0.9] (±2.2) keeps his 0.40 goal equally demanding.
+CHALLENGE_RANGE = (0.1, 0.9)
+# Beyond |f| ~ 1e100 the construction's sums of heights and slopes over narrow bumps
+# overflow (`1e308*x` overflows the minimax heights); the page draws f at that scale anyway.
+MAX_TARGET_VALUE = 1e100
 
 # The named targets as expressions: the page evaluates them with the same tree walker as a
 # typed expression (tests check each against uat.targets on a dense grid).
@@ -167,6 +173,24 @@ def trained_nets(
     return nets
 
 
+def challenge_rescale(target: Target) -> tuple[float, float]:
+    """(offset, scale) putting offset + scale·f inside (0, 1) for Nielsen's challenge.
+
+    A target already strictly inside (0, 1) is his task unchanged, (0, 1); any other is mapped
+    affinely onto CHALLENGE_RANGE, so a teacher can pose the challenge on the curve of the day
+    (the shape, which is what the bumps must match, is unchanged).
+    """
+    y = target(target.grid())
+    lo, hi = float(np.min(y)), float(np.max(y))
+    if lo > 0 and hi < 1:
+        return (0.0, 1.0)
+    r0, r1 = CHALLENGE_RANGE
+    if hi == lo:
+        return (0.5 * (r0 + r1), 0.0)
+    scale = (r1 - r0) / (hi - lo)
+    return (r0 - scale * lo, scale)
+
+
 @dataclass(frozen=True)
 class ExploreSettings:
     """What the page opens with; every one of these is a control on the page."""
@@ -194,14 +218,20 @@ def check_settings(s: ExploreSettings, target: Target) -> ExploreSettings:
         raise UatError(
             f"--steepness must be between 1 and 1e6 in the explorer, got {s.steepness:g}"
         )
-    if s.eps is not None and not s.eps > 0:
-        raise UatError(f"--eps must be positive, got {s.eps:g}")
+    if s.eps is not None and not (s.eps > 0 and math.isfinite(s.eps)):
+        raise UatError(f"--eps must be a positive finite number, got {s.eps:g}")
+    if not target.sup_norm() <= MAX_TARGET_VALUE:
+        raise UatError(
+            f"{target.name!r} reaches |f| = {target.sup_norm():.3g} on the domain; the explorer "
+            f"draws targets up to |f| = {MAX_TARGET_VALUE:g} (divide it by a constant)"
+        )
     if s.method not in ("construct", "train"):
         raise UatError(f"unknown method {s.method!r}; choose construct or train")
     if s.challenge:
+        inside = challenge_rescale(target) == (0.0, 1.0)
         s = ExploreSettings(
-            neurons=2 * CHALLENGE_BUMPS, activation="sigmoid", output_activation="sigmoid",
-            challenge=True, eps=s.eps,
+            neurons=2 * CHALLENGE_BUMPS, activation="sigmoid", challenge=True, eps=s.eps,
+            output_activation="sigmoid" if inside else "identity",
         )  # fmt: skip
     hand_built(
         target, s.neurons, steepness=s.steepness, heights=s.heights, activation=s.activation,
@@ -235,6 +265,7 @@ def explore_data(
             "bumps": CHALLENGE_BUMPS,
             "points": CHALLENGE_POINTS,
             "goal": CHALLENGE_GOAL,
+            "rescale": list(challenge_rescale(target)) if s.challenge else [0.0, 1.0],
         },
         "trained": trained_nets(target, s.activation, s.output_activation, widths),
     }
@@ -274,15 +305,21 @@ def explore(
     settings: ExploreSettings | None = None,
     *,
     domain: str | None = None,
-    widths: tuple[int, ...] = TRAINED_WIDTHS,
+    widths: tuple[int, ...] | None = None,
 ) -> ExplorePage:
-    """Write the interactive page for TARGET `spec` (on --domain text `domain`) to `out`."""
+    """Write the interactive page for TARGET `spec` (on --domain text `domain`) to `out`.
+
+    `widths` are those of the embedded trained networks, TRAINED_WIDTHS when None.
+    """
     from uat.io import atomic_write, check_writable
     from uat.targets import get_target, parse_domain
 
     path = check_writable(out)
     if path.suffix.lower() not in (".html", ".htm"):
         raise UatError(f"cannot write {path}: the explorer page must end in .html")
+    widths = TRAINED_WIDTHS if widths is None else widths
+    if not widths or any(n < 2 or n % 2 for n in widths):
+        raise UatError(f"trained widths must be even numbers of at least 2, got {widths}")
     target = get_target(spec, None if domain is None else parse_domain(domain))
     data = explore_data(
         target, spec, settings or ExploreSettings(), domain_text=domain, widths=widths
