@@ -13,7 +13,6 @@ import pytest
 
 from uat.errors import UatError
 from uat.explore import (
-    CHALLENGE_RANGE,
     MAX_PAGE_BYTES,
     NAMED_EXPRESSIONS,
     ExploreSettings,
@@ -229,15 +228,35 @@ def test_targets_with_jumps_poles_or_tiny_values_give_a_page(tmp_path: Path, spe
     assert d["sup_norm"] == pytest.approx(float(np.max(np.abs(t(np.linspace(-1, 1, 10001))))))
 
 
-def test_challenge_rescales_a_target_outside_0_1_into_nielsens_range(tmp_path: Path) -> None:
-    page = explore("sin", tmp_path / "c.html", ExploreSettings(challenge=True), widths=(2,))
+def best_five(y: np.ndarray) -> float:
+    """Nielsen's score of the best five heights, computed here: medians of logit(y) by fifths."""
+    g = np.log(y / (1 - y)).reshape(5, 20)
+    return float(np.mean(np.abs(g - np.median(g, axis=1, keepdims=True))))
+
+
+NIELSEN_BEST = best_five(get_target("nielsen")(np.arange(100) / 100))
+
+
+@pytest.mark.parametrize(("spec", "lo", "hi"), [("sin", -1.0, 1.0), ("square", -1.0, 1.0)])
+def test_challenge_rescales_a_target_outside_0_1_to_be_as_hard_as_nielsens(
+    tmp_path: Path, spec: str, lo: float, hi: float
+) -> None:
+    page = explore(spec, tmp_path / "c.html", ExploreSettings(challenge=True), widths=(2,))
     d = page_data(page.path)
     offset, scale = d["challenge"]["rescale"]
-    x = np.linspace(-np.pi, np.pi, 10001)  # sin's grid: its min and max are -1 and 1
-    y = offset + scale * np.sin(x)
-    assert (y.min(), y.max()) == pytest.approx(CHALLENGE_RANGE, abs=1e-12)
-    # the main panel keeps sin itself, with an identity output the CLI accepts
+    assert offset + scale * lo == pytest.approx(1 - (offset + scale * hi), abs=1e-12)  # about 1/2
+    a, b = get_target(spec).domain
+    x = a + (b - a) * np.arange(100) / 100
+    f = get_target(spec)(x)
+    assert best_five(offset + scale * f) == pytest.approx(NIELSEN_BEST, rel=1e-9)
+    assert NIELSEN_BEST < 0.40 < best_five(0.5 + 0.4 * f)  # a fixed [0.1, 0.9]: no solution
+    # the main panel keeps f itself, with an identity output the CLI accepts
     assert d["settings"]["output_activation"] == "identity" and d["settings"]["neurons"] == 10
+
+
+def test_challenge_rescale_stops_at_0_05_to_0_95_for_an_easy_shape() -> None:
+    offset, scale = challenge_rescale(get_target("x"))  # a line: five steps score 0.28 at most
+    assert (offset - scale, offset + scale) == pytest.approx((0.05, 0.95), abs=1e-12)
 
 
 def test_challenge_leaves_a_target_inside_0_1_and_flattens_a_constant_one() -> None:

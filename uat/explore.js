@@ -639,7 +639,9 @@
   }
 
   function buildDiagram(net) {
-    const svg = ui.diagram;
+    const svg = ui.diagram, active = document.activeElement;
+    // a keyboard user lifting a bump keeps the focus on it across the rebuild
+    const focused = active && svg.contains(active) && active.dataset ? Number(active.dataset.unit) : -1;
     svg.replaceChildren();
     const shown = Math.min(net.w.length, 64), H = Math.min(320, Math.max(160, shown * 9 + 30)), W = 320;
     svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
@@ -671,6 +673,8 @@
     const note = svgEl("text", { x: 4, y: 12, "font-size": 10, fill: "#555" });
     note.textContent = shown < net.w.length ? `first ${shown} of ${net.w.length} neurons` : `${net.w.length} neurons`;
     svg.append(note);
+    const again = focused >= 0 ? svg.querySelector(`g.unit[data-unit="${focused}"]`) : null;
+    if (again) again.focus();
   }
 
   function showHover() {
@@ -1004,7 +1008,7 @@
     const section = el("section", { id: "challenge" },
       el("h2", { text: "The challenge" }),
       el("p", { class: "lead", text: `Five bumps and a sigmoid output: the hidden layer must approximate σ⁻¹∘f. Drag the bumps (or move the sliders) until the average deviation from σ⁻¹∘f is below ${C.goal.toFixed(2)}.` }),
-      rescaled ? el("p", { class: "lead", "data-testid": "challenge-rescale", text: `f leaves (0, 1), where a sigmoid output lives, so the challenge uses the same shape rescaled: ${fmt(offset)} + ${fmt(scale)}·f(x), from ${fmt(offset + scale * fmin)} to ${fmt(offset + scale * fmaxv)}.` }) : "",
+      rescaled ? el("p", { class: "lead", "data-testid": "challenge-rescale", text: `f leaves (0, 1), where a sigmoid output lives, so the challenge uses its shape rescaled, ${fmt(offset)} + ${fmt(scale)}·f(x) (from ${fmt(offset + scale * fmin)} to ${fmt(offset + scale * fmaxv)}), as far as makes the best five bumps score as in Nielsen's own task.` }) : "",
       el("div", { class: "controls" }, ...sliders.map((s) => s.label)),
       el("div", { class: "readouts" }, el("div", {}, el("span", { class: "k", text: "average deviation" }), score), el("div", {}, el("span", { class: "k", text: "result" }), result)),
       canvas);
@@ -1031,6 +1035,6 @@
     window.addEventListener("hashchange", () => { if (location.hash !== hashText()) { readHash(); render(true); } });
   }
 
-  window.uatExplore = { errorsOf, handBuilt, netAt, constructionBound, timings, state, render, data: DATA };
+  window.uatExplore = { errorsOf, handBuilt, netAt, constructionBound, timings, state, render, data: DATA, frame: () => ui.mainFrame };
   start();
 })();

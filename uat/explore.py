@@ -31,9 +31,11 @@ TRAINABLE = ("sigmoid", "tanh", "relu", "softplus")
 CHALLENGE_BUMPS = 5
 CHALLENGE_POINTS = 100  # Nielsen's score: x = 0, 0.01, ..., 0.99 on [0, 1]
 CHALLENGE_GOAL = 0.40
-# A target outside (0, 1) is rescaled for the challenge into Nielsen's range: his f spans
-# about [0.2, 0.95], so σ⁻¹ of [0.1, 0.9] (±2.2) keeps his 0.40 goal equally demanding.
-CHALLENGE_RANGE = (0.1, 0.9)
+# A target outside (0, 1) is rescaled for the challenge onto [1/2 − r, 1/2 + r], r chosen so
+# that the best five bumps (the medians of σ⁻¹∘f on each fifth) come exactly as close as they
+# do in Nielsen's own task, 0.372: his goal of 0.40 stays as demanding. A fixed range would
+# not: on [0.1, 0.9] sin's best is 0.425 (no solution), the square wave's 0.857.
+CHALLENGE_MAX_HALF_RANGE = 0.45
 # Beyond |f| ~ 1e100 the construction's sums of heights and slopes over narrow bumps
 # overflow (`1e308*x` overflows the minimax heights); the page draws f at that scale anyway.
 MAX_TARGET_VALUE = 1e100
@@ -173,22 +175,45 @@ def trained_nets(
     return nets
 
 
-def challenge_rescale(target: Target) -> tuple[float, float]:
-    """(offset, scale) putting offset + scale·f inside (0, 1) for Nielsen's challenge.
+def challenge_points(target: Target) -> np.ndarray:
+    """Nielsen's score points, x = 0, 0.01, ..., 0.99 on [0, 1], carried to the domain."""
+    a, b = target.domain
+    return a + (b - a) * np.arange(CHALLENGE_POINTS) / CHALLENGE_POINTS
 
-    A target already strictly inside (0, 1) is his task unchanged, (0, 1); any other is mapped
-    affinely onto CHALLENGE_RANGE, so a teacher can pose the challenge on the curve of the day
-    (the shape, which is what the bumps must match, is unchanged).
+
+def best_deviation(y: np.ndarray) -> float:
+    """The challenge's score of its best five heights: the median of σ⁻¹(y) on each fifth."""
+    from uat.activations import logit
+
+    parts = np.array_split(logit(y), CHALLENGE_BUMPS)
+    return float(np.mean(np.concatenate([np.abs(p - np.median(p)) for p in parts])))
+
+
+def challenge_rescale(target: Target) -> tuple[float, float]:
+    """(offset, scale): offset + scale·f is what the challenge scores, inside (0, 1).
+
+    A target strictly inside (0, 1) is used as it is, (0, 1). Any other keeps its shape,
+    mapped onto [1/2 − r, 1/2 + r] with r such that the best five bumps score as in
+    Nielsen's task (the score grows with r, so r is found by bisection).
     """
+    from uat.targets import TARGETS
+
     y = target(target.grid())
     lo, hi = float(np.min(y)), float(np.max(y))
     if lo > 0 and hi < 1:
         return (0.0, 1.0)
-    r0, r1 = CHALLENGE_RANGE
     if hi == lo:
-        return (0.5 * (r0 + r1), 0.0)
-    scale = (r1 - r0) / (hi - lo)
-    return (r0 - scale * lo, scale)
+        return (0.5, 0.0)
+    nielsen = TARGETS["nielsen"]
+    goal = best_deviation(nielsen(challenge_points(nielsen)))
+    u = (target(challenge_points(target)) - lo) / (hi - lo) - 0.5  # in [-1/2, 1/2]
+    r0, r1 = 0.0, CHALLENGE_MAX_HALF_RANGE
+    if best_deviation(0.5 + 2 * r1 * u) > goal:
+        for _ in range(60):
+            r = 0.5 * (r0 + r1)
+            r0, r1 = (r, r1) if best_deviation(0.5 + 2 * r * u) < goal else (r0, r)
+    scale = 2 * r1 / (hi - lo)
+    return (0.5 - scale * 0.5 * (lo + hi), scale)
 
 
 @dataclass(frozen=True)
