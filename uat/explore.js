@@ -834,7 +834,7 @@
       el("tr", {}, el("th", { text: "sup error" }), el("td", { "data-testid": "construct-sup-error" }), el("td", { "data-testid": "trained-sup-error" })),
       el("tr", {}, el("th", { text: "RMSE" }), el("td", { "data-testid": "construct-rmse" }), el("td", { "data-testid": "trained-rmse" })));
     ui.command = el("code", { "data-testid": "command" });
-    const status = el("span", { "aria-live": "polite" });
+    const status = el("span", { "aria-live": "polite", "data-testid": "copy-status" });
     const copy = el("button", { type: "button", text: "copy the command", "data-testid": "copy-command" });
     copy.addEventListener("click", () => copyText(ui.command, status));
     ui.permalink = el("a", { href: "#", text: "permalink", "data-testid": "permalink" });
