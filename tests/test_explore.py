@@ -131,9 +131,11 @@ def test_csv_targets_embed_their_samples(tmp_path: Path) -> None:
 
 
 def test_challenge_opens_nielsens_setting(tmp_path: Path) -> None:
-    page = explore("nielsen", tmp_path / "c.html", ExploreSettings(challenge=True), widths=(2,))
+    settings = ExploreSettings(challenge=True, heights="mean", eps=0.1)
+    page = explore("nielsen", tmp_path / "c.html", settings, widths=(2,))
     d = page_data(page.path)
     assert d["settings"]["neurons"] == 10 and d["settings"]["output_activation"] == "sigmoid"
+    assert (d["settings"]["heights"], d["settings"]["eps"]) == ("mean", 0.1)  # left as given
     assert d["challenge"] == {"bumps": 5, "points": 100, "goal": 0.4, "rescale": [0.0, 1.0]}
     assert d["target"]["squashed"]["sup_norm"] > d["target"]["sup_norm"]  # logit stretches
 
@@ -194,6 +196,9 @@ def test_trained_widths_must_be_even_and_positive(tmp_path: Path, widths) -> Non
         (("sin", "-o", "/proc/x.html"), "cannot write /proc/x.html"),
         (("sin", "-o", "nodir/x.html"), "folder nodir does not exist"),
         (("sin", "-o", "keep.png"), "must end in .html"),
+        (("nielsen", "--challenge", "-n", "7"), "--challenge uses 10 neurons (5 bumps); drop -n"),
+        (("nielsen", "--challenge", "--activation", "relu"), "sigmoid neurons"),
+        (("sin", "--challenge", "--output-activation", "sigmoid"), "strictly inside (0, 1)"),
     ],
 )
 def test_cli_refuses_mistakes_in_one_line_and_keeps_existing_pages(cli, args, message) -> None:

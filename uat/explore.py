@@ -10,6 +10,7 @@ and writes the page atomically.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import math
 from dataclasses import dataclass
@@ -252,12 +253,15 @@ def check_settings(s: ExploreSettings, target: Target) -> ExploreSettings:
         )
     if s.method not in ("construct", "train"):
         raise UatError(f"unknown method {s.method!r}; choose construct or train")
-    if s.challenge:
+    if s.challenge:  # Nielsen's setting; options it leaves free (heights, ε, ...) are kept
+        bumps = 2 * CHALLENGE_BUMPS
+        if s.neurons not in (ExploreSettings.neurons, bumps):
+            raise UatError(f"--challenge uses {bumps} neurons ({CHALLENGE_BUMPS} bumps); drop -n")
+        if s.activation != "sigmoid":
+            raise UatError("--challenge uses sigmoid neurons, as Nielsen's; drop --activation")
         inside = challenge_rescale(target) == (0.0, 1.0)
-        s = ExploreSettings(
-            neurons=2 * CHALLENGE_BUMPS, activation="sigmoid", challenge=True, eps=s.eps,
-            output_activation="sigmoid" if inside else "identity",
-        )  # fmt: skip
+        out = "sigmoid" if inside else s.output_activation
+        s = dataclasses.replace(s, neurons=bumps, output_activation=out)
     hand_built(
         target, s.neurons, steepness=s.steepness, heights=s.heights, activation=s.activation,
         shifts=s.shifts, output_activation=s.output_activation,
@@ -274,8 +278,6 @@ def explore_data(
     widths: tuple[int, ...] = TRAINED_WIDTHS,
 ) -> dict[str, Any]:
     """Everything the page embeds: target, settings, Gauss–Legendre rule, trained nets."""
-    import dataclasses
-
     s = check_settings(settings, target)
     nodes, weights = np.polynomial.legendre.leggauss(32)
     return {
