@@ -268,3 +268,51 @@ def test_challenge_leaves_a_target_inside_0_1_and_flattens_a_constant_one() -> N
     assert challenge_rescale(get_target("nielsen")) == (0.0, 1.0)
     offset, scale = challenge_rescale(get_target("2 + 0*x"))
     assert (offset, scale) == (0.5, 0.0)
+
+
+# Machado, Oliveira & Fernandes (2009), severity 1: how linear RGB looks without L, M or S cones.
+CVD = {
+    "protan": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+               [-0.003882, -0.048116, 1.051998]],
+    "deutan": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+               [-0.011820, 0.042940, 0.968881]],
+    "tritan": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
+               [0.004733, 0.691367, 0.303900]],
+}  # fmt: skip
+
+
+def page_colours() -> dict[str, np.ndarray]:
+    """The plot colours of uat/explore.js as sRGB in [0, 1], rgba composited over white."""
+    from importlib import resources
+
+    js = resources.files("uat").joinpath("explore.js").read_text(encoding="utf-8")
+    block = re.search(r"const COLORS = \{(.*?)\};", js, re.S)
+    assert block is not None
+    out = {}
+    for name, text in re.findall(r'(\w+): "([^"]+)"', block.group(1)):
+        if text.startswith("#"):
+            out[name] = np.array([int(text[i : i + 2], 16) for i in (1, 3, 5)]) / 255
+        else:
+            *rgb, alpha = (float(v) for v in re.findall(r"[\d.]+", text))
+            out[name] = (np.array(rgb) / 255) * alpha + (1 - alpha)
+    return out
+
+
+def lab(srgb: np.ndarray, cvd: str | None) -> np.ndarray:
+    """CIELAB (D65) of an sRGB colour, as seen with the given colour-vision deficiency."""
+    lin = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    if cvd is not None:
+        lin = np.clip(np.array(CVD[cvd]) @ lin, 0, 1)
+    to_xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                       [0.0193, 0.1192, 0.9505]])  # fmt: skip
+    xyz = to_xyz @ lin / np.array([0.95047, 1.0, 1.08883])  # relative to the D65 white
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+@pytest.mark.parametrize("cvd", [None, "protan", "deutan", "tritan"])
+def test_the_plot_colours_stay_apart_for_colour_blind_readers(cvd: str | None) -> None:
+    c = page_colours()
+    for a, b in [("f", "net"), ("f", "hi"), ("net", "hi"), ("parts", "net"), ("parts", "f")]:
+        delta = float(np.linalg.norm(lab(c[a], cvd) - lab(c[b], cvd)))  # CIE76 ΔE
+        assert delta > 20, (cvd, a, b, delta)  # ~10 is "clearly different" side by side
