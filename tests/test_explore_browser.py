@@ -282,6 +282,8 @@ def test_every_control_is_labelled_and_reachable_by_keyboard_with_visible_focus(
     assert p.page.get_by_test_id("neurons").input_value() == "52"
     before = p.value("rmse")
     p.page.locator("[data-testid=diagram] g.unit").nth(3).focus()
+    ring = p.page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert ring != "none"
     info = p.text("hover-info")
     assert info.startswith("bump 4:")
     for _ in range(5):

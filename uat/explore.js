@@ -649,7 +649,7 @@
     const yOf = (i) => 15 + ((i + 0.5) * (H - 30)) / shown;
     const r = shown > 30 ? 2.5 : 6;
     for (let u = 0; u < shown / 2; u++) {
-      const g = svgEl("g", { class: "unit", "data-unit": u, tabindex: 0, role: "button", "aria-label": `bump ${u + 1}` });
+      const g = svgEl("g", { class: "unit", "data-unit": u, tabindex: 0, role: "button", "aria-label": `bump ${u + 1} (↑ or ↓ changes its height)` });
       for (const i of [2 * u, 2 * u + 1]) {
         const y = yOf(i), v = net.v[i];
         g.append(svgEl("line", { x1: 30, y1: yIn, x2: 160, y2: y, stroke: "#ccc", "stroke-width": 0.8 }));
@@ -680,7 +680,7 @@
   function showHover() {
     for (const g of ui.diagram.querySelectorAll("g.unit")) g.classList.toggle("hi", +g.dataset.unit === state.hover);
     const net = current.net, u = state.hover;
-    if (u < 0 || 2 * u + 1 >= net.w.length) { ui.info.textContent = "Hover a bump (plot or diagram) to see its pair of neurons."; return; }
+    if (u < 0 || 2 * u + 1 >= net.w.length) { ui.info.textContent = "Hover a bump (plot or diagram) to see its pair of neurons; drag it, or Tab to it in the diagram and press ↑ or ↓, to change its height."; return; }
     const p = (i) => `w = ${fmt(net.w[i])}, b = ${fmt(net.b[i])}, s = −b/w = ${fmt(-net.b[i] / net.w[i])}`;
     const h = u < net.k ? net.first.heights[u] : null;
     const what = makesSteps(net.act) ? "h" : "slope";
