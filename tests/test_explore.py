@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ from uat.explore import (
     MAX_PAGE_BYTES,
     NAMED_EXPRESSIONS,
     ExploreSettings,
+    challenge_rescale,
     explore,
     expression_tree,
 )
@@ -129,10 +131,12 @@ def test_csv_targets_embed_their_samples(tmp_path: Path) -> None:
 
 
 def test_challenge_opens_nielsens_setting(tmp_path: Path) -> None:
-    page = explore("nielsen", tmp_path / "c.html", ExploreSettings(challenge=True), widths=(2,))
+    settings = ExploreSettings(challenge=True, heights="mean", eps=0.1)
+    page = explore("nielsen", tmp_path / "c.html", settings, widths=(2,))
     d = page_data(page.path)
     assert d["settings"]["neurons"] == 10 and d["settings"]["output_activation"] == "sigmoid"
-    assert d["challenge"] == {"bumps": 5, "points": 100, "goal": 0.4}
+    assert (d["settings"]["heights"], d["settings"]["eps"]) == ("mean", 0.1)  # left as given
+    assert d["challenge"] == {"bumps": 5, "points": 100, "goal": 0.4, "rescale": [0.0, 1.0]}
     assert d["target"]["squashed"]["sup_norm"] > d["target"]["sup_norm"]  # logit stretches
 
 
@@ -142,7 +146,10 @@ def test_challenge_opens_nielsens_setting(tmp_path: Path) -> None:
         (("sin", "x.png"), "must end in .html"),
         (("sin", "x.html", ExploreSettings(neurons=300)), "between 2 and 200"),
         (("sin", "x.html", ExploreSettings(neurons=7)), "odd"),
-        (("sin", "x.html", ExploreSettings(challenge=True)), "strictly inside (0, 1)"),
+        (("sin", "x.html", ExploreSettings(eps=math.inf)), "positive finite"),
+        (("sin", "x.html", ExploreSettings(eps=math.nan)), "positive finite"),
+        (("1e308*x", "x.html"), "up to |f| = 1e+100"),
+        (("sin", "x.html", ExploreSettings(steepness=0.5)), "between 1 and 1e6"),
         (("sin", "x.html", ExploreSettings(shifts=9)), "between 1 and 8"),
     ],
 )
@@ -153,10 +160,159 @@ def test_settings_the_page_cannot_show_are_refused(tmp_path: Path, args, message
     assert not list(tmp_path.iterdir())  # nothing written
 
 
-def test_cli_explore_writes_the_page_and_reports_it(cli) -> None:
+@pytest.fixture
+def few_widths(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's pages embed two trained nets, not fifteen: training them is tested above."""
+    monkeypatch.setattr("uat.explore.TRAINED_WIDTHS", WIDTHS)
+
+
+def test_cli_explore_writes_the_page_and_reports_it(cli, few_widths) -> None:
     code, out, err = cli("explore", "cubic", "-n", "12", "-o", "c.html", "--json")
     assert code == 0, err
     rec = json.loads(out)
     assert rec["output"] == "c.html" and rec["bytes"] == Path("c.html").stat().st_size
-    code, _, err = cli("explore", "sin", "--challenge", "-o", "x.html")
-    assert code == 2 and err.count("\n") == 1 and "(0, 1)" in err
+    assert [n["neurons"] for n in page_data(Path("c.html"))["trained"]] == list(WIDTHS)
+
+
+@pytest.mark.parametrize("widths", [(), (3,), (0, 2)])
+def test_trained_widths_must_be_even_and_positive(tmp_path: Path, widths) -> None:
+    with pytest.raises(UatError, match="even numbers of at least 2"):
+        explore("sin", tmp_path / "x.html", widths=widths)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("1e308*x",), "up to |f| = 1e+100"),  # not a RuntimeWarning blaming --steepness
+        (("sin", "--eps", "inf"), "--eps must be a positive finite number"),
+        (("sin", "--eps", "-1"), "--eps must be a positive finite number"),
+        (("sin", "-n", "202"), "--neurons must be between 2 and 200"),
+        (("sin", "-n", "7"), "odd"),
+        (("sin", "--shifts", "0"), "--shifts must be a whole number from 1 to 100"),
+        (("sin", "--steepness", "nan"), "--steepness must be positive"),
+        (("sin", "--domain=1,1"), "empty"),
+        (("1/x",), "not finite"),
+        (("x.csv",), "line 3"),  # malformed CSV: 'abc' is not a number
+        (("sin", "-o", "/proc/x.html"), "cannot write /proc/x.html"),
+        (("sin", "-o", "nodir/x.html"), "folder nodir does not exist"),
+        (("sin", "-o", "keep.png"), "the extension must be one of .html"),
+        (("nielsen", "--challenge", "-n", "7"), "--challenge uses 10 neurons (5 bumps); drop -n"),
+        (("nielsen", "--challenge", "--activation", "relu"), "sigmoid neurons"),
+        (("sin", "--challenge", "--output-activation", "sigmoid"), "strictly inside (0, 1)"),
+    ],
+)
+def test_cli_refuses_mistakes_in_one_line_and_keeps_existing_pages(cli, args, message) -> None:
+    Path("x.csv").write_text("x,y\n0,1\n1,abc\n")
+    Path("keep.html").write_text("kept")
+    argv = [*args, "-o", "keep.html"] if "-o" not in args else list(args)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a RuntimeWarning would print before the error line
+        code, out, err = cli("explore", *argv)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and message in err, err
+    assert Path("keep.html").read_text() == "kept"
+    assert sorted(p.name for p in Path().iterdir()) == ["keep.html", "x.csv"]  # no temporaries
+
+
+def test_cli_prints_markup_in_output_names_literally(cli, few_widths) -> None:
+    Path("[").mkdir()
+    for name in ("[/z].html", "[bold]z.html"):
+        code, out, err = cli("explore", "sin", "-n", "4", "-o", name)
+        assert code == 0, err
+        kb = Path(name).stat().st_size / 1e3
+        assert out == f"wrote {name} ({kb:.0f} kB): open it in any browser\n"
+
+
+@pytest.mark.parametrize("spec", ["sign(x)", "floor(3*x)", "1e-300*x", "tan(x)"])
+def test_targets_with_jumps_poles_or_tiny_values_give_a_page(tmp_path: Path, spec: str) -> None:
+    t = get_target(spec, (-1.0, 1.0))
+    page = explore(spec, tmp_path / "p.html", ExploreSettings(neurons=20), widths=(2,))
+    d = page_data(page.path)["target"]
+    x = np.linspace(-1, 1, 4001)
+    np.testing.assert_allclose(walk(d["tree"], x), t(x), rtol=1e-14, atol=0)
+    assert d["sup_norm"] == pytest.approx(float(np.max(np.abs(t(np.linspace(-1, 1, 10001))))))
+
+
+def best_five(y: np.ndarray) -> float:
+    """Nielsen's score of the best five heights, computed here: medians of logit(y) by fifths."""
+    g = np.log(y / (1 - y)).reshape(5, 20)
+    return float(np.mean(np.abs(g - np.median(g, axis=1, keepdims=True))))
+
+
+NIELSEN_BEST = best_five(get_target("nielsen")(np.arange(100) / 100))
+
+
+@pytest.mark.parametrize(("spec", "lo", "hi"), [("sin", -1.0, 1.0), ("square", -1.0, 1.0)])
+def test_challenge_rescales_a_target_outside_0_1_to_be_as_hard_as_nielsens(
+    tmp_path: Path, spec: str, lo: float, hi: float
+) -> None:
+    page = explore(spec, tmp_path / "c.html", ExploreSettings(challenge=True), widths=(2,))
+    d = page_data(page.path)
+    offset, scale = d["challenge"]["rescale"]
+    assert offset + scale * lo == pytest.approx(1 - (offset + scale * hi), abs=1e-12)  # about 1/2
+    a, b = get_target(spec).domain
+    x = a + (b - a) * np.arange(100) / 100
+    f = get_target(spec)(x)
+    assert best_five(offset + scale * f) == pytest.approx(NIELSEN_BEST, rel=1e-9)
+    assert NIELSEN_BEST < 0.40 < best_five(0.5 + 0.4 * f)  # a fixed [0.1, 0.9]: no solution
+    # the main panel keeps f itself, with an identity output the CLI accepts
+    assert d["settings"]["output_activation"] == "identity" and d["settings"]["neurons"] == 10
+
+
+def test_challenge_rescale_stops_at_0_05_to_0_95_for_an_easy_shape() -> None:
+    offset, scale = challenge_rescale(get_target("x"))  # a line: five steps score 0.28 at most
+    assert (offset - scale, offset + scale) == pytest.approx((0.05, 0.95), abs=1e-12)
+
+
+def test_challenge_leaves_a_target_inside_0_1_and_flattens_a_constant_one() -> None:
+    assert challenge_rescale(get_target("nielsen")) == (0.0, 1.0)
+    offset, scale = challenge_rescale(get_target("2 + 0*x"))
+    assert (offset, scale) == (0.5, 0.0)
+
+
+# Machado, Oliveira & Fernandes (2009), severity 1: how linear RGB looks without L, M or S cones.
+CVD = {
+    "protan": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+               [-0.003882, -0.048116, 1.051998]],
+    "deutan": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+               [-0.011820, 0.042940, 0.968881]],
+    "tritan": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
+               [0.004733, 0.691367, 0.303900]],
+}  # fmt: skip
+
+
+def page_colours() -> dict[str, np.ndarray]:
+    """The plot colours of uat/explore.js as sRGB in [0, 1], rgba composited over white."""
+    from importlib import resources
+
+    js = resources.files("uat").joinpath("explore.js").read_text(encoding="utf-8")
+    block = re.search(r"const COLORS = \{(.*?)\};", js, re.S)
+    assert block is not None
+    out = {}
+    for name, text in re.findall(r'(\w+): "([^"]+)"', block.group(1)):
+        if text.startswith("#"):
+            out[name] = np.array([int(text[i : i + 2], 16) for i in (1, 3, 5)]) / 255
+        else:
+            *rgb, alpha = (float(v) for v in re.findall(r"[\d.]+", text))
+            out[name] = (np.array(rgb) / 255) * alpha + (1 - alpha)
+    return out
+
+
+def lab(srgb: np.ndarray, cvd: str | None) -> np.ndarray:
+    """CIELAB (D65) of an sRGB colour, as seen with the given colour-vision deficiency."""
+    lin = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    if cvd is not None:
+        lin = np.clip(np.array(CVD[cvd]) @ lin, 0, 1)
+    to_xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                       [0.0193, 0.1192, 0.9505]])  # fmt: skip
+    xyz = to_xyz @ lin / np.array([0.95047, 1.0, 1.08883])  # relative to the D65 white
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+@pytest.mark.parametrize("cvd", [None, "protan", "deutan", "tritan"])
+def test_the_plot_colours_stay_apart_for_colour_blind_readers(cvd: str | None) -> None:
+    c = page_colours()
+    for a, b in [("f", "net"), ("f", "hi"), ("net", "hi"), ("parts", "net"), ("parts", "f")]:
+        delta = float(np.linalg.norm(lab(c[a], cvd) - lab(c[b], cvd)))  # CIE76 ΔE
+        assert delta > 20, (cvd, a, b, delta)  # ~10 is "clearly different" side by side

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from tests.test_gallery_browser import ARGS, browser_or_skip
-from uat.explore import ExploreSettings, explore
+from uat.explore import ExploreSettings, explore, explore_data
 
 WIDTHS = (10, 20)  # trained nets embedded in the test pages
 
@@ -25,11 +25,15 @@ WIDTHS = (10, 20)  # trained nets embedded in the test pages
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("explore")
+    few = (2,)  # pages whose trained nets no test reads embed one small one
     return {
         "sin": explore("sin", out / "sin.html", widths=WIDTHS).path,
-        "step": explore("step", out / "step.html", ExploreSettings(neurons=20), widths=(10,)).path,
+        "step": explore("step", out / "step.html", ExploreSettings(neurons=20), widths=few).path,
         "nielsen": explore(
-            "nielsen", out / "n.html", ExploreSettings(challenge=True), widths=(10,)
+            "nielsen", out / "n.html", ExploreSettings(challenge=True), widths=few
+        ).path,
+        "sin-challenge": explore(
+            "sin", out / "sc.html", ExploreSettings(challenge=True), widths=few
         ).path,
     }
 
@@ -45,8 +49,16 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
+GO_TO_HASH = """h => new Promise((done) => {
+  if (location.hash === h) return done();
+  addEventListener("hashchange", () => done(), { once: true });  // after the page's own
+  location.hash = h;
+})"""
+
+
 class Page:
-    """One open explorer page that records console errors and refuses every non-file request."""
+    """One open explorer page that records console errors and dialogs and refuses every
+    non-file request."""
 
     def __init__(self, browser: Any, path: Path, viewport: tuple[int, int], hash_: str = ""):
         self.errors: list[str] = []
@@ -54,9 +66,28 @@ class Page:
         self.page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.errors.append("dialog " + d.message), d.dismiss()))
         self.page.route("**/*", self._route)
+        self.open(path, viewport, hash_)
+
+    def open(self, path: Path, viewport: tuple[int, int], hash_: str = "") -> Page:
+        """Load `path` afresh in this tab (a new tab costs ~0.4 s of Chromium)."""
+        self.page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+        self.page.goto("about:blank")  # so that only a hash differs still loads the page
         self.page.goto(path.as_uri() + hash_)
         self.page.wait_for_selector("[data-testid=sup-error][data-value]")
+        self.opening = self.page.evaluate("location.hash")  # every setting, as first rendered
+        return self
+
+    def reset(self, hash_: str = "") -> Page:
+        """Back to the opening view (then `hash_`) through the permalink, without a reload:
+        a reload costs ~0.5 s of Chromium, a hash change one render."""
+        for h in (self.opening, hash_):
+            if h:
+                self.page.evaluate(GO_TO_HASH, h)
+        self.page.evaluate("window.uatExplore.render(true)")  # drop dragged heights
+        assert self.errors == [] and self.requests == []
+        return self
 
     def _route(self, route: Any) -> None:
         url = route.request.url
@@ -86,20 +117,68 @@ class Page:
         self.page.close()
 
 
+@pytest.fixture(scope="module")
+def open_pages(browser: Any, pages: dict[str, Path]) -> Iterator[dict[str, Page]]:
+    """The sin page at desktop and phone sizes, opened once and reset by each test."""
+    opened = {"desktop": Page(browser, pages["sin"], (1280, 900)),
+              "phone": Page(browser, pages["sin"], (375, 740))}  # fmt: skip
+    yield opened
+    for p in opened.values():
+        p.close()
+
+
+@pytest.fixture(scope="module")
+def spare_tab(browser: Any, pages: dict[str, Path]) -> Iterator[Page]:
+    """A tab for the other pages, each loaded afresh by the test that needs it."""
+    p = Page(browser, pages["step"], (1280, 900))
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def spare(spare_tab: Page) -> Iterator[Page]:
+    yield spare_tab
+    assert spare_tab.errors == [] and spare_tab.requests == []
+
+
+@pytest.fixture
+def desktop(open_pages: dict[str, Page]) -> Iterator[Page]:
+    p = open_pages["desktop"].reset()
+    yield p
+    assert p.errors == [] and p.requests == []
+
+
+CLI_RECORDS: dict[str, dict[str, Any]] = {}  # command → its JSON record, once per session
+
+
+def _undrawn(fig: Any, path: str | Path) -> Path:
+    """save_figure without a figure: building and drawing it is 90% of `uat fit`'s time here
+    (1.7 s of 1.9 s for 8 fits, measured) and none of its numbers."""
+    return Path(path)
+
+
 def cli_numbers(command: str, tmp_path: Path) -> dict[str, Any]:
-    """Run the page's command through the CLI and return its JSON record."""
+    """Run the page's command through the CLI (in this process) and return its JSON record."""
     import contextlib
     import io
+    from unittest import mock
 
     from uat.cli import run
 
     argv = shlex.split(command)
     assert argv[:2] == ["uat", "fit"]
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
-        code = run([*argv[1:], "-o", str(tmp_path / "fit.png")])
-    assert code == 0
-    return json.loads(buf.getvalue())
+    if command not in CLI_RECORDS:
+        buf = io.StringIO()
+        with (
+            contextlib.redirect_stdout(buf),
+            mock.patch("uat.plot.save_figure", _undrawn),
+            mock.patch("uat.plot.fit_figure", lambda fit: None),
+            mock.patch("uat.plot.style", contextlib.nullcontext),
+        ):
+            code = run([*argv[1:], "-o", str(tmp_path / "fit.svg")])
+        assert code == 0
+        CLI_RECORDS[command] = json.loads(buf.getvalue())
+    return CLI_RECORDS[command]
 
 
 def assert_same_numbers(p: Page, tmp_path: Path) -> None:
@@ -113,20 +192,28 @@ def assert_same_numbers(p: Page, tmp_path: Path) -> None:
         assert float(bound) == pytest.approx(rec["bound"], rel=1e-9)
 
 
-@pytest.mark.parametrize("viewport", [(1280, 900), (390, 844)], ids=["desktop", "phone"])
+EXTREMES = [  # every slider at its ends, the step activation, ramps at the smallest steepness
+    [("neurons", 200), ("shifts", 8), ("activation", "step")],
+    [("neurons", 2), ("shifts", 1), ("activation", "relu"), ("steepness", 0)],
+    [("neurons", 20), ("activation", "sigmoid"), ("steepness", 6), ("heights", "minimax")],
+]
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_every_control_moves_the_readouts_to_the_clis_numbers(
-    browser: Any, pages: dict[str, Path], tmp_path: Path, viewport: tuple[int, int]
+    open_pages: dict[str, Page], tmp_path: Path, size: str
 ) -> None:
-    p = Page(browser, pages["sin"], viewport)
+    p = open_pages[size].reset()
     assert_same_numbers(p, tmp_path)  # N = 50, minimax, automatic steepness
-    if viewport[0] < 600:  # the phone checks layout and numbers, not every control again
+    if size == "phone":  # the phone checks layout and numbers, not every control again
         moves: list[list[tuple[str, Any]]] = [[("neurons", 20), ("heights", "mean")]]
-    else:  # the CLI's numbers are checked after each group (each check renders a figure)
+    else:  # the CLI's numbers are checked after each group
         moves = [
             [("neurons", 20), ("heights", "mean")],
             [("activation", "tanh"), ("shifts", 2), ("steepness", 2.5), ("heights", "centre")],
             [("activation", "softplus")],
             [("activation", "relu"), ("shifts", 1)],
+            *EXTREMES,
         ]
     for group in moves:
         for testid, value in group:
@@ -134,33 +221,183 @@ def test_every_control_moves_the_readouts_to_the_clis_numbers(
             p.set(testid, value)
             assert (p.value("sup-error"), p.text("command")) != before, testid
         assert_same_numbers(p, tmp_path)
-    assert p.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-    p.close()
+    assert_fits_the_width(p)
 
 
-def test_keyboard_moves_a_slider_and_the_hash_keeps_the_view(
-    browser: Any, pages: dict[str, Path], tmp_path: Path
+def assert_fits_the_width(p: Page) -> None:
+    """No horizontal scroll, and no element (text included) past either edge or clipped."""
+    outside = p.page.evaluate(
+        """() => { const W = window.innerWidth, bad = [];
+        for (const e of document.querySelectorAll("#app *")) {
+          if (e.closest(".sr-only")) continue;
+          const r = e.getBoundingClientRect();
+          const out = r.width && (r.right > W + 0.5 || r.left < -0.5);
+          if (out) bad.push(e.tagName + " " + e.className);
+          if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== "visible")
+            bad.push("clipped " + e.tagName + " " + e.className);
+        }
+        return [document.documentElement.scrollWidth - W, bad]; }"""
+    )
+    assert outside == [0, []]
+
+
+def test_hostile_permalinks_are_ignored(
+    spare: Page, pages: dict[str, Path], open_pages: dict[str, Page]
 ) -> None:
-    p = Page(browser, pages["sin"], (1280, 900))
-    p.page.get_by_test_id("neurons").focus()
+    hostile = (
+        "#n=1e9&act=<script>alert(1)</script>&w=-5&shifts=99&eps=Infinity&method=eval"
+        "&out=sigmoid&heights=constructor&neurons=1e9&activation=<img src=x onerror=alert(1)>"
+    )
+    plain = open_pages["desktop"].reset()
+    p = spare.open(pages["sin"], (1280, 900), hash_=hostile)
+    assert p.opening == plain.opening  # every key ignored: the page opens as it was written
+    assert p.value("sup-error") == plain.value("sup-error")
+    assert p.page.locator("script").count() == 2 and p.page.locator("img").count() == 0
+    for h in ("#n=4.5e1", "#n=52x", "#eps=1e308", "#w=1e7", "#%E0%A4%A"):
+        p.page.evaluate(GO_TO_HASH, h)
+        assert p.page.evaluate("location.hash") == plain.opening, h
+    p.page.evaluate(GO_TO_HASH, "#n=200&shifts=8&w=1e6&eps=1")  # the limits themselves are kept
+    assert "n=200&w=1000000&" in p.page.evaluate("location.hash")
+
+
+def test_every_control_is_labelled_and_reachable_by_keyboard_with_visible_focus(
+    desktop: Page,
+) -> None:
+    p = desktop
+    unnamed = p.page.evaluate(
+        """() => [...document.querySelectorAll("input, select, button, a, [tabindex]")].filter(
+          (e) => !((e.getAttribute("aria-label") || "").trim() || (e.labels && e.labels.length
+          && e.labels[0].textContent.trim()) || e.textContent.trim())).map((e) => e.outerHTML)"""
+    )
+    assert unnamed == []
+    p.page.evaluate("document.activeElement && document.activeElement.blur()")
+    seen = []
+    for _ in range(30):  # Tab from the top of the page to the neurons slider
+        p.page.keyboard.press("Tab")
+        focus = p.page.evaluate(
+            """() => { const e = document.activeElement, s = getComputedStyle(e);
+            return [e.dataset.testid || e.tagName, s.outlineStyle, parseFloat(s.outlineWidth)]; }"""
+        )
+        seen.append(focus[0])
+        assert focus[1] != "none" and focus[2] >= 2, focus  # a visible focus ring
+        if focus[0] == "neurons":
+            break
+    assert seen[-1] == "neurons", seen
     p.page.keyboard.press("ArrowRight")
     assert p.page.get_by_test_id("neurons").input_value() == "52"
+    before = p.value("rmse")
+    p.page.locator("[data-testid=diagram] g.unit").nth(3).focus()
+    ring = p.page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert ring != "none"
+    info = p.text("hover-info")
+    assert info.startswith("bump 4:")
+    for _ in range(5):
+        p.page.keyboard.press("ArrowUp")  # lifts bump 4 by 5% of the range of f (2)
+    h0, h1 = (float(i.rsplit("h = ", 1)[1]) for i in (info, p.text("hover-info")))
+    assert h1 - h0 == pytest.approx(0.05 * 2.0, rel=1e-3)
+    assert p.value("rmse") > before
+
+
+def test_readouts_are_announced_once_when_the_reader_pauses(desktop: Page) -> None:
+    p = desktop
+    p.page.evaluate(
+        """() => { window.__said = []; const live = document.querySelector("[data-testid=live]");
+        new MutationObserver(() => window.__said.push(live.textContent))
+          .observe(live, { childList: true, characterData: true, subtree: true }); }"""
+    )
+    for n in (20, 22, 24, 26, 28):
+        p.set("neurons", n)
+    assert p.page.get_attribute("[data-testid=live]", "aria-live") == "polite"
+    p.page.wait_for_timeout(900)  # the announcement comes 0.5 s after the last change
+    said = p.page.evaluate("window.__said")
+    sup, rmse, bound = (p.text(k) for k in ("sup-error", "rmse", "bound"))
+    assert said == [f"N = 28: sup error {sup}, RMSE {rmse}, bound {bound}"]
+    assert p.page.locator("[aria-live]").count() == 2  # this, and the copy button's status
+
+
+# Counts pixels of a canvas inside `box` (CSS px): dark (the error strip's #333), blue (f),
+# neutral grey (the parts) off the zero line, and the columns in `xs` whose zero line is
+# marked: darker than the axis line, or coloured.
+PIXELS = """([testid, box, y0, xs]) => {
+  const c = document.querySelector(`[data-testid=${testid}]`), d = window.devicePixelRatio;
+  const img = c.getContext("2d").getImageData(0, 0, c.width, c.height), at = (x, y) => {
+    const i = 4 * (Math.round(y * d) * c.width + Math.round(x * d));
+    const a = img.data[i + 3] / 255;  // unpainted pixels are transparent over the white page
+    return [0, 1, 2].map((k) => img.data[i + k] * a + 255 * (1 - a));
+  };
+  const n = { dark: 0, blue: 0, grey: 0, columns: 0, darkOnZero: 0 };
+  for (let x = Math.ceil(box.x) + 2; x < box.x + box.w - 2; x++) {
+    for (let y = Math.ceil(box.y) + 2; y < box.y + box.h - 2; y++) {
+      const [r, g, b] = at(x, y), lum = (r + g + b) / 3;
+      const chroma = Math.max(r, g, b) - Math.min(r, g, b);
+      if (lum < 80) n.dark++;
+      if (r < 50 && Math.abs(g - 114) < 50 && Math.abs(b - 178) < 50) n.blue++;
+      if (chroma < 10 && lum > 90 && lum < 200 && (y0 === null || Math.abs(y - y0) > 2)) n.grey++;
+    }
+    if (y0 !== null && xs.some(([a, b]) => x >= a && x <= b)) {
+      n.columns++;
+      const marked = (c) => (c[0] + c[1] + c[2]) / 3 < 120 || Math.max(...c) - Math.min(...c) > 60;
+      const dark = [-1, 0, 1].some((k) => marked(at(x, y0 + k)));
+      if (dark) n.darkOnZero++;
+    }
+  }
+  return n;
+}"""
+
+
+def pixel_counts(
+    p: Page, testid: str, box: dict, y0: float | None = None, xs: tuple = ()
+) -> dict[str, int]:
+    return p.page.evaluate(PIXELS, [testid, box, y0, [list(x) for x in xs]])
+
+
+def test_figures_read_at_a_glance(desktop: Page, spare: Page, pages: dict[str, Path]) -> None:
+    p = desktop
+    p.set("neurons", 100)  # 50 bumps: drawn everywhere, their parts pile up along y = 0
+    fr = p.page.evaluate(
+        "() => { const f = window.uatExplore.frame(); return { box: f.box, y0: f.Y(0),"
+        " right: [f.X(Math.PI / 6), f.X(5 * Math.PI / 6)],"
+        " left: [f.X(-5 * Math.PI / 6), f.X(-Math.PI / 6)] }; }"
+    )  # where |sin| > 1/2 nothing belongs on y = 0 but the axis line
+    main = pixel_counts(p, "plot", fr["box"], fr["y0"], (fr["left"], fr["right"]))
+    assert main["columns"] > 100 and main["darkOnZero"] <= 0.1 * main["columns"], main
+    assert main["grey"] > 2000  # ... yet the parts are drawn where they are not zero
+    # the trained panel: f dashed on top of a net that sits on it, and its own error strip
+    w, h = p.page.evaluate(
+        "(() => { const c = document.querySelector('[data-testid=trained-plot]');"
+        " return [c.clientWidth, c.clientHeight]; })()"
+    )
+    top = {"x": 62, "y": 8, "w": w - 108, "h": h * 0.72 - 8}
+    strip = {"x": 62, "y": h * 0.72 + 16, "w": w - 108, "h": h * 0.28 - 30}
+    assert pixel_counts(p, "trained-plot", top)["blue"] > 0.5 * top["w"]
+    assert pixel_counts(p, "trained-plot", strip)["dark"] > 0.5 * strip["w"]
+    # under a sigmoid output the parts are drawn too (hidden-sum units, right axis)
+    q = spare.open(pages["nielsen"], (1280, 900))
+    assert q.page.evaluate("window.uatExplore.state.out") == "sigmoid"
+    box = q.page.evaluate("window.uatExplore.frame().box")
+    below_title = {**box, "y": box["y"] + 18, "h": box["h"] - 18}
+    assert pixel_counts(q, "plot", below_title)["grey"] > 600
+
+
+def test_the_permalink_and_the_command_keep_the_view(
+    desktop: Page, open_pages: dict[str, Page], tmp_path: Path
+) -> None:
+    p = desktop
+    p.set("neurons", 52)
     p.set("heights", "centre")
     link = p.page.get_by_test_id("permalink").get_attribute("href")
     assert "n=52" in link and "heights=centre" in link
     assert p.page.evaluate("location.hash") == link
-    q = Page(browser, pages["sin"], (1280, 900), hash_=link)
+    q = open_pages["phone"].reset(link)
     assert q.value("sup-error") == p.value("sup-error")
     assert_same_numbers(q, tmp_path)
     p.page.get_by_test_id("copy-command").click()
-    p.close()
-    q.close()
+    p.page.wait_for_function("document.querySelector('[data-testid=copy-status]').textContent")
+    assert p.text("copy-status") in ("copied", "select and copy the command")
 
 
-def test_trained_readouts_equal_the_clis_trained_fit(
-    browser: Any, pages: dict[str, Path], tmp_path: Path
-) -> None:
-    p = Page(browser, pages["sin"], (1280, 900))
+def test_trained_readouts_equal_the_clis_trained_fit(desktop: Page, tmp_path: Path) -> None:
+    p = desktop
     p.set("method", "train")
     p.set("neurons", 18)  # snaps to the nearest trained width
     assert p.page.get_by_test_id("neurons").input_value() == "20"
@@ -168,24 +405,22 @@ def test_trained_readouts_equal_the_clis_trained_fit(
     assert_same_numbers(p, tmp_path)
     assert p.value("trained-sup-error") == p.value("sup-error")
     assert p.value("construct-sup-error") > 100 * p.value("trained-sup-error")
-    p.close()
 
 
-def test_typed_expressions_and_csv_samples_match_the_cli(browser: Any, tmp_path: Path) -> None:
+def test_typed_expressions_and_csv_samples_match_the_cli(spare: Page, tmp_path: Path) -> None:
     csv = tmp_path / "d.csv"
     x = np.linspace(0, 2, 41)
     csv.write_text(
         "x,y\n" + "".join(f"{float(a)!r},{float(np.exp(-a) * np.cos(3 * a))!r}\n" for a in x)
     )
-    for spec, domain, n in [("x**2*sin(5*x)", "-2,2", 30), (str(csv), None, 16)]:
+    cases = [("x**2*sin(5*x)", "-2,2", 30), ("floor(3*x)", None, 24), (str(csv), None, 16)]
+    for spec, domain, n in cases:
         settings = ExploreSettings(neurons=n, heights="mean")
-        path = explore(spec, tmp_path / "p.html", settings, domain=domain, widths=(10,)).path
-        p = Page(browser, path, (1280, 900))
-        assert_same_numbers(p, tmp_path)
-        p.close()
+        path = explore(spec, tmp_path / "p.html", settings, domain=domain, widths=(2,)).path
+        assert_same_numbers(spare.open(path, (1280, 900)), tmp_path)
 
 
-def test_sup_error_is_the_true_sup_at_a_jump(browser: Any, pages: dict[str, Path]) -> None:
+def test_sup_error_is_the_true_sup_at_a_jump(spare: Page, pages: dict[str, Path]) -> None:
     from uat.construct import hand_built
     from uat.targets import get_target
 
@@ -195,13 +430,12 @@ def test_sup_error_is_the_true_sup_at_a_jump(browser: Any, pages: dict[str, Path
     dense = float(np.max(np.abs(net(x) - t(x))))
     at_jump = float(net(np.array([0.0]))[0])
     true_sup = max(dense, abs(at_jump - 0.0), abs(at_jump - 1.0))
-    p = Page(browser, pages["step"], (1280, 900))
+    p = spare.open(pages["step"], (1280, 900))
     assert p.value("sup-error") == pytest.approx(true_sup, rel=1e-9)
-    p.close()
 
 
-def test_dragging_a_bump_and_hovering_the_diagram(browser: Any, pages: dict[str, Path]) -> None:
-    p = Page(browser, pages["sin"], (1280, 900))
+def test_dragging_a_bump_and_hovering_the_diagram(desktop: Page) -> None:
+    p = desktop
     p.set("neurons", 10)
     p.page.get_by_test_id("plot").scroll_into_view_if_needed()
     box = p.page.get_by_test_id("plot").bounding_box()
@@ -216,29 +450,36 @@ def test_dragging_a_bump_and_hovering_the_diagram(browser: Any, pages: dict[str,
     p.page.locator("[data-testid=diagram] g.unit").nth(1).hover()
     info = p.text("hover-info")
     assert info.startswith("bump 2:") and info.count("neuron w = ") == 2 and "h = " in info
-    p.close()
 
 
-def test_one_neuron_panel_shows_the_step_point(browser: Any, pages: dict[str, Path]) -> None:
-    p = Page(browser, pages["sin"], (1280, 900))
+def test_one_neuron_panel_shows_the_step_point(desktop: Page) -> None:
+    p = desktop
     p.set("neuron-w", 20)
     p.set("neuron-b", -10)
     w = float(p.page.get_by_test_id("neuron-w").input_value())
     b = float(p.page.get_by_test_id("neuron-b").input_value())
     assert p.value("neuron-s") == pytest.approx(-b / w, rel=1e-12)
-    p.close()
 
 
+@pytest.mark.parametrize("name", ["nielsen", "sin-challenge"])
 def test_challenge_success_for_a_solution_and_failure_for_a_flat_line(
-    browser: Any, pages: dict[str, Path], tmp_path: Path
+    spare: Page, pages: dict[str, Path], tmp_path: Path, name: str
 ) -> None:
     from uat.targets import get_target
 
-    f = get_target("nielsen")
-    x = np.arange(100) / 100  # Nielsen's score points
-    goal = np.log(f(x) / (1 - f(x)))
-    p = Page(browser, pages["nielsen"], (390, 844))
-    assert_same_numbers(p, tmp_path)  # the construction under a sigmoid output
+    if name == "nielsen":  # Nielsen's own task: f in (0, 1) on [0, 1], x = 0, 0.01, ..., 0.99
+        x = np.arange(100) / 100
+        y = get_target("nielsen")(x)
+    else:  # sin leaves (0, 1): its shape rescaled as the page says it is
+        x = -np.pi + 2 * np.pi * np.arange(100) / 100
+        offset, scale = explore_data(get_target("sin"), "sin", ExploreSettings(challenge=True),
+                                     widths=(2,))["challenge"]["rescale"]  # fmt: skip
+        y = offset + scale * np.sin(x)
+        assert (offset, min(y), max(y)) == pytest.approx((0.5, 0.5 - scale, 0.5 + scale), abs=1e-3)
+    goal = np.log(y / (1 - y))
+    p = spare.open(pages[name], (375, 740))
+    assert (p.page.get_by_test_id("challenge-rescale").count() == 1) == (name != "nielsen")
+    assert_same_numbers(p, tmp_path)  # the main panel at the challenge's setting
     assert p.value("challenge-score") == pytest.approx(np.mean(np.abs(goal)), rel=1e-12)
     assert "Success" not in p.text("challenge-result")
     medians = [round(float(np.median(goal[20 * k : 20 * k + 20])), 2) for k in range(5)]
@@ -248,11 +489,11 @@ def test_challenge_success_for_a_solution_and_failure_for_a_flat_line(
     assert expected < 0.40
     assert p.value("challenge-score") == pytest.approx(expected, rel=1e-12)
     assert p.text("challenge-result") == "Success!"
-    p.close()
+    assert_fits_the_width(p)
 
 
-def test_redraw_time_at_100_neurons_is_printed(browser: Any, pages: dict[str, Path]) -> None:
-    p = Page(browser, pages["sin"], (1280, 900))
+def test_redraw_time_at_100_neurons_is_printed(desktop: Page) -> None:
+    p = desktop
     p.set("neurons", 100)
     ms = p.page.evaluate(
         "() => { const U = window.uatExplore, t = [];"
@@ -260,14 +501,13 @@ def test_redraw_time_at_100_neurons_is_printed(browser: Any, pages: dict[str, Pa
         " t.push(performance.now() - t0); } return t.sort((a, b) => a - b)[5]; }"
     )
     print(f"\nexplore: median redraw at 100 neurons: {ms:.1f} ms (budget 16 ms)")
-    p.close()
 
 
-def test_eps_band_finds_the_smallest_width_meeting_it(browser: Any, pages: dict[str, Path]) -> None:
+def test_eps_band_finds_the_smallest_width_meeting_it(desktop: Page) -> None:
     from uat.jobs import fit
     from uat.targets import get_target
 
-    p = Page(browser, pages["sin"], (1280, 900))
+    p = desktop
     p.set("eps", -1.0)  # ε = 10^-1 · max|sin| = 0.1
     assert "ε = 0.1" in p.page.get_by_test_id("eps").locator("xpath=..").inner_text()
     p.page.wait_for_selector("[data-testid=eps-width][data-value]")
@@ -277,4 +517,3 @@ def test_eps_band_finds_the_smallest_width_meeting_it(browser: Any, pages: dict[
     p.page.get_by_test_id("eps-go").click()
     assert p.page.get_by_test_id("neurons").input_value() == str(smallest)
     assert p.value("sup-error") <= 0.1
-    p.close()

@@ -339,6 +339,7 @@
   const S0 = DATA.settings;
   const FMAX = T.sup_norm || 1;
   const TRAINED = DATA.trained;
+  const EPS_RANGE = [1e-4, 1]; // the ε slider, relative to max|f|
   const state = {
     n: S0.neurons, auto: S0.steepness === null, w: S0.steepness === null ? 100 : S0.steepness,
     heights: S0.heights, act: S0.activation, shifts: S0.shifts, out: S0.output_activation,
@@ -360,9 +361,11 @@
 
   function readHash() {
     const p = new URLSearchParams(location.hash.slice(1));
+    // Anything out of range or malformed is ignored: a link never opens a view the sliders
+    // cannot show (the values are only ever compared and shown as text, never run).
     const int = (k, lo, hi, even) => {
-      const v = parseInt(p.get(k), 10);
-      if (Number.isFinite(v) && v >= lo && v <= hi && (!even || v % 2 === 0)) state[k] = v;
+      const t = p.get(k), v = Number(t);
+      if (/^[0-9]{1,4}$/.test(t || "") && v >= lo && v <= hi && (!even || v % 2 === 0)) state[k] = v;
     };
     int("n", 2, DATA.limits.neurons, true);
     int("shifts", 1, DATA.limits.shifts, false);
@@ -372,7 +375,8 @@
     if (ACT_NAMES.includes(p.get("act"))) state.act = p.get("act");
     if (p.get("out") === "identity" || (p.get("out") === "sigmoid" && T.squashed)) state.out = p.get("out");
     if (p.get("method") === "construct" || p.get("method") === "train") state.method = p.get("method");
-    if (Number(p.get("eps")) > 0) state.eps = Number(p.get("eps"));
+    const eps = Number(p.get("eps"));
+    if (eps >= EPS_RANGE[0] * FMAX && eps <= EPS_RANGE[1] * FMAX) state.eps = eps;
   }
 
   function shellQuote(s) {
@@ -447,7 +451,7 @@
     return { label: el("label", {}, el("span", { text }), sel), sel };
   }
   function readout(key, testid) {
-    const v = el("span", { class: "v", "data-testid": testid, "aria-live": "polite" });
+    const v = el("span", { class: "v", "data-testid": testid });
     return { box: el("div", {}, el("span", { class: "k", text: key }), v), v };
   }
   const fmt = (v) => (v === null ? "none" : !Number.isFinite(v) ? "not finite" : v === 0 ? "0" : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(4) : v.toExponential(3));
@@ -519,8 +523,8 @@
   const YR = [fmin - pad, fmaxv + pad];
   const PLOT_POINTS = 400;
   const XP = linspace(A, B, PLOT_POINTS);
-  const BOX = (W, H) => ({ x: 44, y: 8, w: W - 66, h: H * 0.72 - 8 });
-  const STRIP = (W, H) => ({ x: 44, y: H * 0.72 + 16, w: W - 66, h: H * 0.28 - 30 });
+  const BOX = (W, H) => ({ x: 62, y: 8, w: W - 108, h: H * 0.72 - 8 });
+  const STRIP = (W, H) => ({ x: 62, y: H * 0.72 + 16, w: W - 108, h: H * 0.28 - 30 });
 
   let current = null; // { net, errors } of the hand-built net on screen
   let diagramKey = "";
@@ -533,46 +537,63 @@
     return -1;
   }
 
-  function drawMain() {
-    const { ctx, W, H } = fitCanvas(ui.main);
-    const net = current.net, out = outFn(net), hs = current.errors.hs;
-    const fr = frame(ctx, BOX(W, H), [A, B], YR, `hand-built, N = ${net.w.length}`);
-    const ys = new Float64Array(DENSE);
+  // Okabe–Ito colours, distinguishable with every common colour-vision deficiency; the parts
+  // are neutral grey so they never read as the network.
+  const COLORS = {
+    f: "#0072B2", net: "#D55E00", parts: "rgba(70, 70, 70, 0.45)", band: "rgba(0, 158, 115, 0.2)",
+    error: "#333333", hi: "#CC79A7", hiFill: "rgba(204, 121, 167, 0.12)",
+  };
+
+  function denseOut(net, hs) {
+    const out = outFn(net), ys = new Float64Array(DENSE);
     for (let j = 0; j < DENSE; j++) ys[j] = out(hs[j]);
-    // the ε band around f
-    ctx.fillStyle = "rgba(80, 170, 90, 0.18)"; ctx.beginPath();
-    for (let j = 0; j < DENSE; j += 10) ctx.lineTo(fr.X(XG[j]), fr.Y(FG[j] + state.eps));
-    for (let j = DENSE - 1; j >= 0; j -= 10) ctx.lineTo(fr.X(XG[j]), fr.Y(FG[j] - state.eps));
-    ctx.fill();
-    // the faint per-bump curves (hidden contributions), when the output is the hidden sum
-    const units = net.w.length / 2;
-    if (net.out === "identity" && units <= 200) {
-      const act = ACTS[net.act].f, q = Math.min(PLOT_POINTS, Math.ceil(fr.box.w / 2));
-      const xq = linspace(A, B, q);
-      const unit = (u) => Array.from(xq, (x) => net.v[2 * u] * act(x * net.w[2 * u] + net.b[2 * u]) + net.v[2 * u + 1] * act(x * net.w[2 * u + 1] + net.b[2 * u + 1]));
-      ctx.save(); ctx.beginPath(); ctx.rect(fr.box.x, fr.box.y, fr.box.w, fr.box.h); ctx.clip();
-      ctx.strokeStyle = "rgba(232, 117, 14, 0.25)"; ctx.lineWidth = 1; ctx.beginPath();
-      for (let u = 0; u < units; u++) {
-        const y = unit(u);
-        for (let i = 0; i < q; i++) (i ? ctx.lineTo : ctx.moveTo).call(ctx, fr.X(xq[i]), fr.Y(y[i]));
+    return ys;
+  }
+
+  // A faint part (one bump or ramp) is drawn only where it is at least a pixel away from 0:
+  // drawn everywhere, 100 parts pile up along y = 0 into one solid line.
+  function drawParts(ctx, fr, net, Y) {
+    const units = net.w.length / 2, act = ACTS[net.act].f, q = Math.min(PLOT_POINTS, Math.ceil(fr.box.w / 2));
+    const xq = linspace(A, B, q), minPx = 1.0;
+    const unit = (u) => Array.from(xq, (x) => net.v[2 * u] * act(x * net.w[2 * u] + net.b[2 * u]) + net.v[2 * u + 1] * act(x * net.w[2 * u + 1] + net.b[2 * u + 1]));
+    const path = (y) => {
+      let pen = false;
+      for (let i = 0; i < q; i++) {
+        const py = Math.max(-1e4, Math.min(1e4, Y(y[i])));
+        if (Math.abs(py - Y(0)) < minPx) { pen = false; continue; }
+        if (pen) ctx.lineTo(fr.X(xq[i]), py); else ctx.moveTo(fr.X(xq[i]), py);
+        pen = true;
       }
-      ctx.stroke(); ctx.restore();
-      if (state.hover >= 0 && state.hover < units) curve(ctx, fr, xq, unit(state.hover), "rgba(192, 57, 43, 0.9)", 2.5);
+    };
+    ctx.save(); ctx.beginPath(); ctx.rect(fr.box.x, fr.box.y, fr.box.w, fr.box.h); ctx.clip();
+    ctx.strokeStyle = COLORS.parts; ctx.lineWidth = 1; ctx.beginPath();
+    for (let u = 0; u < units; u++) path(unit(u));
+    ctx.stroke();
+    if (state.hover >= 0 && state.hover < units) {
+      ctx.strokeStyle = COLORS.hi; ctx.lineWidth = 2.5; ctx.beginPath(); path(unit(state.hover)); ctx.stroke();
     }
-    if (state.hover >= 0 && state.hover < net.k) {
-      const e = net.first.edges;
-      ctx.fillStyle = "rgba(192, 57, 43, 0.08)";
-      ctx.fillRect(fr.X(e[state.hover]), fr.box.y, fr.X(e[state.hover + 1]) - fr.X(e[state.hover]), fr.box.h);
-    }
-    denseCurve(ctx, fr, FG, "#2a6ea6", 2);
-    denseCurve(ctx, fr, ys, "#e8750e", 2);
-    // the error strip: net − f, min and max per pixel column
-    const sb = STRIP(W, H);
+    ctx.restore();
+  }
+
+  // Under a sigmoid output the parts add up to the hidden sum, not to y: they get their own
+  // scale, on the right axis.
+  function hiddenScale(ctx, fr, hs) {
+    let lo = 0, hi = 0;
+    for (let j = 0; j < DENSE; j += 5) { lo = Math.min(lo, hs[j]); hi = Math.max(hi, hs[j]); }
+    const pad = 0.1 * (hi - lo || 1), yr = [lo - pad, hi + pad], box = fr.box;
+    ctx.fillStyle = "#555"; ctx.font = "11px system-ui, sans-serif"; ctx.textAlign = "left";
+    ctx.fillText(fmt(yr[1]), box.x + box.w + 3, box.y + 9);
+    ctx.fillText(fmt(yr[0]), box.x + box.w + 3, box.y + box.h);
+    return (y) => box.y + box.h - ((y - yr[0]) / (yr[1] - yr[0])) * box.h;
+  }
+
+  // The error strip: y − f on the dense grid, its min and max in each pixel column.
+  function errorStrip(ctx, sb, ys) {
     let emax = 0;
     for (let j = 0; j < DENSE; j++) emax = Math.max(emax, Math.abs(ys[j] - FG[j]));
     emax = emax > 0 && Number.isFinite(emax) ? emax : 1;
     const fe = frame(ctx, sb, [A, B], [-emax, emax], "error  y − f");
-    ctx.strokeStyle = "#c0392b"; ctx.beginPath();
+    ctx.strokeStyle = COLORS.error; ctx.lineWidth = 1; ctx.beginPath();
     const cols = Math.max(1, Math.floor(sb.w));
     for (let c = 0; c < cols; c++) {
       const j0 = Math.floor((c * DENSE) / cols), j1 = Math.floor(((c + 1) * DENSE) / cols);
@@ -581,19 +602,46 @@
       ctx.moveTo(sb.x + c + 0.5, fe.Y(hi)); ctx.lineTo(sb.x + c + 0.5, fe.Y(lo) + 0.5);
     }
     ctx.stroke();
+  }
+
+  // f on top, dashed, so it stays visible where the network sits on it.
+  function drawTarget(ctx, fr) {
+    ctx.save(); ctx.setLineDash([6, 4]); denseCurve(ctx, fr, FG, COLORS.f, 2); ctx.restore();
+  }
+
+  function drawMain() {
+    const { ctx, W, H } = fitCanvas(ui.main);
+    const net = current.net, hs = current.errors.hs, ys = denseOut(net, hs);
+    const fr = frame(ctx, BOX(W, H), [A, B], YR, `hand-built, N = ${net.w.length}`);
+    ctx.fillStyle = COLORS.band; ctx.beginPath(); // the ε band around f
+    for (let j = 0; j < DENSE; j += 10) ctx.lineTo(fr.X(XG[j]), fr.Y(FG[j] + state.eps));
+    for (let j = DENSE - 1; j >= 0; j -= 10) ctx.lineTo(fr.X(XG[j]), fr.Y(FG[j] - state.eps));
+    ctx.fill();
+    if (state.hover >= 0 && state.hover < net.k) {
+      const e = net.first.edges;
+      ctx.fillStyle = COLORS.hiFill;
+      ctx.fillRect(fr.X(e[state.hover]), fr.box.y, fr.X(e[state.hover + 1]) - fr.X(e[state.hover]), fr.box.h);
+    }
+    drawParts(ctx, fr, net, net.out === "identity" ? fr.Y : hiddenScale(ctx, fr, hs));
+    denseCurve(ctx, fr, ys, COLORS.net, 2);
+    drawTarget(ctx, fr);
+    errorStrip(ctx, STRIP(W, H), ys);
     ui.mainFrame = fr;
   }
 
   function drawTrained(tn, t) {
     const { ctx, W, H } = fitCanvas(ui.trained);
-    const fr = frame(ctx, { x: 44, y: 8, w: W - 66, h: H - 28 }, [A, B], YR, `trained (LM), N = ${t.neurons}`);
-    denseCurve(ctx, fr, FG, "#2a6ea6", 2);
-    if (!tn.curve) tn.curve = XP.map((x) => netAt(tn, x));
-    curve(ctx, fr, XP, tn.curve, "#6a3d9a", 2);
+    const fr = frame(ctx, BOX(W, H), [A, B], YR, `trained (LM), N = ${t.neurons}`);
+    const ys = denseOut(tn, tn.errors.hs);
+    denseCurve(ctx, fr, ys, COLORS.net, 2);
+    drawTarget(ctx, fr);
+    errorStrip(ctx, STRIP(W, H), ys);
   }
 
   function buildDiagram(net) {
-    const svg = ui.diagram;
+    const svg = ui.diagram, active = document.activeElement;
+    // a keyboard user lifting a bump keeps the focus on it across the rebuild
+    const focused = active && svg.contains(active) && active.dataset ? Number(active.dataset.unit) : -1;
     svg.replaceChildren();
     const shown = Math.min(net.w.length, 64), H = Math.min(320, Math.max(160, shown * 9 + 30)), W = 320;
     svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
@@ -601,12 +649,12 @@
     const yOf = (i) => 15 + ((i + 0.5) * (H - 30)) / shown;
     const r = shown > 30 ? 2.5 : 6;
     for (let u = 0; u < shown / 2; u++) {
-      const g = svgEl("g", { class: "unit", "data-unit": u, tabindex: 0, role: "button", "aria-label": `bump ${u + 1}` });
+      const g = svgEl("g", { class: "unit", "data-unit": u, tabindex: 0, role: "button", "aria-label": `bump ${u + 1} (↑ or ↓ changes its height)` });
       for (const i of [2 * u, 2 * u + 1]) {
         const y = yOf(i), v = net.v[i];
         g.append(svgEl("line", { x1: 30, y1: yIn, x2: 160, y2: y, stroke: "#ccc", "stroke-width": 0.8 }));
-        g.append(svgEl("line", { x1: 160, y1: y, x2: 290, y2: yIn, stroke: v >= 0 ? "#2a6ea6" : "#c0392b", "stroke-width": 0.4 + (2.5 * Math.abs(v)) / vmax }));
-        g.append(svgEl("circle", { cx: 160, cy: y, r, fill: "#e8750e" }));
+        g.append(svgEl("line", { x1: 160, y1: y, x2: 290, y2: yIn, stroke: v >= 0 ? "#0072B2" : "#D55E00", "stroke-width": 0.4 + (2.5 * Math.abs(v)) / vmax }));
+        g.append(svgEl("circle", { cx: 160, cy: y, r, fill: "#E69F00" }));
       }
       g.addEventListener("mouseenter", () => setHover(u));
       g.addEventListener("focus", () => setHover(u));
@@ -620,17 +668,19 @@
       });
       svg.append(g);
     }
-    svg.append(svgEl("circle", { cx: 30, cy: yIn, r: 9, fill: "#2a6ea6" }));
-    svg.append(svgEl("circle", { cx: 290, cy: yIn, r: 9, fill: "#2a6ea6" }));
+    svg.append(svgEl("circle", { cx: 30, cy: yIn, r: 9, fill: "#555" }));
+    svg.append(svgEl("circle", { cx: 290, cy: yIn, r: 9, fill: "#555" }));
     const note = svgEl("text", { x: 4, y: 12, "font-size": 10, fill: "#555" });
     note.textContent = shown < net.w.length ? `first ${shown} of ${net.w.length} neurons` : `${net.w.length} neurons`;
     svg.append(note);
+    const again = focused >= 0 ? svg.querySelector(`g.unit[data-unit="${focused}"]`) : null;
+    if (again) again.focus();
   }
 
   function showHover() {
     for (const g of ui.diagram.querySelectorAll("g.unit")) g.classList.toggle("hi", +g.dataset.unit === state.hover);
     const net = current.net, u = state.hover;
-    if (u < 0 || 2 * u + 1 >= net.w.length) { ui.info.textContent = "Hover a bump (plot or diagram) to see its pair of neurons."; return; }
+    if (u < 0 || 2 * u + 1 >= net.w.length) { ui.info.textContent = "Hover a bump (plot or diagram) to see its pair of neurons; drag it, or Tab to it in the diagram and press ↑ or ↓, to change its height."; return; }
     const p = (i) => `w = ${fmt(net.w[i])}, b = ${fmt(net.b[i])}, s = −b/w = ${fmt(-net.b[i] / net.w[i])}`;
     const h = u < net.k ? net.first.heights[u] : null;
     const what = makesSteps(net.act) ? "h" : "slope";
@@ -682,6 +732,7 @@
   // ---- render: rebuild, measure, draw, update every readout ----------------------------
 
   const timings = [];
+  const ANNOUNCE_MS = 500;
   function render(settingsChanged) {
     const t0 = performance.now();
     if (settingsChanged) state.over = {};
@@ -707,9 +758,20 @@
     showHover();
     syncControls();
     if (settingsChanged) scheduleEps();
+    announce();
     const ms = performance.now() - t0;
     timings.push(ms);
     ui.timing.textContent = `last redraw ${ms.toFixed(1)} ms (N = ${net.w.length})`;
+  }
+
+  // Screen readers hear the readouts once the reader pauses, not at every slider step.
+  let announceTimer = 0;
+  function announce() {
+    clearTimeout(announceTimer);
+    announceTimer = setTimeout(() => {
+      const v = (r) => r.v.textContent;
+      ui.live.textContent = `N = ${state.n}${state.method === "train" ? " (trained)" : ""}: sup error ${v(ui.sup)}, RMSE ${v(ui.rmse)}, bound ${v(ui.bound)}`;
+    }, ANNOUNCE_MS);
   }
 
   function syncControls() {
@@ -753,7 +815,7 @@
       if (v === "train") state.n = trainedFor(state.n).neurons;
       render(false);
     });
-    c.eps = slider("ε band (log scale, relative to ‖f‖)", "eps", -4, 0, 0.05, Math.log10(state.eps / FMAX), (v) => {
+    c.eps = slider("ε band (log scale, relative to ‖f‖)", "eps", Math.log10(EPS_RANGE[0]), Math.log10(EPS_RANGE[1]), 0.05, Math.log10(state.eps / FMAX), (v) => {
       state.eps = Number((FMAX * Math.pow(10, v)).toPrecision(3));
       render(false);
       scheduleEps();
@@ -772,11 +834,12 @@
       el("tr", {}, el("th", { text: "sup error" }), el("td", { "data-testid": "construct-sup-error" }), el("td", { "data-testid": "trained-sup-error" })),
       el("tr", {}, el("th", { text: "RMSE" }), el("td", { "data-testid": "construct-rmse" }), el("td", { "data-testid": "trained-rmse" })));
     ui.command = el("code", { "data-testid": "command" });
-    const status = el("span", { "aria-live": "polite" });
+    const status = el("span", { "aria-live": "polite", "data-testid": "copy-status" });
     const copy = el("button", { type: "button", text: "copy the command", "data-testid": "copy-command" });
     copy.addEventListener("click", () => copyText(ui.command, status));
     ui.permalink = el("a", { href: "#", text: "permalink", "data-testid": "permalink" });
     ui.timing = el("p", { class: "lead", "data-testid": "timing" });
+    ui.live = el("p", { class: "sr-only", "aria-live": "polite", "data-testid": "live" });
     const autoLabel = el("label", { class: "inline" }, ui.auto, el("span", { text: "automatic steepness" }));
     attachPlotPointer();
     return el("section", { id: "construction" },
@@ -786,10 +849,18 @@
       el("div", { class: "readouts" }, ui.sup.box, ui.rmse.box, ui.bound.box, ui.supAt.box,
         el("div", {}, el("span", { class: "k", text: "smallest width with sup error ≤ ε" }), el("span", { class: "v" }, ui.epsWidth, " ", ui.epsGo))),
       el("div", { class: "row" },
-        el("div", { class: "grow" }, ui.main, ui.info),
+        el("div", { class: "grow" }, ui.main, legend(), ui.info),
         el("div", { class: "side" }, ui.trained, ui.both, ui.diagram)),
       el("div", { class: "command" }, ui.command, copy, ui.permalink, status),
-      ui.timing);
+      ui.timing, ui.live);
+  }
+
+  function legend() {
+    const key = (cls, text) => el("span", {}, el("span", { class: "key " + cls, "aria-hidden": "true" }), " " + text);
+    return el("p", { class: "legend", "data-testid": "legend" },
+      key("f", "f (dashed, on top)"), key("net", "network"),
+      key("parts", "each bump, where non-zero (under a sigmoid output: hidden-sum units, right axis)"),
+      key("band", "f ± ε"), key("error", "error strip y − f"));
   }
 
   function copyText(node, status) {
@@ -854,7 +925,7 @@
       const fr = frame(ctx, { x: 44, y: 8, w: W - 66, h: H - 28 }, [A, B], yr,
         nb.two ? "h·σ(w·x + b) − h·σ(w·(x − s₂))" : "σ(w·x + b)");
       const y = XP.map((x) => (nb.two ? nb.h * sigma(nb.w * x + nb.b) - nb.h * sigma(nb.w * (x - nb.s2)) : sigma(nb.w * x + nb.b)));
-      curve(ctx, fr, XP, y, "#e8750e", 2);
+      curve(ctx, fr, XP, y, "#D55E00", 2);
       ctx.strokeStyle = "#999"; ctx.setLineDash([4, 3]); ctx.beginPath();
       for (const sx of nb.two ? [s, nb.s2] : [s]) if (sx >= A && sx <= B) { ctx.moveTo(fr.X(sx), fr.box.y); ctx.lineTo(fr.X(sx), fr.box.y + fr.box.h); }
       ctx.stroke(); ctx.setLineDash([]);
@@ -884,7 +955,9 @@
   function buildChallenge() {
     const C = DATA.challenge, K = C.bumps, P = C.points;
     const xs = Array.from({ length: P }, (_, j) => A + ((B - A) * j) / P);
-    const goal = xs.map(squashed);
+    const [offset, scale] = C.rescale, rescaled = offset !== 0 || scale !== 1;
+    const g = (x) => logit(Math.min(Math.max(offset + scale * f(x), 1e-15), 1 - 1e-15));
+    const goal = xs.map(g);
     const h = new Array(K).fill(0);
     const canvas = el("canvas", { class: "main", "data-testid": "challenge-plot", role: "img", "aria-label": "challenge" });
     const score = el("span", { class: "v", "data-testid": "challenge-score" });
@@ -901,8 +974,8 @@
     function draw() {
       const { ctx, W, H } = fitCanvas(canvas);
       fr = frame(ctx, { x: 44, y: 8, w: W - 66, h: H - 28 }, [A, B], yr, "weighted output from the hidden layer, and σ⁻¹∘f");
-      curve(ctx, fr, XP, XP.map(squashed), "#2a6ea6", 2);
-      ctx.strokeStyle = "#e8750e"; ctx.lineWidth = 2.5; ctx.beginPath();
+      curve(ctx, fr, XP, XP.map(g), COLORS.f, 2);
+      ctx.strokeStyle = "#D55E00"; ctx.lineWidth = 2.5; ctx.beginPath();
       h.forEach((v, k) => {
         const x0 = fr.X(A + ((B - A) * k) / K), x1 = fr.X(A + ((B - A) * (k + 1)) / K);
         ctx.moveTo(x0, fr.Y(v)); ctx.lineTo(x1, fr.Y(v));
@@ -935,6 +1008,7 @@
     const section = el("section", { id: "challenge" },
       el("h2", { text: "The challenge" }),
       el("p", { class: "lead", text: `Five bumps and a sigmoid output: the hidden layer must approximate σ⁻¹∘f. Drag the bumps (or move the sliders) until the average deviation from σ⁻¹∘f is below ${C.goal.toFixed(2)}.` }),
+      rescaled ? el("p", { class: "lead", "data-testid": "challenge-rescale", text: `f leaves (0, 1), where a sigmoid output lives, so the challenge uses its shape rescaled, ${fmt(offset)} + ${fmt(scale)}·f(x) (from ${fmt(offset + scale * fmin)} to ${fmt(offset + scale * fmaxv)}), as far as makes the best five bumps score as in Nielsen's own task.` }) : "",
       el("div", { class: "controls" }, ...sliders.map((s) => s.label)),
       el("div", { class: "readouts" }, el("div", {}, el("span", { class: "k", text: "average deviation" }), score), el("div", {}, el("span", { class: "k", text: "result" }), result)),
       canvas);
@@ -961,6 +1035,6 @@
     window.addEventListener("hashchange", () => { if (location.hash !== hashText()) { readHash(); render(true); } });
   }
 
-  window.uatExplore = { errorsOf, handBuilt, netAt, constructionBound, timings, state, render, data: DATA };
+  window.uatExplore = { errorsOf, handBuilt, netAt, constructionBound, timings, state, render, data: DATA, frame: () => ui.mainFrame };
   start();
 })();

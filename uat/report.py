@@ -241,5 +241,5 @@ def print_targets(rows: list[dict[str, Any]]) -> None:
 
 
 def say(text: str) -> None:
-    """Print plain lines (rich markup in them is left alone, but long lines are kept whole)."""
-    console().print(text, soft_wrap=True)
+    """Print plain lines literally (no markup, no highlighting), long lines kept whole."""
+    console().print(text, soft_wrap=True, markup=False)
