@@ -20,18 +20,12 @@ matplotlib.use("Agg")
 
 from matplotlib.animation import FuncAnimation, PillowWriter  # noqa: E402
 
-from uat.animate import (  # noqa: E402
-    Scene,
-    _figure,
-    _legend,
-    _Panel,
-    default_widths,
-    ffmpeg_exe,
-    render,
-    width_sweep,
-)
+from uat.animate import render  # noqa: E402
 from uat.plot import style  # noqa: E402
+from uat.render import Panel, agg_figure, figure_legend  # noqa: E402
+from uat.scenes import Scene, default_widths, width_sweep  # noqa: E402
 from uat.targets import get_target  # noqa: E402
+from uat.writers import ffmpeg_exe  # noqa: E402
 
 SIZE = (800, 500)
 FPS = 20
@@ -41,10 +35,10 @@ DPI = 100
 def baseline(scene: Scene, out: Path) -> None:
     """The ordinary way: FuncAnimation redraws every artist each frame, PillowWriter saves."""
     with style():
-        fig = _figure(SIZE, DPI)
+        fig = agg_figure(SIZE, DPI)
         axes = fig.subplots(1, scene.panels, squeeze=False)[0]
-        panels = [_Panel(ax, scene, j, fontsize=12.0) for j, ax in enumerate(axes)]
-        _legend(fig, panels, 0.88 * 12.0)
+        panels = [Panel(ax, scene, j, fontsize=12.0) for j, ax in enumerate(axes)]
+        figure_legend(fig, panels, 0.88 * 12.0)
         fig.suptitle(scene.title, fontsize=1.08 * 12.0)
         fig.canvas.draw()
         fig.set_layout_engine("none")  # fair: no re-layout per frame, only the redraw

@@ -182,3 +182,71 @@ def test_figure_saves_as_png(hand: Fit, trained: Fit, tmp_path: Path) -> None:
         with Image.open(path) as img:
             width, height = img.size
         assert 1200 < width < 3000 and 900 < height < 2000
+
+
+def error_labels(fig: Figure) -> tuple[str, list[str]]:
+    ax = panel(fig, "error")
+    return ax.get_title(loc="left"), [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_relu_error_panel_names_the_ramp_bound() -> None:
+    """Bug 2: `uat explain sin --activation relu` labelled Δ²·max|f″|/8 as "L·Δ/2"."""
+    f = fit(get_target("sin"), 6, Settings(activation="relu"))
+    bound = (2 * np.pi / 3) ** 2 / 8  # Δ²·max|sin″|/8 by hand
+    title, labels = error_labels(make(f))
+    for text in (title, *labels):
+        assert "L·Δ/2" not in text
+    assert f"Δ²·max|f″|/8 = {format_number(bound)}" in title
+    assert any(f"±bound Δ²·max|f″|/8 = {format_number(bound)}" == t for t in labels)
+
+
+def test_sigmoid_output_error_panel_names_the_inner_bound() -> None:
+    """Bug 2, second half: under a sigmoid output the bound is ¼ of the one for σ⁻¹∘f."""
+    f = fit(
+        get_target("0.5+0.4*sin(x)", domain=(-3.0, 3.0)), 10, Settings(output_activation="sigmoid")
+    )
+    title, labels = error_labels(make(f))
+    assert "¼·L·Δ/2 of σ⁻¹∘f" in title
+    assert any(t.startswith("±bound ¼·L·Δ/2 of σ⁻¹∘f") for t in labels)
+
+
+def test_many_bumps_are_filled_per_colour_and_sum_to_the_network() -> None:
+    f = fit(get_target("sin"), 600)  # 300 bumps: more than MAX_PARTS
+    ax = panel(make(f), "bars")
+    cols = [c for c in ax.collections if c.get_gid() == "bars"]
+    assert [len(c.get_paths()) for c in cols] == [150, 150]
+    x = np.linspace(-np.pi, np.pi, 4001)
+    total = np.zeros_like(x)
+    for c in cols:
+        for path in c.get_paths():
+            px, py = path.vertices[1:-1].T  # drop the two base corners
+            total += np.interp(x, px, py, left=0.0, right=0.0)
+    # linear interpolation between grid points: within the curvature of a steep step
+    assert np.median(np.abs(total - f.net(x))) < 1e-3
+
+
+def test_a_wide_trained_net_is_drawn_thinned_from_exact_partial_sums(rng) -> None:
+    """Above MAX_PARTS neurons: 200 curves per panel, the partial sums still exact."""
+    from uat.anatomy import partial_sums
+    from uat.metrics import errors
+    from uat.network import ShallowNet
+
+    t = get_target("sin")
+    n = 260
+    w = rng.uniform(2, 6, n)
+    net = ShallowNet(w, -w * rng.uniform(-3, 3, n), rng.normal(0, 0.05, n), 0.1,
+                     domain=t.domain, method="train")  # fmt: skip
+    f = Fit(t, net, errors(net, t), 0.0, None)
+    fig = make(f)
+    (lc,) = [c for c in panel(fig, "outputs").collections if c.get_gid() == "neurons"]
+    assert len(lc.get_segments()) == 200
+    assert "200 of 260 shown" in panel(fig, "outputs").get_title(loc="left")
+    (partial,) = [c for c in panel(fig, "cumulative").collections if c.get_gid() == "partial"]
+    assert len(partial.get_segments()) == 199
+    x = np.linspace(-3, 3, 7)
+    order = neuron_order(net)
+    dense = net.c + np.cumsum(sigmoid(np.outer(x, net.w[order]) + net.b[order]) * net.v[order], 1)
+    counts = np.array([1, 2, 130, 260])
+    np.testing.assert_allclose(
+        partial_sums(net, x, order, counts), dense[:, counts - 1], atol=1e-12
+    )

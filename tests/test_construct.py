@@ -131,3 +131,29 @@ def test_bad_widths_are_refused(n: int, phrase: str) -> None:
 def test_activation_without_limits_is_refused() -> None:
     with pytest.raises(UatError, match="no two distinct limits"):
         bumps(get_target("sin"), 10, activation="relu")
+
+
+@pytest.mark.parametrize(
+    ("activation", "shifts"),
+    [("sigmoid", 1), ("tanh", 3), ("step", 1), ("relu", 1), ("softplus", 1)],
+)
+def test_pair_sum_equals_the_dense_hidden_sum(activation: str, shifts: int) -> None:
+    from uat.construct import hand_built, pair_curves, pair_sum
+
+    t = get_target("gaussian")
+    net = hand_built(t, 60, activation=activation, shifts=shifts)
+    x = np.linspace(-3.0, 3.0, 20_001)
+    np.testing.assert_allclose(pair_sum(net, x), net.hidden_sum(x), atol=1e-12)
+    spans = [w.stop - w.start for _, w, _ in pair_curves(net, x)]
+    assert len(spans) == 30 * shifts
+    if activation in ("sigmoid", "tanh", "step"):  # local: a few bump widths each, not all of x
+        assert max(spans) < x.size / 4
+
+
+def test_inverse_output_is_the_logit_under_a_sigmoid() -> None:
+    from uat.construct import inverse_output
+
+    y = np.array([0.1, 0.5, 0.9])
+    np.testing.assert_allclose(inverse_output(y, "sigmoid"), np.log(y / (1 - y)), atol=1e-12)
+    np.testing.assert_array_equal(inverse_output(y, "identity"), y)
+    assert np.all(np.isfinite(inverse_output(np.array([0.0, 1.0]), "sigmoid")))

@@ -23,12 +23,15 @@ import numpy as np
 
 from uat.activations import Activation, get_activation
 from uat.plot import (
+    MAX_PARTS,
     METHOD_NAMES,
     OKABE_ITO,
     TARGET_COLOR,
+    Curves,
+    draw_error,
+    error_note,
     format_number,
     method_color,
-    plot_grid,
     y_limits,
 )
 
@@ -42,7 +45,6 @@ if TYPE_CHECKING:
 POSITION_CMAP = "viridis"  # sequential, perceptually uniform, colour-blind safe
 BAR_COLORS = (OKABE_ITO["blue"], OKABE_ITO["orange"])  # neighbouring bumps alternate
 UP_COLOR, DOWN_COLOR = OKABE_ITO["sky"], OKABE_ITO["vermillion"]
-BOUND_COLOR = "#666666"
 SYMLOG_RATIO = 25.0  # curves this many times larger than the target get a symlog axis
 _SYMBOLS = {"sigmoid": "σ", "tanh": "tanh", "step": "H", "relu": "ReLU", "softplus": "softplus"}
 
@@ -144,15 +146,15 @@ def _hand_built(fig: Figure, fit: Fit) -> None:
     ax1, ax2 = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
     ax3, ax4 = fig.add_subplot(grid[1, 0]), fig.add_subplot(grid[1, 1])
     ax5 = fig.add_subplot(grid[2, :])
-    x = plot_grid(net, fit.target.domain)
+    curves = Curves.of(fit)  # the network on the plotting grid, evaluated once
     pair = middle_pair(net)
-    xz = _pair_grid(net, pair, fit.target.domain, x.size)
+    xz = _pair_grid(net, pair, fit.target.domain, min(curves.x.size, 4001))
 
     _draw_neuron(ax1, net, act, pair, xz)
     _draw_pair(ax2, net, act, pair, xz)
-    _draw_bars(ax3, fit, act, x)
-    _draw_sum(ax4, fit, x)
-    _draw_error(ax5, fit, x, number=5)
+    _draw_bars(ax3, fit, act, curves)
+    _draw_sum(ax4, fit, curves)
+    _draw_error(ax5, fit, curves, number=5)
     ax2.sharex(ax1)
     ax4.sharex(ax3)
     for ax in (ax1, ax3):
@@ -271,57 +273,63 @@ def _draw_pair(ax: Axes, net: ShallowNet, act: Activation, pair: Pair, x: np.nda
     ax.set_title(title, loc="left")
 
 
-def _draw_bars(ax: Axes, fit: Fit, act: Activation, x: np.ndarray) -> None:
+def _draw_bars(ax: Axes, fit: Fit, act: Activation, curves: Curves) -> None:
     """Panel 3: every pair's contribution, faintly filled like bars, the target over them."""
+    from matplotlib.collections import PolyCollection
+
+    from uat.construct import inverse_output, pair_curves
+
     ax.set_gid("bars")
-    net = fit.net
-    ys = net.contributions(x)
-    k = len(ys)
-    for j, y in enumerate(ys):
-        color = BAR_COLORS[j % 2]
-        ax.fill_between(x, y, color=color, alpha=0.28, lw=0, gid="bar")
-        ax.plot(x, y, color=color, lw=1.0, alpha=0.9)
-    s = net.step_positions
+    net, x = fit.net, curves.x
+    parts = pair_curves(net, x)  # each pair near its steps only: no (points × pairs) matrix
+    k = len(parts)
+    if k <= MAX_PARTS:
+        for j, where, y in parts:
+            xs, color = x[where], BAR_COLORS[j % 2]
+            ax.fill_between(xs, y, color=color, alpha=0.28, lw=0, gid="bar")
+            ax.plot(xs, y, color=color, lw=1.0, alpha=0.9)
+    else:  # too many to tell apart: one filled collection per colour, no outlines
+        for c, color in enumerate(BAR_COLORS):
+            polys = [np.column_stack([np.r_[x[w][0], x[w], x[w][-1]], np.r_[0.0, y, 0.0]])
+                     for j, w, y in parts if j % 2 == c]  # fmt: skip
+            ax.add_collection(PolyCollection(polys, color=color, alpha=0.28, lw=0, gid="bars"))
     a, b = fit.target.domain
-    if act.makes_steps and k <= 12:  # name each bar's height inside it, by its base
-        span = step_height(act)
-        for j in range(k):
-            xc = 0.5 * (max(s[2 * j], a) + min(s[2 * j + 1], b))
-            h = float(net.v[2 * j]) * span
-            ax.annotate(
-                f"h = {format_number(h)}" if k <= 6 else format_number(h),
-                xy=(xc, 0.0),
-                xytext=(0, 4 if h >= 0 else -4),
-                textcoords="offset points",
-                ha="center",
-                va="bottom" if h >= 0 else "top",
-                fontsize=9.5,
-                color="#333333",
-                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6},
-            )
-    yt = _target_in_hidden_units(fit, x)
+    if act.makes_steps and k <= 12:
+        _label_heights(ax, net, act, (a, b))
+    yt = inverse_output(curves.target, net.output_activation)
     if yt is not None:
         ax.plot(x, yt, color=TARGET_COLOR, lw=2.0, label=_target_label(fit), gid="target")
         ax.legend(loc="best", fontsize=10)
     ax.axhline(0, color="#888888", lw=0.6)
     ax.set_xlim(a, b)
-    ax.set_ylim(*y_limits(ys.ravel(), *([] if yt is None else [yt]), np.zeros(1), pad=0.15))
+    ys = np.concatenate([y for _, _, y in parts])
+    ax.set_ylim(*y_limits(ys, *([] if yt is None else [yt]), np.zeros(1), pad=0.15))
     unit = ("bump" if act.makes_steps else "pair") + ("s" if k != 1 else "")
     rule = net.meta.get("heights")
     how = f", heights by the {rule} rule" if isinstance(rule, str) and act.makes_steps else ""
     ax.set_title(f"3 · {k} {unit} side by side{how}", loc="left")
 
 
-def _target_in_hidden_units(fit: Fit, x: np.ndarray) -> np.ndarray | None:
-    """The target as the hidden sum should see it: out⁻¹(f) under an output activation."""
-    out = get_activation(fit.net.output_activation)
-    yt = fit.target(x)
-    if fit.net.output_activation == "identity":
-        return yt
-    if out.inverse is None:
-        return None
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.asarray(out.inverse(np.clip(yt, 1e-6, 1 - 1e-6)), dtype=float)
+def _label_heights(ax: Axes, net: ShallowNet, act: Activation, domain: tuple[float, float]) -> None:
+    """Name each bar's height inside it, by its base."""
+    s = net.step_positions
+    a, b = domain
+    k = net.n_neurons // 2
+    span = step_height(act)
+    for j in range(k):
+        xc = 0.5 * (max(s[2 * j], a) + min(s[2 * j + 1], b))
+        h = float(net.v[2 * j]) * span
+        ax.annotate(
+            f"h = {format_number(h)}" if k <= 6 else format_number(h),
+            xy=(xc, 0.0),
+            xytext=(0, 4 if h >= 0 else -4),
+            textcoords="offset points",
+            ha="center",
+            va="bottom" if h >= 0 else "top",
+            fontsize=9.5,
+            color="#333333",
+            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6},
+        )
 
 
 def _target_label(fit: Fit) -> str:
@@ -331,10 +339,10 @@ def _target_label(fit: Fit) -> str:
     return f"{symbol(fit.net.output_activation)}⁻¹(target)"
 
 
-def _draw_sum(ax: Axes, fit: Fit, x: np.ndarray) -> None:
+def _draw_sum(ax: Axes, fit: Fit, curves: Curves) -> None:
     """Panel 4: the network (the sum of the bumps) against the target."""
     ax.set_gid("sum")
-    yt, yn = fit.target(x), fit.net(x)
+    x, yt, yn = curves.x, curves.target, curves.net
     ax.plot(x, yt, color=TARGET_COLOR, lw=2.2, label=f"target {fit.target.label}", gid="target")
     color = method_color(fit.method)
     n = fit.net.n_neurons
@@ -348,36 +356,12 @@ def _draw_sum(ax: Axes, fit: Fit, x: np.ndarray) -> None:
     )
 
 
-def _draw_error(ax: Axes, fit: Fit, x: np.ndarray, *, number: int | str) -> None:
-    """The error network − target with ±sup error and, where known, ±L·Δ/2 dashed."""
+def _draw_error(ax: Axes, fit: Fit, curves: Curves, *, number: int | str) -> None:
+    """The error panel: `uat.plot.draw_error`, numbered, with its bound named by its formula."""
     ax.set_gid("error")
-    color = method_color(fit.method)
-    e = fit.net(x) - fit.target(x)
-    sup, bound = fit.errors.sup, fit.bound
-    ax.fill_between(x, e, color=color, alpha=0.18, lw=0)
-    ax.plot(x, e, color=color, lw=1.3, label="network − target", gid="error")
-    ax.axhline(0, color="#888888", lw=0.6)
-    for sign in (1, -1):
-        label = f"±sup error = {format_number(sup)}" if sign > 0 else None
-        ax.axhline(sign * sup, color=color, lw=1.0, ls=(0, (2, 2)), label=label, gid="sup")
-    at = fit.errors.at
-    e_at = float(fit.net(np.array([at]))[0] - fit.target(np.array([at]))[0])
-    ax.plot([at], [e_at], "o", color=color, ms=6, clip_on=False, gid="sup_at")
-    curves = [e, np.array([sup, -sup])]
-    if bound is not None and math.isfinite(bound):
-        for sign in (1, -1):
-            label = f"±bound L·Δ/2 = {format_number(bound)}" if sign > 0 else None
-            ax.axhline(sign * bound, color=BOUND_COLOR, lw=1.4, ls="--", label=label, gid="bound")
-        curves.append(np.array([bound, -bound]))
-    ax.set_xlim(*fit.target.domain)
-    lo, hi = y_limits(*curves, pad=0.1)
-    ax.set_ylim(lo, hi + 0.3 * (hi - lo))  # room above for the legend
+    draw_error(ax, fit, curves)
     ax.legend(loc="upper left", ncols=3, fontsize=10)
-    note = f"sup error {format_number(sup)} at x = {format_number(at)}"
-    if bound is not None and math.isfinite(bound):
-        rel = "≤" if sup <= bound else ">"
-        note = f"sup error {format_number(sup)} {rel} L·Δ/2 = {format_number(bound)}"
-    ax.set_title(f"{number} · the error, network − target: {note}", loc="left")
+    ax.set_title(f"{number} · the error, network − target: {error_note(fit)}", loc="left")
     ax.set_ylabel("error")
 
 
@@ -390,24 +374,29 @@ def _neuron_by_neuron(fig: Figure, fit: Fit) -> None:
 
     net, act = fit.net, get_activation(fit.net.activation)
     a, b = fit.target.domain
-    x = plot_grid(net, fit.target.domain)
+    curves = Curves.of(fit)
+    x = curves.x
     order = neuron_order(net)
     s = _clipped_positions(net, (a, b))
     norm = mpl.colors.Normalize(*_position_range(s, (a, b)))
     # viridis without its palest tenth, which is hard to see as a thin line on white
     cmap = mpl.colors.ListedColormap(mpl.colormaps[POSITION_CMAP](np.linspace(0.0, 0.9, 256)))
     colors = cmap(norm(s[order]))
+    # at most MAX_PARTS curves per panel, computed as such: never a (points × N) matrix
+    counts = _thinned(net.n_neurons)
+    shown = order[counts - 1]
 
     grid = fig.add_gridspec(2, 2, height_ratios=[1.25, 1.0])
     ax_out, ax_cum = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
     ax_w, ax_err = fig.add_subplot(grid[1, 0]), fig.add_subplot(grid[1, 1])
-    hidden = net.hidden(x) * net.v  # (len(x), N): v_i·act(w_i·x + b_i)
     ref = max(fit.target.sup_norm(), 1e-12)
+    outputs = act.f(np.outer(x, net.w[shown]) + net.b[shown]) * net.v[shown]
+    partial = get_activation(net.output_activation).f(partial_sums(net, x, order, counts))
 
-    _draw_outputs(ax_out, fit, act, x, hidden[:, order], colors, ref)
-    _draw_cumulative(ax_cum, fit, x, hidden[:, order], colors, ref)
+    _draw_outputs(ax_out, fit, act, x, outputs, colors[counts - 1], ref)
+    _draw_cumulative(ax_cum, fit, curves, partial, colors[counts - 1], ref)
     _draw_weights(ax_w, fit, s, order, colors)
-    _draw_error(ax_err, fit, x, number="d")
+    _draw_error(ax_err, fit, curves, number="d")
     ax_cum.sharex(ax_out)
     for ax in (ax_out, ax_cum, ax_err):
         ax.set_xlabel("x")
@@ -426,6 +415,34 @@ def _neuron_by_neuron(fig: Figure, fit: Fit) -> None:
         f"{point}: Σ|v| = {format_number(total)} against max|f| = {format_number(ref)}",
         fontsize=13,
     )
+
+
+def _thinned(n: int) -> np.ndarray:
+    """Neuron counts 1, 2, …, N, thinned evenly to at most MAX_PARTS (N always included)."""
+    if n <= MAX_PARTS:
+        return np.arange(1, n + 1)
+    return np.unique(np.round(np.linspace(1, n, MAX_PARTS)).astype(int))
+
+
+def partial_sums(
+    net: ShallowNet, x: np.ndarray, order: np.ndarray, counts: np.ndarray
+) -> np.ndarray:
+    """Hidden sums c + Σ of the first k neurons in `order`, for each k in counts: (len(x), K).
+
+    Accumulated neuron block by neuron block, so memory is len(x) × len(counts) however wide
+    the net is (a dense (points × N) matrix took 6.7 GB for `uat explain -n 3000`).
+    """
+    act = get_activation(net.activation)
+    out = np.empty((x.size, len(counts)))
+    run = np.full(x.size, net.c)
+    done = 0
+    for r, k in enumerate(counts):
+        idx = order[done:k]
+        if idx.size:
+            run = run + act.f(np.outer(x, net.w[idx]) + net.b[idx]) @ net.v[idx]
+        done = int(k)
+        out[:, r] = run
+    return out
 
 
 def _clipped_positions(net: ShallowNet, domain: tuple[float, float]) -> np.ndarray:
@@ -487,27 +504,27 @@ def _draw_outputs(
         lo, hi = format_number(min(finite)), format_number(max(finite))
         soft = f": steps {lo if lo == hi else f'{lo}–{hi}'} wide"
     note = " (symlog y)" if scale == "symlog" else ""
+    if ys.shape[1] < net.n_neurons:
+        note += f", {ys.shape[1]} of {net.n_neurons} shown"
     ax.set_title(f"a · each neuron v·{sym}(w·x + b){soft}{note}", loc="left")
     ax.set_ylabel("y")
 
 
 def _draw_cumulative(
-    ax: Axes, fit: Fit, x: np.ndarray, ys: np.ndarray, colors: np.ndarray, ref: float
+    ax: Axes, fit: Fit, curves: Curves, partial: np.ndarray, colors: np.ndarray, ref: float
 ) -> None:
-    """(b) partial sums c + Σ_{j≤k} as neurons are added in order, ending at the network."""
+    """(b) partial sums out(c + Σ_{j≤k}) as neurons are added in order, ending at the network."""
     from matplotlib.collections import LineCollection
 
     ax.set_gid("cumulative")
-    net = fit.net
-    out = get_activation(net.output_activation).f
-    partial = out(net.c + np.cumsum(ys, axis=1))  # (len(x), N): after 1, 2, …, N neurons
+    net, x = fit.net, curves.x
     segs = np.stack([np.broadcast_to(x[:, None], partial.shape), partial], axis=-1)
     segs = segs.transpose(1, 0, 2)
-    lw = float(np.clip(30.0 / max(net.n_neurons, 1), 0.6, 1.6))
+    lw = float(np.clip(30.0 / max(partial.shape[1], 1), 0.6, 1.6))
     lc = LineCollection(list(segs[:-1]), colors=colors[:-1], linewidths=lw, gid="partial")
     lc.set_alpha(0.85)
     ax.add_collection(lc)
-    yt, yn = fit.target(x), partial[:, -1]
+    yt, yn = curves.target, curves.net
     ax.plot(x, yt, color=TARGET_COLOR, lw=3.2, label="target", gid="target")
     color = method_color(fit.method)
     n = net.n_neurons
@@ -516,6 +533,8 @@ def _draw_cumulative(
     scale = _scale_for(ax, [partial.ravel(), yt], ref)
     ax.legend(loc="upper left", fontsize=10)
     note = " (symlog y)" if scale == "symlog" else ""
+    if partial.shape[1] < n:
+        note += f", after every {n // partial.shape[1]}th or so"
     ax.set_title(f"b · partial sums, neurons added left to right{note}", loc="left")
 
 

@@ -355,3 +355,80 @@ def hand_built(
             "bump_width": float(np.diff(copy_edges(target.domain, n_neurons // 2, 0, shifts))[0]),
         },
     )
+
+
+def inverse_output(y: np.ndarray, output_activation: str) -> np.ndarray | None:
+    """out⁻¹(y): what the hidden sum must be for the output to be y (σ⁻¹∘f under a sigmoid).
+
+    Values are clipped into (1e-6, 1 − 1e-6) first, so a target touching 0 or 1 stays finite;
+    None for an output activation without an inverse.
+    """
+    out = get_activation(output_activation)
+    if output_activation == "identity":
+        return np.asarray(y, dtype=float)
+    if out.inverse is None:
+        return None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(out.inverse(np.clip(y, 1e-6, 1 - 1e-6)), dtype=float)
+
+
+def windows(net: ShallowNet, domain: tuple[float, float]) -> list[np.ndarray]:
+    """Per copy, the intervals (rows of [lo, hi]) where a step neuron is between 0.12 and 0.88.
+
+    Those are the windows of failure: σ(z) is neither 0 nor 1 for |z| < 2, so a neuron of
+    steepness w (gain g) is not yet a step within 2/(g·w) of its position. Empty for hard
+    steps and for ramps.
+    """
+    act = get_activation(net.activation)
+    if not act.makes_steps or not np.isfinite(act.gain) or net.n_neurons == 0:
+        return []
+    a, b = domain
+    copies = int(net.meta.get("copies", 1))
+    per = net.n_neurons // copies
+    out = []
+    for j in range(copies):
+        w = np.abs(net.w[j * per : (j + 1) * per])
+        s = net.step_positions[j * per : (j + 1) * per]
+        half = 2.0 / (act.gain * w)
+        inside = (s + half > a) & (s - half < b)
+        lo, hi = (s - half)[inside], (s + half)[inside]
+        order = np.argsort(lo)
+        out.append(np.unique(np.column_stack([lo[order], hi[order]]), axis=0))
+    return out
+
+
+def pair_curves(net: ShallowNet, x: np.ndarray) -> list[tuple[int, slice, np.ndarray]]:
+    """Each step pair's contribution (j, where, y) on x[where] only: where it is not negligible.
+
+    For steps of gain g a pair is below e^{−40} of its height farther than 40/(g·|w|)
+    outside its two steps, so each pair costs its own few grid points: O(grid + N) in all
+    instead of a dense (points × pairs) matrix (`uat explain sin -n 3000` built a 1500 × 40,001
+    one). Pairs that do not vanish away from their steps (ramps) are evaluated on all of x.
+    """
+    act = get_activation(net.activation)
+    s = net.step_positions
+    out = []
+    for j in range(net.n_neurons // 2):
+        i = slice(2 * j, 2 * j + 2)
+        wmin = float(np.min(np.abs(net.w[i])))
+        reach = math.inf  # ramps, and zero weights, reach everywhere
+        if act.makes_steps and wmin > 0:
+            reach = 40.0 / (act.gain * wmin) if math.isfinite(act.gain) else 0.0
+        where = slice(0, x.size)
+        if math.isfinite(reach):
+            lo, hi = np.searchsorted(x, [float(np.min(s[i])) - reach, float(np.max(s[i])) + reach])
+            where = slice(max(int(lo) - 1, 0), int(hi) + 1)
+        y = act.f(np.outer(x[where], net.w[i]) + net.b[i]) @ net.v[i]
+        out.append((j, where, y))
+    return out
+
+
+def pair_sum(net: ShallowNet, x: np.ndarray) -> np.ndarray:
+    """The hidden sum c + Σ pairs of a step-pair net on sorted x, in O(grid + N) for steps.
+
+    Equal to `net.hidden_sum(x)` up to the neglected e^{−40} leaks (see `pair_curves`).
+    """
+    total = np.full(x.size, net.c, dtype=float)
+    for _, where, y in pair_curves(net, x):
+        total[where] += y
+    return total

@@ -4,13 +4,35 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from uat.construct import windows
 from uat.network import ShallowNet
+from uat.scenes import (
+    MAX_PARTS,
+    METHOD_NAMES,
+    format_number,
+    plot_grid,
+    unit_count,
+    unit_name,
+    y_limits,
+)
 from uat.targets import Target
+
+__all__ = [  # the text helpers live with the scenes, windows with the construction
+    "MAX_PARTS",
+    "METHOD_NAMES",
+    "format_number",
+    "plot_grid",
+    "unit_count",
+    "unit_name",
+    "windows",
+    "y_limits",
+]
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -31,7 +53,6 @@ OKABE_ITO = {
 }
 TARGET_COLOR = "#222222"
 METHOD_COLORS = {"construct": OKABE_ITO["blue"], "train": OKABE_ITO["vermillion"]}
-METHOD_NAMES = {"construct": "hand-built", "train": "trained"}
 
 STYLE: dict[str, Any] = {
     "font.size": 12,
@@ -54,6 +75,9 @@ STYLE: dict[str, Any] = {
     "figure.constrained_layout.use": True,
 }
 FORMATS = (".png", ".svg", ".pdf")
+WINDOW_COLORS = [OKABE_ITO[k] for k in ("orange", "green", "purple", "sky", "yellow", "blue")]
+BOUND_COLOR = "#666666"
+_MAX_WINDOWS = 120
 
 
 @contextlib.contextmanager
@@ -73,61 +97,60 @@ def method_color(method: str) -> str:
     return METHOD_COLORS.get(method, OKABE_ITO["green"])
 
 
-def plot_grid(net: ShallowNet, domain: tuple[float, float], minimum: int = 2001) -> np.ndarray:
-    """A grid fine enough that the steepest neuron's transition (≈ 4/w wide) shows."""
-    a, b = domain
-    wmax = float(np.max(np.abs(net.w))) if net.n_neurons else 0.0
-    n = int(np.clip(2.0 * wmax * (b - a), minimum, 40_001))
-    return np.linspace(a, b, n)
+@dataclass(frozen=True)
+class Curves:
+    """A fit evaluated once on a plotting grid: the target, the hidden sum, the network."""
+
+    x: np.ndarray
+    target: np.ndarray
+    hidden: np.ndarray  # Σ v_i·act(w_i·x + b_i) + c
+    net: np.ndarray  # out(hidden)
+
+    @classmethod
+    def of(cls, fit: Fit, x: np.ndarray | None = None) -> Curves:
+        """Evaluate the fit's target and network once on x (default: `plot_grid`)."""
+        from uat.activations import get_activation
+        from uat.construct import pair_sum
+
+        net = fit.net
+        x = plot_grid(net, fit.target.domain) if x is None else x
+        local = net.group == 2 and get_activation(net.activation).makes_steps
+        hidden = pair_sum(net, x) if local else net.hidden_sum(x)  # O(grid + N) for bumps
+        return cls(x, fit.target(x), hidden, get_activation(net.output_activation).f(hidden))
+
+    @property
+    def error(self) -> np.ndarray:
+        """network − target."""
+        return self.net - self.target
 
 
 def draw_contributions(ax: Axes, x: np.ndarray, net: ShallowNet, *, color: str) -> Any:
-    """Each neuron's (or bump's) weighted output, faintly, as one LineCollection."""
+    """Each neuron's (or bump's) weighted output, faintly, as one LineCollection.
+
+    Bumps are evaluated only near their steps (`construct.pair_curves`); more than MAX_PARTS
+    parts are a blur and are not drawn.
+    """
     from matplotlib.collections import LineCollection
+
+    from uat.construct import pair_curves
 
     if net.n_neurons // max(net.group, 1) > MAX_PARTS:  # a blur, and memory: the sum only
         return None
-    ys = net.contributions(x)
-    segs = np.stack([np.broadcast_to(x, ys.shape), ys], axis=-1)
-    alpha = float(np.clip(6.0 / max(len(ys), 1), 0.12, 0.6))
-    lc = LineCollection(list(segs), colors=color, linewidths=1.0, alpha=alpha)
+    if net.group == 2:
+        segs = [np.column_stack([x[where], y]) for _, where, y in pair_curves(net, x)]
+    else:
+        ys = net.contributions(x)
+        segs = list(np.stack([np.broadcast_to(x, ys.shape), ys], axis=-1))
+    alpha = float(np.clip(6.0 / max(len(segs), 1), 0.12, 0.6))
+    lc = LineCollection(segs, colors=color, linewidths=1.0, alpha=alpha)
     ax.add_collection(lc)
     return lc
 
 
-def y_limits(*curves: np.ndarray, pad: float = 0.12) -> tuple[float, float]:
-    """Limits that frame the given curves with some room."""
-    lo = min(float(np.min(c)) for c in curves)
-    hi = max(float(np.max(c)) for c in curves)
-    span = hi - lo or max(abs(hi), 1.0)
-    return lo - pad * span, hi + pad * span
-
-
-MAX_PARTS = 200  # more bumps or neurons than this are drawn as their sum only
-
-
-def unit_count(net: ShallowNet) -> str:
-    """How the hidden layer is built: '25 bumps', '1 bump', '10 ramps', '2 copies × 5 bumps'."""
-    if net.group != 2:
-        return f"{net.n_neurons} neuron{'s' if net.n_neurons != 1 else ''}"
-    name = unit_name(net)
-    copies = int(net.meta.get("copies", 1))
-    k = net.n_neurons // 2 // copies
-    units = f"{k} {name}{'s' if k != 1 else ''}"
-    return f"{copies} copies × {units}" if copies > 1 else units
-
-
-def unit_name(net: ShallowNet) -> str:
-    """What one drawn contribution is: a bump or a neuron."""
-    if net.group != 2:
-        return "neuron"
-    return "ramp" if net.meta.get("heights") == "interpolant" else "bump"
-
-
-def draw_fit(ax: Axes, fit: Fit, x: np.ndarray, *, contributions: bool = True) -> list[Any]:
+def draw_fit(ax: Axes, fit: Fit, curves: Curves, *, contributions: bool = True) -> list[Any]:
     """Target, network output and (faintly) its contributions on one Axes."""
     color = method_color(fit.method)
-    yt, yn = fit.target(x), fit.net(x)
+    x, yt, yn = curves.x, curves.target, curves.net
     artists: list[Any] = []
     framed = [yt, yn]
     lc = draw_contributions(ax, x, fit.net, color=color) if contributions else None
@@ -144,27 +167,72 @@ def draw_fit(ax: Axes, fit: Fit, x: np.ndarray, *, contributions: bool = True) -
     return artists
 
 
-def draw_error(ax: Axes, fit: Fit, x: np.ndarray, *, label: str | None = None) -> list[Any]:
-    """The signed error network − target, with the sup error marked."""
-    color = method_color(fit.method)
-    e = fit.net(x) - fit.target(x)
-    artists: list[Any] = [ax.fill_between(x, e, color=color, alpha=0.18, lw=0)]
-    artists += ax.plot(x, e, color=color, lw=1.2, label=label)
+def bound_label(fit: Fit) -> str | None:
+    """'bound Δ²·max|f″|/8 = 0.0123' from `uat.metrics`, or None where no bound is known."""
+    from uat.metrics import bound_formula
+
+    if fit.bound is None or not np.isfinite(fit.bound):
+        return None
+    formula = bound_formula(fit.net.activation, fit.net.output_activation)
+    return f"{formula} = {format_number(fit.bound)}"
+
+
+def error_note(fit: Fit) -> str:
+    """'sup error 0.01 ≤ L·Δ/2 = 0.02', or where it occurs when no bound is known."""
     sup = fit.errors.sup
-    for sign in (1, -1):
-        artists.append(ax.axhline(sign * sup, color=color, lw=0.9, ls="--", alpha=0.8))
+    bound = bound_label(fit)
+    if bound is None:
+        return f"sup error {format_number(sup)} at x = {format_number(fit.errors.at)}"
+    assert fit.bound is not None
+    return f"sup error {format_number(sup)} {'≤' if sup <= fit.bound else '>'} {bound}"
+
+
+def draw_error(
+    ax: Axes,
+    fit: Fit,
+    curves: Curves,
+    *,
+    label: str | None = "network − target",
+    bound: bool = True,
+) -> list[Any]:
+    """The signed error network − target, ±sup error (gid "sup"), its peak and ±bound.
+
+    The bound and its formula come from `uat.metrics` (`Fit.bound`, `bound_formula`), so a
+    ramp's Δ²·max|f″|/8 or a sigmoid output's ¼·L·Δ/2 of σ⁻¹∘f is labelled as what it is.
+    """
+    color = method_color(fit.method)
+    x, e = curves.x, curves.error
+    sup = fit.errors.sup
+    artists: list[Any] = [ax.fill_between(x, e, color=color, alpha=0.18, lw=0)]
+    artists += ax.plot(x, e, color=color, lw=1.2, label=label, gid="error")
     ax.axhline(0, color="#888888", lw=0.6)
+    for sign in (1, -1):
+        text = f"±sup error = {format_number(sup)}" if sign > 0 else None
+        artists.append(
+            ax.axhline(sign * sup, color=color, lw=1.0, ls=(0, (2, 2)), label=text, gid="sup")
+        )
+    at = fit.errors.at
+    side = 1.0 if np.interp(at, x, e) >= 0 else -1.0  # the peak on the side the error is
+    artists += ax.plot([at], [side * sup], "o", color=color, ms=6, clip_on=False, gid="sup_at")
+    framed = [e, np.array([sup, -sup])]
+    text = bound_label(fit) if bound else None
+    if text is not None and fit.bound is not None:
+        for sign in (1, -1):
+            artists.append(
+                ax.axhline(
+                    sign * fit.bound,
+                    color=BOUND_COLOR,
+                    lw=1.4,
+                    ls="--",
+                    label=f"±bound {text}" if sign > 0 else None,
+                    gid="bound",
+                )
+            )
+        framed.append(np.array([fit.bound, -fit.bound]))
     ax.set_xlim(x[0], x[-1])
+    lo, hi = y_limits(*framed, pad=0.1)
+    ax.set_ylim(lo, hi + 0.3 * (hi - lo))  # room above for the legend
     return artists
-
-
-def format_number(v: float | None) -> str:
-    """Compact, honest number formatting for titles and tables."""
-    if v is None:
-        return "—"
-    if v == 0:
-        return "0"
-    return f"{v:.3g}" if 1e-3 <= abs(v) < 1e4 else f"{v:.2e}"
 
 
 def fit_title(fit: Fit) -> str:
@@ -175,13 +243,13 @@ def fit_title(fit: Fit) -> str:
     return f"{fit.target.label}: {name}, {width}, sup error {format_number(fit.errors.sup)}"
 
 
-def draw_hidden(ax: Axes, fit: Fit, x: np.ndarray) -> list[Any]:
+def draw_hidden(ax: Axes, fit: Fit, curves: Curves) -> list[Any]:
     """Under a sigmoid output: the hidden sum against σ⁻¹∘f, which it approximates."""
     from uat.construct import squashed_target
 
     color = method_color(fit.method)
-    inner = squashed_target(fit.target)
-    yt, yh = inner(x), fit.net.hidden_sum(x)
+    x = curves.x
+    yt, yh = squashed_target(fit.target)(x), curves.hidden
     lc = draw_contributions(ax, x, fit.net, color=color)
     artists: list[Any] = []
     if lc is not None:
@@ -193,37 +261,6 @@ def draw_hidden(ax: Axes, fit: Fit, x: np.ndarray) -> list[Any]:
     ax.set_ylim(*y_limits(*framed))
     ax.set_xlim(x[0], x[-1])
     return artists
-
-
-WINDOW_COLORS = [OKABE_ITO[k] for k in ("orange", "green", "purple", "sky", "yellow", "blue")]
-_MAX_WINDOWS = 120
-
-
-def windows(net: ShallowNet, domain: tuple[float, float]) -> list[np.ndarray]:
-    """Per copy, the intervals (rows of [lo, hi]) where a step neuron is between 0.12 and 0.88.
-
-    Those are the windows of failure: σ(z) is neither 0 nor 1 for |z| < 2, so a neuron of
-    steepness w (gain g) is not yet a step within 2/(g·w) of its position. Empty for hard
-    steps and for ramps.
-    """
-    from uat.activations import get_activation
-
-    act = get_activation(net.activation)
-    if not act.makes_steps or not np.isfinite(act.gain) or net.n_neurons == 0:
-        return []
-    a, b = domain
-    copies = int(net.meta.get("copies", 1))
-    per = net.n_neurons // copies
-    out = []
-    for j in range(copies):
-        w = np.abs(net.w[j * per : (j + 1) * per])
-        s = net.step_positions[j * per : (j + 1) * per]
-        half = 2.0 / (act.gain * w)
-        inside = (s + half > a) & (s - half < b)
-        lo, hi = (s - half)[inside], (s + half)[inside]
-        order = np.argsort(lo)
-        out.append(np.unique(np.column_stack([lo[order], hi[order]]), axis=0))
-    return out
 
 
 def draw_windows(ax: Axes, net: ShallowNet, domain: tuple[float, float]) -> list[Any]:
@@ -246,39 +283,38 @@ def fit_figure(fit: Fit, *, size: tuple[float, float] | None = None) -> Figure:
     """The `uat fit` figure: the approximation above, its error below.
 
     Under a sigmoid output a first panel shows the hidden sum against σ⁻¹∘f; for step
-    neurons the error panel shades the windows of failure.
+    neurons the error panel shades the windows of failure. The network is evaluated once.
     """
     from matplotlib.figure import Figure
-
-    from uat.metrics import bound_formula
 
     squashed = fit.net.output_activation == "sigmoid"
     fig = Figure(figsize=size or ((8.0, 8.2) if squashed else (8.0, 6.0)))
     ratios = [2.2, 2.6, 1.3] if squashed else [3, 1.3]
     axes = fig.subplots(len(ratios), 1, sharex=True, height_ratios=ratios)
     ax, ax_err = axes[-2], axes[-1]
-    x = plot_grid(fit.net, fit.target.domain)
+    curves = Curves.of(fit)
     if squashed:
-        draw_hidden(axes[0], fit, x)
+        draw_hidden(axes[0], fit, curves)
         axes[0].set_ylabel("hidden sum")
         axes[0].set_title(fit_title(fit))
         axes[0].legend(loc="best")
         ax.set_title("output σ(hidden sum) against f", fontsize=11, loc="left")
     else:
         ax.set_title(fit_title(fit))
-    draw_fit(ax, fit, x, contributions=not squashed)
+    draw_fit(ax, fit, curves, contributions=not squashed)
     ax.set_ylabel("y")
     ax.legend(loc="best")
-    draw_error(ax_err, fit, x)
+    draw_error(ax_err, fit, curves, label=None, bound=False)
     if fit.method == "construct" and draw_windows(ax_err, fit.net, fit.target.domain):
         handles, labels = ax_err.get_legend_handles_labels()
-        ax_err.legend(handles, labels, loc="upper right", fontsize=9, ncols=min(4, len(labels)))
+        keep = [(h, t) for h, t in zip(handles, labels, strict=True) if t.startswith("window")]
+        ax_err.legend(*zip(*keep, strict=True), loc="upper right", fontsize=9, ncols=4)
     ax_err.set_xlabel("x")
     ax_err.set_ylabel("error")
     note = f"sup {format_number(fit.errors.sup)}, RMSE {format_number(fit.errors.rmse)}"
-    if fit.bound is not None:
-        formula = bound_formula(fit.net.activation, fit.net.output_activation)
-        note += f", bound {formula} = {format_number(fit.bound)}"
+    bound = bound_label(fit)
+    if bound is not None:
+        note += f", bound {bound}"
     ax_err.set_title(note + f"  ({fit.errors.grid:,}-point grid)", fontsize=10.5, loc="left")
     return fig
 
@@ -314,8 +350,8 @@ def compare_figure(
     dashes = ["-", "--", ":", "-."]
     lims: list[float] = []
     for ax, f in zip(axes, fits, strict=True):
-        x = plot_grid(f.net, f.target.domain)
-        draw_fit(ax, f, x)
+        curves = Curves.of(f)
+        draw_fit(ax, f, curves)
         name = METHOD_NAMES.get(f.method, f.method)
         if len(acts) > 1:
             name += f", {f.net.activation}"
@@ -323,7 +359,7 @@ def compare_figure(
         ax.set_xlabel("x")
         ax.legend(loc="best", fontsize=9 if len(fits) > 2 else None)
         lims += list(ax.get_ylim())
-        e = np.abs(f.net(x) - f.target(x))
+        x, e = curves.x, np.abs(curves.error)
         color, ls = method_color(f.method), dashes[acts.index(f.net.activation) % len(dashes)]
         ax_err.semilogy(x, np.maximum(e, 1e-17), color=color, ls=ls, lw=1.1, label=name)
     for ax in axes:  # one y-scale for every approximation
@@ -355,7 +391,6 @@ def convergence_figure(
     """
     from matplotlib.figure import Figure
 
-    from uat.metrics import bound_formula, construction_bound
     from uat.sweep import Settings, summarise
 
     s = settings or Settings()
@@ -375,36 +410,49 @@ def convergence_figure(
             ax.loglog(r["widths"], pos, ls=ls, marker=marker, ms=4.5, color=color, label=label)
             if r["low"] != r["high"]:
                 ax.fill_between(r["widths"], r["low"], r["high"], color=color, alpha=0.15, lw=0)
-    lip = target.lipschitz()
-    copies = s.shifts
-    bounds = [
-        construction_bound(target, int(n) // copies, s.activation, s.output_activation)
-        for n in all_widths
-    ]
     title = f"{target.label}: error against width"
-    if "construct" in methods and all(bd is not None and bd > 0 for bd in bounds):
-        formula = bound_formula(s.activation, s.output_activation)
-        per = " per copy" if copies > 1 else ""
-        ax.loglog(
-            all_widths,
-            bounds,
-            color="#777777",
-            ls=":",
-            lw=1.8,
-            label=f"bound {formula}{per}, Δ = 2(b−a)/N",
-        )
-    elif lip is None:
+    drawn = "construct" in methods and _draw_bound(ax, target, all_widths, s)
+    if not drawn and target.lipschitz() is None:
         title += (
             "\nthe target jumps, so the sup error cannot vanish whatever N;"
             "\nconvergence holds in L² (RMSE), not uniformly"
         )
+    _shade_before_asymptotic(ax, all_widths)
+    ax.set_xlabel("neurons N")
+    ax.set_ylabel("error on a 10,001-point grid")
+    ax.set_title(title)
+    ax.legend(loc="best", fontsize=9.5)
+    ax.grid(True, which="minor", color="#f2f2f2", lw=0.6)
+    return fig
+
+
+def _draw_bound(ax: Axes, target: Target, widths: list[int], s: Settings) -> bool:
+    """The construction's bound for `s` at each width's neurons per copy; False if unknown."""
+    from uat.metrics import bound_formula, construction_bound
+
+    copies = s.shifts
+    bounds = [
+        construction_bound(target, int(n) // copies, s.activation, s.output_activation)
+        for n in widths
+    ]
+    if not all(bd is not None and bd > 0 for bd in bounds):
+        return False
+    formula = bound_formula(s.activation, s.output_activation)
+    per = " per copy" if copies > 1 else ""
+    label = f"bound {formula}{per}, Δ = 2(b−a)/N"
+    ax.loglog(widths, bounds, color="#777777", ls=":", lw=1.8, label=label)
+    return True
+
+
+def _shade_before_asymptotic(ax: Axes, widths: list[int]) -> None:
+    """Grey out the widths below the asymptotic start, which the fitted slopes leave out."""
     from uat.sweep import asymptotic_start
 
-    start = asymptotic_start(all_widths)
-    if start > min(all_widths):
-        ax.axvspan(min(all_widths), start, color="#f4f4f4", lw=0, zorder=-1)
+    start = asymptotic_start(widths)
+    if start > min(widths):
+        ax.axvspan(min(widths), start, color="#f4f4f4", lw=0, zorder=-1)
         ax.text(
-            min(all_widths),
+            min(widths),
             0.02,
             f" N < {start:.0f}: not in the fitted slopes",
             transform=ax.get_xaxis_transform(),
@@ -412,9 +460,3 @@ def convergence_figure(
             fontsize=9,
             color="#666666",
         )
-    ax.set_xlabel("neurons N")
-    ax.set_ylabel("error on a 10,001-point grid")
-    ax.set_title(title)
-    ax.legend(loc="best", fontsize=9.5)
-    ax.grid(True, which="minor", color="#f2f2f2", lw=0.6)
-    return fig

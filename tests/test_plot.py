@@ -1,0 +1,120 @@
+"""Figures from results: curves read back from the artists, bounds labelled by their formula."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from uat.plot import Curves, compare_figure, fit_figure, style
+from uat.sweep import Fit, Settings, fit
+from uat.targets import get_target
+
+
+def make(f: Fit) -> Figure:
+    with style():
+        fig = fit_figure(f)
+        fig.canvas.draw()
+        return fig
+
+
+def line_data(ax: Axes, label: str) -> tuple[np.ndarray, np.ndarray]:
+    (ln,) = [ln for ln in ax.get_lines() if ln.get_label() == label]
+    return np.asarray(ln.get_xdata(), float), np.asarray(ln.get_ydata(), float)
+
+
+@pytest.mark.parametrize("n", [8, 600])
+def test_fit_figure_draws_the_network_and_the_error_it_measures(n: int) -> None:
+    """Bumps summed pair by pair near their steps equal the dense evaluation of the net."""
+    f = fit(get_target("sin"), n)
+    fig = make(f)
+    ax, ax_err = fig.axes
+    x, y = line_data(ax, "hand-built network")
+    np.testing.assert_allclose(y, f.net(x), atol=1e-12)  # the network's own dense evaluation
+    np.testing.assert_allclose(line_data(ax, "target")[1], np.sin(x), atol=1e-15)
+    (err,) = [ln for ln in ax_err.get_lines() if ln.get_gid() == "error"]
+    np.testing.assert_allclose(np.asarray(err.get_ydata()), f.net(x) - np.sin(x), atol=1e-12)
+    sup = sorted(float(ln.get_ydata()[0]) for ln in ax_err.get_lines() if ln.get_gid() == "sup")
+    assert sup == pytest.approx([-f.errors.sup, f.errors.sup])
+
+
+def test_fit_figure_names_the_ramp_bound_by_its_formula() -> None:
+    """Bug 2's sibling: a ReLU net's bound is Δ²·max|f″|/8, computed here by hand."""
+    f = fit(get_target("sin"), 6, Settings(activation="relu"))
+    delta = 2 * math.pi / 3
+    bound = delta**2 * 1.0 / 8  # max|sin″| = 1
+    assert f.bound == pytest.approx(bound, rel=1e-3)
+    title = make(f).axes[1].get_title(loc="left")
+    assert "Δ²·max|f″|/8" in title and "L·Δ/2" not in title
+    assert f"{bound:.3g}" in title
+
+
+def test_fit_figure_under_a_sigmoid_output_names_the_inner_bound() -> None:
+    f = fit(
+        get_target("0.5+0.4*sin(x)", domain=(-3.0, 3.0)), 10, Settings(output_activation="sigmoid")
+    )
+    fig = make(f)
+    assert len(fig.axes) == 3
+    title = fig.axes[-1].get_title(loc="left")
+    assert "¼·L·Δ/2 of σ⁻¹∘f" in title
+    x, h = line_data(fig.axes[0], "hidden sum")
+    np.testing.assert_allclose(h, f.net.hidden_sum(x), atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [Settings(), Settings(activation="tanh", shifts=2), Settings(activation="relu"),
+     Settings(activation="step")],
+)  # fmt: skip
+def test_curves_evaluate_the_net_once_and_exactly(settings: Settings) -> None:
+    f = fit(get_target("gaussian"), 40, settings)
+    c = Curves.of(f)
+    np.testing.assert_allclose(c.hidden, f.net.hidden_sum(c.x), atol=1e-12)
+    np.testing.assert_allclose(c.net, f.net(c.x), atol=1e-12)
+    np.testing.assert_allclose(c.error, f.net(c.x) - np.exp(-(c.x**2)), atol=1e-12)
+
+
+def test_compare_figure_draws_each_error_on_one_log_axis() -> None:
+    t = get_target("sin")
+    fits = [fit(t, 10), fit(t, 10, Settings(method="train", max_iter=5))]
+    with style():
+        fig = compare_figure(fits)
+    ax_err = fig.axes[-1]
+    assert ax_err.get_yscale() == "log"
+    for f, ln in zip(fits, ax_err.get_lines(), strict=True):
+        x, e = np.asarray(ln.get_xdata(), float), np.asarray(ln.get_ydata(), float)
+        want = np.maximum(np.abs(f.net(x) - np.sin(x)), 1e-17)
+        np.testing.assert_allclose(e, want, rtol=1e-9, atol=1e-15)
+
+
+def test_convergence_figure_draws_the_bound_computed_by_hand() -> None:
+    from uat.plot import convergence_figure
+    from uat.sweep import Point
+
+    widths = [4, 8, 16, 32]
+    points = [Point(n, "construct", 3.0 / n, 1.0 / n, 0.0, 0) for n in widths]
+    with style():
+        fig = convergence_figure(get_target("sin"), points)
+    ax = fig.axes[0]
+    (bound,) = [ln for ln in ax.get_lines() if str(ln.get_label()).startswith("bound L·Δ/2")]
+    # L·Δ/2 with L = 1 and Δ = 2π/(N/2): 2π/N
+    np.testing.assert_allclose(
+        np.asarray(bound.get_ydata(), float), [2 * math.pi / n for n in widths]
+    )
+    x, y = line_data(ax, "hand-built sup (slope -1.00)")
+    np.testing.assert_allclose(y, [3.0 / n for n in widths])
+
+
+def test_convergence_figure_says_a_jump_has_no_uniform_convergence() -> None:
+    from uat.plot import convergence_figure
+    from uat.sweep import Point
+
+    points = [Point(n, "construct", 0.5, 1.0 / n, 0.0, 0) for n in (4, 8, 16)]
+    with style():
+        fig = convergence_figure(get_target("step"), points)
+    ax = fig.axes[0]
+    assert "cannot vanish" in ax.get_title()
+    assert not [ln for ln in ax.get_lines() if str(ln.get_label()).startswith("bound")]

@@ -1,0 +1,161 @@
+"""Writers: RGBA frames to GIF (ffmpeg, Pillow), MP4 and PNG, read back; options checked first."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from uat import writers as wr
+from uat.errors import UatError
+
+SIZE = (160, 100)
+FFMPEG = wr.ffmpeg_exe()
+needs_ffmpeg = pytest.mark.skipif(FFMPEG is None, reason="no ffmpeg binary")
+
+
+def frames(count: int, size: tuple[int, int] = SIZE) -> Iterator[np.ndarray]:
+    """Distinct RGBA frames: a white canvas with a dark bar that moves right frame by frame."""
+    w, h = size
+    for i in range(count):
+        f = np.full((h, w, 4), 255, dtype=np.uint8)
+        x0 = (i * 12) % (w - 10)
+        f[20:80, x0 : x0 + 10, :3] = (0, 114, 178)
+        yield f
+
+
+def gif_info(path: Path) -> tuple[int, int, list[int], tuple[int, int]]:
+    """(frames, loop, per-frame durations in ms, size) of a GIF, as Pillow reads it."""
+    with Image.open(path) as im:
+        durations = []
+        for i in range(im.n_frames):
+            im.seek(i)
+            durations.append(im.info["duration"])
+        return im.n_frames, im.info.get("loop"), durations, im.size
+
+
+def probe(path: Path) -> tuple[str, int]:
+    """ffmpeg's description of the video stream, and the number of frames it decodes."""
+    assert FFMPEG is not None
+    cmd = [FFMPEG, "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:v:0"]
+    run = subprocess.run([*cmd, "-f", "null", "-"], capture_output=True, text=True, check=True)
+    stream = next(ln for ln in run.stderr.splitlines() if "Video:" in ln)
+    count = int(re.findall(r"frame=\s*(\d+)", run.stderr)[-1])
+    return stream, count
+
+
+def write(out: Path, count: int, writer: str, fps: float = 20, hold: float = 0.0) -> Path:
+    how = wr.check_output(out, fps, SIZE, 100, hold, writer)
+    wr.write_frames(
+        frames(count), out, suffix=out.suffix, writer=how, size=SIZE, fps=fps, hold=hold
+    )
+    return out
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize(("fps", "delay"), [(20, 50), (25, 40)])
+def test_ffmpeg_gif_loops_with_exact_delays_and_hold(tmp_path, fps, delay):
+    out = write(tmp_path / "a.gif", 6, "ffmpeg", fps=fps, hold=0.4)
+    n, loop, durations, size = gif_info(out)
+    extra = round(0.4 * fps)  # the last frame, repeated
+    assert (n, loop, size) == (6 + extra, 0, SIZE)
+    assert durations == [delay] * n
+    last = list(frames(6))[-1][..., :3]
+    with Image.open(out) as im:  # the hold really repeats the last frame, pixel for pixel
+        for i in (5, n - 1):
+            im.seek(i)
+            np.testing.assert_array_equal(np.asarray(im.convert("RGB")), last)
+
+
+def test_pillow_gif_loops_with_a_longer_last_frame(tmp_path):
+    out = write(tmp_path / "p.gif", 6, "pillow", fps=20, hold=0.5)
+    n, loop, durations, size = gif_info(out)
+    assert (n, loop, size) == (6, 0, SIZE)
+    assert durations == [50] * 5 + [50 * (1 + 10)]
+    with Image.open(out) as im:  # one shared palette, no dithering: the bar keeps its colour
+        im.seek(3)
+        rgb = np.asarray(im.convert("RGB"))
+    np.testing.assert_array_equal(rgb, list(frames(6))[3][..., :3])
+
+
+@needs_ffmpeg
+def test_mp4_is_h264_yuv420p_at_the_exact_size(tmp_path):
+    out = tmp_path / "a.mp4"
+    how = wr.check_output(out, 10, (162, 100), 100, 0.5, "auto")
+    wr.write_frames(
+        frames(6, (162, 100)), out, suffix=".mp4", writer=how, size=(162, 100), fps=10, hold=0.5
+    )
+    stream, count = probe(out)
+    assert "h264" in stream and "yuv420p" in stream
+    assert re.search(r"\b162x100\b", stream)
+    assert count == 6 + 5
+
+
+def test_png_writes_the_pixels(tmp_path):
+    rgb = next(frames(1))[..., :3]
+    wr.write_png(rgb, tmp_path / "s.png")
+    with Image.open(tmp_path / "s.png") as im:
+        np.testing.assert_array_equal(np.asarray(im.convert("RGB")), rgb)
+
+
+def test_auto_writer_falls_back_to_pillow_without_ffmpeg(tmp_path, monkeypatch):
+    monkeypatch.setattr(wr, "ffmpeg_exe", lambda: None)
+    assert wr.check_output(tmp_path / "a.gif", 20, SIZE, 100, 0, "auto") == "pillow"
+    with pytest.raises(UatError, match="no ffmpeg"):
+        wr.check_output(tmp_path / "a.mp4", 20, SIZE, 100, 0, "auto")
+    with pytest.raises(UatError, match="no ffmpeg"):
+        wr.check_output(tmp_path / "b.gif", 20, SIZE, 100, 0, "ffmpeg")
+    assert wr.check_output(tmp_path / "c.png", 20, SIZE, 100, 0, "auto") == "pillow"
+
+
+@pytest.mark.parametrize(
+    ("name", "fps", "size", "hold", "dpi", "writer", "match"),
+    [
+        ("a.gif", 24, SIZE, 0, 100, "auto", "10, 20, 25, 50"),
+        ("a.mp4", 20, (161, 100), 0, 100, "auto", "even"),
+        ("a.mp4", 20, (160, 101), 0, 100, "auto", "even"),
+        ("a.avi", 20, SIZE, 0, 100, "auto", "extension"),
+        ("a.gif", 0, SIZE, 0, 100, "auto", "fps"),
+        ("a.gif", float("nan"), SIZE, 0, 100, "auto", "fps"),
+        ("a.gif", 20, (100, 50), 0, 100, "auto", "at least"),
+        ("a.gif", 20, (160.5, 100), 0, 100, "auto", "whole pixels"),
+        ("a.gif", 20, SIZE, -1, 100, "auto", "hold"),
+        ("a.gif", 20, SIZE, 0, 5, "auto", "dpi"),
+        ("a.gif", 20, SIZE, 0, 100, "imagemagick", "writer"),
+        ("a.mp4", 20, SIZE, 0, 100, "pillow", "Pillow cannot"),
+    ],
+)
+def test_check_output_refuses_what_it_cannot_write(
+    tmp_path, name, fps, size, hold, dpi, writer, match
+):
+    with pytest.raises(UatError, match=match):
+        wr.check_output(tmp_path / name, fps, size, dpi, hold, writer)
+
+
+@needs_ffmpeg
+def test_ffmpeg_failure_is_one_line_and_reaps_the_process(tmp_path, monkeypatch):
+    procs: list[subprocess.Popen] = []
+    real_popen = subprocess.Popen
+
+    def spy(*args, **kwargs):
+        procs.append(real_popen(*args, **kwargs))
+        return procs[-1]
+
+    monkeypatch.setattr(wr.subprocess, "Popen", spy)
+    assert FFMPEG is not None
+    out = tmp_path / "no such folder" / "a.gif"  # ffmpeg cannot open it
+    with pytest.raises(UatError, match="ffmpeg failed to write GIF") as err:
+        wr.pipe_to_ffmpeg(FFMPEG, frames(3), out, ".gif", SIZE, 20)
+    assert "\n" not in str(err.value)
+    assert len(procs) == 1 and procs[0].returncode not in (None, 0)
+
+
+def test_with_hold_repeats_the_last_frame():
+    got = list(wr.with_hold(iter([1, 2, 3]), 2))  # type: ignore[arg-type]
+    assert got == [1, 2, 3, 3, 3]
+    assert list(wr.with_hold(iter([]), 4)) == []
