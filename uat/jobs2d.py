@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from uat.construct2d import TOWER_BOUND_FORMULA, ridge_sums, tower_bound, towers
@@ -158,3 +159,117 @@ def convergence2d(
             if progress is not None:
                 progress(done)
     return Convergence2D(target, points)
+
+
+def net_label(method: str, size: int, layers: int = 1) -> str:
+    """A network's name in captions: '8×8 towers', 'trained, 2 hidden layers', …"""
+    if method in ("construct", "nielsen"):
+        return f"{size}×{size} {'Nielsen ' if method == 'nielsen' else ''}towers"
+    if method == "ridges":
+        return f"ridges in {size} directions"
+    return f"trained, {layers} hidden layer{'s' if layers > 1 else ''}"
+
+
+@dataclass(frozen=True)
+class Animation2D:
+    """What `animate2d` wrote, with every frame's numbers."""
+
+    path: Path
+    sweep: str
+    method: str
+    target: str
+    frames: list[dict[str, Any]]  # per frame: its step (K, towers, evaluation), sup, RMSE
+    frame_grid: int  # points per side of every frame's RMSE grid
+    seconds: float  # computing the networks and rendering
+    bytes: int
+    size_px: tuple[int, int]
+    fps: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """The file and the numbers of every frame, JSON-ready."""
+        return {
+            "path": str(self.path),
+            "sweep": self.sweep,
+            "method": self.method,
+            "target": self.target,
+            "frame_count": len(self.frames),
+            "frame_grid": self.frame_grid,
+            "frames": self.frames,
+            "seconds": self.seconds,
+            "bytes": self.bytes,
+            "size": list(self.size_px),
+            "fps": self.fps,
+        }
+
+
+def animate2d(
+    target: Target2D,
+    size: int,
+    method: str = "construct",
+    *,
+    sweep: str = "refine",
+    out: str | Path,
+    frames: int | None = None,
+    fps: float = 20,
+    size_px: tuple[int, int] = (800, 500),
+    dpi: float = 100,
+    hold: float = 1.0,
+    writer: str = "auto",
+    layers: int = 1,
+    seed: int = 0,
+    max_evaluations: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Animation2D:
+    """Compute a 2-D scene and write it as a GIF, MP4 or PNG contact sheet (atomically).
+
+    Parameters
+    ----------
+    target : the surface and rectangle.
+    size : K_max (refine: K = 1 … K_max), K (grow: K² towers one by one), N (training), or
+        the size of the `method`'s net to turn round (turn).
+    method : construct, nielsen or ridges (refine); construct or nielsen (grow); any of
+        METHODS2D (turn); training always trains.
+    sweep : "refine", "grow", "training" or "turn".
+    out : .gif, .mp4 or .png (a 3×3 contact sheet of frames).
+    frames : the most frames (defaults in `uat.scenes2d.DEFAULT_FRAMES2D`).
+    fps, size_px, dpi, hold, writer : as for 1-D animations (`uat.writers.check_output`).
+    layers, seed, max_evaluations : of a trained net (training, or turn with method train).
+    progress : called as progress(stage, done, total), stage "compute" then "render".
+    """
+    from uat.io import atomic_path, check_writable
+    from uat.scenes2d import check_frames2d, frame_records, scene2d
+    from uat.writers import check_output, write_frames
+
+    t0 = time.perf_counter()
+    p = Path(out)
+    how = check_output(p, fps, size_px, dpi, hold, writer)  # fail before any computing
+    check_frames2d(frames)
+    size_px = (int(size_px[0]), int(size_px[1]))
+    check_writable(p)
+
+    def stage(name: str) -> Callable[[int, int], None] | None:
+        if progress is None:
+            return None
+        return lambda done, total: progress(name, done, total)
+
+    net = None
+    if sweep == "turn":
+        net, _ = build2d(target, size, method, layers=layers, seed=seed,
+                         max_evaluations=max_evaluations)  # fmt: skip
+    scene = scene2d(
+        target, size, method, sweep, frames, net=net, label=net_label(method, size, layers),
+        layers=layers, seed=seed, max_evaluations=max_evaluations, progress=stage("compute"),
+    )  # fmt: skip
+    from uat import render2d
+
+    with atomic_path(p) as tmp:
+        if p.suffix.lower() == ".png":
+            render2d.write_sheet2d(scene, tmp, size_px, dpi)
+        else:
+            pixels = render2d.frames2d(scene, size_px, dpi, stage("render"))
+            write_frames(pixels, tmp, suffix=p.suffix.lower(), writer=how, size=size_px,
+                         fps=fps, hold=hold)  # fmt: skip
+    return Animation2D(
+        p, sweep, scene.meta.get("method", method), target.name, frame_records(scene),
+        scene.meta["frame_grid"], time.perf_counter() - t0, p.stat().st_size, size_px, float(fps),
+    )  # fmt: skip
