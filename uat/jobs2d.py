@@ -237,10 +237,12 @@ def animate2d(
     progress : called as progress(stage, done, total), stage "compute" then "render".
     """
     from uat.io import atomic_path, check_writable
-    from uat.scenes2d import check_frames2d, frame_records, scene2d
+    from uat.scenes2d import SWEEPS2D, check_frames2d, frame_records, scene2d
     from uat.writers import check_output, write_frames
 
     t0 = time.perf_counter()
+    if sweep not in SWEEPS2D:
+        raise UatError(f"unknown 2-D sweep {sweep!r}; choose one of: {', '.join(SWEEPS2D)}")
     p = Path(out)
     how = check_output(p, fps, size_px, dpi, hold, writer)  # fail before any computing
     check_frames2d(frames)
