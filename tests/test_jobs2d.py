@@ -4,6 +4,7 @@ animations read back."""
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import numpy as np
 import pytest
 
 from uat.errors import UatError
-from uat.jobs2d import animate2d, convergence2d, fit2d
+from uat.jobs2d import animate2d, compare2d, convergence2d, fit2d, sizes_for_neurons
 from uat.targets2d import TARGETS2D
 from uat.writers import ffmpeg_exe
 
@@ -169,3 +170,45 @@ def test_animate2d_checks_before_computing(
     with pytest.raises(UatError, match=match):
         animate2d(GAUSS, 4, out=tmp_path / "x.gif", **{"sweep": "refine", **kwargs})
     assert list(tmp_path.iterdir()) == []
+
+
+# -- compare and convergence over every variant --------------------------------------------
+
+
+def test_sizes_for_neurons_match_the_layouts() -> None:
+    sizes = sizes_for_neurons(48)
+    k, m = sizes["construct"], sizes["ridges"]
+    assert 2 * k + k * k == 48 and m * (m + 1) == 42  # 6×6 towers; 6 directions × 7 steps
+    assert sizes_for_neurons(80)["construct"] == 8 and sizes_for_neurons(80)["ridges"] == 8
+    with pytest.raises(UatError, match="at least 3 neurons"):
+        sizes_for_neurons(2)
+
+
+def test_compare_at_equal_neurons_trained_beats_towers() -> None:
+    result = compare2d(GAUSS, 24, max_evaluations=40)
+    record = json.loads(json.dumps(result.to_dict()))
+    nets = {e["variant"]: e for e in record["networks"]}
+    assert list(nets) == ["construct", "ridges", "train", "train2"]
+    assert [nets[v]["neurons"] for v in nets] == [8 + 16, 4 * 5, 24, 24]
+    assert nets["train2"]["widths"] == [12, 12] and nets["train"]["widths"] == [24]
+    assert nets["train"]["sup_error"] < nets["construct"]["sup_error"] / 10
+    # L·√(Δx²+Δy²)/2 with L = √(2/e) (the differences' L is a little above it) and Δ = 1
+    bound = math.sqrt(2 / math.e) * math.hypot(1, 1) / 2
+    assert nets["construct"]["bound"] == pytest.approx(bound, rel=1e-2)
+
+
+def test_compare_refuses_before_building() -> None:
+    with pytest.raises(UatError, match="unknown 2-D method 'magic'"):
+        compare2d(GAUSS, 24, variants=("construct", "magic"))
+    with pytest.raises(UatError, match="parameters"):  # two layers of 300: too many to train
+        compare2d(GAUSS, 600, variants=("construct", "train2"))
+
+
+def test_convergence_covers_towers_ridges_and_trained_nets() -> None:
+    sizes = {"construct": [3, 4, 6, 8], "ridges": [3, 4, 6], "train": [4, 8], "train2": [4, 8]}
+    study = convergence2d(GAUSS, sizes, max_evaluations=30)
+    record = study.to_dict()
+    assert set(record["slopes"]) == set(sizes)
+    assert [p.neurons for p in study.points if p.method == "train2"] == [4, 8]
+    assert all(math.isfinite(s["sup_error"]) for s in record["slopes"].values())
+    assert study.slope("train") < study.slope("construct") < 0  # training gains faster

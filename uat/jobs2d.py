@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,24 @@ from uat.targets2d import Target2D
 # construct: K×K quadrant towers; nielsen: Nielsen's towers (with their corner holes);
 # ridges: one hidden layer, K+1 steps in each of K directions; train: N neurons trained.
 METHODS2D = ("construct", "nielsen", "ridges", "train")
+# What a comparison or a convergence study may name: a method and its hidden layers
+# ("train2": N neurons trained in two hidden layers).
+VARIANTS2D = {
+    "construct": ("construct", 2),
+    "nielsen": ("nielsen", 2),
+    "ridges": ("ridges", 1),
+    "train": ("train", 1),
+    "train2": ("train", 2),
+}
+COMPARE2D = ("construct", "ridges", "train", "train2")
+DEFAULT_COMPARE_NEURONS = 48  # 6×6 towers: 12 steps + 36 thresholds
+# sizes per variant for `uat convergence` in 2-D: 20 to 290 neurons built, 8 to 64 trained
+DEFAULT_CONVERGENCE2D: dict[str, list[int]] = {
+    "construct": [4, 6, 8, 12, 16],
+    "ridges": [4, 6, 8, 12, 16],
+    "train": [8, 16, 32, 64],
+    "train2": [8, 16, 32],
+}
 
 
 @dataclass
@@ -74,12 +93,17 @@ def build2d(
 
         if layers not in (1, 2) or size < layers:
             raise UatError("a trained 2-D net has 1 or 2 hidden layers of ≥ 1 neuron each")
-        widths = [size] if layers == 1 else [size - size // 2, size // 2]
         run = train2d(
-            target, widths, seed=seed, max_evaluations=max_evaluations or DEFAULT_EVALUATIONS
-        )
+            target, trained_widths(size, layers), seed=seed,
+            max_evaluations=max_evaluations or DEFAULT_EVALUATIONS,
+        )  # fmt: skip
         return run.net, run.history
     raise UatError(f"unknown 2-D method {method!r}; choose one of: {', '.join(METHODS2D)}")
+
+
+def trained_widths(n: int, layers: int) -> list[int]:
+    """N hidden neurons in one layer, or split evenly over two."""
+    return [n] if layers == 1 else [n - n // 2, n // 2]
 
 
 def fit2d(target: Target2D, size: int, method: str = "construct", **options: Any) -> Fit2D:
@@ -141,17 +165,31 @@ class Convergence2D:
         }
 
 
+def fit_variant(target: Target2D, size: int, variant: str, **options: Any) -> Fit2D:
+    """`fit2d` of one of VARIANTS2D (a trained variant sets its own hidden layers)."""
+    if variant not in VARIANTS2D:
+        known = ", ".join(VARIANTS2D)
+        raise UatError(f"unknown 2-D method {variant!r}; choose one of: {known}")
+    method, layers = VARIANTS2D[variant]
+    if method == "train":
+        options = {**options, "layers": layers}
+    else:
+        options.pop("layers", None)
+    return fit2d(target, size, method, **options)
+
+
 def convergence2d(
     target: Target2D,
-    sizes: dict[str, Sequence[int]],
+    sizes: dict[str, Sequence[int]] | None = None,
     progress: Callable[[int], None] | None = None,
     **options: Any,
 ) -> Convergence2D:
-    """Fit every method at each of its sizes ({method: [sizes]}); errors against neurons."""
+    """Fit every variant at each of its sizes ({variant: [sizes]}, default
+    DEFAULT_CONVERGENCE2D); errors against neurons, slopes per variant."""
     points, done = [], 0
-    for method, method_sizes in sizes.items():
+    for method, method_sizes in (sizes or DEFAULT_CONVERGENCE2D).items():
         for size in method_sizes:
-            fit = fit2d(target, size, method, **options)
+            fit = fit_variant(target, size, method, **options)
             points.append(
                 Point2D(method, size, fit.net.n_neurons, fit.errors.sup, fit.errors.rmse, fit.bound)
             )
@@ -275,3 +313,85 @@ def animate2d(
         p, sweep, scene.meta.get("method", method), target.name, frame_records(scene),
         scene.meta["frame_grid"], time.perf_counter() - t0, p.stat().st_size, size_px, float(fps),
     )  # fmt: skip
+
+
+def sizes_for_neurons(neurons: int) -> dict[str, int]:
+    """The size of each variant whose hidden-neuron count is nearest to `neurons`."""
+    if not isinstance(neurons, int) or neurons < 3:
+        raise UatError(f"compare needs at least 3 neurons, got {neurons}")
+    k_towers = max(1, round(math.sqrt(neurons + 1) - 1))  # 2K steps + K² thresholds
+    k_ridges = max(1, round((math.sqrt(4 * neurons + 1) - 1) / 2))  # K directions × (K+1)
+    sizes = {"construct": k_towers, "nielsen": k_towers, "ridges": k_ridges}
+    return {**sizes, "train": neurons, "train2": neurons}
+
+
+@dataclass
+class Compare2D:
+    """Several networks for one target at about the same number of hidden neurons."""
+
+    target: Target2D
+    neurons: int  # as asked; each fit has its own count
+    variants: list[str]
+    fits: list[Fit2D]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Per network: its variant, size, neurons, parameters, errors and time."""
+        keep = ("method", "size", "neurons", "widths", "parameters", "sup_error", "rmse",
+                "sup_at", "grid", "bound", "bound_formula", "seconds")  # fmt: skip
+        entries = []
+        for variant, fit in zip(self.variants, self.fits, strict=True):
+            d = fit.to_dict()
+            entries.append({"variant": variant, **{k: d[k] for k in keep}})
+        return {
+            "target": self.target.name,
+            "formula": self.target.formula,
+            "neurons": self.neurons,
+            "networks": entries,
+        }
+
+
+def compare2d(
+    target: Target2D,
+    neurons: int = DEFAULT_COMPARE_NEURONS,
+    *,
+    variants: Sequence[str] = COMPARE2D,
+    seed: int = 0,
+    max_evaluations: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Compare2D:
+    """Towers, ridges and trained nets (one and two hidden layers) at about `neurons` each.
+
+    Parameters
+    ----------
+    target : the surface and rectangle.
+    neurons : hidden neurons each network should have (towers and ridges take the nearest
+        count their layout allows: 2K + K² and K·(K+1)).
+    variants : which of VARIANTS2D, in order.
+    seed, max_evaluations : of the trained nets.
+    progress : called as progress(done, total) after each network.
+    """
+    from uat.train2d import check_widths
+
+    sizes = sizes_for_neurons(neurons)
+    for variant in variants:  # every refusal before the first network is built
+        if variant not in VARIANTS2D:
+            raise UatError(
+                f"unknown 2-D method {variant!r}; choose one of: {', '.join(VARIANTS2D)}"
+            )
+        method, layers = VARIANTS2D[variant]
+        if method == "train":
+            check_widths(trained_widths(neurons, layers))
+    fits = []
+    for i, variant in enumerate(variants):
+        fits.append(
+            fit_variant(
+                target,
+                sizes.get(variant, neurons),
+                variant,
+                seed=seed,
+                max_evaluations=max_evaluations,
+            )  # fmt: skip
+        )
+        if progress is not None:
+            progress(i + 1, len(variants))
+    return Compare2D(target, neurons, list(variants), fits)
