@@ -126,9 +126,14 @@ def test_grow_png_contact_sheet(tmp_path: Path) -> None:
 def test_turn_of_a_trained_net(tmp_path: Path) -> None:
     result = animate2d(
         GAUSS, 6, "train", sweep="turn", out=tmp_path / "t.gif", frames=3, size_px=SMALL,
-        writer="pillow", hold=0, max_evaluations=10,
+        writer="pillow", max_evaluations=10,
     )  # fmt: skip
+    from PIL import Image
+
     assert gif_frames(tmp_path / "t.gif") == 3 and result.method == "train"
+    with Image.open(tmp_path / "t.gif") as im:  # a turn loops without a pause: no hold
+        im.seek(2)
+        assert im.info["duration"] == 50  # 1/20 s, as every frame
 
 
 def test_a_failing_render_leaves_the_existing_file_intact(

@@ -251,7 +251,7 @@ def animate2d(
     fps: float = 20,
     size_px: tuple[int, int] = (800, 500),
     dpi: float = 100,
-    hold: float = 1.0,
+    hold: float | None = None,
     writer: str = "auto",
     layers: int = 1,
     seed: int = 0,
@@ -270,7 +270,8 @@ def animate2d(
     sweep : "refine", "grow", "training" or "turn".
     out : .gif, .mp4 or .png (a 3×3 contact sheet of frames).
     frames : the most frames (defaults in `uat.scenes2d.DEFAULT_FRAMES2D`).
-    fps, size_px, dpi, hold, writer : as for 1-D animations (`uat.writers.check_output`).
+    fps, size_px, dpi, writer : as for 1-D animations (`uat.writers.check_output`).
+    hold : seconds the last frame stays; default 1 s, and 0 for a turn (a seamless loop).
     layers, seed, max_evaluations : of a trained net (training, or turn with method train).
     progress : called as progress(stage, done, total), stage "compute" then "render".
     """
@@ -281,6 +282,8 @@ def animate2d(
     t0 = time.perf_counter()
     if sweep not in SWEEPS2D:
         raise UatError(f"unknown 2-D sweep {sweep!r}; choose one of: {', '.join(SWEEPS2D)}")
+    if hold is None:
+        hold = 0.0 if sweep == "turn" else 1.0
     p = Path(out)
     how = check_output(p, fps, size_px, dpi, hold, writer)  # fail before any computing
     check_frames2d(frames)
