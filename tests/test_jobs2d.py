@@ -1,8 +1,10 @@
-"""Tests for the 2-D jobs: fits whose saved networks reproduce their numbers, convergence."""
+"""Tests for the 2-D jobs: fits whose saved networks reproduce their numbers, convergence,
+animations read back."""
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +12,9 @@ import numpy as np
 import pytest
 
 from uat.errors import UatError
-from uat.jobs2d import convergence2d, fit2d
+from uat.jobs2d import animate2d, compare2d, convergence2d, fit2d, sizes_for_neurons
 from uat.targets2d import TARGETS2D
+from uat.writers import ffmpeg_exe
 
 GAUSS = TARGETS2D["gaussian2d"]
 
@@ -67,3 +70,150 @@ def test_tower_convergence_in_neurons_is_minus_one_half() -> None:
 def test_unknown_method() -> None:
     with pytest.raises(UatError, match="unknown 2-D method 'magic'"):
         fit2d(GAUSS, 4, "magic")
+
+
+# -- animations ----------------------------------------------------------------------------
+
+SMALL = (320, 200)
+needs_ffmpeg = pytest.mark.skipif(ffmpeg_exe() is None, reason="no ffmpeg binary")
+
+
+def gif_frames(path: Path) -> int:
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return int(im.n_frames)
+
+
+@pytest.mark.parametrize("writer", [pytest.param("ffmpeg", marks=needs_ffmpeg), "pillow"])
+def test_refine_gif_has_one_frame_per_k_and_errors_that_fall(tmp_path: Path, writer: str) -> None:
+    result = animate2d(
+        GAUSS, 5, sweep="refine", out=tmp_path / "r.gif", size_px=SMALL, hold=0, writer=writer
+    )
+    record = json.loads(json.dumps(result.to_dict()))
+    assert gif_frames(tmp_path / "r.gif") == record["frame_count"] == 5
+    assert [f["K"] for f in record["frames"]] == [1, 2, 3, 4, 5]
+    assert record["frames"][-1]["sup_error"] < record["frames"][0]["sup_error"]
+    assert record["frames"][-1]["rmse"] < record["frames"][0]["rmse"] / 2
+    assert record["frame_grid"] == 101 and record["bytes"] == (tmp_path / "r.gif").stat().st_size
+
+
+@needs_ffmpeg
+def test_training_mp4_frames_and_hold(tmp_path: Path) -> None:
+    import imageio_ffmpeg
+
+    out = tmp_path / "t.mp4"
+    result = animate2d(
+        GAUSS, 6, sweep="training", out=out, frames=8, fps=10, hold=0.5, size_px=SMALL,
+        max_evaluations=25,
+    )  # fmt: skip
+    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(out))
+    assert len(result.frames) == 8 and frames == 8 + 5  # the hold: round(0.5 s × 10 fps)
+    assert seconds == pytest.approx(1.3, abs=0.11)
+    steps = [f["evaluation"] for f in result.frames]
+    assert steps[0] == 1 and steps == sorted(set(steps))
+
+
+def test_grow_png_contact_sheet(tmp_path: Path) -> None:
+    from PIL import Image
+
+    result = animate2d(GAUSS, 3, sweep="grow", out=tmp_path / "g.png", size_px=SMALL, dpi=50)
+    with Image.open(tmp_path / "g.png") as im:
+        assert im.size == (3 * 320, 3 * 200)
+    assert [f["towers"] for f in result.frames] == list(range(1, 10))
+
+
+def test_turn_of_a_trained_net(tmp_path: Path) -> None:
+    result = animate2d(
+        GAUSS, 6, "train", sweep="turn", out=tmp_path / "t.gif", frames=3, size_px=SMALL,
+        writer="pillow", max_evaluations=10,
+    )  # fmt: skip
+    from PIL import Image
+
+    assert gif_frames(tmp_path / "t.gif") == 3 and result.method == "train"
+    with Image.open(tmp_path / "t.gif") as im:  # a turn loops without a pause: no hold
+        im.seek(2)
+        assert im.info["duration"] == 50  # 1/20 s, as every frame
+
+
+def test_a_failing_render_leaves_the_existing_file_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from uat import render2d
+
+    out = tmp_path / "a.gif"
+    out.write_bytes(b"old animation")
+    real, drawn = render2d.draw_frame, []
+
+    def draw(renderer: Any, frame: Any) -> Any:
+        drawn.append(1)
+        if len(drawn) == 3:
+            raise RuntimeError("disk on fire")
+        return real(renderer, frame)
+
+    monkeypatch.setattr(render2d, "draw_frame", draw)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        animate2d(GAUSS, 4, sweep="refine", out=out, size_px=SMALL, writer="pillow")
+    assert out.read_bytes() == b"old animation"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.gif"]  # no temporary left
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"fps": 7}, "cannot be shown exactly in a GIF"),
+        ({"sweep": "spin"}, "unknown 2-D sweep"),
+        ({"frames": 10_000}, "--frames"),
+    ],
+)
+def test_animate2d_checks_before_computing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kwargs: dict[str, Any], match: str
+) -> None:
+    import uat.scenes2d
+
+    monkeypatch.setattr(uat.scenes2d, "towers", None)  # any computing would fail otherwise
+    with pytest.raises(UatError, match=match):
+        animate2d(GAUSS, 4, out=tmp_path / "x.gif", **{"sweep": "refine", **kwargs})
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- compare and convergence over every variant --------------------------------------------
+
+
+def test_sizes_for_neurons_match_the_layouts() -> None:
+    sizes = sizes_for_neurons(48)
+    k, m = sizes["construct"], sizes["ridges"]
+    assert 2 * k + k * k == 48 and m * (m + 1) == 42  # 6×6 towers; 6 directions × 7 steps
+    assert sizes_for_neurons(80)["construct"] == 8 and sizes_for_neurons(80)["ridges"] == 8
+    with pytest.raises(UatError, match="at least 3 neurons"):
+        sizes_for_neurons(2)
+
+
+def test_compare_at_equal_neurons_trained_beats_towers() -> None:
+    result = compare2d(GAUSS, 24, max_evaluations=40)
+    record = json.loads(json.dumps(result.to_dict()))
+    nets = {e["variant"]: e for e in record["networks"]}
+    assert list(nets) == ["construct", "ridges", "train", "train2"]
+    assert [nets[v]["neurons"] for v in nets] == [8 + 16, 4 * 5, 24, 24]
+    assert nets["train2"]["widths"] == [12, 12] and nets["train"]["widths"] == [24]
+    assert nets["train"]["sup_error"] < nets["construct"]["sup_error"] / 10
+    # L·√(Δx²+Δy²)/2 with L = √(2/e) (the differences' L is a little above it) and Δ = 1
+    bound = math.sqrt(2 / math.e) * math.hypot(1, 1) / 2
+    assert nets["construct"]["bound"] == pytest.approx(bound, rel=1e-2)
+
+
+def test_compare_refuses_before_building() -> None:
+    with pytest.raises(UatError, match="unknown 2-D method 'magic'"):
+        compare2d(GAUSS, 24, variants=("construct", "magic"))
+    with pytest.raises(UatError, match="parameters"):  # two layers of 300: too many to train
+        compare2d(GAUSS, 600, variants=("construct", "train2"))
+
+
+def test_convergence_covers_towers_ridges_and_trained_nets() -> None:
+    sizes = {"construct": [3, 4, 6, 8], "ridges": [3, 4, 6], "train": [4, 8], "train2": [4, 8]}
+    study = convergence2d(GAUSS, sizes, max_evaluations=30)
+    record = study.to_dict()
+    assert set(record["slopes"]) == set(sizes)
+    assert [p.neurons for p in study.points if p.method == "train2"] == [4, 8]
+    assert all(math.isfinite(s["sup_error"]) for s in record["slopes"].values())
+    assert study.slope("train") < study.slope("construct") < 0  # training gains faster

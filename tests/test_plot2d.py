@@ -74,3 +74,27 @@ def test_only_neurons_that_feed_the_chosen_one_are_drawn() -> None:
     parts = neuron_surfaces(net, x, y, first=4)
     fed = np.flatnonzero(net.layers[1].weights[parts["neuron"]])
     assert [i for i, _ in parts["first"]] == fed.tolist()
+
+
+def test_compare_figure_has_a_surface_and_an_error_map_per_network() -> None:
+    from uat.jobs2d import compare2d
+    from uat.plot2d import compare2d_figure
+
+    result = compare2d(GAUSS, 8, variants=("construct", "train"), max_evaluations=10)
+    fig = compare2d_figure(result)
+    names = [ax.name for ax in fig.axes]
+    assert names.count("3d") == 2 and names.count("rectilinear") == 3  # 2 maps + colour bar
+    titles = [ax.get_title() for ax in fig.axes if ax.name == "rectilinear"][:2]
+    for title, fit in zip(titles, result.fits, strict=True):
+        assert f"sup (★) {fit.errors.sup:.3g}" in title and f"RMSE {fit.errors.rmse:.3g}" in title
+    assert "2×2 towers" in fig.axes[0].get_title() and "(8)" in fig.axes[2].get_title()
+
+
+def test_convergence_figure_has_a_line_and_slope_per_variant() -> None:
+    from uat.jobs2d import convergence2d
+    from uat.plot2d import convergence2d_figure
+
+    study = convergence2d(GAUSS, {"construct": [2, 3], "train2": [4, 6]}, max_evaluations=10)
+    labels = convergence2d_figure(study).axes[0].get_legend_handles_labels()[1]
+    assert any(lbl.startswith("trained, two hidden layers: slope") for lbl in labels)
+    assert any(lbl.startswith("towers (quadrant form): slope") for lbl in labels)

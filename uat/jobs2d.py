@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from uat.construct2d import TOWER_BOUND_FORMULA, ridge_sums, tower_bound, towers
@@ -16,6 +18,24 @@ from uat.targets2d import Target2D
 # construct: K×K quadrant towers; nielsen: Nielsen's towers (with their corner holes);
 # ridges: one hidden layer, K+1 steps in each of K directions; train: N neurons trained.
 METHODS2D = ("construct", "nielsen", "ridges", "train")
+# What a comparison or a convergence study may name: a method and its hidden layers
+# ("train2": N neurons trained in two hidden layers).
+VARIANTS2D = {
+    "construct": ("construct", 2),
+    "nielsen": ("nielsen", 2),
+    "ridges": ("ridges", 1),
+    "train": ("train", 1),
+    "train2": ("train", 2),
+}
+COMPARE2D = ("construct", "ridges", "train", "train2")
+DEFAULT_COMPARE_NEURONS = 48  # 6×6 towers: 12 steps + 36 thresholds
+# sizes per variant for `uat convergence` in 2-D: 20 to 290 neurons built, 8 to 64 trained
+DEFAULT_CONVERGENCE2D: dict[str, list[int]] = {
+    "construct": [4, 6, 8, 12, 16],
+    "ridges": [4, 6, 8, 12, 16],
+    "train": [8, 16, 32, 64],
+    "train2": [8, 16, 32],
+}
 
 
 @dataclass
@@ -73,12 +93,17 @@ def build2d(
 
         if layers not in (1, 2) or size < layers:
             raise UatError("a trained 2-D net has 1 or 2 hidden layers of ≥ 1 neuron each")
-        widths = [size] if layers == 1 else [size - size // 2, size // 2]
         run = train2d(
-            target, widths, seed=seed, max_evaluations=max_evaluations or DEFAULT_EVALUATIONS
-        )
+            target, trained_widths(size, layers), seed=seed,
+            max_evaluations=max_evaluations or DEFAULT_EVALUATIONS,
+        )  # fmt: skip
         return run.net, run.history
     raise UatError(f"unknown 2-D method {method!r}; choose one of: {', '.join(METHODS2D)}")
+
+
+def trained_widths(n: int, layers: int) -> list[int]:
+    """N hidden neurons in one layer, or split evenly over two."""
+    return [n] if layers == 1 else [n - n // 2, n // 2]
 
 
 def fit2d(target: Target2D, size: int, method: str = "construct", **options: Any) -> Fit2D:
@@ -140,17 +165,31 @@ class Convergence2D:
         }
 
 
+def fit_variant(target: Target2D, size: int, variant: str, **options: Any) -> Fit2D:
+    """`fit2d` of one of VARIANTS2D (a trained variant sets its own hidden layers)."""
+    if variant not in VARIANTS2D:
+        known = ", ".join(VARIANTS2D)
+        raise UatError(f"unknown 2-D method {variant!r}; choose one of: {known}")
+    method, layers = VARIANTS2D[variant]
+    if method == "train":
+        options = {**options, "layers": layers}
+    else:
+        options.pop("layers", None)
+    return fit2d(target, size, method, **options)
+
+
 def convergence2d(
     target: Target2D,
-    sizes: dict[str, Sequence[int]],
+    sizes: dict[str, Sequence[int]] | None = None,
     progress: Callable[[int], None] | None = None,
     **options: Any,
 ) -> Convergence2D:
-    """Fit every method at each of its sizes ({method: [sizes]}); errors against neurons."""
+    """Fit every variant at each of its sizes ({variant: [sizes]}, default
+    DEFAULT_CONVERGENCE2D); errors against neurons, slopes per variant."""
     points, done = [], 0
-    for method, method_sizes in sizes.items():
+    for method, method_sizes in (sizes or DEFAULT_CONVERGENCE2D).items():
         for size in method_sizes:
-            fit = fit2d(target, size, method, **options)
+            fit = fit_variant(target, size, method, **options)
             points.append(
                 Point2D(method, size, fit.net.n_neurons, fit.errors.sup, fit.errors.rmse, fit.bound)
             )
@@ -158,3 +197,204 @@ def convergence2d(
             if progress is not None:
                 progress(done)
     return Convergence2D(target, points)
+
+
+def net_label(method: str, size: int, layers: int = 1) -> str:
+    """A network's name in captions: '8×8 towers', 'trained, 2 hidden layers', …"""
+    if method in ("construct", "nielsen"):
+        return f"{size}×{size} {'Nielsen ' if method == 'nielsen' else ''}towers"
+    if method == "ridges":
+        return f"ridges in {size} directions"
+    return f"trained, {layers} hidden layer{'s' if layers > 1 else ''}"
+
+
+@dataclass(frozen=True)
+class Animation2D:
+    """What `animate2d` wrote, with every frame's numbers."""
+
+    path: Path
+    sweep: str
+    method: str
+    target: str
+    frames: list[dict[str, Any]]  # per frame: its step (K, towers, evaluation), sup, RMSE
+    frame_grid: int  # points per side of every frame's RMSE grid
+    seconds: float  # computing the networks and rendering
+    bytes: int
+    size_px: tuple[int, int]
+    fps: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """The file and the numbers of every frame, JSON-ready."""
+        return {
+            "path": str(self.path),
+            "sweep": self.sweep,
+            "method": self.method,
+            "target": self.target,
+            "frame_count": len(self.frames),
+            "frame_grid": self.frame_grid,
+            "frames": self.frames,
+            "seconds": self.seconds,
+            "bytes": self.bytes,
+            "size": list(self.size_px),
+            "fps": self.fps,
+        }
+
+
+def animate2d(
+    target: Target2D,
+    size: int,
+    method: str = "construct",
+    *,
+    sweep: str = "refine",
+    out: str | Path,
+    frames: int | None = None,
+    fps: float = 20,
+    size_px: tuple[int, int] = (800, 500),
+    dpi: float = 100,
+    hold: float | None = None,
+    writer: str = "auto",
+    layers: int = 1,
+    seed: int = 0,
+    max_evaluations: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Animation2D:
+    """Compute a 2-D scene and write it as a GIF, MP4 or PNG contact sheet (atomically).
+
+    Parameters
+    ----------
+    target : the surface and rectangle.
+    size : K_max (refine: K = 1 … K_max), K (grow: K² towers one by one), N (training), or
+        the size of the `method`'s net to turn round (turn).
+    method : construct, nielsen or ridges (refine); construct or nielsen (grow); any of
+        METHODS2D (turn); training always trains.
+    sweep : "refine", "grow", "training" or "turn".
+    out : .gif, .mp4 or .png (a 3×3 contact sheet of frames).
+    frames : the most frames (defaults in `uat.scenes2d.DEFAULT_FRAMES2D`).
+    fps, size_px, dpi, writer : as for 1-D animations (`uat.writers.check_output`).
+    hold : seconds the last frame stays; default 1 s, and 0 for a turn (a seamless loop).
+    layers, seed, max_evaluations : of a trained net (training, or turn with method train).
+    progress : called as progress(stage, done, total), stage "compute" then "render".
+    """
+    from uat.io import atomic_path, check_writable
+    from uat.scenes2d import SWEEPS2D, check_frames2d, frame_records, scene2d
+    from uat.writers import check_output, write_frames
+
+    t0 = time.perf_counter()
+    if sweep not in SWEEPS2D:
+        raise UatError(f"unknown 2-D sweep {sweep!r}; choose one of: {', '.join(SWEEPS2D)}")
+    if hold is None:
+        hold = 0.0 if sweep == "turn" else 1.0
+    p = Path(out)
+    how = check_output(p, fps, size_px, dpi, hold, writer)  # fail before any computing
+    check_frames2d(frames)
+    size_px = (int(size_px[0]), int(size_px[1]))
+    check_writable(p)
+
+    def stage(name: str) -> Callable[[int, int], None] | None:
+        if progress is None:
+            return None
+        return lambda done, total: progress(name, done, total)
+
+    net = None
+    if sweep == "turn":
+        net, _ = build2d(target, size, method, layers=layers, seed=seed,
+                         max_evaluations=max_evaluations)  # fmt: skip
+    scene = scene2d(
+        target, size, method, sweep, frames, net=net, label=net_label(method, size, layers),
+        layers=layers, seed=seed, max_evaluations=max_evaluations, progress=stage("compute"),
+    )  # fmt: skip
+    from uat import render2d
+
+    with atomic_path(p) as tmp:
+        if p.suffix.lower() == ".png":
+            render2d.write_sheet2d(scene, tmp, size_px, dpi)
+        else:
+            pixels = render2d.frames2d(scene, size_px, dpi, stage("render"))
+            write_frames(pixels, tmp, suffix=p.suffix.lower(), writer=how, size=size_px,
+                         fps=fps, hold=hold)  # fmt: skip
+    return Animation2D(
+        p, sweep, scene.meta.get("method", method), target.name, frame_records(scene),
+        scene.meta["frame_grid"], time.perf_counter() - t0, p.stat().st_size, size_px, float(fps),
+    )  # fmt: skip
+
+
+def sizes_for_neurons(neurons: int) -> dict[str, int]:
+    """The size of each variant whose hidden-neuron count is nearest to `neurons`."""
+    if not isinstance(neurons, int) or neurons < 3:
+        raise UatError(f"compare needs at least 3 neurons, got {neurons}")
+    k_towers = max(1, round(math.sqrt(neurons + 1) - 1))  # 2K steps + K² thresholds
+    k_ridges = max(1, round((math.sqrt(4 * neurons + 1) - 1) / 2))  # K directions × (K+1)
+    sizes = {"construct": k_towers, "nielsen": k_towers, "ridges": k_ridges}
+    return {**sizes, "train": neurons, "train2": neurons}
+
+
+@dataclass
+class Compare2D:
+    """Several networks for one target at about the same number of hidden neurons."""
+
+    target: Target2D
+    neurons: int  # as asked; each fit has its own count
+    variants: list[str]
+    fits: list[Fit2D]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Per network: its variant, size, neurons, parameters, errors and time."""
+        keep = ("method", "size", "neurons", "widths", "parameters", "sup_error", "rmse",
+                "sup_at", "grid", "bound", "bound_formula", "seconds")  # fmt: skip
+        entries = []
+        for variant, fit in zip(self.variants, self.fits, strict=True):
+            d = fit.to_dict()
+            entries.append({"variant": variant, **{k: d[k] for k in keep}})
+        return {
+            "target": self.target.name,
+            "formula": self.target.formula,
+            "neurons": self.neurons,
+            "networks": entries,
+        }
+
+
+def compare2d(
+    target: Target2D,
+    neurons: int = DEFAULT_COMPARE_NEURONS,
+    *,
+    variants: Sequence[str] = COMPARE2D,
+    seed: int = 0,
+    max_evaluations: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Compare2D:
+    """Towers, ridges and trained nets (one and two hidden layers) at about `neurons` each.
+
+    Parameters
+    ----------
+    target : the surface and rectangle.
+    neurons : hidden neurons each network should have (towers and ridges take the nearest
+        count their layout allows: 2K + K² and K·(K+1)).
+    variants : which of VARIANTS2D, in order.
+    seed, max_evaluations : of the trained nets.
+    progress : called as progress(done, total) after each network.
+    """
+    from uat.train2d import check_widths
+
+    sizes = sizes_for_neurons(neurons)
+    for variant in variants:  # every refusal before the first network is built
+        if variant not in VARIANTS2D:
+            raise UatError(
+                f"unknown 2-D method {variant!r}; choose one of: {', '.join(VARIANTS2D)}"
+            )
+        method, layers = VARIANTS2D[variant]
+        if method == "train":
+            check_widths(trained_widths(neurons, layers))
+    fits = []
+    for i, variant in enumerate(variants):
+        fits.append(
+            fit_variant(
+                target,
+                sizes.get(variant, neurons),
+                variant,
+                seed=seed,
+                max_evaluations=max_evaluations,
+            )  # fmt: skip
+        )
+        if progress is not None:
+            progress(i + 1, len(variants))
+    return Compare2D(target, neurons, list(variants), fits)

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from uat.jobs2d import Convergence2D, Fit2D
+    from uat.jobs2d import Compare2D, Convergence2D, Fit2D
 
 SURFACE_CMAP = "viridis"
 ERROR_CMAP = "magma"
@@ -23,6 +23,7 @@ METHOD_NAMES2D = {
     "nielsen": "Nielsen's towers",
     "ridges": "sums of ridges, one hidden layer",
     "train": "trained",
+    "train2": "trained, two hidden layers",
 }
 
 
@@ -46,14 +47,14 @@ def draw_surface(ax: Axes, x: np.ndarray, y: np.ndarray, z: np.ndarray, title: s
     return art
 
 
-def draw_error_map(ax: Axes, fit: Fit2D, x: np.ndarray, y: np.ndarray) -> Any:
-    """|network − f| as a heat map, with the (refined) sup error marked."""
+def draw_error_map(ax: Axes, fit: Fit2D, x: np.ndarray, y: np.ndarray, norm: Any = None) -> Any:
+    """|network − f| as a heat map (linear, or the given colour norm), the refined sup marked."""
     with np.errstate(all="ignore"):
         e = np.abs(fit.net(x, y) - fit.target(x, y))
     (a, b), (c, d) = fit.target.domain
     image = ax.imshow(
         e, origin="lower", extent=(a, b, c, d), cmap=ERROR_CMAP, aspect="auto",
-        interpolation="nearest",
+        interpolation="nearest", norm=norm,
     )  # fmt: skip
     ax.plot(*fit.errors.at, marker="*", ms=14, mec="white", mfc="#56B4E9", ls="none")
     ax.set_xlabel("x")
@@ -163,6 +164,7 @@ METHOD_COLORS2D = {
     "nielsen": "#56B4E9",
     "ridges": "#009E73",
     "train": "#D55E00",
+    "train2": "#CC79A7",
 }
 
 
@@ -190,4 +192,47 @@ def convergence2d_figure(study: Convergence2D, *, size: tuple[float, float] = (7
         ax.set_ylabel("sup error (refined over the plane)")
         ax.set_title(f"{study.target.formula}: error against neurons")
         ax.legend(loc="best")
+    return fig
+
+
+def variant_name(variant: str, fit: Fit2D) -> str:
+    """A network's name in a comparison: '6×6 towers', 'trained, 2 hidden layers (24×24)'."""
+    from uat.jobs2d import net_label
+
+    label = net_label(fit.method, fit.size, len(fit.net.widths))
+    return label + (f" ({'×'.join(map(str, fit.net.widths))})" if fit.method == "train" else "")
+
+
+def compare2d_figure(result: Compare2D, *, size: tuple[float, float] | None = None) -> Figure:
+    """Each network's surface over its error map (one log colour scale), numbers in titles."""
+    import matplotlib as mpl
+    from matplotlib.colors import LogNorm
+    from matplotlib.figure import Figure
+
+    from uat.plot import STYLE
+
+    n = len(result.fits)
+    with mpl.rc_context(STYLE | {"axes.grid": False}):  # type: ignore[arg-type]
+        fig = Figure(figsize=size or (3.6 * n + 1.0, 7.4))
+        x, y = surface_grid(result.target)
+        top = max(f.errors.sup for f in result.fits)
+        norm = LogNorm(max(top * 1e-5, 1e-300), max(top, 1e-300), clip=True)
+        zs = [f.net(x, y) for f in result.fits]
+        z_t = result.target(x, y)
+        lo = float(min(z_t.min(), *(z.min() for z in zs)))
+        hi = float(max(z_t.max(), *(z.max() for z in zs)))
+        image = None
+        for i, (variant, fit, z) in enumerate(zip(result.variants, result.fits, zs, strict=True)):
+            ax = fig.add_subplot(2, n, i + 1, projection="3d")
+            title = f"{variant_name(variant, fit)}\n{fit.net.n_neurons} neurons"
+            draw_surface(ax, x, y, z, f"{title}, {fit.net.n_parameters} parameters")
+            ax.set_zlim(lo, hi)
+            ax_err = fig.add_subplot(2, n, n + i + 1)
+            image = draw_error_map(ax_err, fit, x, y, norm=norm)
+            ax_err.set_title(
+                f"sup (★) {fit.errors.sup:.3g}\nRMSE {fit.errors.rmse:.3g}", fontsize=10
+            )
+        assert image is not None
+        fig.colorbar(image, ax=fig.axes[1::2], shrink=0.8, label="|error| (log scale)")
+        fig.suptitle(f"{result.target.formula}: about {result.neurons} hidden neurons each")
     return fig

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -33,6 +34,7 @@ class Training2D:
     net: LayeredNet
     history: list[tuple[int, float]] = field(default_factory=list)
     evaluations: int = 0
+    snapshots: list[tuple[int, LayeredNet]] = field(default_factory=list)  # (evaluation, net)
 
 
 def _shapes(widths: Sequence[int]) -> list[tuple[int, int]]:
@@ -172,6 +174,7 @@ def train2d(
     activation: str = "sigmoid",
     max_evaluations: int = DEFAULT_EVALUATIONS,
     grid: int = TRAIN_GRID,
+    snapshot_at: Sequence[int] = (),
 ) -> Training2D:
     """Train every weight of a net with hidden `widths` (1 or 2 layers) by LM on a grid.
 
@@ -183,10 +186,13 @@ def train2d(
     activation : hidden activation (sigmoid, tanh, softplus; a step has no slope to follow).
     max_evaluations : residual evaluations allowed to the optimiser.
     grid : points per side of the training grid.
+    snapshot_at : evaluations after which to keep the optimiser's current net (for
+        animations); LM's current point is the best evaluated so far, as it accepts a step
+        only when the cost falls.
 
     Returns
     -------
-    Training2D with the net and its training RMSE per evaluation.
+    Training2D with the net, its training RMSE per evaluation and the snapshots.
     """
     widths = check_widths(widths)
     if activation in ("step", "identity"):
@@ -197,24 +203,33 @@ def train2d(
     layers = [*hidden, _output_layer(LayeredNet(hidden), points, z)]
     shapes = [layer.shape for layer in layers]
     history: list[tuple[int, float]] = []
+    acts = [activation] * len(widths) + ["identity"]
+    wanted, snapshots = set(snapshot_at), []
+    best: list[Any] = [math.inf, None]  # LM's current point: the lowest cost evaluated
 
     def evaluate(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         r, jac = residual_jacobian(theta, shapes, points, z, activation)
-        history.append((len(history) + 1, float(np.sqrt(np.mean(r**2)))))
+        rmse = float(np.sqrt(np.mean(r**2)))
+        history.append((len(history) + 1, rmse))
+        if np.isfinite(rmse) and rmse < best[0]:
+            best[:] = [rmse, theta.copy()]
+        if len(history) in wanted:
+            snapshots.append((len(history), _net(best[1], shapes, acts, target)))
         return r, jac
 
     theta = _pack(layers)
     # one BLAS thread: measured 10× faster on these small matrices, on shared cores
     with one_blas_thread():
         theta = levenberg_marquardt(evaluate, theta, max_evaluations)
+    net = _net(theta, shapes, acts, target)
+    net.meta = {"widths": widths, "seed": seed, "optimizer": "lm", "train_grid": grid}
+    return Training2D(net, history, len(history), snapshots)
+
+
+def _net(
+    theta: np.ndarray, shapes: Sequence[tuple[int, int]], acts: Sequence[str], target: Target2D
+) -> LayeredNet:
+    """The LayeredNet of a parameter vector."""
     params = _unpack(theta, shapes)
-    acts = [activation] * len(widths) + ["identity"]
-    trained = [Layer(w.copy(), b.copy(), f) for (w, b), f in zip(params, acts, strict=True)]
-    net = LayeredNet(
-        trained,
-        domain=target.domain,
-        target=target.name,
-        method="train",
-        meta={"widths": widths, "seed": seed, "optimizer": "lm", "train_grid": grid},
-    )
-    return Training2D(net, history, len(history))
+    layers = [Layer(w.copy(), b.copy(), f) for (w, b), f in zip(params, acts, strict=True)]
+    return LayeredNet(layers, domain=target.domain, target=target.name, method="train")
