@@ -49,7 +49,8 @@ __all__ = ["__version__", *_EXPORTS]
 _MODULES = {"activations", "construct", "data", "errors", "expr", "metrics", "network"}
 _MODULES |= {"plot", "targets", "train", "animate", "gallery", "io", "anatomy", "cli"}
 _MODULES |= {"targets2d", "layered", "construct2d", "train2d", "metrics2d", "jobs2d", "plot2d"}
-_MODULES |= {"settings", "jobs", "report"}
+_MODULES |= {"settings", "jobs", "report", "scenes", "render", "writers", "diagram", "explore"}
+_MODULES |= {"scenes2d", "render2d"}
 
 
 def __getattr__(name: str) -> Any:
