@@ -155,3 +155,9 @@ def test_shifts_and_sigmoid_output_from_the_cli(cli) -> None:
     assert code == 2 and "(0, 1)" in err
     code, _, err = cli("fit", "sin", "--shifts", "0")
     assert code == 2 and "shifts" in err
+
+
+@pytest.mark.parametrize("name", ["sin", "cubic"])
+def test_softplus_stays_within_the_ramp_bound_at_large_widths(name: str) -> None:
+    f = fit(get_target(name), 1000, Settings(activation="softplus"))
+    assert f.bound is not None and f.errors.sup <= 1.02 * f.bound  # was 4.4x over

@@ -223,3 +223,9 @@ def test_a_pole_between_grid_points_is_a_clear_error() -> None:
     t = get_target("1/(x - 0.00012345)")  # finite on the grid (checked), infinite at 1.2345e-4
     with pytest.raises(UatError, match=r"'1/\(x - 0.00012345\)' is not finite at x = 0.00012345"):
         errors(hand_built(t, 100), t)
+
+
+def test_rmse_does_not_overflow() -> None:
+    t = get_target("1e200*x")
+    e = errors(lambda x: 1.0001e200 * x, t)
+    assert np.isfinite(e.rmse) and e.rmse == pytest.approx(1e196 / np.sqrt(3), rel=1e-3)

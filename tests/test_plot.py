@@ -119,3 +119,14 @@ def test_convergence_figure_says_a_jump_has_no_uniform_convergence() -> None:
     ax = fig.axes[0]
     assert "cannot vanish" in ax.get_title()
     assert not [ln for ln in ax.get_lines() if str(ln.get_label()).startswith("bound")]
+
+
+def test_constant_target_is_not_called_a_jump() -> None:
+    from uat.jobs import convergence
+    from uat.plot import convergence_figure, style
+    from uat.targets import get_target
+
+    t = get_target("2")
+    with style():
+        fig = convergence_figure(t, convergence(t, [2, 4, 8], ["construct"]).points)
+    assert "jumps" not in fig.axes[0].get_title()
