@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,7 @@ import numpy as np
 
 from uat.activations import ACTIVATIONS, get_activation
 from uat.errors import UatError
+from uat.threads import one_blas_thread
 
 FORMAT = "uat-network/2"
 MAX_INPUTS = 64
@@ -21,7 +20,6 @@ MAX_WIDTH = 100_000  # neurons in one layer
 MAX_LAYERS = 64
 MAX_ABS = 1e150  # a weight beyond this overflows any pre-activation: refused on load
 _CHUNK = 1_000_000  # evaluate at most this many neuron-point pairs at once (stays in cache)
-_BLAS_LIMIT_MIN = 1_000_000  # neuron-point pairs before BLAS is held to one thread
 _SPARSE_MIN = 10_000  # weights in a layer before a sparse product is considered
 _SPARSE_DENSITY = 0.1
 
@@ -198,24 +196,6 @@ class LayeredNet:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             raise UatError(f"cannot read network {path}: {exc}") from None
         return cls.from_dict(d)
-
-
-@contextlib.contextmanager
-def one_blas_thread(work: float = math.inf) -> Iterator[None]:
-    """Hold BLAS to one thread for `work` (neuron-point pairs; always if not given)."""
-    # These products are skinny (2 inputs, 1 output) and the cores shared: threads only
-    # contend (20×20 towers on a 201² grid: 1.0 s with the default threads, 0.46 s with one).
-    if work < _BLAS_LIMIT_MIN:
-        yield
-        return
-    try:
-        import scipy.linalg  # noqa: F401  (its own BLAS must be loaded to be limited)
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - an optional speed-up only
-        yield
-        return
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 def load_network(path: str | Path) -> Any:

@@ -58,10 +58,9 @@ training where threadpoolctl is installed: these matrices are small, and two thr
 
 from __future__ import annotations
 
-import contextlib
 import math
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,6 +69,7 @@ from uat.activations import get_activation, sigmoid
 from uat.errors import UatError
 from uat.network import ShallowNet
 from uat.targets import Target
+from uat.threads import one_blas_thread
 
 OPTIMIZERS = ("lm", "adam")
 TRAINABLE_ACTIVATIONS = ("sigmoid", "tanh", "relu", "softplus")
@@ -163,22 +163,6 @@ def _value(name: str, z: np.ndarray) -> np.ndarray:
     if name == "tanh":
         return 2.0 * sigmoid(2.0 * z) - 1.0
     return get_activation(name).f(z)
-
-
-@contextlib.contextmanager
-def _one_blas_thread() -> Iterator[None]:
-    """Run BLAS on one thread where threadpoolctl is available (small matrices: faster)."""
-    # scipy.linalg brings its own BLAS: load it first, or a limit set before its first import
-    # misses it (measured: the first training run after importing matplotlib took 8 s, not 0.4).
-    import scipy.linalg  # noqa: F401
-
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - an optional speed-up only
-        yield
-        return
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 # -- coordinates ------------------------------------------------------------------------------
@@ -1257,7 +1241,7 @@ def train(
         )
 
     run = _Run(make_net, snapshot_at, callback)
-    with _one_blas_thread(), np.errstate(over="ignore", under="ignore"):
+    with one_blas_thread(), np.errstate(over="ignore", under="ignore"):
         if _banded(optimizer, activation, output_activation):
             out = _train_banded(wu, bu, u, y, activation, max_iter, tol, loss, run)
         elif optimizer == "adam":
