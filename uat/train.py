@@ -25,9 +25,10 @@ Measured on sin over [−π, π] (one core, 100 iterations, RMSE on a 100 001-po
     N = 1000:  1.3e-10 in 13 s (0.13 s an iteration; 2 cores shared with other work)
 
 Beyond N ≈ 100 the RMSE after 100 iterations stays near 1e-10: that is the optimiser's rate,
-not the width (with 400 iterations: 5.8e-11, 3.8e-11, 2.9e-11 at N = 100, 200, 400). relu,
+not the width (with up to 400 iterations: 5.8e-11, 3.8e-11, 2.9e-11 at N = 100, 200, 400),
+hence the default budget of LM_WORK/N iterations. relu,
 softplus and an output sigmoid use the dense solver (an iteration ~ M·N²), up to
-DENSE_MAX_NEURONS. A run stops at ``max_iter`` iterations (default max(100, 20 000/N)), at a
+DENSE_MAX_NEURONS. A run stops at ``max_iter`` iterations (default max(100, 160 000/N)), at a
 training RMSE ≤ tol·RMS(y), when no step lowers the loss any more, or when 20 iterations gained
 less than 1 %; ``net.meta["stopped"]`` says which, and the iteration count is the number of
 steps taken.
@@ -84,9 +85,12 @@ STEEPNESS = 1.0  # spread init: w = STEEPNESS·max(N, MIN_SPREAD)/(b − a) (tan
 MIN_SPREAD = 15
 JITTER_STEEPNESS = 0.15  # the seed scales the steepness by e^u, u uniform in ±this
 LM_MAX_ITER = 100
-# Small nets are cheap: "lm" may take up to LM_WORK/N iterations by default (N = 10: 2000). At
-# N = 10 sinc was at 3.1e-4 after 100 iterations and 5.3e-6 after 400 (0.7 s).
-LM_WORK = 20_000
+# An iteration costs ~ N, so "lm" may take up to LM_WORK/N iterations by default (the plateau
+# rule usually stops it first). Measured: at N = 10 sinc was at 3.1e-4 after 100 iterations and
+# 5.3e-6 after 400 (0.7 s); on sin the RMSE after 100 iterations stalls near 1e-10 from N ≈ 100
+# on, while with this budget it keeps falling: 2.1e-10, 1.1e-10, 5.8e-11, 3.8e-11, 2.9e-11 at
+# N = 25, 50, 100, 200, 400 (17 s at N = 400, `benchmarks/training.py --widths`).
+LM_WORK = 160_000
 SUP_MAX_ITER = 300  # loss "sup": 50 least-squares iterations, then Lawson's rounds
 SUP_INNER = 8  # LM iterations between two updates of Lawson's weights
 LAWSON_POWER = 1.0
@@ -1168,7 +1172,7 @@ def train(
     optimizer
         "lm" (Levenberg–Marquardt in variable-projection form) or "adam".
     max_iter
-        Iteration limit; default max(100, 20 000/N) for "lm" ("sup": 300), 3000 for "adam".
+        Iteration limit; default max(100, 160 000/N) for "lm" ("sup": 300), 3000 for "adam".
     tol
         Stop once the training RMSE is at most tol·RMS(y) (loss "mse").
     seed
