@@ -135,7 +135,7 @@ class TrainResult:
     net: ShallowNet
     iterations: int
     loss: float  # final training RMSE
-    converged: bool
+    converged: bool  # stopped before the iteration cap (net.meta["stopped"] says why)
     seconds: float
     history: list[tuple[int, float]]  # (iteration, training RMSE), iteration 0 = the start
     snapshots: list[Snapshot]
