@@ -478,7 +478,7 @@ def convergence_cmd(
 
 
 @app.command("explain")
-@two_inputs("_explain2d")
+@two_inputs("_explain2d", unset=("neurons", "method"))
 @settings_options()
 def explain_cmd(
     target: TargetArg,
@@ -680,7 +680,7 @@ def _explain2d(
 
     settings = _settings_values(kw)
     c = jobs2d.choose2d(
-        settings.pop("method"),
+        settings.pop("method") or "nielsen",  # Nielsen's towers: an x-ridge plus a y-ridge
         neurons,
         towers,
         layers,
