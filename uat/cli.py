@@ -232,7 +232,7 @@ def two_inputs(
     )
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
-        old = list(inspect.signature(func).parameters.values())
+        old = list(inspect.signature(func, eval_str=True).parameters.values())
         loose = {p.name: _choices(p.annotation) for p in old if p.name in ("method", "sweep")}
         defaults = {p.name: p.default for p in old if p.name in unset}
         params = []
