@@ -44,3 +44,15 @@ def test_a_2d_entry_builds_its_figure_and_numbers(tmp_path) -> None:
         "--out",
         "sq.png",
     ]
+
+
+def test_a_failing_2d_entry_reports_the_command_line_error(tmp_path) -> None:
+    spec = tmp_path / "g.toml"
+    spec.write_text(
+        '[[entry]]\nname = "bad"\nkind = "fit2d"\ntarget = "gaussian2d"\nneurons = 50\n'
+        'caption = "c"\n'
+    )
+    [outcome] = build(spec, tmp_path / "out", jobs=1)
+    assert not outcome.ok
+    assert outcome.error.startswith("--neurons 50 does not fit") and "try 48" in outcome.error
+    assert not (tmp_path / "out" / "bad.png").exists()

@@ -201,6 +201,50 @@ def _choices(annotation: Any) -> tuple[str, ...]:
     return tuple(found)
 
 
+# What a 2-D target adds to an option's help (the 1-D help comes from Settings and the commands).
+HELP2D = {
+    "target": " Or a surface: a 2-D name (gaussian2d, saddle, ripple, tower, disc), an "
+    "expression in x and y, or a CSV of x,y,z.",
+    "neurons": " 2-D: hidden neurons in all layers; K×K towers take K²+2K.",
+    "method": " 2-D: construct (towers), nielsen, ridges (one layer) or train.",
+    "sweep": " 2-D: refine (= width), grow, training or turn.",
+}
+OPTIONS2D = {
+    "ydomain": (str, "2-D: interval C,D of y (else --domain serves both)."),
+    "towers": (int, "2-D: K towers per side (ridges: K directions), instead of --neurons."),
+    "layers": (int, "2-D trained nets: 1 or 2 hidden layers."),
+}
+
+
+def _params2d(old: list[inspect.Parameter], unset: tuple[str, ...], extra: bool) -> list[Any]:
+    """A command's parameters for 2-D too: method and sweep as text, `unset` ones None by
+    default, help that names the 2-D choices, and --ydomain, --towers, --layers after domain."""
+    import copy
+
+    params = []
+    for p in old:
+        base, *meta = typing.get_args(p.annotation)
+        if p.name in HELP2D and meta:
+            meta[0] = copy.copy(meta[0])
+            meta[0].help = (meta[0].help or "") + HELP2D[p.name]
+        if p.name in ("method", "sweep"):
+            base = str | None if p.default is None else str
+        if p.name in unset:
+            p, base = p.replace(default=None), base | None
+        params.append(p.replace(annotation=Annotated[(base, *meta)]) if meta else p)
+        if p.name == "domain" and extra:
+            params += [
+                inspect.Parameter(
+                    k,
+                    inspect.Parameter.KEYWORD_ONLY,
+                    default=None,
+                    annotation=Annotated[kind | None, typer.Option(help=text)],
+                )
+                for k, (kind, text) in OPTIONS2D.items()
+            ]
+    return params
+
+
 def two_inputs(
     adapter: str, *, unset: tuple[str, ...] = ("neurons",), is2d: str = "target"
 ) -> Callable[[Callable[..., Any]], Any]:
@@ -211,46 +255,13 @@ def two_inputs(
     that a 2-D adapter knows whether they were given (1-D gets its own default back).
     `is2d` names the argument that decides: a TARGET text, or a saved network's file.
     """
-    extra = (
-        {
-            "ydomain": Annotated[
-                str | None, typer.Option(help="2-D: interval C,D of y (else --domain).")
-            ],
-            "towers": Annotated[
-                int | None,
-                typer.Option(
-                    help="2-D: towers per side K (or ridge "
-                    "directions); --neurons must then be K²+2K (ridges K²+K)."
-                ),
-            ],
-            "layers": Annotated[
-                int | None, typer.Option(help="2-D trained nets: 1 or 2 hidden layers.")
-            ],
-        }
-        if is2d == "target"
-        else {}
-    )
+    extra = OPTIONS2D if is2d == "target" else {}
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         old = list(inspect.signature(func, eval_str=True).parameters.values())
         loose = {p.name: _choices(p.annotation) for p in old if p.name in ("method", "sweep")}
         defaults = {p.name: p.default for p in old if p.name in unset}
-        params = []
-        for p in old:
-            if p.name in loose:
-                meta = typing.get_args(p.annotation)[1:]
-                p = p.replace(
-                    annotation=Annotated[(str | None if p.default is None else str, *meta)]
-                )
-            if p.name in unset:
-                base, *rest = typing.get_args(p.annotation)
-                p = p.replace(default=None, annotation=Annotated[(base | None, *rest)])
-            params.append(p)
-            if p.name == "domain":
-                params += [
-                    inspect.Parameter(k, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=a)
-                    for k, a in extra.items()
-                ]
+        params = _params2d(old, unset, bool(extra))
 
         @functools.wraps(func)
         def command(**kw: Any) -> Any:

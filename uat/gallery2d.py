@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -35,18 +33,25 @@ def argv2d(entry: Any) -> list[str]:
 
 
 def build_entry2d(entry: Any, out_dir: str | Path) -> dict[str, str]:
-    """Run the entry's command into `out_dir` and return the numbers the gallery shows."""
-    from uat.cli import run
+    """Run the entry's command (`python -m uat ...`) into `out_dir`; return its numbers.
+
+    A child process runs exactly the command the gallery shows, and keeps the command line
+    out of this module's imports (the CLI imports the gallery).
+    """
+    import subprocess
+    import sys
+
     from uat.errors import UatError
 
     argv = argv2d(entry)
     argv[-1] = str(Path(out_dir) / entry.filename)
-    buffer, errors = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(errors):
-        code = run([*argv, "--json"])
-    if code != 0:
-        raise UatError(errors.getvalue().strip() or f"exit code {code}")
-    return numbers2d(entry.kind, json.loads(buffer.getvalue()))
+    done = subprocess.run(
+        [sys.executable, "-m", "uat", *argv, "--json"], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        message = done.stderr.strip().splitlines()[-1:] or [f"exit code {done.returncode}"]
+        raise UatError(message[0].removeprefix("uat: error: "))
+    return numbers2d(entry.kind, json.loads(done.stdout))
 
 
 def numbers2d(kind: str, record: dict[str, Any]) -> dict[str, str]:
