@@ -323,3 +323,130 @@ def test_show_asks_for_a_target_when_none_is_recorded(cli) -> None:
     assert (
         json.loads(out)["sup_error"] == json.loads(cli("show", "n.json", "--json")[1])["sup_error"]
     )
+
+
+# -- two inputs ------------------------------------------------------------------------------
+
+
+def _forward(path: Path, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Evaluate a saved uat-network/2 file with plain numpy, layer by layer (not LayeredNet)."""
+    d = json.loads(path.read_text())
+    assert d["format"] == "uat-network/2" and d["inputs"] == 2
+    a = np.stack([x.ravel(), y.ravel()])
+    for layer in d["layers"]:
+        z = np.asarray(layer["weights"]) @ a + np.asarray(layer["biases"])[:, None]
+        a = z if layer["activation"] == "identity" else 0.5 * (1 + np.tanh(z / 2))
+    return a[0].reshape(x.shape)
+
+
+def _gauss(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return np.exp(-(x**2 + y**2))
+
+
+def test_fit_on_a_surface_reports_numbers_a_saved_net_reproduces(cli) -> None:
+    code, out, err = cli(
+        "fit", "exp(-(x**2+y**2))", "--domain=-2,2", "--towers", "6", "--save-net", "g.json",
+        "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    rec = json.loads(out)
+    with Image.open(rec["output"]) as im:
+        assert im.format == "PNG" and im.width >= 1000
+    assert rec["neurons"] == 6 * 6 + 2 * 6 and rec["widths"] == [12, 36]
+    assert rec["domain"] == [[-2, 2], [-2, 2]]
+    lip = math.sqrt(2) * math.exp(-0.5)  # max |∇f| of the Gaussian, at r = 1/√2
+    assert rec["lipschitz"] == pytest.approx(lip, rel=0.01)
+    assert rec["bound"] == pytest.approx(lip * math.hypot(4 / 6, 4 / 6) / 2, rel=0.01)
+    # the RMSE on the 201² grid and the sup against a 601² grid, evaluated independently
+    xs = np.linspace(-2, 2, 201)
+    x, y = np.meshgrid(xs, xs)
+    e = _forward(Path("g.json"), x, y) - _gauss(x, y)
+    assert rec["rmse"] == pytest.approx(float(np.sqrt(np.mean(e**2))), rel=1e-9)
+    xs = np.linspace(-2, 2, 601)
+    x, y = np.meshgrid(xs, xs)
+    dense = float(np.max(np.abs(_forward(Path("g.json"), x, y) - _gauss(x, y))))
+    assert 0.97 * rec["sup_error"] <= dense <= rec["sup_error"] * (1 + 1e-9)
+    assert rec["sup_error"] <= 1.05 * rec["bound"]  # sigmoid corners: a few % over exact steps
+
+
+def test_fit_neurons_must_fit_the_tower_layout(cli) -> None:
+    code, out, _ = cli("fit", "gaussian2d", "--neurons", "48", "--json")
+    assert code == 0 and json.loads(out)["size"] == 6
+    code, _, err = cli("fit", "gaussian2d", "--neurons", "50")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "try 48 (K = 6) or 63 (K = 7)" in err and "--neurons" in err
+
+
+def test_trained_two_layer_surface_is_saved_and_shown(cli) -> None:
+    code, out, err = cli(
+        "fit", "saddle", "--method", "train", "--neurons", "8", "--layers", "2",
+        "--save-net", "t.json", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    rec = json.loads(out)
+    assert rec["widths"] == [4, 4] and len(json.loads(Path("t.json").read_text())["layers"]) == 3
+    xs = np.linspace(-1, 1, 201)
+    x, y = np.meshgrid(xs, xs)
+    e = _forward(Path("t.json"), x, y) - (x**2 - y**2)
+    assert rec["rmse"] == pytest.approx(float(np.sqrt(np.mean(e**2))), rel=1e-9)
+    code, out, err = cli("show", "t.json", "--json")
+    assert code == 0, err
+    shown = json.loads(out)
+    assert shown["sup_error"] == pytest.approx(rec["sup_error"], rel=1e-12)
+    assert Path(shown["output"]).name == "t.png" and Path("t.png").stat().st_size > 0
+
+
+def test_show_reads_both_formats(cli) -> None:
+    assert cli("fit", "sin", "-n", "10", "--save-net", "one.json", "-q")[0] == 0
+    assert cli("fit", "ripple", "--towers", "4", "--save-net", "two.json", "-q")[0] == 0
+    code, out, _ = cli("show", "one.json", "--json")
+    assert code == 0 and json.loads(out)["neurons"] == 10
+    code, out, _ = cli("show", "two.json", "--json")
+    assert code == 0 and json.loads(out)["widths"] == [8, 16]
+
+
+@pytest.mark.parametrize(
+    ("args", "phrase"),
+    [
+        (["fit", "sin(z)"], "'z'"),
+        (["fit", "xyw.csv"], "no column named 'z'"),
+        (["fit", "x*y", "--domain", "1,pie"], "'pie'"),
+        (["fit", "x*y", "--domain", "0,1", "--ydomain", "2,1"], "2"),
+        (["fit", "sin", "--ydomain", "0,1"], "--ydomain is for targets of two inputs"),
+        (["fit", "gaussian2d", "--layers", "2"], "--layers is for trained nets"),
+        (["fit", "gaussian2d", "--method", "train", "--towers", "3"], "--towers"),
+        (["fit", "gaussian2d", "--activation", "relu"], "--activation"),
+        (["fit", "sin", "--method", "ridges"], "for 2-D targets"),
+        (["animate", "gaussian2d", "--sweep", "steepness"], "refine"),
+    ],
+)
+def test_bad_surface_input_is_one_line_exit_2(cli, tmp_path, args: list[str], phrase: str) -> None:
+    (tmp_path / "xyw.csv").write_text("x,y,w\n0,0,1\n1,0,2\n0,1,3\n")
+    code, out, err = cli(*args)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and err.startswith("uat: error:")
+    assert phrase in err
+
+
+def test_explain_animate_compare_convergence_on_a_surface(cli) -> None:
+    code, out, err = cli("explain", "gaussian2d", "--json")
+    assert code == 0, err
+    rec = json.loads(out)
+    assert rec["method"] == "nielsen" and Path(rec["output"]).name.endswith("nielsen-K3.png")
+    code, out, err = cli(
+        "animate", "gaussian2d", "--towers", "3", "--frames", "3", "--size", "320x200",
+        "-o", "a.gif", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    rec = json.loads(out)
+    assert rec["sweep"] == "refine" and [f["K"] for f in rec["frames"]] == [1, 2, 3]
+    with Image.open("a.gif") as im:
+        assert im.n_frames >= 3
+    code, out, err = cli("compare", "gaussian2d", "--neurons", "15", "--json")
+    assert code == 0, err
+    nets = {n["variant"]: n for n in json.loads(out)["networks"]}
+    assert nets["construct"]["neurons"] == 15 and nets["train"]["neurons"] == 15
+    assert nets["train"]["sup_error"] < nets["construct"]["sup_error"]  # trained beats towers
+    code, out, err = cli("convergence", "saddle", "--methods", "construct", "--json")
+    assert code == 0, err
+    assert json.loads(out)["slopes"]["construct"]["sup_error"] == pytest.approx(-0.5, abs=0.15)

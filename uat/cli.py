@@ -191,6 +191,108 @@ def run_animation(t: Any, neurons: int, s: Settings, quiet: bool, **render: Any)
         return animate(t, neurons, s, progress=update, **render)
 
 
+def _choices(annotation: Any) -> tuple[str, ...]:
+    """The values a Literal option (possibly `| None`, possibly Annotated) allows."""
+    base = typing.get_args(annotation)[0] if hasattr(annotation, "__metadata__") else annotation
+    found: list[str] = []
+    for arg in typing.get_args(base) or [base]:
+        found += [str(v) for v in typing.get_args(arg)] if typing.get_args(arg) else []
+        found += [arg] if isinstance(arg, str) else []
+    return tuple(found)
+
+
+# What a 2-D target adds to an option's help (the 1-D help comes from Settings and the commands).
+HELP2D = {
+    "target": " Or a surface: a 2-D name (gaussian2d, saddle, ripple, tower, disc), an "
+    "expression in x and y, or a CSV of x,y,z.",
+    "neurons": " 2-D: hidden neurons in all layers; K×K towers take K²+2K.",
+    "method": " 2-D: construct (towers), nielsen, ridges (one layer) or train.",
+    "sweep": " 2-D: refine (= width), grow, training or turn.",
+}
+OPTIONS2D = {
+    "ydomain": (str, "2-D: interval C,D of y (else --domain serves both)."),
+    "towers": (int, "2-D: K towers per side (ridges: K directions), instead of --neurons."),
+    "layers": (int, "2-D trained nets: 1 or 2 hidden layers."),
+}
+
+
+def _params2d(old: list[inspect.Parameter], unset: tuple[str, ...], extra: bool) -> list[Any]:
+    """A command's parameters for 2-D too: method and sweep as text, `unset` ones None by
+    default, help that names the 2-D choices, and --ydomain, --towers, --layers after domain."""
+    import copy
+
+    params = []
+    for p in old:
+        base, *meta = typing.get_args(p.annotation)
+        if p.name in HELP2D and meta:
+            meta[0] = copy.copy(meta[0])
+            meta[0].help = (meta[0].help or "") + HELP2D[p.name]
+        if p.name in ("method", "sweep"):
+            base = str | None if p.default is None else str
+        if p.name in unset:
+            p, base = p.replace(default=None), base | None
+        params.append(p.replace(annotation=Annotated[(base, *meta)]) if meta else p)
+        if p.name == "domain" and extra:
+            params += [
+                inspect.Parameter(
+                    k,
+                    inspect.Parameter.KEYWORD_ONLY,
+                    default=None,
+                    annotation=Annotated[kind | None, typer.Option(help=text)],
+                )
+                for k, (kind, text) in OPTIONS2D.items()
+            ]
+    return params
+
+
+def two_inputs(
+    adapter: str, *, unset: tuple[str, ...] = ("neurons",), is2d: str = "target"
+) -> Callable[[Callable[..., Any]], Any]:
+    """Give a command --ydomain, --towers and --layers, and send 2-D targets to `adapter`.
+
+    The 2-D methods (nielsen, ridges) and sweeps (refine, grow, turn) are let through the
+    Literal choices and checked here for 1-D targets; options in `unset` default to None so
+    that a 2-D adapter knows whether they were given (1-D gets its own default back).
+    `is2d` names the argument that decides: a TARGET text, or a saved network's file.
+    """
+    extra = OPTIONS2D if is2d == "target" else {}
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        old = list(inspect.signature(func, eval_str=True).parameters.values())
+        loose = {p.name: _choices(p.annotation) for p in old if p.name in ("method", "sweep")}
+        defaults = {p.name: p.default for p in old if p.name in unset}
+        params = _params2d(old, unset, bool(extra))
+
+        @functools.wraps(func)
+        def command(**kw: Any) -> Any:
+            from uat import jobs2d
+
+            if is2d == "target" and jobs2d.is_target2d(kw["target"]):
+                return globals()[adapter](**kw)
+            if is2d == "network" and jobs2d.network_inputs(kw["network"]) == 2:
+                return globals()[adapter](**kw)
+            for k in extra:
+                if kw.pop(k) is not None:
+                    raise UatError(
+                        f"--{k} is for targets of two inputs (x and y); "
+                        f"{kw['target']!r} is a function of x alone"
+                    )
+            for k, allowed in loose.items():
+                if kw[k] is not None and kw[k] not in allowed:
+                    raise UatError(
+                        f"--{k} {kw[k]} is for 2-D targets; a 1-D target takes {', '.join(allowed)}"
+                    )
+            return func(
+                **{k: (defaults[k] if k in defaults and v is None else v) for k, v in kw.items()}
+            )
+
+        command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in params}
+        return command
+
+    return decorate
+
+
 # -- commands ----------------------------------------------------------------------------
 
 SaveNetOpt = Annotated[Path | None, typer.Option(help="Also write the network as JSON here.")]
@@ -200,6 +302,7 @@ AnimOutOpt = Annotated[
 
 
 @app.command("fit")
+@two_inputs("_fit2d")
 @settings_options()
 def fit_cmd(
     target: TargetArg,
@@ -232,6 +335,7 @@ def fit_cmd(
 
 
 @app.command("show")
+@two_inputs("_show2d", unset=(), is2d="network")
 def show_cmd(
     network: Annotated[Path, typer.Argument(help="A network saved by `uat fit --save-net`.")],
     target: Annotated[str | None, typer.Option(help="Measure against this target instead.")] = None,
@@ -251,6 +355,7 @@ def show_cmd(
 
 
 @app.command("animate")
+@two_inputs("_animate2d", unset=("neurons", "hold"))
 @settings_options(without=("method",))
 def animate_cmd(
     target: TargetArg,
@@ -295,6 +400,7 @@ def animate_cmd(
 
 
 @app.command("compare")
+@two_inputs("_compare2d")
 @settings_options(without=("method",))
 def compare_cmd(
     target: TargetArg,
@@ -344,6 +450,7 @@ def compare_cmd(
 
 
 @app.command("convergence")
+@two_inputs("_convergence2d", unset=("methods", "max_neurons"))
 @settings_options(without=("method",))
 def convergence_cmd(
     target: TargetArg,
@@ -382,6 +489,7 @@ def convergence_cmd(
 
 
 @app.command("explain")
+@two_inputs("_explain2d", unset=("neurons", "method"))
 @settings_options()
 def explain_cmd(
     target: TargetArg,
@@ -487,6 +595,259 @@ def targets_cmd(json_: JsonOpt = False) -> None:
 
     rows = jobs.targets()
     emit(rows, json_, False, lambda: report.print_targets(rows))
+
+
+# -- two inputs: the adapters `two_inputs` sends 2-D targets and networks to --------------
+
+
+def _settings_values(kw: dict[str, Any]) -> dict[str, Any]:
+    """The Settings options a command received (popped from kw)."""
+    return {f.name: kw.pop(f.name) for f in fields(Settings) if f.name in kw}
+
+
+def _emit2d(record: dict[str, Any], json_: bool, quiet: bool, show: Callable[[], None]) -> None:
+    from uat.jobs import json_safe
+
+    emit(json_safe(record), json_, quiet, show)
+
+
+def _refuse2d(given: dict[str, Any]) -> None:
+    """Refuse Settings options, given away from their defaults, that a 2-D command ignores."""
+    defaults = {f.name: f.default for f in fields(Settings)}
+    for name, value in given.items():
+        if value != defaults[name]:
+            raise UatError(f"{flag(name)} is for targets of one input (x alone)")
+
+
+def _fit2d(
+    *,
+    target: str,
+    domain: str | None,
+    ydomain: str | None,
+    neurons: int | None,
+    towers: int | None,
+    layers: int | None,
+    out: Path | None,
+    save_net: Path | None,
+    json_: bool,
+    quiet: bool,
+    **kw: Any,
+) -> None:
+    """`uat fit` on a surface: towers, ridges or a trained net, its figure and numbers."""
+    from uat import jobs2d, report2d
+    from uat.plot2d import fit2d_figure
+
+    settings = _settings_values(kw)
+    c = jobs2d.choose2d(settings.pop("method"), neurons, towers, layers, settings)
+    t = jobs2d.resolve_target2d(target, domain, ydomain)
+    files = {"output": str(figure_path(out, jobs2d.output_name2d("fit", t, c.words)))}
+    if save_net is not None:
+        files["network"] = str(output_path(save_net, "", (".json",)))
+    t0 = time.perf_counter()
+    result = jobs2d.fit2d(t, c.size, c.method, **c.options)
+    save(lambda: fit2d_figure(result), files["output"])
+    if save_net is not None:
+        result.net.save(save_net)
+    total = time.perf_counter() - t0
+    record = result.to_dict() | files | {"total_seconds": total}
+    _emit2d(record, json_, quiet, lambda: report2d.print_fit2d(result, files, total))
+
+
+def _show2d(
+    *,
+    network: Path,
+    target: str | None,
+    domain: str | None,
+    out: Path | None,
+    json_: bool,
+    quiet: bool,
+) -> None:
+    """`uat show` on a uat-network/2 file: re-measure it and draw the 2-D fit figure."""
+    from uat import jobs2d, report2d
+    from uat.plot2d import fit2d_figure
+
+    files = {"output": str(figure_path(out, network.with_suffix(".png").name))}
+    result = jobs2d.show2d(network, target, domain)
+    save(lambda: fit2d_figure(result), files["output"])
+    _emit2d(result.to_dict() | files, json_, quiet, lambda: report2d.print_fit2d(result, files))
+
+
+def _explain2d(
+    *,
+    target: str,
+    domain: str | None,
+    ydomain: str | None,
+    neurons: int | None,
+    towers: int | None,
+    layers: int | None,
+    out: Path | None,
+    json_: bool,
+    quiet: bool,
+    **kw: Any,
+) -> None:
+    """`uat explain` on a surface: the neurons as surfaces, layer by layer (few towers)."""
+    from uat import jobs2d
+    from uat.plot2d import layers_figure
+
+    settings = _settings_values(kw)
+    c = jobs2d.choose2d(
+        settings.pop("method") or "nielsen",  # Nielsen's towers: an x-ridge plus a y-ridge
+        neurons,
+        towers,
+        layers,
+        settings,
+        default_towers=jobs2d.EXPLAIN_TOWERS,
+    )
+    t = jobs2d.resolve_target2d(target, domain, ydomain)
+    path = figure_path(out, jobs2d.output_name2d("explain", t, c.words))
+    result = jobs2d.fit2d(t, c.size, c.method, **c.options)
+    save(lambda: layers_figure(result.net, t), path)
+    text = f"neurons of {jobs2d.net_label(c.method, c.size, c.layers)} as surfaces\nfigure: {path}"
+    _emit2d(result.to_dict() | {"output": str(path)}, json_, quiet, lambda: report.say(text))
+
+
+def _animate2d(
+    *,
+    target: str,
+    domain: str | None,
+    ydomain: str | None,
+    neurons: int | None,
+    towers: int | None,
+    layers: int | None,
+    method: str | None,
+    sweep: str,
+    compare: bool,
+    frames: int | None,
+    fps: float,
+    size: str,
+    dpi: float,
+    hold: float | None,
+    writer: str,
+    out: Path | None,
+    json_: bool,
+    quiet: bool,
+    **kw: Any,
+) -> None:
+    """`uat animate` on a surface: towers refining or growing, training, or a camera turn."""
+    from uat import jobs2d, report2d
+
+    kind = "refine" if sweep == "width" else sweep
+    if compare or kind not in ("refine", "grow", "training", "turn"):
+        raise UatError(
+            f"--sweep {sweep} is for 1-D targets; a surface takes refine (or width), "
+            "grow, training or turn"
+        )
+    settings = _settings_values(kw)
+    chosen = method or ("train" if kind == "training" else "construct")
+    c = jobs2d.choose2d(chosen, neurons, towers, layers, settings)
+    t = jobs2d.resolve_target2d(target, domain, ydomain)
+    name = jobs2d.output_name2d("animate", t, f"{kind}-{c.words}", ".gif")
+    path = figure_path(out, name, animated=True)
+    opts = {k: v for k, v in c.options.items() if k in ("layers", "seed", "max_evaluations")}
+    with report.staged_bar(quiet or json_) as update:
+        res = jobs2d.animate2d(
+            t,
+            c.size,
+            c.method,
+            sweep=kind,
+            out=path,
+            frames=frames,
+            fps=fps,
+            size_px=parse_size(size),
+            dpi=dpi,
+            hold=hold,
+            writer=writer,
+            progress=update,
+            **opts,
+        )
+    _emit2d(res.to_dict(), json_, quiet, lambda: report2d.print_animation2d(res))
+
+
+def _compare2d(
+    *,
+    target: str,
+    domain: str | None,
+    ydomain: str | None,
+    neurons: int | None,
+    towers: int | None,
+    layers: int | None,
+    activations: str | None,
+    out: Path | None,
+    animate: bool,
+    json_: bool,
+    quiet: bool,
+    **kw: Any,
+) -> None:
+    """`uat compare` on a surface: towers, ridges and trained nets at about N neurons."""
+    from uat import jobs2d, report2d
+    from uat.plot2d import compare2d_figure
+
+    if towers is not None or layers is not None or activations is not None or animate:
+        raise UatError(
+            "compare on a surface takes --neurons N (about N in every network): "
+            "not --towers, --layers, --activations or --animate"
+        )
+    settings = _settings_values(kw)
+    _refuse2d({k: v for k, v in settings.items() if k not in ("seed", "max_iter")})
+    n = jobs2d.DEFAULT_COMPARE_NEURONS if neurons is None else neurons
+    t = jobs2d.resolve_target2d(target, domain, ydomain)
+    path = figure_path(out, jobs2d.output_name2d("compare", t, f"N{n}"))
+    with report.progress_bar(4, "fitting 4 networks", quiet or json_) as bar:
+        result = jobs2d.compare2d(
+            t,
+            n,
+            seed=settings.get("seed", 0),
+            max_evaluations=settings.get("max_iter"),
+            progress=bar,
+        )
+    save(lambda: compare2d_figure(result), path)
+    rec = result.to_dict() | {"output": str(path)}
+    _emit2d(rec, json_, quiet, lambda: report2d.print_compare2d(result, str(path)))
+
+
+def _convergence2d(
+    *,
+    target: str,
+    domain: str | None,
+    ydomain: str | None,
+    towers: int | None,
+    layers: int | None,
+    widths: str | None,
+    max_neurons: int | None,
+    methods: str | None,
+    seeds: int,
+    out: Path | None,
+    csv: Path | None,
+    json_: bool,
+    quiet: bool,
+    **kw: Any,
+) -> None:
+    """`uat convergence` on a surface: error against neurons per method, with slopes."""
+    from uat import jobs2d, report2d
+    from uat.plot2d import convergence2d_figure
+
+    if towers is not None or layers is not None or widths is not None or seeds != 1:
+        raise UatError(
+            "convergence on a surface takes --methods (construct, nielsen, ridges, "
+            "train, train2) and --max-neurons: not --towers, --layers, --widths, "
+            "--seeds"
+        )
+    settings = _settings_values(kw)
+    _refuse2d({k: v for k, v in settings.items() if k != "seed"})
+    chosen = split_list(methods, "methods") or list(jobs2d.DEFAULT_CONVERGENCE2D)
+    sizes = jobs2d.convergence_sizes(chosen, max_neurons)
+    t = jobs2d.resolve_target2d(target, domain, ydomain)
+    files = {"output": str(figure_path(out, jobs2d.output_name2d("convergence", t, "2d")))}
+    if csv is not None:
+        files["csv"] = str(output_path(csv, "", (".csv",)))
+    total = sum(len(v) for v in sizes.values())
+    with report.progress_bar(total, f"fitting {total} networks", quiet or json_) as bar:
+        result = jobs2d.convergence2d(t, sizes, progress=bar, seed=settings.get("seed", 0))
+    save(lambda: convergence2d_figure(result), files["output"])
+    if csv is not None:
+        write_csv(csv, [p.as_dict() for p in result.points])
+    rec = result.to_dict() | files
+    _emit2d(rec, json_, quiet, lambda: report2d.print_convergence2d(result, files))
 
 
 # -- entry point -------------------------------------------------------------------------

@@ -23,10 +23,11 @@ from typing import Any
 
 from uat import __version__
 from uat.errors import UatError
+from uat.gallery2d import KINDS2D, OPTIONS2D, argv2d, build_entry2d
 from uat.settings import Settings, parse_size
 
-KINDS = ("fit", "width", "training", "compare", "convergence", "steepness", "explain")
-ANIMATED = {"width", "training", "compare", "steepness"}
+KINDS = ("fit", "width", "training", "compare", "convergence", "steepness", "explain", *KINDS2D)
+ANIMATED = {"width", "training", "compare", "steepness", "animate2d"}
 MANIFEST = ".gallery.json"
 _ENTRY_WORDS = {"name", "kind", "target", "caption", "title"}  # the rest are command options
 SETTINGS = [f.name for f in fields(Settings)]
@@ -58,6 +59,8 @@ def options_for(kind: str, still: bool = True) -> tuple[str, ...]:
     A sweep other than width decides the method itself, a comparison or a convergence
     sweep builds both, so those take no `method`.
     """
+    if kind in KINDS2D:
+        return OPTIONS2D[kind]
     params = inspect.signature(job(kind, still)).parameters
     own = [_SPEC_NAMES.get(p, p) for p in params if p not in _SUPPLIED]
     takes_method = kind in ("fit", "explain", "width")
@@ -109,6 +112,8 @@ class Entry:
 
     def argv(self) -> list[str]:
         """The `uat` arguments that make this entry's output (without the program name)."""
+        if self.kind in KINDS2D:
+            return argv2d(self)
         o = self.options
         if self.kind in ("fit", "convergence", "explain") or (
             self.kind == "compare" and self.still
@@ -213,6 +218,8 @@ def build_entry(entry: Entry, out_dir: str | Path) -> dict[str, str]:
     """Render one entry into `out_dir` by calling its job and drawing; return its numbers."""
     from uat import jobs
 
+    if entry.kind in KINDS2D:
+        return build_entry2d(entry, out_dir)
     o = {k: v for k, v in entry.options.items() if k in options_for(entry.kind, entry.still)}
     settings = Settings(**{k: o.pop(k) for k in SETTINGS if k in o})
     target = jobs.resolve_target(entry.target, o.pop("domain", None))

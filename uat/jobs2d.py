@@ -398,3 +398,253 @@ def compare2d(
         if progress is not None:
             progress(i + 1, len(variants))
     return Compare2D(target, neurons, list(variants), fits)
+
+
+# -- the command line's rules for two inputs ----------------------------------------------
+
+DEFAULT_TOWERS = 12  # towers per side (168 neurons): a 0.2 s build, a figure that reads
+DEFAULT_TRAINED = 32  # hidden neurons of a trained net: about 2 s of LM here
+EXPLAIN_TOWERS = 3  # `uat explain`: few neurons, so that each surface is one step or tower
+# Settings the 2-D networks do not take (sigmoid steps, identity output, one optimiser).
+_ONE_D_ONLY = (
+    "activation",
+    "output_activation",
+    "shifts",
+    "optimizer",
+    "loss",
+    "tol",
+    "learning_rate",
+)
+
+
+def is_target2d(text: str) -> bool:
+    """True when TARGET text is a surface: a 2-D name, a CSV of 3+ columns, or uses y."""
+    from uat.expr import mentions_y
+    from uat.targets import TARGETS
+    from uat.targets2d import TARGETS2D
+
+    spec = text.strip()
+    if spec in TARGETS2D:
+        return True
+    if spec in TARGETS:
+        return False
+    if spec.lower().endswith((".csv", ".txt")) or (
+        ("/" in spec or "\\" in spec) and Path(spec).is_file()
+    ):
+        return _csv_columns(Path(spec)) >= 3
+    try:
+        return mentions_y(spec)
+    except UatError:  # not an expression in x and y: the 1-D reader names the fault
+        return False
+
+
+def _csv_columns(path: Path) -> int:
+    """Fields on the first data or header line of a CSV (0 if it cannot be read)."""
+    import re
+
+    try:
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                text = line.strip()
+                if text and not text.startswith("#"):
+                    return len([f for f in re.split(r"[,;\t ]+", text) if f])
+    except OSError:
+        pass
+    return 0
+
+
+_SWEEP_TOWERS = (2, 3, 4, 6, 8, 12, 16, 24, 32)  # K per side, for --max-neurons
+_SWEEP_TRAINED = (4, 8, 16, 32, 64, 128)
+
+
+def convergence_sizes(
+    variants: Sequence[str], max_neurons: int | None = None
+) -> dict[str, Sequence[int]]:
+    """Sizes per variant for `uat convergence`: the defaults, or up to `max_neurons` each."""
+    sizes: dict[str, Sequence[int]] = {}
+    for v in variants:
+        if v not in VARIANTS2D:
+            raise UatError(
+                f"unknown 2-D method {v!r}; choose one of: {', '.join(VARIANTS2D)}", param="methods"
+            )
+        if max_neurons is None:
+            sizes[v] = DEFAULT_CONVERGENCE2D.get(v, DEFAULT_CONVERGENCE2D["construct"])
+        elif VARIANTS2D[v][0] == "train":
+            sizes[v] = [n for n in _SWEEP_TRAINED if n <= max_neurons]
+        else:
+            sizes[v] = [k for k in _SWEEP_TOWERS if neurons_of(VARIANTS2D[v][0], k) <= max_neurons]
+        if len(sizes[v]) < 2:
+            raise UatError(
+                f"max_neurons {max_neurons} leaves {v} fewer than 2 sizes for a slope",
+                param="max_neurons",
+            )
+    return sizes
+
+
+def network_inputs(path: str | Path) -> int:
+    """Inputs of a saved network by its format tag: 2 for a 2-input uat-network/2, else 1."""
+    import json
+
+    try:
+        d = json.loads(Path(path).read_text())
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return 1  # the reader of either format names the fault
+    two = isinstance(d, dict) and d.get("format") == "uat-network/2" and d.get("inputs") == 2
+    return 2 if two else 1
+
+
+def resolve_target2d(text: str, domain: str | None = None, ydomain: str | None = None) -> Target2D:
+    """TARGET text and --domain/--ydomain text as a Target2D (one --domain serves both axes)."""
+    from uat.targets import parse_domain
+    from uat.targets2d import check_finite2d, get_target2d, parse_domain2d
+
+    if domain is not None:
+        return get_target2d(text, parse_domain2d(domain, ydomain))
+    target = get_target2d(text)
+    if ydomain is None:
+        return target
+    moved = target.on((target.domain[0], parse_domain(ydomain)))
+    check_finite2d(moved)
+    return moved
+
+
+def neurons_of(method: str, k: int) -> int:
+    """Hidden neurons of K×K towers (2K steps + K² thresholds; Nielsen's 2K + 2 steps) or of
+    ridges in K directions (K + 1 steps each)."""
+    if method == "construct":
+        return k * k + 2 * k
+    if method == "nielsen":
+        return k * k + 2 * k + 2
+    return k * (k + 1)
+
+
+@dataclass(frozen=True)
+class Choice2D:
+    """What a 2-D command builds: the method, its size (K, or N trained) and its options."""
+
+    method: str
+    size: int
+    layers: int
+    options: dict[str, Any]
+
+    @property
+    def words(self) -> str:
+        """The network in a file name: construct-K12, ridges-K8, train-N32, train2-N32."""
+        if self.method == "train":
+            return f"train{'2' if self.layers == 2 else ''}-N{self.size}"
+        return f"{self.method}-K{self.size}"
+
+
+def size_for(method: str, neurons: int | None, towers: int | None, default: int) -> int:
+    """K from --towers, or from --neurons when it is a count the layout makes exactly."""
+    from uat.construct2d import check_towers
+
+    if neurons is not None and towers is not None:
+        raise UatError("give n_neurons or towers, not both", param="n_neurons")
+    if neurons is None:
+        return check_towers(default if towers is None else towers)
+    if neurons < 1:
+        raise UatError(f"n_neurons must be a positive whole number, got {neurons}", "n_neurons")
+    k = 1
+    while neurons_of(method, k + 1) <= neurons:
+        k += 1
+    if neurons_of(method, k) == neurons:
+        return check_towers(k)
+    layout = {
+        "construct": "K×K towers take K² + 2K",
+        "nielsen": "K×K Nielsen towers take K² + 2K + 2",
+        "ridges": "ridges in K directions take K² + K",
+    }[method]
+    tries = " or ".join(f"{neurons_of(method, j)} (K = {j})" for j in (k, k + 1))
+    raise UatError(
+        f"n_neurons {neurons} does not fit: {layout} neurons; try {tries}, or give towers K",
+        param="n_neurons",
+    )
+
+
+def choose2d(
+    method: str | None,
+    neurons: int | None,
+    towers: int | None,
+    layers: int | None,
+    settings: dict[str, Any],
+    *,
+    default_towers: int = DEFAULT_TOWERS,
+) -> Choice2D:
+    """Check a 2-D request (method, size, Settings values) before any work; refuse what
+    a 2-D net does not take, naming the option."""
+    from uat.settings import Settings
+
+    method = method or "construct"
+    if method not in METHODS2D:
+        raise UatError(f"unknown 2-D method {method!r}; choose one of: {', '.join(METHODS2D)}")
+    defaults = Settings()
+    for name in _ONE_D_ONLY:
+        if name in settings and settings[name] != getattr(defaults, name):
+            raise UatError(
+                f"{name} is for targets of one input; a 2-D net uses sigmoid steps", param=name
+            )
+    checked = Settings(**{k: v for k, v in settings.items() if k != "method"})
+    if layers is not None and method != "train":
+        raise UatError(
+            "layers is for trained nets: towers have 2 hidden layers, ridges 1", param="layers"
+        )
+    if method == "train":
+        from uat.train2d import check_widths
+
+        if towers is not None:
+            raise UatError(
+                "towers is for hand-built nets; give a trained net n_neurons", param="towers"
+            )
+        size, depth = (DEFAULT_TRAINED if neurons is None else neurons), layers or 1
+        if depth not in (1, 2) or size < depth:
+            raise UatError(
+                "a trained 2-D net has 1 or 2 hidden layers of ≥ 1 neuron each", param="layers"
+            )
+        check_widths(trained_widths(size, depth))
+        options: dict[str, Any] = {"seed": checked.seed, "max_evaluations": checked.max_iter}
+        options["layers"] = depth
+        return Choice2D(method, size, depth, options)
+    if checked.heights not in ("minimax", "centre"):
+        raise UatError(
+            f"heights {checked.heights!r} is 1-D only; 2-D towers take minimax or centre",
+            param="heights",
+        )
+    size = size_for(method, neurons, towers, default_towers)
+    built: dict[str, Any] = {"steepness": checked.steepness}
+    if method != "ridges":
+        built["heights"] = checked.heights
+    return Choice2D(method, size, 2 if method != "ridges" else 1, built)
+
+
+def output_name2d(command: str, target: Target2D, what: str, ext: str = ".png") -> str:
+    """Default output file: target, command (not for fit), the network or sweep words."""
+    from uat.expr import slug
+
+    words = [] if command == "fit" else [command]
+    return "-".join([slug(target.name), *words, what]) + ext
+
+
+def show2d(path: str | Path, target: str | None = None, domain: str | None = None) -> Fit2D:
+    """Read a `uat-network/2` file and measure it against its recorded target (or another)."""
+    from uat.construct2d import tower_bound
+
+    t0 = time.perf_counter()
+    net = LayeredNet.load(path)
+    text = target if target is not None else net.target
+    if not text:
+        raise UatError(f"network {path} records no function to measure; pass target", "target")
+    if net.inputs != 2:
+        raise UatError(f"network {path} takes {net.inputs} inputs; uat shows 1 or 2")
+    if domain is None and target is None and net.domain is not None:
+        t = resolve_target2d(text).on(net.domain)  # type: ignore[arg-type]
+    else:
+        t = resolve_target2d(text, domain)
+    meta = net.meta
+    form = meta.get("form")
+    method = "nielsen" if form == "nielsen" else net.method or "train"
+    size = int(meta.get("towers_per_side") or meta.get("directions") or net.n_neurons)
+    quadrant = method == "construct" and form == "quadrant"
+    bound = tower_bound(t, size) if quadrant else None
+    errors = errors2d(net, t)
+    return Fit2D(t, net, errors, time.perf_counter() - t0, bound, method, size)

@@ -93,7 +93,9 @@ def fit2d_figure(fit: Fit2D, *, size: tuple[float, float] = (15.0, 5.0)) -> Figu
             draw_surface(ax, x, y, z, title)
             ax.set_zlim(lo, hi)
         ax_err = fig.add_subplot(1, 3, 3)
-        fig.colorbar(draw_error_map(ax_err, fit, x, y), ax=ax_err, shrink=0.8, label="|error|")
+        # on the RMSE grid, not the surface's 4 points per tower, which miss the corner peaks
+        image = draw_error_map(ax_err, fit, *fit.target.grid())
+        fig.colorbar(image, ax=ax_err, shrink=0.8, label="|error|")
         ax_err.set_title(fit_note(fit), fontsize=10)
     return fig
 
@@ -228,7 +230,7 @@ def compare2d_figure(result: Compare2D, *, size: tuple[float, float] | None = No
             draw_surface(ax, x, y, z, f"{title}, {fit.net.n_parameters} parameters")
             ax.set_zlim(lo, hi)
             ax_err = fig.add_subplot(2, n, n + i + 1)
-            image = draw_error_map(ax_err, fit, x, y, norm=norm)
+            image = draw_error_map(ax_err, fit, *result.target.grid(), norm=norm)
             ax_err.set_title(
                 f"sup (★) {fit.errors.sup:.3g}\nRMSE {fit.errors.rmse:.3g}", fontsize=10
             )

@@ -1,0 +1,58 @@
+"""The 2-D gallery kinds: the spec's entries, their commands, and one built and read back."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from PIL import Image
+
+from uat.gallery import Entry, build, load_spec
+
+
+def test_the_spec_holds_four_2d_entries_whose_commands_are_2d_commands() -> None:
+    entries, _ = load_spec(Path(__file__).parent.parent / "gallery" / "gallery.toml")
+    two = {e.name: e for e in entries if e.kind.endswith("2d")}
+    assert {e.kind for e in two.values()} >= {"animate2d", "explain2d", "compare2d",
+                                              "convergence2d"}  # fmt: skip
+    grow = shlex.split(two["towers-grow"].command())
+    assert grow[:5] == ["uat", "animate", "gaussian2d", "--method", "construct"]
+    assert "--sweep" in grow and grow[grow.index("--sweep") + 1] == "grow"
+    assert grow[-2:] == ["--out", "towers-grow.gif"]
+    assert "--fps" in grow  # the spec's defaults reach animations, not stills
+    assert "--fps" not in shlex.split(two["neurons-as-surfaces"].command())
+
+
+def test_a_2d_entry_builds_its_figure_and_numbers(tmp_path) -> None:
+    spec = tmp_path / "g.toml"
+    spec.write_text(
+        '[[entry]]\nname = "sq"\nkind = "fit2d"\ntarget = "x*y"\ndomain = "-1,1"\n'
+        'towers = 4\ncaption = "c"\n'
+    )
+    [outcome] = build(spec, tmp_path / "out", jobs=1)
+    assert outcome.ok, outcome.error
+    assert outcome.numbers["neurons"] == "24"
+    # x·y: L = max |(y, x)| = √2, cells of side ½: bound √2·√(½² + ½²)/2 = ½
+    assert 0.3 < float(outcome.numbers["sup error"]) <= 1.05 * 0.5
+    with Image.open(tmp_path / "out" / "sq.png") as im:
+        assert im.format == "PNG"
+    assert Entry("sq", "fit2d", "x*y", "c", options={"towers": 4}).argv() == [
+        "fit",
+        "x*y",
+        "--towers",
+        "4",
+        "--out",
+        "sq.png",
+    ]
+
+
+def test_a_failing_2d_entry_reports_the_command_line_error(tmp_path) -> None:
+    spec = tmp_path / "g.toml"
+    spec.write_text(
+        '[[entry]]\nname = "bad"\nkind = "fit2d"\ntarget = "gaussian2d"\nneurons = 50\n'
+        'caption = "c"\n'
+    )
+    [outcome] = build(spec, tmp_path / "out", jobs=1)
+    assert not outcome.ok
+    assert outcome.error.startswith("--neurons 50 does not fit") and "try 48" in outcome.error
+    assert not (tmp_path / "out" / "bad.png").exists()
