@@ -54,5 +54,5 @@ def test_a_failing_2d_entry_reports_the_command_line_error(tmp_path) -> None:
     )
     [outcome] = build(spec, tmp_path / "out", jobs=1)
     assert not outcome.ok
-    assert outcome.error.startswith("--neurons 50 does not fit") and "try 48" in outcome.error
+    assert outcome.error.startswith("neurons 50 does not fit") and "try 48" in outcome.error
     assert not (tmp_path / "out" / "bad.png").exists()

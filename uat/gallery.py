@@ -12,6 +12,7 @@ import html
 import inspect
 import json
 import os
+import re
 import shlex
 import time
 import tomllib
@@ -276,12 +277,21 @@ def _draw(kind: str, result: Any, path: Path) -> dict[str, str]:
 _NAMES = {"construct": "hand-built", "train": "trained"}
 
 
+def spec_message(exc: BaseException) -> str:
+    """An error's message, a library parameter named as the spec's key (n_neurons → neurons)."""
+    text = str(exc)
+    param = getattr(exc, "param", None)
+    if param and param in _SPEC_NAMES:
+        text = re.sub(rf"(?<![\w-]){re.escape(param)}(?![\w-])", _SPEC_NAMES[param], text, count=1)
+    return text
+
+
 def _build_one(entry: Entry, out_dir: str) -> Outcome:
     t0 = time.perf_counter()
     try:
         numbers = build_entry(entry, out_dir)
     except Exception as exc:  # one failing entry must not stop the others
-        message = " ".join(str(exc).split()) or type(exc).__name__
+        message = " ".join(spec_message(exc).split()) or type(exc).__name__
         return Outcome(entry.name, False, error=message, seconds=time.perf_counter() - t0)
     return Outcome(entry.name, True, numbers, time.perf_counter() - t0)
 

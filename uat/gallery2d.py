@@ -1,8 +1,7 @@
-"""Gallery entries of two inputs: each one is the `uat` command it shows, run in-process."""
+"""Gallery entries of two inputs: the 2-D jobs and figures the command each one shows calls."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -32,26 +31,77 @@ def argv2d(entry: Any) -> list[str]:
     return [*args, "--out", entry.filename]
 
 
+def _text(value: Any) -> str | None:
+    """A spec value as the option text the command line would take (lists joined by commas)."""
+    if value is None:
+        return None
+    return ",".join(str(v) for v in value) if isinstance(value, list) else str(value)
+
+
 def build_entry2d(entry: Any, out_dir: str | Path) -> dict[str, str]:
-    """Run the entry's command (`python -m uat ...`) into `out_dir`; return its numbers.
+    """Render a 2-D entry into `out_dir` by calling its job and figure; return its numbers.
 
-    A child process runs exactly the command the gallery shows, and keeps the command line
-    out of this module's imports (the CLI imports the gallery).
+    The same library calls the command line makes for `entry.command()` (`uat.cli2d`), so the
+    command shown makes the same file.
     """
-    import subprocess
-    import sys
+    from uat import jobs2d
 
-    from uat.errors import UatError
+    o, kind = entry.options, entry.kind
+    target = jobs2d.resolve_target2d(entry.target, _text(o.get("domain")), _text(o.get("ydomain")))
+    out = Path(out_dir) / entry.filename
+    seed = {"seed": o["seed"]} if "seed" in o else {}
+    if kind == "compare2d":
+        neurons = o.get("neurons", jobs2d.DEFAULT_COMPARE_NEURONS)
+        result: Any = jobs2d.compare2d(target, neurons, **seed)
+        _save(out, "compare2d_figure", result)
+    elif kind == "convergence2d":
+        methods = _text(o.get("methods"))
+        chosen = methods.split(",") if methods else list(jobs2d.DEFAULT_CONVERGENCE2D)
+        sizes = jobs2d.convergence_sizes(chosen, o.get("max_neurons"))
+        result = jobs2d.convergence2d(target, sizes, **seed)
+        _save(out, "convergence2d_figure", result)
+    else:
+        method = o.get("method") or ("train" if o.get("sweep") == "training" else None)
+        explain = kind == "explain2d"
+        towers = jobs2d.EXPLAIN_TOWERS if explain else jobs2d.DEFAULT_TOWERS
+        c = jobs2d.choose2d(
+            method or ("nielsen" if explain else "construct"), o.get("neurons"),
+            o.get("towers"), o.get("layers"), dict(seed), default_towers=towers,
+        )  # fmt: skip
+        if kind == "animate2d":
+            result = _animate(target, c, o, out)
+        else:
+            result = jobs2d.fit2d(target, c.size, c.method, **c.options)
+            if explain:
+                _save(out, "layers_figure", result.net, target)
+            else:
+                _save(out, "fit2d_figure", result)
+    from uat.jobs import json_safe
 
-    argv = argv2d(entry)
-    argv[-1] = str(Path(out_dir) / entry.filename)
-    done = subprocess.run(
-        [sys.executable, "-m", "uat", *argv, "--json"], capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        message = done.stderr.strip().splitlines()[-1:] or [f"exit code {done.returncode}"]
-        raise UatError(message[0].removeprefix("uat: error: "))
-    return numbers2d(entry.kind, json.loads(done.stdout))
+    return numbers2d(kind, json_safe(result.to_dict()))
+
+
+def _save(out: Path, figure: str, *args: Any) -> None:
+    """Draw a figure of uat.plot2d in the package style and write it atomically."""
+    from uat import plot2d
+    from uat.plot import save_figure, style
+
+    with style():
+        save_figure(getattr(plot2d, figure)(*args), out)
+
+
+def _animate(target: Any, c: Any, o: dict[str, Any], out: Path) -> Any:
+    """The animation of a 2-D entry, with the command line's defaults for what it leaves out."""
+    from uat import jobs2d
+    from uat.settings import parse_size
+
+    sweep = o.get("sweep", "refine")
+    opts = {k: v for k, v in c.options.items() if k in ("layers", "seed", "max_evaluations")}
+    return jobs2d.animate2d(
+        target, c.size, c.method, sweep="refine" if sweep == "width" else sweep, out=out,
+        frames=o.get("frames"), fps=o.get("fps", 20), size_px=parse_size(o.get("size", "800x500")),
+        hold=o.get("hold"), **opts,
+    )  # fmt: skip
 
 
 def numbers2d(kind: str, record: dict[str, Any]) -> dict[str, str]:
