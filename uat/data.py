@@ -34,7 +34,8 @@ def _read_lines(path: Path) -> list[str]:
     from uat.io import read_text_limited
     from uat.settings import LIMITS
 
-    return read_text_limited(path, int(LIMITS["file_bytes"].high), "CSV file").splitlines()
+    limit = int(LIMITS["csv_bytes"].high)
+    return read_text_limited(path, limit, "CSV file", "csv_bytes").splitlines()
 
 
 def load_csv(path: _StrPath) -> tuple[np.ndarray, np.ndarray]:

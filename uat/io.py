@@ -23,6 +23,7 @@ from uat.errors import UatError
 _NAME_MAX = 255  # bytes in one path component on the file systems uat meets (ext4, tmpfs, APFS)
 _live: set[Path] = set()  # temporaries not yet renamed or removed
 _pending: list[list[tuple[Path, Path]]] = []  # open transactions: (temporary, final) renames
+_finals: dict[Path, Path] = {}  # every temporary made: the output it stands for (for messages)
 
 
 class Interrupted(KeyboardInterrupt):
@@ -45,10 +46,49 @@ def _raise_interrupted(signum: int, _frame: Any) -> None:
     raise Interrupted(signum)
 
 
-def handle_signals() -> None:
-    """Turn SIGINT, SIGTERM and SIGHUP into `Interrupted` in the main thread."""
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _raise_interrupted)
+_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def handle_signals() -> dict[int, Any]:
+    """Turn SIGINT, SIGTERM and SIGHUP into `Interrupted`; return the handlers replaced.
+
+    Outside the main thread (where Python allows no handlers) nothing changes.
+    """
+    previous: dict[int, Any] = {}
+    try:
+        for sig in _SIGNALS:
+            previous[sig] = signal.signal(sig, _raise_interrupted)
+    except ValueError:
+        pass
+    return previous
+
+
+def restore_signals(previous: dict[int, Any]) -> None:
+    """Put back the handlers `handle_signals` replaced."""
+    for sig, handler in previous.items():
+        with contextlib.suppress(ValueError, TypeError):
+            signal.signal(sig, handler)
+
+
+def describe_failure(exc: OSError) -> str:
+    """An OSError as one line for the user: the file (not its temporary) and the cause."""
+    name = exc.filename
+    cause = describe_os_error(exc)
+    if name is None:
+        return cause
+    shown = final_name(Path(os.fsdecode(name)))
+    return f"cannot write {shown}: {cause}" if exc.errno in _WRITE_ERRORS else f"{shown}: {cause}"
+
+
+_WRITE_ERRORS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENAMETOOLONG}
+
+
+def final_name(path: Path) -> Path:
+    """The output a temporary stands for (`.fig.1a2b3c4d.part.png` -> `fig.png`)."""
+    for tmp, final in _finals.items():
+        if tmp == path or tmp.name == path.name:
+            return final
+    return path
 
 
 def check_writable(path: str | Path) -> Path:
@@ -106,6 +146,7 @@ def _temporary(p: Path) -> Path:
             continue
         os.close(fd)
         _live.add(tmp)
+        _finals[tmp] = p
         return tmp
     raise OSError(errno.EEXIST, "no free temporary name")
 
@@ -193,7 +234,9 @@ def transaction() -> Iterator[None]:
             _discard(tmp)
 
 
-def read_text_limited(path: str | Path, limit: int, what: str = "file") -> str:
+def read_text_limited(
+    path: str | Path, limit: int, what: str = "file", limit_key: str = "file_bytes"
+) -> str:
     """The UTF-8 text of a regular file of at most `limit` bytes.
 
     Opened without blocking (a FIFO never hangs) and refused unless it is a regular file (no
@@ -218,7 +261,9 @@ def read_text_limited(path: str | Path, limit: int, what: str = "file") -> str:
     with os.fdopen(fd, "rb") as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
-        raise UatError(f"{where} is larger than {limit:,} bytes", param="file_bytes")
+        from uat.settings import how_to_raise
+
+        raise UatError(f"{where} is larger than {limit:,} bytes {how_to_raise(limit_key)}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
