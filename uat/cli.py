@@ -517,6 +517,8 @@ def run(argv: list[str] | None = None) -> int:
         read_limits()
         command = typer.main.get_command(app)
         rv = command.main(args=argv, prog_name="uat", standalone_mode=False)
+        if io.received_signal() is not None:  # typer has turned the interrupt into 130
+            raise io.Interrupted(io.received_signal() or 2)
         _flush(sys.stdout)
     except UatError as exc:
         return _fail(user_message(exc))
@@ -528,6 +530,10 @@ def run(argv: list[str] | None = None) -> int:
         return _fail("out of memory: try fewer --neurons, a smaller --size or fewer --frames")
     except OSError as exc:
         return _fail(io.describe_failure(exc))
+    except SystemExit as exc:  # typer exits on EPIPE; say why, once
+        if isinstance(exc.__context__, OSError):
+            return _fail(io.describe_failure(exc.__context__))
+        raise
     except Exception as exc:  # click's usage errors, without importing click's private copy
         if type(exc).__name__ == "NoArgsIsHelpError":  # typer has printed the help already
             return 0

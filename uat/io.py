@@ -39,11 +39,20 @@ class Interrupted(KeyboardInterrupt):
         return 128 + int(self.signum)
 
 
+_received: list[int] = []  # the signals `handle_signals` has turned into Interrupted
+
+
 def _raise_interrupted(signum: int, _frame: Any) -> None:
     # Ignore repeats while unwinding: a second signal must not cut the clean-up short.
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_IGN)
+    _received.append(signum)
     raise Interrupted(signum)
+
+
+def received_signal() -> int | None:
+    """The signal that interrupted this run, if any (typer turns the exception into 130)."""
+    return _received[-1] if _received else None
 
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -55,6 +64,7 @@ def handle_signals() -> dict[int, Any]:
     Outside the main thread (where Python allows no handlers) nothing changes.
     """
     previous: dict[int, Any] = {}
+    _received.clear()
     try:
         for sig in _SIGNALS:
             previous[sig] = signal.signal(sig, _raise_interrupted)
