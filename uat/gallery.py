@@ -411,7 +411,9 @@ def build(
     names = {e.name for e in entries}
     for n in only:
         if n not in names:
-            raise UatError(f"--only {n!r}: no such entry; entries: {', '.join(sorted(names))}")
+            raise UatError(
+                f"only {n!r}: no such entry; entries: {', '.join(sorted(names))}", param="only"
+            )
     out.mkdir(parents=True, exist_ok=True)
     todo, outcomes = _plan(entries, out, only, force)
     done, total = len(outcomes), len(outcomes) + len(todo)

@@ -149,8 +149,9 @@ def check_widths(widths: Sequence[int], s: Settings) -> list[int]:
         check_width(w, s)
         if w > MAX_NEURONS:
             raise UatError(
-                f"--neurons {w} is too many to animate (at most {MAX_NEURONS:,}: beyond that "
-                "each bump is narrower than a pixel); `uat fit` draws wider nets"
+                f"n_neurons {w} is too many to animate (at most {MAX_NEURONS:,}: beyond that "
+                "each bump is narrower than a pixel); `uat fit` draws wider nets",
+                param="n_neurons",
             )
     return ws
 
@@ -158,7 +159,7 @@ def check_widths(widths: Sequence[int], s: Settings) -> list[int]:
 def check_frames(frames: int | None) -> None:
     """A frame count must be at least 1 (None: the sweep's default)."""
     if frames is not None and frames < 1:
-        raise UatError(f"--frames must be at least 1, got {frames}")
+        raise UatError(f"frames must be at least 1, got {frames}", param="frames")
 
 
 def default_widths(n: int, method: Method, frames: int | None = None) -> list[int]:

@@ -87,8 +87,9 @@ LIMITS: dict[str, Limit] = {
     "jobs": Limit(1, 256, whole=True),  # gallery worker processes
     # |x| at the domain's ends: steep steps need w·x and w·Δ both within double precision
     "domain_abs": Limit(0, 1e15),
-    # |f| on the domain: bump heights are sums and differences of f, which overflow near 1e308
-    "value_abs": Limit(0, 1e100),
+    # |f| on the domain: a minimax height is (max + min)/2, so the sum of two values must stay
+    # below the largest double, 1.8e308 (exp(709·x) passes, 1e308·x does not)
+    "value_abs": Limit(0, 8.9e307),
     # files read: a saved network of 10,000 neurons takes 0.8 MB
     "file_bytes": Limit(0, 32_000_000, whole=True),
     # CSV samples: parsed line by line into two float arrays (16 bytes a row), so 64 MB of

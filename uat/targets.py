@@ -293,7 +293,7 @@ def check_domain(domain: tuple[float, float]) -> tuple[float, float]:
     far = LIMITS["domain_abs"].high
     if max(abs(a), abs(b)) > far:
         raise UatError(
-            f"domain [{a:g}, {b:g}] reaches beyond ±{far:g}; rescale x "
+            f"domain [{a:g}, {b:g}] is too wide: it reaches beyond ±{far:g}; rescale x "
             + how_to_raise("domain_abs"),
             param="domain",
         )
