@@ -30,6 +30,7 @@ from uat.settings import (
     Method,
     Settings,
     check_number,
+    check_grid,
     check_width,
     parse_size,
     read_limits,
@@ -406,6 +407,7 @@ def explain_cmd(
 ) -> None:
     """The anatomy of a fit: the construction (or a trained net) panel by panel."""
     check_width(neurons, settings)
+    check_grid(neurons)
     from uat import jobs
     from uat.anatomy import anatomy_figure
 

@@ -238,6 +238,18 @@ def check_width(n_neurons: Any, settings: Settings, *, animated: bool = False) -
     return n_neurons
 
 
+def check_grid(n_neurons: int, points: int = 10_001) -> None:
+    """Refuse n_neurons curves of `points` values each beyond LIMITS["grid_neurons"]."""
+    budget = LIMITS["grid_neurons"].high
+    if n_neurons * points > budget:
+        raise UatError(
+            f"n_neurons {n_neurons:,}: drawing each neuron on {points:,} grid points is over the "
+            f"budget of {budget:,.0f} values; at most {budget // points:,.0f} neurons "
+            + how_to_raise("grid_neurons"),
+            param="n_neurons",
+        )
+
+
 def parse_size(text: str) -> tuple[int, int]:
     """A pixel size 'WIDTHxHEIGHT' such as '800x500' as (800, 500)."""
     w, sep, h = str(text).lower().partition("x")

@@ -68,7 +68,10 @@ def check_output(
             f"{wide.high:g}x{tall.high:g} pixels {how_to_raise('width_px')}",
             param="size",
         )
-    check_budget(1 + round(hold * fps), size, "hold")
+    if suffix == ".png":
+        check_budget(9, size, "size")  # a contact sheet: up to 3 × 3 cells of `size`
+    else:
+        check_budget(1 + round(hold * fps), size, "hold")  # the hold alone, before any frame
     if suffix == ".gif" and fps not in GIF_FPS:
         raise UatError(
             f"fps {fps:g} cannot be shown exactly in a GIF, whose delays are hundredths of "
