@@ -92,8 +92,8 @@ LIMITS: dict[str, Limit] = {
     "value_abs": Limit(0, 8.9e307),
     # files read: a saved network of 10,000 neurons takes 0.8 MB
     "file_bytes": Limit(0, 32_000_000, whole=True),
-    # CSV samples: parsed line by line into two float arrays (16 bytes a row), so 64 MB of
-    # text (about 4 million rows) needs well under 1 GB
+    # CSV samples: parsed line by line into float arrays, peaking near 2.6 times the file
+    # (measured), so 64 MB of text (about 3 million rows) needs under 200 MB
     "csv_bytes": Limit(0, 64_000_000, whole=True),
     # frames × width × height of one GIF or MP4, the hold included: ffmpeg's GIF palette pass
     # keeps every RGBA frame (4 bytes a pixel), so 400 million pixels is about 1.6 GB
