@@ -130,6 +130,9 @@ class Entry:
             text = ",".join(str(v) for v in val) if isinstance(val, list) else str(val)
             flag = "--" + opt.replace("_", "-")
             args += [f"{flag}={text}"] if text.startswith("-") else [flag, text]
+        if self.target.startswith("-"):  # "-x" would read as an option: put it after "--"
+            args.remove(self.target)
+            return [*args, "--out", self.filename, "--", self.target]
         return [*args, "--out", self.filename]
 
     @property
