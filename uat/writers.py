@@ -84,6 +84,8 @@ def check_output(
         )
     if suffix == ".png":
         return "pillow"
+    if suffix == ".gif" and writer == "pillow":
+        return writer  # no ffmpeg needed, whatever IMAGEIO_FFMPEG_EXE says
     exe = ffmpeg_exe()
     if writer == "auto":
         writer = "ffmpeg" if exe is not None or suffix == ".mp4" else "pillow"
