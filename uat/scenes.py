@@ -18,7 +18,7 @@ import numpy as np
 from uat.errors import UatError
 from uat.jobs import Fit, compare_runs, fit, sweep
 from uat.network import ShallowNet
-from uat.settings import Method, Settings, check_width
+from uat.settings import Method, Settings, check_number, check_width
 from uat.targets import Target
 
 SWEEPS = ("width", "training", "compare", "steepness")
@@ -157,9 +157,9 @@ def check_widths(widths: Sequence[int], s: Settings) -> list[int]:
 
 
 def check_frames(frames: int | None) -> None:
-    """A frame count must be at least 1 (None: the sweep's default)."""
-    if frames is not None and frames < 1:
-        raise UatError(f"frames must be at least 1, got {frames}", param="frames")
+    """A frame count within LIMITS["frames"] (None: the sweep's default)."""
+    if frames is not None:
+        check_number("frames", frames)
 
 
 def default_widths(n: int, method: Method, frames: int | None = None) -> list[int]:
