@@ -190,6 +190,6 @@ def test_a_huge_csv_is_refused_before_reading(tmp_path: Path) -> None:
 
     big = tmp_path / "big.csv"
     with big.open("wb") as fh:  # sparse: no disk used
-        fh.truncate(int(LIMITS["file_bytes"].high) + 1)
-    with pytest.raises(UatError, match="larger than 32,000,000 bytes"):
+        fh.truncate(int(LIMITS["csv_bytes"].high) + 1)
+    with pytest.raises(UatError, match=f"larger than {LIMITS['csv_bytes'].high:,.0f} bytes"):
         load_csv(big)

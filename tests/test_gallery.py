@@ -188,3 +188,11 @@ def test_gallery_rebuilds_when_csv_data_change(tmp_path, monkeypatch) -> None:
     assert build(spec, jobs=1)[0].skipped
     (tmp_path / "d.csv").write_text("0,0\n1,2\n2,0\n")
     assert not build(spec, jobs=1)[0].skipped
+
+
+def test_a_target_like_an_option_is_shown_after_a_double_dash(tmp_path) -> None:
+    spec = tmp_path / "g.toml"
+    spec.write_text("[[entry]]\nname='neg'\nkind='fit'\ntarget='-x'\nneurons=6\ncaption='c'\n")
+    (entry,), _ = load_spec(spec)
+    assert entry.argv()[-2:] == ["--", "-x"]
+    assert entry.argv().index("--out") < entry.argv().index("--")

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -163,4 +164,32 @@ def test_inputs_must_be_small_regular_utf8_files(tmp_path: Path) -> None:
     assert read_text_limited(tmp_path / "ok.csv", 11)  # the file's size, BOM included
     with pytest.raises(UatError, match="larger than 10 bytes") as info:
         read_text_limited(tmp_path / "ok.csv", 10)
-    assert info.value.param == "file_bytes"
+    assert "UAT_MAX_FILE_BYTES" in str(info.value)  # says how to raise the limit
+
+
+def test_an_os_error_names_the_output_not_its_temporary(tmp_path: Path) -> None:
+    from uat.io import describe_failure
+
+    final = tmp_path / "fig.png"
+    with pytest.raises(OSError) as info, atomic_path(final) as tmp:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp))
+    assert describe_failure(info.value) == f"cannot write {final}: no space left on the device"
+    assert not list(tmp_path.iterdir())  # the temporary is gone
+    other = OSError(errno.EIO, "Input/output error", "/somewhere/else")
+    assert describe_failure(other) == "/somewhere/else: input/output error"
+
+
+def test_signal_handlers_are_put_back_and_the_signal_remembered() -> None:
+    from uat.io import handle_signals, received_signal, restore_signals
+
+    before = signal.getsignal(signal.SIGTERM)
+    previous = handle_signals()
+    try:
+        assert received_signal() is None
+        with pytest.raises(Interrupted) as info:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(2)  # the handler raises at once; the sleep only bounds a failure
+        assert info.value.exit_code == 143 and received_signal() == signal.SIGTERM
+    finally:
+        restore_signals(previous)
+    assert signal.getsignal(signal.SIGTERM) == before

@@ -163,7 +163,7 @@ def test_a_failing_render_leaves_the_existing_file_intact(
     [
         ({"fps": 7}, "cannot be shown exactly in a GIF"),
         ({"sweep": "spin"}, "unknown 2-D sweep"),
-        ({"frames": 10_000}, "--frames"),
+        ({"frames": 10_000}, "frames must be"),
     ],
 )
 def test_animate2d_checks_before_computing(

@@ -104,7 +104,7 @@ def test_turn_goes_once_round_with_fixed_numbers() -> None:
 def test_bad_sweeps_and_frames() -> None:
     with pytest.raises(UatError, match="unknown 2-D sweep"):
         scene2d(GAUSS, 3, sweep="spin")
-    with pytest.raises(UatError, match="--frames"):
+    with pytest.raises(UatError, match="frames must be"):
         scene2d(GAUSS, 3, sweep="refine", frames=0)
     with pytest.raises(UatError, match="grow sweep adds towers"):
         scene2d(GAUSS, 3, "ridges", sweep="grow")

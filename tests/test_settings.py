@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from typing import get_args
 
 import pytest
@@ -133,3 +134,62 @@ def test_the_cli_names_the_flag(cli) -> None:
     assert code == 2 and "--neurons 51 is odd" in err
     code, _, err = cli("fit", "sin", "--max-iter", "1000000000")
     assert code == 2 and "--max-iter must be a whole number from 1 to 100,000" in err
+
+
+@pytest.fixture
+def restored_limits():
+    """Put every limit back after a test that overrides them."""
+    from uat.settings import read_limits
+
+    yield
+    read_limits({})
+
+
+def test_limits_are_raised_from_the_environment(restored_limits) -> None:
+    from uat.settings import DEFAULT_LIMITS, read_limits
+
+    read_limits({"UAT_LIMITS": "frames=5000, fps=200", "UAT_MAX_SEEDS": "1e3"})
+    assert (LIMITS["frames"].high, LIMITS["fps"].high, LIMITS["seeds"].high) == (5000, 200, 1000)
+    assert LIMITS["frames"].whole and LIMITS["hold"] == DEFAULT_LIMITS["hold"]
+    assert check_number("seeds", 1000) == 1000
+    read_limits({})  # read again: back to the defaults, not piled on the last reading
+    assert LIMITS == DEFAULT_LIMITS
+
+
+@pytest.mark.parametrize(
+    ("environ", "phrase"),
+    [
+        ({"UAT_LIMITS": "nope=3"}, "unknown limit 'nope'"),
+        ({"UAT_MAX_FRAMES": "many"}, "frames='many' must be a number"),
+        ({"UAT_LIMITS": "fps=-1"}, "must be at least 0"),
+    ],
+)
+def test_bad_limit_overrides_are_one_clear_error(environ, phrase: str, restored_limits) -> None:
+    from uat.settings import read_limits
+
+    with pytest.raises(UatError, match=re.escape(phrase)):
+        read_limits(environ)
+
+
+def test_a_number_over_its_limit_says_how_to_raise_it() -> None:
+    with pytest.raises(UatError, match="UAT_MAX_SEEDS=N") as info:
+        check_number("seeds", LIMITS["seeds"].high + 1)
+    assert info.value.param == "seeds"
+    with pytest.raises(UatError) as low:
+        check_number("seeds", 0)
+    assert "UAT_MAX" not in str(low.value)  # too low is not a limit to raise
+
+
+def test_one_neuron_is_offered_one_even_width() -> None:
+    with pytest.raises(UatError, match=r"try 2$"):
+        check_width(1, Settings())
+
+
+def test_explain_refuses_more_curves_than_its_grid_budget() -> None:
+    from uat.settings import check_grid
+
+    most = int(LIMITS["grid_neurons"].high // 10_001)
+    check_grid(most)
+    with pytest.raises(UatError, match=f"at most {most:,} neurons") as info:
+        check_grid(most + 1)
+    assert info.value.param == "n_neurons"

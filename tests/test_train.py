@@ -348,7 +348,7 @@ def test_adam_starts_flat_and_lowers_the_loss_tenfold() -> None:
 
 
 def test_adam_divergence_raises_a_clear_error() -> None:
-    with pytest.raises(UatError, match=r"diverged at iteration \d+.*learning-rate"):
+    with pytest.raises(UatError, match=r"diverged at iteration \d+.*learning_rate"):
         train(SIN, 10, optimizer="adam", learning_rate=1e6)
 
 

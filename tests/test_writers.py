@@ -159,3 +159,46 @@ def test_with_hold_repeats_the_last_frame():
     got = list(wr.with_hold(iter([1, 2, 3]), 2))  # type: ignore[arg-type]
     assert got == [1, 2, 3, 3, 3]
     assert list(wr.with_hold(iter([]), 4)) == []
+
+
+def test_the_frame_pixel_budget_refuses_a_long_hold_before_any_frame(tmp_path: Path) -> None:
+    from uat.settings import LIMITS
+
+    budget = LIMITS["frame_pixels"].high
+    w, h = 1920, 1080
+    fps = 50
+    hold = 60.0  # 3,001 frames with the first: far beyond the budget at 1920x1080
+    assert (1 + hold * fps) * w * h > budget
+    with pytest.raises(UatError, match="over the budget") as info:
+        wr.check_output(tmp_path / "a.gif", fps, (w, h), 100, hold, "auto")
+    assert info.value.param == "hold"
+    wr.check_output(tmp_path / "a.gif", fps, (w, h), 100, 1.0, "auto")  # 51 frames fit
+
+
+def test_streamed_frames_stop_at_the_budget() -> None:
+    from uat.settings import LIMITS
+
+    size = (1000, 1000)
+    fits = int(LIMITS["frame_pixels"].high // (size[0] * size[1]))
+    frame = np.zeros((1, 1, 4), dtype=np.uint8)  # the count matters, not the content
+    taken = []
+    with pytest.raises(UatError, match="frames") as info:
+        for f in wr.within_budget(iter([frame] * (fits + 5)), 0, size):
+            taken.append(f)
+    assert len(taken) == fits and info.value.param == "frames"
+
+
+def test_options_beyond_the_limits_name_the_option(tmp_path: Path) -> None:
+    from uat.cli import user_message
+
+    for fps, hold, param in ((100_000, 0, "fps"), (10, 61, "hold")):
+        with pytest.raises(UatError) as info:
+            wr.check_output(tmp_path / "a.mp4", fps, SIZE, 100, hold, "auto")
+        assert info.value.param == param
+        assert user_message(info.value).startswith(f"--{param} ")
+
+
+def test_a_broken_ffmpeg_setting_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(tmp_path))  # a folder, not a program
+    with pytest.raises(UatError, match="IMAGEIO_FFMPEG_EXE"):
+        wr.ffmpeg_exe()

@@ -7,6 +7,7 @@ arguments, prints and sets exit codes.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import json
@@ -23,8 +24,17 @@ import typer
 
 from uat import __version__, report
 from uat.errors import UatError
-from uat.io import output_path, write_csv
-from uat.settings import FIELD_HELP, Method, Settings, check_number, check_width, parse_size
+from uat.io import output_path, transaction, write_csv
+from uat.settings import (
+    FIELD_HELP,
+    Method,
+    Settings,
+    check_grid,
+    check_number,
+    check_width,
+    parse_size,
+    read_limits,
+)
 
 app = typer.Typer(
     help="Make the universal approximation theorem visible: hand-built and trained "
@@ -326,9 +336,10 @@ def fit_cmd(
         files["network"] = str(output_path(save_net, "", (".json",)))
     t0 = time.perf_counter()
     result = jobs.fit(t, neurons, settings)
-    save(lambda: fit_figure(result), files["output"])
-    if save_net is not None:
-        result.net.save(save_net)
+    with transaction():  # the figure and the network appear together, or neither does
+        save(lambda: fit_figure(result), files["output"])
+        if save_net is not None:
+            result.net.save(save_net)
     total = time.perf_counter() - t0
     record = result.to_dict() | files | {"total_seconds": total}
     emit(record, json_, quiet, lambda: report.print_fit(result, files, total))
@@ -481,9 +492,10 @@ def convergence_cmd(
         )
     from uat.plot import convergence_figure
 
-    save(lambda: convergence_figure(t, result.points, settings), files["output"])
-    if csv is not None:
-        write_csv(csv, [p.as_dict() for p in result.points])
+    with transaction():  # the figure and the CSV appear together, or neither does
+        save(lambda: convergence_figure(t, result.points, settings), files["output"])
+        if csv is not None:
+            write_csv(csv, [p.as_dict() for p in result.points])
     record = result.to_dict() | {"output": files["output"]}
     emit(record, json_, quiet, lambda: report.print_convergence(result, files))
 
@@ -503,6 +515,7 @@ def explain_cmd(
 ) -> None:
     """The anatomy of a fit: the construction (or a trained net) panel by panel."""
     check_width(neurons, settings)
+    check_grid(neurons)
     from uat import jobs
     from uat.anatomy import anatomy_figure
 
@@ -854,29 +867,96 @@ def _convergence2d(
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Run the CLI on argv and return the exit code; every user error is one line, code 2."""
-    command = typer.main.get_command(app)
+    """Run the CLI on argv and return the exit code: every failure is one line on stderr.
+
+    2: the user's request or the machine (bad input, any OSError, memory, a limit); 1: a fault
+    inside uat; 128 + signal: interrupted.
+    """
+    from uat import io
+
+    _sturdy_streams()
+    previous = io.handle_signals()
     try:
+        read_limits()
+        command = typer.main.get_command(app)
         rv = command.main(args=argv, prog_name="uat", standalone_mode=False)
+        if io.received_signal() is not None:  # typer has turned the interrupt into 130
+            raise io.Interrupted(io.received_signal() or 2)
+        _flush(sys.stdout)
     except UatError as exc:
         return _fail(user_message(exc))
+    except io.Interrupted as exc:
+        return _interrupted(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
-        print("uat: interrupted", file=sys.stderr)
-        return 130
+        return _interrupted(130)
     except MemoryError:
         return _fail("out of memory: try fewer --neurons, a smaller --size or fewer --frames")
+    except OSError as exc:
+        return _fail(io.describe_failure(exc))
+    except SystemExit as exc:  # typer exits on EPIPE; say why, once
+        if isinstance(exc.__context__, OSError):
+            return _fail(io.describe_failure(exc.__context__))
+        raise
     except Exception as exc:  # click's usage errors, without importing click's private copy
         if type(exc).__name__ == "NoArgsIsHelpError":  # typer has printed the help already
             return 0
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
             return _fail(exc.format_message(), exc.exit_code)
-        raise
+        return _internal(exc)
+    finally:
+        io.remove_temporaries()
+        io.restore_signals(previous)
     return rv if isinstance(rv, int) else 0
+
+
+def _sturdy_streams() -> None:
+    """Printing never fails on an encoding (PYTHONIOENCODING=ascii, LANG=C); Agg always."""
+    import os
+
+    os.environ["MPLBACKEND"] = "Agg"  # uat only writes files: a bad MPLBACKEND cannot matter
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(Exception):
+                reconfigure(errors="replace")
+
+
+def _flush(stream: Any) -> None:
+    """Flush now, so that a full or closed stdout fails here, not at exit."""
+    import os
+
+    try:
+        stream.flush()
+    except OSError:
+        # the buffer keeps the text; point the descriptor at /dev/null so that Python's own
+        # flush at exit succeeds instead of printing a second error
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        raise
+
+
+def _interrupted(code: int) -> int:
+    print("uat: interrupted", file=sys.stderr)
+    return code
+
+
+def _internal(exc: Exception) -> int:
+    """A fault inside uat: one line and exit code 1; the traceback only with UAT_DEBUG=1."""
+    import os
+    import traceback
+
+    if os.environ.get("UAT_DEBUG") == "1":
+        traceback.print_exc()
+    what = f"{type(exc).__name__}: {exc}"
+    hint = "please report it with the output of the same command run with UAT_DEBUG=1"
+    print(f"uat: internal error: {' '.join(what.split())} ({hint})", file=sys.stderr)
+    return 1
 
 
 def _fail(message: str, code: int = 2) -> int:
     message = " ".join(message.split())  # one line, always
-    print(f"uat: error: {message}", file=sys.stderr)
+    with contextlib.suppress(OSError):
+        print(f"uat: error: {message}", file=sys.stderr)
     return code
 
 

@@ -23,24 +23,30 @@ import numpy as np
 from uat.activations import get_activation
 from uat.errors import UatError
 from uat.network import ShallowNet
+from uat.settings import LIMITS
 from uat.targets import Target
 
 HEIGHT_RULES = ("minimax", "mean", "centre")
-MAX_NEURONS = 10_000  # beyond this a bump is narrower than the 10,001-point error grid
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(32)
 _MINIMAX_SAMPLES = 65
 
 
-def check_neurons(n_neurons: int, *, even: bool = True, limit: int = MAX_NEURONS) -> int:
-    """Validate a width before anything is allocated."""
+def check_neurons(n_neurons: int, *, even: bool = True, limit: int | None = None) -> int:
+    """Validate a width before anything is allocated (at most LIMITS["n_neurons"] by default)."""
+    high = int(LIMITS["n_neurons"].high) if limit is None else limit
     if n_neurons < 1:
-        raise UatError(f"--neurons must be a positive whole number, got {n_neurons}")
-    if n_neurons > limit:
-        raise UatError(f"--neurons {n_neurons} is too many; the limit here is {limit:,}")
-    if even and n_neurons % 2:
-        lo, hi = max(2, n_neurons - 1), n_neurons + 1
         raise UatError(
-            f"--neurons {n_neurons} is odd, but bumps use neurons in pairs; try {lo} or {hi}"
+            f"n_neurons must be a positive whole number, got {n_neurons}", param="n_neurons"
+        )
+    if n_neurons > high:
+        raise UatError(
+            f"n_neurons {n_neurons} is too many; the limit here is {high:,}", param="n_neurons"
+        )
+    if even and n_neurons % 2:
+        both = f"{n_neurons - 1} or {n_neurons + 1}" if n_neurons > 1 else "2"
+        raise UatError(
+            f"n_neurons {n_neurons} is odd, but bumps use neurons in pairs; try {both}",
+            param="n_neurons",
         )
     return n_neurons
 
@@ -70,9 +76,11 @@ def check_steepness(w: float, target: Target) -> float:
     a, b = target.domain
     reach = 2 * max(abs(a), abs(b), b - a)  # |x − s| for x in [a, b] and s within a margin
     if not (math.isfinite(w) and w > 0):
-        raise UatError(f"--steepness must be a positive number, got {w:g}")
+        raise UatError(f"steepness must be a positive number, got {w:g}", param="steepness")
     if not math.isfinite(w * reach) or w * reach > 1e150:
-        raise UatError(f"--steepness {w:g} overflows on [{a:g}, {b:g}]; try at most 1e100")
+        raise UatError(
+            f"steepness {w:g} overflows on [{a:g}, {b:g}]; try at most 1e100", param="steepness"
+        )
     return w
 
 
@@ -278,7 +286,6 @@ def squashed_target(target: Target) -> Target:
     )
 
 
-MAX_SHIFTS = 64
 # softplus ramps: w·Δ = 1000 keeps the rounding of each hinge (≈ ln2·|Δslope|/w) under 1 % of
 # the interpolation error Δ²·max|f″|/8
 SOFTPLUS_STEEPNESS = 1000.0
@@ -312,12 +319,14 @@ def hand_built(
     ShallowNet of M·N neurons, in (up, down) pairs, ``group=2``.
     """
     check_neurons(n_neurons)
-    if not 1 <= shifts <= MAX_SHIFTS:
-        raise UatError(f"--shifts must be between 1 and {MAX_SHIFTS}, got {shifts}")
-    if shifts * n_neurons > MAX_NEURONS:
+    most_shifts, most = int(LIMITS["shifts"].high), int(LIMITS["n_neurons"].high)
+    if not 1 <= shifts <= most_shifts:
+        raise UatError(f"shifts must be between 1 and {most_shifts}, got {shifts}", param="shifts")
+    if shifts * n_neurons > most:
         raise UatError(
-            f"--shifts {shifts} × --neurons {n_neurons} = {shifts * n_neurons:,} neurons; "
-            f"the limit is {MAX_NEURONS:,}"
+            f"shifts {shifts} × n_neurons {n_neurons} = {shifts * n_neurons:,} neurons; "
+            f"the limit is {most:,}",
+            param="shifts",
         )
     if output_activation not in ("identity", "sigmoid"):
         raise UatError(f"unknown output activation {output_activation!r}: identity or sigmoid")

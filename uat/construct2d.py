@@ -108,9 +108,11 @@ def check_steepness2d(w: float, target: Target2D) -> float:
     (a, b), (c, d) = target.domain
     reach = 2 * max(abs(a), abs(b), abs(c), abs(d), b - a, d - c)
     if not (math.isfinite(w) and w > 0):
-        raise UatError(f"--steepness must be a positive number, got {w:g}")
+        raise UatError(f"steepness must be a positive number, got {w:g}", param="steepness")
     if not math.isfinite(w * reach) or w * reach > 1e150:
-        raise UatError(f"--steepness {w:g} overflows on this domain; try at most 1e100")
+        raise UatError(
+            f"steepness {w:g} overflows on this domain; try at most 1e100", param="steepness"
+        )
     return float(w)
 
 

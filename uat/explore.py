@@ -237,15 +237,18 @@ def check_settings(s: ExploreSettings, target: Target) -> ExploreSettings:
     from uat.construct import hand_built
 
     if not 2 <= s.neurons <= MAX_NEURONS:
-        raise UatError(f"--neurons must be between 2 and {MAX_NEURONS} in the explorer")
+        raise UatError(
+            f"neurons must be between 2 and {MAX_NEURONS} in the explorer", param="neurons"
+        )
     if not 1 <= s.shifts <= MAX_SHIFTS:
-        raise UatError(f"--shifts must be between 1 and {MAX_SHIFTS} in the explorer")
+        raise UatError(f"shifts must be between 1 and {MAX_SHIFTS} in the explorer", param="shifts")
     if s.steepness is not None and not 1 <= s.steepness <= 1e6:
         raise UatError(
-            f"--steepness must be between 1 and 1e6 in the explorer, got {s.steepness:g}"
+            f"steepness must be between 1 and 1e6 in the explorer, got {s.steepness:g}",
+            param="steepness",
         )
     if s.eps is not None and not (s.eps > 0 and math.isfinite(s.eps)):
-        raise UatError(f"--eps must be a positive finite number, got {s.eps:g}")
+        raise UatError(f"eps must be a positive finite number, got {s.eps:g}", param="eps")
     if not target.sup_norm() <= MAX_TARGET_VALUE:
         raise UatError(
             f"{target.name!r} reaches |f| = {target.sup_norm():.3g} on the domain; the explorer "
@@ -256,9 +259,15 @@ def check_settings(s: ExploreSettings, target: Target) -> ExploreSettings:
     if s.challenge:  # Nielsen's setting; options it leaves free (heights, ε, ...) are kept
         bumps = 2 * CHALLENGE_BUMPS
         if s.neurons not in (ExploreSettings.neurons, bumps):
-            raise UatError(f"--challenge uses {bumps} neurons ({CHALLENGE_BUMPS} bumps); drop -n")
+            raise UatError(
+                f"challenge uses {bumps} neurons ({CHALLENGE_BUMPS} bumps); give no other width",
+                param="challenge",
+            )
         if s.activation != "sigmoid":
-            raise UatError("--challenge uses sigmoid neurons, as Nielsen's; drop --activation")
+            raise UatError(
+                "challenge uses sigmoid neurons, as Nielsen's; give no other activation",
+                param="challenge",
+            )
         inside = challenge_rescale(target) == (0.0, 1.0)
         out = "sigmoid" if inside else s.output_activation
         s = dataclasses.replace(s, neurons=bumps, output_activation=out)

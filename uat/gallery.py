@@ -6,6 +6,7 @@ in the manifest (``.gallery.json``) with its file present is not rendered again.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import html
@@ -14,10 +15,11 @@ import json
 import os
 import re
 import shlex
+import signal
 import time
 import tomllib
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -133,6 +135,9 @@ class Entry:
             text = ",".join(str(v) for v in val) if isinstance(val, list) else str(val)
             flag = "--" + opt.replace("_", "-")
             args += [f"{flag}={text}"] if text.startswith("-") else [flag, text]
+        if self.target.startswith("-"):  # "-x" would read as an option: put it after "--"
+            args.remove(self.target)
+            return [*args, "--out", self.filename, "--", self.target]
         return [*args, "--out", self.filename]
 
     @property
@@ -163,56 +168,126 @@ def default_spec() -> Path:
     return here if here.is_file() and not Path("gallery").is_dir() else Path("gallery") / here
 
 
+# The type of every option a spec may set (others: a string, number or boolean).
+_INTS = {
+    "neurons",
+    "frames",
+    "seeds",
+    "max_neurons",
+    "shifts",
+    "seed",
+    "max_iter",
+    "towers",
+    "layers",
+}
+_NUMBERS = {"fps", "hold", "dpi", "steepness", "tol", "learning_rate", "eps"}
+_LISTS = {"widths": int, "methods": str, "activations": str}
+_WORDS = {"name", "kind", "target", "caption", "title", "format", "domain", "ydomain", "size"}
+# Output formats: a still is a figure, an animation a GIF, an MP4 or a contact sheet.
+FORMATS = {"still": ("png", "svg", "pdf"), "animated": ("gif", "mp4", "png")}
+_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _check_value(where: str, key: str, value: Any) -> None:
+    """Refuse a spec value of the wrong type, naming the entry and the key."""
+    scalar = (str, int, float, bool)
+    if key in _INTS:
+        ok, want = isinstance(value, int) and not isinstance(value, bool), "a whole number"
+    elif key in _NUMBERS:
+        ok, want = isinstance(value, int | float) and not isinstance(value, bool), "a number"
+    elif key in _LISTS:
+        kind = _LISTS[key]
+        ok = isinstance(value, list) and all(
+            isinstance(v, kind) and not isinstance(v, bool) for v in value
+        )
+        want = f"a list of {'whole numbers' if kind is int else 'names'}"
+    elif key in _WORDS:
+        ok, want = isinstance(value, str), "text"
+    else:
+        ok, want = isinstance(value, scalar), "text, a number or true/false"
+    if not ok:
+        raise UatError(f"{where}: {key} must be {want}, got {value!r}")
+
+
+def _read_spec(p: Path) -> dict[str, Any]:
+    """The spec's TOML as a table: a regular UTF-8 file of limited size."""
+    from uat.io import read_text_limited
+    from uat.settings import LIMITS
+
+    try:
+        text = read_text_limited(p, int(LIMITS["file_bytes"].high), "gallery spec")
+    except UatError as exc:
+        raise UatError(f"cannot read {exc}" if "not found" in str(exc) else str(exc)) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UatError(f"gallery spec {p} is not valid TOML: {exc}") from None
+
+
+def _table(p: Path, data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise UatError(f"gallery spec {p}: [{key}] must be a table, got {value!r}")
+    return dict(value)
+
+
 def load_spec(path: str | Path) -> tuple[list[Entry], dict[str, Any]]:
     """Read and validate a gallery spec: `[defaults]` and a list of `[[entry]]` tables."""
     p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text())
-    except OSError as exc:
-        raise UatError(f"cannot read gallery spec {p}: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UatError(f"gallery spec {p} is not valid TOML: {exc}") from None
-    defaults = dict(data.get("defaults", {}))
-    meta = dict(data.get("gallery", {}))
+    data = _read_spec(p)
+    defaults, meta = _table(p, data, "defaults"), _table(p, data, "gallery")
+    for key in ("title", "intro"):
+        if key in meta and not isinstance(meta[key], str):
+            raise UatError(f"gallery spec {p}: [gallery] {key} must be text")
+    unknown = set(defaults) - _all_keys()
+    if unknown:
+        raise UatError(f"{p.name}, [defaults]: unknown key(s) {', '.join(sorted(unknown))}")
+    for key, value in defaults.items():
+        _check_value(f"{p.name}, [defaults]", key, value)
     raw = data.get("entry", [])
     if not isinstance(raw, list) or not raw:
         raise UatError(f"gallery spec {p} has no [[entry]] tables")
     entries: list[Entry] = []
-    seen: set[str] = set()
     for i, item in enumerate(raw, 1):
-        where = f"{p.name}, entry {i}"
-        unknown = set(item) - _all_keys()
-        if unknown:
-            raise UatError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-        for req in ("name", "kind", "target", "caption"):
-            if req not in item:
-                raise UatError(f"{where}: missing {req!r}")
-        name, kind = str(item["name"]), str(item["kind"])
-        if not name.replace("-", "").replace("_", "").isalnum():
-            raise UatError(f"{where}: name {name!r} may hold only letters, digits, - and _")
-        if name in seen:
-            raise UatError(f"{where}: name {name!r} is used twice")
-        if kind not in KINDS:
-            raise UatError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
-        takes = {"format", *_ENTRY_WORDS, *options_for(kind, True), *options_for(kind, False)}
-        if set(item) - takes:
-            extra = ", ".join(sorted(set(item) - takes))
-            raise UatError(f"{where}: a {kind} entry does not take {extra}")
-        seen.add(name)
-        options = {**defaults, **{k: v for k, v in item.items() if k not in _ENTRY_WORDS}}
-        if kind not in ANIMATED and "format" not in item:
-            options.pop("format", None)  # defaults' animation format is not for stills
-        entries.append(
-            Entry(
-                name,
-                kind,
-                str(item["target"]),
-                str(item["caption"]),
-                str(item.get("title", "")),
-                options,
-            )  # fmt: skip
-        )
+        entry = _entry(f"{p.name}, entry {i}", item, defaults)
+        if entry.name in {e.name for e in entries}:
+            raise UatError(f"{p.name}, entry {i}: name {entry.name!r} is used twice")
+        entries.append(entry)
     return entries, meta
+
+
+def _entry(where: str, item: Any, defaults: dict[str, Any]) -> Entry:
+    """One validated [[entry]] table as an Entry."""
+    if not isinstance(item, dict):
+        raise UatError(f"{where}: entry must be a [[entry]] table, got {item!r}")
+    unknown = set(item) - _all_keys()
+    if unknown:
+        raise UatError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    for req in ("name", "kind", "target", "caption"):
+        if req not in item:
+            raise UatError(f"{where}: missing {req!r}")
+    for key, value in item.items():
+        _check_value(where, key, value)
+    name, kind = item["name"], item["kind"]
+    if not _NAME.fullmatch(name):
+        raise UatError(f"{where}: name {name!r} may hold only letters, digits, - and _")
+    where = f"{where} ({name})"
+    if kind not in KINDS:
+        raise UatError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
+    takes = {"format", *_ENTRY_WORDS, *options_for(kind, True), *options_for(kind, False)}
+    if set(item) - takes:
+        extra = ", ".join(sorted(set(item) - takes))
+        raise UatError(f"{where}: a {kind} entry does not take {extra}")
+    options = {**defaults, **{k: v for k, v in item.items() if k not in _ENTRY_WORDS}}
+    if kind not in ANIMATED and "format" not in item:
+        options.pop("format", None)  # defaults' animation format is not for stills
+    allowed: tuple[str, ...] = FORMATS["animated" if kind in ANIMATED else "still"]
+    if kind == "compare":
+        allowed = (*FORMATS["still"], *FORMATS["animated"])
+    if "format" in options and options["format"] not in allowed:
+        raise UatError(f"{where}: format {options['format']!r} is not one of {', '.join(allowed)}")
+    title = item.get("title", "")
+    return Entry(name, kind, item["target"], item["caption"], title, options)
 
 
 def build_entry(entry: Entry, out_dir: str | Path) -> dict[str, str]:
@@ -286,14 +361,63 @@ def spec_message(exc: BaseException) -> str:
     return text
 
 
+_building = False  # in a worker: True while an entry is being made
+
+
+def _worker_start() -> None:
+    """A worker ignores SIGINT (the parent decides) and stops cleanly on SIGTERM or SIGHUP."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_stop)
+    signal.signal(signal.SIGHUP, _worker_stop)
+
+
+def _worker_stop(signum: int, _frame: Any) -> None:
+    from uat.io import Interrupted
+
+    if not _building:  # idle between entries: nothing to clean up
+        os._exit(128 + signum)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
+    raise Interrupted(signum)  # unwinds: temporaries removed, ffmpeg killed
+
+
 def _build_one(entry: Entry, out_dir: str) -> Outcome:
+    global _building
+    from uat.io import remove_temporaries
+
     t0 = time.perf_counter()
+    _building = True
     try:
         numbers = build_entry(entry, out_dir)
+    except KeyboardInterrupt as exc:  # stopped by the parent
+        remove_temporaries()
+        os._exit(getattr(exc, "exit_code", 130))
     except Exception as exc:  # one failing entry must not stop the others
         message = " ".join(spec_message(exc).split()) or type(exc).__name__
         return Outcome(entry.name, False, error=message, seconds=time.perf_counter() - t0)
+    finally:
+        _building = False
     return Outcome(entry.name, True, numbers, time.perf_counter() - t0)
+
+
+def _plan(
+    entries: list[Entry], out: Path, only: Sequence[str], force: bool
+) -> tuple[list[Entry], list[Outcome]]:
+    """The entries to build, and the outcomes of those already up to date."""
+    manifest = _read_manifest(out)
+    todo, outcomes = [], []
+    for e in entries:
+        if only and e.name not in only:
+            continue
+        path = out / e.filename
+        if path.resolve().parent != out.resolve():
+            raise UatError(f"gallery entry {e.name!r}: format: {path} is outside {out}")
+        rec = manifest.get(e.name, {})
+        if not force and rec.get("key") == e.key() and path.is_file():
+            outcomes.append(Outcome(e.name, True, rec.get("numbers", {}), skipped=True))
+        else:
+            todo.append(e)
+    return todo, outcomes
 
 
 def build(
@@ -305,65 +429,114 @@ def build(
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Outcome]:
-    """Build the gallery described by `spec` into `out_dir` (default: the spec's folder)."""
+    """Build the gallery described by `spec` into `out_dir` (default: the spec's folder).
+
+    Each finished entry is recorded in the manifest at once (merged with the file on disk
+    under a lock), so an interrupted build keeps it and a concurrent build loses nothing.
+    """
     entries, meta = load_spec(spec)
     meta.setdefault("intro", f"Made by `uat gallery` from `{Path(spec).name}`.")
     out = Path(out_dir) if out_dir is not None else Path(spec).parent
-    out.mkdir(parents=True, exist_ok=True)
     names = {e.name for e in entries}
     for n in only:
         if n not in names:
-            raise UatError(f"--only {n!r}: no such entry; entries: {', '.join(sorted(names))}")
-    manifest = _read_manifest(out)
-    todo, outcomes = [], []
-    for e in entries:
-        if only and e.name not in only:
-            continue
-        rec = manifest.get(e.name, {})
-        if not force and rec.get("key") == e.key() and (out / e.filename).is_file():
-            outcomes.append(Outcome(e.name, True, rec.get("numbers", {}), skipped=True))
-        else:
-            todo.append(e)
-    jobs = max(1, jobs or os.cpu_count() or 1)
+            raise UatError(
+                f"only {n!r}: no such entry; entries: {', '.join(sorted(names))}", param="only"
+            )
+    out.mkdir(parents=True, exist_ok=True)
+    todo, outcomes = _plan(entries, out, only, force)
     done, total = len(outcomes), len(outcomes) + len(todo)
     if progress is not None:
         progress(done, total)
-    if todo:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-            futures: list[tuple[Entry, Future[Outcome]]] = [
-                (e, pool.submit(_build_one, e, str(out))) for e in todo
-            ]
-            for e, fut in futures:
-                try:
-                    result = fut.result()
-                except Exception as exc:  # a worker that died
-                    result = Outcome(e.name, False, error=f"worker failed: {exc}")
-                outcomes.append(result)
-                if result.ok:
-                    manifest[e.name] = {
-                        "key": e.key(),
-                        "file": e.filename,
-                        "numbers": result.numbers,
-                    }
-                done += 1
-                if progress is not None:
-                    progress(done, total)
+    workers = _run_workers(todo, out, max(1, jobs or os.cpu_count() or 1))
+    with contextlib.closing(workers):  # an interrupt here stops the workers at once
+        for result in workers:
+            outcomes.append(result)
+            done += 1
+            if progress is not None:
+                progress(done, total)
+    manifest = _update_manifest(out, {}, names)
     order = {e.name: i for i, e in enumerate(entries)}
     outcomes.sort(key=lambda r: order[r.name])
-    manifest = {k: v for k, v in manifest.items() if k in names}
-    # entries sorted, each entry's numbers in the order they were made (so README.md stays put)
-    _write_text(out / MANIFEST, json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
     _write_text(out / "README.md", render_readme(entries, manifest, meta))
     _write_text(out / "index.html", render_html(entries, manifest, meta))
     return outcomes
 
 
-def _read_manifest(out: Path) -> dict[str, Any]:
+def _run_workers(todo: list[Entry], out: Path, jobs: int) -> Generator[Outcome, None, None]:
+    """Build the entries in worker processes, recording each as it finishes.
+
+    On any exception (an interrupt included) the workers are stopped and reaped before it
+    propagates: no orphan keeps writing, and each removes its own temporaries.
+    """
+    if not todo:
+        return
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_worker_start)
     try:
-        data = json.loads((out / MANIFEST).read_text())
-    except (OSError, json.JSONDecodeError):
+        futures = {pool.submit(_build_one, e, str(out)): e for e in todo}
+        for fut in as_completed(futures):
+            e = futures[fut]
+            try:
+                result = fut.result()
+            except Exception as exc:  # a worker that died
+                result = Outcome(e.name, False, error=f"worker failed: {exc}")
+            if result.ok:
+                record = {"key": e.key(), "file": e.filename, "numbers": result.numbers}
+                _update_manifest(out, {e.name: record})
+            yield result
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    pool.shutdown()
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Terminate the pool's processes (SIGTERM: they clean up) and reap them."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public handle
+    for proc in processes:
+        with contextlib.suppress(OSError, ValueError):
+            proc.terminate()
+    deadline = time.monotonic() + 1.5
+    for proc in processes:
+        proc.join(max(0.0, deadline - time.monotonic()))
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+    # now the pool finds its workers gone and its manager thread ends at once
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _read_manifest(out: Path) -> dict[str, Any]:
+    """The manifest on disk; a missing or damaged one is empty (everything is rebuilt)."""
+    try:
+        data = json.loads((out / MANIFEST).read_bytes().decode("utf-8"))
+    except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, dict) and isinstance(k, str)}
+
+
+def _update_manifest(
+    out: Path, records: dict[str, Any], keep: set[str] | None = None
+) -> dict[str, Any]:
+    """Merge `records` into the manifest on disk under an fcntl lock; return the result.
+
+    `keep`: drop the entries not named in it (those no longer in the spec).
+    """
+    import fcntl
+
+    folder = os.open(out, os.O_RDONLY)  # the lock is on the folder: no lock file left behind
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        manifest = _read_manifest(out) | records
+        if keep is not None:
+            manifest = {k: v for k, v in manifest.items() if k in keep}
+        # entries sorted, each entry's numbers in the order they were made (README stays put)
+        _write_text(out / MANIFEST, json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
+    finally:
+        os.close(folder)  # releases the lock
+    return manifest
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -23,6 +23,7 @@ from uat.errors import UatError
 _NAME_MAX = 255  # bytes in one path component on the file systems uat meets (ext4, tmpfs, APFS)
 _live: set[Path] = set()  # temporaries not yet renamed or removed
 _pending: list[list[tuple[Path, Path]]] = []  # open transactions: (temporary, final) renames
+_finals: dict[Path, Path] = {}  # every temporary made: the output it stands for (for messages)
 
 
 class Interrupted(KeyboardInterrupt):
@@ -38,17 +39,66 @@ class Interrupted(KeyboardInterrupt):
         return 128 + int(self.signum)
 
 
+_received: list[int] = []  # the signals `handle_signals` has turned into Interrupted
+
+
 def _raise_interrupted(signum: int, _frame: Any) -> None:
     # Ignore repeats while unwinding: a second signal must not cut the clean-up short.
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_IGN)
+    _received.append(signum)
     raise Interrupted(signum)
 
 
-def handle_signals() -> None:
-    """Turn SIGINT, SIGTERM and SIGHUP into `Interrupted` in the main thread."""
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _raise_interrupted)
+def received_signal() -> int | None:
+    """The signal that interrupted this run, if any (typer turns the exception into 130)."""
+    return _received[-1] if _received else None
+
+
+_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def handle_signals() -> dict[int, Any]:
+    """Turn SIGINT, SIGTERM and SIGHUP into `Interrupted`; return the handlers replaced.
+
+    Outside the main thread (where Python allows no handlers) nothing changes.
+    """
+    previous: dict[int, Any] = {}
+    _received.clear()
+    try:
+        for sig in _SIGNALS:
+            previous[sig] = signal.signal(sig, _raise_interrupted)
+    except ValueError:
+        pass
+    return previous
+
+
+def restore_signals(previous: dict[int, Any]) -> None:
+    """Put back the handlers `handle_signals` replaced."""
+    for sig, handler in previous.items():
+        with contextlib.suppress(ValueError, TypeError):
+            signal.signal(sig, handler)
+
+
+def describe_failure(exc: OSError) -> str:
+    """An OSError as one line for the user: the file (not its temporary) and the cause."""
+    name = exc.filename
+    cause = describe_os_error(exc)
+    if name is None:
+        return cause
+    shown = final_name(Path(os.fsdecode(name)))
+    return f"cannot write {shown}: {cause}" if exc.errno in _WRITE_ERRORS else f"{shown}: {cause}"
+
+
+_WRITE_ERRORS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENAMETOOLONG}
+
+
+def final_name(path: Path) -> Path:
+    """The output a temporary stands for (`.fig.1a2b3c4d.part.png` -> `fig.png`)."""
+    for tmp, final in _finals.items():
+        if tmp == path or tmp.name == path.name:
+            return final
+    return path
 
 
 def check_writable(path: str | Path) -> Path:
@@ -106,6 +156,7 @@ def _temporary(p: Path) -> Path:
             continue
         os.close(fd)
         _live.add(tmp)
+        _finals[tmp] = p
         return tmp
     raise OSError(errno.EEXIST, "no free temporary name")
 
@@ -193,15 +244,8 @@ def transaction() -> Iterator[None]:
             _discard(tmp)
 
 
-def read_text_limited(path: str | Path, limit: int, what: str = "file") -> str:
-    """The UTF-8 text of a regular file of at most `limit` bytes.
-
-    Opened without blocking (a FIFO never hangs) and refused unless it is a regular file (no
-    /dev/zero); read in chunks up to the limit, so a file that lies about its size cannot
-    exhaust memory either.
-    """
-    p = Path(path)
-    where = f"{what} '{p}'"
+def _open_regular(p: Path, where: str) -> int:
+    """A descriptor of the regular file `p`, opened without blocking (a FIFO never hangs)."""
     try:
         fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
@@ -215,10 +259,60 @@ def read_text_limited(path: str | Path, limit: int, what: str = "file") -> str:
         os.close(fd)
         kind = "a directory, not a file" if stat.S_ISDIR(mode) else "not a regular file"
         raise UatError(f"{where} is {kind}")
+    return fd
+
+
+def read_lines_limited(
+    path: str | Path, limit: int, what: str = "file", limit_key: str = "file_bytes"
+) -> Iterator[str]:
+    """The UTF-8 lines of a regular file of at most `limit` bytes, one at a time.
+
+    Streaming keeps the memory of a parse near its result rather than ~13 times the file (the
+    text, then a list of line strings, then the rows); the limit is checked before the first
+    line and again as the bytes arrive, for files whose size says nothing (/proc).
+    """
+    from uat.settings import how_to_raise
+
+    p = Path(path)
+    where = f"{what} '{p}'"
+    fd = _open_regular(p, where)
+    too_big = UatError(f"{where} is larger than {limit:,} bytes {how_to_raise(limit_key)}")
+    if os.fstat(fd).st_size > limit:
+        os.close(fd)
+        raise too_big
+    seen = 0
+    with os.fdopen(fd, "rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            seen += len(raw)
+            if seen > limit:
+                raise too_big
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise UatError(
+                    f"{where} is not UTF-8 text (line {number}, byte {exc.start + 1})"
+                ) from None
+            yield line.rstrip("\r\n")
+
+
+def read_text_limited(
+    path: str | Path, limit: int, what: str = "file", limit_key: str = "file_bytes"
+) -> str:
+    """The UTF-8 text of a regular file of at most `limit` bytes.
+
+    Opened without blocking (a FIFO never hangs) and refused unless it is a regular file (no
+    /dev/zero); read in chunks up to the limit, so a file that lies about its size cannot
+    exhaust memory either.
+    """
+    p = Path(path)
+    where = f"{what} '{p}'"
+    fd = _open_regular(p, where)
     with os.fdopen(fd, "rb") as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
-        raise UatError(f"{where} is larger than {limit:,} bytes", param="file_bytes")
+        from uat.settings import how_to_raise
+
+        raise UatError(f"{where} is larger than {limit:,} bytes {how_to_raise(limit_key)}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

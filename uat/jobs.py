@@ -416,7 +416,10 @@ def convergence_plan(
                 param="methods",
             )
         for n in ws:
-            check_width(n, replace(settings, method=check_choice("method", m)))
+            try:
+                check_width(n, replace(settings, method=check_choice("method", m)))
+            except UatError as exc:  # a width of the list, not the --neurons option
+                raise UatError(str(exc).replace("n_neurons", "widths:", 1), "widths") from None
     check_number("seeds", seeds)
     return ws, chosen, len(ws) * sum(seeds if m == "train" else 1 for m in chosen)
 

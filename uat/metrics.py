@@ -108,13 +108,16 @@ def _checked(ya: np.ndarray, yt: np.ndarray, x: np.ndarray, name: str) -> np.nda
 
     if not np.all(np.isfinite(yt)):  # between grid points: a pole the grid stepped over
         bad = float(x[np.argmax(~np.isfinite(yt))])
-        raise UatError(f"{name!r} is not finite at x = {bad:.6g}; choose another --domain")
+        raise UatError(
+            f"{name!r} is not finite at x = {bad:.6g}; choose another domain", param="domain"
+        )
     e = np.abs(ya - yt)
     if not np.all(np.isfinite(e)):
         bad = float(x[np.argmax(~np.isfinite(e))])
         raise UatError(
             f"the network's output is not finite at x = {bad:.6g}: its weights overflow; "
-            "try a smaller --steepness or a narrower --domain"
+            "try a smaller steepness or a narrower domain",
+            param="steepness",
         )
     return e
 

@@ -46,7 +46,8 @@ def _abs_error(approx: Surface, target: Target2D, x: np.ndarray, y: np.ndarray) 
         i = np.argmax(~np.isfinite(e).ravel())
         raise UatError(
             f"the network's output is not finite at (x, y) = ({x.ravel()[i]:.6g}, "
-            f"{y.ravel()[i]:.6g}): its weights overflow; try a smaller --steepness"
+            f"{y.ravel()[i]:.6g}): its weights overflow; try a smaller steepness",
+            param="steepness",
         )
     return e
 

@@ -18,10 +18,10 @@ if TYPE_CHECKING:
 
 
 def console(stderr: bool = False) -> Console:
-    """A rich console without syntax highlighting."""
+    """A rich console without syntax highlighting or markup: user text prints literally."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, markup=False)
 
 
 def describe_method(fit: Fit) -> str:
@@ -195,14 +195,16 @@ def print_convergence(result: Convergence, files: dict[str, str]) -> None:
 
 def print_gallery(outcomes: list[Any], folder: Path) -> None:
     """One line per gallery entry, then where the pages are."""
+    from rich.text import Text
+
     con = console()
     for o in outcomes:
         if not o.ok:
-            con.print(f"[red]failed[/red]  {o.name}: {o.error}", soft_wrap=True)
+            con.print(Text.assemble(("failed", "red"), f"  {o.name}: {o.error}"), soft_wrap=True)
         elif o.skipped:
-            con.print(f"[dim]up to date[/dim]  {o.name}")
+            con.print(Text.assemble(("up to date", "dim"), f"  {o.name}"))
         else:
-            con.print(f"[green]built[/green]  {o.name}  ({o.seconds:.1f} s)")
+            con.print(Text.assemble(("built", "green"), f"  {o.name}  ({o.seconds:.1f} s)"))
     if all(o.ok and o.skipped for o in outcomes):
         con.print(f"nothing to render: all {len(outcomes)} entries are up to date")
     con.print(f"gallery: {folder / 'index.html'} and {folder / 'README.md'}")
@@ -218,11 +220,12 @@ def print_fit(result: Fit, files: dict[str, str], total_seconds: float | None = 
 
 def print_animation(res: Any) -> None:
     """One line on what an animation wrote."""
+    from rich.text import Text
+
     w, h = res.size
-    console().print(
-        f"[bold]{res.path}[/bold]: {res.frames} frames at {res.fps:g} fps, {w}×{h}, "
-        f"{res.bytes / 1e6:.2f} MB, {res.seconds:.1f} s"
-    )
+    rest = f": {res.frames} frames at {res.fps:g} fps, {w}×{h}, "
+    rest += f"{res.bytes / 1e6:.2f} MB, {res.seconds:.1f} s"
+    console().print(Text.assemble((str(res.path), "bold"), rest))
 
 
 def print_targets(rows: list[dict[str, Any]]) -> None:

@@ -18,7 +18,7 @@ import numpy as np
 from uat.errors import UatError
 from uat.jobs import Fit, compare_runs, fit, sweep
 from uat.network import ShallowNet
-from uat.settings import Method, Settings, check_width
+from uat.settings import Method, Settings, check_number, check_width
 from uat.targets import Target
 
 SWEEPS = ("width", "training", "compare", "steepness")
@@ -149,16 +149,17 @@ def check_widths(widths: Sequence[int], s: Settings) -> list[int]:
         check_width(w, s)
         if w > MAX_NEURONS:
             raise UatError(
-                f"--neurons {w} is too many to animate (at most {MAX_NEURONS:,}: beyond that "
-                "each bump is narrower than a pixel); `uat fit` draws wider nets"
+                f"n_neurons {w} is too many to animate (at most {MAX_NEURONS:,}: beyond that "
+                "each bump is narrower than a pixel); `uat fit` draws wider nets",
+                param="n_neurons",
             )
     return ws
 
 
 def check_frames(frames: int | None) -> None:
-    """A frame count must be at least 1 (None: the sweep's default)."""
-    if frames is not None and frames < 1:
-        raise UatError(f"--frames must be at least 1, got {frames}")
+    """A frame count within LIMITS["frames"] (None: the sweep's default)."""
+    if frames is not None:
+        check_number("frames", frames)
 
 
 def default_widths(n: int, method: Method, frames: int | None = None) -> list[int]:

@@ -91,7 +91,9 @@ class Scene2D:
 def check_frames2d(frames: int | None) -> None:
     """Validate the most frames a sweep may have."""
     if frames is not None and not (isinstance(frames, int) and 1 <= frames <= MAX_FRAMES2D):
-        raise UatError(f"--frames must be a whole number from 1 to {MAX_FRAMES2D}, got {frames}")
+        raise UatError(
+            f"frames must be a whole number from 1 to {MAX_FRAMES2D}, got {frames}", param="frames"
+        )
 
 
 def surface_points(k: int = 0) -> int:

@@ -8,7 +8,7 @@ adapters such as the CLI translate that name into their own spelling (`--neurons
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any, Literal, get_args
 
 from uat.errors import UatError
@@ -85,9 +85,52 @@ LIMITS: dict[str, Limit] = {
     "width_px": Limit(160, 8_000, whole=True),
     "height_px": Limit(100, 8_000, whole=True),
     "jobs": Limit(1, 256, whole=True),  # gallery worker processes
-    # files read: a saved network of 10,000 neurons takes 0.8 MB; CSV parsing peaks near 13×
+    # |x| at the domain's ends: steep steps need w·x and w·Δ both within double precision
+    "domain_abs": Limit(0, 1e15),
+    # |f| on the domain: a minimax height is (max + min)/2, so the sum of two values must stay
+    # below the largest double, 1.8e308 (exp(709·x) passes, 1e308·x does not)
+    "value_abs": Limit(0, 8.9e307),
+    # files read: a saved network of 10,000 neurons takes 0.8 MB
     "file_bytes": Limit(0, 32_000_000, whole=True),
+    # CSV samples: parsed line by line into float arrays, peaking near 2.6 times the file
+    # (measured), so 64 MB of text (about 3 million rows) needs under 200 MB
+    "csv_bytes": Limit(0, 64_000_000, whole=True),
+    # frames × width × height of one GIF or MP4, the hold included: ffmpeg's GIF palette pass
+    # keeps every RGBA frame (4 bytes a pixel), so 400 million pixels is about 1.6 GB
+    "frame_pixels": Limit(1, 400_000_000, whole=True),
+    # explain's grid points × neurons: each neuron's curve on the 10,001-point grid, 8 bytes a
+    # value, so 20 million is 160 MB (N = 2,000 at most)
+    "grid_neurons": Limit(1, 20_000_000, whole=True),
 }
+
+
+DEFAULT_LIMITS = dict(LIMITS)
+
+
+def read_limits(environ: Any = None) -> None:
+    """Set LIMITS' upper ends from UAT_LIMITS="frames=5000,fps=200" or UAT_MAX_FRAMES=5000."""
+    import os
+
+    LIMITS.update(DEFAULT_LIMITS)
+    env = os.environ if environ is None else environ
+    pairs = [p.partition("=") for p in env.get("UAT_LIMITS", "").split(",") if p.strip()]
+    given = {k.strip(): v.strip() for k, _, v in pairs}
+    given |= {k: env[f"UAT_MAX_{k.upper()}"] for k in LIMITS if f"UAT_MAX_{k.upper()}" in env}
+    for key, text in given.items():
+        if key not in LIMITS:
+            raise UatError(f"UAT_LIMITS: unknown limit {key!r}; known: {', '.join(LIMITS)}")
+        try:
+            high = float(text)
+        except ValueError:
+            raise UatError(f"limit {key}={text!r} must be a number") from None
+        if not (high >= LIMITS[key].low):
+            raise UatError(f"limit {key}={text} must be at least {LIMITS[key].low:g}")
+        LIMITS[key] = replace(DEFAULT_LIMITS[key], high=high)
+
+
+def how_to_raise(key: str) -> str:
+    """The words that tell a user how to raise LIMITS[key]."""
+    return f"(raise it with UAT_MAX_{key.upper()}=N)"
 
 
 def check_number(param: str, value: Any, limit: str | None = None) -> Any:
@@ -97,7 +140,11 @@ def check_number(param: str, value: Any, limit: str | None = None) -> Any:
     if not number or not math.isfinite(value):
         raise UatError(f"{param} must be {rule.describe()}, got {value!r}", param=param)
     if not rule.holds(value):
-        raise UatError(f"{param} must be {rule.describe()}, got {value:g}", param=param)
+        raise UatError(
+            f"{param} must be {rule.describe()}, got {value:g}"
+            + (f" {how_to_raise(limit or param)}" if value > rule.high else ""),
+            param=param,
+        )
     return int(value) if rule.whole else value
 
 
@@ -175,17 +222,32 @@ def check_width(n_neurons: Any, settings: Settings, *, animated: bool = False) -
     high = LIMITS[width_limit(settings, animated=animated)].high
     if n_neurons * copies > high:
         what = f" × {copies} shifts" if copies > 1 else ""
+        key = width_limit(settings, animated=animated)
         raise UatError(
-            f"n_neurons {n_neurons:,}{what} is too many; the limit here is {high:,.0f}",
+            f"n_neurons {n_neurons:,}{what} is too many; the limit here is {high:,.0f} "
+            + how_to_raise(key),
             param="n_neurons",
         )
     if settings.method == "construct" and n_neurons % 2:
         lo, hi = max(2, n_neurons - 1), n_neurons + 1
+        both = f"{lo} or {hi}" if lo != hi else f"{hi}"
         raise UatError(
-            f"n_neurons {n_neurons} is odd, but bumps use neurons in pairs; try {lo} or {hi}",
+            f"n_neurons {n_neurons} is odd, but bumps use neurons in pairs; try {both}",
             param="n_neurons",
         )
     return n_neurons
+
+
+def check_grid(n_neurons: int, points: int = 10_001) -> None:
+    """Refuse n_neurons curves of `points` values each beyond LIMITS["grid_neurons"]."""
+    budget = LIMITS["grid_neurons"].high
+    if n_neurons * points > budget:
+        raise UatError(
+            f"n_neurons {n_neurons:,}: drawing each neuron on {points:,} grid points is over the "
+            f"budget of {budget:,.0f} values; at most {budget // points:,.0f} neurons "
+            + how_to_raise("grid_neurons"),
+            param="n_neurons",
+        )
 
 
 def parse_size(text: str) -> tuple[int, int]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from uat.errors import UatError
+from uat.settings import LIMITS, how_to_raise
 
 Fn = Callable[[np.ndarray], np.ndarray]
 DENSE = 10_001  # points of the grid every error is measured on
@@ -289,8 +290,13 @@ def check_domain(domain: tuple[float, float]) -> tuple[float, float]:
         raise UatError(f"domain [{a:g}, {b:g}] is empty")
     if a > b:
         raise UatError(f"domain [{a:g}, {b:g}] is reversed; did you mean {b:g},{a:g}?")
-    if not math.isfinite(b - a):
-        raise UatError(f"domain [{a:g}, {b:g}] is too wide: its width overflows")
+    far = LIMITS["domain_abs"].high
+    if max(abs(a), abs(b)) > far:
+        raise UatError(
+            f"domain [{a:g}, {b:g}] is too wide: it reaches beyond ±{far:g}; rescale x "
+            + how_to_raise("domain_abs"),
+            param="domain",
+        )
     if b - a < 1e-9 * max(1.0, abs(a), abs(b)):
         raise UatError(
             f"domain [{a!r}, {b!r}] is too narrow for double precision; widen it or shift it "
@@ -309,9 +315,14 @@ def parse_domain(text: str) -> tuple[float, float]:
     return check_domain((evaluate_constant(parts[0]), evaluate_constant(parts[1])))
 
 
-def _looks_like_path(spec: str) -> bool:
-    named_like_data = spec.lower().endswith((".csv", ".txt"))
-    return named_like_data or (("/" in spec or "\\" in spec) and Path(spec).is_file())
+def _csv_path(spec: str) -> str | None:
+    """The CSV path TARGET names: 'file:PATH', or text ending in .csv or .txt; else None.
+
+    Nothing else is a file, even when one exists at that path: "x/2" is always an expression.
+    """
+    if spec.startswith("file:"):
+        return spec[len("file:") :]
+    return spec if spec.lower().endswith((".csv", ".txt")) else None
 
 
 def get_target(spec: str, domain: tuple[float, float] | None = None) -> Target:
@@ -319,10 +330,12 @@ def get_target(spec: str, domain: tuple[float, float] | None = None) -> Target:
     spec = spec.strip()
     if not spec:
         raise UatError("empty target: give a name (see `uat targets`), an expression or a CSV")
-    if spec in TARGETS:
+    if spec.startswith("expr:"):
+        target = _expression_target(spec[len("expr:") :].strip())
+    elif spec in TARGETS:
         target = TARGETS[spec]
-    elif _looks_like_path(spec):
-        target = csv_target(spec)
+    elif (path := _csv_path(spec)) is not None:
+        target = csv_target(path)
     else:
         target = _expression_target(spec)
     if domain is not None:
@@ -376,13 +389,17 @@ def check_finite(target: Target) -> None:
         except (ValueError, TypeError, FloatingPointError) as exc:
             raise UatError(f"cannot evaluate {target.name!r}: {exc}") from None
     y = np.broadcast_to(y, x.shape)
-    bad = ~np.isfinite(y)
+    big = LIMITS["value_abs"].high
+    with np.errstate(all="ignore"):
+        bad = ~(np.abs(y) <= big)  # NaN and ±inf too
     if bad.any():
         first = float(x[np.argmax(bad)])
         more = int(bad.sum()) - 1
         extra = f" (and at {more} more grid points)" if more else ""
         a, b = target.domain
+        what = "not finite" if not np.isfinite(y[np.argmax(bad)]) else f"beyond ±{big:g}"
         raise UatError(
-            f"{target.name!r} is not finite at x = {first:.6g}{extra} on [{a:g}, {b:g}]; "
-            "choose another --domain"
+            f"{target.name!r} is {what} at x = {first:.6g}{extra} on [{a:g}, {b:g}]; "
+            "choose another domain or rescale it",
+            param="domain",
         )

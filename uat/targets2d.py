@@ -289,5 +289,6 @@ def check_finite2d(target: Target2D) -> None:
         extra = f" (and at {more} more grid points)" if more else ""
         raise UatError(
             f"{target.name!r} is not finite at (x, y) = ({x[i]:.6g}, {y[i]:.6g}){extra}; "
-            "choose another --domain"
+            "choose another domain",
+            param="domain",
         )

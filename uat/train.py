@@ -216,7 +216,7 @@ def _spread_u(
     k = steepness * (0.5 if activation == "tanh" else 1.0)
     w = np.full(n, k * max(n, MIN_SPREAD) / 2.0)  # k·N/(b − a) on x is k·N/2 on u ∈ [−1, 1]
     if seed is not None and seed < 0:
-        raise UatError(f"--seed must be a whole number ≥ 0, got {seed}")
+        raise UatError(f"seed must be a whole number ≥ 0, got {seed}", param="seed")
     if seed is not None:  # one common factor: centres stay evenly spread and mirror-symmetric
         w = w * math.exp(np.random.default_rng(seed).uniform(-JITTER_STEEPNESS, JITTER_STEEPNESS))
     return w, -w * centres
@@ -242,7 +242,10 @@ def _training_points(
         if limits:
             x, y = _with_limits(target, x, y)
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
-        raise UatError(f"{target.name!r} is not finite at every training point; check --domain")
+        raise UatError(
+            f"{target.name!r} is not finite at every training point; check the domain",
+            param="domain",
+        )
     return x, y
 
 
@@ -736,7 +739,8 @@ def _adam(
             what = "not finite" if not math.isfinite(loss) else f"{loss:.3g}, from {loss0:.3g}"
             raise UatError(
                 f"training diverged at iteration {it} (loss is {what}); "
-                f"try a smaller --learning-rate than {learning_rate:g}"
+                f"try a smaller learning_rate than {learning_rate:g}",
+                param="learning_rate",
             )
         run.record(it, loss, *_split(theta))
     return (*_split(theta), it, stopped)

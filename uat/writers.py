@@ -24,18 +24,20 @@ from typing import Any
 import numpy as np
 
 from uat.errors import UatError
+from uat.settings import LIMITS, check_number, how_to_raise
 
 FORMATS = (".gif", ".mp4", ".png")
 WRITERS = ("auto", "ffmpeg", "pillow")
 GIF_FPS = (10, 20, 25, 50)  # frame rates whose delays GIF's hundredths of a second hold exactly
-MIN_SIZE = (160, 100)
-MAX_SIDE = 8000
-MAX_HOLD = 60.0
-MIN_DPI, MAX_DPI = 20, 600  # text unreadable below, memory and layout give out above
 
 
 def ffmpeg_exe() -> str | None:
     """The ffmpeg binary of imageio-ffmpeg (or IMAGEIO_FFMPEG_EXE), None if there is none."""
+    import os
+
+    given = os.environ.get("IMAGEIO_FFMPEG_EXE")
+    if given and not (os.path.isfile(given) and os.access(given, os.X_OK)):
+        raise UatError(f"IMAGEIO_FFMPEG_EXE={given} is not an executable ffmpeg program")
     try:
         import imageio_ffmpeg
 
@@ -53,29 +55,37 @@ def check_output(
         raise UatError(f"cannot write {out}: the extension must be one of {', '.join(FORMATS)}")
     if writer not in WRITERS:
         raise UatError(f"unknown writer {writer!r}; choose one of: {', '.join(WRITERS)}")
-    if not (_real(fps) and fps > 0):
-        raise UatError(f"--fps must be a positive number, got {fps}")
-    if not (_real(hold) and 0 <= hold <= MAX_HOLD):
-        raise UatError(f"--hold must be between 0 and {MAX_HOLD:g} seconds, got {hold}")
-    if not (_real(dpi) and MIN_DPI <= dpi <= MAX_DPI):
-        raise UatError(f"--dpi must be between {MIN_DPI} and {MAX_DPI}, got {dpi:g}")
+    check_number("fps", fps if _real(fps) else None)
+    check_number("hold", hold if _real(hold) else None)
+    check_number("dpi", dpi if _real(dpi) else None)
     w, h = size
     if not (_real(w) and _real(h) and int(w) == w and int(h) == h):
-        raise UatError(f"--size {w}x{h} must be whole pixels")
-    if not (MIN_SIZE[0] <= w <= MAX_SIDE and MIN_SIZE[1] <= h <= MAX_SIDE):
+        raise UatError(f"size {w}x{h} must be whole pixels", param="size")
+    wide, tall = LIMITS["width_px"], LIMITS["height_px"]
+    if not (wide.holds(w) and tall.holds(h)):
         raise UatError(
-            f"--size {w}x{h} must be at least {MIN_SIZE[0]}x{MIN_SIZE[1]} "
-            f"and at most {MAX_SIDE} pixels a side"
+            f"size {w}x{h} must be at least {wide.low:g}x{tall.low:g} and at most "
+            f"{wide.high:g}x{tall.high:g} pixels {how_to_raise('width_px')}",
+            param="size",
         )
+    if suffix == ".png":
+        check_budget(9, size, "size")  # a contact sheet: up to 3 × 3 cells of `size`
+    else:
+        check_budget(1 + round(hold * fps), size, "hold")  # the hold alone, before any frame
     if suffix == ".gif" and fps not in GIF_FPS:
         raise UatError(
-            f"--fps {fps:g} cannot be shown exactly in a GIF, whose delays are hundredths of "
-            f"a second; use {', '.join(map(str, GIF_FPS))}"
+            f"fps {fps:g} cannot be shown exactly in a GIF, whose delays are hundredths of "
+            f"a second; use {', '.join(map(str, GIF_FPS))}",
+            param="fps",
         )
     if suffix == ".mp4" and (w % 2 or h % 2):
-        raise UatError(f"--size {w}x{h}: an MP4 (H.264, yuv420p) needs an even width and height")
+        raise UatError(
+            f"size {w}x{h}: an MP4 (H.264, yuv420p) needs an even width and height", param="size"
+        )
     if suffix == ".png":
         return "pillow"
+    if suffix == ".gif" and writer == "pillow":
+        return writer  # no ffmpeg needed, whatever IMAGEIO_FFMPEG_EXE says
     exe = ffmpeg_exe()
     if writer == "auto":
         writer = "ffmpeg" if exe is not None or suffix == ".mp4" else "pillow"
@@ -89,6 +99,19 @@ def check_output(
     return writer
 
 
+def check_budget(n_frames: int, size: tuple[int, int], param: str = "frames") -> None:
+    """Refuse `n_frames` frames of `size` (the hold included) beyond LIMITS["frame_pixels"]."""
+    pixels = n_frames * int(size[0]) * int(size[1])
+    budget = LIMITS["frame_pixels"].high
+    if pixels > budget:
+        raise UatError(
+            f"{param}: {n_frames:,} frames of {size[0]}x{size[1]} pixels is {pixels:,.0f} pixels, "
+            f"over the budget of {budget:,.0f}; use a smaller size, fps, hold or frames "
+            + how_to_raise("frame_pixels"),
+            param=param,
+        )
+
+
 def _real(v: object) -> bool:
     """A finite real number (numpy scalars included, bools not)."""
     if isinstance(v, bool) or not isinstance(v, int | float | np.integer | np.floating):
@@ -97,6 +120,7 @@ def _real(v: object) -> bool:
 
 
 def with_hold(frames: Iterator[np.ndarray], extra: int) -> Iterator[np.ndarray]:
+    """The frames, then the last one `extra` more times."""
     last = None
     for f in frames:
         last = f
@@ -104,6 +128,19 @@ def with_hold(frames: Iterator[np.ndarray], extra: int) -> Iterator[np.ndarray]:
     if last is not None:
         for _ in range(extra):
             yield last
+
+
+def within_budget(
+    frames: Iterator[np.ndarray], extra: int, size: tuple[int, int]
+) -> Iterator[np.ndarray]:
+    """The frames, refused (UatError) as soon as they and the hold exceed the pixel budget.
+
+    The scene's frame count is known only as it streams; the writers hold every frame (ffmpeg's
+    palette pass, Pillow's list), so the budget bounds their memory.
+    """
+    for count, f in enumerate(frames, start=1):
+        check_budget(count + extra, size)
+        yield f
 
 
 def _ffmpeg_output_args(suffix: str) -> list[str]:
@@ -230,6 +267,7 @@ def write_frames(
 ) -> None:
     """Write RGBA frames as a GIF or MP4 with the writer `check_output` chose."""
     extra = round(hold * fps)
+    frames = within_budget(frames, extra, size)
     if writer == "ffmpeg":
         exe = ffmpeg_exe()
         if exe is None:
