@@ -420,7 +420,7 @@ _ONE_D_ONLY = (
 def is_target2d(text: str) -> bool:
     """True when TARGET text is a surface: a 2-D name, a CSV of 3+ columns, or uses y."""
     from uat.expr import mentions_y
-    from uat.targets import TARGETS
+    from uat.targets import TARGETS, csv_path
     from uat.targets2d import TARGETS2D
 
     spec = text.strip()
@@ -428,10 +428,9 @@ def is_target2d(text: str) -> bool:
         return True
     if spec in TARGETS:
         return False
-    if spec.lower().endswith((".csv", ".txt")) or (
-        ("/" in spec or "\\" in spec) and Path(spec).is_file()
-    ):
-        return _csv_columns(Path(spec)) >= 3
+    if (path := csv_path(spec)) is not None:
+        return _csv_columns(Path(path)) >= 3
+    spec = spec.removeprefix("expr:")
     try:
         return mentions_y(spec)
     except UatError:  # not an expression in x and y: the 1-D reader names the fault
@@ -439,16 +438,20 @@ def is_target2d(text: str) -> bool:
 
 
 def _csv_columns(path: Path) -> int:
-    """Fields on the first data or header line of a CSV (0 if it cannot be read)."""
+    """Fields on the first data or header line of a CSV (0 if it cannot be read: the reader
+    of the 1-D samples then names the fault, a FIFO or a device never read)."""
     import re
 
+    from uat.io import read_lines_limited
+    from uat.settings import LIMITS
+
     try:
-        with path.open(encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                text = line.strip()
-                if text and not text.startswith("#"):
-                    return len([f for f in re.split(r"[,;\t ]+", text) if f])
-    except OSError:
+        lines = read_lines_limited(path, int(LIMITS["csv_bytes"].high), "CSV file", "csv_bytes")
+        for line in lines:
+            text = line.strip()
+            if text and not text.startswith("#"):
+                return len([f for f in re.split(r"[,;\t ]+", text) if f])
+    except UatError:
         pass
     return 0
 

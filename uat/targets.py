@@ -315,7 +315,7 @@ def parse_domain(text: str) -> tuple[float, float]:
     return check_domain((evaluate_constant(parts[0]), evaluate_constant(parts[1])))
 
 
-def _csv_path(spec: str) -> str | None:
+def csv_path(spec: str) -> str | None:
     """The CSV path TARGET names: 'file:PATH', or text ending in .csv or .txt; else None.
 
     Nothing else is a file, even when one exists at that path: "x/2" is always an expression.
@@ -334,7 +334,7 @@ def get_target(spec: str, domain: tuple[float, float] | None = None) -> Target:
         target = _expression_target(spec[len("expr:") :].strip())
     elif spec in TARGETS:
         target = TARGETS[spec]
-    elif (path := _csv_path(spec)) is not None:
+    elif (path := csv_path(spec)) is not None:
         target = csv_target(path)
     else:
         target = _expression_target(spec)

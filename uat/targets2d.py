@@ -187,12 +187,14 @@ def get_target2d(spec: str, domain: Domain2 | None = None) -> Target2D:
     spec = spec.strip()
     if not spec:
         raise UatError("empty target: give a 2-D name, an expression in x and y, or a CSV")
-    if spec in TARGETS2D:
+    from uat.targets import csv_path
+
+    if spec.startswith("expr:"):
+        target = _expression_target2d(spec.removeprefix("expr:").strip())
+    elif spec in TARGETS2D:
         target = TARGETS2D[spec]
-    elif spec.lower().endswith((".csv", ".txt")) or (
-        ("/" in spec or "\\" in spec) and Path(spec).is_file()
-    ):
-        target = csv_target2d(spec)
+    elif (path := csv_path(spec)) is not None:  # the 1-D rule: .csv, .txt or file:PATH
+        target = csv_target2d(path)
     else:
         target = _expression_target2d(spec)
     if domain is not None:
