@@ -295,3 +295,26 @@ def test_convergence_json_has_no_nan(cli) -> None:
     code, out, err = cli("convergence", "sin", "--widths", "4", "--json")
     assert code == 0, err
     assert "NaN" not in out and json.loads(out)["slopes"] == {"construct": None, "train": None}
+
+
+def test_an_overflowing_target_gives_strict_json_and_no_warning() -> None:
+    import warnings
+
+    from uat.jobs import fit, resolve_target
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        res = fit(resolve_target("exp(709*x)"), 50)
+        text = json.dumps(res.to_dict(), allow_nan=False)  # raises on NaN or Infinity
+    back = json.loads(text)
+    assert back["bound"] is None
+    assert back["rmse_on"] == "uniform grid of 10001 points"
+
+
+def test_a_constant_target_reports_float_rounding() -> None:
+    from uat.jobs import fit, resolve_target
+
+    d = fit(resolve_target("5"), 50).to_dict()
+    assert d["bound"] == 0.0
+    assert d["float_rounding"] is True
+    assert d["sup_error"] <= 16 * 5.0 * np.finfo(float).eps

@@ -85,7 +85,9 @@ class Fit:
                 "sup_error": self.errors.sup,
                 "sup_at": self.errors.at,
                 "rmse": self.errors.rmse,
+                "rmse_on": f"uniform grid of {self.errors.grid} points",
                 "grid": self.errors.grid,
+                "float_rounding": self.errors.rounding,
                 "bound": self.bound,
                 "seconds": self.seconds,
                 "settings": None if self.settings is None else asdict(self.settings),
@@ -129,20 +131,21 @@ def fit(
     else:
         from uat.train import train
 
-        result = train(
-            target,
-            n_neurons,
-            optimizer=s.optimizer,
-            max_iter=s.max_iter,
-            tol=s.tol,
-            seed=s.seed,
-            init=init,
-            callback=callback,
-            activation=s.activation,
-            output_activation=s.output_activation,
-            learning_rate=s.learning_rate,
-            loss=s.loss,
-        )
+        with np.errstate(all="ignore"):  # exp(709x) overflows in the first step; train says so
+            result = train(
+                target,
+                n_neurons,
+                optimizer=s.optimizer,
+                max_iter=s.max_iter,
+                tol=s.tol,
+                seed=s.seed,
+                init=init,
+                callback=callback,
+                activation=s.activation,
+                output_activation=s.output_activation,
+                learning_rate=s.learning_rate,
+                loss=s.loss,
+            )
         net, history = result.net, result.history
     seconds = time.perf_counter() - t0
     return Fit(target, net, errors(net, target), seconds, _bound(target, net), history, s)

@@ -326,7 +326,8 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
 
     p = Path(path)
     fmt = p.suffix.lower()
-    with atomic_path(p) as tmp:
+    # ticks of a curve near the float limit (exp(709x)) overflow inside matplotlib's locator
+    with atomic_path(p) as tmp, np.errstate(over="ignore", invalid="ignore"):
         fig.savefig(tmp, format=fmt.lstrip("."))
     return p
 

@@ -43,20 +43,22 @@ def describe_method(fit: Fit) -> str:
         )
     opt = net.meta.get("optimizer", "")
     its = net.meta.get("iterations", len(fit.history))
-    return f"trained: {opt}, {its} iterations, seed {net.meta.get('seed', 0)}"
+    why = f" (stopped: {net.meta['stopped']})" if isinstance(net.meta.get("stopped"), str) else ""
+    loss = f", {net.meta['loss']} loss" if isinstance(net.meta.get("loss"), str) else ""
+    return f"trained: {opt}{loss}, {its} iterations{why}, seed {net.meta.get('seed', 0)}"
 
 
 def describe_bound(fit: Fit) -> str:
     """The construction's error bound, with its formula, or why there is none."""
-    from uat.metrics import bound_formula
+    from uat.metrics import bound_formula, bound_reason
     from uat.plot import format_number
 
     net, t = fit.net, fit.target
     formula = bound_formula(net.activation, net.output_activation)
     if fit.bound is None:
-        if t.lipschitz() is None:
-            return "none: the target jumps, so the sup error cannot vanish"
-        return f"none: {formula} needs a smoother target"
+        per_copy = net.n_neurons // max(1, int(net.meta.get("copies", 1)))
+        why = bound_reason(t, per_copy, net.activation, net.output_activation)
+        return f"none: {why or f'{formula} needs a smoother target'}"
     text = f"{formula} = {format_number(fit.bound)}"
     if formula == "L·Δ/2":
         lip = t.lipschitz()
@@ -79,8 +81,9 @@ def summary_table(fit: Fit, extra: dict[str, str], *, measured: bool = False) ->
     table.add_row("domain", f"[{t.domain[0]:.6g}, {t.domain[1]:.6g}]")
     table.add_row("method", describe_method(fit))
     table.add_row("neurons", f"{fit.net.n_neurons}  ({fit.net.n_parameters} parameters)")
-    table.add_row("sup error", f"{format_number(e.sup)}  at x = {e.at:.4g}")
-    table.add_row("RMSE", format_number(e.rmse))
+    rounding = "  (float rounding)" if e.rounding else ""
+    table.add_row("sup error", f"{format_number(e.sup)}  at x = {e.at:.4g}{rounding}")
+    table.add_row("RMSE", f"{format_number(e.rmse)}  (on the grid)")
     table.add_row("grid", f"{e.grid:,} uniform points")
     if fit.method == "construct":
         table.add_row("bound", describe_bound(fit))
