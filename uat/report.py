@@ -6,6 +6,7 @@ Printing only: the numbers come from `uat.jobs` results; rich loads on first use
 from __future__ import annotations
 
 import contextlib
+import math
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -164,36 +165,51 @@ def print_comparison(result: Comparison, where: str) -> None:
 
 
 def print_convergence(result: Convergence, files: dict[str, str]) -> None:
-    """The table and the slopes of `uat convergence`."""
+    """The table, the slopes above the optimiser's floor, and the floors of `uat convergence`."""
     from rich.table import Table
 
-    from uat.jobs import summarise
-    from uat.plot import METHOD_NAMES, format_number
+    from uat.plot import format_number, series_name
 
-    table = Table(title=f"{result.target.name}: error against width (10,001-point grid)")
+    table = Table(title=f"{result.target.name}: error against width (sup refined, RMSE on grid)")
     table.add_column("N", justify="right")
-    for m in result.methods:
-        table.add_column(f"{METHOD_NAMES[m]} sup", justify="right")
-        table.add_column(f"{METHOD_NAMES[m]} RMSE", justify="right")
-    med = {
-        (m, k): summarise(result.points, m, k)
-        for m in result.methods
-        for k in ("sup_error", "rmse")
-    }
+    series = result.series
+    med = {}
+    for key, m, loss in series:
+        name = series_name(m, loss, result.losses)
+        table.add_column(f"{name} sup", justify="right")
+        table.add_column(f"{name} RMSE", justify="right")
+        med[key] = [result.summary(m, loss, k) for k in ("sup_error", "rmse")]
     for i, n in enumerate(result.widths):
         row = [str(n)]
-        for m in result.methods:
-            row += [format_number(med[m, k]["median"][i]) for k in ("sup_error", "rmse")]
+        for key, _, _ in series:
+            floor = med[key][0]["floor"]
+            mark = "  (floor)" if floor is not None and n >= floor["from_width"] else ""
+            row += [format_number(med[key][0]["median"][i]) + mark]
+            row += [format_number(med[key][1]["median"][i])]
         table.add_row(*row)
     con = console()
     con.print(table)
-    slopes = result.slopes
+    lines = []
+    for key, m, loss in series:
+        r, name = med[key][0], series_name(m, loss, result.losses)
+        text = f"{name} {format_slope(json_number(r['slope']))}"
+        if r["floor"] is not None:
+            fitted = "above" if math.isfinite(r["slope"]) else "too few widths above"
+            text += (
+                f" ({fitted} the optimiser's floor ≈ {format_number(r['floor']['level'])}, "
+                f"reached at N = {r['floor']['from_width']})"
+            )
+        lines.append(text)
     con.print(
-        "fitted slope of the sup error: "
-        + ", ".join(f"{METHOD_NAMES[m]} {format_slope(slopes[m])}" for m in result.methods)
-        + f"\nfigure: {files['output']}"
-        + (f"\npoints: {files['csv']}" if "csv" in files else "")
-    )
+        "fitted slope of the sup error: " + ", ".join(lines) + f"\nfigure: {files['output']}"
+        + (f"\npoints: {files['csv']}" if "csv" in files else ""),
+        soft_wrap=True,
+    )  # fmt: skip
+
+
+def json_number(v: float) -> float | None:
+    """A finite float, or None (nothing fitted)."""
+    return v if math.isfinite(v) else None
 
 
 def print_gallery(outcomes: list[Any], folder: Path) -> None:
