@@ -144,9 +144,13 @@ def print_comparison(result: Comparison, where: str) -> None:
     cols = ["method", "activation"] if several else ["method"]
     for col in (*cols, "neurons", "parameters", "sup error", "RMSE", "time"):
         table.add_column(col, justify="left" if col in cols else "right")
+    losses = {f.net.meta.get("loss") for f in result.fits if f.method == "train"}
     for f in result.fits:
+        loss = (
+            f" ({f.net.meta.get('loss')} loss)" if f.method == "train" and len(losses) > 1 else ""
+        )
         table.add_row(
-            METHOD_NAMES[f.method],
+            METHOD_NAMES[f.method] + loss,
             *([f.net.activation] if several else []),
             str(f.net.n_neurons),
             str(f.net.n_parameters),
