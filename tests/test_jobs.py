@@ -391,3 +391,16 @@ def test_compare_and_convergence_commands_take_both_losses(cli) -> None:
     assert set(json.loads(out)["floors"]) == {"construct", "train-mse", "train-sup"}
     code, _, err = cli("convergence", "sin", "--widths", "4,8", "--loss", "mse,mae")
     assert code == 2 and "mae" in err
+
+
+def test_fit_command_says_why_training_stopped_and_what_the_numbers_are(cli) -> None:
+    code, out, err = cli("fit", "sin", "-n", "6", "--method", "train", "--max-iter", "7")
+    assert code == 0, err
+    assert "7 iterations (stopped: iteration cap)" in out
+    assert "(on the grid)" in out  # the RMSE is a grid quantity
+    code, out, err = cli("fit", "5")
+    assert code == 0, err
+    assert "(float rounding)" in out and "L·Δ/2 = 0" in out
+    code, out, err = cli("fit", "exp(709*x)")
+    assert code == 0, err
+    assert "overflows double precision" in out and "inf" not in out.lower()
