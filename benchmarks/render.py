@@ -4,7 +4,8 @@
 
 The scene (hand-built sin, widths 2, 4, …, 120) is computed once and shared; both renderers
 draw the same artists (the faint bumps as one LineCollection, target, network, caption, legend).
-The baseline redraws the whole figure every frame, as `FuncAnimation.save` does.
+The baseline redraws the whole figure every frame, as `FuncAnimation.save` does. uat is timed
+with both of its GIF writers: the gain is blitting and one shared palette, not ffmpeg.
 """
 
 from __future__ import annotations
@@ -65,17 +66,24 @@ def main() -> None:
         ours, base = Path(tmp, "uat.gif"), Path(tmp, "baseline.gif")
         render(scene, Path(tmp, "warmup.png"), size=SIZE)  # font caches etc., for both
         t0 = time.perf_counter()
-        render(scene, ours, fps=FPS, size=SIZE, dpi=DPI, hold=0)
+        render(scene, ours, fps=FPS, size=SIZE, dpi=DPI, hold=0, writer="auto")
         t_ours = time.perf_counter() - t0
+        pil = Path(tmp, "pillow.gif")
+        t0 = time.perf_counter()
+        render(scene, pil, fps=FPS, size=SIZE, dpi=DPI, hold=0, writer="pillow")
+        t_pil, s_pil = time.perf_counter() - t0, os.path.getsize(pil)
         t0 = time.perf_counter()
         baseline(scene, base)
         t_base = time.perf_counter() - t0
         s_ours, s_base = os.path.getsize(ours), os.path.getsize(base)
         held = render(scene, Path(tmp, "held.gif"), fps=FPS, size=SIZE, dpi=DPI, hold=1.0)
         s_held = os.path.getsize(held)
-    print(f"uat render (blit + ffmpeg):          {t_ours:6.2f} s  {s_ours / 1e6:6.2f} MB")
+    auto = "ffmpeg" if ffmpeg_exe() else "pillow"
+    print(f"uat render (blit, --writer {auto}):  {t_ours:6.2f} s  {s_ours / 1e6:6.2f} MB")
+    print(f"uat render (blit, --writer pillow):  {t_pil:6.2f} s  {s_pil / 1e6:6.2f} MB")
     print(f"FuncAnimation + PillowWriter:        {t_base:6.2f} s  {s_base / 1e6:6.2f} MB")
     print(f"ratio uat/baseline: time {t_ours / t_base:.3f}×, size {s_ours / s_base:.2f}×")
+    print(f"ratio uat pillow/baseline: time {t_pil / t_base:.3f}×, size {s_pil / s_base:.2f}×")
     print(f"uat GIF with the default 1 s hold (60 + 20 frames): {s_held / 1e6:.2f} MB")
 
 

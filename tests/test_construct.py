@@ -157,3 +157,16 @@ def test_inverse_output_is_the_logit_under_a_sigmoid() -> None:
     np.testing.assert_allclose(inverse_output(y, "sigmoid"), np.log(y / (1 - y)), atol=1e-12)
     np.testing.assert_array_equal(inverse_output(y, "identity"), y)
     assert np.all(np.isfinite(inverse_output(np.array([0.0, 1.0]), "sigmoid")))
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+def test_constant_target_is_built_to_float_rounding(activation: str) -> None:
+    from uat.construct import hand_built
+    from uat.jobs import resolve_target
+
+    net = hand_built(resolve_target("5"), 50, activation=activation)
+    x = np.linspace(-1.0, 1.0, 100_001)  # evaluated here, not by the net's own code
+    act = np.tanh if activation == "tanh" else (lambda z: 0.5 * (1 + np.tanh(z / 2)))
+    y = act(np.outer(x, net.w) + net.b) @ net.v + net.c
+    # 25 telescoping pairs of height 5: rounding is a few ulps of 5 per pair at most
+    assert np.max(np.abs(y - 5.0)) <= 50 * 5.0 * np.finfo(float).eps

@@ -130,3 +130,20 @@ def test_constant_target_is_not_called_a_jump() -> None:
     with style():
         fig = convergence_figure(t, convergence(t, [2, 4, 8], ["construct"]).points)
     assert "jumps" not in fig.axes[0].get_title()
+def test_convergence_figure_marks_the_optimiser_floor_and_fits_above_it() -> None:
+    from uat.jobs import Point
+    from uat.plot import convergence_figure
+
+    widths = [2, 4, 8, 16, 32, 64, 128, 256, 512]
+    law = [min(1.0, 8.0 / n**3) for n in widths[:6]]  # 8/N³ up to N = 64
+    sups = law + [1e-5, 1.2e-5, 1.4e-5]  # then the floor, rising a little
+    pts = [Point(n, "train", e, e / 4, 0.0, 0, "mse") for n, e in zip(widths, sups, strict=True)]
+    with style():
+        fig = convergence_figure(get_target("sin"), pts)
+    ax = fig.axes[0]
+    # above the floor the asymptotic widths 16, 32, 64 follow 8/N³: slope −3
+    x, y = line_data(ax, "trained sup (slope -3.00 above the floor)")
+    np.testing.assert_allclose(x, widths[:7])  # drawn solid up to the floor's first width
+    floor = [c for c in ax.collections if "optimiser's floor" in str(c.get_label())]
+    assert len(floor) == 2  # sup and RMSE each have their dotted level
+    assert str(floor[0].get_label()).endswith("≈ 1.20e-05")  # the median of the floor values

@@ -412,13 +412,16 @@ def animate_cmd(
 
 @app.command("compare")
 @two_inputs("_compare2d")
-@settings_options(without=("method",))
+@settings_options(without=("method", "loss"))
 def compare_cmd(
     target: TargetArg,
     domain: DomainOpt = None,
     neurons: NeuronsOpt = 50,
     *,
     settings: Settings,
+    loss: Annotated[
+        str, typer.Option(help="Trained: mse, sup (the theorem's worst case) or both: mse,sup.")
+    ] = "mse",
     activations: Annotated[
         str | None, typer.Option(help="Several activations, e.g. sigmoid,tanh,relu.")
     ] = None,
@@ -439,7 +442,11 @@ def compare_cmd(
     acts = split_list(activations, "activations")
     if animate and acts is not None and len(acts) > 1:
         raise UatError("--animate compares one activation; drop --activations or give one")
-    jobs.compare_runs(settings, neurons, acts)  # every check before any work
+    losses = jobs.check_losses(split_list(loss, "loss") or [])
+    if animate and len(losses) > 1:
+        raise UatError("--animate compares one loss; give --loss mse or --loss sup")
+    settings = replace(settings, loss=losses[0])
+    jobs.compare_runs(settings, neurons, acts, losses)  # every check before any work
     t = jobs.resolve_target(target, domain)
     name = jobs.output_name("compare", t, settings, neurons, ext=".gif" if animate else ".png")
     path = figure_path(out, name, animated=animate)
@@ -451,7 +458,7 @@ def compare_cmd(
             runs=jobs.compare_runs(settings, neurons, acts),
         )  # fmt: skip
         made["frames"] = res.frames
-    result = jobs.compare(t, neurons, settings, activations=acts)
+    result = jobs.compare(t, neurons, settings, activations=acts, losses=losses)
     if not animate:
         from uat.plot import compare_figure
 
@@ -462,12 +469,15 @@ def compare_cmd(
 
 @app.command("convergence")
 @two_inputs("_convergence2d", unset=("methods", "max_neurons"))
-@settings_options(without=("method",))
+@settings_options(without=("method", "loss"))
 def convergence_cmd(
     target: TargetArg,
     domain: DomainOpt = None,
     *,
     settings: Settings,
+    loss: Annotated[
+        str, typer.Option(help="Trained: mse, sup (the theorem's worst case) or both: mse,sup.")
+    ] = "mse",
     widths: Annotated[str | None, typer.Option(help="Widths, e.g. 2,4,8,16,32 (even).")] = None,
     max_neurons: Annotated[int, typer.Option(help="Else ~12 even widths up to this.")] = 200,
     methods: Annotated[str, typer.Option(help="Methods to sweep.")] = "construct,train",
@@ -481,15 +491,20 @@ def convergence_cmd(
     from uat import jobs
 
     ws, chosen = parse_widths(widths), split_list(methods, "methods") or []
-    plan = jobs.convergence_plan(settings, ws, chosen, max_neurons=max_neurons, seeds=seeds)
+    losses = jobs.check_losses(split_list(loss, "loss") or [])
+    settings = replace(settings, loss=losses[0])
+    plan = jobs.convergence_plan(
+        settings, ws, chosen, max_neurons=max_neurons, seeds=seeds, losses=losses
+    )
     t = jobs.resolve_target(target, domain)
     files = {"output": str(figure_path(out, jobs.output_name("convergence", t, settings)))}
     if csv is not None:
         files["csv"] = str(output_path(csv, "", (".csv",)))
     with report.progress_bar(plan[2], f"sweeping {len(plan[0])} widths", quiet or json_) as bar:
         result = jobs.convergence(
-            t, ws, chosen, settings, max_neurons=max_neurons, seeds=seeds, progress=bar
-        )
+            t, ws, chosen, settings, max_neurons=max_neurons, seeds=seeds, progress=bar,
+            losses=losses,
+        )  # fmt: skip
     from uat.plot import convergence_figure
 
     with transaction():  # the figure and the CSV appear together, or neither does

@@ -29,6 +29,7 @@ from uat.targets import Target
 HEIGHT_RULES = ("minimax", "mean", "centre")
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(32)
 _MINIMAX_SAMPLES = 65
+_EPS = float(np.finfo(float).eps)  # 2⁻⁵², one ulp of 1
 
 
 def check_neurons(n_neurons: int, *, even: bool = True, limit: int | None = None) -> int:
@@ -101,13 +102,23 @@ def auto_steepness(target: Target, n_bumps: int) -> float:
 
 
 def edge_margin(target: Target, n_bumps: int, steepness: float) -> float:
-    """How far outside [a, b] the outer steps go: leak ‖f‖·e^{−w·m} ≤ ε/1000, m ≥ Δ/2."""
+    """How far outside [a, b] the outer steps go: leak ‖f‖·e^{−w·m} ≤ ε/1000, m ≥ Δ/2.
+
+    ε is the discretisation error L·Δ/2; a constant (L = 0) has none, so its leak is held
+    under float rounding (‖f‖·2⁻⁵²) and the net is the constant to the last bits, not the
+    1e-3·‖f‖ the jump case budgets (`uat fit 5` had a sup error of 5e-6).
+    """
     a, b = target.domain
     delta = (b - a) / n_bumps
     fmax = target.sup_norm()
     lip = target.lipschitz()
-    eps = lip * delta / 2 if lip else 1e-3 * fmax
-    m = math.log(1000.0 * fmax / eps) / steepness if eps > 0 and fmax > 0 else 0.0
+    if lip is None:  # a jump: the error stays near half the jump whatever the leak
+        ratio = 1e6
+    elif lip * delta / 2 <= _EPS * fmax:  # nothing to discretise: a constant
+        ratio = 1.0 / _EPS
+    else:
+        ratio = 1000.0 * fmax / (lip * delta / 2)
+    m = math.log(ratio) / steepness if fmax > 0 and ratio > 1 else 0.0
     return max(delta / 2, m)
 
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -20,7 +20,15 @@ from uat.errors import UatError
 from uat.expr import slug
 from uat.metrics import Errors, construction_bound, errors
 from uat.network import ShallowNet
-from uat.settings import CHOICES, METHODS, Settings, check_choice, check_number, check_width
+from uat.settings import (
+    CHOICES,
+    METHODS,
+    Loss,
+    Settings,
+    check_choice,
+    check_number,
+    check_width,
+)
 from uat.targets import Target
 
 __all__ = [
@@ -85,7 +93,9 @@ class Fit:
                 "sup_error": self.errors.sup,
                 "sup_at": self.errors.at,
                 "rmse": self.errors.rmse,
+                "rmse_on": f"uniform grid of {self.errors.grid} points",
                 "grid": self.errors.grid,
+                "float_rounding": self.errors.rounding,
                 "bound": self.bound,
                 "seconds": self.seconds,
                 "settings": None if self.settings is None else asdict(self.settings),
@@ -129,20 +139,21 @@ def fit(
     else:
         from uat.train import train
 
-        result = train(
-            target,
-            n_neurons,
-            optimizer=s.optimizer,
-            max_iter=s.max_iter,
-            tol=s.tol,
-            seed=s.seed,
-            init=init,
-            callback=callback,
-            activation=s.activation,
-            output_activation=s.output_activation,
-            learning_rate=s.learning_rate,
-            loss=s.loss,
-        )
+        with np.errstate(all="ignore"):  # exp(709x) overflows in the first step; train says so
+            result = train(
+                target,
+                n_neurons,
+                optimizer=s.optimizer,
+                max_iter=s.max_iter,
+                tol=s.tol,
+                seed=s.seed,
+                init=init,
+                callback=callback,
+                activation=s.activation,
+                output_activation=s.output_activation,
+                learning_rate=s.learning_rate,
+                loss=s.loss,
+            )
         net, history = result.net, result.history
     seconds = time.perf_counter() - t0
     return Fit(target, net, errors(net, target), seconds, _bound(target, net), history, s)
@@ -207,13 +218,16 @@ def sweep(
 
 
 def compare_runs(
-    settings: Settings, n_neurons: int, activations: Sequence[str] | None = None
+    settings: Settings,
+    n_neurons: int,
+    activations: Sequence[str] | None = None,
+    losses: Sequence[str] | None = None,
 ) -> list[tuple[Settings, int]]:
     """The (settings, width) of every network `compare` builds, hand-built ones first.
 
-    Each activation is built by hand and trained, except those that cannot train (a hard
-    step). Under shifts the hand-built net has M·N neurons, so the trained one gets M·N too:
-    the comparison is at equal width.
+    Each activation is built by hand and trained (once per loss in `losses`, default the
+    settings' loss), except those that cannot train (a hard step). Under shifts the hand-built
+    net has M·N neurons, so the trained one gets M·N too: the comparison is at equal width.
     """
     from uat.activations import get_activation
 
@@ -235,7 +249,8 @@ def compare_runs(
                 continue
             width = n_neurons if method == "construct" else n_neurons * settings.shifts
             check_width(width if method == "train" else n_neurons, s)
-            runs.append((s, width))
+            trained = check_losses(losses or [settings.loss]) if method == "train" else [s.loss]
+            runs += [(replace(s, loss=loss), width) for loss in trained]
     if not any(s.method == "train" for s, _ in runs):
         raise UatError(
             "a hard step cannot be trained; add another one to activations", param="activations"
@@ -293,10 +308,11 @@ def compare(
     settings: Settings | None = None,
     *,
     activations: Sequence[str] | None = None,
+    losses: Sequence[str] | None = None,
 ) -> Comparison:
-    """Build every run of `compare_runs` and measure it."""
+    """Build every run of `compare_runs` (trained once per loss) and measure it."""
     s = settings or Settings()
-    runs = compare_runs(s, n_neurons, activations)
+    runs = compare_runs(s, n_neurons, activations, losses)
     fits = [fit(target, width, rs) for rs, width in runs]
     acts: list[str] = list(activations) if activations is not None else [s.activation]
     return Comparison(target, n_neurons, fits, acts)
@@ -325,6 +341,7 @@ class Point:
     rmse: float
     seconds: float
     seed: int
+    loss: str | None = None  # the trained loss (mse or sup); None for a hand-built net
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-/CSV-ready."""
@@ -351,47 +368,129 @@ def fitted_slope(widths: Sequence[float], errors: Sequence[float]) -> float:
     return float(np.polyfit(x[ok], y[ok], 1)[0])
 
 
-def summarise(points: Sequence[Point], method: str, key: str = "sup_error") -> dict[str, Any]:
-    """Median, min and max of `key` per width for one method, and the fitted slope."""
-    mine = [p for p in points if p.method == method]
+# The optimiser's floor: from the first width where the least-squares slope of log(error)
+# against log(width), over it and every wider one (FLOOR_POINTS or more), is above FLOOR_RATE:
+# the error falls slower than 1/√N there. Measured (lm, 2…200 neurons): trained sin reaches
+# 8e-10 at N = 16 and creeps to 3e-10 at 200 (tail slope −0.4); runge reaches 1.6e-10 at
+# N = 56, then −0.46; trained abs keeps converging (every tail slope −0.64 or steeper);
+# the sawtooth's trained RMSE stays at 3.3e-3 from N = 6 on (slope 0).
+FLOOR_RATE = -0.5
+FLOOR_POINTS = 3  # the floor and at least two widths after it
+FLOOR_KNEE = 2.0  # the floor's first width is within 2× of the median error from there on
+
+
+def optimiser_floor(widths: Sequence[float], errors: Sequence[float]) -> int | None:
+    """Index of the first width where the error has stopped falling (see FLOOR_RATE), or None."""
+    with np.errstate(divide="ignore"):
+        x, y = np.log(np.asarray(widths, float)), np.log(np.asarray(errors, float))
+    for i in range(x.size - FLOOR_POINTS + 1):
+        ok = np.isfinite(y[i:])  # an exact zero has no logarithm: left out
+        if ok.sum() < 2:
+            return i
+        flat = float(np.polyfit(x[i:][ok], y[i:][ok], 1)[0]) > FLOOR_RATE
+        # and already at the level: a knee point above it still belongs to the fall
+        if flat and y[i] <= math.log(FLOOR_KNEE) + float(np.median(y[i:][ok])):
+            return i
+    return None
+
+
+def summarise(
+    points: Sequence[Point],
+    method: str,
+    key: str = "sup_error",
+    *,
+    loss: str | None = None,
+    floor: bool | None = None,
+) -> dict[str, Any]:
+    """Median, min and max of `key` per width for one method (and loss), its floor and slope.
+
+    For a trained method (or `floor=True`) the optimiser's floor is found (`optimiser_floor`)
+    and the slope is fitted over the widths above it only: `floor` is then
+    {"from_width", "level"} (level: the median error at and past it), else None.
+    """
+    mine = [p for p in points if p.method == method and (loss is None or p.loss == loss)]
     widths = sorted({p.width for p in mine})
     vals = [[getattr(p, key) for p in mine if p.width == w] for w in widths]
     med = [float(np.median(v)) for v in vals]
+    at = optimiser_floor(widths, med) if (method == "train" if floor is None else floor) else None
+    above = len(widths) if at is None else at
+    slope = fitted_slope(widths[:above], med[:above]) if above >= 2 else float("nan")
+    if at is not None and sum(w >= asymptotic_start(widths[:above]) for w in widths[:above]) < 3:
+        slope = float("nan")  # two points before a floor are no rate (sin: −18 from N = 8, 10)
     return {
         "widths": widths,
         "median": med,
         "low": [float(min(v)) for v in vals],
         "high": [float(max(v)) for v in vals],
-        "slope": fitted_slope(widths, med),
+        "slope": slope,
+        "slope_widths": widths[:above],
+        "floor": None
+        if at is None
+        else {"from_width": widths[at], "level": float(np.median(med[at:]))},
     }
+
+
+def series_key(method: str, loss: str | None, losses: Sequence[str]) -> str:
+    """The name of one curve of a sweep: the method, with the loss when several are swept."""
+    return f"{method}-{loss}" if method == "train" and len(losses) > 1 else method
 
 
 @dataclass
 class Convergence:
-    """Errors against width for each method, and the fitted slopes of the sup error."""
+    """Errors against width for each method (and trained loss), floors and fitted slopes."""
 
     target: Target
     settings: Settings
     widths: list[int]
     methods: list[str]
     points: list[Point]
+    losses: list[Loss] = field(default_factory=lambda: cast(list[Loss], ["mse"]))
+
+    @property
+    def series(self) -> list[tuple[str, str, str | None]]:
+        """(key, method, loss) of every curve: hand-built once, trained once per loss."""
+        out: list[tuple[str, str, str | None]] = []
+        for m in self.methods:
+            for loss in self.losses if m == "train" else [None]:
+                out.append((series_key(m, loss, self.losses), m, loss))
+        return out
+
+    def summary(self, method: str, loss: str | None, key: str = "sup_error") -> dict[str, Any]:
+        """`summarise` of one curve; no optimiser floor for the sup error of a jump."""
+        jump = key == "sup_error" and self.target.lipschitz() is None  # stays near half the jump
+        return summarise(self.points, method, key, loss=loss, floor=method == "train" and not jump)
 
     @property
     def slopes(self) -> dict[str, float | None]:
-        """Fitted slope of the median sup error per method (None where none can be fitted)."""
-        return json_safe({m: summarise(self.points, m)["slope"] for m in self.methods})
+        """Slope of the median sup error per curve, above the optimiser's floor (None: none)."""
+        return json_safe({k: self.summary(m, loss)["slope"] for k, m, loss in self.series})
+
+    @property
+    def floors(self) -> dict[str, dict[str, float] | None]:
+        """Per curve, where the sup error meets the optimiser's floor and its level, or None."""
+        return json_safe({k: self.summary(m, loss)["floor"] for k, m, loss in self.series})
 
     def to_dict(self) -> dict[str, Any]:
-        """Every point, the slopes and the target's Lipschitz constant, JSON-safe."""
+        """Every point, the slopes, the floors and the target's Lipschitz constant, JSON-safe."""
         return json_safe(
             {
                 "target": self.target.name,
                 "domain": self.target.domain,
                 "points": [p.as_dict() for p in self.points],
                 "slopes": self.slopes,
+                "floors": self.floors,
+                "slopes_fitted": "over the widths above the optimiser's floor",
                 "lipschitz": self.target.lipschitz(),
             }
         )
+
+
+def check_losses(losses: Sequence[str]) -> list[Loss]:
+    """Checked trained losses, each once: a subset of mse, sup."""
+    chosen = list(dict.fromkeys(losses))
+    if not chosen:
+        raise UatError("loss is empty; give mse, sup or mse,sup", param="loss")
+    return [cast(Loss, check_choice("loss", loss)) for loss in chosen]
 
 
 def convergence_plan(
@@ -401,6 +500,7 @@ def convergence_plan(
     *,
     max_neurons: int = 200,
     seeds: int = 1,
+    losses: Sequence[str] | None = None,
 ) -> tuple[list[int], list[str], int]:
     """Checked widths and methods of a convergence sweep, and how many fits it makes."""
     ws = sorted(set(widths)) if widths is not None else geometric_widths(max_neurons)
@@ -421,7 +521,8 @@ def convergence_plan(
             except UatError as exc:  # a width of the list, not the --neurons option
                 raise UatError(str(exc).replace("n_neurons", "widths:", 1), "widths") from None
     check_number("seeds", seeds)
-    return ws, chosen, len(ws) * sum(seeds if m == "train" else 1 for m in chosen)
+    per_train = seeds * len(check_losses(losses or [settings.loss]))
+    return ws, chosen, len(ws) * sum(per_train if m == "train" else 1 for m in chosen)
 
 
 def convergence(
@@ -433,28 +534,29 @@ def convergence(
     max_neurons: int = 200,
     seeds: int = 1,
     progress: Callable[[int], None] | None = None,
+    losses: Sequence[str] | None = None,
 ) -> Convergence:
     """Errors against width (default: about 12 up to `max_neurons`) for each method.
 
-    Trained widths are repeated over `seeds` seeds, each width independent of the others.
+    Trained widths are repeated over `seeds` seeds and over `losses` (default: the
+    settings' loss), each width independent of the others.
     """
     s = settings or Settings()
-    ws, chosen, _ = convergence_plan(s, widths, methods, max_neurons=max_neurons, seeds=seeds)
+    ws, chosen, _ = convergence_plan(
+        s, widths, methods, max_neurons=max_neurons, seeds=seeds, losses=losses
+    )
+    trained = check_losses(losses or [s.loss])
     points: list[Point] = []
     for m in chosen:
-        for seed in range(s.seed, s.seed + (seeds if m == "train" else 1)):
-            runs = sweep(
-                target,
-                ws,
-                replace(s, method=check_choice("method", m), seed=seed),
-                warm_start=False,
-            )
-            for f in runs:
-                e = f.errors
-                points.append(Point(f.net.n_neurons, m, e.sup, e.rmse, f.seconds, seed))
-                if progress is not None:
-                    progress(len(points))
-    return Convergence(target, s, ws, chosen, points)
+        for loss in trained if m == "train" else [None]:
+            for seed in range(s.seed, s.seed + (seeds if m == "train" else 1)):
+                rs = replace(s, method=check_choice("method", m), seed=seed, loss=loss or s.loss)
+                for f in sweep(target, ws, rs, warm_start=False):
+                    e = f.errors
+                    points.append(Point(f.net.n_neurons, m, e.sup, e.rmse, f.seconds, seed, loss))
+                    if progress is not None:
+                        progress(len(points))
+    return Convergence(target, s, ws, chosen, points, trained)
 
 
 # -- animations: which settings a sweep runs -----------------------------------------------

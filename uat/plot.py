@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -326,7 +326,8 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
 
     p = Path(path)
     fmt = p.suffix.lower()
-    with atomic_path(p) as tmp:
+    # ticks of a curve near the float limit (exp(709x)) overflow inside matplotlib's locator
+    with atomic_path(p) as tmp, np.errstate(over="ignore", invalid="ignore"):
         fig.savefig(tmp, format=fmt.lstrip("."))
     return p
 
@@ -378,6 +379,12 @@ def compare_figure(
     return fig
 
 
+def series_name(method: str, loss: str | None, losses: Sequence[str]) -> str:
+    """A curve's name: the method's, with the trained loss when it is not the only mse one."""
+    name = METHOD_NAMES.get(method, method)
+    return f"{name} ({loss} loss)" if loss is not None and list(losses) != ["mse"] else name
+
+
 def convergence_figure(
     target: Target,
     points: list[Any],
@@ -388,32 +395,36 @@ def convergence_figure(
     """Sup error and RMSE against width on log-log axes, with the construction's bound.
 
     The bound is the one for `settings` (steps: L·Δ/2; ramps: Δ²·max|f″|/8; a sigmoid output:
-    a quarter of the inner one), drawn at each width's neurons per copy.
+    a quarter of the inner one), drawn at each width's neurons per copy. Trained curves
+    (one per loss) mark the optimiser's floor with hollow markers and a dotted level, and
+    their slopes are fitted above it only (`uat.jobs.summarise`).
     """
     from matplotlib.figure import Figure
 
-    from uat.jobs import summarise
     from uat.settings import Settings
 
     s = settings or Settings()
-    size = size or (8.0, 5.5)
-
-    fig = Figure(figsize=size)
+    fig = Figure(figsize=size or (8.0, 5.5))
     ax = fig.subplots()
-    methods = [m for m in ("construct", "train") if any(p.method == m for p in points)]
+    losses = sorted({p.loss for p in points if p.method == "train" and p.loss is not None})
+    series = [("construct", None)] if any(p.method == "construct" for p in points) else []
+    series += [
+        ("train", loss) for loss in losses or [None] if any(p.method == "train" for p in points)
+    ]
     all_widths = sorted({p.width for p in points})
-    for m in methods:
-        color, name = method_color(m), METHOD_NAMES.get(m, m)
-        for key, ls, marker, what in (("sup_error", "-", "o", "sup"), ("rmse", "--", "s", "RMSE")):
-            r = summarise(points, m, key)
-            slope = "—" if not np.isfinite(r["slope"]) else f"{r['slope']:+.2f}"
-            pos = [v if v > 0 else np.nan for v in r["median"]]  # exact zeros have no log
-            label = f"{name} {what} (slope {slope})"
-            ax.loglog(r["widths"], pos, ls=ls, marker=marker, ms=4.5, color=color, label=label)
-            if r["low"] != r["high"]:
-                ax.fill_between(r["widths"], r["low"], r["high"], color=color, alpha=0.15, lw=0)
+    for i, (m, loss) in enumerate(series):
+        color = method_color(m) if i < 2 else OKABE_ITO["purple"]
+        for key, ls, marker in (("sup_error", "-", "o"), ("rmse", "--", "s")):
+            _draw_series(
+                ax,
+                target,
+                points,
+                (m, loss, key),
+                series_name(m, loss, losses),
+                (color, ls, marker),
+            )
     title = f"{target.label}: error against width"
-    drawn = "construct" in methods and _draw_bound(ax, target, all_widths, s)
+    drawn = series[:1] == [("construct", None)] and _draw_bound(ax, target, all_widths, s)
     if not drawn and target.lipschitz() is None:
         title += (
             "\nthe target jumps, so the sup error cannot vanish whatever N;"
@@ -421,11 +432,44 @@ def convergence_figure(
         )
     _shade_before_asymptotic(ax, all_widths)
     ax.set_xlabel("neurons N")
-    ax.set_ylabel("error on a 10,001-point grid")
+    ax.set_ylabel("error (sup refined; RMSE on the grid)")
     ax.set_title(title)
-    ax.legend(loc="best", fontsize=9.5)
+    ax.legend(loc="best", fontsize=8.5)
     ax.grid(True, which="minor", color="#f2f2f2", lw=0.6)
     return fig
+
+
+def _draw_series(
+    ax: Axes,
+    target: Target,
+    points: list[Any],
+    which: tuple[str, str | None, str],
+    name: str,
+    look: tuple[str, str, str],
+) -> None:
+    """One curve: medians, seed range, and (trained) the optimiser's floor, hollow and dotted."""
+    from uat.jobs import summarise
+
+    (m, loss, key), (color, ls, marker) = which, look
+    jump = key == "sup_error" and target.lipschitz() is None  # half the jump, not a floor
+    r = summarise(points, m, key, loss=loss, floor=m == "train" and not jump)
+    what = "sup" if key == "sup_error" else "RMSE"
+    slope = "—" if not np.isfinite(r["slope"]) else f"{r['slope']:+.2f}"
+    floor = r["floor"]
+    above = len(r["widths"]) if floor is None else r["widths"].index(floor["from_width"])
+    pos = np.array([v if v > 0 else np.nan for v in r["median"]])  # exact zeros have no log
+    label = f"{name} {what} (slope {slope}{' above the floor' if floor else ''})"
+    ax.loglog(r["widths"][: above + 1], pos[: above + 1], ls=ls, marker=marker, ms=4.5,
+              color=color, label=label)  # fmt: skip
+    if r["low"] != r["high"]:
+        ax.fill_between(r["widths"], r["low"], r["high"], color=color, alpha=0.15, lw=0)
+    if floor is None:
+        return
+    ax.loglog(r["widths"][above:], pos[above:], ls="none", marker=marker, ms=5.5, mfc="white",
+              color=color)  # fmt: skip
+    level = floor["level"]
+    ax.hlines(level, floor["from_width"], r["widths"][-1], colors=color, linestyles=":", lw=1.4,
+              label=f"{name} {what}: optimiser's floor ≈ {format_number(level)}")  # fmt: skip
 
 
 def _draw_bound(ax: Axes, target: Target, widths: list[int], s: Settings) -> bool:
@@ -456,7 +500,7 @@ def _shade_before_asymptotic(ax: Axes, widths: list[int]) -> None:
         ax.text(
             min(widths),
             0.02,
-            f" N < {start:.0f}: not in the fitted slopes",
+            f" N < {start:.0f}: before the fitted slopes",
             transform=ax.get_xaxis_transform(),
             va="bottom",
             fontsize=9,

@@ -6,6 +6,7 @@ Printing only: the numbers come from `uat.jobs` results; rich loads on first use
 from __future__ import annotations
 
 import contextlib
+import math
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -43,20 +44,22 @@ def describe_method(fit: Fit) -> str:
         )
     opt = net.meta.get("optimizer", "")
     its = net.meta.get("iterations", len(fit.history))
-    return f"trained: {opt}, {its} iterations, seed {net.meta.get('seed', 0)}"
+    why = f" (stopped: {net.meta['stopped']})" if isinstance(net.meta.get("stopped"), str) else ""
+    loss = f", {net.meta['loss']} loss" if isinstance(net.meta.get("loss"), str) else ""
+    return f"trained: {opt}{loss}, {its} iterations{why}, seed {net.meta.get('seed', 0)}"
 
 
 def describe_bound(fit: Fit) -> str:
     """The construction's error bound, with its formula, or why there is none."""
-    from uat.metrics import bound_formula
+    from uat.metrics import bound_formula, bound_reason
     from uat.plot import format_number
 
     net, t = fit.net, fit.target
     formula = bound_formula(net.activation, net.output_activation)
     if fit.bound is None:
-        if t.lipschitz() is None:
-            return "none: the target jumps, so the sup error cannot vanish"
-        return f"none: {formula} needs a smoother target"
+        per_copy = net.n_neurons // max(1, int(net.meta.get("copies", 1)))
+        why = bound_reason(t, per_copy, net.activation, net.output_activation)
+        return f"none: {why or f'{formula} needs a smoother target'}"
     text = f"{formula} = {format_number(fit.bound)}"
     if formula == "L·Δ/2":
         lip = t.lipschitz()
@@ -79,8 +82,9 @@ def summary_table(fit: Fit, extra: dict[str, str], *, measured: bool = False) ->
     table.add_row("domain", f"[{t.domain[0]:.6g}, {t.domain[1]:.6g}]")
     table.add_row("method", describe_method(fit))
     table.add_row("neurons", f"{fit.net.n_neurons}  ({fit.net.n_parameters} parameters)")
-    table.add_row("sup error", f"{format_number(e.sup)}  at x = {e.at:.4g}")
-    table.add_row("RMSE", format_number(e.rmse))
+    rounding = "  (float rounding)" if e.rounding else ""
+    table.add_row("sup error", f"{format_number(e.sup)}  at x = {e.at:.4g}{rounding}")
+    table.add_row("RMSE", f"{format_number(e.rmse)}  (on the grid)")
     table.add_row("grid", f"{e.grid:,} uniform points")
     if fit.method == "construct":
         table.add_row("bound", describe_bound(fit))
@@ -140,9 +144,13 @@ def print_comparison(result: Comparison, where: str) -> None:
     cols = ["method", "activation"] if several else ["method"]
     for col in (*cols, "neurons", "parameters", "sup error", "RMSE", "time"):
         table.add_column(col, justify="left" if col in cols else "right")
+    losses = {f.net.meta.get("loss") for f in result.fits if f.method == "train"}
     for f in result.fits:
+        loss = (
+            f" ({f.net.meta.get('loss')} loss)" if f.method == "train" and len(losses) > 1 else ""
+        )
         table.add_row(
-            METHOD_NAMES[f.method],
+            METHOD_NAMES[f.method] + loss,
             *([f.net.activation] if several else []),
             str(f.net.n_neurons),
             str(f.net.n_parameters),
@@ -161,36 +169,51 @@ def print_comparison(result: Comparison, where: str) -> None:
 
 
 def print_convergence(result: Convergence, files: dict[str, str]) -> None:
-    """The table and the slopes of `uat convergence`."""
+    """The table, the slopes above the optimiser's floor, and the floors of `uat convergence`."""
     from rich.table import Table
 
-    from uat.jobs import summarise
-    from uat.plot import METHOD_NAMES, format_number
+    from uat.plot import format_number, series_name
 
-    table = Table(title=f"{result.target.name}: error against width (10,001-point grid)")
+    table = Table(title=f"{result.target.name}: error against width (sup refined, RMSE on grid)")
     table.add_column("N", justify="right")
-    for m in result.methods:
-        table.add_column(f"{METHOD_NAMES[m]} sup", justify="right")
-        table.add_column(f"{METHOD_NAMES[m]} RMSE", justify="right")
-    med = {
-        (m, k): summarise(result.points, m, k)
-        for m in result.methods
-        for k in ("sup_error", "rmse")
-    }
+    series = result.series
+    med = {}
+    for key, m, loss in series:
+        name = series_name(m, loss, result.losses)
+        table.add_column(f"{name} sup", justify="right")
+        table.add_column(f"{name} RMSE", justify="right")
+        med[key] = [result.summary(m, loss, k) for k in ("sup_error", "rmse")]
     for i, n in enumerate(result.widths):
         row = [str(n)]
-        for m in result.methods:
-            row += [format_number(med[m, k]["median"][i]) for k in ("sup_error", "rmse")]
+        for key, _, _ in series:
+            floor = med[key][0]["floor"]
+            mark = "  (floor)" if floor is not None and n >= floor["from_width"] else ""
+            row += [format_number(med[key][0]["median"][i]) + mark]
+            row += [format_number(med[key][1]["median"][i])]
         table.add_row(*row)
     con = console()
     con.print(table)
-    slopes = result.slopes
+    lines = []
+    for key, m, loss in series:
+        r, name = med[key][0], series_name(m, loss, result.losses)
+        text = f"{name} {format_slope(json_number(r['slope']))}"
+        if r["floor"] is not None:
+            fitted = "above" if math.isfinite(r["slope"]) else "too few widths above"
+            text += (
+                f" ({fitted} the optimiser's floor ≈ {format_number(r['floor']['level'])}, "
+                f"reached at N = {r['floor']['from_width']})"
+            )
+        lines.append(text)
     con.print(
-        "fitted slope of the sup error: "
-        + ", ".join(f"{METHOD_NAMES[m]} {format_slope(slopes[m])}" for m in result.methods)
-        + f"\nfigure: {files['output']}"
-        + (f"\npoints: {files['csv']}" if "csv" in files else "")
-    )
+        "fitted slope of the sup error: " + ", ".join(lines) + f"\nfigure: {files['output']}"
+        + (f"\npoints: {files['csv']}" if "csv" in files else ""),
+        soft_wrap=True,
+    )  # fmt: skip
+
+
+def json_number(v: float) -> float | None:
+    """A finite float, or None (nothing fitted)."""
+    return v if math.isfinite(v) else None
 
 
 def print_gallery(outcomes: list[Any], folder: Path) -> None:
