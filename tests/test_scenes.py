@@ -56,8 +56,8 @@ def test_default_widths_hand_built_add_one_bump_per_frame():
     assert sc.default_widths(50, "construct", frames=6) == [2, 12, 22, 30, 40, 50]
     assert sc.default_widths(50, "construct", frames=1) == [50]
     assert sc.default_widths(6, "construct", frames=60) == [2, 4, 6]
-    wide = sc.default_widths(400, "construct")  # beyond 60 frames: thinned evenly
-    assert len(wide) == 60 and (wide[0], wide[-1]) == (2, 400)
+    wide = sc.default_widths(400, "construct")  # beyond 40 frames: thinned evenly
+    assert len(wide) == 40 and (wide[0], wide[-1]) == (2, 400)
     assert all(w % 2 == 0 for w in wide)
 
 
@@ -248,7 +248,7 @@ PATHS: dict[str, tuple[Callable[..., sc.Scene], set[str]]] = {
         {"method", "heights", "steepness", "shifts"},
     ),
     "training": (
-        lambda t, s: sc.training_run(t, 3, s, frames=3),
+        lambda t, s: sc.training_run(t, 3, s, frames=3, init="spread"),
         {"method", "heights", "steepness", "shifts"},
     ),
     "compare": (

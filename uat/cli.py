@@ -116,7 +116,7 @@ FigureOpt = Annotated[
 Sweep = Literal["width", "training", "compare", "steepness"]
 Writer = Literal["auto", "ffmpeg", "pillow"]
 FramesOpt = Annotated[int | None, typer.Option(help="Most frames (per sweep by default).")]
-FpsOpt = Annotated[float, typer.Option(help="Frames per second; a GIF takes 10, 20, 25 or 50.")]
+FpsOpt = Annotated[float, typer.Option(help="Frames per second (GIF: 1, 2, 4, 5, 10, 20, 25, 50).")]
 SizeOpt = Annotated[str, typer.Option(help="Pixel size WIDTHxHEIGHT (even for MP4).")]
 HoldOpt = Annotated[float, typer.Option(help="Seconds to pause on the last frame.")]
 

@@ -5,10 +5,11 @@ Frames go as raw RGBA to the ffmpeg binary of imageio-ffmpeg (GIF: one palette f
 `palettegen=stats_mode=diff`, about half the size of Pillow's per-frame palettes; MP4: libx264,
 yuv420p); Pillow writes the GIF when there is no ffmpeg. The caller writes to a temporary path.
 
-Timing: GIF delays are hundredths of a second, so a GIF's fps must be 10, 20, 25 or 50 (other
-values raise `UatError` rather than play at a rate that was not asked for). The `hold` pause on
-the last frame is the last frame repeated round(hold·fps) times by ffmpeg (every frame lasts
-1/fps) and one longer last frame by Pillow (which merges identical frames anyway).
+Timing: GIF delays are hundredths of a second, so a GIF's frame lasts a whole number of them:
+fps 1, 2, 4, 5, 10, 20, 25, 50 (other values raise `UatError` rather than play at a rate that
+was not asked for). The `hold` pause on the last frame is the last frame repeated round(hold·fps)
+times by ffmpeg (every frame lasts 1/fps) and one longer last frame by Pillow (which merges
+identical frames anyway).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from uat.errors import UatError
 
 FORMATS = (".gif", ".mp4", ".png")
 WRITERS = ("auto", "ffmpeg", "pillow")
-GIF_FPS = (10, 20, 25, 50)  # frame rates whose delays GIF's hundredths of a second hold exactly
+GIF_FPS = (1, 2, 4, 5, 10, 20, 25, 50)  # whole-number rates whose delays GIF holds exactly
 MIN_SIZE = (160, 100)
 MAX_SIDE = 8000
 MAX_HOLD = 60.0
@@ -67,7 +68,7 @@ def check_output(
             f"--size {w}x{h} must be at least {MIN_SIZE[0]}x{MIN_SIZE[1]} "
             f"and at most {MAX_SIDE} pixels a side"
         )
-    if suffix == ".gif" and fps not in GIF_FPS:
+    if suffix == ".gif" and not gif_exact(fps):
         raise UatError(
             f"--fps {fps:g} cannot be shown exactly in a GIF, whose delays are hundredths of "
             f"a second; use {', '.join(map(str, GIF_FPS))}"
@@ -87,6 +88,12 @@ def check_output(
             "(install imageio-ffmpeg, or set IMAGEIO_FFMPEG_EXE)"
         )
     return writer
+
+
+def gif_exact(fps: float) -> bool:
+    """Whether a GIF, whose delays are hundredths of a second, plays `fps` exactly."""
+    hundredths = 100.0 / fps
+    return abs(hundredths - round(hundredths)) < 1e-9
 
 
 def _real(v: object) -> bool:
