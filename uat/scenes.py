@@ -22,8 +22,8 @@ from uat.settings import Method, Settings, check_width
 from uat.targets import Target
 
 SWEEPS = ("width", "training", "compare", "steepness")
-# At ≥ 0.4 s a frame (uat.animate.MIN_DWELL), 40 frames last at most 16 s: a sweep to talk over.
-DEFAULT_FRAMES = 40  # a width sweep of hand-built nets: 2, 4, …, N, thinned beyond this
+# At 0.5 s a frame (uat.animate.MIN_DWELL), 36 frames last 18 s: a sweep to talk over.
+DEFAULT_FRAMES = 36  # a width sweep of hand-built nets: 2, 4, …, N, thinned beyond this
 DEFAULT_TRAIN_FRAMES = 30
 MAX_NEURONS = 2000  # widest animated net: its bumps are already narrower than a pixel
 MAX_PARTS = 200  # more bumps or neurons than this are drawn as their sum only
@@ -46,6 +46,16 @@ def format_number(v: float | None) -> str:
     if v == 0:
         return "0"
     return f"{v:.3g}" if 1e-3 <= abs(v) < 1e4 else f"{v:.2e}"
+
+
+def math_label(target: Target) -> str:
+    """The target as mathtext: its own label, or its expression rendered (x**2 as x²)."""
+    from uat.expr import to_mathtext
+
+    plain = target.name.replace("$", r"\$")
+    if target.label == plain and target.samples is None:
+        return to_mathtext(target.name)
+    return target.label
 
 
 def unit_name(net: ShallowNet) -> str:
@@ -405,7 +415,7 @@ def grow_sweep(
     target : the function and interval.
     n : the final width N (even): N/2 bumps of width Δ = (b − a)/(N/2) from the first frame.
     settings : hand-built options (heights, steepness, activation, shifts, …).
-    frames : the most frames (default 40): beyond it several bumps are added a frame.
+    frames : the most frames (default 36): beyond it several bumps are added a frame.
     progress : called as progress(done, total) after each frame's network is measured.
 
     Returns
@@ -666,6 +676,7 @@ def scene_for(
     if sweep_kind not in SWEEPS:
         raise UatError(f"unknown sweep {sweep_kind!r}; choose one of: {', '.join(SWEEPS)}")
     check_frames(frames)
+    target = replace(target, label=math_label(target))  # titles show x², not x**2
     if grow and (sweep_kind != "width" or settings.method != "construct"):
         raise UatError("--grow adds hand-built bumps one at a time: use it with the width sweep")
     if grow:
