@@ -64,7 +64,7 @@ def test_contact_sheet_tiles_chosen_frames(scene):
 def test_a_long_title_shrinks_to_fit_the_frame(scene):
     from dataclasses import replace
 
-    long = replace(scene, title="a title far too long for a frame of 320 pixels " * 2)
+    long = replace(scene, title=r"$\sin x$: a title far too long for a frame of 320 pixels " * 2)
     with style():
         r = rn.Renderer(long, SIZE, 100)
         renderer = r.canvas.get_renderer()

@@ -377,8 +377,11 @@ def fit_text(text: Any, renderer: Any, width: float) -> None:
         if text.get_window_extent(renderer).width <= width:
             return
     words = text.get_text().split(" ")
-    half = len(words) // 2
-    text.set_text(" ".join(words[:half]) + "\n" + " ".join(words[half:]))
+    # break outside mathtext only: an even number of $ before the break
+    breaks = [i for i in range(1, len(words)) if " ".join(words[:i]).count("$") % 2 == 0]
+    if breaks:
+        half = min(breaks, key=lambda i: abs(i - len(words) / 2))
+        text.set_text(" ".join(words[:half]) + "\n" + " ".join(words[half:]))
 
 
 def _tight(ax: Axes, renderer: Any) -> Any:
