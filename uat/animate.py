@@ -148,10 +148,12 @@ def render(
     -------
     The path written.
     """
+    import matplotlib
+
     from uat import render as rn
     from uat import writers
     from uat.io import atomic_path
-    from uat.plot import style
+    from uat.plot import STYLE
 
     p = Path(out)
     how = check_output(p, fps, size, dpi, hold, writer)
@@ -159,7 +161,8 @@ def render(
     size = (int(size[0]), int(size[1]))
     suffix = p.suffix.lower()
     k = step_repeats(dwell, fps, len(scene))
-    with style(), atomic_path(p) as tmp:
+    # uat.plot.style's rcParams without its pyplot import: 0.45 s of every animate process
+    with matplotlib.rc_context(STYLE), atomic_path(p) as tmp:  # type: ignore[arg-type]
         if suffix == ".png":
             writers.write_png(rn.contact_sheet(scene, size, dpi, progress), tmp)
         else:
