@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -48,7 +49,8 @@ def gif_info(path: Path) -> tuple[int, int, list[int], tuple[int, int]]:
 
 def test_render_writes_a_gif_with_pillow_when_there_is_no_ffmpeg(scene, tmp_path, monkeypatch):
     monkeypatch.setattr(wr, "ffmpeg_exe", lambda: None)
-    n, loop, durations, size = gif_info(an.render(scene, tmp_path / "a.gif", size=SIZE, hold=0))
+    out = an.render(scene, tmp_path / "a.gif", size=SIZE, hold=0, dwell=0.05)
+    n, loop, durations, size = gif_info(out)
     assert (n, loop, durations, size) == (6, 0, [50] * 6, SIZE)
     with pytest.raises(UatError, match="no ffmpeg"):
         an.render(scene, tmp_path / "a.mp4", size=SIZE)
@@ -57,8 +59,49 @@ def test_render_writes_a_gif_with_pillow_when_there_is_no_ffmpeg(scene, tmp_path
 
 @needs_ffmpeg
 def test_render_gif_through_ffmpeg_adds_the_hold(scene, tmp_path):
-    out = an.render(scene, tmp_path / "a.gif", fps=25, size=SIZE, hold=0.4, writer="ffmpeg")
+    out = an.render(
+        scene, tmp_path / "a.gif", fps=25, size=SIZE, hold=0.4, writer="ffmpeg", dwell=0.04
+    )
     assert gif_info(out)[:3] == (6 + 10, 0, [40] * 16)
+
+
+@pytest.mark.parametrize("writer", ["pillow", pytest.param("ffmpeg", marks=needs_ffmpeg)])
+@pytest.mark.parametrize(("fps", "dwell", "hold"), [(5, 0.6, 1.0), (2, 0.5, 0.5), (20, 0.4, 0)])
+def test_every_frame_stays_dwell_seconds_and_the_last_the_hold_more(
+    scene, tmp_path, writer, fps, dwell, hold
+):
+    out = an.render(
+        scene, tmp_path / "a.gif", fps=fps, size=SIZE, hold=hold, dwell=dwell, writer=writer
+    )
+    durations = gif_info(out)[2]
+    # the time each distinct picture is shown: GIF delays are whole hundredths
+    shown = _shown(out, durations)
+    step = 1000 * max(1, round(dwell * fps)) / fps
+    assert shown == pytest.approx([step] * 5 + [step + 1000 * hold], abs=1e-9)
+
+
+def _shown(path, durations):
+    """Milliseconds each run of identical frames is on screen."""
+    runs: list[float] = []
+    last = None
+    with Image.open(path) as im:
+        for i, d in enumerate(durations):
+            im.seek(i)
+            px = np.asarray(im.convert("RGB"))
+            if last is not None and np.array_equal(px, last):
+                runs[-1] += d
+            else:
+                runs.append(d)
+            last = px
+    return runs
+
+
+def test_the_default_dwell_lets_a_teacher_talk_over_each_width(tmp_path, monkeypatch):
+    monkeypatch.setattr(wr, "ffmpeg_exe", lambda: None)
+    res = an.animate("sin", 50, out=tmp_path / "a.gif", size=SIZE, hold=0)
+    shown = _shown(res.path, gif_info(res.path)[2])
+    assert len(shown) == res.frames == 25  # one frame per bump count 1 … 25
+    assert min(shown) >= 400 and 8000 <= sum(shown) <= 20000
 
 
 def test_render_refuses_what_it_cannot_write_before_drawing(scene, tmp_path):
@@ -139,7 +182,8 @@ def test_animate_writes_the_gif_and_reports_it(tmp_path):
     )
     assert res.frames == 4 and res.path == tmp_path / "sin.gif"
     assert res.bytes == res.path.stat().st_size > 0
-    assert gif_info(res.path)[0] == 4 + 10
+    frames, _, durations, _ = gif_info(res.path)
+    assert _shown(res.path, durations) == [1500] * 3 + [1500 + 500]  # 4 frames: 1.5 s each
     assert done[-1] == ("render", 4, 4) and ("compute", 4, 4) in done
 
 

@@ -196,7 +196,8 @@ def test_animate_writes_a_looping_gif(cli) -> None:
     assert Path(rec["output"]).name == "sin-construct-12.gif"
     with Image.open(rec["output"]) as im:
         assert im.size == (400, 250) and im.n_frames == 6  # widths 2, 4, …, 12
-        assert im.info["loop"] == 0 and im.info["duration"] == 50
+        # 6 frames: the default dwell is capped at 1.5 s a width (12 s / 6 would be 2 s)
+        assert im.info["loop"] == 0 and im.info["duration"] == 1500
 
 
 def test_animate_training_run_and_mp4(cli) -> None:
@@ -450,3 +451,83 @@ def test_explain_animate_compare_convergence_on_a_surface(cli) -> None:
     code, out, err = cli("convergence", "saddle", "--methods", "construct", "--json")
     assert code == 0, err
     assert json.loads(out)["slopes"]["construct"]["sup_error"] == pytest.approx(-0.5, abs=0.15)
+
+
+def _gif_delays(path: str) -> list[int]:
+    with Image.open(path) as im:
+        delays = []
+        for i in range(im.n_frames):
+            im.seek(i)
+            delays.append(im.info["duration"])
+        return delays
+
+
+def test_animate_help_lists_the_pace_and_teaching_options(cli) -> None:
+    code, out, _ = cli("animate", "--help")
+    assert code == 0
+    for flag in ("--dwell", "--grow", "--diagram", "--init", "--eps", "--fps"):
+        assert flag in out
+
+
+def test_animate_fps_and_dwell_set_every_delay(cli) -> None:
+    args = ["-n", "8", "--size", "320x200", "--hold", "0", "--json"]
+    code, out, err = cli("animate", "sin", "--fps", "5", "--dwell", "0.6", *args)
+    assert code == 0, err
+    rec = json.loads(out)
+    assert rec["dwell"] == pytest.approx(0.6)
+    assert _gif_delays(rec["output"]) == [600] * 4  # ms: 3 frames at 5 fps, stored once
+
+
+def test_animate_json_lists_every_frame_and_the_error_falls(cli) -> None:
+    code, out, err = cli("animate", "sin", "-n", "40", "--size", "320x200", "--json")
+    assert code == 0, err
+    steps = json.loads(out)["steps"]
+    assert [s["width"] for s in steps] == list(range(2, 42, 2))
+    sups = [s["sup_error"] for s in steps]
+    falls = sum(b < a for a, b in zip(sups, sups[1:], strict=False))
+    assert falls >= 0.8 * (len(sups) - 1)
+    # sin is 1-Lipschitz: the hand-built bound L·Δ/2 with Δ = 2π/20
+    assert sups[-1] <= 1.02 * math.pi / 20
+    assert all(0 < s["rmse"] <= s["sup_error"] for s in steps)
+
+
+def test_animate_training_starts_far_and_converges(cli) -> None:
+    args = ["--sweep", "training", "-n", "12", "--frames", "8", "--size", "320x200", "--json"]
+    code, out, err = cli("animate", "runge", *args)
+    assert code == 0, err
+    rec = json.loads(out)
+    steps = rec["steps"]
+    assert steps[0]["iteration"] == 0 and len(steps) == rec["frames"] <= 8
+    its = [s["iteration"] for s in steps]
+    assert its == sorted(set(its))
+    rms = math.sqrt(np.mean((1 / (1 + 25 * np.linspace(-1, 1, 10_001) ** 2)) ** 2))
+    assert steps[0]["rmse"] > 0.3 * rms  # a start the viewer can see being improved
+    assert steps[-1]["rmse"] < 1e-3 * steps[0]["rmse"]
+
+
+def test_animate_grow_adds_one_visible_bump_a_frame(cli) -> None:
+    args = ["-n", "20", "--grow", "--diagram", "--size", "480x300", "--hold", "0", "--json"]
+    code, out, err = cli("animate", "sin", *args)
+    assert code == 0, err
+    rec = json.loads(out)
+    assert Path(rec["output"]).name == "sin-construct-grow-diagram-20.gif"
+    assert [s["bumps"] for s in rec["steps"]] == list(range(1, 11))
+    with Image.open(rec["output"]) as im:
+        assert im.n_frames == 10
+        im.seek(0)
+        px = np.asarray(im.convert("RGB")).astype(int)
+    orange = np.array([0xE6, 0x9F, 0x00])  # the new bump's highlight
+    assert np.count_nonzero(np.all(np.abs(px - orange) <= 30, axis=-1)) > 30
+
+
+def test_animate_eps_picks_the_smallest_width(cli) -> None:
+    args = ["--eps", "0.1", "--size", "320x200", "--frames", "3", "--json"]
+    code, out, err = cli("animate", "sin", *args)
+    assert code == 0, err
+    n = json.loads(out)["neurons"]
+    assert json.loads(out)["steps"][-1]["sup_error"] <= 0.1
+    code, out, err = cli("fit", "sin", "-n", str(n - 2), "--json", "-o", "narrower.png")
+    assert code == 0, err
+    assert json.loads(out)["sup_error"] > 0.1
+    code, out, err = cli("animate", "sin", "--eps", "1e-9")
+    assert code == 2 and "no width up to the limit" in err

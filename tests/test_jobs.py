@@ -119,7 +119,12 @@ def test_compare_cli_animates_side_by_side(cli) -> None:
     rec = json.loads(out)
     with Image.open(rec["output"]) as im:
         assert im.format == "GIF" and im.size == (600, 300)
-        assert im.n_frames == 4 + 20  # 4 frames, then a 1 s hold at 20 fps
+        delays = []
+        for i in range(im.n_frames):
+            im.seek(i)
+            delays.append(im.info["duration"])
+    # 4 frames of 1.5 s (the default dwell, capped), then the 1 s hold
+    assert sum(delays) == 4 * 1500 + 1000 and rec["frames"] == 4
 
 
 def test_convergence_points_do_not_depend_on_the_other_widths() -> None:
@@ -404,3 +409,27 @@ def test_fit_command_says_why_training_stopped_and_what_the_numbers_are(cli) -> 
     code, out, err = cli("fit", "exp(709*x)")
     assert code == 0, err
     assert "overflows double precision" in out and "inf" not in out.lower()
+
+
+@pytest.mark.parametrize(("method", "eps"), [("construct", 0.05), ("train", 1e-3)])
+def test_smallest_width_reaches_eps_and_one_step_narrower_does_not(method, eps) -> None:
+    from uat.jobs import fit, smallest_width
+    from uat.targets import get_target
+
+    target, s = get_target("gaussian"), Settings(method=method)
+    found = smallest_width(target, eps, s)
+    n = found.net.n_neurons
+    x = np.linspace(*target.domain, 20_001)  # checked on a grid of its own
+    assert np.max(np.abs(found.net(x) - target(x))) <= eps
+    step = 2 if method == "construct" else 1
+    if n > 2:
+        assert fit(target, n - step, s).errors.sup > eps
+
+
+@pytest.mark.parametrize("eps", [0, -1, float("nan"), True])
+def test_smallest_width_refuses_a_meaningless_eps(eps) -> None:
+    from uat.jobs import smallest_width
+    from uat.targets import get_target
+
+    with pytest.raises(UatError, match="--eps"):
+        smallest_width(get_target("sin"), eps, Settings())

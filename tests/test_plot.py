@@ -130,6 +130,8 @@ def test_constant_target_is_not_called_a_jump() -> None:
     with style():
         fig = convergence_figure(t, convergence(t, [2, 4, 8], ["construct"]).points)
     assert "jumps" not in fig.axes[0].get_title()
+
+
 def test_convergence_figure_marks_the_optimiser_floor_and_fits_above_it() -> None:
     from uat.jobs import Point
     from uat.plot import convergence_figure

@@ -59,3 +59,33 @@ def test_contact_sheet_tiles_chosen_frames(scene):
     assert rn.sheet_frames(60, panels=2) == [0, 12, 24, 35, 47, 59]
     assert rn.sheet_shape(6) == (2, 3) and rn.sheet_shape(4) == (2, 2)
     assert rn.sheet_shape(12) == (3, 3) and rn.sheet_shape(3, panels=2) == (2, 2)
+
+
+def test_a_long_title_shrinks_to_fit_the_frame(scene):
+    from dataclasses import replace
+
+    long = replace(scene, title=r"$\sin x$: a title far too long for a frame of 320 pixels " * 2)
+    with style():
+        r = rn.Renderer(long, SIZE, 100)
+        renderer = r.canvas.get_renderer()
+        (title,) = [t for t in r.fig.texts if "far too long" in t.get_text()]
+        box = title.get_window_extent(renderer)
+    assert box.x0 >= 0 and box.x1 <= SIZE[0]  # shrunk or wrapped, never clipped
+
+
+def test_training_frames_have_a_legible_inset_and_a_falling_error_strip():
+    target = get_target("runge")
+    s = sc.training_run(target, 8, frames=5)
+    with style():
+        r = rn.Renderer(s, (800, 500), 100)
+        (panel,) = r.panels
+        assert panel.inset is not None and panel.gap is not None
+        px = [t.get_fontsize() * 100 / 72 for t in panel.inset.get_yticklabels()]
+        assert min(px) >= 10  # pixels a line at 800×500
+        levels = []
+        for f in s.frames:
+            r.draw(f)
+            levels.append(float(np.max(panel.gap.get_ydata())))
+    gaps = [float(np.max(np.abs(f[0].y - s.target))) for f in s.frames]
+    np.testing.assert_allclose(levels, np.maximum(gaps, rn.STRIP_FLOOR))
+    assert levels[-1] < 1e-2 * levels[0]

@@ -56,8 +56,8 @@ def test_default_widths_hand_built_add_one_bump_per_frame():
     assert sc.default_widths(50, "construct", frames=6) == [2, 12, 22, 30, 40, 50]
     assert sc.default_widths(50, "construct", frames=1) == [50]
     assert sc.default_widths(6, "construct", frames=60) == [2, 4, 6]
-    wide = sc.default_widths(400, "construct")  # beyond 60 frames: thinned evenly
-    assert len(wide) == 60 and (wide[0], wide[-1]) == (2, 400)
+    wide = sc.default_widths(400, "construct")  # beyond 36 frames: thinned evenly
+    assert len(wide) == 36 and (wide[0], wide[-1]) == (2, 400)
     assert all(w % 2 == 0 for w in wide)
 
 
@@ -248,7 +248,7 @@ PATHS: dict[str, tuple[Callable[..., sc.Scene], set[str]]] = {
         {"method", "heights", "steepness", "shifts"},
     ),
     "training": (
-        lambda t, s: sc.training_run(t, 3, s, frames=3),
+        lambda t, s: sc.training_run(t, 3, s, frames=3, init="spread"),
         {"method", "heights", "steepness", "shifts"},
     ),
     "compare": (
@@ -288,3 +288,31 @@ def test_settings_field_reaches_every_network(unit, path, name):
     if name == "shifts" and path == "compare":  # the trained side widens to match the copies
         trained = [(n, r) for n, r in zip(got, ref, strict=True) if n.method == "train"]
         assert trained and all(n.n_neurons == 2 * r.n_neurons for n, r in trained)
+
+
+def test_titles_show_expressions_as_mathtext():
+    s = sc.scene_for(get_target("x**2*sin(5*x)"), 4, Settings(), "width", frames=1)
+    assert s.title.startswith("$x^{2}") and "**" not in s.title
+    assert sc.math_label(get_target("sin")) == get_target("sin").label
+
+
+def test_grow_adds_one_pair_a_frame_left_to_right_and_ends_at_the_full_net():
+    target = get_target("sin")
+    s = sc.grow_sweep(target, 20)
+    full = hand_built(target, 20)
+    x = s.x
+    assert len(s) == 10 and s.diagram is not None
+    np.testing.assert_allclose(s.frames[-1][0].y, full(x), atol=1e-12)
+    first = s.frames[0][0]
+    assert np.ptp(first.y) > 0.05 * np.ptp(s.target)  # a visible bump, never a flat line
+    lefts = []
+    for i, (frame,) in enumerate(s.frames):
+        assert frame.net is not None and frame.net.n_neurons == 2 * (i + 1)
+        assert frame.new is not None and np.ptp(frame.new) > 0
+        lefts.append(float(x[np.flatnonzero(np.abs(frame.new) > 1e-3 * np.ptp(frame.new))[0]]))
+    assert lefts == sorted(lefts)  # each new bump starts right of the one before
+
+
+def test_grow_needs_the_hand_built_width_sweep():
+    with pytest.raises(UatError, match="--grow"):
+        sc.scene_for(get_target("sin"), 4, Settings(), "training", grow=True)

@@ -20,6 +20,7 @@ from uat.train import (
     _solve_output,
     _varpro_jacobian,
     _varpro_state,
+    random_init,
     residual_jacobian,
     spread_init,
     train,
@@ -419,3 +420,32 @@ def test_ramp_activations_refuse_widths_beyond_the_dense_limit() -> None:
         train(SIN, DENSE_MAX_NEURONS + 1, activation="relu")
     with pytest.raises(UatError, match="sup"):
         train(SIN, 5, activation="relu", loss="sup")
+
+
+def test_a_random_start_is_far_from_the_target_and_training_closes_the_gap() -> None:
+    target = TARGETS["runge"]
+    x = np.linspace(*target.domain, 2001)
+    start = random_init(target.domain, 20, seed=0)
+    rms = float(np.sqrt(np.mean(target(x) ** 2)))
+    gap0 = float(np.sqrt(np.mean((start(x) - target(x)) ** 2)))
+    assert gap0 > 0.3 * rms  # visibly off: not a least-squares fit at iteration 0
+    result = train(target, 20, init="random", max_iter=200, snapshot_at=[0])
+    assert result.snapshots[0].iteration == 0
+    assert result.snapshots[0].loss > 0.3 * rms
+    gap = float(np.sqrt(np.mean((result.net(x) - target(x)) ** 2)))
+    assert gap < 1e-3 * gap0
+
+
+def test_spread_init_by_name_is_the_default_start() -> None:
+    a = train(TARGETS["sin"], 8, max_iter=5)
+    b = train(TARGETS["sin"], 8, max_iter=5, init="spread")
+    assert np.array_equal(a.net.theta, b.net.theta)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"init": "zeros"}, "unknown init"), ({"init": "random", "loss": "sup"}, "least squares")],
+)
+def test_bad_inits_raise_uat_error(kwargs: dict[str, object], match: str) -> None:
+    with pytest.raises(UatError, match=match):
+        train(TARGETS["sin"], 8, **kwargs)  # type: ignore[arg-type]

@@ -7,10 +7,14 @@ that `uat.animate` stays the one import for callers.
 
 from __future__ import annotations
 
+import math
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from uat.errors import UatError
 from uat.scenes import (
@@ -68,6 +72,47 @@ class AnimationResult:
     size: tuple[int, int]
     fps: float
     last: str = ""  # the last frame's caption(s): its width or steepness and sup error
+    dwell: float = 0.0  # seconds each frame of the scene stays on screen
+    steps: list[dict[str, Any]] = field(default_factory=list)  # per frame: width, errors
+
+    @property
+    def duration(self) -> float:
+        """Seconds one loop lasts, without the hold."""
+        return self.frames * self.dwell
+
+
+MIN_DWELL = 0.5  # a teacher can say a few words per width (issue 12 asks ≥ 0.4 s)
+SWEEP_SECONDS = 12.0  # a default sweep lasts about this long (8–20 s: long enough to talk over)
+MAX_DWELL = 60.0
+
+
+def default_dwell(count: int) -> float:
+    """Seconds per frame of a `count`-frame scene: about SWEEP_SECONDS in all, 0.5 to 1.5 s.
+
+    A multiple of 0.5 s: it then divides the default 1 s hold, so a GIF stores each frame
+    once (60 frames at 0.4 s and a 1 s hold took 125 GIF frames, 1.4 s of ffmpeg; at 0.5 s, 62).
+    """
+    return min(max(MIN_DWELL, round(2 * SWEEP_SECONDS / max(count, 1)) / 2), 1.5)
+
+
+def step_repeats(dwell: float | None, fps: float, count: int) -> int:
+    """File frames each scene frame lasts: round(dwell·fps), at least one."""
+    d = default_dwell(count) if dwell is None else dwell
+    return max(1, round(d * fps))
+
+
+def check_dwell(dwell: float | None) -> None:
+    """A dwell is None (the default) or between 0 and MAX_DWELL seconds."""
+    if dwell is not None and not (isinstance(dwell, int | float) and 0 < dwell <= MAX_DWELL):
+        raise UatError(
+            f"--dwell must be more than 0 and at most {MAX_DWELL:g} seconds, got {dwell}"
+        )
+
+
+def _repeated(frames: Iterator[np.ndarray], k: int) -> Iterator[np.ndarray]:
+    for f in frames:
+        for _ in range(k):
+            yield f
 
 
 def render(
@@ -80,6 +125,7 @@ def render(
     hold: float = 1.0,
     progress: Callable[[int, int], None] | None = None,
     writer: str = "auto",
+    dwell: float | None = None,
 ) -> Path:
     """Write a scene as a looping GIF, an MP4 or a PNG contact sheet, by the extension.
 
@@ -88,34 +134,46 @@ def render(
     scene : what to draw.
     out : the file; ``.gif``, ``.mp4`` or ``.png`` (a grid of up to 9 frames, first and last
         included, each cell `size` pixels). Written atomically.
-    fps : frames per second; a GIF allows 10, 20, 25 or 50.
+    fps : frames per second of the file; a GIF allows 1, 2, 4, 5, 10, 20, 25 or 50.
     size : (width, height) in pixels, exactly; even for MP4.
     dpi : pixels per inch of the figure: larger draws the same text bigger.
     hold : seconds the last frame stays before the loop starts again (GIF and MP4).
     progress : called as progress(done, total) after each frame.
     writer : "auto" (ffmpeg when available, else Pillow), "ffmpeg" or "pillow" (GIF only).
+    dwell : seconds each scene frame stays, rounded to whole file frames (None: about 12 s
+        in all, 0.5 to 1.5 s a frame: `default_dwell`). A GIF stores each scene frame once
+        with a longer delay (exact: 100/fps hundredths is whole); an MP4 repeats it.
 
     Returns
     -------
     The path written.
     """
+    import matplotlib
+
     from uat import render as rn
     from uat import writers
     from uat.io import atomic_path
-    from uat.plot import style
+    from uat.plot import STYLE
 
     p = Path(out)
     how = check_output(p, fps, size, dpi, hold, writer)
+    check_dwell(dwell)
     size = (int(size[0]), int(size[1]))
     suffix = p.suffix.lower()
-    with style(), atomic_path(p) as tmp:
+    k = step_repeats(dwell, fps, len(scene))
+    # uat.plot.style's rcParams without its pyplot import: 0.45 s of every animate process
+    with matplotlib.rc_context(STYLE), atomic_path(p) as tmp:  # type: ignore[arg-type]
         if suffix == ".png":
             writers.write_png(rn.contact_sheet(scene, size, dpi, progress), tmp)
         else:
             frames = rn.frames(scene, size, dpi, progress)
+            # A GIF runs at fps/g, g = gcd(dwell, hold in frames): both stay exact with g times
+            # fewer frames to encode (ffmpeg's palette pass buffers them all); an MP4 keeps fps.
+            g = math.gcd(k, round(hold * fps)) if suffix == ".gif" else 1
             writers.write_frames(
-                frames, tmp, suffix=suffix, writer=how, size=size, fps=fps, hold=hold
-            )
+                _repeated(frames, k // g), tmp, suffix=suffix, writer=how, size=size,
+                fps=fps / g, hold=hold,
+            )  # fmt: skip
     return p
 
 
@@ -134,6 +192,11 @@ def animate(
     writer: str = "auto",
     progress: Callable[[str, int, int], None] | None = None,
     runs: Sequence[tuple[Settings, int]] | None = None,
+    dwell: float | None = None,
+    grow: bool = False,
+    diagram: bool = False,
+    init: str | None = None,
+    eps: float | None = None,
 ) -> AnimationResult:
     """Compute a scene and render it: the one call behind `uat animate`.
 
@@ -152,6 +215,11 @@ def animate(
     progress : called as progress(stage, done, total), stage "compute" then "render".
     runs : for "compare", (settings, final width) per panel; default hand-built N against
         trained N·shifts.
+    dwell : seconds each width or iteration stays on screen (as for `render`).
+    grow : a hand-built width sweep adds one bump at a time, Δ fixed (`scenes.grow_sweep`).
+    diagram : draw the network beside the curves, the newest pair lit (needs `grow`).
+    init : the start of a training sweep: "random" or "spread" (None: `scenes.default_init`).
+    eps : draw the band target ± eps (the caller picks N, e.g. by `jobs.smallest_width`).
 
     Returns
     -------
@@ -165,6 +233,9 @@ def animate(
     if sweep not in SWEEPS:
         raise UatError(f"unknown sweep {sweep!r}; choose one of: {', '.join(SWEEPS)}")
     check_frames(frames)
+    check_dwell(dwell)
+    if diagram and not grow:
+        raise UatError("--diagram lights the pair each frame adds: use it with --grow")
     p = Path(out)
     check_output(p, fps, size, dpi, hold, writer)  # fail before any computing
     size = (int(size[0]), int(size[1]))
@@ -177,10 +248,16 @@ def animate(
         return lambda done, total: progress(name, done, total)
 
     s = settings or Settings()
-    scene = scene_for(tgt, n, s, sweep, frames, runs=runs, progress=stage("compute"))
-    render(
-        scene, p, fps=fps, size=size, dpi=dpi, hold=hold, progress=stage("render"), writer=writer
+    scene = scene_for(
+        tgt, n, s, sweep, frames, runs=runs, progress=stage("compute"), grow=grow, init=init
     )
+    scene.band = eps
+    if not diagram:
+        scene.diagram = None
+    render(
+        scene, p, fps=fps, size=size, dpi=dpi, hold=hold, progress=stage("render"),
+        writer=writer, dwell=dwell,
+    )  # fmt: skip
     return AnimationResult(
         path=p,
         frames=len(scene.frames),
@@ -189,4 +266,6 @@ def animate(
         size=size,
         fps=float(fps),
         last=" | ".join(panel.text for panel in scene.frames[-1]),
+        dwell=step_repeats(dwell, fps, len(scene)) / fps,
+        steps=scene.steps,
     )

@@ -126,7 +126,7 @@ FigureOpt = Annotated[
 Sweep = Literal["width", "training", "compare", "steepness"]
 Writer = Literal["auto", "ffmpeg", "pillow"]
 FramesOpt = Annotated[int | None, typer.Option(help="Most frames (per sweep by default).")]
-FpsOpt = Annotated[float, typer.Option(help="Frames per second; a GIF takes 10, 20, 25 or 50.")]
+FpsOpt = Annotated[float, typer.Option(help="Frames per second (GIF: 1, 2, 4, 5, 10, 20, 25, 50).")]
 SizeOpt = Annotated[str, typer.Option(help="Pixel size WIDTHxHEIGHT (even for MP4).")]
 HoldOpt = Annotated[float, typer.Option(help="Seconds to pause on the last frame.")]
 
@@ -365,6 +365,40 @@ def show_cmd(
     emit(result.to_dict() | files, json_, quiet, lambda: report.print_fit(result, files))
 
 
+DwellOpt = Annotated[
+    float | None,
+    typer.Option(
+        metavar="SECONDS",
+        help="Seconds each width or iteration stays on screen (default: ≥ 0.4, ~12 s in all).",
+    ),
+]
+GrowOpt = Annotated[
+    bool, typer.Option("--grow", help="Keep Δ fixed and add one bump at a time, left to right.")
+]
+DiagramOpt = Annotated[
+    bool, typer.Option("--diagram", help="Draw the network beside it, the new pair lit (--grow).")
+]
+InitOpt = Annotated[
+    Literal["random", "spread"] | None,
+    typer.Option(help="Training sweep's start: random (default where it trains) or spread."),
+]
+EpsOpt = Annotated[
+    float | None,
+    typer.Option(metavar="E", help="Go up to the smallest width with sup error ≤ E; draw f ± E."),
+]
+
+
+def animation_words(
+    kind: str, *, grow: bool, diagram: bool, init: str | None, frames: int | None, eps: Any
+) -> list[str]:
+    """The animate options that change the picture, as words of the default file name."""
+    words = ["grow"] if grow else []
+    words += ["diagram"] if diagram else []
+    words += [f"{init}-start"] if kind == "training" and init is not None else []
+    words += [f"frames{frames}"] if frames is not None else []
+    return words + ([f"eps{eps:g}"] if eps is not None else [])
+
+
 @app.command("animate")
 @two_inputs("_animate2d", unset=("neurons", "hold"))
 @settings_options(without=("method",))
@@ -379,8 +413,13 @@ def animate_cmd(
         Sweep, typer.Option(help="Over widths, one training run, both methods, or steepness.")
     ] = "width",
     compare: Annotated[bool, typer.Option("--compare", help="Same as --sweep compare.")] = False,
+    grow: GrowOpt = False,
+    diagram: DiagramOpt = False,
+    init: InitOpt = None,
+    eps: EpsOpt = None,
     frames: FramesOpt = None,
     fps: FpsOpt = 20,
+    dwell: DwellOpt = None,
     size: SizeOpt = "800x500",
     dpi: Annotated[float, typer.Option(help="Dots per inch: scales fonts and lines.")] = 100,
     hold: HoldOpt = 1.0,
@@ -389,25 +428,37 @@ def animate_cmd(
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Animate the approximation converging: over widths, or over one training run."""
+    """Animate the approximation converging: over widths, one bump at a time, or training."""
     from uat import jobs
 
     kind = "compare" if compare else sweep
     given = replace(settings, method=method or "construct")
     s = jobs.animation_settings(kind, given, method_given=method is not None)
-    jobs.check_animation_width(kind, neurons, s)
     pixels = parse_size(size)
     t = jobs.resolve_target(target, domain)
-    name = jobs.output_name("animate", t, s, neurons, sweep=kind, ext=".gif")
+    if eps is not None:  # the final width is the smallest that reaches eps
+        found = jobs.smallest_width(t, eps, s, animated=True)
+        neurons = int(found.net.meta.get("copy_neurons", found.net.n_neurons))
+    jobs.check_animation_width(kind, neurons, s)
+    words = animation_words(kind, grow=grow, diagram=diagram, init=init, frames=frames, eps=eps)
+    name = jobs.output_name("animate", t, s, neurons, sweep=kind, ext=".gif", extra=words)
     path = figure_path(out, name, animated=True)
     res = run_animation(
         t, neurons, s, quiet or json_, sweep=kind, out=path, frames=frames, fps=fps,
-        size=pixels, dpi=dpi, hold=hold, writer=writer,
+        size=pixels, dpi=dpi, hold=hold, writer=writer, dwell=dwell, grow=grow,
+        diagram=diagram, init=init, eps=eps,
     )  # fmt: skip
     record = {"target": t.name, "sweep": kind, "neurons": neurons, "output": str(res.path)}
     record |= {"frames": res.frames, "fps": res.fps, "size": list(res.size), "bytes": res.bytes}
-    record |= {"seconds": res.seconds, "last_frame": res.last}
-    emit(record, json_, quiet, lambda: report.print_animation(res))
+    record |= {"seconds": res.seconds, "last_frame": res.last, "dwell": res.dwell}
+    record |= {"grow": grow, "eps": eps, "steps": res.steps}
+
+    def show() -> None:
+        if eps is not None:
+            report.console().print(f"N = {neurons}: the smallest width with sup error ≤ {eps:g}")
+        report.print_animation(res)
+
+    emit(record, json_, quiet, show)
 
 
 @app.command("compare")

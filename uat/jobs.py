@@ -585,6 +585,45 @@ def check_animation_width(sweep: str, n_neurons: int, settings: Settings) -> int
     return check_width(n_neurons, s, animated=True)
 
 
+def smallest_width(
+    target: Target, eps: float, settings: Settings, *, animated: bool = False
+) -> Fit:
+    """The narrowest network of `settings` whose (refined) sup error is at most `eps`.
+
+    Widths double from N = 2 until one reaches eps, then
+    bisect between the widest that did not and the narrowest that did: about 2·log2(N) fits,
+    assuming the sup error falls with the width (the hand-built bound does). The Fit returned
+    reaches eps. Raises UatError, with the widest width's error, when none up to the limit does.
+    """
+    from uat.settings import LIMITS, width_limit
+
+    if isinstance(eps, bool) or not isinstance(eps, int | float) or not 0 < eps < math.inf:
+        raise UatError(f"--eps must be a positive number, got {eps}", param="eps")
+    step = 2 if settings.method == "construct" else 1
+    copies = settings.shifts if settings.method == "construct" else 1
+    keys = [width_limit(settings)] + ([width_limit(settings, animated=True)] if animated else [])
+    high = int(min(LIMITS[k].high for k in keys)) // copies // step * step
+    # From 2 for trained nets too: N = 1 raises an IndexError in train's banded engine
+    # (_ridge_band, on main as well; reported to the lead).
+    bad, n = 2 - step, 2
+    while (best := fit(target, n, settings)).errors.sup > eps:
+        if n >= high:
+            raise UatError(
+                f"no width up to the limit N = {high:,} reaches sup error ≤ {eps:g} "
+                f"(N = {high:,} gives {best.errors.sup:.3g})",
+                param="eps",
+            )
+        bad, n = n, min(2 * n, high)
+    while n - bad > step:
+        mid = (bad + n) // 2 // step * step
+        trial = fit(target, mid, settings)
+        if trial.errors.sup <= eps:
+            n, best = mid, trial
+        else:
+            bad = mid
+    return best
+
+
 # -- default file names -------------------------------------------------------------------
 
 
@@ -620,10 +659,12 @@ def output_name(
     *,
     sweep: str = "width",
     ext: str = ".png",
+    extra: Sequence[str] = (),
 ) -> str:
     """The default output file of a command: every setting that changes the result is in it.
 
-    `command` is fit, explain, explore, compare, convergence or animate (with its `sweep`).
+    `command` is fit, explain, explore, compare, convergence or animate (with its `sweep`);
+    `extra` words (a command's own options, e.g. animate's `grow`) go before the width.
     """
     s = settings
     if command == "animate":
@@ -641,7 +682,7 @@ def output_name(
     else:
         words = ["explain", variant(s)] if command == "explain" else [variant(s)]
     width = [] if n_neurons is None else [str(n_neurons)]
-    return "-".join([slug(target.name), *words, *width]) + ext
+    return "-".join([slug(target.name), *words, *extra, *width]) + ext
 
 
 def targets() -> list[dict[str, Any]]:

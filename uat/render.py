@@ -33,6 +33,9 @@ _CORNERS = {  # where a loss inset and its labels may go, (x0, y0, x1, y1) in ax
     "lower left": (0.0, 0.0, 0.34, 0.42),
 }
 _INSET_PAD = 0.015
+PARTS_COLOR = "#9a9a9a"  # the faint per-unit curves: neutral, never the network's colour
+NEW_COLOR = OKABE_ITO["orange"]  # the unit a grow frame adds
+STRIP_FLOOR = 1e-12  # the error strip's lowest decade: below it, rounding
 
 
 def _inset_corner(scene: Scene, j: int) -> str:
@@ -71,7 +74,15 @@ class Panel:
     """The artists of one panel: static frame, and the moving curves, caption and marker."""
 
     def __init__(
-        self, ax: Axes, scene: Scene, j: int, *, fontsize: float, labels: bool = True
+        self,
+        ax: Axes,
+        scene: Scene,
+        j: int,
+        *,
+        fontsize: float,
+        labels: bool = True,
+        strip: Axes | None = None,
+        wrap: bool = False,
     ) -> None:
         from matplotlib.collections import LineCollection
 
@@ -82,15 +93,31 @@ class Panel:
         ax.set_xlim(scene.x[0], scene.x[-1])
         ax.set_ylim(lo, hi)
         if labels:
-            ax.set_xlabel("x")
+            ax.set_xlabel("x" if strip is None else "")
             ax.set_ylabel("y")
-        self.parts = LineCollection([], colors=method_color(first.method), linewidths=1.0, zorder=2)
+        self.band = None
+        if scene.band is not None:  # static: in the saved background
+            e = scene.band
+            self.band = ax.fill_between(
+                scene.x, scene.target - e, scene.target + e, color=OKABE_ITO["sky"], alpha=0.25,
+                lw=0, zorder=1, label=f"target ± ε (ε = {e:g})",
+            )  # fmt: skip
+        self.parts = LineCollection([], colors=PARTS_COLOR, linewidths=1.0, zorder=2)
         ax.add_collection(self.parts)
-        (self.target,) = ax.plot(scene.x, scene.target, color=TARGET_COLOR, lw=2.2, zorder=2.1)
+        (self.new,) = ax.plot([], [], color=NEW_COLOR, lw=3.0, zorder=2.25)  # over the net
         (self.net,) = ax.plot(
-            scene.x, first.y, color=method_color(first.method), lw=2.0, alpha=0.9, zorder=2.2
+            scene.x, first.y, color=method_color(first.method), lw=2.6, zorder=2.2
         )
-        longest = max((f[j].text for f in scene.frames), key=len)
+        # the target on top, dashed: visible even where the network covers it
+        (self.target,) = ax.plot(
+            scene.x, scene.target, color=TARGET_COLOR, lw=1.5, ls=(0, (4, 2.5)), zorder=2.3
+        )
+        self.strip: Axes | None = strip
+        self.gap: Any = None  # the error strip's line
+        if strip is not None:
+            self._error_strip(strip, fontsize)
+        self.wrap = wrap  # caption on two lines (contact sheets, a panel beside a diagram)
+        longest = self.wrapped(max((f[j].text for f in scene.frames), key=len))
         self.caption = ax.text(
             0.0,
             1.02,
@@ -105,10 +132,27 @@ class Panel:
         self.marker: Any = None
         self.fontsize = fontsize
         self.shown = first  # the frame last set by `update`
-        self.wrap = False  # caption on two lines (contact sheets)
         if first.loss is not None:
             x0, y0, x1, y1 = self.corner = _CORNERS[_inset_corner(scene, j)]
             self._loss_inset((x0 + 0.08, y0 + 0.12, x1 - x0 - 0.1, y1 - y0 - 0.15))
+
+    def _error_strip(self, strip: Axes, fontsize: float) -> None:
+        """|network − target| over x on a log scale: its level falls as the frames go."""
+        scene = self.scene
+        gaps = [np.abs(f[self.j].y - scene.target) for f in scene.frames]
+        hi = max(float(np.max(g)) for g in gaps)
+        lo = min(float(np.max(g)) for g in gaps)  # the smallest sup: the strip reaches below it
+        strip.set_yscale("log")
+        strip.set_xlim(scene.x[0], scene.x[-1])
+        strip.set_ylim(max(lo / 30.0, STRIP_FLOOR), max(2.0 * hi, 10 * STRIP_FLOOR))
+        strip.set_xlabel("x")
+        strip.set_ylabel("|error|", fontsize=fontsize * 0.85)
+        strip.tick_params(labelsize=fontsize * 0.8)
+        strip.grid(True, which="major", lw=0.5)
+        first = scene.frames[0][self.j]
+        (self.gap,) = strip.plot(
+            scene.x, np.maximum(gaps[0], STRIP_FLOOR), color=method_color(first.method), lw=1.2
+        )
 
     def place_inset(self, renderer: Any) -> Any:
         """Fit the inset with its labels into its corner on a white card; the card's bbox."""
@@ -141,9 +185,11 @@ class Panel:
         ins.set_yscale("log")
         ins.set_xscale("symlog", linthresh=1.0, linscale=0.5)
         ins.set_xlim(0, 1.25 * max(float(loss.iterations[-1]), 1.0))  # room for the marker
-        ins.tick_params(labelsize=fontsize * 0.62, length=2, pad=1.5)
-        ins.set_xlabel("iteration", fontsize=fontsize * 0.66, labelpad=1)
-        ins.set_ylabel("RMSE", fontsize=fontsize * 0.66, labelpad=1)
+        # 0.8 × 12 pt at 100 dpi: 13 px a line at 800×500 (0.62 made the ~7 px of issue 12)
+        ins.tick_params(labelsize=fontsize * 0.8, length=2, pad=1.5)
+        ins.set_xlabel("iteration", fontsize=fontsize * 0.8, labelpad=1)
+        ins.set_ylabel("RMSE", fontsize=fontsize * 0.8, labelpad=1)
+        ins.locator_params(axis="y", numticks=4)
         ins.grid(True, lw=0.5)
         for side in ("top", "right"):
             ins.spines[side].set_visible(True)
@@ -162,20 +208,29 @@ class Panel:
 
     def moving(self) -> list[Any]:
         """The artists redrawn every frame, in drawing order."""
-        return [self.parts, self.target, self.net, self.caption]
+        moving = [self.parts, self.net, self.new, self.target, self.caption]  # drawing order
+        return moving if self.gap is None else [*moving, self.gap]
 
     def update(self, frame: PanelFrame) -> None:
         """Set every moving artist to this frame."""
         segs = _segments(self.scene.x, frame.parts, self.floor)
         self.parts.set_segments(segs)
-        self.parts.set_alpha(_alpha(len(segs)))
-        self.parts.set_color(method_color(frame.method))
+        self.parts.set_alpha(min(1.0, 1.5 * _alpha(len(segs))))
+        if frame.new is not None:  # where the new unit is off zero, as the faint parts
+            seg = _segments(self.scene.x, frame.new[None, :], self.floor)
+            self.new.set_data(*(seg[0].T if seg else ([], [])))
         self.net.set_ydata(frame.y)
-        head, _, tail = frame.text.rpartition(" · ")
-        self.caption.set_text(f"{head}\n{tail}" if self.wrap and head else frame.text)
+        if self.gap is not None:
+            self.gap.set_ydata(np.maximum(np.abs(frame.y - self.scene.target), STRIP_FLOOR))
+        self.caption.set_text(self.wrapped(frame.text))
         self.shown = frame
         if self.marker is not None and frame.loss is not None:
             self.marker.set_data([frame.loss.iteration], [max(frame.loss.value, 1e-300)])
+
+    def wrapped(self, text: str) -> str:
+        """The caption, its last part on a second line when wrapping."""
+        head, _, tail = text.rpartition(" · ")
+        return f"{head}\n{tail}" if self.wrap and head else text
 
     def legend_entries(self) -> list[tuple[Any, str]]:
         """Legend handles and labels of this panel."""
@@ -184,9 +239,13 @@ class Panel:
         first = self.scene.frames[0][self.j]
         out: list[tuple[Any, str]] = []
         if first.parts.size:
-            proxy = Line2D([], [], color=method_color(first.method), lw=1.0, alpha=0.45)
+            proxy = Line2D([], [], color=PARTS_COLOR, lw=1.0)
             out.append((proxy, first.parts_label or "each part"))
+        if first.new is not None:
+            out.append((self.new, f"new {first.parts_label.removeprefix('each ')}"))
         out.append((self.net, f"{first.label} network"))
+        if self.band is not None:
+            out.append((self.band, str(self.band.get_label())))
         return out
 
 
@@ -229,16 +288,26 @@ class Renderer:
         fig = agg_figure(size, dpi)
         scale = min(1.0, size[0] / (640.0 * scene.panels), size[1] / 400.0) ** 0.5
         fs = 12.0 * max(scale, 0.6)
-        axes = fig.subplots(1, scene.panels, sharey=scene.panels > 1, squeeze=False)[0]
-        self.panels = [Panel(ax, scene, j, fontsize=fs) for j, ax in enumerate(axes)]
+        axes, strips, self.diagram_ax = _layout(fig, scene)
+        self.panels = [
+            Panel(ax, scene, j, fontsize=fs, strip=strips[j], wrap=self.diagram_ax is not None)
+            for j, ax in enumerate(axes)
+        ]
         for ax in axes[1:]:
             ax.set_ylabel("")
             ax.tick_params(labelleft=False)
         figure_legend(fig, self.panels, 0.88 * fs)
-        fig.suptitle(scene.title, fontsize=1.08 * fs)
+        title = fig.suptitle(scene.title, fontsize=1.08 * fs)
         canvas = fig.canvas
+        fit_text(title, canvas.get_renderer(), size[0] - 8)  # type: ignore[attr-defined]
         canvas.draw()  # lay out once, with every artist at its widest ...
         fig.set_layout_engine("none")  # ... and keep that layout for every frame
+        self.diagram = None
+        if self.diagram_ax is not None and scene.diagram is not None:
+            from uat.diagram import NetworkDiagram
+
+            # made after the layout: it sizes its nodes and fonts to its Axes' pixels
+            self.diagram = NetworkDiagram(self.diagram_ax, scene.diagram, max_pairs=6)
         renderer = canvas.get_renderer()  # type: ignore[attr-defined]
         self.inset_boxes = []
         for p in self.panels:
@@ -248,6 +317,8 @@ class Renderer:
             for a in [*p.moving(), p.marker]:
                 if a is not None:
                     a.set_animated(True)
+        if self.diagram is not None:
+            self.diagram.set_animated(True)
         canvas.draw()
         self.fig, self.canvas = fig, canvas
         self.background = canvas.copy_from_bbox(fig.bbox)  # type: ignore[attr-defined]
@@ -263,7 +334,10 @@ class Renderer:
         for p, pf in zip(self.panels, frame, strict=True):
             p.update(pf)
             for a in p.moving():
-                p.ax.draw_artist(a)
+                a.axes.draw_artist(a)
+        if self.diagram is not None and self.diagram_ax is not None:
+            for a in self.diagram.light(frame[0].unit):  # lit in step with the new bump
+                self.diagram_ax.draw_artist(a)
         for region in self.inset_backgrounds:  # insets sit above the moving curves
             canvas.restore_region(region)  # type: ignore[attr-defined]
         for p in self.panels:
@@ -272,6 +346,42 @@ class Renderer:
         canvas.blit(self.fig.bbox)
         rgba = np.asarray(canvas.buffer_rgba())  # type: ignore[attr-defined]
         return rgba[: self.size[1], : self.size[0]]
+
+
+def _layout(fig: Figure, scene: Scene) -> tuple[list[Axes], list[Axes | None], Axes | None]:
+    """The curve axes, their error strips (training) and the diagram's axes, as asked."""
+    strip = bool(scene.meta.get("strip"))
+    diagram = scene.diagram is not None
+    widths = [1.0] * scene.panels + ([0.7] if diagram else [])
+    grid = fig.add_gridspec(
+        2 if strip else 1, len(widths), width_ratios=widths, height_ratios=[3, 1] if strip else None
+    )
+    axes: list[Axes] = []
+    for j in range(scene.panels):
+        share = axes[0] if axes else None
+        axes.append(fig.add_subplot(grid[0, j], sharey=share))
+    strips: list[Axes | None] = [
+        fig.add_subplot(grid[1, j], sharex=axes[j]) if strip else None for j in range(scene.panels)
+    ]
+    if strip:
+        for ax in axes:
+            ax.tick_params(labelbottom=False)
+    return axes, strips, fig.add_subplot(grid[:, -1]) if diagram else None
+
+
+def fit_text(text: Any, renderer: Any, width: float) -> None:
+    """Shrink a title until it fits `width` pixels, to 70 %; beyond that wrap it in two lines."""
+    size = text.get_fontsize()
+    for factor in (1.0, 0.92, 0.85, 0.78, 0.7):
+        text.set_fontsize(size * factor)
+        if text.get_window_extent(renderer).width <= width:
+            return
+    words = text.get_text().split(" ")
+    # break outside mathtext only: an even number of $ before the break
+    breaks = [i for i in range(1, len(words)) if " ".join(words[:i]).count("$") % 2 == 0]
+    if breaks:
+        half = min(breaks, key=lambda i: abs(i - len(words) / 2))
+        text.set_text(" ".join(words[:half]) + "\n" + " ".join(words[half:]))
 
 
 def _tight(ax: Axes, renderer: Any) -> Any:

@@ -22,12 +22,16 @@ from uat.settings import Method, Settings, check_number, check_width
 from uat.targets import Target
 
 SWEEPS = ("width", "training", "compare", "steepness")
-DEFAULT_FRAMES = 60  # a width sweep of hand-built nets: 2, 4, …, N, thinned beyond this
+# At 0.5 s a frame (uat.animate.MIN_DWELL), 36 frames last 18 s: a sweep to talk over.
+DEFAULT_FRAMES = 36  # a width sweep of hand-built nets: 2, 4, …, N, thinned beyond this
 DEFAULT_TRAIN_FRAMES = 30
 MAX_NEURONS = 2000  # widest animated net: its bumps are already narrower than a pixel
 MAX_PARTS = 200  # more bumps or neurons than this are drawn as their sum only
 METHOD_NAMES = {"construct": "hand-built", "train": "trained"}
-_GRID_POINTS = (1001, 4001)  # the scene's x grid: enough to resolve the steepest neuron
+# The scene's x grid: 2·w·(b − a) points resolve the steepest neuron, up to 2001 (2.5 a pixel
+# of an 800-pixel frame). A cap of 4001 took the whole `uat animate sin -n 120 --frames 60`
+# from 4.5–5.2 s to 6.2–7 s (2 shared cores) for no visible difference.
+_GRID_POINTS = (1001, 2001)
 _SNAPSHOT_CAP = 1_000_000  # training runs: snapshots are requested log-spaced up to here
 _SNAPSHOTS = 400
 # Settings fields that only the hand-built construction reads; every other field goes to the
@@ -45,6 +49,16 @@ def format_number(v: float | None) -> str:
     if v == 0:
         return "0"
     return f"{v:.3g}" if 1e-3 <= abs(v) < 1e4 else f"{v:.2e}"
+
+
+def math_label(target: Target) -> str:
+    """The target as mathtext: its own label, or its expression rendered (x**2 as x²)."""
+    from uat.expr import to_mathtext
+
+    plain = target.name.replace("$", r"\$")
+    if target.label == plain and target.samples is None:
+        return to_mathtext(target.name)
+    return target.label
 
 
 def unit_name(net: ShallowNet) -> str:
@@ -106,6 +120,9 @@ class PanelFrame:
     parts_label: str = ""  # legend entry of the faint curves, e.g. "each bump"
     loss: LossTrace | None = None
     net: ShallowNet | None = None  # the network this frame shows
+    step: dict[str, Any] = field(default_factory=dict)  # width or iteration, sup error, RMSE
+    unit: int | None = None  # the pair (or neuron) this frame adds: lit in the diagram
+    new: np.ndarray | None = None  # that unit's curve on the grid, drawn highlighted
 
 
 @dataclass
@@ -119,6 +136,8 @@ class Scene:
     ylims: list[tuple[float, float]]  # one per panel, fixed across frames
     title: str
     meta: dict[str, Any] = field(default_factory=dict)
+    diagram: ShallowNet | None = None  # drawn beside the curves, its pair `unit` lit per frame
+    band: float | None = None  # draw target ± band (the ε asked by --eps)
 
     def __post_init__(self) -> None:
         if not self.frames:
@@ -135,6 +154,13 @@ class Scene:
 
     def __len__(self) -> int:
         return len(self.frames)
+
+    @property
+    def steps(self) -> list[dict[str, Any]]:
+        """Per frame what it shows and its errors (side by side: one entry per panel)."""
+        if self.panels == 1:
+            return [f[0].step for f in self.frames]
+        return [{"panels": [p.step for p in f]} for f in self.frames]
 
 
 # -- widths ------------------------------------------------------------------------------------
@@ -211,6 +237,11 @@ def width_caption(net: ShallowNet, sup: float) -> str:
     return f"N = {net.n_neurons}{units} · sup error {format_number(sup)}"
 
 
+def step_record(key: str, value: float, errs: Any) -> dict[str, Any]:
+    """One frame's entry of `Scene.steps`: what varies, the sup error and the grid RMSE."""
+    return {key: value, "sup_error": float(errs.sup), "rmse": float(errs.rmse)}
+
+
 def panel_frame(
     net: ShallowNet, x: np.ndarray, text: str, loss: LossTrace | None = None
 ) -> PanelFrame:
@@ -282,6 +313,8 @@ def width_sweep(
     x = _grid([f.net for f in fits], target.domain)
     yt = target(x)
     panels = [panel_frame(f.net, x, width_caption(f.net, f.errors.sup)) for f in fits]
+    for p, f in zip(panels, fits, strict=True):
+        p.step = step_record("width", f.net.n_neurons, f.errors)
     name = METHOD_NAMES.get(s.method, s.method)
     return Scene(
         x=x,
@@ -331,6 +364,9 @@ def compare_scene(
         [panel_frame(f.net, x, f"{name}: {width_caption(f.net, f.errors.sup)}") for f in side]
         for name, side in zip(names, fits, strict=True)
     ]
+    for col, side in zip(columns, fits, strict=True):
+        for p, f in zip(col, side, strict=True):
+            p.step = step_record("width", f.net.n_neurons, f.errors)
     lims = [
         _limits(yt, col, parts=s.method == "construct")
         for (s, _), col in zip(runs, columns, strict=True)
@@ -349,6 +385,86 @@ def compare_scene(
             "widths": [ws for _, ws in plans],
             "method": [s.method for s, _ in runs],
         },
+    )
+
+
+def pair_order(net: ShallowNet) -> list[int]:
+    """The units (± pairs) of a hand-built net, left to right by the middle of their steps."""
+    if net.group != 2:
+        raise UatError("growing one bump at a time needs a hand-built net of ± pairs")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        steps = np.where(net.w != 0, -net.b / net.w, 0.0)
+    middles = steps.reshape(-1, 2).mean(axis=1)
+    return [int(k) for k in np.argsort(middles, kind="stable")]
+
+
+def partial_net(net: ShallowNet, units: Sequence[int]) -> ShallowNet:
+    """The hand-built net with only the given ± pairs (and its output bias)."""
+    idx = np.array([2 * k + j for k in units for j in (0, 1)], dtype=int)
+    return replace(net, w=net.w[idx], b=net.b[idx], v=net.v[idx], meta=dict(net.meta))
+
+
+def grow_sweep(
+    target: Target,
+    n: int,
+    settings: Settings | None = None,
+    frames: int | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> Scene:
+    """The hand-built net of width N built one bump at a time, left to right, Δ fixed.
+
+    Parameters
+    ----------
+    target : the function and interval.
+    n : the final width N (even): N/2 bumps of width Δ = (b − a)/(N/2) from the first frame.
+    settings : hand-built options (heights, steepness, activation, shifts, …).
+    frames : the most frames (default 36): beyond it several bumps are added a frame.
+    progress : called as progress(done, total) after each frame's network is measured.
+
+    Returns
+    -------
+    A one-panel Scene; frame k shows the first k bumps, the newest highlighted, and `diagram`
+    is the final net (frame k lights its newest pair).
+    """
+    from uat.metrics import errors
+
+    s = replace(settings or Settings(), method="construct")
+    check_widths([n], s)
+    check_frames(frames)
+    full = fit(target, n, s).net
+    order = pair_order(full)
+    count = min(len(order), frames or DEFAULT_FRAMES)
+    ks = [int(k) for k in np.unique(np.round(np.linspace(1, len(order), count)).astype(int))]
+    x = _grid([full], target.domain)
+    yt = target(x)
+    each = full.contributions(x)
+    delta = (target.domain[1] - target.domain[0]) / (n // 2 // int(full.meta.get("copies", 1)))
+    panels = []
+    for i, k in enumerate(ks):
+        net = partial_net(full, order[:k])
+        errs = errors(net, target)
+        a, b = target.domain
+        edge = float(np.clip(np.max(-net.b / net.w), a + delta / 2, b))  # the built part's end
+        covered = errors(net, target.on((a, edge))).sup
+        name = f"{unit_name(full)} {k} of {len(order)} (N = {net.n_neurons})"
+        sup = format_number(covered)
+        text = f"{name} · Δ = {delta:.3g} · sup error on [{a:.3g}, {edge:.3g}]: {sup}"
+        p = panel_frame(net, x, text)
+        p.step = step_record("width", net.n_neurons, errs) | {"bumps": k, "covered_sup": covered}
+        p.unit, p.new = order[k - 1], each[order[k - 1]].astype(np.float32)
+        panels.append(p)
+        if progress is not None:
+            progress(i + 1, len(ks))
+    return Scene(
+        x=x,
+        target=yt,
+        target_label=target.label,
+        frames=[[p] for p in panels],
+        ylims=[_limits(yt, panels, parts=True)],
+        title=f"{target.label}: {len(order)} hand-built {unit_name(full)}s added one at a time",
+        meta={"sweep": "width", "grow": True, "widths": [2 * k for k in ks], "method": "construct"},
+        diagram=full,
     )
 
 
@@ -397,6 +513,8 @@ def steepness_sweep(
         )
         for w, f in zip(ws, fits, strict=True)
     ]
+    for p, w, f in zip(panels, ws, fits, strict=True):
+        p.step = step_record("steepness", float(w), f.errors)
     return Scene(
         x=x,
         target=yt,
@@ -409,7 +527,7 @@ def steepness_sweep(
 
 
 def train_with_snapshots(
-    target: Target, n: int, settings: Settings, snapshot_at: Sequence[int]
+    target: Target, n: int, settings: Settings, snapshot_at: Sequence[int], init: str = "spread"
 ) -> Any:
     """Train a width-N net with every training option of `settings`, keeping snapshots.
 
@@ -422,15 +540,16 @@ def train_with_snapshots(
     options = {f.name: getattr(settings, f.name) for f in fields(settings)}
     for name in _CONSTRUCT_ONLY:
         options.pop(name, None)
-    return train(target, n, snapshot_at=list(snapshot_at), **options)
+    return train(target, n, snapshot_at=list(snapshot_at), init=init, **options)
 
 
 def training_run(
     target: Target,
     n: int,
     settings: Settings | None = None,
-    frames: int = 60,
+    frames: int = DEFAULT_TRAIN_FRAMES,
     *,
+    init: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Scene:
     """Frames at log-spaced iterations of one training run of width N, with its loss curve.
@@ -443,6 +562,9 @@ def training_run(
         method field is ignored: this always trains.
     frames : at most this many frames, iteration 0 (the initialisation) and the last included;
         a run that stops early has fewer.
+    init : "random" (a start far from the target, seen being improved) or "spread" (the
+        evenly spread start of `uat fit`, already close after its linear solve); None:
+        `default_init`.
     progress : called as progress(done, total) after each frame's network is measured.
 
     Returns
@@ -456,7 +578,8 @@ def training_run(
     check_frames(frames)
     cap = s.max_iter if s.max_iter is not None else _SNAPSHOT_CAP
     asked = sorted({0, *np.unique(np.round(np.geomspace(1, max(cap, 1), _SNAPSHOTS)).astype(int))})
-    result = train_with_snapshots(target, n, s, [int(i) for i in asked])
+    init = init or default_init(s, n)
+    result = train_with_snapshots(target, n, s, [int(i) for i in asked], init)
     snaps = pick_snapshots(result.snapshots, frames)
     hist = np.asarray(result.history, dtype=float).reshape(-1, 2)
     its, losses = _thin_history(hist[:, 0], hist[:, 1])
@@ -465,12 +588,13 @@ def training_run(
     panels = []
     last = snaps[-1].iteration
     for i, sn in enumerate(snaps):
-        sup = errors(sn.net, target).sup
+        errs = errors(sn.net, target)
         text = (
             f"iteration {sn.iteration:,} of {last:,} · RMSE {format_number(sn.loss)}"
-            f" · sup error {format_number(sup)}"
+            f" · sup error {format_number(errs.sup)}"
         )
         panels.append(panel_frame(sn.net, x, text, LossTrace(its, losses, sn.iteration, sn.loss)))
+        panels[-1].step = step_record("iteration", sn.iteration, errs)
         if progress is not None:
             progress(i + 1, len(snaps))
     unit = "neuron" if n == 1 else "neurons"
@@ -481,14 +605,25 @@ def training_run(
         target_label=target.label,
         frames=[[p] for p in panels],
         ylims=[_limits(yt, panels, parts=False)],
-        title=f"{target.label}: training {n} {s.activation} {unit} ({optimizer})",
+        title=f"{target.label}: training {n} {s.activation} {unit} ({optimizer}, {init} start)",
         meta={
+            "strip": True,
+            "init": init,
             "sweep": "training",
             "iterations": [sn.iteration for sn in snaps],
             "converged": bool(result.converged),
             "method": "train",
         },
     )
+
+
+def default_init(s: Settings, n: int) -> str:
+    """An animation's start: "random" where `train` offers it (least squares, identity
+    output, a dense-solver width), else the spread start."""
+    from uat.train import DENSE_MAX_NEURONS
+
+    ok = s.loss == "mse" and s.output_activation == "identity" and n <= DENSE_MAX_NEURONS
+    return "random" if ok else "spread"
 
 
 def pick_snapshots(snapshots: Sequence[Any], frames: int) -> list[Any]:
@@ -534,16 +669,28 @@ def scene_for(
     *,
     runs: Sequence[tuple[Settings, int]] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    grow: bool = False,
+    init: str | None = None,
 ) -> Scene:
-    """The scene of one `uat animate` sweep ("width", "training", "compare", "steepness")."""
+    """The scene of one `uat animate` sweep ("width", "training", "compare", "steepness").
+
+    `grow` builds a hand-built width sweep one bump at a time (`grow_sweep`); `init` is the
+    start of a training sweep.
+    """
     if sweep_kind not in SWEEPS:
         raise UatError(f"unknown sweep {sweep_kind!r}; choose one of: {', '.join(SWEEPS)}")
     check_frames(frames)
+    target = replace(target, label=math_label(target))  # titles show x², not x**2
+    if grow and (sweep_kind != "width" or settings.method != "construct"):
+        raise UatError("--grow adds hand-built bumps one at a time: use it with the width sweep")
+    if grow:
+        return grow_sweep(target, n, settings, frames, progress=progress)
     if sweep_kind == "width":
         widths = default_widths(n, settings.method, frames)
         return width_sweep(target, widths, settings, progress=progress)
     if sweep_kind == "training":
-        return training_run(target, n, settings, frames or 60, progress=progress)
+        frames = frames or DEFAULT_TRAIN_FRAMES
+        return training_run(target, n, settings, frames, init=init, progress=progress)
     if sweep_kind == "steepness":
         return steepness_sweep(target, n, settings, frames or 30, progress=progress)
     plan = list(runs) if runs is not None else compare_runs(settings, n)

@@ -5,10 +5,11 @@ Frames go as raw RGBA to the ffmpeg binary of imageio-ffmpeg (GIF: one palette f
 `palettegen=stats_mode=diff`, about half the size of Pillow's per-frame palettes; MP4: libx264,
 yuv420p); Pillow writes the GIF when there is no ffmpeg. The caller writes to a temporary path.
 
-Timing: GIF delays are hundredths of a second, so a GIF's fps must be 10, 20, 25 or 50 (other
-values raise `UatError` rather than play at a rate that was not asked for). The `hold` pause on
-the last frame is the last frame repeated round(hold·fps) times by ffmpeg (every frame lasts
-1/fps) and one longer last frame by Pillow (which merges identical frames anyway).
+Timing: GIF delays are hundredths of a second, so a GIF's frame lasts a whole number of them:
+fps 1, 2, 4, 5, 10, 20, 25, 50 (other values raise `UatError` rather than play at a rate that
+was not asked for). The `hold` pause on the last frame is the last frame repeated round(hold·fps)
+times by ffmpeg (every frame lasts 1/fps) and one longer last frame by Pillow (which merges
+identical frames anyway).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from uat.settings import LIMITS, check_number, how_to_raise
 
 FORMATS = (".gif", ".mp4", ".png")
 WRITERS = ("auto", "ffmpeg", "pillow")
-GIF_FPS = (10, 20, 25, 50)  # frame rates whose delays GIF's hundredths of a second hold exactly
+GIF_FPS = (1, 2, 4, 5, 10, 20, 25, 50)  # whole-number rates whose delays GIF holds exactly
 
 
 def ffmpeg_exe() -> str | None:
@@ -72,7 +73,7 @@ def check_output(
         check_budget(9, size, "size")  # a contact sheet: up to 3 × 3 cells of `size`
     else:
         check_budget(1 + round(hold * fps), size, "hold")  # the hold alone, before any frame
-    if suffix == ".gif" and fps not in GIF_FPS:
+    if suffix == ".gif" and not gif_exact(fps):
         raise UatError(
             f"fps {fps:g} cannot be shown exactly in a GIF, whose delays are hundredths of "
             f"a second; use {', '.join(map(str, GIF_FPS))}",
@@ -110,6 +111,12 @@ def check_budget(n_frames: int, size: tuple[int, int], param: str = "frames") ->
             + how_to_raise("frame_pixels"),
             param=param,
         )
+
+
+def gif_exact(fps: float) -> bool:
+    """Whether a GIF, whose delays are hundredths of a second, plays `fps` exactly."""
+    hundredths = 100.0 / fps
+    return abs(hundredths - round(hundredths)) < 1e-9
 
 
 def _real(v: object) -> bool:
