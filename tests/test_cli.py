@@ -323,3 +323,45 @@ def test_show_asks_for_a_target_when_none_is_recorded(cli) -> None:
     assert (
         json.loads(out)["sup_error"] == json.loads(cli("show", "n.json", "--json")[1])["sup_error"]
     )
+
+
+def help_text(*command: str) -> str:
+    """`uat COMMAND --help` as a user sees it in an 80-column terminal."""
+    import os
+
+    env = os.environ | {"COLUMNS": "80", "TERM": "dumb", "NO_COLOR": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "uat", *command, "--help"], capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def help_words(text: str) -> str:
+    """The help with its box drawing and line breaks gone: the words in reading order."""
+    cells = []
+    for line in text.splitlines():
+        parts = [p.strip() for p in line.strip("│ ").split("  ") if p.strip()]
+        cells.append(parts[-1] if parts else "")
+    return " ".join(" ".join(cells).split())
+
+
+@pytest.mark.parametrize("command", ["fit", "compare", "explain", "animate", "convergence"])
+def test_help_shows_usage_target_and_bare_flags(command: str) -> None:
+    text = help_text(command)
+    assert f"Usage: uat {command} [OPTIONS] TARGET" in text
+    assert "{target}" not in text and "<bool>" not in text
+    for line in text.splitlines():
+        assert len(line) <= 80
+        if "--quiet" in line or "--help" in line:
+            assert "<" not in line  # a flag takes no value
+
+
+def test_help_keeps_every_settings_help_and_its_default() -> None:
+    """Rich ate `[default: …]` as markup ("… hand-built steps ."): every word must survive."""
+    from uat.settings import FIELD_HELP
+
+    words = help_words(help_text("fit"))
+    for name, text in FIELD_HELP.items():
+        assert " ".join(text.split()) in words, name
+    assert "[default: 50]" in words and "[default: construct]" in words

@@ -26,7 +26,37 @@ from uat.errors import UatError
 from uat.io import output_path, write_csv
 from uat.settings import FIELD_HELP, Method, Settings, check_number, check_width, parse_size
 
+
+class _Commands(typer.core.TyperGroup):
+    """uat's command group: help that reads `uat fit [OPTIONS] TARGET` and `--json`."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        """The group's own options (--version, --help), flags bare."""
+        return _plain_help(super().get_params(ctx))
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """A command whose flags (its --help too) and arguments read plainly in the help."""
+        cmd = super().get_command(ctx, cmd_name)
+        if cmd is not None:
+            _plain_help(cmd.get_params(ctx))  # the help option is cached: this one is shown
+        return cmd
+
+
+def _plain_help(params: list[Any]) -> list[Any]:
+    """Flags without a metavar, required arguments without braces, as man pages write them.
+
+    typer prints `--json <bool>` as if a flag took a value, and `{target}` in the usage line.
+    """
+    for p in params:
+        if getattr(p, "is_flag", False) and p.metavar is None:
+            p.metavar = ""
+        elif getattr(p, "param_type_name", "") == "argument" and p.required and p.nargs == 1:
+            p._usage_display_name = lambda p=p: p.metavar or p.name.upper()
+    return params
+
+
 app = typer.Typer(
+    cls=_Commands,
     help="Make the universal approximation theorem visible: hand-built and trained "
     "one-hidden-layer networks, their errors, figures and animations.",
     no_args_is_help=True,
@@ -99,6 +129,7 @@ TargetArg = Annotated[
     typer.Argument(
         help="A named target (see `uat targets`), an expression in x such as "
         "'x**2*sin(5*x)', or a CSV file of x,y samples.",
+        metavar="TARGET",
         show_default=False,
     ),
 ]
