@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
@@ -295,3 +296,30 @@ def test_convergence_json_has_no_nan(cli) -> None:
     code, out, err = cli("convergence", "sin", "--widths", "4", "--json")
     assert code == 0, err
     assert "NaN" not in out and json.loads(out)["slopes"] == {"construct": None, "train": None}
+
+
+@pytest.mark.parametrize(("name", "eps"), [("sin", 0.05), ("abs", 0.02)])
+def test_smallest_width_meets_eps_and_the_next_narrower_does_not(name: str, eps: float) -> None:
+    """Checked on a dense grid of its own, not by the code's refined sup."""
+    from uat.jobs import fit, smallest_width
+    from uat.targets import get_target
+
+    t = get_target(name)
+    n, f = smallest_width(t, eps, Settings())
+    assert n is not None and f is not None and n % 2 == 0 and f.net.n_neurons == n
+    x = np.linspace(*t.domain, 400_001)
+    assert np.max(np.abs(f.net(x) - t(x))) <= eps
+    narrower = fit(t, n - 2).net
+    assert np.max(np.abs(narrower(x) - t(x))) > eps
+    # the bound L·Δ/2 with Δ = 2(b−a)/N says no width much beyond L(b−a)/eps is needed
+    a, b = t.domain
+    assert n <= 2 * math.ceil((b - a) / (2 * eps)) + 2
+
+
+def test_smallest_width_says_none_when_no_width_reaches_eps() -> None:
+    from uat.jobs import smallest_width
+    from uat.targets import get_target
+
+    assert smallest_width(get_target("step"), 0.1, Settings()) == (None, None)
+    with pytest.raises(UatError, match="eps must be a positive number"):
+        smallest_width(get_target("sin"), 0.0, Settings())

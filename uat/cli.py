@@ -230,6 +230,16 @@ AnimOutOpt = Annotated[
 ]
 
 
+EpsOpt = Annotated[
+    float | None,
+    typer.Option(
+        help="Pick the smallest width whose sup error is at most E (instead of --neurons) "
+        "and draw the band f ± E.",
+        metavar="E",
+    ),
+]
+
+
 @app.command("fit")
 @settings_options()
 def fit_cmd(
@@ -238,6 +248,7 @@ def fit_cmd(
     neurons: NeuronsOpt = 50,
     *,
     settings: Settings,
+    eps: EpsOpt = None,
     out: FigureOpt = None,
     save_net: SaveNetOpt = None,
     json_: JsonOpt = False,
@@ -249,17 +260,40 @@ def fit_cmd(
     from uat.plot import fit_figure
 
     t = jobs.resolve_target(target, domain)
-    files = {"output": str(figure_path(out, jobs.output_name("fit", t, settings, neurons)))}
+    t0 = time.perf_counter()
+    result = None
+    if eps is not None:
+        neurons, result = smallest_width_or_fail(t, eps, settings)
+    stem = jobs.output_name("fit", t, settings, neurons, ext="")
+    name = stem + ("" if eps is None else f"-eps{eps:g}") + ".png"
+    files = {"output": str(figure_path(out, name))}
     if save_net is not None:
         files["network"] = str(output_path(save_net, "", (".json",)))
-    t0 = time.perf_counter()
-    result = jobs.fit(t, neurons, settings)
-    save(lambda: fit_figure(result), files["output"])
+    result = result or jobs.fit(t, neurons, settings)
+    save(lambda: fit_figure(result, eps=eps), files["output"])
     if save_net is not None:
         result.net.save(save_net)
     total = time.perf_counter() - t0
     record = result.to_dict() | files | {"total_seconds": total}
-    emit(record, json_, quiet, lambda: report.print_fit(result, files, total))
+    if eps is not None:
+        record |= {"eps": eps, "smallest_width": neurons}
+    emit(record, json_, quiet, lambda: report.print_fit(result, files, total, eps=eps))
+
+
+def smallest_width_or_fail(t: Any, eps: float, settings: Settings) -> tuple[int, Any]:
+    """`jobs.smallest_width`, or a clear error when no width up to the limit meets eps."""
+    from uat import jobs
+    from uat.settings import LIMITS, width_limit
+
+    n, result = jobs.smallest_width(t, eps, settings)
+    if n is None or result is None:
+        high = int(LIMITS[width_limit(settings)].high)
+        raise UatError(
+            f"no width up to {high:,} neurons reaches sup error ≤ {eps:g} for {t.name} "
+            f"with these settings; try a larger --eps"
+            + ("" if t.lipschitz() is not None else " (the target jumps: its sup error stays)")
+        )
+    return n, result
 
 
 @app.command("show")

@@ -549,3 +549,35 @@ def targets() -> list[dict[str, Any]]:
             for t in TARGETS.values()
         ]
     )
+
+
+def smallest_width(target: Target, eps: float, settings: Settings) -> tuple[int | None, Fit | None]:
+    """The smallest even width whose true (refined) sup error is ≤ eps, and its fit.
+
+    Widths double from 2 until one meets eps, then a bisection over even widths finds the
+    first that does: O(log N_max) fits. The bisection assumes the sup error falls with width,
+    which the construction's bound L·Δ/2 (Δ = 2(b−a)/N) guarantees up to its leak; a trained
+    net's error is not monotone in N, so for training this is the smallest width found.
+    (None, None) when no width up to the settings' width limit meets eps.
+    """
+    from uat.settings import LIMITS, width_limit
+
+    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not eps > 0:
+        raise UatError(f"eps must be a positive number, got {eps!r}", param="eps")
+    copies = settings.shifts if settings.method == "construct" else 1
+    high = int(LIMITS[width_limit(settings)].high) // copies // 2 * 2  # widest even width
+    fits: dict[int, Fit] = {}
+
+    def meets(n: int) -> bool:
+        fits[n] = fits.get(n) or fit(target, n, settings)
+        return fits[n].errors.sup <= eps
+
+    lo, n = 0, 2  # lo: widest width known to miss eps (0: none tried)
+    while not meets(n):
+        if n >= high:
+            return None, None
+        lo, n = n, min(2 * n, high)
+    while n - lo > 2:  # bisect over even widths: lo misses, n meets
+        mid = (lo + n) // 4 * 2
+        lo, n = (lo, mid) if meets(mid) else (mid, n)
+    return n, fits[n]

@@ -85,6 +85,7 @@ PART_COLOR = "#9a9a9a"
 # A part is drawn only where |y| exceeds this share of its own peak: a bump's tails are exact
 # zeros to the eye, and 25 of them stacked on y = 0 are what made the false line.
 PART_FLOOR = 1e-3
+EPS_COLOR = OKABE_ITO["green"]
 _MAX_WINDOWS = 120
 
 
@@ -345,11 +346,33 @@ def draw_windows(ax: Axes, net: ShallowNet, domain: tuple[float, float]) -> list
     return artists
 
 
-def fit_figure(fit: Fit, *, size: tuple[float, float] | None = None) -> Figure:
+def draw_eps_band(ax: Axes, ax_err: Axes, curves: Curves, eps: float) -> list[Any]:
+    """The band f ± ε around the target (gid "eps") and ±ε on the error panel."""
+    x, yt = curves.x, curves.target
+    label = f"f ± ε, ε = {format_number(eps)}"
+    band = ax.fill_between(x, yt - eps, yt + eps, color=EPS_COLOR, alpha=0.22, lw=0, zorder=1)
+    band.set_label(label)
+    band.set_gid("eps")
+    artists: list[Any] = [band]
+    for sign in (1, -1):
+        artists.append(
+            ax_err.axhline(
+                sign * eps, color=EPS_COLOR, lw=1.4, label=label if sign > 0 else None, gid="eps"
+            )
+        )
+    lo, hi = ax_err.get_ylim()
+    ax_err.set_ylim(min(lo, -1.15 * eps), max(hi, 1.15 * eps))
+    return artists
+
+
+def fit_figure(
+    fit: Fit, *, eps: float | None = None, size: tuple[float, float] | None = None
+) -> Figure:
     """The `uat fit` figure: the approximation above, its error below.
 
     Under a sigmoid output a first panel shows the hidden sum against σ⁻¹∘f; for step
-    neurons the error panel shades the windows of failure. The network is evaluated once.
+    neurons the error panel shades the windows of failure. With `eps` the band f ± ε is
+    drawn around the target and ±ε on the error. The network is evaluated once.
     """
     from matplotlib.figure import Figure
 
@@ -359,21 +382,28 @@ def fit_figure(fit: Fit, *, size: tuple[float, float] | None = None) -> Figure:
     axes = fig.subplots(len(ratios), 1, sharex=True, height_ratios=ratios)
     ax, ax_err = axes[-2], axes[-1]
     curves = Curves.of(fit)
+    title = fit_title(fit)
+    if eps is not None:
+        title += f", the smallest width with sup error ≤ ε = {format_number(eps)}"
     if squashed:
         draw_hidden(axes[0], fit, curves)
         axes[0].set_ylabel("hidden sum")
-        set_title(axes[0], fit_title(fit))
+        set_title(axes[0], title)
         axes[0].legend(loc="best")
         ax.set_title("output σ(hidden sum) against f", fontsize=11, loc="left")
     else:
-        set_title(ax, fit_title(fit))
+        set_title(ax, title)
     draw_fit(ax, fit, curves, contributions=not squashed)
     ax.set_ylabel("y")
-    ax.legend(loc="best")
     draw_error(ax_err, fit, curves, label=None, bound=False)
+    if eps is not None:
+        draw_eps_band(ax, ax_err, curves, eps)
+    ax.legend(loc="best")
     if fit.method == "construct" and draw_windows(ax_err, fit.net, fit.target.domain):
         handles, labels = ax_err.get_legend_handles_labels()
-        keep = [(h, t) for h, t in zip(handles, labels, strict=True) if t.startswith("window")]
+        keep = [
+            (h, t) for h, t in zip(handles, labels, strict=True) if t.startswith(("window", "f ±"))
+        ]
         ax_err.legend(*zip(*keep, strict=True), loc="upper right", fontsize=9, ncols=4)
     ax_err.set_xlabel("x")
     ax_err.set_ylabel("error")

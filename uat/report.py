@@ -259,9 +259,17 @@ def print_gallery(outcomes: list[Any], folder: Path) -> None:
     con.print(f"gallery: {folder / 'index.html'} and {folder / 'README.md'}")
 
 
-def print_fit(result: Fit, files: dict[str, str], total_seconds: float | None = None) -> None:
+def print_fit(
+    result: Fit,
+    files: dict[str, str],
+    total_seconds: float | None = None,
+    *,
+    eps: float | None = None,
+) -> None:
     """The summary table of `uat fit` (or of `uat show`, without a total time)."""
     extra = {} if total_seconds is None else {"total": f"{total_seconds:.2f} s with the figure"}
+    if eps is not None:
+        extra["ε"] = f"{eps:g}: N = {result.net.n_neurons} is the smallest width meeting it"
     names = {"output": "figure", "network": "network"}
     extra |= {names[k]: v for k, v in files.items()}
     console().print(summary_table(result, extra, measured=total_seconds is None))
