@@ -323,3 +323,28 @@ def test_smallest_width_says_none_when_no_width_reaches_eps() -> None:
     assert smallest_width(get_target("step"), 0.1, Settings()) == (None, None)
     with pytest.raises(UatError, match="eps must be a positive number"):
         smallest_width(get_target("sin"), 0.0, Settings())
+
+
+def test_default_names_tell_apart_a_domain_and_a_set_of_activations() -> None:
+    """Issue 12: `--domain 0,1` and `compare --activations` overwrote the default run's file."""
+    from uat.jobs import output_name, resolve_target
+
+    s = Settings()
+    own = output_name("fit", resolve_target("sin"), s, 50)
+    assert (
+        own
+        == output_name("fit", resolve_target("sin", "-pi,pi"), s, 50)
+        == ("sin-construct-50.png")
+    )
+    names = {
+        own,
+        output_name("fit", resolve_target("sin", "0,1"), s, 50),
+        output_name("fit", resolve_target("sin", "-1,1"), s, 50),
+        output_name("compare", resolve_target("sin"), s, 50),
+        output_name("compare", resolve_target("sin"), s, 50, activations=["sigmoid", "relu"]),
+        output_name("compare", resolve_target("sin"), s, 50, activations=["tanh"]),
+    }
+    assert len(names) == 6
+    assert output_name("fit", resolve_target("x**2*sin(5*x)", "-2,2"), s, 50) == (
+        "x2-sin5x-onm2_2-construct-50.png"
+    )

@@ -161,3 +161,9 @@ def test_wrap_text_keeps_mathtext_whole_and_lines_short() -> None:
     assert all(ln.count("$") % 2 == 0 for ln in lines)
     assert all(len(ln) <= 24 for ln in lines[1:])
     assert " ".join(lines) == text
+
+
+def test_an_expression_is_titled_as_maths_not_python() -> None:
+    f = fit(get_target("x**2*sin(5*x)"), 20)
+    title = make(f).axes[0].get_title()
+    assert title.startswith(r"$x^{2}\,\sin(5x)$:") and "**" not in title

@@ -389,7 +389,8 @@ def compare_cmd(
         raise UatError("--animate compares one activation; drop --activations or give one")
     jobs.compare_runs(settings, neurons, acts)  # every check before any work
     t = jobs.resolve_target(target, domain)
-    name = jobs.output_name("compare", t, settings, neurons, ext=".gif" if animate else ".png")
+    ext = ".gif" if animate else ".png"
+    name = jobs.output_name("compare", t, settings, neurons, ext=ext, activations=acts)
     path = figure_path(out, name, animated=animate)
     made = {"output": str(path)}
     if animate:

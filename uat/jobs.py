@@ -515,12 +515,16 @@ def output_name(
     *,
     sweep: str = "width",
     ext: str = ".png",
+    activations: Sequence[str] | None = None,
 ) -> str:
     """The default output file of a command: every setting that changes the result is in it.
 
-    `command` is fit, explain, explore, compare, convergence or animate (with its `sweep`).
+    `command` is fit, explain, explore, compare, convergence or animate (with its `sweep`);
+    a domain other than the target's own and compare's `activations` are named too.
     """
     s = settings
+    if activations:  # they replace the settings' one activation
+        s = replace(s, activation=Settings().activation)
     if command == "animate":
         s = animation_settings(sweep, settings)
         words = {
@@ -530,13 +534,25 @@ def output_name(
             "steepness": ["steepness", *changes(s)],
         }[sweep]
     elif command in ("compare", "convergence"):
-        words = [command, *changes(s, METHODS)]
+        words = [command, *(activations or []), *changes(s, METHODS)]
     elif command == "explore":
         words = ["explore", *changes(s, METHODS)]
     else:
         words = ["explain", variant(s)] if command == "explain" else [variant(s)]
     width = [] if n_neurons is None else [str(n_neurons)]
-    return "-".join([slug(target.name), *words, *width]) + ext
+    return "-".join([slug(target.name), *domain_word(target), *words, *width]) + ext
+
+
+def domain_word(target: Target) -> list[str]:
+    """['on0_1'] for sin on [0, 1]; [] on the target's own domain (or when it has none)."""
+    try:
+        own = resolve_target(target.name).domain
+    except (UatError, OSError):
+        return []
+    if np.allclose(own, target.domain, rtol=1e-12, atol=0.0):
+        return []
+    text = "_".join(f"{v:.4g}" for v in target.domain)
+    return ["on" + text.replace("-", "m").replace(".", "p").replace("+", "")]
 
 
 def targets() -> list[dict[str, Any]]:
