@@ -46,7 +46,16 @@ def test_readme_and_index_show_every_caption_and_command(built) -> None:
         assert e.caption in readme and e.caption in page
         assert e.command() in readme
         assert f"({e.filename})" in readme or f"]({e.filename})" in readme
-        assert f'src="{e.filename}"' in page
+        assert f'href="{e.filename}"' in page  # every medium opens full size
+        if e.format == "gif":  # shown as a video that pauses and steps, the GIF beside it
+            assert f'src="{e.name}.mp4"' in page and f'poster="{e.name}-poster.png"' in page
+            with (
+                Image.open(out / f"{e.name}-poster.png") as poster,
+                Image.open(out / e.filename) as gif,
+            ):
+                assert poster.size == gif.size
+        elif e.format == "png":
+            assert f'src="{e.filename}"' in page
     assert not re.search(r"(src|href)=\"(https?:)?//", page)  # nothing from the network
     assert 'name="viewport"' in page
 
