@@ -197,3 +197,14 @@ def test_gallery_rebuilds_when_csv_data_change(tmp_path, monkeypatch) -> None:
     assert build(spec, jobs=1)[0].skipped
     (tmp_path / "d.csv").write_text("0,0\n1,2\n2,0\n")
     assert not build(spec, jobs=1)[0].skipped
+
+
+def test_an_explore_entry_is_a_command_with_bare_flags(tmp_path) -> None:
+    spec = tmp_path / "gallery.toml"
+    spec.write_text(
+        '[[entry]]\nname = "n"\nkind = "explore"\ntarget = "nielsen"\nchallenge = true\n'
+        'caption = "c"\n'
+    )
+    (entry,) = load_spec(spec)[0]
+    assert entry.filename == "n.html"
+    assert entry.command() == "uat explore nielsen --challenge --out n.html"

@@ -126,6 +126,9 @@ class Entry:
             val = o[opt]
             text = ",".join(str(v) for v in val) if isinstance(val, list) else str(val)
             flag = "--" + opt.replace("_", "-")
+            if isinstance(val, bool):  # an on/off flag takes no value
+                args.append(flag if val else "--no-" + flag[2:])
+                continue
             args += [f"{flag}={text}"] if text.startswith("-") else [flag, text]
         return [*args, "--out", self.filename]
 
