@@ -245,7 +245,7 @@ def title_width(ax: Axes) -> float:
     if spec is None:
         return ax.get_position().width * fig_width
     grid = spec.get_gridspec()
-    ratios = list(grid.get_width_ratios() or [1.0] * grid.ncols)
+    ratios = [float(r) for r in np.ravel(grid.get_width_ratios() or [1.0] * grid.ncols)]
     cols = spec.colspan
     return 0.92 * fig_width * sum(ratios[cols.start : cols.stop]) / sum(ratios)
 
