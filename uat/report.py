@@ -166,7 +166,7 @@ def comparison_table(result: Comparison) -> Any:
     a, b = t.domain
     table = Table(
         title=f"{t.name} on [{a:.4g}, {b:.4g}], {result.n_neurons} neurons",
-        caption="errors on a 10,001-point grid, the sup refined between its points",
+        caption="errors on a 10,001-point grid, the sup refined",
     )
     if len(result.activations) == 1:
         for col in ("method", "neurons", "parameters", "sup error", "RMSE", "time"):
