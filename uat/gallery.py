@@ -524,7 +524,8 @@ color:#1d1d1f;background:#fafafa}
 header,nav.start,section>h2{padding:0 1rem;max-width:1200px;margin-left:auto;margin-right:auto}
 header{padding-top:1.5rem}
 h1{margin:.2rem 0;font-size:1.7rem}
-nav.start ol{display:flex;flex-wrap:wrap;gap:.4rem 1.4rem;padding-left:1.2rem;margin:.3rem 0 0}
+nav.start ol{display:flex;flex-wrap:wrap;gap:.4rem 2.2rem;padding-left:1.2rem;margin:.3rem 0 0}
+nav.start li{padding-left:.2rem}
 section>h2{font-size:1.35rem;margin-top:1.6rem}
 .grid{display:grid;gap:1.2rem;padding:1rem;max-width:1200px;margin:auto;
 grid-template-columns:repeat(auto-fill,minmax(min(100%,520px),1fr))}
