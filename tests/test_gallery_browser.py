@@ -147,8 +147,13 @@ def test_classroom_controls_work_and_no_text_is_clipped(gallery: Path, viewport)
             play = fig.locator("button[data-play]")
             play.focus()
             page.keyboard.press("Enter")  # keyboard, not only the mouse
+            # it loops like the GIF, so it is still playing when looked at
             page.wait_for_function("() => !document.querySelector('#bumps video').paused")
-            assert "Pause" in play.inner_text()
+            page.wait_for_function(
+                "() => document.querySelector('#bumps button[data-play]').textContent"
+                ".includes('Pause')"
+            )
+            assert video.evaluate("v => v.loop") is True
             page.keyboard.press("Enter")
             assert video.evaluate("v => v.paused") is True and "Play" in play.inner_text()
             video.evaluate("v => { v.currentTime = 0; }")

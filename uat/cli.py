@@ -270,7 +270,10 @@ def fit_cmd(
     if save_net is not None:
         files["network"] = str(output_path(save_net, "", (".json",)))
     result = result or jobs.fit(t, neurons, settings)
-    save(lambda: fit_figure(result, eps=eps), files["output"])
+    if eps is None:
+        save(lambda: fit_figure(result), files["output"])
+    else:
+        save(lambda: fit_figure(result, eps=eps), files["output"])
     if save_net is not None:
         result.net.save(save_net)
     total = time.perf_counter() - t0

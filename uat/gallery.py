@@ -594,7 +594,7 @@ def _media_html(e: Entry, rec: dict[str, Any] | None) -> str:
         poster = numbers.get("_poster")
         fps = numbers.get("_fps", "10")
         return (
-            f'<video src="{esc(video)}" controls muted playsinline preload="auto" '
+            f'<video src="{esc(video)}" controls loop muted playsinline preload="auto" '
             + (f'poster="{esc(poster)}" ' if poster else "")
             + f'data-fps="{esc(fps)}" aria-label="{esc(e.caption)}"></video>\n'
             '<div class="controls" role="group" aria-label="animation controls">'
