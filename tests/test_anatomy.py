@@ -267,7 +267,7 @@ def test_diagram_panel_lights_the_pair_of_panels_one_and_two(hand: Fit) -> None:
 
 def test_every_title_stays_inside_the_figure(hand: Fit) -> None:
     """Titles wrap to their panel: none runs past the figure's right edge (issue 12)."""
-    train = fit(get_target("sin"), 10, Settings(method="train", max_iter=30))
+    train = fit(get_target("sin"), 10, Settings(method="train"))  # gallery/anatomy-trained.png
     for f in (hand, train):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 

@@ -167,3 +167,17 @@ def test_an_expression_is_titled_as_maths_not_python() -> None:
     f = fit(get_target("x**2*sin(5*x)"), 20)
     title = make(f).axes[0].get_title()
     assert title.startswith(r"$x^{2}\,\sin(5x)$:") and "**" not in title
+
+
+def test_a_long_title_wraps_inside_the_figure() -> None:
+    """A long expression's title used to run off both sides of the figure (issue 12)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    f = fit(get_target("0.2+0.4*x**2+0.3*x*sin(15*x)+0.05*cos(50*x)+0.01*exp(x)", (0.0, 1.0)), 40)
+    with style():
+        fig = fit_figure(f)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        box = fig.axes[0].title.get_window_extent(canvas.get_renderer())
+    assert fig.bbox.x0 - 1 <= box.x0 and box.x1 <= fig.bbox.x1 + 1
+    assert "\n" in fig.axes[0].get_title()
