@@ -134,6 +134,8 @@ def test_classroom_controls_work_and_no_text_is_clipped(gallery: Path, viewport)
             # copy: the clipboard then holds exactly the command shown
             fig = page.locator("figure#still")
             fig.locator("button[data-command]").click()
+            # the status is set when the clipboard's promise settles
+            page.wait_for_function("() => document.querySelector('#still .status').textContent")
             assert fig.locator(".status").inner_text() == "Copied"
             shown = fig.locator("code").inner_text()
             assert page.evaluate("navigator.clipboard.readText()") == shown
@@ -155,7 +157,11 @@ def test_classroom_controls_work_and_no_text_is_clipped(gallery: Path, viewport)
             )
             assert video.evaluate("v => v.loop") is True
             page.keyboard.press("Enter")
-            assert video.evaluate("v => v.paused") is True and "Play" in play.inner_text()
+            assert video.evaluate("v => v.paused") is True
+            page.wait_for_function(  # the label follows the (queued) pause event
+                "() => document.querySelector('#bumps button[data-play]').textContent"
+                ".includes('Play')"
+            )
             video.evaluate("v => { v.currentTime = 0; }")
             fps = float(video.get_attribute("data-fps") or "0")
             assert fps == 10  # the spec's fps, read from the GIF's delays
