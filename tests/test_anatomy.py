@@ -45,13 +45,13 @@ def line(ax: Axes, gid: str) -> Line2D:
     return ln
 
 
-def test_hand_built_has_five_titled_panels(hand: Fit) -> None:
+def test_hand_built_has_six_titled_panels(hand: Fit) -> None:
     fig = make(hand)
     gids = [ax.get_gid() for ax in fig.axes]
-    assert gids == ["neuron", "pair", "bars", "sum", "error"]
+    assert gids == ["neuron", "pair", "bars", "sum", "error", "diagram"]
     titles = [ax.get_title(loc="left") for ax in fig.axes]
     assert all(t.strip() for t in titles)
-    assert [t.split(" · ")[0] for t in titles] == ["1", "2", "3", "4", "5"]
+    assert [t.split(" · ")[0] for t in titles] == ["1", "2", "3", "4", "5", "6"]
     assert "s = −b/w" in titles[0] and "bump" in titles[1]
 
 
@@ -252,3 +252,32 @@ def test_a_wide_trained_net_is_drawn_thinned_from_exact_partial_sums(rng) -> Non
     np.testing.assert_allclose(
         partial_sums(net, x, order, counts), dense[:, counts - 1], atol=1e-12
     )
+
+
+def test_diagram_panel_lights_the_pair_of_panels_one_and_two(hand: Fit) -> None:
+    """The lit pair's label carries the w, b and h drawn in panels 1 and 2."""
+    fig = make(hand)
+    pair = middle_pair(hand.net)
+    texts = [t.get_text() for t in panel(fig, "diagram").texts if t.get_visible()]
+    (label,) = [t for t in texts if t.startswith("bump")]
+    assert label.startswith(f"bump {pair.index + 1} of {hand.net.n_neurons // 2}")
+    w = float(hand.net.w[pair.up])
+    assert f"w = {w:.3g}" in label and f"{abs(pair.height):.3g}" in label
+
+
+def test_every_title_stays_inside_the_figure(hand: Fit) -> None:
+    """Titles wrap to their panel: none runs past the figure's right edge (issue 12)."""
+    train = fit(get_target("sin"), 10, Settings(method="train"))  # gallery/anatomy-trained.png
+    for f in (hand, train):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        fig = make(f)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        right = fig.bbox.x1
+        for ax in fig.axes:
+            for loc in ("left", "center"):
+                title = ax.title if loc == "center" else ax._left_title
+                if title.get_text():
+                    assert title.get_window_extent(renderer).x1 <= right + 1

@@ -531,3 +531,68 @@ def test_animate_eps_picks_the_smallest_width(cli) -> None:
     assert json.loads(out)["sup_error"] > 0.1
     code, out, err = cli("animate", "sin", "--eps", "1e-9")
     assert code == 2 and "no width up to the limit" in err
+
+
+def help_text(*command: str) -> str:
+    """`uat COMMAND --help` as a user sees it in an 80-column terminal."""
+    import os
+
+    env = os.environ | {"COLUMNS": "80", "TERM": "dumb", "NO_COLOR": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "uat", *command, "--help"], capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def help_words(text: str) -> str:
+    """The help with its box drawing and line breaks gone: the words in reading order."""
+    cells = []
+    for line in text.splitlines():
+        parts = [p.strip() for p in line.strip("│ ").split("  ") if p.strip()]
+        cells.append(parts[-1] if parts else "")
+    return " ".join(" ".join(cells).split())
+
+
+@pytest.mark.parametrize("command", ["fit", "compare", "explain", "animate", "convergence"])
+def test_help_shows_usage_target_and_bare_flags(command: str) -> None:
+    text = help_text(command)
+    assert f"Usage: uat {command} [OPTIONS] TARGET" in text
+    assert "{target}" not in text and "<bool>" not in text
+    for line in text.splitlines():
+        assert len(line) <= 80
+        if "--quiet" in line or "--help" in line:
+            assert "<" not in line  # a flag takes no value
+
+
+def test_help_keeps_every_settings_help_and_its_default() -> None:
+    """Rich ate `[default: …]` as markup ("… hand-built steps ."): every word must survive."""
+    from uat.settings import FIELD_HELP
+
+    words = help_words(help_text("fit"))
+    for name, text in FIELD_HELP.items():
+        assert " ".join(text.split()) in words, name
+    assert "[default: 50]" in words and "[default: construct]" in words
+
+
+def test_fit_eps_picks_the_smallest_width_and_draws_the_band(cli) -> None:
+    code, out, err = cli("fit", "sin", "--eps", "0.05", "--json")
+    assert code == 0, err
+    rec = json.loads(out)
+    n = rec["smallest_width"]
+    assert rec["neurons"] == n and rec["eps"] == 0.05 and rec["sup_error"] <= 0.05
+    assert Path(rec["output"]).name == f"sin-construct-{n}-eps0.05.png"
+    x = np.linspace(-math.pi, math.pi, 200_001)
+    code, out, _ = cli("fit", "sin", "-n", str(n - 2), "--json", "--save-net", "narrow.json")
+    assert np.max(np.abs(ShallowNet.load("narrow.json")(x) - np.sin(x))) > 0.05
+    with Image.open(rec["output"]) as im:
+        rgb = np.asarray(im.convert("RGB")).reshape(-1, 3).astype(int)
+    band = np.array([0x00, 0x9E, 0x73])  # Okabe–Ito green at 22 % over white, and the lines
+    tinted = 255 - 0.22 * (255 - band)
+    assert (np.abs(rgb - tinted).max(axis=1) < 6).sum() > 5_000  # the band's pixels
+
+
+def test_fit_eps_that_no_width_reaches_is_one_clear_line(cli) -> None:
+    code, _, err = cli("fit", "step", "--eps", "0.1")
+    assert code == 2
+    assert err.count("\n") == 1 and "no width up to 10,000 neurons" in err

@@ -46,7 +46,16 @@ def test_readme_and_index_show_every_caption_and_command(built) -> None:
         assert e.caption in readme and e.caption in page
         assert e.command() in readme
         assert f"({e.filename})" in readme or f"]({e.filename})" in readme
-        assert f'src="{e.filename}"' in page
+        assert f'href="{e.filename}"' in page  # every medium opens full size
+        if e.format == "gif":  # shown as a video that pauses and steps, the GIF beside it
+            assert f'src="{e.name}.mp4"' in page and f'poster="{e.name}-poster.png"' in page
+            with (
+                Image.open(out / f"{e.name}-poster.png") as poster,
+                Image.open(out / e.filename) as gif,
+            ):
+                assert poster.size == gif.size
+        elif e.format == "png":
+            assert f'src="{e.filename}"' in page
     assert not re.search(r"(src|href)=\"(https?:)?//", page)  # nothing from the network
     assert 'name="viewport"' in page
 
@@ -196,3 +205,14 @@ def test_a_target_like_an_option_is_shown_after_a_double_dash(tmp_path) -> None:
     (entry,), _ = load_spec(spec)
     assert entry.argv()[-2:] == ["--", "-x"]
     assert entry.argv().index("--out") < entry.argv().index("--")
+
+
+def test_an_explore_entry_is_a_command_with_bare_flags(tmp_path) -> None:
+    spec = tmp_path / "gallery.toml"
+    spec.write_text(
+        '[[entry]]\nname = "n"\nkind = "explore"\ntarget = "nielsen"\nchallenge = true\n'
+        'caption = "c"\n'
+    )
+    (entry,) = load_spec(spec)[0]
+    assert entry.filename == "n.html"
+    assert entry.command() == "uat explore nielsen --challenge --out n.html"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
@@ -417,8 +418,8 @@ def test_smallest_width_reaches_eps_and_one_step_narrower_does_not(method, eps) 
     from uat.targets import get_target
 
     target, s = get_target("gaussian"), Settings(method=method)
-    found = smallest_width(target, eps, s)
-    n = found.net.n_neurons
+    n, found = smallest_width(target, eps, s)
+    assert found.net.n_neurons == n
     x = np.linspace(*target.domain, 20_001)  # checked on a grid of its own
     assert np.max(np.abs(found.net(x) - target(x))) <= eps
     step = 2 if method == "construct" else 1
@@ -431,5 +432,60 @@ def test_smallest_width_refuses_a_meaningless_eps(eps) -> None:
     from uat.jobs import smallest_width
     from uat.targets import get_target
 
-    with pytest.raises(UatError, match="--eps"):
+    with pytest.raises(UatError, match="eps must be a positive number") as info:
         smallest_width(get_target("sin"), eps, Settings())
+    assert info.value.param == "eps"
+
+
+@pytest.mark.parametrize(("name", "eps"), [("sin", 0.05), ("abs", 0.02)])
+def test_smallest_width_meets_eps_and_the_next_narrower_does_not(name: str, eps: float) -> None:
+    """Checked on a dense grid of its own, not by the code's refined sup."""
+    from uat.jobs import fit, smallest_width
+    from uat.targets import get_target
+
+    t = get_target(name)
+    n, f = smallest_width(t, eps, Settings())
+    assert n % 2 == 0 and f.net.n_neurons == n
+    x = np.linspace(*t.domain, 400_001)
+    assert np.max(np.abs(f.net(x) - t(x))) <= eps
+    narrower = fit(t, n - 2).net
+    assert np.max(np.abs(narrower(x) - t(x))) > eps
+    # the bound L·Δ/2 with Δ = 2(b−a)/N says no width much beyond L(b−a)/eps is needed
+    a, b = t.domain
+    assert n <= 2 * math.ceil((b - a) / (2 * eps)) + 2
+
+
+def test_smallest_width_says_none_when_no_width_reaches_eps() -> None:
+    from uat.jobs import smallest_width
+    from uat.targets import get_target
+
+    with pytest.raises(UatError, match="no width up to N = 10,000 reaches") as info:
+        smallest_width(get_target("step"), 0.1, Settings())
+    assert info.value.param == "eps" and "jumps" in str(info.value)
+    with pytest.raises(UatError, match="eps must be a positive number"):
+        smallest_width(get_target("sin"), 0.0, Settings())
+
+
+def test_default_names_tell_apart_a_domain_and_a_set_of_activations() -> None:
+    """Issue 12: `--domain 0,1` and `compare --activations` overwrote the default run's file."""
+    from uat.jobs import output_name, resolve_target
+
+    s = Settings()
+    own = output_name("fit", resolve_target("sin"), s, 50)
+    assert (
+        own
+        == output_name("fit", resolve_target("sin", "-pi,pi"), s, 50)
+        == ("sin-construct-50.png")
+    )
+    names = {
+        own,
+        output_name("fit", resolve_target("sin", "0,1"), s, 50),
+        output_name("fit", resolve_target("sin", "-1,1"), s, 50),
+        output_name("compare", resolve_target("sin"), s, 50),
+        output_name("compare", resolve_target("sin"), s, 50, activations=["sigmoid", "relu"]),
+        output_name("compare", resolve_target("sin"), s, 50, activations=["tanh"]),
+    }
+    assert len(names) == 6
+    assert output_name("fit", resolve_target("x**2*sin(5*x)", "-2,2"), s, 50) == (
+        "x2-sin5x-onm2_2-construct-50.png"
+    )

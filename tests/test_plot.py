@@ -149,3 +149,65 @@ def test_convergence_figure_marks_the_optimiser_floor_and_fits_above_it() -> Non
     floor = [c for c in ax.collections if "optimiser's floor" in str(c.get_label())]
     assert len(floor) == 2  # sup and RMSE each have their dotted level
     assert str(floor[0].get_label()).endswith("≈ 1.20e-05")  # the median of the floor values
+
+
+def test_faint_bumps_are_grey_and_never_drawn_where_they_are_zero() -> None:
+    """Issue 12: 25 bumps' zero tails stacked into a dark line the network's colour on y = 0."""
+    from matplotlib.collections import LineCollection
+    from matplotlib.colors import to_hex
+
+    from uat.plot import PART_FLOOR, method_color
+
+    f = fit(get_target("sin"), 50)
+    ax = make(f).axes[0]
+    (lc,) = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert to_hex(lc.get_colors()[0]) != method_color("construct").lower()
+    ys = np.concatenate([seg[1:-1, 1] for seg in lc.get_segments() if len(seg) > 2])
+    heights = np.abs(f.net.v[::2])  # each bump's height h (sigmoid steps span 0..1)
+    # inside each run (its one-point margins aside) every point is above the floor of its bump
+    assert np.min(np.abs(ys)) > PART_FLOOR * np.min(heights[heights > 0]) * 0.99
+    # and the zero tails are gone: far fewer points than 25 bumps over the whole grid
+    assert sum(len(seg) for seg in lc.get_segments()) < 0.5 * 25 * 10_001
+
+
+def test_the_target_is_drawn_dashed_on_top_of_a_trained_fit() -> None:
+    """A trained net lies on the target; the target must still show (issue 12)."""
+    f = fit(get_target("sin"), 10, Settings(method="train", max_iter=30))
+    ax = make(f).axes[0]
+    (target,) = [ln for ln in ax.get_lines() if ln.get_label() == "target"]
+    (net,) = [ln for ln in ax.get_lines() if ln.get_label() == "trained network"]
+    assert target.get_linestyle() == "--"
+    assert target.get_zorder() > net.get_zorder()
+    assert max(c.get_zorder() for c in ax.collections) < net.get_zorder()
+
+
+def test_wrap_text_keeps_mathtext_whole_and_lines_short() -> None:
+    from uat.plot import wrap_text
+
+    text = r"$x^{2} \sin 5 x$: hand-built network with many words after it, sup error 0.1"
+    lines = wrap_text(text, 2.0, 12).split("\n")  # 2 in at 12 pt: 24 characters a line
+    assert len(lines) >= 3
+    assert lines[0].startswith(r"$x^{2} \sin 5 x$")
+    assert all(ln.count("$") % 2 == 0 for ln in lines)
+    assert all(len(ln) <= 24 for ln in lines[1:])
+    assert " ".join(lines) == text
+
+
+def test_an_expression_is_titled_as_maths_not_python() -> None:
+    f = fit(get_target("x**2*sin(5*x)"), 20)
+    title = make(f).axes[0].get_title()
+    assert title.startswith(r"$x^{2}\,\sin(5x)$:") and "**" not in title
+
+
+def test_a_long_title_wraps_inside_the_figure() -> None:
+    """A long expression's title used to run off both sides of the figure (issue 12)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    f = fit(get_target("0.2+0.4*x**2+0.3*x*sin(15*x)+0.05*cos(50*x)+0.01*exp(x)", (0.0, 1.0)), 40)
+    with style():
+        fig = fit_figure(f)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        box = fig.axes[0].title.get_window_extent(canvas.get_renderer())
+    assert fig.bbox.x0 - 1 <= box.x0 and box.x1 <= fig.bbox.x1 + 1
+    assert "\n" in fig.axes[0].get_title()

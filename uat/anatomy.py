@@ -29,9 +29,11 @@ from uat.plot import (
     TARGET_COLOR,
     Curves,
     draw_error,
+    draw_target,
     error_note,
     format_number,
     method_color,
+    set_title,
     y_limits,
 )
 
@@ -110,7 +112,7 @@ def neuron_order(net: ShallowNet) -> np.ndarray:
     return np.argsort(s, kind="stable")
 
 
-def anatomy_figure(fit: Fit, *, size: tuple[float, float] = (12.0, 9.0)) -> Figure:
+def anatomy_figure(fit: Fit, *, size: tuple[float, float] = (15.0, 9.5)) -> Figure:
     """One figure that walks through how the fit's network builds its curve.
 
     Parameters
@@ -142,10 +144,10 @@ def anatomy_figure(fit: Fit, *, size: tuple[float, float] = (12.0, 9.0)) -> Figu
 def _hand_built(fig: Figure, fit: Fit) -> None:
     """Five panels: neuron, pair, bumps side by side, their sum, the error."""
     net, act = fit.net, get_activation(fit.net.activation)
-    grid = fig.add_gridspec(3, 2, height_ratios=[1.0, 1.0, 0.8])
+    grid = fig.add_gridspec(3, 3, height_ratios=[1.0, 1.0, 0.8], width_ratios=[1.0, 1.0, 0.62])
     ax1, ax2 = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
     ax3, ax4 = fig.add_subplot(grid[1, 0]), fig.add_subplot(grid[1, 1])
-    ax5 = fig.add_subplot(grid[2, :])
+    ax5 = fig.add_subplot(grid[2, :2])
     curves = Curves.of(fit)  # the network on the plotting grid, evaluated once
     pair = middle_pair(net)
     xz = _pair_grid(net, pair, fit.target.domain, min(curves.x.size, 4001))
@@ -155,6 +157,7 @@ def _hand_built(fig: Figure, fit: Fit) -> None:
     _draw_bars(ax3, fit, act, curves)
     _draw_sum(ax4, fit, curves)
     _draw_error(ax5, fit, curves, number=5)
+    _draw_diagram(fig.add_subplot(grid[:, 2]), net, pair.index, "6 · the network, pair lit")
     ax2.sharex(ax1)
     ax4.sharex(ax3)
     for ax in (ax1, ax3):
@@ -171,6 +174,15 @@ def _hand_built(fig: Figure, fit: Fit) -> None:
         f"= {k}{extra}, steepness w = {format_number(steep)}",
         fontsize=14,
     )
+
+
+def _draw_diagram(ax: Axes, net: ShallowNet, unit: int, title: str) -> None:
+    """The network as input → hidden → output (`uat.diagram`), one unit lit with its numbers."""
+    from uat.diagram import draw_network
+
+    ax.set_gid("diagram")
+    draw_network(ax, net, highlight=unit, max_pairs=6)
+    set_title(ax, title, loc="left")
 
 
 def _pair_grid(net: ShallowNet, pair: Pair, domain: tuple[float, float], n: int) -> np.ndarray:
@@ -232,7 +244,7 @@ def _draw_neuron(ax: Axes, net: ShallowNet, act: Activation, pair: Pair, x: np.n
     )
     ax.set_xlim(x[0], x[-1])
     ax.set_ylim(*y_limits(y))
-    ax.set_title(title, loc="left")
+    set_title(ax, title, loc="left")
 
 
 def _draw_pair(ax: Axes, net: ShallowNet, act: Activation, pair: Pair, x: np.ndarray) -> None:
@@ -270,7 +282,7 @@ def _draw_pair(ax: Axes, net: ShallowNet, act: Activation, pair: Pair, x: np.nda
     lo, hi = y_limits(yu, yd, total, pad=0.1)
     ax.set_ylim(lo - 0.5 * (hi - lo), hi)  # room below the curves for the legend
     ax.legend(loc="lower left", fontsize=10)
-    ax.set_title(title, loc="left")
+    set_title(ax, title, loc="left")
 
 
 def _draw_bars(ax: Axes, fit: Fit, act: Activation, curves: Curves) -> None:
@@ -307,7 +319,7 @@ def _draw_bars(ax: Axes, fit: Fit, act: Activation, curves: Curves) -> None:
     unit = ("bump" if act.makes_steps else "pair") + ("s" if k != 1 else "")
     rule = net.meta.get("heights")
     how = f", heights by the {rule} rule" if isinstance(rule, str) and act.makes_steps else ""
-    ax.set_title(f"3 · {k} {unit} side by side{how}", loc="left")
+    set_title(ax, f"3 · {k} {unit} side by side{how}", loc="left")
 
 
 def _label_heights(ax: Axes, net: ShallowNet, act: Activation, domain: tuple[float, float]) -> None:
@@ -343,14 +355,16 @@ def _draw_sum(ax: Axes, fit: Fit, curves: Curves) -> None:
     """Panel 4: the network (the sum of the bumps) against the target."""
     ax.set_gid("sum")
     x, yt, yn = curves.x, curves.target, curves.net
-    ax.plot(x, yt, color=TARGET_COLOR, lw=2.2, label=f"target {fit.target.label}", gid="target")
     color = method_color(fit.method)
     n = fit.net.n_neurons
-    ax.plot(x, yn, color=color, lw=2.0, alpha=0.9, label=f"network ({n} neurons)", gid="network")
+    ax.plot(x, yn, color=color, lw=2.4, alpha=0.9, label=f"network ({n} neurons)", gid="network")
+    (line,) = draw_target(ax, x, yt, label=f"target {fit.target.label}")
+    line.set_gid("target")
     ax.set_xlim(x[0], x[-1])
     ax.set_ylim(*y_limits(yt, yn))
     ax.legend(loc="best", fontsize=10)
-    ax.set_title(
+    set_title(
+        ax,
         f"4 · their sum approximates the target: sup error {format_number(fit.errors.sup)}",
         loc="left",
     )
@@ -363,7 +377,7 @@ def _draw_error(ax: Axes, fit: Fit, curves: Curves, *, number: int | str) -> Non
     ax.legend(loc="upper left", ncols=3, fontsize=10)
     wide = isinstance(number, int)  # the proof's error panel spans the figure; (d) half of it
     sep = ": " if wide else "\n"
-    ax.set_title(f"{number} · the error, network − target{sep}{error_note(fit)}", loc="left")
+    set_title(ax, f"{number} · the error, network − target{sep}{error_note(fit)}", loc="left")
     ax.set_ylabel("error")
 
 
@@ -388,9 +402,11 @@ def _neuron_by_neuron(fig: Figure, fit: Fit) -> None:
     counts = _thinned(net.n_neurons)
     shown = order[counts - 1]
 
-    grid = fig.add_gridspec(2, 2, height_ratios=[1.25, 1.0])
+    grid = fig.add_gridspec(2, 3, height_ratios=[1.25, 1.0], width_ratios=[1.0, 1.0, 0.62])
     ax_out, ax_cum = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
     ax_w, ax_err = fig.add_subplot(grid[1, 0]), fig.add_subplot(grid[1, 1])
+    lit = int(np.argmax(np.abs(net.v)))  # the neuron with the largest output weight
+    _draw_diagram(fig.add_subplot(grid[:, 2]), net, lit, "e · the network, largest |v| lit")
     ref = max(fit.target.sup_norm(), 1e-12)
     outputs = act.f(np.outer(x, net.w[shown]) + net.b[shown]) * net.v[shown]
     partial = get_activation(net.output_activation).f(partial_sums(net, x, order, counts))
@@ -508,7 +524,7 @@ def _draw_outputs(
     note = " (symlog y)" if scale == "symlog" else ""
     if ys.shape[1] < net.n_neurons:
         note += f"\n{ys.shape[1]} of {net.n_neurons} shown, evenly by position"
-    ax.set_title(f"a · each neuron v·{sym}(w·x + b){soft}{note}", loc="left")
+    set_title(ax, f"a · each neuron v·{sym}(w·x + b){soft}{note}", loc="left")
     ax.set_ylabel("y")
 
 
@@ -537,7 +553,7 @@ def _draw_cumulative(
     note = " (symlog y)" if scale == "symlog" else ""
     if partial.shape[1] < n:
         note += f"\n{partial.shape[1]} of the {n} sums shown, evenly"
-    ax.set_title(f"b · partial sums, neurons added left to right{note}", loc="left")
+    set_title(ax, f"b · partial sums, neurons added left to right{note}", loc="left")
 
 
 def _draw_weights(ax: Axes, fit: Fit, s: np.ndarray, order: np.ndarray, colors: np.ndarray) -> None:
@@ -558,7 +574,8 @@ def _draw_weights(ax: Axes, fit: Fit, s: np.ndarray, order: np.ndarray, colors: 
     ax.set_ylim(*y_limits(v, np.array([ref, -ref]), pad=0.12))
     ax.legend(loc="upper left", ncols=2, fontsize=10)
     total, net_sum = float(np.sum(np.abs(v))), float(np.sum(v))
-    ax.set_title(
+    set_title(
+        ax,
         f"c · output weights at their positions: Σ|v| = {format_number(total)}, "
         f"Σv = {format_number(net_sum)}",
         loc="left",

@@ -29,7 +29,8 @@ from uat.errors import UatError
 from uat.gallery2d import KINDS2D, OPTIONS2D, argv2d, build_entry2d
 from uat.settings import Settings, parse_size
 
-KINDS = ("fit", "width", "training", "compare", "convergence", "steepness", "explain", *KINDS2D)
+KINDS: tuple[str, ...] = ("fit", "width", "training", "compare", "convergence", "steepness")
+KINDS += ("explain", "explore", *KINDS2D)
 ANIMATED = {"width", "training", "compare", "steepness", "animate2d"}
 MANIFEST = ".gallery.json"
 _ENTRY_WORDS = {"name", "kind", "target", "caption", "title"}  # the rest are command options
@@ -50,7 +51,7 @@ def job(kind: str, still: bool = True) -> Callable[..., Any]:
         return animate
     made: dict[str, Callable[..., Any]] = {
         "fit": jobs.fit, "explain": jobs.explain, "compare": jobs.compare,
-        "convergence": jobs.convergence,
+        "convergence": jobs.convergence, "explore": explore_page,
     }  # fmt: skip
     return made[kind]
 
@@ -66,7 +67,7 @@ def options_for(kind: str, still: bool = True) -> tuple[str, ...]:
         return OPTIONS2D[kind]
     params = inspect.signature(job(kind, still)).parameters
     own = [_SPEC_NAMES.get(p, p) for p in params if p not in _SUPPLIED]
-    takes_method = kind in ("fit", "explain", "width")
+    takes_method = kind in ("fit", "explain", "width", "explore")
     settings = [k for k in SETTINGS if k != "method" or takes_method]
     return ("domain", *own, *settings)
 
@@ -92,7 +93,7 @@ class Entry:
     @property
     def format(self) -> str:
         """File extension of the output, without the dot."""
-        default = "gif" if self.kind in ANIMATED else "png"
+        default = "gif" if self.kind in ANIMATED else "html" if self.kind == "explore" else "png"
         return str(self.options.get("format", default))
 
     @property
@@ -118,7 +119,7 @@ class Entry:
         if self.kind in KINDS2D:
             return argv2d(self)
         o = self.options
-        if self.kind in ("fit", "convergence", "explain") or (
+        if self.kind in ("fit", "convergence", "explain", "explore") or (
             self.kind == "compare" and self.still
         ):
             args = [self.kind, self.target]
@@ -134,6 +135,9 @@ class Entry:
             val = o[opt]
             text = ",".join(str(v) for v in val) if isinstance(val, list) else str(val)
             flag = "--" + opt.replace("_", "-")
+            if isinstance(val, bool):  # an on/off flag takes no value
+                args.append(flag if val else "--no-" + flag[2:])
+                continue
             args += [f"{flag}={text}"] if text.startswith("-") else [flag, text]
         if self.target.startswith("-"):  # "-x" would read as an option: put it after "--"
             args.remove(self.target)
@@ -301,6 +305,8 @@ def build_entry(entry: Entry, out_dir: str | Path) -> dict[str, str]:
     target = jobs.resolve_target(entry.target, o.pop("domain", None))
     path = Path(out_dir) / entry.filename
     kw = {("n_neurons" if k == "neurons" else k): v for k, v in o.items()}
+    if entry.kind == "explore":
+        return explore_page(entry.target, settings=settings, out=path, **kw)
     if entry.kind in ANIMATED and not (entry.kind == "compare" and entry.still):
         return _animation(entry, target, settings, path, kw)
     result = job(entry.kind)(target, settings=settings, **kw)
@@ -321,7 +327,67 @@ def _animation(
         kw["size"] = parse_size(kw["size"])
     res = animate(target, n, s, sweep=entry.kind, out=path, **kw)
     numbers = {"last frame": res.last} if res.last else {}
-    return numbers | {"frames": str(res.frames), "file": f"{res.bytes / 1e6:.2f} MB"}
+    extra = classroom_media(path) if entry.format == "gif" else {}
+    return numbers | {"frames": str(res.frames), "file": f"{res.bytes / 1e6:.2f} MB"} | extra
+
+
+def explore_page(
+    target: str,
+    *,
+    settings: Settings,
+    out: Path | None = None,
+    domain: str | None = None,
+    n_neurons: int = 50,
+    eps: float | None = None,
+    challenge: bool = False,
+) -> dict[str, str]:
+    """An explore entry: `uat explore TARGET` written to `out`; its size as the numbers."""
+    from uat.explore import ExploreSettings, explore
+
+    s = settings
+    page = ExploreSettings(
+        neurons=n_neurons, steepness=s.steepness, heights=s.heights, activation=s.activation,
+        shifts=s.shifts, output_activation=s.output_activation, method=s.method, eps=eps,
+        challenge=challenge,
+    )  # fmt: skip
+    if out is None:
+        raise UatError("an explore entry needs an output path")
+    made = explore(target, out, page, domain=domain)
+    return {"page": f"{made.bytes / 1e3:.0f} kB"}
+
+
+def classroom_media(gif: Path) -> dict[str, str]:
+    """Beside an animated GIF: an MP4 the page can pause and step, and a poster (last frame).
+
+    A GIF cannot be paused or stepped in a browser; a `<video>` can. The MP4 is the GIF's
+    own frames (ffmpeg, yuv420p, even sides), so the page and the README show one animation.
+    Returns the companions' file names under the private keys `_video` and `_poster`.
+    """
+    import subprocess
+
+    from PIL import Image
+
+    from uat.io import atomic_path
+    from uat.writers import ffmpeg_exe
+
+    made: dict[str, str] = {}
+    poster = gif.with_name(gif.stem + "-poster.png")
+    with Image.open(gif) as im:
+        frames, fps = getattr(im, "n_frames", 1), 1000.0 / max(im.info.get("duration", 50), 10)
+        im.seek(frames - 1)
+        with atomic_path(poster) as tmp:
+            im.convert("RGB").save(tmp, format="PNG")
+    made["_poster"] = poster.name
+    exe = ffmpeg_exe()
+    if exe is None:
+        return made
+    video = gif.with_suffix(".mp4")
+    with atomic_path(video) as tmp:
+        cmd = [exe, "-y", "-loglevel", "error", "-i", str(gif), "-vf",
+               "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt", "yuv420p", "-movflags",
+               "+faststart", "-f", "mp4", str(tmp)]  # fmt: skip
+        subprocess.run(cmd, capture_output=True, check=True)  # a failure fails the entry
+    return made | {"_video": video.name, "_fps": f"{fps:g}"}
 
 
 def _draw(kind: str, result: Any, path: Path) -> dict[str, str]:
@@ -547,7 +613,56 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def _numbers_text(numbers: dict[str, str]) -> str:
-    return " · ".join(f"{k}: {v}" for k, v in numbers.items())
+    """The numbers a reader sees (keys starting with _ name companion files, not numbers)."""
+    return " · ".join(f"{k}: {v}" for k, v in numbers.items() if not k.startswith("_"))
+
+
+START_ORDER = ("anatomy", "bumps", "compare", "convergence", "beyond")
+
+
+def reading_order(entries: list[Entry], meta: dict[str, Any]) -> list[tuple[str, list[Entry]]]:
+    """Entries grouped in the order a class meets them: anatomy → bumps → … → beyond.
+
+    The spec's `[gallery] start` table names each step's entries (`anatomy = ["…"]`);
+    without it, explain entries are the anatomy, width sweeps the bumps, compare and
+    convergence their own step, and everything else lies beyond. Spec order within a step.
+    """
+    named = meta.get("start", {})
+    by_name = {e.name: e for e in entries}
+    steps: dict[str, list[Entry]] = {k: [] for k in START_ORDER}
+    placed: set[str] = set()
+    if isinstance(named, dict):
+        for step in START_ORDER:
+            for n in named.get(step, []):
+                if n in by_name and n not in placed:
+                    steps[step].append(by_name[n])
+                    placed.add(n)
+    guess = {"explain": "anatomy", "width": "bumps", "compare": "compare",
+             "convergence": "convergence"}  # fmt: skip
+    for e in entries:
+        if e.name not in placed:
+            steps[guess.get(e.kind, "beyond") if not named else "beyond"].append(e)
+    return [(k, v) for k, v in steps.items() if v]
+
+
+STEP_TITLES = {
+    "anatomy": "Start here: the anatomy of a network",
+    "bumps": "Bumps: the construction, one width at a time",
+    "compare": "Hand-built against trained",
+    "convergence": "How fast the error falls",
+    "beyond": "Beyond: harder targets, other activations, the explorer",
+}
+
+
+def explorer_links(entries: list[Entry]) -> dict[str, str]:
+    """Each entry's explorer page: the explore entry of the same target and domain."""
+    pages = {(e.target, str(e.options.get("domain"))): e.filename for e in entries
+             if e.kind == "explore"}  # fmt: skip
+    return {
+        e.name: pages[e.target, str(e.options.get("domain"))]
+        for e in entries
+        if e.kind != "explore" and (e.target, str(e.options.get("domain"))) in pages
+    }
 
 
 def render_readme(entries: list[Entry], manifest: dict[str, Any], meta: dict[str, Any]) -> str:
@@ -558,73 +673,174 @@ def render_readme(entries: list[Entry], manifest: dict[str, Any], meta: dict[str
         "",
         meta.get("intro", "Made by `uat gallery` from `gallery.toml`."),
         "",
-        "Also as a web page: [index.html](index.html).",
+        "Also as a web page: [index.html](index.html), where animations pause and step.",
         "",
     ]
-    for e in entries:
-        rec = manifest.get(e.name)
-        lines += [f"## {e.title or e.name}", ""]
-        if rec is None:
-            lines += ["*(not built yet)*", ""]
-        elif e.format == "mp4":
-            lines += [f"[▶ {e.filename}]({e.filename})", ""]
-        else:
-            lines += [f"![{e.caption}]({e.filename})", ""]
-        lines += [e.caption, ""]
-        if rec is not None and rec.get("numbers"):
-            lines += [_numbers_text(rec["numbers"]), ""]
-        lines += ["```sh", e.command(), "```", ""]
+    steps = reading_order(entries, meta)
+    lines += ["Start here: " + " → ".join(
+        f"[{k}](#{_anchor(STEP_TITLES[k])})"
+        for k, _ in steps), ""]  # fmt: skip
+    links = explorer_links(entries)
+    for step, group in steps:
+        lines += [f"## {STEP_TITLES[step]}", ""]
+        for e in group:
+            rec = manifest.get(e.name)
+            lines += [f"### {e.title or e.name}", ""]
+            if rec is None:
+                lines += ["*(not built yet)*", ""]
+            elif e.format in ("mp4", "html"):
+                what = "open the explorer" if e.format == "html" else e.filename
+                lines += [f"[▶ {what}]({e.filename})", ""]
+            else:
+                lines += [f"[![{e.caption}]({e.filename})]({e.filename})", ""]
+            lines += [e.caption, ""]
+            if e.name in links:
+                lines += [f"Explore it live: [{links[e.name]}]({links[e.name]})", ""]
+            if rec is not None and _numbers_text(rec.get("numbers", {})):
+                lines += [_numbers_text(rec["numbers"]), ""]
+            lines += ["```sh", e.command(), "```", ""]
     return "\n".join(lines)
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's anchor of a heading: lower case, spaces as -, punctuation dropped."""
+    kept = "".join(c for c in heading.lower() if c.isalnum() or c in " -")
+    return kept.replace(" ", "-")
 
 
 _CSS = """
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
 color:#1d1d1f;background:#fafafa}
-header{padding:1.5rem 1rem .5rem;max-width:1200px;margin:auto}
+header,nav.start,section>h2{padding:0 1rem;max-width:1200px;margin-left:auto;margin-right:auto}
+header{padding-top:1.5rem}
 h1{margin:.2rem 0;font-size:1.7rem}
-main{display:grid;gap:1.2rem;padding:1rem;max-width:1200px;margin:auto;
+nav.start ol{display:flex;flex-wrap:wrap;gap:.4rem 2.2rem;padding-left:1.2rem;margin:.3rem 0 0}
+nav.start li{padding-left:.2rem}
+section>h2{font-size:1.35rem;margin-top:1.6rem}
+.grid{display:grid;gap:1.2rem;padding:1rem;max-width:1200px;margin:auto;
 grid-template-columns:repeat(auto-fill,minmax(min(100%,520px),1fr))}
 figure{margin:0;background:#fff;border:1px solid #e3e3e3;border-radius:10px;padding:.8rem;
-display:flex;flex-direction:column;gap:.4rem}
-figure img,figure video{width:100%;height:auto;border-radius:6px;background:#fff}
-h2{font-size:1.1rem;margin:.2rem 0}
+display:flex;flex-direction:column;gap:.4rem;min-width:0}
+figure img,figure video{width:100%;height:auto;border-radius:6px;background:#fff;display:block}
+h3{font-size:1.1rem;margin:.2rem 0}
 figcaption{font-size:.95rem}
-.numbers{font-size:.85rem;color:#555}
-code{display:block;font:.8rem/1.4 ui-monospace,Menlo,Consolas,monospace;background:#f3f3f3;
-padding:.4rem .5rem;border-radius:6px;overflow-x:auto;white-space:pre}
+.numbers{font-size:.85rem;color:#555;overflow-wrap:anywhere}
+a:focus-visible,button:focus-visible,video:focus-visible{outline:3px solid #0072B2;
+outline-offset:2px}
+.zoom{display:block;cursor:zoom-in}
+.controls,.command{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center}
+button{font:inherit;font-size:.85rem;padding:.25rem .7rem;border:1px solid #888;border-radius:6px;
+background:#f6f6f6;color:#1d1d1f;cursor:pointer;min-height:2.2rem}
+button:hover{background:#e9e9e9}
+code{flex:1 1 16rem;display:block;font:.8rem/1.4 ui-monospace,Menlo,Consolas,monospace;
+background:#f3f3f3;padding:.4rem .5rem;border-radius:6px;white-space:pre-wrap;
+overflow-wrap:anywhere;min-width:0}
+.explore{font-weight:600}
+.status{font-size:.8rem;color:#0a6b4b;min-width:4rem}
+"""
+
+# Copy buttons and frame stepping; plain JavaScript, no network. A copy falls back to a
+# selected textarea where the Clipboard API is refused (file:// pages in some browsers).
+_JS = """
+function copyText(text){
+  if(navigator.clipboard&&window.isSecureContext){return navigator.clipboard.writeText(text);}
+  const t=document.createElement('textarea');t.value=text;document.body.appendChild(t);
+  t.select();const ok=document.execCommand('copy');t.remove();
+  return ok?Promise.resolve():Promise.reject(new Error('copy refused'));
+}
+document.addEventListener('click',e=>{
+  const b=e.target.closest('button');if(!b)return;
+  const fig=b.closest('figure');const v=fig&&fig.querySelector('video');
+  if(b.dataset.command!==undefined){
+    const s=fig.querySelector('.status');
+    copyText(b.dataset.command).then(()=>{s.textContent='Copied';},
+      ()=>{s.textContent='Select and copy';});
+  }else if(b.dataset.step&&v){
+    v.pause();const dt=1/Number(v.dataset.fps||10);
+    v.currentTime=Math.min(Math.max(v.currentTime+Number(b.dataset.step)*dt,0),v.duration||0);
+  }else if(b.dataset.play!==undefined&&v){
+    if(v.paused){v.play();}else{v.pause();}
+  }
+});
+document.querySelectorAll('video').forEach(v=>{
+  const b=v.closest('figure').querySelector('button[data-play]');
+  const show=()=>{if(b){b.textContent=v.paused?'▶ Play':'⏸ Pause';}};
+  v.addEventListener('play',show);v.addEventListener('pause',show);show();
+});
 """
 
 
+def _media_html(e: Entry, rec: dict[str, Any] | None) -> str:
+    """The entry's medium: a zoomable image, a steppable video, or a link to an explorer."""
+    esc = html.escape
+    if rec is None:
+        return "<p><em>not built yet</em></p>"
+    numbers = rec.get("numbers", {})
+    video = e.filename if e.format == "mp4" else numbers.get("_video")
+    if e.format == "html":
+        return (f'<p><a class="explore" href="{esc(e.filename)}">Open the explorer: '
+                f"drag the bumps yourself ▸</a></p>")  # fmt: skip
+    if video:
+        poster = numbers.get("_poster")
+        fps = numbers.get("_fps", "10")
+        return (
+            f'<video src="{esc(video)}" controls loop muted playsinline preload="auto" '
+            + (f'poster="{esc(poster)}" ' if poster else "")
+            + f'data-fps="{esc(fps)}" aria-label="{esc(e.caption)}"></video>\n'
+            '<div class="controls" role="group" aria-label="animation controls">'
+            '<button type="button" data-play>▶ Play</button>'
+            '<button type="button" data-step="-1" aria-label="previous frame">◀ frame</button>'
+            '<button type="button" data-step="1" aria-label="next frame">frame ▶</button>'
+            f'<a href="{esc(e.filename)}">open full size</a></div>'
+        )
+    return (
+        f'<a class="zoom" href="{esc(e.filename)}" title="open full size">'
+        f'<img src="{esc(e.filename)}" alt="{esc(e.caption)}" loading="lazy"></a>'
+    )
+
+
 def render_html(entries: list[Entry], manifest: dict[str, Any], meta: dict[str, Any]) -> str:
-    """A self-contained index.html (no network): media beside it, CSS inline, phone-friendly."""
+    """A self-contained index.html (no network) for a classroom: media beside it, inline CSS/JS.
+
+    Every image opens full size; animations are videos that pause and step frame by frame;
+    commands wrap and have a copy button; a "start here" order leads the page.
+    """
     esc = html.escape
     title = esc(meta.get("title", "uat gallery"))
     intro = esc(meta.get("intro", "Made by uat gallery from gallery.toml."))
-    items = []
-    for e in entries:
-        rec = manifest.get(e.name)
-        if rec is None:
-            media = "<p><em>not built yet</em></p>"
-        elif e.format == "mp4":
-            media = (
-                f'<video src="{esc(e.filename)}" autoplay loop muted playsinline controls '
-                f'aria-label="{esc(e.caption)}"></video>'
+    links = explorer_links(entries)
+    steps = reading_order(entries, meta)
+    nav = "".join(f'<li><a href="#step-{k}">{esc(k.capitalize())}</a></li>' for k, _ in steps)
+    sections = []
+    for step, group in steps:
+        items = []
+        for e in group:
+            rec = manifest.get(e.name)
+            numbers = _numbers_text(rec.get("numbers", {})) if rec else ""
+            link = (f'<a class="explore" href="{esc(links[e.name])}">Explore it live ▸</a>\n'
+                    if e.name in links else "")  # fmt: skip
+            items.append(
+                f'<figure id="{esc(e.name)}" class="entry">\n<h3>{esc(e.title or e.name)}</h3>\n'
+                f"{_media_html(e, rec)}\n<figcaption>{esc(e.caption)}</figcaption>\n{link}"
+                f'<div class="numbers">{esc(numbers)}</div>\n<div class="command">'
+                f"<code>{esc(e.command())}</code>"
+                f'<button type="button" data-command="{esc(e.command())}" '
+                f'aria-label="copy the command of {esc(e.title or e.name)}">Copy</button>'
+                '<span class="status" role="status" aria-live="polite"></span></div>\n'
+                "</figure>"
             )
-        else:
-            media = f'<img src="{esc(e.filename)}" alt="{esc(e.caption)}" loading="lazy">'
-        numbers = _numbers_text(rec.get("numbers", {})) if rec else ""
-        items.append(
-            f'<figure id="{esc(e.name)}" class="entry">\n<h2>{esc(e.title or e.name)}</h2>\n'
-            f"{media}\n<figcaption>{esc(e.caption)}</figcaption>\n"
-            f'<div class="numbers">{esc(numbers)}</div>\n<code>{esc(e.command())}</code>\n'
-            "</figure>"
+        sections.append(
+            f'<section id="step-{step}"><h2>{esc(STEP_TITLES[step])}</h2>\n<div class="grid">\n'
+            + "\n".join(items)
+            + "\n</div></section>"
         )
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{title}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        f"<header><h1>{title}</h1><p>{intro}</p></header>\n<main>\n"
-        + "\n".join(items)
-        + "\n</main>\n</body>\n</html>\n"
+        f"<header><h1>{title}</h1><p>{intro}</p></header>\n"
+        '<nav class="start" aria-label="start here"><strong>Start here:</strong>'
+        f"<ol>{nav}</ol></nav>\n"
+        "<main>\n" + "\n".join(sections) + f"\n</main>\n<script>{_JS}</script>\n</body>\n</html>\n"
     )

@@ -585,45 +585,6 @@ def check_animation_width(sweep: str, n_neurons: int, settings: Settings) -> int
     return check_width(n_neurons, s, animated=True)
 
 
-def smallest_width(
-    target: Target, eps: float, settings: Settings, *, animated: bool = False
-) -> Fit:
-    """The narrowest network of `settings` whose (refined) sup error is at most `eps`.
-
-    Widths double from N = 2 until one reaches eps, then
-    bisect between the widest that did not and the narrowest that did: about 2·log2(N) fits,
-    assuming the sup error falls with the width (the hand-built bound does). The Fit returned
-    reaches eps. Raises UatError, with the widest width's error, when none up to the limit does.
-    """
-    from uat.settings import LIMITS, width_limit
-
-    if isinstance(eps, bool) or not isinstance(eps, int | float) or not 0 < eps < math.inf:
-        raise UatError(f"--eps must be a positive number, got {eps}", param="eps")
-    step = 2 if settings.method == "construct" else 1
-    copies = settings.shifts if settings.method == "construct" else 1
-    keys = [width_limit(settings)] + ([width_limit(settings, animated=True)] if animated else [])
-    high = int(min(LIMITS[k].high for k in keys)) // copies // step * step
-    # From 2 for trained nets too: N = 1 raises an IndexError in train's banded engine
-    # (_ridge_band, on main as well; reported to the lead).
-    bad, n = 2 - step, 2
-    while (best := fit(target, n, settings)).errors.sup > eps:
-        if n >= high:
-            raise UatError(
-                f"no width up to the limit N = {high:,} reaches sup error ≤ {eps:g} "
-                f"(N = {high:,} gives {best.errors.sup:.3g})",
-                param="eps",
-            )
-        bad, n = n, min(2 * n, high)
-    while n - bad > step:
-        mid = (bad + n) // 2 // step * step
-        trial = fit(target, mid, settings)
-        if trial.errors.sup <= eps:
-            n, best = mid, trial
-        else:
-            bad = mid
-    return best
-
-
 # -- default file names -------------------------------------------------------------------
 
 
@@ -660,13 +621,17 @@ def output_name(
     sweep: str = "width",
     ext: str = ".png",
     extra: Sequence[str] = (),
+    activations: Sequence[str] | None = None,
 ) -> str:
     """The default output file of a command: every setting that changes the result is in it.
 
     `command` is fit, explain, explore, compare, convergence or animate (with its `sweep`);
-    `extra` words (a command's own options, e.g. animate's `grow`) go before the width.
+    `extra` words (a command's own options, e.g. animate's `grow`) go before the width; a
+    domain other than the target's own and compare's `activations` are named too.
     """
     s = settings
+    if activations:  # they replace the settings' one activation
+        s = replace(s, activation=Settings().activation)
     if command == "animate":
         s = animation_settings(sweep, settings)
         words = {
@@ -676,13 +641,25 @@ def output_name(
             "steepness": ["steepness", *changes(s)],
         }[sweep]
     elif command in ("compare", "convergence"):
-        words = [command, *changes(s, METHODS)]
+        words = [command, *(activations or []), *changes(s, METHODS)]
     elif command == "explore":
         words = ["explore", *changes(s, METHODS)]
     else:
         words = ["explain", variant(s)] if command == "explain" else [variant(s)]
     width = [] if n_neurons is None else [str(n_neurons)]
-    return "-".join([slug(target.name), *words, *extra, *width]) + ext
+    return "-".join([slug(target.name), *domain_word(target), *words, *extra, *width]) + ext
+
+
+def domain_word(target: Target) -> list[str]:
+    """['on0_1'] for sin on [0, 1]; [] on the target's own domain (or when it has none)."""
+    try:
+        own = resolve_target(target.name).domain
+    except (UatError, OSError):
+        return []
+    if np.allclose(own, target.domain, rtol=1e-12, atol=0.0):
+        return []
+    text = "_".join(f"{v:.4g}" for v in target.domain)
+    return ["on" + text.replace("-", "m").replace(".", "p").replace("+", "")]
 
 
 def targets() -> list[dict[str, Any]]:
@@ -695,3 +672,44 @@ def targets() -> list[dict[str, Any]]:
             for t in TARGETS.values()
         ]
     )
+
+
+def smallest_width(
+    target: Target, eps: float, settings: Settings, *, animated: bool = False
+) -> tuple[int, Fit]:
+    """The smallest width N (per copy) whose true (refined) sup error is ≤ eps, and its fit.
+
+    Widths double from 2 until one meets eps, then a bisection finds the first that does:
+    O(log N_max) fits. The bisection assumes the sup error falls with width, which the
+    construction's bound L·Δ/2 (Δ = 2(b−a)/N) guarantees up to its leak; a trained net's error
+    is not monotone in N, so for training this is the smallest width found. From N = 2 for
+    trained nets too. A UatError (param "eps") when no width up to the limit meets eps.
+    """
+    from uat.settings import LIMITS, width_limit
+
+    if isinstance(eps, bool) or not isinstance(eps, int | float) or not 0 < eps < math.inf:
+        raise UatError(f"eps must be a positive number, got {eps!r}", param="eps")
+    step = 2 if settings.method == "construct" else 1
+    copies = settings.shifts if settings.method == "construct" else 1
+    keys = [width_limit(settings)] + ([width_limit(settings, animated=True)] if animated else [])
+    high = int(min(LIMITS[k].high for k in keys)) // copies // step * step
+    fits: dict[int, Fit] = {}
+
+    def meets(n: int) -> bool:
+        fits[n] = fits.get(n) or fit(target, n, settings)
+        return fits[n].errors.sup <= eps
+
+    lo, n = 0, 2  # lo: widest width known to miss eps (0: none tried)
+    while not meets(n):
+        if n >= high:
+            jumps = "" if target.lipschitz() is not None else "; the target jumps: its sup stays"
+            raise UatError(
+                f"no width up to N = {high:,} reaches sup error ≤ {eps:g} (N = {high:,} gives "
+                f"{fits[n].errors.sup:.3g}); try a larger eps{jumps}",
+                param="eps",
+            )
+        lo, n = n, min(2 * n, high)
+    while n - lo > step:  # bisect: lo misses, n meets
+        mid = (lo + n) // 2 // step * step
+        lo, n = (lo, mid) if meets(mid) else (mid, n)
+    return n, fits[n]

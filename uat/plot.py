@@ -78,6 +78,14 @@ STYLE: dict[str, Any] = {
 FORMATS = (".png", ".svg", ".pdf")
 WINDOW_COLORS = [OKABE_ITO[k] for k in ("orange", "green", "purple", "sky", "yellow", "blue")]
 BOUND_COLOR = "#666666"
+# The faint parts (each bump or neuron) in a neutral grey, never the network's colour: drawn
+# in the network's blue, 25 bumps' flat tails overlapped along y = 0 into one dark blue line
+# that read as part of the network (docs/fit-sin-50.png before this change).
+PART_COLOR = "#9a9a9a"
+# A part is drawn only where |y| exceeds this share of its own peak: a bump's tails are exact
+# zeros to the eye, and 25 of them stacked on y = 0 are what made the false line.
+PART_FLOOR = 1e-3
+EPS_COLOR = OKABE_ITO["green"]
 _MAX_WINDOWS = 120
 
 
@@ -125,11 +133,28 @@ class Curves:
         return self.net - self.target
 
 
-def draw_contributions(ax: Axes, x: np.ndarray, net: ShallowNet, *, color: str) -> Any:
+def nonzero_runs(x: np.ndarray, y: np.ndarray, floor: float = PART_FLOOR) -> list[np.ndarray]:
+    """The (x, y) pieces of one curve where |y| > floor·max|y|, each with one point of margin.
+
+    The margin joins each piece to the axis it leaves, so a bump is drawn whole (up its two
+    steps) while its flat tails, exact zeros to the eye, are not drawn at all.
+    """
+    peak = float(np.max(np.abs(y))) if y.size else 0.0
+    if peak == 0.0:
+        return []
+    big = np.abs(y) > floor * peak
+    grown = big.copy()
+    grown[1:] |= big[:-1]
+    grown[:-1] |= big[1:]
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], grown.astype(np.int8), [0]])))
+    return [np.column_stack([x[lo:hi], y[lo:hi]]) for lo, hi in edges.reshape(-1, 2)]
+
+
+def draw_contributions(ax: Axes, x: np.ndarray, net: ShallowNet, *, color: str = PART_COLOR) -> Any:
     """Each neuron's (or bump's) weighted output, faintly, as one LineCollection.
 
-    Bumps are evaluated only near their steps (`construct.pair_curves`); more than MAX_PARTS
-    parts are a blur and are not drawn.
+    Bumps are evaluated only near their steps (`construct.pair_curves`) and drawn only where
+    they are not zero (`nonzero_runs`); more than MAX_PARTS parts are a blur and are not drawn.
     """
     from matplotlib.collections import LineCollection
 
@@ -138,12 +163,12 @@ def draw_contributions(ax: Axes, x: np.ndarray, net: ShallowNet, *, color: str) 
     if net.n_neurons // max(net.group, 1) > MAX_PARTS:  # a blur, and memory: the sum only
         return None
     if net.group == 2:
-        segs = [np.column_stack([x[where], y]) for _, where, y in pair_curves(net, x)]
+        curves = [(x[where], y) for _, where, y in pair_curves(net, x)]
     else:
-        ys = net.contributions(x)
-        segs = list(np.stack([np.broadcast_to(x, ys.shape), ys], axis=-1))
-    alpha = float(np.clip(6.0 / max(len(segs), 1), 0.12, 0.6))
-    lc = LineCollection(segs, colors=color, linewidths=1.0, alpha=alpha)
+        curves = [(x, y) for y in net.contributions(x).T]
+    segs = [seg for cx, cy in curves for seg in nonzero_runs(cx, cy)]
+    alpha = float(np.clip(6.0 / max(len(curves), 1), 0.25, 0.7))
+    lc = LineCollection(segs, colors=color, linewidths=1.0, alpha=alpha, zorder=1.5)
     ax.add_collection(lc)
     return lc
 
@@ -154,18 +179,75 @@ def draw_fit(ax: Axes, fit: Fit, curves: Curves, *, contributions: bool = True) 
     x, yt, yn = curves.x, curves.target, curves.net
     artists: list[Any] = []
     framed = [yt, yn]
-    lc = draw_contributions(ax, x, fit.net, color=color) if contributions else None
+    lc = draw_contributions(ax, x, fit.net) if contributions else None
     if lc is not None:
         lc.set_label(f"each {unit_name(fit.net)}")
         artists.append(lc)
         if fit.net.group == 2:  # bumps stand on zero: show them whole
             framed.append(np.zeros(1))
-    artists += ax.plot(x, yt, color=TARGET_COLOR, lw=2.2, label="target")
     name = METHOD_NAMES.get(fit.method, fit.method)
-    artists += ax.plot(x, yn, color=color, lw=2.0, alpha=0.9, label=f"{name} network")
+    artists += ax.plot(x, yn, color=color, lw=2.4, alpha=0.9, label=f"{name} network")
+    artists += draw_target(ax, x, yt)
     ax.set_ylim(*y_limits(*framed))
     ax.set_xlim(x[0], x[-1])
     return artists
+
+
+def draw_target(ax: Axes, x: np.ndarray, y: np.ndarray, label: str = "target") -> list[Any]:
+    """The target dashed on top of everything, so a fit that lies on it cannot hide it."""
+    return ax.plot(x, y, color=TARGET_COLOR, lw=1.6, ls=(0, (4, 2.5)), label=label, zorder=4)
+
+
+def wrap_text(text: str, width_in: float, fontsize: float) -> str:
+    """Break `text` at spaces (never inside $mathtext$) so each line fits `width_in` inches.
+
+    A line holds about width·72 / (0.5·fontsize) characters (DejaVu Sans text averages ~0.5 em);
+    mathtext counts by its source length, which overestimates, so a line errs on the short side.
+    """
+    limit = max(int(width_in * 72 / (0.5 * fontsize)), 12)
+    out: list[str] = []
+    for para in text.split("\n"):
+        words: list[str] = []
+        for w in para.split(" "):  # rejoin the words of one $…$ span
+            if words and words[-1].count("$") % 2 == 1:
+                words[-1] += " " + w
+            else:
+                words.append(w)
+        line = ""
+        for w in words:
+            if line and len(line) + 1 + len(w) > limit:
+                out.append(line)
+                line = w
+            else:
+                line = f"{line} {w}" if line else w
+        out.append(line)
+    return "\n".join(out)
+
+
+def set_title(ax: Axes, text: str, **kw: Any) -> Any:
+    """An Axes title wrapped to the Axes' width, so it never runs past the figure."""
+    import matplotlib as mpl
+
+    size = kw.get("fontsize", mpl.rcParams["axes.titlesize"])
+    size = mpl.font_manager.FontProperties(size=size).get_size_in_points()
+    return ax.set_title(wrap_text(text, title_width(ax), size), **kw)
+
+
+def title_width(ax: Axes) -> float:
+    """Inches a title over `ax` may take: its grid columns' share of the figure's width.
+
+    The Axes' own position is the one before constrained layout, narrower than the final
+    one (a half-width panel of a 12-inch figure: 4.2 inches before, 5.3 after), so the share
+    of the gridspec's width ratios, less 8 % for margins and labels, is nearer the truth.
+    """
+    fig_width = float(ax.get_figure().get_figwidth())  # type: ignore[union-attr]
+    spec = ax.get_subplotspec()
+    if spec is None:
+        return ax.get_position().width * fig_width
+    grid = spec.get_gridspec()
+    ratios = [float(r) for r in np.ravel(grid.get_width_ratios() or [1.0] * grid.ncols)]
+    cols = spec.colspan
+    return 0.92 * fig_width * sum(ratios[cols.start : cols.stop]) / sum(ratios)
 
 
 def bound_label(fit: Fit) -> str | None:
@@ -251,13 +333,13 @@ def draw_hidden(ax: Axes, fit: Fit, curves: Curves) -> list[Any]:
     color = method_color(fit.method)
     x = curves.x
     yt, yh = squashed_target(fit.target)(x), curves.hidden
-    lc = draw_contributions(ax, x, fit.net, color=color)
+    lc = draw_contributions(ax, x, fit.net)
     artists: list[Any] = []
     if lc is not None:
         lc.set_label(f"each {unit_name(fit.net)}")
         artists.append(lc)
-    artists += ax.plot(x, yt, color=TARGET_COLOR, lw=2.2, label=r"$\sigma^{-1}(f)$")
-    artists += ax.plot(x, yh, color=color, lw=2.0, alpha=0.9, label="hidden sum")
+    artists += ax.plot(x, yh, color=color, lw=2.4, alpha=0.9, label="hidden sum")
+    artists += draw_target(ax, x, yt, label=r"$\sigma^{-1}(f)$")
     framed = [yt, yh] + ([np.zeros(1)] if fit.net.group == 2 else [])
     ax.set_ylim(*y_limits(*framed))
     ax.set_xlim(x[0], x[-1])
@@ -280,11 +362,33 @@ def draw_windows(ax: Axes, net: ShallowNet, domain: tuple[float, float]) -> list
     return artists
 
 
-def fit_figure(fit: Fit, *, size: tuple[float, float] | None = None) -> Figure:
+def draw_eps_band(ax: Axes, ax_err: Axes, curves: Curves, eps: float) -> list[Any]:
+    """The band f ± ε around the target (gid "eps") and ±ε on the error panel."""
+    x, yt = curves.x, curves.target
+    label = f"f ± ε, ε = {format_number(eps)}"
+    band = ax.fill_between(x, yt - eps, yt + eps, color=EPS_COLOR, alpha=0.22, lw=0, zorder=1)
+    band.set_label(label)
+    band.set_gid("eps")
+    artists: list[Any] = [band]
+    for sign in (1, -1):
+        artists.append(
+            ax_err.axhline(
+                sign * eps, color=EPS_COLOR, lw=1.4, label=label if sign > 0 else None, gid="eps"
+            )
+        )
+    lo, hi = ax_err.get_ylim()
+    ax_err.set_ylim(min(lo, -1.15 * eps), max(hi, 1.15 * eps))
+    return artists
+
+
+def fit_figure(
+    fit: Fit, *, eps: float | None = None, size: tuple[float, float] | None = None
+) -> Figure:
     """The `uat fit` figure: the approximation above, its error below.
 
     Under a sigmoid output a first panel shows the hidden sum against σ⁻¹∘f; for step
-    neurons the error panel shades the windows of failure. The network is evaluated once.
+    neurons the error panel shades the windows of failure. With `eps` the band f ± ε is
+    drawn around the target and ±ε on the error. The network is evaluated once.
     """
     from matplotlib.figure import Figure
 
@@ -294,21 +398,28 @@ def fit_figure(fit: Fit, *, size: tuple[float, float] | None = None) -> Figure:
     axes = fig.subplots(len(ratios), 1, sharex=True, height_ratios=ratios)
     ax, ax_err = axes[-2], axes[-1]
     curves = Curves.of(fit)
+    title = fit_title(fit)
+    if eps is not None:
+        title += f", the smallest width with sup error ≤ ε = {format_number(eps)}"
     if squashed:
         draw_hidden(axes[0], fit, curves)
         axes[0].set_ylabel("hidden sum")
-        axes[0].set_title(fit_title(fit))
+        set_title(axes[0], title)
         axes[0].legend(loc="best")
         ax.set_title("output σ(hidden sum) against f", fontsize=11, loc="left")
     else:
-        ax.set_title(fit_title(fit))
+        set_title(ax, title)
     draw_fit(ax, fit, curves, contributions=not squashed)
     ax.set_ylabel("y")
-    ax.legend(loc="best")
     draw_error(ax_err, fit, curves, label=None, bound=False)
+    if eps is not None:
+        draw_eps_band(ax, ax_err, curves, eps)
+    ax.legend(loc="best")
     if fit.method == "construct" and draw_windows(ax_err, fit.net, fit.target.domain):
         handles, labels = ax_err.get_legend_handles_labels()
-        keep = [(h, t) for h, t in zip(handles, labels, strict=True) if t.startswith("window")]
+        keep = [
+            (h, t) for h, t in zip(handles, labels, strict=True) if t.startswith(("window", "f ±"))
+        ]
         ax_err.legend(*zip(*keep, strict=True), loc="upper right", fontsize=9, ncols=4)
     ax_err.set_xlabel("x")
     ax_err.set_ylabel("error")
@@ -316,7 +427,7 @@ def fit_figure(fit: Fit, *, size: tuple[float, float] | None = None) -> Figure:
     bound = bound_label(fit)
     if bound is not None:
         note += f", bound {bound}"
-    ax_err.set_title(note + f"  ({fit.errors.grid:,}-point grid)", fontsize=10.5, loc="left")
+    set_title(ax_err, note + f"  ({fit.errors.grid:,}-point grid)", fontsize=10.5, loc="left")
     return fig
 
 
@@ -357,7 +468,7 @@ def compare_figure(
         name = METHOD_NAMES.get(f.method, f.method)
         if len(acts) > 1:
             name += f", {f.net.activation}"
-        ax.set_title(f"{name}: sup error {format_number(f.errors.sup)}")
+        set_title(ax, f"{name}: sup error {format_number(f.errors.sup)}")
         ax.set_xlabel("x")
         ax.legend(loc="best", fontsize=9 if len(fits) > 2 else None)
         lims += list(ax.get_ylim())

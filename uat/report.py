@@ -133,39 +133,92 @@ def staged_bar(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
 
 
 def print_comparison(result: Comparison, where: str) -> None:
-    """The table and summary lines of `uat compare`."""
+    """The table and summary lines of `uat compare`: one row per activation when several."""
+    from uat.plot import format_number
+
+    con = console()
+    con.print(comparison_table(result))
+    several = len(result.activations) > 1
+    for note in missing_notes(result):
+        con.print(note, soft_wrap=True, markup=False)
+    for f in result.fits:
+        who = f"{f.net.activation}, " if several else ""
+        con.print(f"{who}{describe_method(f)}", soft_wrap=True, markup=False)
+    hand, trained = result.pair()
+    which = f" ({hand.net.activation})" if several else ""
+    con.print(
+        f"hand-built / trained{which}: sup error ×{format_number(result.sup_error_ratio)}, "
+        f"RMSE ×{format_number(result.rmse_ratio)}\n{where}",
+        soft_wrap=True,
+        markup=False,
+    )
+
+
+def comparison_table(result: Comparison) -> Any:
+    """The compare table; with several activations one row each, so it fits 80 columns.
+
+    A method × activation layout needed 7 columns (101 characters with borders) and rich
+    cut "hand-built" to "hand-bui…" at 80; a row per activation with the two methods' sup
+    error and RMSE side by side needs 5 narrow ones. A cell with no run holds a dash with a
+    footnote mark (see `missing_notes`).
+    """
     from rich.table import Table
 
     from uat.plot import METHOD_NAMES, format_number
 
-    t, several = result.target, len(result.activations) > 1
+    t = result.target
     a, b = t.domain
-    table = Table(title=f"{t.name} on [{a:.4g}, {b:.4g}], {result.n_neurons} neurons")
-    cols = ["method", "activation"] if several else ["method"]
-    for col in (*cols, "neurons", "parameters", "sup error", "RMSE", "time"):
-        table.add_column(col, justify="left" if col in cols else "right")
-    losses = {f.net.meta.get("loss") for f in result.fits if f.method == "train"}
-    for f in result.fits:
-        loss = (
-            f" ({f.net.meta.get('loss')} loss)" if f.method == "train" and len(losses) > 1 else ""
-        )
-        table.add_row(
-            METHOD_NAMES[f.method] + loss,
-            *([f.net.activation] if several else []),
-            str(f.net.n_neurons),
-            str(f.net.n_parameters),
-            format_number(f.errors.sup),
-            format_number(f.errors.rmse),
-            f"{f.seconds:.3f} s",
-        )
-    con = console()
-    con.print(table)
-    for f in result.fits:
-        con.print(describe_method(f), soft_wrap=True)
-    con.print(
-        f"hand-built / trained: sup error ×{format_number(result.sup_error_ratio)}, "
-        f"RMSE ×{format_number(result.rmse_ratio)}  (10,001-point grid)\n{where}"
+    table = Table(
+        title=f"{t.name} on [{a:.4g}, {b:.4g}], {result.n_neurons} neurons",
+        caption="errors on a 10,001-point grid, the sup refined",
     )
+    if len(result.activations) == 1:
+        for col in ("method", "neurons", "parameters", "sup error", "RMSE", "time"):
+            table.add_column(col, justify="left" if col == "method" else "right")
+        losses = {f.net.meta.get("loss") for f in result.fits if f.method == "train"}
+        for f in result.fits:
+            loss = (
+                f" ({f.net.meta.get('loss')} loss)"
+                if f.method == "train" and len(losses) > 1
+                else ""
+            )
+            table.add_row(
+                METHOD_NAMES[f.method] + loss, str(f.net.n_neurons), str(f.net.n_parameters),
+                format_number(f.errors.sup), format_number(f.errors.rmse), f"{f.seconds:.3f} s",
+            )  # fmt: skip
+        return table
+    table.add_column("activation")
+    for what in ("sup error", "RMSE"):
+        for m in ("construct", "train"):
+            table.add_column(f"{METHOD_NAMES[m]}\n{what}", justify="right")
+    by = {(f.method, f.net.activation): f for f in result.fits}
+    for act in result.activations:
+        row = [act]
+        for key in ("sup", "rmse"):
+            for m in ("construct", "train"):
+                run = by.get((m, act))
+                row.append("—¹" if run is None else format_number(getattr(run.errors, key)))
+        table.add_row(*row)
+    return table
+
+
+def missing_notes(result: Comparison) -> list[str]:
+    """One footnote per activation and method the comparison could not build."""
+    from uat.activations import get_activation
+
+    built = {(f.method, f.net.activation) for f in result.fits}
+    notes = []
+    for act in result.activations:
+        if ("train", act) not in built:
+            why = (
+                "a hard step has no gradient, so it cannot be trained"
+                if not get_activation(act).trains
+                else "no trained run"
+            )
+            notes.append(f"¹ {act}, trained: {why}")
+        if ("construct", act) not in built:
+            notes.append(f"¹ {act}, hand-built: no construction")
+    return notes
 
 
 def print_convergence(result: Convergence, files: dict[str, str]) -> None:
@@ -233,9 +286,17 @@ def print_gallery(outcomes: list[Any], folder: Path) -> None:
     con.print(f"gallery: {folder / 'index.html'} and {folder / 'README.md'}")
 
 
-def print_fit(result: Fit, files: dict[str, str], total_seconds: float | None = None) -> None:
+def print_fit(
+    result: Fit,
+    files: dict[str, str],
+    total_seconds: float | None = None,
+    *,
+    eps: float | None = None,
+) -> None:
     """The summary table of `uat fit` (or of `uat show`, without a total time)."""
     extra = {} if total_seconds is None else {"total": f"{total_seconds:.2f} s with the figure"}
+    if eps is not None:
+        extra["ε"] = f"{eps:g}: N = {result.net.n_neurons} is the smallest width meeting it"
     names = {"output": "figure", "network": "network"}
     extra |= {names[k]: v for k, v in files.items()}
     console().print(summary_table(result, extra, measured=total_seconds is None))

@@ -370,15 +370,15 @@ def csv_target(path: str | os.PathLike[str]) -> Target:
 
 
 def _expression_target(spec: str) -> Target:
-    from uat.expr import ALLOWED_NAMES, compile_expression
+    from uat.expr import ALLOWED_NAMES, compile_expression, to_mathtext
 
     if spec.isidentifier() and spec != "x" and spec not in ALLOWED_NAMES:
         close = difflib.get_close_matches(spec, list(TARGETS), n=1, cutoff=0.5)
         hint = f"; did you mean {close[0]!r}?" if close else "; `uat targets` lists them"
         raise UatError(f"unknown target {spec!r}{hint}")
     f = compile_expression(spec)
-    # Plain text (no $...$): matplotlib shows the expression exactly as typed.
-    return Target(spec, f, (-1.0, 1.0), spec, spec.replace("$", r"\$"))
+    # As maths in figures (x**2*sin(5*x) as x²·sin(5x)); what has no notation stays as typed.
+    return Target(spec, f, (-1.0, 1.0), spec, to_mathtext(spec))
 
 
 def check_finite(target: Target) -> None:
