@@ -164,7 +164,8 @@ def test_classroom_controls_work_and_no_text_is_clipped(gallery: Path, viewport)
             )
             video.evaluate("v => { v.currentTime = 0; }")
             fps = float(video.get_attribute("data-fps") or "0")
-            assert fps == 10  # the spec's fps, read from the GIF's delays
+            # the GIF's own rate, read from its delays: one frame per width, each held --dwell
+            assert 0 < fps <= 10
             fig.locator('button[data-step="1"]').click()
             fig.locator('button[data-step="1"]').click()
             assert video.evaluate("v => v.currentTime") == pytest.approx(2 / fps, abs=1e-3)

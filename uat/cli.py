@@ -271,6 +271,9 @@ def _params2d(old: list[inspect.Parameter], unset: tuple[str, ...], extra: bool)
         if p.name in ("method", "sweep"):
             base = str | None if p.default is None else str
         if p.name in unset:
+            if meta and p.default is not None:  # the help still shows the 1-D default
+                meta[0] = copy.copy(meta[0])
+                meta[0].show_default = str(p.default)
             p, base = p.replace(default=None), base | None
         params.append(p.replace(annotation=Annotated[(base, *meta)]) if meta else p)
         if p.name == "domain" and extra:
