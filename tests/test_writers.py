@@ -189,7 +189,7 @@ def test_streamed_frames_stop_at_the_budget() -> None:
 
 
 def test_options_beyond_the_limits_name_the_option(tmp_path: Path) -> None:
-    from uat.cli import user_message
+    from uat.cliargs import user_message
 
     for fps, hold, param in ((100_000, 0, "fps"), (10, 61, "hold")):
         with pytest.raises(UatError) as info:

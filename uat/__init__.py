@@ -50,7 +50,7 @@ _MODULES = {"activations", "construct", "data", "errors", "expr", "metrics", "ne
 _MODULES |= {"plot", "targets", "train", "animate", "gallery", "io", "anatomy", "cli"}
 _MODULES |= {"targets2d", "layered", "construct2d", "train2d", "metrics2d", "jobs2d", "plot2d"}
 _MODULES |= {"settings", "jobs", "report", "scenes", "render", "writers", "diagram", "explore"}
-_MODULES |= {"scenes2d", "render2d", "threads"}
+_MODULES |= {"scenes2d", "render2d", "threads", "cliargs", "cli2d"}
 
 
 def __getattr__(name: str) -> Any:

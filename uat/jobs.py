@@ -588,6 +588,17 @@ def check_animation_width(sweep: str, n_neurons: int, settings: Settings) -> int
 # -- default file names -------------------------------------------------------------------
 
 
+def animation_words(
+    kind: str, *, grow: bool, diagram: bool, init: str | None, frames: int | None, eps: Any
+) -> list[str]:
+    """The animate options that change the picture, as words of the default file name."""
+    words = ["grow"] if grow else []
+    words += ["diagram"] if diagram else []
+    words += [f"{init}-start"] if kind == "training" and init is not None else []
+    words += [f"frames{frames}"] if frames is not None else []
+    return words + ([f"eps{eps:g}"] if eps is not None else [])
+
+
 def changes(s: Settings, methods: Sequence[str] | None = None) -> list[str]:
     """Words for the settings that differ from the defaults and matter to `methods`."""
     d, used = Settings(), set(methods or [s.method])
