@@ -269,3 +269,33 @@ def test_theta_packs_every_parameter_and_from_theta_round_trips(rng: np.random.G
     assert moved.c == net.c + 1.0 and net.theta[0] == theta[0]  # `like` is left untouched
     with pytest.raises(ValueError, match="3N"):
         ShallowNet.from_theta(np.zeros(5), like=net)
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"output_bias": 1e308}, "beyond"),  # its sums overflow before any figure
+        ({"hidden_weights": [1e200] * 12}, "beyond"),
+        ({"domain": [0, 10**400]}, "domain must be two finite numbers"),
+    ],
+)
+def test_a_network_with_absurd_numbers_is_refused(tmp_path, change, words) -> None:
+    from uat.construct import hand_built
+    from uat.targets import get_target
+
+    d = hand_built(get_target("sin"), 12).to_dict() | change
+    (tmp_path / "n.json").write_text(json.dumps(d))
+    with pytest.raises(UatError, match=words):
+        ShallowNet.load(tmp_path / "n.json")
+
+
+def test_as_many_copies_as_neurons_has_no_bound_and_no_crash(cli, tmp_path) -> None:
+    from uat.construct import hand_built
+    from uat.targets import get_target
+
+    d = hand_built(get_target("sin"), 12).to_dict()
+    d["meta"]["copies"] = 12  # one neuron a copy: not a bump, so no L·Δ/2
+    (tmp_path / "n.json").write_text(json.dumps(d))
+    code, out, err = cli("show", str(tmp_path / "n.json"), "--json")
+    assert code == 0, err
+    assert json.loads(out)["bound"] is None

@@ -193,3 +193,10 @@ def test_explain_refuses_more_curves_than_its_grid_budget() -> None:
     with pytest.raises(UatError, match=f"at most {most:,} neurons") as info:
         check_grid(most + 1)
     assert info.value.param == "n_neurons"
+
+
+@pytest.mark.parametrize("field", ["seed", "shifts", "steepness", "max_iter", "tol"])
+def test_integers_beyond_every_float_are_refused_by_name(field: str) -> None:
+    with pytest.raises(UatError, match=rf"^{field} must be .*got 1000") as info:
+        Settings(**{field: 10**400})
+    assert info.value.param == field and len(str(info.value)) < 120

@@ -226,7 +226,7 @@ def bump_bound(target: Target, n_neurons: int) -> float | None:
     None where f jumps or where the bound overflows double precision (e.g. exp(709x)).
     """
     lip = target.lipschitz()
-    if lip is None:
+    if lip is None or n_neurons < 2:  # fewer than one bump: no construction to bound
         return None
     a, b = target.domain
     return _finite(lip * ((b - a) / (n_neurons // 2)) / 2)
@@ -238,7 +238,7 @@ def ramp_bound(target: Target, n_neurons: int) -> float | None:
     None where f″ does not exist everywhere or where the bound overflows double precision.
     """
     curv = target.curvature()
-    if curv is None:
+    if curv is None or n_neurons < 2:
         return None
     a, b = target.domain
     delta = (b - a) / (n_neurons // 2)

@@ -214,6 +214,7 @@ class ShallowNet:
 
 
 MAX_FILE_BYTES = int(LIMITS["file_bytes"].high)
+MAX_WEIGHT = 1e150  # as uat-network/2: a weight beyond it is a corrupt file, not a network
 
 
 def _no_constant(name: str) -> Any:
@@ -238,6 +239,8 @@ def _numbers(d: dict[str, Any], key: str, *, scalar: bool = False) -> np.ndarray
         arr = np.array([math.inf])
     if not np.all(np.isfinite(arr)):
         raise UatError(f"invalid network: {key} holds a value that is not a finite number")
+    if np.any(np.abs(arr) > MAX_WEIGHT):  # sums of such weights overflow before any plot
+        raise UatError(f"invalid network: {key} holds a value beyond ±{MAX_WEIGHT:g}")
     return arr
 
 
@@ -257,7 +260,10 @@ def _domain(dom: Any) -> tuple[float, float] | None:
     if not (isinstance(dom, list) and len(dom) == 2 and all(_whole(x) or isinstance(x, float)
                                                              for x in dom)):  # fmt: skip
         raise UatError("invalid network: domain must be two numbers [a, b]")
-    return check_domain((dom[0], dom[1]))
+    try:
+        return check_domain((dom[0], dom[1]))
+    except UatError as exc:  # the file's domain, not a --domain the user gave
+        raise UatError(f"invalid network: {exc}") from None
 
 
 def _json_default(o: Any) -> Any:

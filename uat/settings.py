@@ -137,8 +137,14 @@ def check_number(param: str, value: Any, limit: str | None = None) -> Any:
     """`value` if it lies within LIMITS[limit or param], else a UatError naming `param`."""
     rule = LIMITS[limit or param]
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if not number or not math.isfinite(value):
-        raise UatError(f"{param} must be {rule.describe()}, got {value!r}", param=param)
+    try:
+        finite = number and math.isfinite(value)
+    except OverflowError:  # an integer beyond every float, such as 10**400
+        finite = False
+    if not finite:
+        shown = repr(value) if len(repr(value)) <= 24 else repr(value)[:20] + "…"
+        what = rule.describe() + (", a finite number" if number else "")
+        raise UatError(f"{param} must be {what}, got {shown}", param=param)
     if not rule.holds(value):
         raise UatError(
             f"{param} must be {rule.describe()}, got {value:g}"

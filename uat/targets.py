@@ -284,7 +284,10 @@ TARGETS: dict[str, Target] = {
 
 def check_domain(domain: tuple[float, float]) -> tuple[float, float]:
     """Validate an interval: finite, non-empty, increasing."""
-    a, b = (float(domain[0]), float(domain[1]))
+    try:
+        a, b = (float(domain[0]), float(domain[1]))
+    except OverflowError:  # an integer beyond every float
+        raise UatError("domain must be two finite numbers", param="domain") from None
     if not (math.isfinite(a) and math.isfinite(b)):
         raise UatError(f"domain [{a:g}, {b:g}] must be finite")
     if a == b:
