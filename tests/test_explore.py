@@ -316,3 +316,13 @@ def test_the_plot_colours_stay_apart_for_colour_blind_readers(cvd: str | None) -
     for a, b in [("f", "net"), ("f", "hi"), ("net", "hi"), ("parts", "net"), ("parts", "f")]:
         delta = float(np.linalg.norm(lab(c[a], cvd) - lab(c[b], cvd)))  # CIE76 ΔE
         assert delta > 20, (cvd, a, b, delta)  # ~10 is "clearly different" side by side
+
+
+def test_a_csv_with_too_many_samples_is_refused_before_training(tmp_path) -> None:
+    from uat.explore import MAX_SAMPLES, explore
+
+    x = np.linspace(0.0, 1.0, MAX_SAMPLES + 1)
+    np.savetxt(tmp_path / "big.csv", np.c_[x, np.sin(20 * x)], delimiter=",")
+    with pytest.raises(UatError, match=f"{MAX_SAMPLES + 1:,} samples"):
+        explore(str(tmp_path / "big.csv"), tmp_path / "p.html")
+    assert not (tmp_path / "p.html").exists()

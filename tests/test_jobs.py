@@ -489,3 +489,61 @@ def test_default_names_tell_apart_a_domain_and_a_set_of_activations() -> None:
     assert output_name("fit", resolve_target("x**2*sin(5*x)", "-2,2"), s, 50) == (
         "x2-sin5x-onm2_2-construct-50.png"
     )
+
+
+# -- the Python API from outside: wrong types are one UatError naming the parameter ------------
+
+
+@pytest.mark.parametrize(
+    ("call", "param"),
+    [
+        (lambda j, t: j.fit("sin", 10), "target"),
+        (lambda j, t: j.fit(t, 10, {"method": "train"}), "settings"),
+        (lambda j, t: j.resolve_target(None), "target"),
+        (lambda j, t: j.resolve_target("sin", 5), "domain"),
+        (lambda j, t: j.resolve_target("sin", [0, 1, 2]), "domain"),
+        (lambda j, t: j.resolve_target("sin", (True, 2)), "domain"),
+        (lambda j, t: j.resolve_target("sin", (0, 10**400)), "domain"),
+    ],
+)
+def test_wrong_types_name_the_parameter(call, param: str) -> None:
+    from uat import jobs
+
+    with pytest.raises(UatError) as info:
+        call(jobs, jobs.resolve_target("sin"))
+    assert info.value.param == param and "--" not in str(info.value)
+
+
+def test_numpy_integers_and_comma_text_are_taken_as_a_caller_means_them() -> None:
+    from uat import jobs
+
+    t = jobs.resolve_target("sin")
+    f = jobs.fit(t, np.int64(10), Settings(seed=np.int64(3)))
+    assert f.net.n_neurons == 10 and isinstance(f.settings.seed, int)
+    runs = jobs.compare_runs(Settings(), 10, "relu,sigmoid")  # not ['r', 'e', 'l', 'u']
+    assert {s.activation for s, _ in runs} == {"relu", "sigmoid"}
+    assert jobs.convergence_plan(Settings(), [4], "construct")[1] == ["construct"]
+
+
+def test_every_seed_of_a_convergence_is_checked_before_any_training() -> None:
+    from uat import jobs
+
+    t = jobs.resolve_target("sin")
+    with pytest.raises(UatError, match="got 4,294,967,296") as info:
+        jobs.convergence(t, [4], ["train"], Settings(seed=2**32 - 1), seeds=2)
+    assert info.value.param == "seed"
+
+
+def test_show_measures_another_target_on_the_nets_domain_without_its_bound(tmp_path) -> None:
+    from uat import jobs
+
+    built = jobs.fit(jobs.resolve_target("sin"), 20)
+    built.net.save(tmp_path / "s.json")
+    again = jobs.show(tmp_path / "s.json")
+    assert again.bound == built.bound and again.errors.sup == built.errors.sup
+    other = jobs.show(tmp_path / "s.json", target="cos")
+    assert other.target.domain == built.target.domain  # the net's [-π, π], not cos's default
+    x = np.linspace(-np.pi, np.pi, 200_001)
+    assert other.errors.sup >= np.max(np.abs(built.net(x) - np.cos(x)))
+    assert other.bound is None  # L·Δ/2 speaks of the target the net was built for
+    assert jobs.show(tmp_path / "s.json", domain="0,1").bound is None

@@ -299,3 +299,12 @@ def test_as_many_copies_as_neurons_has_no_bound_and_no_crash(cli, tmp_path) -> N
     code, out, err = cli("show", str(tmp_path / "n.json"), "--json")
     assert code == 0, err
     assert json.loads(out)["bound"] is None
+
+
+def test_a_folder_or_a_device_is_not_called_missing(tmp_path) -> None:
+    with pytest.raises(UatError, match="it is a directory"):
+        ShallowNet.load(tmp_path)
+    with pytest.raises(UatError, match="not a regular file"):
+        ShallowNet.load("/dev/null")
+    with pytest.raises(UatError, match="no such file"):
+        ShallowNet.load(tmp_path / "none.json")

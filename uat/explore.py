@@ -28,6 +28,7 @@ TRAINED_WIDTHS = (2, 4, 6, 8, 10, 12, 16, 20, 24, 30, 40, 50, 60, 80, 100)
 MAX_NEURONS = 200  # the neuron slider's end: 100 bumps
 MAX_SHIFTS = 8
 MAX_PAGE_BYTES = 1_500_000
+MAX_SAMPLES = 20_000  # CSV samples a page embeds: ~0.4 MB of the 1.5 MB
 TRAINABLE = ("sigmoid", "tanh", "relu", "softplus")
 CHALLENGE_BUMPS = 5
 CHALLENGE_POINTS = 100  # Nielsen's score: x = 0, 0.01, ..., 0.99 on [0, 1]
@@ -357,6 +358,14 @@ def explore(
     if not widths or any(n < 2 or n % 2 for n in widths):
         raise UatError(f"trained widths must be even numbers of at least 2, got {widths}")
     target = get_target(spec, None if domain is None else parse_domain(domain))
+    if target.samples is not None and target.samples[0].size > MAX_SAMPLES:
+        # the page embeds every sample (~20 bytes each), and the trainer fits them all: refuse
+        # before minutes of training end in an oversized page
+        raise UatError(
+            f"{target.name} has {target.samples[0].size:,} samples; the explorer embeds at most "
+            f"{MAX_SAMPLES:,} (thin the CSV file)",
+            param="target",
+        )
     data = explore_data(
         target, spec, settings or ExploreSettings(), domain_text=domain, widths=widths
     )

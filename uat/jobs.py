@@ -42,8 +42,44 @@ def resolve_target(text: str, domain: str | tuple[float, float] | None = None) -
     """TARGET text (a name, an expression in x, a CSV path) and domain text ('A,B') as a Target."""
     from uat.targets import get_target, parse_domain
 
+    if not isinstance(text, str):
+        raise UatError(f"target must be text, not {type(text).__name__}", param="target")
+    if domain is not None and not isinstance(domain, str):
+        ok = isinstance(domain, tuple | list) and len(domain) == 2
+        if not ok or not all(_real(v) for v in domain):
+            raise UatError(f"domain must be two numbers (a, b) or text 'A,B', got {domain!r:.60}",
+                           param="domain")  # fmt: skip
     dom = parse_domain(domain) if isinstance(domain, str) else domain
     return get_target(text, dom)
+
+
+def _checked_request(target: Any, settings: Any) -> Settings:
+    """The settings (default when None), after checking both arguments' types by name."""
+    if not isinstance(target, Target):
+        raise UatError(
+            f"target must be a Target (from uat.jobs.resolve_target), not {type(target).__name__}",
+            param="target",
+        )
+    if settings is not None and not isinstance(settings, Settings):
+        raise UatError(
+            f"settings must be a uat.settings.Settings, not {type(settings).__name__}",
+            param="settings",
+        )
+    return settings or Settings()
+
+
+def _names(items: str | Sequence[str]) -> list[str]:
+    """A list of names; text is read as the command line reads it, 'a,b' as ['a', 'b']."""
+    if isinstance(items, str):
+        return [w.strip() for w in items.split(",") if w.strip()]
+    return list(items)
+
+
+def _real(v: Any) -> bool:
+    """A real number that is not a bool (numpy's included)."""
+    import numbers
+
+    return isinstance(v, numbers.Real) and not isinstance(v, bool)
 
 
 def json_safe(value: Any) -> Any:
@@ -120,8 +156,8 @@ def fit(
     callback: Callable[[int, float], None] | None = None,
 ) -> Fit:
     """Build (by hand or by training) a network of width N for the target and measure it."""
-    s = settings or Settings()
-    check_width(n_neurons, s)
+    s = _checked_request(target, settings)
+    n_neurons = check_width(n_neurons, s)
     t0 = time.perf_counter()
     history: list[tuple[int, float]] = []
     if s.method == "construct":
@@ -181,11 +217,14 @@ def show(
         raise UatError(
             f"network {path} records no function to measure; pass target", param="target"
         )
-    dom = domain if domain is not None or target is not None else net.domain
-    t = resolve_target(text, dom)
+    # another target is measured on the net's own domain unless a domain is given too
+    t = resolve_target(text, domain if domain is not None else net.domain)
     if net.domain is None and domain is None:
         net.domain = t.domain
-    return Fit(t, net, errors(net, t), time.perf_counter() - t0, _bound(t, net))
+    # the construction's bound speaks of the target and interval the net was built for
+    own = text == net.target and (net.domain is None or np.allclose(t.domain, net.domain))
+    bound = _bound(t, net) if own else None
+    return Fit(t, net, errors(net, t), time.perf_counter() - t0, bound)
 
 
 def sweep(
@@ -231,7 +270,7 @@ def compare_runs(
     """
     from uat.activations import get_activation
 
-    acts = list(activations) if activations is not None else [settings.activation]
+    acts = _names(activations) if activations is not None else [settings.activation]
     if not acts:
         raise UatError("activations is empty", param="activations")
     known = CHOICES["activation"]
@@ -506,7 +545,7 @@ def convergence_plan(
     ws = sorted(set(widths)) if widths is not None else geometric_widths(max_neurons)
     if not ws:
         raise UatError("widths is empty", param="widths")
-    chosen = list(methods)
+    chosen = _names(methods)
     if not chosen:
         raise UatError("methods is empty", param="methods")
     for m in chosen:
@@ -521,6 +560,8 @@ def convergence_plan(
             except UatError as exc:  # a width of the list, not the --neurons option
                 raise UatError(str(exc).replace("n_neurons", "widths:", 1), "widths") from None
     check_number("seeds", seeds)
+    if "train" in chosen:  # every seed of the run, before any is trained
+        check_number("seed", settings.seed + seeds - 1)
     per_train = seeds * len(check_losses(losses or [settings.loss]))
     return ws, chosen, len(ws) * sum(per_train if m == "train" else 1 for m in chosen)
 

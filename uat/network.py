@@ -203,7 +203,12 @@ class ShallowNet:
         p = Path(path)
         try:
             if not p.is_file():
-                raise UatError(f"cannot read network {p}: no such file")
+                why = (
+                    "no such file"
+                    if not p.exists()
+                    else ("it is a directory" if p.is_dir() else "not a regular file")
+                )
+                raise UatError(f"cannot read network {p}: {why}")
             if p.stat().st_size > LIMITS["file_bytes"].high:
                 raise UatError(f"cannot read network {p}: larger than {MAX_FILE_BYTES:,} bytes")
             d = json.loads(p.read_text(encoding="utf-8"), parse_constant=_no_constant)

@@ -8,6 +8,7 @@ adapters such as the CLI translate that name into their own spelling (`--neurons
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal, get_args
 
@@ -136,7 +137,11 @@ def how_to_raise(key: str) -> str:
 def check_number(param: str, value: Any, limit: str | None = None) -> Any:
     """`value` if it lies within LIMITS[limit or param], else a UatError naming `param`."""
     rule = LIMITS[limit or param]
-    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    number = isinstance(value, numbers.Real) and not isinstance(value, bool)  # numpy's too
+    if number and isinstance(value, numbers.Integral):
+        value = int(value)
+    elif number:
+        value = float(value)
     try:
         finite = number and math.isfinite(value)
     except OverflowError:  # an integer beyond every float, such as 10**400
@@ -147,7 +152,8 @@ def check_number(param: str, value: Any, limit: str | None = None) -> Any:
         raise UatError(f"{param} must be {what}, got {shown}", param=param)
     if not rule.holds(value):
         raise UatError(
-            f"{param} must be {rule.describe()}, got {value:g}"
+            f"{param} must be {rule.describe()}, got "
+            + (f"{value:,}" if isinstance(value, int) else f"{value:g}")
             + (f" {how_to_raise(limit or param)}" if value > rule.high else ""),
             param=param,
         )
@@ -220,6 +226,8 @@ def width_limit(settings: Settings, *, animated: bool = False) -> str:
 
 def check_width(n_neurons: Any, settings: Settings, *, animated: bool = False) -> int:
     """Validate a width N for `settings` before anything is allocated."""
+    if isinstance(n_neurons, numbers.Integral) and not isinstance(n_neurons, bool):
+        n_neurons = int(n_neurons)  # numpy's integers too
     if isinstance(n_neurons, bool) or not isinstance(n_neurons, int) or n_neurons < 1:
         raise UatError(
             f"n_neurons must be a positive whole number, got {n_neurons!r}", param="n_neurons"
