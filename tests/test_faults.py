@@ -401,3 +401,11 @@ def test_two_concurrent_builds_lose_nothing(tmp_path: Path) -> None:
     b = _start(["gallery", "--spec", str(spec), "--only", "rate", "-q"], tmp_path)
     assert a.wait(timeout=120) == 0 and b.wait(timeout=120) == 0
     assert {"still", "rate"} <= set(json.loads((tmp_path / ".gallery.json").read_text()))
+
+
+def test_show_on_a_fifo_or_a_device_is_refused_without_blocking(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "net.json")
+    for name in (str(tmp_path / "net.json"), "/dev/zero"):
+        proc = uat("show", name, cwd=tmp_path, timeout=20)  # deciding 1-D or 2-D reads it too
+        assert proc.returncode == 2
+        assert "not a regular file" in one_line_error(proc.stderr)

@@ -282,11 +282,11 @@ def two_inputs(
 
         @functools.wraps(func)
         def command(**kw: Any) -> Any:
-            from uat import jobs2d
+            from uat import targets2d
 
-            if is2d == "target" and jobs2d.is_target2d(kw["target"]):
+            if is2d == "target" and targets2d.is_target2d(kw["target"]):
                 return adapter(**kw)
-            if is2d == "network" and jobs2d.network_inputs(kw["network"]) == 2:
+            if is2d == "network" and targets2d.network_inputs(kw["network"]) == 2:
                 return adapter(**kw)
             for k in extra:
                 if kw.pop(k) is not None:

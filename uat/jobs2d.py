@@ -417,45 +417,6 @@ _ONE_D_ONLY = (
 )
 
 
-def is_target2d(text: str) -> bool:
-    """True when TARGET text is a surface: a 2-D name, a CSV of 3+ columns, or uses y."""
-    from uat.expr import mentions_y
-    from uat.targets import TARGETS, csv_path
-    from uat.targets2d import TARGETS2D
-
-    spec = text.strip()
-    if spec in TARGETS2D:
-        return True
-    if spec in TARGETS:
-        return False
-    if (path := csv_path(spec)) is not None:
-        return _csv_columns(Path(path)) >= 3
-    spec = spec.removeprefix("expr:")
-    try:
-        return mentions_y(spec)
-    except UatError:  # not an expression in x and y: the 1-D reader names the fault
-        return False
-
-
-def _csv_columns(path: Path) -> int:
-    """Fields on the first data or header line of a CSV (0 if it cannot be read: the reader
-    of the 1-D samples then names the fault, a FIFO or a device never read)."""
-    import re
-
-    from uat.io import read_lines_limited
-    from uat.settings import LIMITS
-
-    try:
-        lines = read_lines_limited(path, int(LIMITS["csv_bytes"].high), "CSV file", "csv_bytes")
-        for line in lines:
-            text = line.strip()
-            if text and not text.startswith("#"):
-                return len([f for f in re.split(r"[,;\t ]+", text) if f])
-    except UatError:
-        pass
-    return 0
-
-
 _SWEEP_TOWERS = (2, 3, 4, 6, 8, 12, 16, 24, 32)  # K per side, for --max-neurons
 _SWEEP_TRAINED = (4, 8, 16, 32, 64, 128)
 
@@ -482,18 +443,6 @@ def convergence_sizes(
                 param="max_neurons",
             )
     return sizes
-
-
-def network_inputs(path: str | Path) -> int:
-    """Inputs of a saved network by its format tag: 2 for a 2-input uat-network/2, else 1."""
-    import json
-
-    try:
-        d = json.loads(Path(path).read_text())
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
-        return 1  # the reader of either format names the fault
-    two = isinstance(d, dict) and d.get("format") == "uat-network/2" and d.get("inputs") == 2
-    return 2 if two else 1
 
 
 def resolve_target2d(text: str, domain: str | None = None, ydomain: str | None = None) -> Target2D:

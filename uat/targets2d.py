@@ -294,3 +294,60 @@ def check_finite2d(target: Target2D) -> None:
             "choose another domain",
             param="domain",
         )
+
+
+# -- which kind of input a command was given (the CLI decides 1-D or 2-D by these) -------
+
+
+def is_target2d(text: str) -> bool:
+    """True when TARGET text is a surface: a 2-D name, a CSV of 3+ columns, or uses y."""
+    from uat.expr import mentions_y
+    from uat.targets import TARGETS, csv_path
+    from uat.targets2d import TARGETS2D
+
+    spec = text.strip()
+    if spec in TARGETS2D:
+        return True
+    if spec in TARGETS:
+        return False
+    if (path := csv_path(spec)) is not None:
+        return _csv_columns(Path(path)) >= 3
+    spec = spec.removeprefix("expr:")
+    try:
+        return mentions_y(spec)
+    except UatError:  # not an expression in x and y: the 1-D reader names the fault
+        return False
+
+
+def _csv_columns(path: Path) -> int:
+    """Fields on the first data or header line of a CSV (0 if it cannot be read: the reader
+    of the 1-D samples then names the fault, a FIFO or a device never read)."""
+    import re
+
+    from uat.io import read_lines_limited
+    from uat.settings import LIMITS
+
+    try:
+        lines = read_lines_limited(path, int(LIMITS["csv_bytes"].high), "CSV file", "csv_bytes")
+        for line in lines:
+            text = line.strip()
+            if text and not text.startswith("#"):
+                return len([f for f in re.split(r"[,;\t ]+", text) if f])
+    except UatError:
+        pass
+    return 0
+
+
+def network_inputs(path: str | Path) -> int:
+    """Inputs of a saved network by its format tag: 2 for a 2-input uat-network/2, else 1."""
+    import json
+
+    from uat.io import read_text_limited
+    from uat.settings import LIMITS
+
+    try:  # never blocks on a FIFO nor reads /dev/zero: regular files under the limit only
+        d = json.loads(read_text_limited(path, int(LIMITS["file_bytes"].high), "network"))
+    except (UatError, ValueError, RecursionError):
+        return 1  # the reader of either format names the fault
+    two = isinstance(d, dict) and d.get("format") == "uat-network/2" and d.get("inputs") == 2
+    return 2 if two else 1
