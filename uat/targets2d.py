@@ -303,7 +303,6 @@ def is_target2d(text: str) -> bool:
     """True when TARGET text is a surface: a 2-D name, a CSV of 3+ columns, or uses y."""
     from uat.expr import mentions_y
     from uat.targets import TARGETS, csv_path
-    from uat.targets2d import TARGETS2D
 
     spec = text.strip()
     if spec in TARGETS2D:
