@@ -87,7 +87,7 @@ def fit2d_figure(fit: Fit2D, *, size: tuple[float, float] = (15.0, 5.0)) -> Figu
         z_target, z_net = fit.target(x, y), fit.net(x, y)
         lo, hi = float(min(z_target.min(), z_net.min())), float(max(z_target.max(), z_net.max()))
         name = METHOD_NAMES2D.get(fit.method, fit.method)
-        titles = [f"target {fit.target.formula}", f"{name}: {fit.net.n_neurons} neurons"]
+        titles = [f"target {fit.target.label}", f"{name}: {fit.net.n_neurons} neurons"]
         for i, (z, title) in enumerate(zip((z_target, z_net), titles, strict=True)):
             ax = fig.add_subplot(1, 3, i + 1, projection="3d")
             draw_surface(ax, x, y, z, title)

@@ -204,7 +204,7 @@ def get_target2d(spec: str, domain: Domain2 | None = None) -> Target2D:
 
 
 def _expression_target2d(spec: str) -> Target2D:
-    from uat.expr import ALLOWED_NAMES, compile_expression2d
+    from uat.expr import ALLOWED_NAMES, compile_expression2d, to_mathtext
 
     if spec.isidentifier() and spec not in ALLOWED_NAMES | {"y"}:
         close = difflib.get_close_matches(spec, list(TARGETS2D), n=1, cutoff=0.5)
@@ -212,7 +212,7 @@ def _expression_target2d(spec: str) -> Target2D:
         hint = f"; did you mean {close[0]!r}?" if close else f"; 2-D targets: {known}"
         raise UatError(f"unknown 2-D target {spec!r}{hint}")
     f = compile_expression2d(spec)
-    return Target2D(spec, f, _SQUARE1, spec, spec.replace("$", r"\$"))
+    return Target2D(spec, f, _SQUARE1, spec, to_mathtext(spec))  # titles as maths
 
 
 def csv_target2d(path: str | Path) -> Target2D:
