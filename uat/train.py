@@ -1302,7 +1302,9 @@ def train(
 
     run = _Run(make_net, snapshot_at, callback)
     with one_blas_thread(), np.errstate(over="ignore", under="ignore"):
-        if start == "random" and optimizer == "lm":  # no variable projection: see random_init
+        # no variable projection from a random start (see random_init); the banded engine's
+        # bands need two neurons: one neuron trains on the dense path
+        if optimizer == "lm" and (start == "random" or (wu.size < 2 and loss == "mse")):
             out = _lm_full(wu, bu, v, c, u, y, activation, output_activation, max_iter, tol, run)
         elif _banded(optimizer, activation, output_activation):
             out = _train_banded(wu, bu, u, y, activation, max_iter, tol, loss, run)
