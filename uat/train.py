@@ -598,7 +598,7 @@ def _levenberg_marquardt(
                 gain = (state.loss_sq - t_state.loss_sq) / predicted if predicted > 0 else -1.0
                 if gain > 0 and math.isfinite(t_state.loss_sq):
                     theta, state = trial, t_state
-                    lam *= max(1.0 / 3.0, 1.0 - (2.0 * gain - 1.0) ** 3)
+                    lam *= _damping_factor(gain)
                     nu = 2.0
                     break
             lam *= nu
@@ -982,7 +982,7 @@ def _banded_lm(
                 gain = (fit.loss_sq - trial.loss_sq) / predicted if predicted > 0 else -1.0
                 if gain > 0 and math.isfinite(trial.loss_sq):
                     fit = trial
-                    lam *= max(1.0 / 3.0, 1.0 - (2.0 * gain - 1.0) ** 3)
+                    lam *= _damping_factor(gain)
                     nu = 2.0
                     break
             lam *= nu
@@ -1166,6 +1166,11 @@ def _check_arguments(
         raise UatError("snapshot iterations must be ≥ 0")
     _check_engine(n, optimizer, activation, output_activation, loss)
     return n, lr
+
+
+def _damping_factor(gain: float) -> float:
+    """Nielsen's update of the LM damping after an accepted step of gain ratio `gain`."""
+    return max(1.0 / 3.0, 1.0 - (2.0 * gain - 1.0) ** 3)
 
 
 def _banded(optimizer: str, activation: str, output_activation: str) -> bool:
