@@ -163,7 +163,8 @@ def test_failure_mid_render_leaves_existing_file_untouched(
     assert out.read_bytes() == b"the previous animation"
     assert [p.name for p in tmp_path.iterdir()] == [name]  # no temporary file left
     assert all(p.returncode is not None for p in procs)  # ffmpeg killed and reaped
-    assert len(procs) == (0 if writer == "pillow" else 1)
+    # a GIF by ffmpeg: its palette from three sample frames, then the encoder
+    assert len(procs) == (0 if writer == "pillow" else 2 if name.endswith(".gif") else 1)
 
 
 # -- the one call --------------------------------------------------------------------------
@@ -252,3 +253,24 @@ def test_animate_compare_takes_its_runs(tmp_path):
         "trained: N = 3",
         "hand-built: N = 4 (2 bumps)",
     ]
+
+
+@needs_ffmpeg
+def test_a_rendered_gif_reads_back_as_drawn(scene, tmp_path):
+    # the palette comes from three sample frames: every frame must still match its drawing
+    import matplotlib
+
+    from uat.plot import STYLE
+
+    out = an.render(scene, tmp_path / "a.gif", size=SIZE, hold=0, dwell=0.05)
+    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
+        drawn = [
+            f[..., :3].astype(int) for f in (g.copy() for g in rn.frames(scene, SIZE, 100, None))
+        ]
+    with Image.open(out) as im:
+        assert im.n_frames == len(drawn)
+        for i, want in enumerate(drawn):
+            im.seek(i)
+            diff = np.abs(np.asarray(im.convert("RGB"), dtype=int) - want)
+            # measured: mean ≤ 0.04, max ≤ 32 of 255 (a palette of the first frame alone: 0.16, 48)
+            assert diff.mean() < 0.08 and diff.max() <= 36, (i, diff.mean(), diff.max())

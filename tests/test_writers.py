@@ -202,3 +202,61 @@ def test_a_broken_ffmpeg_setting_is_a_clear_error(tmp_path: Path, monkeypatch) -
     monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(tmp_path))  # a folder, not a program
     with pytest.raises(UatError, match="IMAGEIO_FFMPEG_EXE"):
         wr.ffmpeg_exe()
+
+
+def _sampled(count: int) -> list[np.ndarray]:
+    every = list(frames(count))
+    return [every[i] for i in (0, count // 2, count - 1)]
+
+
+@needs_ffmpeg
+def test_gif_palette_from_samples_keeps_every_colour_and_the_timing(tmp_path: Path) -> None:
+    out = tmp_path / "s.gif"
+    how = wr.check_output(out, 20, SIZE, 100, 0.2, "ffmpeg")
+    wr.write_frames(
+        frames(6), out, suffix=".gif", writer=how, size=SIZE, fps=20, hold=0.2,
+        samples=_sampled(6),
+    )  # fmt: skip
+    n, loop, durations, size = gif_info(out)
+    assert (n, loop, durations, size) == (6 + 4, 0, [50] * 10, SIZE)
+    with Image.open(out) as im:  # both colours are in the samples: every frame exact
+        for i, want in enumerate(frames(6)):
+            im.seek(i)
+            np.testing.assert_array_equal(np.asarray(im.convert("RGB")), want[..., :3])
+    assert [p.name for p in tmp_path.iterdir()] == ["s.gif"]  # the palette file is gone
+
+
+@needs_ffmpeg
+def test_a_colour_missing_from_the_samples_takes_the_nearest(tmp_path: Path) -> None:
+    every = list(frames(4))
+    every[2][20:80, 100:110, :3] = (10, 110, 180)  # near the bar's (0, 114, 178), not sampled
+    out = tmp_path / "n.gif"
+    wr.write_frames(
+        iter(every), out, suffix=".gif", writer="ffmpeg", size=SIZE, fps=20, hold=0,
+        samples=[every[0], every[3]],
+    )  # fmt: skip
+    with Image.open(out) as im:
+        im.seek(2)
+        got = np.asarray(im.convert("RGB"))[50, 105]
+    assert np.abs(got.astype(int) - (10, 110, 180)).max() <= 12
+
+
+def test_pillow_gif_palette_from_samples(tmp_path: Path) -> None:
+    every = list(frames(5))
+    every[4][0:10, 0:10, :3] = (213, 94, 0)  # a colour the first frame lacks
+    out = tmp_path / "p.gif"
+    wr.write_frames(
+        iter(every), out, suffix=".gif", writer="pillow", size=SIZE, fps=20, hold=0,
+        samples=[every[0], every[4]],
+    )  # fmt: skip
+    with Image.open(out) as im:
+        im.seek(4)
+        np.testing.assert_array_equal(np.asarray(im.convert("RGB")), every[4][..., :3])
+
+
+@needs_ffmpeg
+def test_a_failed_palette_is_one_line(tmp_path: Path) -> None:
+    assert FFMPEG is not None
+    with pytest.raises(UatError, match="ffmpeg failed to write the GIF's palette") as err:
+        wr.gif_palette(FFMPEG, _sampled(4), SIZE, tmp_path / "no such folder" / "p.png")
+    assert "\n" not in str(err.value)

@@ -166,13 +166,16 @@ def render(
         if suffix == ".png":
             writers.write_png(rn.contact_sheet(scene, size, dpi, progress), tmp)
         else:
-            frames = rn.frames(scene, size, dpi, progress)
+            renderer = rn.Renderer(scene, size, dpi)
+            gif = suffix == ".gif"
+            samples = rn.samples(renderer, writers.palette_frames(len(scene))) if gif else []
+            frames = rn.frames(scene, size, dpi, progress, renderer)
             # A GIF runs at fps/g, g = gcd(dwell, hold in frames): both stay exact with g times
-            # fewer frames to encode (ffmpeg's palette pass buffers them all); an MP4 keeps fps.
-            g = math.gcd(k, round(hold * fps)) if suffix == ".gif" else 1
+            # fewer frames to encode; an MP4 keeps fps.
+            g = math.gcd(k, round(hold * fps)) if gif else 1
             writers.write_frames(
                 _repeated(frames, k // g), tmp, suffix=suffix, writer=how, size=size,
-                fps=fps / g, hold=hold,
+                fps=fps / g, hold=hold, samples=samples,
             )  # fmt: skip
     return p
 

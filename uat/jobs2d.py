@@ -277,7 +277,7 @@ def animate2d(
     """
     from uat.io import atomic_path, check_writable
     from uat.scenes2d import SWEEPS2D, check_frames2d, frame_records, scene2d
-    from uat.writers import check_output, write_frames
+    from uat.writers import check_output, palette_frames, write_frames
 
     t0 = time.perf_counter()
     if sweep not in SWEEPS2D:
@@ -309,9 +309,12 @@ def animate2d(
         if p.suffix.lower() == ".png":
             render2d.write_sheet2d(scene, tmp, size_px, dpi)
         else:
-            pixels = render2d.frames2d(scene, size_px, dpi, stage("render"))
-            write_frames(pixels, tmp, suffix=p.suffix.lower(), writer=how, size=size_px,
-                         fps=fps, hold=hold)  # fmt: skip
+            with render2d.surface_renderer(scene, size_px, dpi) as r:
+                gif = p.suffix.lower() == ".gif"
+                samples = render2d.samples2d(r, palette_frames(len(scene))) if gif else []
+                pixels = render2d.frames2d(scene, size_px, dpi, stage("render"), r)
+                write_frames(pixels, tmp, suffix=p.suffix.lower(), writer=how, size=size_px,
+                             fps=fps, hold=hold, samples=samples)  # fmt: skip
     return Animation2D(
         p, sweep, scene.meta.get("method", method), target.name, frame_records(scene),
         scene.meta["frame_grid"], time.perf_counter() - t0, p.stat().st_size, size_px, float(fps),

@@ -300,32 +300,40 @@ class Renderer:
         title = fig.suptitle(scene.title, fontsize=1.08 * fs)
         canvas = fig.canvas
         fit_text(title, canvas.get_renderer(), size[0] - 8)  # type: ignore[attr-defined]
-        canvas.draw()  # lay out once, with every artist at its widest ...
-        fig.set_layout_engine("none")  # ... and keep that layout for every frame
+        self._animate()
+        # Lay out once, with every artist at its widest (animated artists count in the layout
+        # but are not drawn), and keep that layout for every frame: the drawing is the
+        # background, unless an inset or the diagram must be placed on the laid-out Axes.
+        canvas.draw()
+        fig.set_layout_engine("none")
         self.diagram = None
         if self.diagram_ax is not None and scene.diagram is not None:
             from uat.diagram import NetworkDiagram
 
             # made after the layout: it sizes its nodes and fonts to its Axes' pixels
             self.diagram = NetworkDiagram(self.diagram_ax, scene.diagram, max_pairs=6)
+            self.diagram.set_animated(True)
         renderer = canvas.get_renderer()  # type: ignore[attr-defined]
         self.inset_boxes = []
         for p in self.panels:
             if p.inset is not None:  # an opaque card behind the inset and its labels
                 self.inset_boxes.append(p.place_inset(renderer))
-        for p in self.panels:
-            for a in [*p.moving(), p.marker]:
-                if a is not None:
-                    a.set_animated(True)
-        if self.diagram is not None:
-            self.diagram.set_animated(True)
-        canvas.draw()
+        if self.diagram is not None or self.inset_boxes:
+            self._animate()  # a placed inset has a new marker
+            canvas.draw()
         self.fig, self.canvas = fig, canvas
         self.background = canvas.copy_from_bbox(fig.bbox)  # type: ignore[attr-defined]
         self.inset_backgrounds = [
             canvas.copy_from_bbox(box)  # type: ignore[attr-defined]
             for box in self.inset_boxes
         ]
+
+    def _animate(self) -> None:
+        """Mark what moves: drawn each frame over the background, never into it."""
+        for p in self.panels:
+            for a in [*p.moving(), p.marker]:
+                if a is not None:
+                    a.set_animated(True)
 
     def draw(self, frame: list[PanelFrame]) -> np.ndarray:
         """Draw one frame; return the canvas pixels as an (H, W, 4) RGBA view (no copy)."""
@@ -416,14 +424,20 @@ def draw_frame(renderer: Renderer, frame: list[PanelFrame]) -> np.ndarray:
     return renderer.draw(frame)
 
 
+def samples(renderer: Renderer, picks: Sequence[int]) -> list[np.ndarray]:
+    """Copies of the chosen frames' pixels (drawing is stateless: any order will do)."""
+    return [renderer.draw(renderer.scene.frames[i]).copy() for i in picks]
+
+
 def frames(
     scene: Scene,
     size: tuple[int, int],
     dpi: float,
     progress: Callable[[int, int], None] | None,
+    renderer: Renderer | None = None,
 ) -> Iterator[np.ndarray]:
     """Every frame of the scene as RGBA pixels, in order (each valid until the next)."""
-    r = Renderer(scene, size, dpi)
+    r = Renderer(scene, size, dpi) if renderer is None else renderer
     total = len(scene.frames)
     for i, frame in enumerate(scene.frames):
         yield draw_frame(r, frame)

@@ -10,7 +10,8 @@ here: every number comes from the scene.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -158,23 +159,40 @@ def draw_frame(renderer: SurfaceRenderer, frame: SurfaceFrame) -> np.ndarray:
     return renderer.draw(frame)
 
 
-def frames2d(
-    scene: Scene2D,
-    size: tuple[int, int],
-    dpi: float,
-    progress: Callable[[int, int], None] | None = None,
-) -> Iterator[np.ndarray]:
-    """Every frame of the scene as RGBA pixels, in order (each valid until the next)."""
+@contextlib.contextmanager
+def surface_renderer(
+    scene: Scene2D, size: tuple[int, int], dpi: float
+) -> Iterator[SurfaceRenderer]:
+    """A SurfaceRenderer for the scene, under uat's style while it is in use."""
     import matplotlib as mpl
 
     from uat.plot import STYLE
 
     with mpl.rc_context(STYLE | {"axes.grid": False}):  # type: ignore[arg-type]
-        r = SurfaceRenderer(scene, size, dpi)
-        for i, frame in enumerate(scene.frames):
-            yield draw_frame(r, frame)
-            if progress is not None:
-                progress(i + 1, len(scene.frames))
+        yield SurfaceRenderer(scene, size, dpi)
+
+
+def samples2d(renderer: SurfaceRenderer, picks: Sequence[int]) -> list[np.ndarray]:
+    """Copies of the chosen frames' pixels, e.g. for a GIF's palette (any order will do)."""
+    return [renderer.draw(renderer.scene.frames[i]).copy() for i in picks]
+
+
+def frames2d(
+    scene: Scene2D,
+    size: tuple[int, int],
+    dpi: float,
+    progress: Callable[[int, int], None] | None = None,
+    renderer: SurfaceRenderer | None = None,
+) -> Iterator[np.ndarray]:
+    """Every frame of the scene as RGBA pixels, in order (each valid until the next)."""
+    if renderer is None:
+        with surface_renderer(scene, size, dpi) as r:
+            yield from frames2d(scene, size, dpi, progress, r)
+        return
+    for i, frame in enumerate(scene.frames):
+        yield draw_frame(renderer, frame)
+        if progress is not None:
+            progress(i + 1, len(scene.frames))
 
 
 def contact_sheet2d(scene: Scene2D, size: tuple[int, int], dpi: float) -> np.ndarray:
