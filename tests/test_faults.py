@@ -148,6 +148,18 @@ def test_stdout_on_a_full_device_is_one_line(tmp_path: Path) -> None:
     one_line_error(proc.stderr)
 
 
+@pytest.mark.parametrize("args", [["--help"], ["fit", "sin", "-n", "6", "--json"]])
+def test_a_closed_stdout_pipe_stops_quietly(args: list[str], tmp_path: Path) -> None:
+    # `uat --help | head -1`: the reader is gone before uat writes; no message, 128 + SIGPIPE
+    read, write = os.pipe()
+    os.close(read)
+    with os.fdopen(write, "w") as closed:
+        proc = uat(*args, cwd=tmp_path, stdout=closed)
+    assert (proc.returncode, proc.stderr) == (141, "")
+    if "fit" in args:  # the figure was written before the printing failed
+        assert (tmp_path / "sin-construct-6.png").is_file()
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [("PYTHONIOENCODING", "ascii"), ("MPLBACKEND", "nonsense"), ("LANG", "C"), ("TERM", "dumb")],

@@ -387,9 +387,11 @@ def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
     except MemoryError:
         return _fail("out of memory: try fewer --neurons, a smaller --size or fewer --frames")
     except OSError as exc:
-        return _fail(io.describe_failure(exc))
+        return _closed_pipe() if _is_epipe(exc) else _fail(io.describe_failure(exc))
     except SystemExit as exc:  # typer exits on EPIPE; say why, once
         if isinstance(exc.__context__, OSError):
+            if _is_epipe(exc.__context__):
+                return _closed_pipe()
             return _fail(io.describe_failure(exc.__context__))
         raise
     except Exception as exc:  # click's usage errors, without importing click's private copy
@@ -428,6 +430,24 @@ def _flush(stream: Any) -> None:
         with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
         raise
+
+
+def _is_epipe(exc: OSError) -> bool:
+    import errno
+
+    return isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE
+
+
+def _closed_pipe() -> int:
+    """The reader of stdout went away (`uat --help | head`): stop quietly, as `cat` does.
+
+    Files already written stay; 128 + SIGPIPE, the code a shell gives a program killed by it.
+    """
+    import os
+
+    with contextlib.suppress(OSError, ValueError):  # Python's own flush at exit must not fail
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 141
 
 
 def _interrupted(code: int) -> int:
