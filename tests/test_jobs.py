@@ -547,3 +547,38 @@ def test_show_measures_another_target_on_the_nets_domain_without_its_bound(tmp_p
     assert other.errors.sup >= np.max(np.abs(built.net(x) - np.cos(x)))
     assert other.bound is None  # L·Δ/2 speaks of the target the net was built for
     assert jobs.show(tmp_path / "s.json", domain="0,1").bound is None
+
+
+def test_show_finds_a_csv_target_from_any_folder(tmp_path, monkeypatch) -> None:
+    from uat import jobs
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "wave.csv").write_text("x,y\n0,0\n1,1\n2,0\n3,1\n")
+    monkeypatch.chdir(tmp_path)
+    built = jobs.fit(jobs.resolve_target("data/wave.csv"), 10)
+    built.net.save(tmp_path / "net.json")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # neither data/wave.csv nor wave.csv is here
+    again = jobs.show(tmp_path / "net.json")
+    assert again.errors.sup == built.errors.sup and again.bound == built.bound
+    assert again.target.name == "wave.csv"
+    # moved beside the network: still found; gone everywhere: one clear error naming the file
+    (data / "wave.csv").rename(tmp_path / "wave.csv")
+    assert jobs.show(tmp_path / "net.json").errors.sup == built.errors.sup
+    (tmp_path / "wave.csv").unlink()
+    with pytest.raises(UatError, match=r"built on .*wave\.csv, which is no longer there") as e:
+        jobs.show(tmp_path / "net.json")
+    assert e.value.param == "target"
+
+
+def test_show2d_finds_a_csv_surface_from_any_folder(tmp_path, monkeypatch) -> None:
+    from uat import jobs2d
+
+    (tmp_path / "s.csv").write_text("x,y,z\n0,0,0\n1,0,1\n0,1,1\n1,1,0\n")
+    monkeypatch.chdir(tmp_path)
+    built = jobs2d.fit2d(jobs2d.resolve_target2d("s.csv"), 3)
+    built.net.save(tmp_path / "n.json")
+    monkeypatch.chdir(tmp_path.parent)
+    assert jobs2d.show2d(tmp_path / "n.json").errors.sup == built.errors.sup

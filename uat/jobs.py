@@ -192,6 +192,8 @@ def fit(
             )
         net, history = result.net, result.history
     seconds = time.perf_counter() - t0
+    if target.path is not None:  # `uat show` finds the CSV from any folder
+        net.meta["target_path"] = target.path
     return Fit(target, net, errors(net, target), seconds, _bound(target, net), history, s)
 
 
@@ -211,8 +213,10 @@ def show(
     (and `domain`) name another.
     """
     t0 = time.perf_counter()
+    from uat.targets import recorded_target
+
     net = ShallowNet.load(path)
-    text = target if target is not None else net.target
+    text = target if target is not None else recorded_target(net.target, net.meta, path)
     if not text:
         raise UatError(
             f"network {path} records no function to measure; pass target", param="target"
@@ -222,7 +226,9 @@ def show(
     if net.domain is None and domain is None:
         net.domain = t.domain
     # the construction's bound speaks of the target and interval the net was built for
-    own = text == net.target and (net.domain is None or np.allclose(t.domain, net.domain))
+    own = (target is None or text == net.target) and (
+        net.domain is None or np.allclose(t.domain, net.domain)
+    )
     bound = _bound(t, net) if own else None
     return Fit(t, net, errors(net, t), time.perf_counter() - t0, bound)
 

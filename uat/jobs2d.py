@@ -121,6 +121,8 @@ def fit2d(target: Target2D, size: int, method: str = "construct", **options: Any
     net, history = build2d(target, size, method, **options)
     seconds = time.perf_counter() - start
     bound = tower_bound(target, size) if method == "construct" else None
+    if target.path is not None:  # `uat show` finds the CSV from any folder
+        net.meta["target_path"] = target.path
     return Fit2D(target, net, errors2d(net, target), seconds, bound, method, size, history)
 
 
@@ -585,8 +587,10 @@ def show2d(path: str | Path, target: str | None = None, domain: str | None = Non
     from uat.construct2d import tower_bound
 
     t0 = time.perf_counter()
+    from uat.targets import recorded_target
+
     net = LayeredNet.load(path)
-    text = target if target is not None else net.target
+    text = target if target is not None else recorded_target(net.target, net.meta, path)
     if not text:
         raise UatError(f"network {path} records no function to measure; pass target", "target")
     if net.inputs != 2:

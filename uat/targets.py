@@ -34,6 +34,7 @@ class Target:
     samples: tuple[np.ndarray, np.ndarray] | None = None  # CSV data: training points
     # known discontinuities: (a, b) -> sorted x positions of the jumps inside [a, b]
     jump_points: Callable[[float, float], np.ndarray] | None = None
+    path: str | None = None  # CSV data: the file, resolved (a saved net records it)
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return np.asarray(self.f(np.asarray(x, dtype=float)), dtype=float)
@@ -348,6 +349,25 @@ def get_target(spec: str, domain: tuple[float, float] | None = None) -> Target:
     return target
 
 
+def recorded_target(name: str, meta: dict[str, object], net_file: str | os.PathLike[str]) -> str:
+    """The target text to measure a saved net against: its CSV where that file still is.
+
+    A net built on a CSV records the file's name and, in meta["target_path"], its resolved
+    path: that path first, then the name beside the network file, then the name as given.
+    """
+    recorded = meta.get("target_path")
+    if not isinstance(recorded, str) or Path(recorded).name != name:
+        return name
+    for candidate in (Path(recorded), Path(net_file).parent / name, Path(name)):
+        if candidate.is_file():
+            return str(candidate)
+    raise UatError(
+        f"network {net_file} was built on {recorded}, which is no longer there (nor beside the "
+        "network); pass target to measure it against a file",
+        param="target",
+    )
+
+
 def csv_target(path: str | os.PathLike[str]) -> Target:
     """A target interpolating the samples of a CSV file linearly, constant beyond the ends."""
     from uat.data import load_csv
@@ -369,6 +389,7 @@ def csv_target(path: str | os.PathLike[str]) -> Target:
         df=None,
         continuous=True,
         samples=(xs, ys),
+        path=str(Path(path).resolve()),
     )
 
 

@@ -35,6 +35,7 @@ class Target2D:
     continuous: bool = True
     samples: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # CSV data: x, y, z
     jump_curve: JumpCurve | None = None  # where f jumps, with normals (for one-sided limits)
+    path: str | None = None  # CSV data: the file, resolved (a saved net records it)
 
     def __call__(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         xs, ys = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
@@ -232,6 +233,7 @@ def csv_target2d(path: str | Path) -> Target2D:
         formula=f"samples from {name} ({kind})",
         label=name.replace("$", r"\$"),
         samples=(x, y, z),
+        path=str(Path(path).resolve()),
     )
 
 
