@@ -223,6 +223,8 @@ HELP2D = {
 }
 
 
+UNSET_DEFAULTS = {"hold": "{}; 0 for a 2-D turn"}  # how an option's 1-D default reads in help
+
 OPTIONS2D = {
     "ydomain": (str, "2-D: interval C,D of y (else --domain serves both)."),
     "towers": (int, "2-D: K towers per side (ridges: K directions), instead of --neurons."),
@@ -246,7 +248,8 @@ def _params2d(old: list[inspect.Parameter], unset: tuple[str, ...], extra: bool)
         if p.name in unset:
             if meta and p.default is not None:  # the help still shows the 1-D default
                 meta[0] = copy.copy(meta[0])
-                meta[0].show_default = str(p.default)
+                # typer puts a text default in parentheses: "[default: (50 in 1-D)]"
+                meta[0].show_default = UNSET_DEFAULTS.get(p.name, "{} in 1-D").format(p.default)
             p, base = p.replace(default=None), base | None
         params.append(p.replace(annotation=Annotated[(base, *meta)]) if meta else p)
         if p.name == "domain" and extra:
