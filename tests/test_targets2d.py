@@ -106,3 +106,19 @@ def test_csv_with_a_missing_column(tmp_path: Path) -> None:
     path.write_text("x,y,z\n0,0,1\n1,0\n0,1,1\n")
     with pytest.raises(UatError, match="expected 3 columns"):
         get_target2d(str(path))
+
+
+@pytest.mark.parametrize(
+    ("spec", "surface", "allowed"),
+    [("x + y + z", True, "x, y, pi"), ("y**2 + w", True, "x, y, pi"), ("x + z", False, "x, pi")],
+)
+def test_an_unknown_name_beside_y_lists_the_surface_names(spec, surface, allowed) -> None:
+    # "x + y + z" is a surface with a typo: its error must not call y unknown
+    from uat.jobs import resolve_target
+    from uat.targets2d import is_target2d
+
+    assert is_target2d(spec) is surface
+    with pytest.raises(UatError) as info:
+        (get_target2d if surface else resolve_target)(spec)
+    message = str(info.value)
+    assert "unknown name 'y'" not in message and f"allowed names: {allowed}" in message

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -316,15 +317,13 @@ def is_target2d(text: str) -> bool:
     spec = spec.removeprefix("expr:")
     try:
         return mentions_y(spec)
-    except UatError:  # not an expression in x and y: the 1-D reader names the fault
-        return False
+    except UatError:  # not valid in x and y: the reader of the variables it names says why
+        return re.search(r"(?<![\w.])y(?![\w(])", spec) is not None
 
 
 def _csv_columns(path: Path) -> int:
     """Fields on the first data or header line of a CSV (0 if it cannot be read: the reader
     of the 1-D samples then names the fault, a FIFO or a device never read)."""
-    import re
-
     from uat.io import read_lines_limited
     from uat.settings import LIMITS
 
