@@ -326,3 +326,11 @@ def test_a_csv_with_too_many_samples_is_refused_before_training(tmp_path) -> Non
     with pytest.raises(UatError, match=f"{MAX_SAMPLES + 1:,} samples"):
         explore(str(tmp_path / "big.csv"), tmp_path / "p.html")
     assert not (tmp_path / "p.html").exists()
+
+
+@pytest.mark.parametrize("spec", ["0*x", "0.5 + 0*x", "0.5 + 1e-3*sin(x)"])
+def test_a_challenge_the_flat_start_already_wins_is_refused(spec: str, tmp_path: Path) -> None:
+    # "0*x" showed "Success!" before any bump was moved
+    with pytest.raises(UatError, match="five flat bumps at 0 already score") as info:
+        explore(spec, tmp_path / "c.html", ExploreSettings(challenge=True), widths=(2,))
+    assert info.value.param == "challenge" and not any(tmp_path.iterdir())

@@ -962,7 +962,8 @@
     const canvas = el("canvas", { class: "main", "data-testid": "challenge-plot", role: "img", "aria-label": "challenge" });
     const score = el("span", { class: "v", "data-testid": "challenge-score" });
     const result = el("span", { "data-testid": "challenge-result", "aria-live": "polite" });
-    const sliders = h.map((_, k) => slider(`h${k + 1}`, `challenge-h${k + 1}`, -3, 3, 0.01, 0, (v) => { h[k] = v; draw(); }));
+    let touched = false;
+    const sliders = h.map((_, k) => slider(`h${k + 1}`, `challenge-h${k + 1}`, -3, 3, 0.01, 0, (v) => { h[k] = v; touched = true; draw(); }));
     let lo = Math.min(...goal), hi = Math.max(...goal);
     const yr = [Math.min(lo, -1) - 0.5, Math.max(hi, 1) + 0.5];
     let fr = null;
@@ -985,8 +986,9 @@
       sliders.forEach((s, k) => { s.input.value = h[k]; s.out.textContent = `h${k + 1} = ${h[k].toFixed(2)}`; });
       score.textContent = d.toFixed(3);
       score.setAttribute("data-value", String(d));
-      result.textContent = d < C.goal ? "Success!" : `Not yet: get the average deviation below ${C.goal.toFixed(2)}.`;
-      result.className = d < C.goal ? "success" : "fail";
+      const won = touched && d < C.goal; // a success is the reader's, never the start's
+      result.textContent = won ? "Success!" : `Not yet: get the average deviation below ${C.goal.toFixed(2)}.`;
+      result.className = won ? "success" : "fail";
     }
     let dragging = -1;
     const at = (ev) => {
@@ -997,6 +999,7 @@
       const [x, y] = at(ev);
       if (!(x >= A && x <= B)) return;
       dragging = Math.min(K - 1, Math.floor(((x - A) / (B - A)) * K));
+      touched = true;
       canvas.setPointerCapture(ev.pointerId);
       h[dragging] = Math.round(Math.min(3, Math.max(-3, y)) * 100) / 100; draw();
     });

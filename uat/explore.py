@@ -218,6 +218,14 @@ def challenge_rescale(target: Target) -> tuple[float, float]:
     return (0.5 - scale * 0.5 * (lo + hi), scale)
 
 
+def _flat_score(target: Target, offset: float, scale: float) -> float:
+    """The challenge's score before any bump is moved: mean |σ⁻¹(offset + scale·f)|."""
+    from uat.activations import logit
+
+    y = np.clip(offset + scale * target(challenge_points(target)), 1e-15, 1 - 1e-15)
+    return float(np.mean(np.abs(logit(y))))
+
+
 @dataclass(frozen=True)
 class ExploreSettings:
     """What the page opens with; every one of these is a control on the page."""
@@ -269,7 +277,15 @@ def check_settings(s: ExploreSettings, target: Target) -> ExploreSettings:
                 "challenge uses sigmoid neurons, as Nielsen's; give no other activation",
                 param="challenge",
             )
-        inside = challenge_rescale(target) == (0.0, 1.0)
+        offset, scale = challenge_rescale(target)
+        flat = _flat_score(target, offset, scale)
+        if flat < CHALLENGE_GOAL:
+            raise UatError(
+                f"challenge: five flat bumps at 0 already score {flat:.3f} < {CHALLENGE_GOAL} on "
+                f"{target.name!r} (it hardly varies); choose a target that does",
+                param="challenge",
+            )
+        inside = (offset, scale) == (0.0, 1.0)
         out = "sigmoid" if inside else s.output_activation
         s = dataclasses.replace(s, neurons=bumps, output_activation=out)
     hand_built(
