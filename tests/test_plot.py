@@ -181,6 +181,23 @@ def test_the_target_is_drawn_dashed_on_top_of_a_trained_fit() -> None:
     assert max(c.get_zorder() for c in ax.collections) < net.get_zorder()
 
 
+def test_each_trained_neuron_is_drawn_over_the_whole_domain() -> None:
+    """The faint curves were the transposed array: 2001 scribbles over x[:N] at the left edge."""
+    from matplotlib.collections import LineCollection
+
+    f = fit(get_target("gaussian"), 12, Settings(method="train", max_iter=30))
+    ax = make(f).axes[0]
+    (lc,) = [c for c in ax.collections if isinstance(c, LineCollection)]
+    segs = lc.get_segments()
+    assert len(segs) >= 12  # one curve per neuron at least (split where it is zero)
+    xs = np.concatenate([s[:, 0] for s in segs])
+    assert xs.min() == pytest.approx(-3.0) and xs.max() == pytest.approx(3.0)
+    # every neuron's curve is v·σ(w·x + b) at its points: check one against the weights
+    net, seg = f.net, max(segs, key=len)
+    curves = net.v[:, None] / (1 + np.exp(-(net.w[:, None] * seg[:, 0] + net.b[:, None])))
+    assert np.min(np.max(np.abs(curves - seg[:, 1]), axis=1)) < 1e-9
+
+
 def test_wrap_text_keeps_mathtext_whole_and_lines_short() -> None:
     from uat.plot import wrap_text
 

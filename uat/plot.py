@@ -165,7 +165,7 @@ def draw_contributions(ax: Axes, x: np.ndarray, net: ShallowNet, *, color: str =
     if net.group == 2:
         curves = [(x[where], y) for _, where, y in pair_curves(net, x)]
     else:
-        curves = [(x, y) for y in net.contributions(x).T]
+        curves = [(x, y) for y in net.contributions(x)]
     segs = [seg for cx, cy in curves for seg in nonzero_runs(cx, cy)]
     alpha = float(np.clip(6.0 / max(len(curves), 1), 0.25, 0.7))
     lc = LineCollection(segs, colors=color, linewidths=1.0, alpha=alpha, zorder=1.5)
