@@ -274,3 +274,9 @@ def test_a_rendered_gif_reads_back_as_drawn(scene, tmp_path):
             diff = np.abs(np.asarray(im.convert("RGB"), dtype=int) - want)
             # measured: mean ≤ 0.04, max ≤ 32 of 255 (a palette of the first frame alone: 0.16, 48)
             assert diff.mean() < 0.08 and diff.max() <= 36, (i, diff.mean(), diff.max())
+
+
+def test_a_diagram_in_a_contact_sheet_is_refused_not_dropped(sin, tmp_path):
+    with pytest.raises(UatError, match="contact sheet") as info:
+        an.animate(sin, 12, out=tmp_path / "g.png", grow=True, diagram=True)
+    assert info.value.param == "diagram" and not any(tmp_path.iterdir())

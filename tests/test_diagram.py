@@ -286,3 +286,33 @@ def test_blitting_the_lit_pair_matches_a_full_redraw() -> None:
         assert np.array_equal(blitted, full), k  # light() named every artist that changed
         yellow = np.abs(full[..., :3].astype(int) - [0xF0, 0xE4, 0x42]).sum(axis=2) < 30
         assert yellow.any() == (k in diagram.layout.rows)  # pair 5 is in the ellipsis
+
+
+def test_a_growing_net_lights_its_new_pairs_and_ghosts_the_rest() -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgba
+
+    from uat.diagram import FADED, GHOST
+    from uat.plot import OKABE_ITO
+
+    net = hand_built(SIN, 12)  # 6 pairs, all drawn
+    diagram = NetworkDiagram(plt.figure().add_subplot(), net)
+    diagram.light(3, lit=[2, 3], built=[0, 1, 2, 3])
+    yellow = np.array(to_rgba(OKABE_ITO["yellow"]))
+    faces = diagram.hidden_nodes.get_facecolors()
+    assert np.flatnonzero(np.all(np.isclose(faces, yellow), axis=1)).tolist() == [4, 5, 6, 7]
+    alphas = diagram.in_edges.get_colors()[:, 3]
+    assert np.allclose(alphas[:8], FADED) and np.allclose(alphas[8:], GHOST)  # pairs 4, 5
+    rims = diagram.hidden_nodes.get_edgecolors()
+    assert len({tuple(r) for r in rims[:8]}) == 1 and not np.allclose(rims[8], rims[0])
+    assert len(diagram.lit_edges.get_segments()) == 8  # two pairs: four in, four out
+    assert "4 of 6" in diagram.label.get_text()  # the label names the last pair added
+
+
+def test_a_height_at_float_rounding_is_labelled_zero() -> None:
+    from uat.diagram import diagram_layout, unit_label
+
+    net = hand_built(SIN, 12)
+    net.v[4:6] = [2.22e-16, -2.22e-16]  # what sin's middle pair holds: sin(0) in floats
+    text = unit_label(net, diagram_layout(net), 2)
+    assert "h = ±0" in text and "e-16" not in text

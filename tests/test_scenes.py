@@ -316,3 +316,34 @@ def test_grow_adds_one_pair_a_frame_left_to_right_and_ends_at_the_full_net():
 def test_grow_needs_the_hand_built_width_sweep():
     with pytest.raises(UatError, match="--grow"):
         sc.scene_for(get_target("sin"), 4, Settings(), "training", grow=True)
+
+
+def test_grow_starts_at_the_first_visible_bump_and_lights_every_bump_once():
+    # gaussian's first bump on [-3, 3] is 3e-4 high: a first frame of it alone looked flat
+    target = get_target("gaussian")
+    s = sc.grow_sweep(target, 50)
+    span = np.ptp(s.target)
+    first = s.frames[0][0]
+    assert first.new is not None and np.max(np.abs(first.new)) >= sc.GROW_VISIBLE * span
+    assert first.lit == tuple(range(len(first.lit))) and len(first.lit) > 1
+    later = [f[0].lit for f in s.frames[1:]]
+    assert all(len(lit) == 1 for lit in later) and "one at a time" in s.title
+    # thinned: 100 bumps in 36 frames; every bump lit exactly once, in order, and said so
+    thin = sc.grow_sweep(get_target("sin"), 200)
+    lit = [u for f in thin.frames for u in f[0].lit]
+    assert lit == sc.pair_order(thin.diagram) and len(thin) <= sc.DEFAULT_FRAMES
+    assert "up to 3 a frame" in thin.title
+    for (f,) in thin.frames:  # the built units are the ones the frame's net holds
+        assert f.built is not None and f.net is not None and 2 * len(f.built) == f.net.n_neurons
+        assert f.new is not None
+        np.testing.assert_allclose(
+            f.new, thin.diagram.contributions(thin.x)[list(f.lit)].sum(axis=0), atol=1e-6
+        )
+
+
+def test_grow_covered_error_never_counts_the_half_step_at_the_frontier():
+    # it alternated 0.65 / 0.433 on sin; the net is halfway down at its own last step
+    s = sc.grow_sweep(get_target("sin"), 50)
+    covered = [f[0].step["covered_sup"] for f in s.frames]
+    assert np.all(np.diff(covered) >= -1e-9)  # the worst point so far stays in the interval
+    assert max(covered) <= s.frames[-1][0].step["sup_error"] + 1e-9

@@ -240,6 +240,11 @@ def animate(
     if diagram and not grow:
         raise UatError("--diagram lights the pair each frame adds: use it with --grow")
     p = Path(out)
+    if diagram and p.suffix.lower() == ".png":
+        raise UatError(
+            "--diagram is drawn in a GIF or MP4; a contact sheet (.png) shows the curves only",
+            param="diagram",
+        )
     check_output(p, fps, size, dpi, hold, writer)  # fail before any computing
     size = (int(size[0]), int(size[1]))
     check_writable(p)

@@ -12,6 +12,7 @@ what one lit unit changes; `NetworkDiagram` draws once and then only restyles (f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -27,6 +28,8 @@ X_INPUT, X_HIDDEN, X_OUTPUT = 0.0, 1.0, 2.0  # column positions in data units
 PAIR_OFFSET = 0.2  # the two neurons of a pair sit ±this far from their row (rows are 1 apart)
 EDGE_WIDTH = (0.5, 4.0)  # points: the smallest |weight| drawn, and the largest
 FADED = 0.25  # alpha of the edges of units that are not lit while one is
+GHOST = 0.05  # alpha of the edges of units not yet built (a growing net)
+GHOST_RIM = "#d4d4d4"  # their nodes' outline
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,8 @@ def unit_label(net: ShallowNet, layout: DiagramLayout, unit: int) -> str:
     """Lines naming one unit's parameters: w, b, s = −b/w and the output weight h."""
     idx = np.arange(unit * layout.group, (unit + 1) * layout.group)
     w, b, v = net.w[idx], net.b[idx], net.v[idx]
+    # a height at float rounding of the largest is zero: "h = ±2.22e-16" said nothing
+    v = np.where(np.abs(v) <= 1e-12 * float(np.max(np.abs(net.v), initial=0.0)), 0.0, v)
     with np.errstate(divide="ignore", invalid="ignore"):
         s = -b / w
     if layout.group == 2:
@@ -385,22 +390,36 @@ class NetworkDiagram:
         ax.set_ylim(-0.7, self.layout.n_rows + 0.15)
         ax.set_axis_off()
 
-    def light(self, unit: int | None) -> list[Artist]:
-        """Light pair k (or neuron i, in the net's order), or none; the artists to redraw."""
+    def light(
+        self,
+        unit: int | None,
+        *,
+        lit: Sequence[int] | None = None,
+        built: Sequence[int] | None = None,
+    ) -> list[Artist]:
+        """Light pair k (or neuron i, in the net's order), or none; the artists to redraw.
+
+        `lit` lights several units (the label still names `unit`); `built` names the units
+        the frame's network has so far (None: all): the others are ghosts, barely drawn.
+        """
         from uat.plot import OKABE_ITO
 
         frame = diagram_frame(self.net, self.layout, unit, label_rows=self.sizes["label_rows"])
+        units = self.layout.node_unit
+        on = frame.lit_nodes if lit is None else np.isin(units, np.asarray(lit, dtype=int))
+        present = np.ones(units.size, bool) if built is None else np.isin(units, list(built))
         fade = FADED if unit is not None else 0.9
         for coll, colors in ((self.in_edges, self.colors_in), (self.out_edges, self.colors_out)):
             rgba = colors.copy()
-            rgba[:, 3] = fade
+            rgba[:, 3] = np.where(present, fade, GHOST)
             coll.set_color(list(map(tuple, rgba)))
-        lit = frame.lit_nodes
-        self.lit_edges.set_segments([*self.seg_in[lit], *self.seg_out[lit]])
-        self.lit_edges.set_color([*self.colors_in[lit], *self.colors_out[lit]])
-        self.lit_edges.set_linewidth([*self.widths_in[lit], *self.widths_out[lit]])
-        faces = np.where(lit[:, None], _rgba(OKABE_ITO["yellow"]), _rgba("white"))
+        self.lit_edges.set_segments([*self.seg_in[on], *self.seg_out[on]])
+        self.lit_edges.set_color([*self.colors_in[on], *self.colors_out[on]])
+        self.lit_edges.set_linewidth([*self.widths_in[on], *self.widths_out[on]])
+        faces = np.where(on[:, None], _rgba(OKABE_ITO["yellow"]), _rgba("white"))
         self.hidden_nodes.set_facecolor(list(map(tuple, faces)))
+        rims = np.where(present[:, None], _rgba("#444444"), _rgba(GHOST_RIM))
+        self.hidden_nodes.set_edgecolor(list(map(tuple, rims)))
         for i, text in enumerate(self.gap_texts):
             text.set_color(OKABE_ITO["orange"] if i == frame.lit_gap else "#555555")
             text.set_fontweight("bold" if i == frame.lit_gap else "normal")

@@ -242,7 +242,9 @@ class Panel:
             proxy = Line2D([], [], color=PARTS_COLOR, lw=1.0)
             out.append((proxy, first.parts_label or "each part"))
         if first.new is not None:
-            out.append((self.new, f"new {first.parts_label.removeprefix('each ')}"))
+            word = first.parts_label.removeprefix("each ")
+            several = any(len(f[self.j].lit) > 1 for f in self.scene.frames)
+            out.append((self.new, f"new {word}{'s' if several else ''}"))
         out.append((self.net, f"{first.label} network"))
         if self.band is not None:
             out.append((self.band, str(self.band.get_label())))
@@ -344,7 +346,8 @@ class Renderer:
             for a in p.moving():
                 a.axes.draw_artist(a)
         if self.diagram is not None and self.diagram_ax is not None:
-            for a in self.diagram.light(frame[0].unit):  # lit in step with the new bump
+            f0 = frame[0]  # lit in step with the new bumps; those not built yet are ghosts
+            for a in self.diagram.light(f0.unit, lit=f0.lit or None, built=f0.built):
                 self.diagram_ax.draw_artist(a)
         for region in self.inset_backgrounds:  # insets sit above the moving curves
             canvas.restore_region(region)  # type: ignore[attr-defined]

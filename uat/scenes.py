@@ -122,7 +122,9 @@ class PanelFrame:
     net: ShallowNet | None = None  # the network this frame shows
     step: dict[str, Any] = field(default_factory=dict)  # width or iteration, sup error, RMSE
     unit: int | None = None  # the pair (or neuron) this frame adds: lit in the diagram
-    new: np.ndarray | None = None  # that unit's curve on the grid, drawn highlighted
+    new: np.ndarray | None = None  # the curve of the units it adds on the grid, highlighted
+    lit: tuple[int, ...] = ()  # every unit this frame adds (`unit` is the last of them)
+    built: tuple[int, ...] | None = None  # the units its network has (None: all of them)
 
 
 @dataclass
@@ -404,6 +406,32 @@ def partial_net(net: ShallowNet, units: Sequence[int]) -> ShallowNet:
     return replace(net, w=net.w[idx], b=net.b[idx], v=net.v[idx], meta=dict(net.meta))
 
 
+GROW_VISIBLE = 0.05  # the first frame of a grow sweep has a bump this high (× the target's span)
+
+
+def _first_visible(parts: np.ndarray, target: np.ndarray) -> int:
+    """How many bumps, in order, until one stands out (|h| ≥ GROW_VISIBLE of the span).
+
+    gaussian's first bump on [−3, 3] is 3e-4 high: a first frame of it alone looked flat.
+    """
+    span = float(np.ptp(target)) or float(np.max(np.abs(target))) or 1.0
+    tall = np.flatnonzero(np.max(np.abs(parts), axis=1) >= GROW_VISIBLE * span)
+    return int(tall[0]) + 1 if tall.size else 1
+
+
+def _built_end(net: ShallowNet, lo: float, hi: float) -> float:
+    """Where the built part ends: its last step, less that step's transition.
+
+    At the step itself the net is halfway down to zero; counting that half-step made the
+    covered sup error jump from frame to frame (0.65, 0.43, 0.65, …).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = -net.b / net.w
+    last = int(np.nanargmax(np.where(np.isfinite(s), s, -np.inf)))
+    settle = 6.0 / abs(float(net.w[last])) if net.w[last] else 0.0  # σ(−6) = 0.25 %
+    return float(np.clip(s[last] - settle, lo, hi))
+
+
 def grow_sweep(
     target: Target,
     n: int,
@@ -434,35 +462,40 @@ def grow_sweep(
     check_frames(frames)
     full = fit(target, n, s).net
     order = pair_order(full)
-    count = min(len(order), frames or DEFAULT_FRAMES)
-    ks = [int(k) for k in np.unique(np.round(np.linspace(1, len(order), count)).astype(int))]
     x = _grid([full], target.domain)
     yt = target(x)
     each = full.contributions(x)
+    first = _first_visible(each[order], yt)
+    count = min(len(order) - first + 1, frames or DEFAULT_FRAMES)
+    ks = [int(k) for k in np.unique(np.round(np.linspace(first, len(order), count)).astype(int))]
     delta = (target.domain[1] - target.domain[0]) / (n // 2 // int(full.meta.get("copies", 1)))
     panels = []
     for i, k in enumerate(ks):
         net = partial_net(full, order[:k])
         errs = errors(net, target)
         a, b = target.domain
-        edge = float(np.clip(np.max(-net.b / net.w), a + delta / 2, b))  # the built part's end
+        edge = _built_end(net, a + delta / 2, b)
         covered = errors(net, target.on((a, edge))).sup
         name = f"{unit_name(full)} {k} of {len(order)} (N = {net.n_neurons})"
         sup = format_number(covered)
         text = f"{name} · Δ = {delta:.3g} · sup error on [{a:.3g}, {edge:.3g}]: {sup}"
         p = panel_frame(net, x, text)
         p.step = step_record("width", net.n_neurons, errs) | {"bumps": k, "covered_sup": covered}
-        p.unit, p.new = order[k - 1], each[order[k - 1]].astype(np.float32)
+        added = order[(ks[i - 1] if i else 0) : k]  # every bump since the last frame, lit
+        p.unit, p.lit, p.built = order[k - 1], tuple(added), tuple(order[:k])
+        p.new = each[added].sum(axis=0).astype(np.float32)
         panels.append(p)
         if progress is not None:
             progress(i + 1, len(ks))
+    per = int(np.diff(ks).max()) if len(ks) > 1 else 1  # the first frame may take a few flat ones
+    how = "added one at a time" if per == 1 else f"added left to right, up to {per} a frame"
     return Scene(
         x=x,
         target=yt,
         target_label=target.label,
         frames=[[p] for p in panels],
         ylims=[_limits(yt, panels, parts=True)],
-        title=f"{target.label}: {len(order)} hand-built {unit_name(full)}s added one at a time",
+        title=f"{target.label}: {len(order)} hand-built {unit_name(full)}s {how}",
         meta={"sweep": "width", "grow": True, "widths": [2 * k for k in ks], "method": "construct"},
         diagram=full,
     )
