@@ -193,7 +193,7 @@ def test_animate_writes_a_looping_gif(cli) -> None:
     code, out, err = cli("animate", "sin", "-n", "12", "--size", "400x250", "--hold", "0", "--json")
     assert code == 0, err
     rec = json.loads(out)
-    assert Path(rec["output"]).name == "sin-construct-12.gif"
+    assert Path(rec["output"]).name == "sin-construct-hold0-400x250-12.gif"  # its file options
     with Image.open(rec["output"]) as im:
         assert im.size == (400, 250) and im.n_frames == 6  # widths 2, 4, …, 12
         # 6 frames: the default dwell is capped at 1.5 s a width (12 s / 6 would be 2 s)
@@ -250,7 +250,7 @@ def test_animate_sigmoid_output_and_relu(cli) -> None:
         "animate", "sin", "--activation", "relu", "-n", "8", "--size", "320x200", "--json"
     )
     assert code == 0, err
-    assert json.loads(out)["output"] == "sin-construct-relu-8.gif"
+    assert json.loads(out)["output"] == "sin-construct-relu-320x200-8.gif"
 
 
 SHOWN = [
@@ -510,7 +510,7 @@ def test_animate_grow_adds_one_visible_bump_a_frame(cli) -> None:
     code, out, err = cli("animate", "sin", *args)
     assert code == 0, err
     rec = json.loads(out)
-    assert Path(rec["output"]).name == "sin-construct-grow-diagram-20.gif"
+    assert Path(rec["output"]).name == "sin-construct-grow-diagram-hold0-480x300-20.gif"
     assert [s["bumps"] for s in rec["steps"]] == list(range(1, 11))
     with Image.open(rec["output"]) as im:
         assert im.n_frames == 10

@@ -582,3 +582,21 @@ def test_show2d_finds_a_csv_surface_from_any_folder(tmp_path, monkeypatch) -> No
     built.net.save(tmp_path / "n.json")
     monkeypatch.chdir(tmp_path.parent)
     assert jobs2d.show2d(tmp_path / "n.json").errors.sup == built.errors.sup
+
+
+def test_default_names_hold_every_file_option_of_an_animation_and_a_sweep() -> None:
+    # `uat animate sin` then `--fps 10` (or --size, --dpi, --hold, --dwell, --writer) wrote the
+    # same file; so did `uat convergence sin --widths 2,4` and `--widths 2,8`
+    from uat.jobs import animation_words, sweep_words
+
+    options = [{}, {"fps": 10}, {"dwell": 1.0}, {"hold": 0.0}, {"size": (640, 400)},
+               {"dpi": 80.0}, {"writer": "pillow"}, {"fps": 10, "dpi": 80.0}]  # fmt: skip
+    words = ["-".join(animation_words("width", **o)) for o in options]
+    assert words[0] == "" and len(set(words)) == len(options)
+    assert animation_words("width", fps=20, hold=1.0, size=(800, 500), dpi=100, writer="auto") == []
+    runs = [(None, 200, ["construct", "train"], 1, ["mse"]), ([2, 4], 200, ["construct"], 1, ["mse"]),
+            ([2, 8], 200, ["construct"], 1, ["mse"]), (None, 400, ["construct", "train"], 1, ["mse"]),
+            (None, 200, ["train"], 3, ["mse"]), (None, 200, ["train"], 1, ["mse", "sup"])]  # fmt: skip
+    named = ["-".join(sweep_words(*r)) for r in runs]
+    assert named[0] == "" and len(set(named)) == len(runs)
+    assert len("-".join(sweep_words(list(range(2, 400, 2)), 200, ["train"], 1, ["mse"]))) < 30

@@ -208,8 +208,9 @@ def animate_cmd(
         neurons, _ = jobs.smallest_width(t, eps, s, animated=True)
     jobs.check_animation_width(kind, neurons, s)
     words = jobs.animation_words(
-        kind, grow=grow, diagram=diagram, init=init, frames=frames, eps=eps
-    )
+        kind, grow=grow, diagram=diagram, init=init, frames=frames, eps=eps, fps=fps,
+        dwell=dwell, hold=hold, size=pixels, dpi=dpi, writer=writer,
+    )  # fmt: skip
     name = jobs.output_name("animate", t, s, neurons, sweep=kind, ext=".gif", extra=words)
     path = figure_path(out, name, animated=True)
     res = run_animation(
@@ -269,7 +270,13 @@ def compare_cmd(
     jobs.compare_runs(settings, neurons, acts, losses)  # every check before any work
     t = jobs.resolve_target(target, domain)
     ext = ".gif" if animate else ".png"
-    name = jobs.output_name("compare", t, settings, neurons, ext=ext, activations=acts)
+    extra = ["-".join(losses) + "-loss"] if len(losses) > 1 else []
+    if animate:
+        extra += jobs.animation_words(
+            "compare", frames=frames, fps=fps, hold=hold, size=parse_size(size), dpi=100.0
+        )
+        extra = [w for w in extra if w != "1000x500"]  # compare's own default size
+    name = jobs.output_name("compare", t, settings, neurons, ext=ext, activations=acts, extra=extra)
     path = figure_path(out, name, animated=animate)
     made = {"output": str(path)}
     if animate:
@@ -318,7 +325,9 @@ def convergence_cmd(
         settings, ws, chosen, max_neurons=max_neurons, seeds=seeds, losses=losses
     )
     t = jobs.resolve_target(target, domain)
-    files = {"output": str(figure_path(out, jobs.output_name("convergence", t, settings)))}
+    words = jobs.sweep_words(ws, max_neurons, chosen, seeds, losses)
+    name = jobs.output_name("convergence", t, settings, extra=words)
+    files = {"output": str(figure_path(out, name))}
     if csv is not None:
         files["csv"] = str(output_path(csv, "", (".csv",)))
     with report.progress_bar(plan[2], f"sweeping {len(plan[0])} widths", quiet or json_) as bar:

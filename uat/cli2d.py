@@ -160,7 +160,13 @@ def animate2d_cmd(
     chosen = method or ("train" if kind == "training" else "construct")
     c = jobs2d.choose2d(chosen, neurons, towers, layers, settings)
     t = jobs2d.resolve_target2d(target, domain, ydomain)
-    name = jobs2d.output_name2d("animate", t, f"{kind}-{c.words}", ".gif")
+    from uat.jobs import animation_words
+
+    words = animation_words(
+        kind, frames=frames, fps=fps, size=parse_size(size), dpi=dpi, writer=writer,
+        hold=1.0 if hold is None else hold,
+    )  # fmt: skip  # as in 1-D: another run's file keeps its name
+    name = jobs2d.output_name2d("animate", t, "-".join([kind, c.words, *words]), ".gif")
     path = figure_path(out, name, animated=True)
     opts = {k: v for k, v in c.options.items() if k in ("layers", "seed", "max_evaluations")}
     with report.staged_bar(quiet or json_) as update:

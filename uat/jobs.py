@@ -635,15 +635,60 @@ def check_animation_width(sweep: str, n_neurons: int, settings: Settings) -> int
 # -- default file names -------------------------------------------------------------------
 
 
+ANIMATION_DEFAULTS: dict[str, Any] = {
+    "fps": 20, "dwell": None, "hold": 1.0, "size": (800, 500), "dpi": 100.0, "writer": "auto",
+}  # fmt: skip
+
+
 def animation_words(
-    kind: str, *, grow: bool, diagram: bool, init: str | None, frames: int | None, eps: Any
+    kind: str,
+    *,
+    grow: bool = False,
+    diagram: bool = False,
+    init: str | None = None,
+    frames: int | None = None,
+    eps: Any = None,
+    **file: Any,
 ) -> list[str]:
-    """The animate options that change the picture, as words of the default file name."""
+    """The animate options that change the file, as words of the default file name.
+
+    `file` holds the options of the file itself (fps, dwell, hold, size, dpi, writer); one
+    differing from `ANIMATION_DEFAULTS` is named, so another run's file keeps its name.
+    """
     words = ["grow"] if grow else []
     words += ["diagram"] if diagram else []
     words += [f"{init}-start"] if kind == "training" and init is not None else []
     words += [f"frames{frames}"] if frames is not None else []
-    return words + ([f"eps{eps:g}"] if eps is not None else [])
+    words += [f"eps{eps:g}"] if eps is not None else []
+    given = ANIMATION_DEFAULTS | file
+    for key in ("fps", "dwell", "hold", "dpi"):
+        if given[key] is not None and given[key] != ANIMATION_DEFAULTS[key]:
+            words.append(f"{key}{float(given[key]):g}")
+    if tuple(given["size"]) != tuple(ANIMATION_DEFAULTS["size"]):
+        words.append("{}x{}".format(*given["size"]))
+    return words + ([given["writer"]] if given["writer"] != "auto" else [])
+
+
+def sweep_words(
+    widths: Sequence[int] | None,
+    max_neurons: int,
+    methods: Sequence[str],
+    seeds: int,
+    losses: Sequence[str],
+) -> list[str]:
+    """The convergence options that change the result, as words of the default file name."""
+    words = []
+    if widths:
+        ws = sorted(set(widths))
+        words.append(
+            "w" + "_".join(map(str, ws)) if len(ws) <= 6 else f"w{ws[0]}-{ws[-1]}x{len(ws)}"
+        )
+    elif max_neurons != 200:
+        words.append(f"to{max_neurons}")
+    if sorted(methods) != sorted(METHODS):
+        words.append("-".join(methods))
+    words += [f"seeds{seeds}"] if seeds != 1 else []
+    return words + (["-".join(losses) + "-loss"] if len(losses) > 1 else [])
 
 
 def changes(s: Settings, methods: Sequence[str] | None = None) -> list[str]:
