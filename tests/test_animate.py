@@ -62,7 +62,19 @@ def test_render_gif_through_ffmpeg_adds_the_hold(scene, tmp_path):
     out = an.render(
         scene, tmp_path / "a.gif", fps=25, size=SIZE, hold=0.4, writer="ffmpeg", dwell=0.04
     )
-    assert gif_info(out)[:3] == (6 + 10, 0, [40] * 16)
+    assert gif_info(out)[:3] == (6, 0, [40] * 5 + [440])  # the hold: a longer last delay
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize(("fps", "dwell", "hold"), [(25, 0.52, 1.0), (20, 1.5, 1.0), (4, 0.5, 0.3)])
+def test_a_gif_stores_each_frame_once_whatever_the_dwell_and_hold(
+    scene, tmp_path, fps, dwell, hold
+):
+    # at 25 fps a 0.52 s dwell and a 1 s hold shared no divisor: each width was 13 frames
+    out = an.render(scene, tmp_path / "a.gif", fps=fps, size=SIZE, hold=hold, dwell=dwell)
+    n, _, durations, _ = gif_info(out)
+    step = 1000 * round(dwell * fps) / fps
+    assert n == len(scene) and durations == pytest.approx([step] * 5 + [step + 1000 * hold])
 
 
 @pytest.mark.parametrize("writer", ["pillow", pytest.param("ffmpeg", marks=needs_ffmpeg)])

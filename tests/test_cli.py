@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -597,3 +598,31 @@ def test_fit_eps_that_no_width_reaches_is_one_clear_line(cli) -> None:
     code, _, err = cli("fit", "step", "--eps", "0.1")
     assert code == 2
     assert err.count("\n") == 1 and "no width up to N = 10,000" in err
+
+
+def test_animate_json_counts_the_files_frames_and_hold(cli) -> None:
+    # "frames": 25 beside a GIF of 27 (the hold as two more frames) and an MP4 of 270
+    import subprocess
+
+    from uat.writers import ffmpeg_exe
+
+    args = ["animate", "sin", "-n", "12", "--size", "320x200", "--json"]
+    code, out, err = cli(*args, "--fps", "25")
+    assert code == 0, err
+    rec = json.loads(out)
+    with Image.open(rec["output"]) as im:
+        assert im.n_frames == rec["file_frames"] == rec["frames"] == 6
+    assert rec["hold"] == 1.0 and rec["dwell"] == pytest.approx(38 / 25)
+    exe = ffmpeg_exe()
+    if exe is None:
+        return
+    code, out, err = cli(*args, "--dwell", "0.33", "-o", "a.mp4")
+    rec = json.loads(out)
+    run = subprocess.run([exe, "-hide_banner", "-nostdin", "-i", "a.mp4", "-f", "null", "-"],
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    decoded = int(re.findall(r"frame=\s*(\d+)", run.stderr)[-1])
+    assert decoded == rec["file_frames"] == 6 * 7 + 20  # 0.35 s at 20 fps a width, 1 s hold
+    assert rec["dwell"] == pytest.approx(0.35)
+    code, out, err = cli("animate", "sin", "-n", "12", "--size", "320x200", "--dwell", "0.33",
+                         "-o", "b.mp4")  # fmt: skip
+    assert "--dwell 0.33 rounded to whole frames at 20 fps" in out

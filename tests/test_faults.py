@@ -187,10 +187,8 @@ def test_a_broken_ffmpeg_setting_is_one_line(exe: str, tmp_path: Path) -> None:
     ("args", "flag"),
     [
         (["animate", "sin", "-n", "10", "--fps", "100000", "--hold", "60", "-o", "x.mp4"], "--"),
-        (
-            ["animate", "sin", "-n", "10", "--size", "1920x1080", "--fps", "50", "--hold", "60"],
-            "--",
-        ),
+        # a contact sheet: 9 cells of 8000x8000 pixels (a GIF's long hold is one delay now)
+        (["animate", "sin", "-n", "10", "--size", "8000x8000", "-o", "s.png"], "--size"),
         (["fit", "sin", "--method", "train", "--max-iter", "1000000000"], "--max-iter"),
         (["convergence", "sin", "--seeds", "1000000"], "--seeds"),
         (["fit", "sin", "--neurons", "1"], "--neurons"),

@@ -594,9 +594,10 @@ def test_default_names_hold_every_file_option_of_an_animation_and_a_sweep() -> N
     words = ["-".join(animation_words("width", **o)) for o in options]
     assert words[0] == "" and len(set(words)) == len(options)
     assert animation_words("width", fps=20, hold=1.0, size=(800, 500), dpi=100, writer="auto") == []
-    runs = [(None, 200, ["construct", "train"], 1, ["mse"]), ([2, 4], 200, ["construct"], 1, ["mse"]),
-            ([2, 8], 200, ["construct"], 1, ["mse"]), (None, 400, ["construct", "train"], 1, ["mse"]),
-            (None, 200, ["train"], 3, ["mse"]), (None, 200, ["train"], 1, ["mse", "sup"])]  # fmt: skip
+    both, mse = ["construct", "train"], ["mse"]
+    runs = [(None, 200, both, 1, mse), ([2, 4], 200, ["construct"], 1, mse),
+            ([2, 8], 200, ["construct"], 1, mse), (None, 400, both, 1, mse),
+            (None, 200, ["train"], 3, mse), (None, 200, ["train"], 1, ["mse", "sup"])]  # fmt: skip
     named = ["-".join(sweep_words(*r)) for r in runs]
     assert named[0] == "" and len(set(named)) == len(runs)
     assert len("-".join(sweep_words(list(range(2, 400, 2)), 200, ["train"], 1, ["mse"]))) < 30

@@ -7,7 +7,6 @@ that `uat.animate` stays the one import for callers.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -74,11 +73,28 @@ class AnimationResult:
     last: str = ""  # the last frame's caption(s): its width or steepness and sup error
     dwell: float = 0.0  # seconds each frame of the scene stays on screen
     steps: list[dict[str, Any]] = field(default_factory=list)  # per frame: width, errors
+    hold: float = 0.0  # seconds the last frame stays longer, as the file stores it
+    file_frames: int = 0  # frames in the file: a GIF stores each once, an MP4 plays at fps
+    dwell_asked: float | None = None  # the --dwell given, before rounding to whole frames
 
     @property
     def duration(self) -> float:
         """Seconds one loop lasts, without the hold."""
         return self.frames * self.dwell
+
+
+def stored(suffix: str, count: int, repeats: int, fps: float, hold: float) -> tuple[int, float]:
+    """(frames in the file, seconds of its hold) for `count` scene frames of `repeats` each.
+
+    A GIF stores each scene frame once and the hold in its last delay (whole hundredths); an
+    MP4 plays every frame at fps, the hold as round(hold·fps) more; a contact sheet is one.
+    """
+    if suffix == ".gif":
+        return count, round(100 * hold) / 100
+    if suffix == ".mp4":
+        extra = round(hold * fps)
+        return count * repeats + extra, extra / fps
+    return 1, 0.0
 
 
 MIN_DWELL = 0.5  # a teacher can say a few words per width (issue 12 asks ≥ 0.4 s)
@@ -170,12 +186,11 @@ def render(
             gif = suffix == ".gif"
             samples = rn.samples(renderer, writers.palette_frames(len(scene))) if gif else []
             frames = rn.frames(scene, size, dpi, progress, renderer)
-            # A GIF runs at fps/g, g = gcd(dwell, hold in frames): both stay exact with g times
-            # fewer frames to encode; an MP4 keeps fps.
-            g = math.gcd(k, round(hold * fps)) if gif else 1
+            # A GIF stores each scene frame once with its dwell (k/fps: whole hundredths) as
+            # the delay, the hold in the last; an MP4 plays at fps and repeats each k times.
             writers.write_frames(
-                _repeated(frames, k // g), tmp, suffix=suffix, writer=how, size=size,
-                fps=fps / g, hold=hold, samples=samples,
+                _repeated(frames, 1 if gif else k), tmp, suffix=suffix, writer=how, size=size,
+                fps=fps / k if gif else fps, hold=hold, samples=samples,
             )  # fmt: skip
     return p
 
@@ -266,6 +281,8 @@ def animate(
         scene, p, fps=fps, size=size, dpi=dpi, hold=hold, progress=stage("render"),
         writer=writer, dwell=dwell,
     )  # fmt: skip
+    k = step_repeats(dwell, fps, len(scene))
+    count, held = stored(p.suffix.lower(), len(scene), k, fps, hold)
     return AnimationResult(
         path=p,
         frames=len(scene.frames),
@@ -274,6 +291,9 @@ def animate(
         size=size,
         fps=float(fps),
         last=" | ".join(panel.text for panel in scene.frames[-1]),
-        dwell=step_repeats(dwell, fps, len(scene)) / fps,
+        dwell=k / fps,
         steps=scene.steps,
+        hold=held,
+        file_frames=count,
+        dwell_asked=None if dwell is None else float(dwell),
     )

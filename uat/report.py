@@ -303,13 +303,25 @@ def print_fit(
 
 
 def print_animation(res: Any) -> None:
-    """One line on what an animation wrote."""
+    """What an animation wrote: its file, its pace (steps, dwell, hold), size and time."""
     from rich.text import Text
 
     w, h = res.size
-    rest = f": {res.frames} frames at {res.fps:g} fps, {w}×{h}, "
-    rest += f"{res.bytes / 1e6:.2f} MB, {res.seconds:.1f} s"
-    console().print(Text.assemble((str(res.path), "bold"), rest))
+    pace = f"{res.frames} steps × {res.dwell:g} s"
+    pace += f" + {res.hold:g} s hold" if res.hold else ""
+    pace += f" = {res.frames * res.dwell + res.hold:.3g} s a loop"
+    if res.path.suffix.lower() == ".mp4":
+        pace += f" ({res.file_frames} video frames at {res.fps:g} fps)"
+    rest = f": {pace}, {w}×{h}, {res.bytes / 1e6:.2f} MB, {res.seconds:.1f} s"
+    con = console()
+    con.print(Text.assemble((str(res.path), "bold"), rest), soft_wrap=True)
+    if res.dwell_asked is not None and abs(res.dwell_asked - res.dwell) > 1e-9:
+        con.print(
+            f"dwell {res.dwell:g} s: --dwell {res.dwell_asked:g} rounded to whole frames at "
+            f"{res.fps:g} fps",
+            soft_wrap=True,
+            markup=False,
+        )
 
 
 def print_targets(rows: list[dict[str, Any]]) -> None:

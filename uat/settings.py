@@ -96,8 +96,8 @@ LIMITS: dict[str, Limit] = {
     # CSV samples: parsed line by line into float arrays, peaking near 2.6 times the file
     # (measured), so 64 MB of text (about 3 million rows) needs under 200 MB
     "csv_bytes": Limit(0, 64_000_000, whole=True),
-    # frames × width × height of one GIF or MP4, the hold included: ffmpeg's GIF palette pass
-    # keeps every RGBA frame (4 bytes a pixel), so 400 million pixels is about 1.6 GB
+    # frames × width × height of a GIF that Pillow writes (it keeps every RGBA frame, 4 bytes a
+    # pixel, so 400 million pixels is about 1.6 GB) or of a contact sheet; ffmpeg streams
     "frame_pixels": Limit(1, 400_000_000, whole=True),
     # explain's grid points × neurons: each neuron's curve on the 10,001-point grid, 8 bytes a
     # value, so 20 million is 160 MB (N = 2,000 at most)

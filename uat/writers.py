@@ -13,9 +13,12 @@ last: 0.2–0.9 s after the drawing ends). Without samples the GIF takes that wh
 
 Timing: GIF delays are hundredths of a second, so a GIF's frame lasts a whole number of them:
 fps 1, 2, 4, 5, 10, 20, 25, 50 (other values raise `UatError` rather than play at a rate that
-was not asked for). The `hold` pause on the last frame is the last frame repeated round(hold·fps)
-times by ffmpeg (every frame lasts 1/fps) and one longer last frame by Pillow (which merges
-identical frames anyway).
+was not asked for; 100 is whole but browsers play delays under 20 ms at 100 ms). A GIF stores
+each frame it is given once and the `hold` as a longer last delay (ffmpeg's `-final_delay`,
+Pillow's last duration); an MP4 repeats the last frame round(hold·fps) times.
+
+Only Pillow keeps every frame until it writes (its list of images): LIMITS["frame_pixels"]
+bounds that; ffmpeg streams.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import math
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -62,9 +66,9 @@ def check_output(
         raise UatError(f"cannot write {out}: the extension must be one of {', '.join(FORMATS)}")
     if writer not in WRITERS:
         raise UatError(f"unknown writer {writer!r}; choose one of: {', '.join(WRITERS)}")
-    check_number("fps", fps if _real(fps) else None)
-    check_number("hold", hold if _real(hold) else None)
-    check_number("dpi", dpi if _real(dpi) else None)
+    check_number("fps", fps)
+    check_number("hold", hold)
+    check_number("dpi", dpi)
     w, h = size
     if not (_real(w) and _real(h) and int(w) == w and int(h) == h):
         raise UatError(f"size {w}x{h} must be whole pixels", param="size")
@@ -77,12 +81,15 @@ def check_output(
         )
     if suffix == ".png":
         check_budget(9, size, "size")  # a contact sheet: up to 3 × 3 cells of `size`
-    else:
-        check_budget(1 + round(hold * fps), size, "hold")  # the hold alone, before any frame
-    if suffix == ".gif" and not gif_exact(fps):
+    if suffix == ".gif" and fps not in GIF_FPS:
+        why = (
+            f"a frame of {1000 / fps:g} ms plays at 100 ms in browsers"
+            if gif_exact(fps)
+            else "its delays are hundredths of a second"
+        )
         raise UatError(
-            f"fps {fps:g} cannot be shown exactly in a GIF, whose delays are hundredths of "
-            f"a second; use {', '.join(map(str, GIF_FPS))}",
+            f"fps {fps:g} cannot be shown exactly in a GIF ({why}); use "
+            + ", ".join(map(str, GIF_FPS)),
             param="fps",
         )
     if suffix == ".mp4" and (w % 2 or h % 2):
@@ -148,8 +155,8 @@ def within_budget(
 ) -> Iterator[np.ndarray]:
     """The frames, refused (UatError) as soon as they and the hold exceed the pixel budget.
 
-    The scene's frame count is known only as it streams; the writers hold every frame (ffmpeg's
-    palette pass, Pillow's list), so the budget bounds their memory.
+    The scene's frame count is known only as it streams; the Pillow writer holds every frame,
+    so the budget bounds its memory.
     """
     for count, f in enumerate(frames, start=1):
         check_budget(count + extra, size)
@@ -159,13 +166,16 @@ def within_budget(
 _PALETTEUSE = "paletteuse=dither=none:diff_mode=rectangle"
 
 
-def _ffmpeg_output_args(suffix: str, palette: Path | None = None) -> list[str]:
+def _ffmpeg_output_args(
+    suffix: str, palette: Path | None = None, final_delay: int | None = None
+) -> list[str]:
     if suffix == ".gif":
+        gif = ["-loop", "0", *(["-final_delay", str(final_delay)] if final_delay else [])]
         if palette is not None:  # a palette made up front: frames are encoded as they come
             graph = f"[0:v][1:v]{_PALETTEUSE}"
-            return ["-i", str(palette), "-filter_complex", graph, "-loop", "0", "-f", "gif"]
+            return ["-i", str(palette), "-filter_complex", graph, *gif, "-f", "gif"]
         graph = f"[0:v]split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]{_PALETTEUSE}"
-        return ["-filter_complex", graph, "-loop", "0", "-f", "gif"]
+        return ["-filter_complex", graph, *gif, "-f", "gif"]
     return [
         "-c:v",
         "libx264",
@@ -186,7 +196,8 @@ def _ffmpeg_output_args(suffix: str, palette: Path | None = None) -> list[str]:
 
 def _raw_input(exe: str, size: tuple[int, int], fps: float | None) -> list[str]:
     """ffmpeg's arguments up to its first input: raw RGBA frames of `size` on stdin."""
-    rate = [] if fps is None else ["-r", f"{fps:g}"]
+    # a rational rate: 20/13 fps is a 65-hundredths GIF delay, "1.53846" only nearly
+    rate = [] if fps is None else ["-r", str(Fraction(fps).limit_denominator(10_000))]
     return [
         exe, "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-f", "rawvideo",
         "-pix_fmt", "rgba", "-s", f"{size[0]}x{size[1]}", *rate, "-i", "pipe:0",
@@ -218,12 +229,15 @@ def pipe_to_ffmpeg(
     size: tuple[int, int],
     fps: float,
     palette: Path | None = None,
+    final_delay: int | None = None,
 ) -> None:
     """Pipe RGBA frames as raw video to ffmpeg; kill it if anything goes wrong.
 
-    A GIF uses `palette` (from `gif_palette`) when given, else makes one from every frame.
+    A GIF uses `palette` (from `gif_palette`) when given, else makes one from every frame;
+    `final_delay` (hundredths of a second) is how long its last frame stays.
     """
-    cmd = [*_raw_input(exe, size, fps), *_ffmpeg_output_args(suffix, palette), str(out)]
+    args = _ffmpeg_output_args(suffix, palette, final_delay)
+    cmd = [*_raw_input(exe, size, fps), *args, str(out)]
     _run_ffmpeg(cmd, frames, suffix[1:].upper())
 
 
@@ -258,7 +272,7 @@ def pillow_gif(
     frames: Iterator[np.ndarray],
     out: Path,
     fps: float,
-    extra: int,
+    hold: float,
     samples: Sequence[np.ndarray] = (),
 ) -> None:
     """The fallback GIF writer: one shared palette (of the samples, else of the first frame),
@@ -277,7 +291,7 @@ def pillow_gif(
         images.append(im.quantize(palette=palette, dither=Image.Dither.NONE))
     delay = 1000.0 / fps
     durations = [delay] * len(images)
-    durations[-1] = delay * (1 + extra)
+    durations[-1] = delay + 1000.0 * hold
     images[0].save(
         out,
         format="GIF",
@@ -310,20 +324,24 @@ def write_frames(
 ) -> None:
     """Write RGBA frames as a GIF or MP4 with the writer `check_output` chose.
 
-    `samples` (a few frames, e.g. the first, middle and last) give a GIF its palette up
-    front; without them ffmpeg makes it from every frame after the last.
+    A GIF stores each frame once, 1/fps each, the last one `hold` seconds longer; an MP4 plays
+    at fps and repeats the last frame for the hold. `samples` (a few frames, e.g. the first,
+    middle and last) give a GIF its palette up front; without them ffmpeg makes it from every
+    frame after the last.
     """
-    extra = round(hold * fps)
-    frames = within_budget(frames, extra, size)
-    if writer == "ffmpeg":
-        exe = ffmpeg_exe()
-        if exe is None:
-            raise UatError("no ffmpeg binary found (install imageio-ffmpeg)")
-        if suffix != ".gif" or not samples:
-            pipe_to_ffmpeg(exe, with_hold(frames, extra), out, suffix, size, fps)
-            return
-        with tempfile.TemporaryDirectory(prefix="uat-palette-") as tmp:
-            palette = gif_palette(exe, samples, size, Path(tmp, "palette.png"))
-            pipe_to_ffmpeg(exe, with_hold(frames, extra), out, suffix, size, fps, palette)
-    else:
-        pillow_gif(frames, out, fps, extra, samples)
+    if writer != "ffmpeg":
+        pillow_gif(within_budget(frames, 0, size), out, fps, hold, samples)
+        return
+    exe = ffmpeg_exe()
+    if exe is None:
+        raise UatError("no ffmpeg binary found (install imageio-ffmpeg)")
+    if suffix != ".gif":
+        pipe_to_ffmpeg(exe, with_hold(frames, round(hold * fps)), out, suffix, size, fps)
+        return
+    final = round(100.0 / fps + 100.0 * hold) if hold > 0 else None  # hundredths, as GIF keeps
+    if not samples:
+        pipe_to_ffmpeg(exe, frames, out, suffix, size, fps, final_delay=final)
+        return
+    with tempfile.TemporaryDirectory(prefix="uat-palette-") as tmp:
+        palette = gif_palette(exe, samples, size, Path(tmp, "palette.png"))
+        pipe_to_ffmpeg(exe, frames, out, suffix, size, fps, palette, final)
