@@ -626,3 +626,30 @@ def test_animate_json_counts_the_files_frames_and_hold(cli) -> None:
     code, out, err = cli("animate", "sin", "-n", "12", "--size", "320x200", "--dwell", "0.33",
                          "-o", "b.mp4")  # fmt: skip
     assert "--dwell 0.33 rounded to whole frames at 20 fps" in out
+
+
+def test_the_surface_choices_named_by_the_cli_are_the_2d_ones() -> None:
+    from uat.cliargs import SURFACE_CHOICES
+    from uat.jobs2d import METHODS2D
+    from uat.scenes2d import SWEEPS2D
+
+    assert SURFACE_CHOICES["method"] == METHODS2D
+    assert set(SURFACE_CHOICES["sweep"]) == {*SWEEPS2D, "width"}
+
+
+@pytest.mark.parametrize(
+    ("args", "phrase"),
+    [
+        (["animate", "sin", "--sweep", "nonsense"], "unknown --sweep 'nonsense'"),
+        (["animate", "sin", "--sweep", "turn"], "--sweep turn is for 2-D targets"),
+        (["animate", "sin", "--writer", "foo"], "'--writer': 'foo' is not one of"),
+        (["fit", "step", "--eps", "0.1"], "no width brings the sup error below half a jump"),
+        (["fit", "sin", "-o", "."], "it is a folder"),
+        (["animate", "sin", "-o", "."], "it is a folder"),
+        (["gallery", "--spec", "nonexist.toml"], "gallery spec 'nonexist.toml' not found"),
+    ],
+)
+def test_mistakes_read_as_what_they_are(cli, args: list[str], phrase: str) -> None:
+    code, _, err = cli(*args)
+    assert code == 2 and err.count("\n") == 1 and phrase in err, err
+    assert "Value error" not in err and "cannot read gallery spec" not in err

@@ -141,7 +141,7 @@ def test_bad_specs_are_clear_errors(tmp_path, text: str, phrase: str) -> None:
 
 def test_missing_spec_is_exit_2(cli) -> None:
     code, _, err = cli("gallery", "--spec", "nope.toml")
-    assert code == 2 and "cannot read" in err
+    assert code == 2 and "gallery spec 'nope.toml' not found" in err
 
 
 def test_committed_gallery_spec_is_valid_and_broad() -> None:

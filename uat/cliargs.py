@@ -223,6 +223,12 @@ HELP2D = {
 }
 
 
+# the values --method and --sweep take for a surface (uat.jobs2d, uat.scenes2d), named here so
+# that a 1-D run tells a 2-D value from a typo without importing the 2-D code
+SURFACE_CHOICES = {
+    "method": ("construct", "nielsen", "ridges", "train"),
+    "sweep": ("refine", "grow", "training", "turn", "width"),
+}
 UNSET_DEFAULTS = {"hold": "{}; 0 for a 2-D turn"}  # how an option's 1-D default reads in help
 
 OPTIONS2D = {
@@ -299,9 +305,14 @@ def two_inputs(
                     )
             for k, allowed in loose.items():
                 if kw[k] is not None and kw[k] not in allowed:
-                    raise UatError(
-                        f"--{k} {kw[k]} is for 2-D targets; a 1-D target takes {', '.join(allowed)}"
+                    surface = SURFACE_CHOICES.get(k, ())
+                    told = (
+                        f"--{k} {kw[k]} is for 2-D targets"
+                        if kw[k] in surface
+                        else f"unknown --{k} {kw[k]!r}"
                     )
+                    also = f" (a surface: {', '.join(surface)})" if surface else ""
+                    raise UatError(f"{told}; a 1-D target takes {', '.join(allowed)}{also}")
             return func(
                 **{k: (defaults[k] if k in defaults and v is None else v) for k, v in kw.items()}
             )
@@ -401,7 +412,8 @@ def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
         if type(exc).__name__ == "NoArgsIsHelpError":  # typer has printed the help already
             return 0
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
-            return _fail(exc.format_message(), exc.exit_code)
+            # typer checks a Literal through pydantic, which prefixes "Value error, "
+            return _fail(exc.format_message().replace("Value error, ", ""), exc.exit_code)
         return _internal(exc)
     finally:
         io.remove_temporaries()

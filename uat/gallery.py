@@ -221,7 +221,7 @@ def _read_spec(p: Path) -> dict[str, Any]:
     try:
         text = read_text_limited(p, int(LIMITS["file_bytes"].high), "gallery spec")
     except UatError as exc:
-        raise UatError(f"cannot read {exc}" if "not found" in str(exc) else str(exc)) from None
+        raise UatError(str(exc)) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -322,6 +322,8 @@ def read_text_limited(
 def output_path(out: str | Path | None, default: str, formats: tuple[str, ...]) -> Path:
     """The output path (`default` when None), with an extension among `formats`, writable."""
     p = Path(out) if out is not None else Path(default)
+    if p.is_dir():
+        raise UatError(f"cannot write {p}: it is a folder; give a file name ending in {formats[0]}")
     if p.suffix.lower() not in formats:
         raise UatError(f"cannot write {p}: the extension must be one of {', '.join(formats)}")
     return check_writable(p)

@@ -805,7 +805,11 @@ def smallest_width(
     lo, n = 0, 2  # lo: widest width known to miss eps (0: none tried)
     while not meets(n):
         if n >= high:
-            jumps = "" if target.lipschitz() is not None else "; the target jumps: its sup stays"
+            jumps = (
+                ""
+                if target.lipschitz() is not None
+                else "; the target jumps, and no width brings the sup error below half a jump"
+            )
             raise UatError(
                 f"no width up to N = {high:,} reaches sup error ≤ {eps:g} (N = {high:,} gives "
                 f"{fits[n].errors.sup:.3g}); try a larger eps{jumps}",

@@ -62,6 +62,8 @@ def check_output(
 ) -> str:
     """Validate the output options before anything is drawn; return the writer to use."""
     suffix = out.suffix.lower()
+    if out.is_dir():
+        raise UatError(f"cannot write {out}: it is a folder; give a file name ending in .gif")
     if suffix not in FORMATS:
         raise UatError(f"cannot write {out}: the extension must be one of {', '.join(FORMATS)}")
     if writer not in WRITERS:
