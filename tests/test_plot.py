@@ -228,3 +228,27 @@ def test_a_long_title_wraps_inside_the_figure() -> None:
         box = fig.axes[0].title.get_window_extent(canvas.get_renderer())
     assert fig.bbox.x0 - 1 <= box.x0 and box.x1 <= fig.bbox.x1 + 1
     assert "\n" in fig.axes[0].get_title()
+
+
+def test_compare_figure_puts_each_fit_under_its_activation_and_explains_a_missing_cell() -> None:
+    """With five activations the trained row was packed left: trained softplus under step."""
+    from uat.jobs import compare
+
+    result = compare(
+        get_target("sin"), 10, Settings(max_iter=5), activations=["sigmoid", "step", "relu"]
+    )
+    with style():
+        fig = compare_figure(result.fits, columns=len(result.activations))
+    fig.canvas.draw()
+    boxes = {}
+    for ax in fig.axes[:-1]:
+        title = ax.get_title()
+        if title:
+            boxes[title.split(":")[0]] = ax.get_position()
+    column = {name: round(box.x0, 3) for name, box in boxes.items()}
+    assert column["trained, relu"] == column["hand-built, relu"]
+    assert column["trained, sigmoid"] == column["hand-built, sigmoid"]
+    notes = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert any("trained, step" in n and "cannot be trained" in n for n in notes)
+    note = next(ax for ax in fig.axes if any("trained, step" in t.get_text() for t in ax.texts))
+    assert round(note.get_position().x0, 3) == column["hand-built, step"]

@@ -448,46 +448,85 @@ def compare_figure(
 ) -> Figure:
     """Approximations side by side (a grid of `columns`), above every |error| on one log axis.
 
-    With several activations, fits come method by method: one row per method, one column
-    per activation; the error lines differ in colour by method and in dash by activation.
+    With several activations, one column per activation and one row per method (and loss):
+    a cell the comparison could not build (a hard step cannot be trained) says why. The error
+    lines differ in colour by activation and in dash by method.
     """
     from matplotlib.figure import Figure
 
-    cols = columns or len(fits)
-    rows = -(-len(fits) // cols)
+    from uat.activations import get_activation
+
     acts = list(dict.fromkeys(f.net.activation for f in fits))
+    several = len(acts) > 1
+    runs = list(dict.fromkeys(_run_key(f) for f in fits))
+    if several:  # the cell of each fit: its run's row, its activation's column
+        cols, rows = len(acts), len(runs)
+        cells = {(runs.index(_run_key(f)), acts.index(f.net.activation)): f for f in fits}
+    else:
+        cols = columns or len(fits)
+        rows = -(-len(fits) // cols)
+        cells = {divmod(i, cols): f for i, f in enumerate(fits)}
     fig = Figure(figsize=size or (max(12.0, 4.2 * cols), 3.6 * rows + 3.2))
     grid = fig.add_gridspec(rows + 1, cols, height_ratios=[3] * rows + [1.9])
-    axes = [fig.add_subplot(grid[i // cols, i % cols]) for i in range(len(fits))]
-    ax_err = fig.add_subplot(grid[rows, :])
+    errs: list[tuple[np.ndarray, np.ndarray, str, str, str]] = []
+    palette = [OKABE_ITO[k] for k in ("blue", "vermillion", "green", "purple", "orange", "sky")]
     dashes = ["-", "--", ":", "-."]
     lims: list[float] = []
-    for ax, f in zip(axes, fits, strict=True):
+    axes: dict[tuple[int, int], Axes] = {}
+    for (r, c), f in sorted(cells.items()):
+        ax = axes[r, c] = fig.add_subplot(grid[r, c])
         curves = Curves.of(f)
         draw_fit(ax, f, curves)
         name = METHOD_NAMES.get(f.method, f.method)
-        if len(acts) > 1:
+        if several:
             name += f", {f.net.activation}"
         set_title(ax, f"{name}: sup error {format_number(f.errors.sup)}")
         ax.set_xlabel("x")
         ax.legend(loc="best", fontsize=9 if len(fits) > 2 else None)
         lims += list(ax.get_ylim())
         x, e = curves.x, np.abs(curves.error)
-        color, ls = method_color(f.method), dashes[acts.index(f.net.activation) % len(dashes)]
-        ax_err.semilogy(x, np.maximum(e, 1e-17), color=color, ls=ls, lw=1.1, label=name)
-    for ax in axes:  # one y-scale for every approximation
+        if several:  # colour: activation; dash: method (and loss)
+            color = palette[acts.index(f.net.activation) % len(palette)]
+            ls = dashes[runs.index(_run_key(f)) % len(dashes)]
+        else:
+            color, ls = method_color(f.method), "-"
+        errs.append((x, np.maximum(e, 1e-17), color, ls, name))
+    for ax in axes.values():  # one y-scale for every approximation
         ax.set_ylim(min(lims), max(lims))
-    for ax in axes[::cols]:
-        ax.set_ylabel("y")
+    for r in range(rows if several else 0):  # the cells no fit fills, each with its reason
+        for c, act in enumerate(acts):
+            if (r, c) in cells:
+                continue
+            ax = fig.add_subplot(grid[r, c])
+            ax.set_axis_off()
+            method = METHOD_NAMES.get(runs[r][0], runs[r][0])
+            why = (
+                "a hard step has no gradient:\nit cannot be trained"
+                if runs[r][0] == "train" and not get_activation(act).trains
+                else "no such network"
+            )
+            ax.text(0.5, 0.5, f"{method}, {act}\n\n{why}", ha="center", va="center",
+                    transform=ax.transAxes, color="#555555", fontsize=11)  # fmt: skip
+    for (r, c), ax in axes.items():
+        if c == 0 or (r, c - 1) not in axes:
+            ax.set_ylabel("y")
+    ax_err = fig.add_subplot(grid[rows, :])  # the last Axes: every |error| on one log scale
+    for x, e, color, ls, name in errs:
+        ax_err.semilogy(x, e, color=color, ls=ls, lw=1.1, label=name)
     ax_err.set_xlabel("x")
     ax_err.set_ylabel("|error|")
     ax_err.set_xlim(*fits[0].target.domain)
-    ax_err.legend(loc="best", ncols=min(len(fits), 4), fontsize=9)
+    ax_err.legend(loc="best", ncols=min(len(fits), 5 if several else 4), fontsize=9)
     ax_err.set_title("absolute error", fontsize=10.5, loc="left")
     n = fits[0].net.n_neurons
-    what = ", ".join(acts[:-1]) + f" and {acts[-1]} neurons" if len(acts) > 1 else "neurons"
+    what = ", ".join(acts[:-1]) + f" and {acts[-1]} neurons" if several else "neurons"
     fig.suptitle(f"{fits[0].target.label}: hand-built against trained, {n} {what}")
     return fig
+
+
+def _run_key(f: Fit) -> tuple[str, str | None]:
+    """A compare figure's row: the method, and the loss of a trained net."""
+    return f.method, (f.settings.loss if f.method == "train" and f.settings is not None else None)
 
 
 def series_name(method: str, loss: str | None, losses: Sequence[str]) -> str:
