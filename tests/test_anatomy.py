@@ -281,3 +281,20 @@ def test_every_title_stays_inside_the_figure(hand: Fit) -> None:
                 title = ax.title if loc == "center" else ax._left_title
                 if title.get_text():
                     assert title.get_window_extent(renderer).x1 <= right + 1
+
+
+@pytest.mark.parametrize("method", ["construct", "train"])
+def test_a_long_expression_title_wraps_inside_the_figure(method: str) -> None:
+    """'natomy of a hand-built fit: … steepness w = 2': the title ran off both sides."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    spec = (
+        "exp(-x**2/2)*cos(3*x)+0.5*tanh(4*x)-abs(x)**1.5*sin(7*x)/(1+x**2)+sqrt(abs(x))*log(1+x**2)"
+    )
+    f = fit(get_target(spec, (-3.0, 3.0)), 10, Settings(method=method, max_iter=5))
+    with style():
+        fig = anatomy_figure(f)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        box = fig._suptitle.get_window_extent(canvas.get_renderer())  # type: ignore[union-attr]
+    assert fig.bbox.x0 - 1 <= box.x0 and box.x1 <= fig.bbox.x1 + 1

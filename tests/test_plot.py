@@ -252,3 +252,14 @@ def test_compare_figure_puts_each_fit_under_its_activation_and_explains_a_missin
     assert any("trained, step" in n and "cannot be trained" in n for n in notes)
     note = next(ax for ax in fig.axes if any("trained, step" in t.get_text() for t in ax.texts))
     assert round(note.get_position().x0, 3) == column["hand-built, step"]
+
+
+def test_wrap_text_never_breaks_beside_a_relation_sign() -> None:
+    """The trained anatomy's panel c broke 'Σv =' from '-2.58'."""
+    from uat.plot import wrap_text
+
+    text = "c · output weights at their positions: Σ|v| = 12.3, Σv = -2.58"
+    for width in (1.5, 2.0, 2.5, 3.0, 4.0):
+        lines = wrap_text(text, width, 12).split("\n")
+        assert not any(ln.endswith(("=", "≤")) or ln.startswith(("=", "≤")) for ln in lines)
+        assert " ".join(lines) == text

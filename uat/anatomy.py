@@ -33,6 +33,7 @@ from uat.plot import (
     error_note,
     format_number,
     method_color,
+    set_suptitle,
     set_title,
     y_limits,
 )
@@ -169,7 +170,8 @@ def _hand_built(fig: Figure, fit: Fit) -> None:
     delta = net.meta.get("bump_width")
     steep = net.meta.get("steepness", float(np.median(np.abs(net.w))))
     extra = f", bump width Δ = {format_number(delta)}" if delta else ""
-    fig.suptitle(
+    set_suptitle(
+        fig,
         f"Anatomy of a hand-built fit: {fit.target.label} from {n} {act.name} neurons "
         f"= {k}{extra}, steepness w = {format_number(steep)}",
         fontsize=14,
@@ -428,7 +430,8 @@ def _neuron_by_neuron(fig: Figure, fit: Fit) -> None:
         point = "overlapping soft steps whose large weights cancel, not disjoint bumps"
     else:
         point = "each neuron's share, in order of position"
-    fig.suptitle(
+    set_suptitle(
+        fig,
         f"Anatomy of a {name} fit: {fit.target.label} from {net.n_neurons} {act.name} neurons\n"
         f"{point}: Σ|v| = {format_number(total)} against max|f| = {format_number(ref)}",
         fontsize=13,

@@ -198,6 +198,9 @@ def draw_target(ax: Axes, x: np.ndarray, y: np.ndarray, label: str = "target") -
     return ax.plot(x, y, color=TARGET_COLOR, lw=1.6, ls=(0, (4, 2.5)), label=label, zorder=4)
 
 
+_RELATIONS = frozenset({"=", "≤", "≥", "≈", "<", ">", "±", "×"})
+
+
 def wrap_text(text: str, width_in: float, fontsize: float) -> str:
     """Break `text` at spaces (never inside $mathtext$) so each line fits `width_in` inches.
 
@@ -208,11 +211,13 @@ def wrap_text(text: str, width_in: float, fontsize: float) -> str:
     out: list[str] = []
     for para in text.split("\n"):
         words: list[str] = []
+        glue = False  # "Σv = -2.58" is one word: never break beside a relation sign
         for w in para.split(" "):  # rejoin the words of one $…$ span
-            if words and words[-1].count("$") % 2 == 1:
+            if words and (words[-1].count("$") % 2 == 1 or glue or w in _RELATIONS):
                 words[-1] += " " + w
             else:
                 words.append(w)
+            glue = w in _RELATIONS
         line = ""
         for w in words:
             if line and len(line) + 1 + len(w) > limit:
@@ -231,6 +236,16 @@ def set_title(ax: Axes, text: str, **kw: Any) -> Any:
     size = kw.get("fontsize", mpl.rcParams["axes.titlesize"])
     size = mpl.font_manager.FontProperties(size=size).get_size_in_points()
     return ax.set_title(wrap_text(text, title_width(ax), size), **kw)
+
+
+def set_suptitle(fig: Figure, text: str, fontsize: float | None = None) -> Any:
+    """A figure title wrapped to the figure's width (less its margins): never clipped."""
+    import matplotlib as mpl
+
+    size = fontsize or mpl.rcParams["figure.titlesize"]
+    size = mpl.font_manager.FontProperties(size=size).get_size_in_points()
+    width = 0.94 * float(fig.get_figwidth())
+    return fig.suptitle(wrap_text(text, width, size), fontsize=fontsize)
 
 
 def title_width(ax: Axes) -> float:
@@ -520,7 +535,7 @@ def compare_figure(
     ax_err.set_title("absolute error", fontsize=10.5, loc="left")
     n = fits[0].net.n_neurons
     what = ", ".join(acts[:-1]) + f" and {acts[-1]} neurons" if several else "neurons"
-    fig.suptitle(f"{fits[0].target.label}: hand-built against trained, {n} {what}")
+    set_suptitle(fig, f"{fits[0].target.label}: hand-built against trained, {n} {what}")
     return fig
 
 
