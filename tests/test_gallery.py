@@ -98,12 +98,50 @@ def test_rebuild_with_nothing_changed_renders_nothing(tmp_path) -> None:
     assert not forced[0].skipped
 
 
-def test_a_failing_entry_does_not_stop_the_others(cli, tmp_path) -> None:
+def test_what_the_spec_can_fix_is_refused_before_anything_is_built(cli, tmp_path) -> None:
     text = SMALL.read_text().replace('target = "gaussian"', 'target = "log(x)"\ndomain = "-1,1"')
     (tmp_path / "g.toml").write_text(text)
     code, out, err = cli("gallery", "--spec", "g.toml", "--only", "still", "--only", "bumps")
-    assert code == 1
-    assert "still" in err and "not finite" in err
+    assert code == 2 and err.count("\n") == 1
+    assert "gallery entry 'still'" in err and "not finite" in err
+    assert not (tmp_path / "bumps.gif").exists() and not (tmp_path / "still.png").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "phrase"),
+    [
+        (("fps = 10", "fps = 3"), "fps 3 cannot be shown exactly in a GIF"),
+        (("neurons = 8", "neurons = -4"), "neurons must be"),
+        (('target = "sin"', 'target = "__import__(1)"'), "__import__"),
+        (("[gallery]", "[galery]"), "unknown table(s) galery"),
+        (('title = "test gallery"', 'title = "t"\nstart = {bumps = ["nope"]}'), "no entry 'nope'"),
+        (('title = "test gallery"', 'title = "t"\nstart = {dessert = []}'), "no step 'dessert'"),
+        (('title = "test gallery"', 'titel = "t"'), "not titel"),
+    ],
+)
+def test_bad_entries_are_one_line_and_exit_2_up_front(cli, tmp_path, change, phrase) -> None:
+    # they failed mid-build as "gallery entry 'a' failed: …" with exit 1, or were ignored
+    (tmp_path / "g.toml").write_text(SMALL.read_text().replace(*change, 1))
+    code, _, err = cli("gallery", "--spec", "g.toml", "--only", "bumps")
+    assert code == 2 and err.count("\n") == 1 and phrase in err, err
+    assert not (tmp_path / "bumps.gif").exists()
+
+
+def test_a_failing_entry_does_not_stop_the_others(cli, tmp_path, monkeypatch) -> None:
+    import uat.gallery as gallery
+
+    real = gallery.build_entry
+
+    def build(entry, out_dir):  # type: ignore[no-untyped-def]
+        if entry.name == "still":
+            raise UatError("the disk said no")  # found only while building
+        return real(entry, out_dir)
+
+    monkeypatch.setattr(gallery, "build_entry", build)
+    shutil.copy(SMALL, tmp_path / "g.toml")
+    code, out, err = cli("gallery", "--spec", "g.toml", "--only", "still", "--only", "bumps")
+    assert code == 2  # the user's to fix; a fault inside uat gives 1
+    assert "still" in err and "the disk said no" in err
     assert (tmp_path / "bumps.gif").is_file() and not (tmp_path / "still.png").exists()
     assert "built" in out
 
@@ -216,3 +254,17 @@ def test_an_explore_entry_is_a_command_with_bare_flags(tmp_path) -> None:
     (entry,) = load_spec(spec)[0]
     assert entry.filename == "n.html"
     assert entry.command() == "uat explore nielsen --challenge --out n.html"
+
+
+def test_a_partial_build_links_no_explorer_page_it_did_not_build(cli, tmp_path) -> None:
+    text = SMALL.read_text() + (
+        '\n[[entry]]\nname = "sin-live"\nkind = "explore"\ntarget = "sin"\ncaption = "The page."\n'
+    )
+    (tmp_path / "g.toml").write_text(text)
+    code, _, err = cli("gallery", "--spec", "g.toml", "--only", "bumps")
+    assert code == 0, err
+    assert 'href="sin-live.html"' not in (tmp_path / "index.html").read_text()
+    assert "](sin-live.html)" not in (tmp_path / "README.md").read_text()
+    code, _, err = cli("gallery", "--spec", "g.toml", "--only", "sin-live")
+    assert code == 0, err
+    assert 'href="sin-live.html"' in (tmp_path / "index.html").read_text()

@@ -402,8 +402,8 @@ def gallery_cmd(
     failed = [o for o in outcomes if not o.ok]
     for o in failed:
         print(f"uat: error: gallery entry {o.name!r} failed: {o.error}", file=sys.stderr)
-    if failed:
-        raise typer.Exit(1)
+    if failed:  # 2 when the spec or the machine is at fault, 1 for a fault inside uat
+        raise typer.Exit(2 if all(o.user for o in failed) else 1)
 
 
 TRAINING_FIELDS = ("optimizer", "loss", "seed", "max_iter", "tol", "learning_rate")

@@ -164,6 +164,7 @@ class Outcome:
     seconds: float = 0.0
     error: str = ""
     skipped: bool = False
+    user: bool = False  # the error is one the spec can fix (a UatError), not a fault in uat
 
 
 def default_spec() -> Path:
@@ -239,7 +240,16 @@ def load_spec(path: str | Path) -> tuple[list[Entry], dict[str, Any]]:
     """Read and validate a gallery spec: `[defaults]` and a list of `[[entry]]` tables."""
     p = Path(path)
     data = _read_spec(p)
+    stray = set(data) - {"defaults", "gallery", "entry"}
+    if stray:  # a misspelled [galery] was read as nothing at all
+        raise UatError(
+            f"gallery spec {p}: unknown table(s) {', '.join(sorted(stray))}; "
+            "a spec holds [gallery], [defaults] and [[entry]] tables"
+        )
     defaults, meta = _table(p, data, "defaults"), _table(p, data, "gallery")
+    if set(meta) - {"title", "intro", "start"}:
+        odd = ", ".join(sorted(set(meta) - {"title", "intro", "start"}))
+        raise UatError(f"gallery spec {p}: [gallery] takes title, intro and start, not {odd}")
     for key in ("title", "intro"):
         if key in meta and not isinstance(meta[key], str):
             raise UatError(f"gallery spec {p}: [gallery] {key} must be text")
@@ -257,7 +267,69 @@ def load_spec(path: str | Path) -> tuple[list[Entry], dict[str, Any]]:
         if entry.name in {e.name for e in entries}:
             raise UatError(f"{p.name}, entry {i}: name {entry.name!r} is used twice")
         entries.append(entry)
+    _check_start(p, meta.get("start"), {e.name for e in entries})
     return entries, meta
+
+
+def _check_start(p: Path, start: Any, names: set[str]) -> None:
+    """[gallery.start]: each reading step (START_ORDER) a list of the spec's entry names."""
+    if start is None:
+        return
+    if not isinstance(start, dict):
+        raise UatError(f"gallery spec {p}: [gallery.start] must be a table of steps")
+    for step, listed in start.items():
+        if step not in START_ORDER:
+            raise UatError(
+                f"gallery spec {p}: [gallery.start] has no step {step!r}; "
+                f"steps: {', '.join(START_ORDER)}"
+            )
+        if not isinstance(listed, list) or not all(isinstance(n, str) for n in listed):
+            raise UatError(f"gallery spec {p}: [gallery.start] {step} must be a list of names")
+        missing = [n for n in listed if n not in names]
+        if missing:
+            raise UatError(
+                f"gallery spec {p}: [gallery.start] {step} names no entry {missing[0]!r}"
+            )
+
+
+def check_entry(entry: Entry) -> None:
+    """Refuse, before anything is built, what an entry asks that uat would refuse anyway.
+
+    The target, the settings, the width and an animation's file options are checked as the
+    build will use them; one UatError names the entry and the spec's key.
+    """
+    from uat import jobs
+
+    try:
+        if entry.kind in KINDS2D:
+            from uat.jobs2d import resolve_target2d
+
+            o = entry.options
+            resolve_target2d(entry.target, _text(o.get("domain")), _text(o.get("ydomain")))
+            return
+        o = {k: v for k, v in entry.options.items() if k in options_for(entry.kind, entry.still)}
+        settings = Settings(**{k: o.pop(k) for k in SETTINGS if k in o})
+        jobs.resolve_target(entry.target, o.pop("domain", None))
+        if "neurons" in o:
+            if entry.kind in ANIMATED and not entry.still:
+                s = jobs.animation_settings(entry.kind, settings, method_given="method" in o)
+                jobs.check_animation_width(entry.kind, o["neurons"], s)
+            elif entry.kind != "explore":
+                jobs.check_width(o["neurons"], settings)
+        if entry.kind in ANIMATED and not entry.still:
+            from uat.writers import check_output
+
+            size = parse_size(o["size"]) if "size" in o else (800, 500)
+            check_output(
+                Path(entry.filename), o.get("fps", 20), size, o.get("dpi", 100),
+                o.get("hold", 1.0), o.get("writer", "auto"),
+            )  # fmt: skip
+    except UatError as exc:
+        raise UatError(f"gallery entry {entry.name!r}: {spec_message(exc)}") from None
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _entry(where: str, item: Any, defaults: dict[str, Any]) -> Entry:
@@ -460,7 +532,9 @@ def _build_one(entry: Entry, out_dir: str) -> Outcome:
         os._exit(getattr(exc, "exit_code", 130))
     except Exception as exc:  # one failing entry must not stop the others
         message = " ".join(spec_message(exc).split()) or type(exc).__name__
-        return Outcome(entry.name, False, error=message, seconds=time.perf_counter() - t0)
+        user = isinstance(exc, UatError | OSError | MemoryError)
+        return Outcome(entry.name, False, error=message, seconds=time.perf_counter() - t0,
+                       user=user)  # fmt: skip
     finally:
         _building = False
     return Outcome(entry.name, True, numbers, time.perf_counter() - t0)
@@ -509,6 +583,9 @@ def build(
             raise UatError(
                 f"only {n!r}: no such entry; entries: {', '.join(sorted(names))}", param="only"
             )
+    for e in entries:  # what the user can fix is refused now, not after the other entries
+        if not only or e.name in only:
+            check_entry(e)
     out.mkdir(parents=True, exist_ok=True)
     todo, outcomes = _plan(entries, out, only, force)
     done, total = len(outcomes), len(outcomes) + len(todo)
@@ -654,10 +731,11 @@ STEP_TITLES = {
 }
 
 
-def explorer_links(entries: list[Entry]) -> dict[str, str]:
-    """Each entry's explorer page: the explore entry of the same target and domain."""
+def explorer_links(entries: list[Entry], manifest: dict[str, Any] | None = None) -> dict[str, str]:
+    """Each entry's explorer page: the explore entry of the same target and domain, where
+    that page is built (in `manifest`, when given): a partial build links no missing page."""
     pages = {(e.target, str(e.options.get("domain"))): e.filename for e in entries
-             if e.kind == "explore"}  # fmt: skip
+             if e.kind == "explore" and (manifest is None or e.name in manifest)}  # fmt: skip
     return {
         e.name: pages[e.target, str(e.options.get("domain"))]
         for e in entries
@@ -680,7 +758,7 @@ def render_readme(entries: list[Entry], manifest: dict[str, Any], meta: dict[str
     lines += ["Start here: " + " → ".join(
         f"[{k}](#{_anchor(STEP_TITLES[k])})"
         for k, _ in steps), ""]  # fmt: skip
-    links = explorer_links(entries)
+    links = explorer_links(entries, manifest)
     for step, group in steps:
         lines += [f"## {STEP_TITLES[step]}", ""]
         for e in group:
@@ -809,7 +887,7 @@ def render_html(entries: list[Entry], manifest: dict[str, Any], meta: dict[str, 
     esc = html.escape
     title = esc(meta.get("title", "uat gallery"))
     intro = esc(meta.get("intro", "Made by uat gallery from gallery.toml."))
-    links = explorer_links(entries)
+    links = explorer_links(entries, manifest)
     steps = reading_order(entries, meta)
     nav = "".join(f'<li><a href="#step-{k}">{esc(k.capitalize())}</a></li>' for k, _ in steps)
     sections = []
