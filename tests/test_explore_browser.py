@@ -517,3 +517,28 @@ def test_eps_band_finds_the_smallest_width_meeting_it(desktop: Page) -> None:
     p.page.get_by_test_id("eps-go").click()
     assert p.page.get_by_test_id("neurons").input_value() == str(smallest)
     assert p.value("sup-error") <= 0.1
+
+
+def test_dragged_heights_travel_with_the_permalink_and_the_command_says_it_lacks_them(
+    desktop: Page, spare: Page, pages: dict[str, Path]
+) -> None:
+    p = desktop
+    p.set("neurons", 10)
+    p.page.get_by_test_id("plot").scroll_into_view_if_needed()
+    box = p.page.get_by_test_id("plot").bounding_box()
+    x, y = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.3
+    p.page.mouse.move(x, y)
+    p.page.mouse.down()
+    p.page.mouse.move(x, y - 60, steps=4)
+    p.page.mouse.up()
+    edited = p.value("sup-error")
+    assert "# the unedited net: 1 bump height dragged here" in p.text("command")
+    link = p.page.get_by_test_id("permalink").get_attribute("href")
+    assert "h=2%3A" in link  # bump 3 (index 2) and its height
+    q = spare.open(pages["sin"], (1280, 900), link)
+    assert q.value("sup-error") == edited
+    # "go to it" opens the construction that meets ε: the edits of another width are gone
+    p.set("eps", -1.0)
+    p.page.wait_for_selector("[data-testid=eps-width][data-value]")
+    p.page.get_by_test_id("eps-go").click()
+    assert p.value("sup-error") <= 0.1 and "unedited" not in p.text("command")

@@ -356,6 +356,9 @@
       n: state.n, w: state.auto ? "auto" : state.w, heights: state.heights, act: state.act,
       shifts: state.shifts, out: state.out, method: state.method, eps: state.eps,
     });
+    // heights dragged by hand travel with the link: "bump:height,…" (the command cannot)
+    const edits = Object.keys(state.over).map((k) => `${k}:${String(state.over[k])}`); // exact
+    if (edits.length) p.set("h", edits.join(","));
     return "#" + p.toString();
   }
 
@@ -377,6 +380,13 @@
     if (p.get("method") === "construct" || p.get("method") === "train") state.method = p.get("method");
     const eps = Number(p.get("eps"));
     if (eps >= EPS_RANGE[0] * FMAX && eps <= EPS_RANGE[1] * FMAX) state.eps = eps;
+    const edits = p.get("h") || "";
+    if (/^\d{1,4}:[-+0-9.e]{1,24}(,\d{1,4}:[-+0-9.e]{1,24}){0,4999}$/.test(edits)) {
+      for (const item of edits.split(",")) {
+        const [k, v] = item.split(":"), h = Number(v);
+        if (Number(k) < state.n / 2 && Number.isFinite(h) && Math.abs(h) <= 1e3 * FMAX) state.over[k] = h;
+      }
+    }
   }
 
   function shellQuote(s) {
@@ -399,6 +409,9 @@
     }
     if (state.out !== "identity") parts.push("--output-activation", state.out);
     parts.push("--json");
+    const edited = state.method !== "train" ? Object.keys(state.over).length : 0;
+    // the command line has no per-bump height: say that it makes the net before the edits
+    if (edited) parts.push(`# the unedited net: ${edited} bump height${edited > 1 ? "s" : ""} dragged here (the permalink keeps them)`);
     return parts.join(" ");
   }
 
@@ -714,7 +727,8 @@
       ui.epsWidth.textContent = found === null ? `none up to ${DATA.limits.neurons}` : `N = ${found}`;
       ui.epsWidth.setAttribute("data-value", found === null ? "" : String(found));
       ui.epsGo.disabled = found === null;
-      ui.epsGo.onclick = () => { if (found !== null) { state.n = found; render(false); } };
+      // the width that meets ε is the construction's own: edits of another width are dropped
+      ui.epsGo.onclick = () => { if (found !== null) { state.n = found; state.over = {}; render(false); } };
     };
     const slice = () => {
       if (id !== epsSearch) return;
@@ -1031,11 +1045,16 @@
     const neuron = buildNeuron();
     app.append(neuron.section, buildMain());
     const redrawAll = () => { neuron.draw(); if (challenge) challenge.draw(); render(false); };
-    render(true);
+    const fromHash = () => { // a full render drops edits: a permalink's come back after it
+      const edits = { ...state.over };
+      render(true);
+      if (Object.keys(edits).length) { state.over = edits; render(false); }
+    };
+    fromHash();
     neuron.draw();
     if (challenge) challenge.draw();
     window.addEventListener("resize", redrawAll);
-    window.addEventListener("hashchange", () => { if (location.hash !== hashText()) { readHash(); render(true); } });
+    window.addEventListener("hashchange", () => { if (location.hash !== hashText()) { state.over = {}; readHash(); fromHash(); } });
   }
 
   window.uatExplore = { errorsOf, handBuilt, netAt, constructionBound, timings, state, render, data: DATA, frame: () => ui.mainFrame };
