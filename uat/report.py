@@ -77,7 +77,7 @@ def summary_table(fit: Fit, extra: dict[str, str], *, measured: bool = False) ->
     t, e = fit.target, fit.errors
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
-    table.add_column()
+    table.add_column(overflow="fold")  # a long file name wraps, never loses its end
     table.add_row("target", f"{t.name}  ({t.formula})" if t.formula != t.name else t.name)
     table.add_row("domain", f"[{t.domain[0]:.6g}, {t.domain[1]:.6g}]")
     table.add_row("method", describe_method(fit))
