@@ -653,3 +653,13 @@ def test_mistakes_read_as_what_they_are(cli, args: list[str], phrase: str) -> No
     code, _, err = cli(*args)
     assert code == 2 and err.count("\n") == 1 and phrase in err, err
     assert "Value error" not in err and "cannot read gallery spec" not in err
+
+
+def test_help_names_choices_and_flags_take_no_negation() -> None:
+    # --method showed <str>; --animate, --force and --challenge came with --no-… twins
+    compare, gallery, explore = help_text("compare"), help_text("gallery"), help_text("explore")
+    lines = [ln for ln in help_text("animate").splitlines() if "--method" in ln or "--sweep" in ln]
+    assert len(lines) >= 2 and not any("<str>" in ln for ln in lines)
+    assert "<mse|sup|mse,sup>" in compare and "<list[str]>" not in gallery
+    for text, flag in ((compare, "--animate"), (gallery, "--force"), (explore, "--challenge")):
+        assert flag in text and "--no-" + flag[2:] not in text

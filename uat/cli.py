@@ -58,6 +58,11 @@ from uat.settings import (
     parse_size,
 )
 
+LossOpt = typer.Option(
+    metavar="<mse|sup|mse,sup>",
+    help="Trained: mse, sup (the theorem's worst case) or both: mse,sup.",
+)
+
 app = typer.Typer(
     cls=_Commands,
     help="Make the universal approximation theorem visible: hand-built and trained "
@@ -241,16 +246,14 @@ def compare_cmd(
     neurons: NeuronsOpt = 50,
     *,
     settings: Settings,
-    loss: Annotated[
-        str, typer.Option(help="Trained: mse, sup (the theorem's worst case) or both: mse,sup.")
-    ] = "mse",
+    loss: Annotated[str, LossOpt] = "mse",
     activations: Annotated[
         str | None, typer.Option(help="Several activations, e.g. sigmoid,tanh,relu.")
     ] = None,
     out: FigureOpt = None,
-    animate: Annotated[bool, typer.Option(help="Write the width sweeps side by side instead.")] = (
-        False
-    ),
+    animate: Annotated[
+        bool, typer.Option("--animate", help="Write the width sweeps side by side instead.")
+    ] = False,
     frames: FramesOpt = None,
     fps: FpsOpt = 20,
     size: SizeOpt = "1000x500",
@@ -304,9 +307,7 @@ def convergence_cmd(
     domain: DomainOpt = None,
     *,
     settings: Settings,
-    loss: Annotated[
-        str, typer.Option(help="Trained: mse, sup (the theorem's worst case) or both: mse,sup.")
-    ] = "mse",
+    loss: Annotated[str, LossOpt] = "mse",
     widths: Annotated[str | None, typer.Option(help="Widths, e.g. 2,4,8,16,32 (even).")] = None,
     max_neurons: Annotated[int, typer.Option(help="Else ~12 even widths up to this.")] = 200,
     methods: Annotated[str, typer.Option(help="Methods to sweep.")] = "construct,train",
@@ -381,10 +382,13 @@ def gallery_cmd(
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (the spec's by default).")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Parallel processes.")] = None,
-    only: Annotated[list[str] | None, typer.Option(help="Build only this entry (repeatable).")] = (
-        None
-    ),
-    force: Annotated[bool, typer.Option(help="Rebuild entries that are up to date.")] = False,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(metavar="NAME", help="Build only this entry (repeatable)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild entries that are up to date.")
+    ] = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Build the gallery: media, README.md and index.html, only what changed, in parallel."""
@@ -421,7 +425,10 @@ def explore_cmd(
         float | None, typer.Option(help="ε of the band f ± ε (5% of max|f| by default).")
     ] = None,
     challenge: Annotated[
-        bool, typer.Option(help="Nielsen's challenge: 5 bumps, sigmoid output, deviation < 0.40.")
+        bool,
+        typer.Option(
+            "--challenge", help="Nielsen's challenge: 5 bumps, sigmoid output, deviation < 0.40."
+        ),
     ] = False,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="The page (TARGET-explore.html by default).")

@@ -251,6 +251,11 @@ def _params2d(old: list[inspect.Parameter], unset: tuple[str, ...], extra: bool)
             meta[0].help = (meta[0].help or "") + HELP2D[p.name]
         if p.name in ("method", "sweep"):
             base = str | None if p.default is None else str
+            if meta:  # str shows as <str>: name the choices of one and two inputs
+                meta[0] = copy.copy(meta[0])
+                both = dict.fromkeys([*_choices(p.annotation), *SURFACE_CHOICES[p.name]])
+                listed = "<" + "|".join(both) + ">"
+                meta[0].metavar = listed if len(listed) <= 20 else p.name.upper()  # help lists them
         if p.name in unset:
             if meta and p.default is not None:  # the help still shows the 1-D default
                 meta[0] = copy.copy(meta[0])
