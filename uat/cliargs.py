@@ -47,8 +47,15 @@ def _plain_help(params: list[Any]) -> list[Any]:
     typer prints `--json <bool>` as if a flag took a value, and `{target}` in the usage line.
     """
     for p in params:
+        desc = getattr(p, "type_descriptor", None)
         if getattr(p, "is_flag", False) and p.metavar is None:
             p.metavar = ""
+        elif p.metavar is None and desc is not None and desc.is_choice:
+            # "<sigmoid|tanh|step|relu|softplus>" broke mid-word at 80 columns: a long list
+            # reads as ACTIVATION, its choices in the help text beside it
+            listed = "|".join(map(str, desc.choices or ()))
+            if len(listed) > 18:
+                p.metavar = p.name.upper()
         elif getattr(p, "param_type_name", "") == "argument" and p.required and p.nargs == 1:
             p._usage_display_name = lambda p=p: p.metavar or p.name.upper()
     return params
