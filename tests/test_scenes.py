@@ -347,3 +347,10 @@ def test_grow_covered_error_never_counts_the_half_step_at_the_frontier():
     covered = [f[0].step["covered_sup"] for f in s.frames]
     assert np.all(np.diff(covered) >= -1e-9)  # the worst point so far stays in the interval
     assert max(covered) <= s.frames[-1][0].step["sup_error"] + 1e-9
+
+
+def test_init_is_refused_where_no_training_run_starts():
+    # `uat animate sin --init spread` was accepted and ignored
+    for sweep in ("width", "steepness", "compare"):
+        with pytest.raises(UatError, match="--init chooses the start of a training sweep"):
+            sc.scene_for(get_target("sin"), 4, Settings(), sweep, frames=2, init="spread")

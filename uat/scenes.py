@@ -716,6 +716,11 @@ def scene_for(
     target = replace(target, label=math_label(target))  # titles show x², not x**2
     if grow and (sweep_kind != "width" or settings.method != "construct"):
         raise UatError("--grow adds hand-built bumps one at a time: use it with the width sweep")
+    if init is not None and sweep_kind != "training":  # accepted and ignored, it misled
+        raise UatError(
+            f"--init chooses the start of a training sweep, not of a {sweep_kind} sweep; "
+            "use --sweep training"
+        )
     if grow:
         return grow_sweep(target, n, settings, frames, progress=progress)
     if sweep_kind == "width":
