@@ -131,6 +131,12 @@ def test_classroom_controls_work_and_no_text_is_clipped(gallery: Path, viewport)
                    .filter(n => n.scrollWidth > n.clientWidth + 1).map(n => n.textContent)"""
             )
             assert clipped == []
+            # a command breaks between its words only, never inside "--fps" (it did on phones)
+            split = page.evaluate(
+                """() => [...document.querySelectorAll('figure code .w')]
+                   .filter(w => w.getClientRects().length > 1).map(w => w.textContent)"""
+            )
+            assert split == [] and page.locator("figure code .w").count() > 10
             # copy: the clipboard then holds exactly the command shown
             fig = page.locator("figure#still")
             fig.locator("button[data-command]").click()

@@ -731,6 +731,12 @@ STEP_TITLES = {
 }
 
 
+def _command_html(command: str) -> str:
+    """A shell command as HTML that wraps only between its words ("--" / "fps" broke on
+    phones): each word in a nowrap span, the spaces between them the only breaks."""
+    return " ".join(f'<span class="w">{html.escape(w)}</span>' for w in command.split(" "))
+
+
 def explorer_links(entries: list[Entry], manifest: dict[str, Any] | None = None) -> dict[str, str]:
     """Each entry's explorer page: the explore entry of the same target and domain, where
     that page is built (in `manifest`, when given): a partial build links no missing page."""
@@ -812,8 +818,9 @@ button{font:inherit;font-size:.85rem;padding:.25rem .7rem;border:1px solid #888;
 background:#f6f6f6;color:#1d1d1f;cursor:pointer;min-height:2.2rem}
 button:hover{background:#e9e9e9}
 code{flex:1 1 16rem;display:block;font:.8rem/1.4 ui-monospace,Menlo,Consolas,monospace;
-background:#f3f3f3;padding:.4rem .5rem;border-radius:6px;white-space:pre-wrap;
+background:#f3f3f3;padding:.4rem .5rem;border-radius:6px;white-space:normal;
 overflow-wrap:anywhere;min-width:0}
+code .w{white-space:nowrap}
 .explore{font-weight:600}
 .status{font-size:.8rem;color:#0a6b4b;min-width:4rem}
 """
@@ -902,7 +909,7 @@ def render_html(entries: list[Entry], manifest: dict[str, Any], meta: dict[str, 
                 f'<figure id="{esc(e.name)}" class="entry">\n<h3>{esc(e.title or e.name)}</h3>\n'
                 f"{_media_html(e, rec)}\n<figcaption>{esc(e.caption)}</figcaption>\n{link}"
                 f'<div class="numbers">{esc(numbers)}</div>\n<div class="command">'
-                f"<code>{esc(e.command())}</code>"
+                f"<code>{_command_html(e.command())}</code>"
                 f'<button type="button" data-command="{esc(e.command())}" '
                 f'aria-label="copy the command of {esc(e.title or e.name)}">Copy</button>'
                 '<span class="status" role="status" aria-live="polite"></span></div>\n'
