@@ -170,3 +170,21 @@ def test_constant_target_is_built_to_float_rounding(activation: str) -> None:
     y = act(np.outer(x, net.w) + net.b) @ net.v + net.c
     # 25 telescoping pairs of height 5: rounding is a few ulps of 5 per pair at most
     assert np.max(np.abs(y - 5.0)) <= 50 * 5.0 * np.finfo(float).eps
+
+
+@pytest.mark.parametrize(
+    ("spec", "n", "half_jump"),
+    [("square", 20, 1.0), ("square", 100, 1.0), ("floor(3*x)", 60, 0.5), ("sawtooth", 60, 0.5)],
+)
+def test_a_jump_on_a_bump_edge_costs_half_the_jump_not_more(spec: str, n: int, half_jump: float):
+    # sign(sin(2πx)) is −1 at x = 1: sampling the edge gave the bump on [1, 1.2] height 0, and
+    # square at N = 20 a sup error of 1.5 (floor(3x) at N = 60: 0.75); the jump's own half
+    # is the least any continuous net can have there
+    from uat.jobs import fit
+
+    t = get_target(spec)
+    f = fit(t, n)
+    x = np.linspace(*t.domain, 400_001)
+    dense = float(np.max(np.abs(f.net(x) - t(x))))
+    assert half_jump <= f.errors.sup <= 1.01 * half_jump
+    assert dense <= f.errors.sup * (1 + 1e-9)
