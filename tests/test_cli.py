@@ -663,3 +663,12 @@ def test_help_names_choices_and_flags_take_no_negation() -> None:
     assert "<mse|sup|mse,sup>" in compare and "<list[str]>" not in gallery
     for text, flag in ((compare, "--animate"), (gallery, "--force"), (explore, "--challenge")):
         assert flag in text and "--no-" + flag[2:] not in text
+
+
+def test_explain_draws_thousands_of_hand_built_pairs_but_budgets_trained_curves(cli) -> None:
+    # `uat explain sin -n 3000` (the case: under 10 s and 1 GB) was refused
+    code, out, err = cli("explain", "sin", "-n", "3000", "--json", "-o", "big.png")
+    assert code == 0, err
+    assert json.loads(out)["neurons"] == 3000 and Path("big.png").stat().st_size > 0
+    code, _, err = cli("explain", "sin", "-n", "2000", "--method", "train")
+    assert code == 2 and "budget" in err

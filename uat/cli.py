@@ -362,7 +362,8 @@ def explain_cmd(
 ) -> None:
     """The anatomy of a fit: the construction (or a trained net) panel by panel."""
     check_width(neurons, settings)
-    check_grid(neurons)
+    if settings.method == "train":  # its neurons' curves are dense; pairs are drawn locally
+        check_grid(neurons)
     from uat import jobs
     from uat.anatomy import anatomy_figure
 
