@@ -601,3 +601,13 @@ def test_default_names_hold_every_file_option_of_an_animation_and_a_sweep() -> N
     named = ["-".join(sweep_words(*r)) for r in runs]
     assert named[0] == "" and len(set(named)) == len(runs)
     assert len("-".join(sweep_words(list(range(2, 400, 2)), 200, ["train"], 1, ["mse"]))) < 30
+
+
+def test_trained_json_says_how_training_went_and_where_the_sup_was_found() -> None:
+    from uat.jobs import fit, resolve_target
+
+    d = fit(resolve_target("sin"), 6, Settings(method="train", max_iter=7)).to_dict()
+    assert d["iterations"] == 7 and d["stopped"] == "iteration cap"
+    assert d["sup_found_by"] in ("grid", "local maximum", "jump", "breakpoint", "zoom")
+    assert d["sup_error_on_grid"] <= d["sup_error"]
+    assert "iterations" not in fit(resolve_target("sin"), 6).to_dict()  # hand-built: none

@@ -132,11 +132,21 @@ class Fit:
                 "rmse_on": f"uniform grid of {self.errors.grid} points",
                 "grid": self.errors.grid,
                 "float_rounding": self.errors.rounding,
+                "sup_error_on_grid": self.errors.grid_sup,
+                "sup_found_by": self.errors.found_by,
                 "bound": self.bound,
                 "seconds": self.seconds,
                 "settings": None if self.settings is None else asdict(self.settings),
+                **self._training(),
             }
         )
+
+    def _training(self) -> dict[str, Any]:
+        """A trained net's iterations and why it stopped (nothing for a hand-built one)."""
+        m = self.net.meta
+        if self.method != "train":
+            return {}
+        return {"iterations": m.get("iterations"), "stopped": m.get("stopped")}
 
 
 def _bound(target: Target, net: ShallowNet) -> float | None:

@@ -45,6 +45,8 @@ def describe_method(fit: Fit) -> str:
     opt = net.meta.get("optimizer", "")
     its = net.meta.get("iterations", len(fit.history))
     why = f" (stopped: {net.meta['stopped']})" if isinstance(net.meta.get("stopped"), str) else ""
+    if its == 0 and why:  # a step net seeded at its jump: the start is already the best found
+        why = why[:-1] + ": no step improved on the start and its linear solve for v, c)"
     loss = f", {net.meta['loss']} loss" if isinstance(net.meta.get("loss"), str) else ""
     return f"trained: {opt}{loss}, {its} iterations{why}, seed {net.meta.get('seed', 0)}"
 
