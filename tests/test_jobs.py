@@ -79,7 +79,8 @@ def test_convergence_cli_exports_every_point(cli) -> None:
     with open("pts.csv") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == len(rec["points"]) == 8
-    assert set(rows[0]) == {"width", "method", "sup_error", "rmse", "seconds", "seed", "loss"}
+    assert set(rows[0]) == {"width", "method", "sup_error", "rmse", "seconds", "seed", "loss",
+                            "rounding"}  # fmt: skip
     assert {r["loss"] for r in rows} == {"", "mse"}  # none for the hand-built net
     assert {r["method"] for r in rows} == {"construct", "train"}
     for r, p in zip(rows, rec["points"], strict=True):
@@ -611,3 +612,22 @@ def test_trained_json_says_how_training_went_and_where_the_sup_was_found() -> No
     assert d["sup_found_by"] in ("grid", "local maximum", "jump", "breakpoint", "zoom")
     assert d["sup_error_on_grid"] <= d["sup_error"]
     assert "iterations" not in fit(resolve_target("sin"), 6).to_dict()  # hand-built: none
+
+
+def test_no_slope_through_float_rounding_nor_the_optimisers_floor() -> None:
+    # "hand-built -1.00" for the constant 5 (errors 9e-16 … 7e-15); the sup-loss slope -1.11
+    # on sin fitted over 7.7e-9 … 4.6e-10, the optimiser's own level
+    from uat.jobs import convergence, resolve_target
+
+    flat = convergence(resolve_target("5"), [2, 4, 8, 16, 32], ["construct"])
+    assert flat.slopes["construct"] is None
+    assert flat.summary("construct", None)["rounding"] is True
+    sin = convergence(resolve_target("sin"), [2, 4, 8, 16, 24, 32, 48], ["train"],
+                      losses=["sup"])  # fmt: skip
+    r = sin.summary("train", "sup")
+    assert r["floor"] is not None
+    below = [
+        e for w, e in zip(r["widths"], r["median"], strict=True) if w >= r["floor"]["from_width"]
+    ]
+    assert max(below) <= 1e-8 * 1.0 * 10  # at the level LM reaches, not a rate of the width
+    assert all(w < r["floor"]["from_width"] for w in r["slope_widths"])

@@ -397,6 +397,7 @@ class Point:
     seconds: float
     seed: int
     loss: str | None = None  # the trained loss (mse or sup); None for a hand-built net
+    rounding: bool = False  # the sup error is float rounding (a constant target): no rate
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-/CSV-ready."""
@@ -432,12 +433,28 @@ def fitted_slope(widths: Sequence[float], errors: Sequence[float]) -> float:
 FLOOR_RATE = -0.5
 FLOOR_POINTS = 3  # the floor and at least two widths after it
 FLOOR_KNEE = 2.0  # the floor's first width is within 2× of the median error from there on
+# ... or the error is already below FLOOR_LEVEL·max|f| from there on: the level LM reaches in
+# double precision (sin: 8e-10 for mse, 5e-10 to 8e-9 for the sup loss, which wanders there
+# at a rate of −1.1 that is no rate of the width)
+FLOOR_LEVEL = 1e-8
 
 
-def optimiser_floor(widths: Sequence[float], errors: Sequence[float]) -> int | None:
-    """Index of the first width where the error has stopped falling (see FLOOR_RATE), or None."""
+def optimiser_floor(
+    widths: Sequence[float], errors: Sequence[float], scale: float | None = None
+) -> int | None:
+    """Index of the first width where the error has stopped falling (see FLOOR_RATE), or None.
+
+    With `scale` (max|f|), also the first width from which every error is below
+    FLOOR_LEVEL·scale (and FLOOR_POINTS widths remain): the optimiser's own accuracy.
+    """
     with np.errstate(divide="ignore"):
         x, y = np.log(np.asarray(widths, float)), np.log(np.asarray(errors, float))
+    if scale is not None and scale > 0:
+        low = np.asarray(errors, float) <= FLOOR_LEVEL * scale
+        for i in range(x.size - FLOOR_POINTS + 1):
+            if low[i:].all():
+                rate = optimiser_floor(widths, errors)  # the rate rule, if it is earlier
+                return i if rate is None else min(i, rate)
     for i in range(x.size - FLOOR_POINTS + 1):
         ok = np.isfinite(y[i:])  # an exact zero has no logarithm: left out
         if ok.sum() < 2:
@@ -456,20 +473,26 @@ def summarise(
     *,
     loss: str | None = None,
     floor: bool | None = None,
+    scale: float | None = None,
 ) -> dict[str, Any]:
     """Median, min and max of `key` per width for one method (and loss), its floor and slope.
 
-    For a trained method (or `floor=True`) the optimiser's floor is found (`optimiser_floor`)
-    and the slope is fitted over the widths above it only: `floor` is then
-    {"from_width", "level"} (level: the median error at and past it), else None.
+    For a trained method (or `floor=True`) the optimiser's floor is found (`optimiser_floor`,
+    with `scale` = max|f| for its absolute level) and the slope is fitted over the widths
+    above it only: `floor` is then {"from_width", "level"} (level: the median error at and
+    past it), else None. Widths whose sup error is float rounding give no slope ("rounding").
     """
     mine = [p for p in points if p.method == method and (loss is None or p.loss == loss)]
     widths = sorted({p.width for p in mine})
     vals = [[getattr(p, key) for p in mine if p.width == w] for w in widths]
     med = [float(np.median(v)) for v in vals]
-    at = optimiser_floor(widths, med) if (method == "train" if floor is None else floor) else None
+    wanted = method == "train" if floor is None else floor
+    at = optimiser_floor(widths, med, scale) if wanted else None
     above = len(widths) if at is None else at
-    slope = fitted_slope(widths[:above], med[:above]) if above >= 2 else float("nan")
+    exact = {p.width for p in mine if p.rounding}  # a constant to the last bits: no rate
+    fit_w = [w for w in widths[:above] if w not in exact]
+    fit_e = [e for w, e in zip(widths[:above], med[:above], strict=True) if w not in exact]
+    slope = fitted_slope(fit_w, fit_e) if len(fit_w) >= 2 else float("nan")
     if at is not None and sum(w >= asymptotic_start(widths[:above]) for w in widths[:above]) < 3:
         slope = float("nan")  # two points before a floor are no rate (sin: −18 from N = 8, 10)
     return {
@@ -478,7 +501,8 @@ def summarise(
         "low": [float(min(v)) for v in vals],
         "high": [float(max(v)) for v in vals],
         "slope": slope,
-        "slope_widths": widths[:above],
+        "slope_widths": fit_w,
+        "rounding": bool(mine) and len(exact) == len(widths),
         "floor": None
         if at is None
         else {"from_width": widths[at], "level": float(np.median(med[at:]))},
@@ -513,7 +537,8 @@ class Convergence:
     def summary(self, method: str, loss: str | None, key: str = "sup_error") -> dict[str, Any]:
         """`summarise` of one curve; no optimiser floor for the sup error of a jump."""
         jump = key == "sup_error" and self.target.lipschitz() is None  # stays near half the jump
-        return summarise(self.points, method, key, loss=loss, floor=method == "train" and not jump)
+        return summarise(self.points, method, key, loss=loss, floor=method == "train" and not jump,
+                         scale=self.target.sup_norm())  # fmt: skip
 
     @property
     def slopes(self) -> dict[str, float | None]:
@@ -610,7 +635,8 @@ def convergence(
                 rs = replace(s, method=check_choice("method", m), seed=seed, loss=loss or s.loss)
                 for f in sweep(target, ws, rs, warm_start=False):
                     e = f.errors
-                    points.append(Point(f.net.n_neurons, m, e.sup, e.rmse, f.seconds, seed, loss))
+                    points.append(Point(f.net.n_neurons, m, e.sup, e.rmse, f.seconds, seed, loss,
+                                        e.rounding))  # fmt: skip
                     if progress is not None:
                         progress(len(points))
     return Convergence(target, s, ws, chosen, points, trained)

@@ -619,9 +619,11 @@ def _draw_series(
 
     (m, loss, key), (color, ls, marker) = which, look
     jump = key == "sup_error" and target.lipschitz() is None  # half the jump, not a floor
-    r = summarise(points, m, key, loss=loss, floor=m == "train" and not jump)
+    r = summarise(points, m, key, loss=loss, floor=m == "train" and not jump,
+                  scale=target.sup_norm())  # fmt: skip
     what = "sup" if key == "sup_error" else "RMSE"
     slope = "—" if not np.isfinite(r["slope"]) else f"{r['slope']:+.2f}"
+    slope = "float rounding" if r["rounding"] else slope
     floor = r["floor"]
     above = len(r["widths"]) if floor is None else r["widths"].index(floor["from_width"])
     pos = np.array([v if v > 0 else np.nan for v in r["median"]])  # exact zeros have no log

@@ -252,7 +252,9 @@ def print_convergence(result: Convergence, files: dict[str, str]) -> None:
     for key, m, loss in series:
         r, name = med[key][0], series_name(m, loss, result.losses)
         text = f"{name} {format_slope(json_number(r['slope']))}"
-        if r["floor"] is not None:
+        if r["rounding"]:  # a constant built to the last bits: no rate to fit
+            text = f"{name} none (the error is float rounding at every width)"
+        elif r["floor"] is not None:
             fitted = "above" if math.isfinite(r["slope"]) else "too few widths above"
             text += (
                 f" ({fitted} the optimiser's floor ≈ {format_number(r['floor']['level'])}, "
