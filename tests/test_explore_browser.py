@@ -185,6 +185,7 @@ def assert_same_numbers(p: Page, tmp_path: Path) -> None:
     rec = cli_numbers(p.text("command"), tmp_path)
     assert p.value("sup-error") == pytest.approx(rec["sup_error"], rel=1e-6)
     assert p.value("rmse") == pytest.approx(rec["rmse"], rel=1e-6)
+    assert p.text("rmse-label") == f"RMSE ({rec['grid']:,}-point grid)"  # 12,801 at 800 bumps
     bound = p.page.get_by_test_id("bound").get_attribute("data-value")
     if rec["bound"] is None:
         assert bound == ""

@@ -240,8 +240,8 @@
   // saturated (its window) and adding its saturated tails through running sums: a
   // hand-built sigmoid neuron is unsaturated on about 3 bump widths, so 100 neurons cost
   // ~60,000 activations instead of 1,000,100.
-  function hiddenSumGrid(net) {
-    const n = DENSE, a = ACTS[net.act], out = new Float64Array(n);
+  function hiddenSumGrid(net, X = XG) {
+    const n = X.length, a = ACTS[net.act], out = new Float64Array(n), H = (B - A) / (n - 1);
     const C = new Float64Array(n + 1), S = new Float64Array(n + 1);
     const tail = (lo, hi, [al, be], v, w, b) => {
       if (lo > hi) return;
@@ -254,7 +254,7 @@
       let j0 = 0, j1 = n - 1;
       if (w !== 0) {
         const x1 = (-a.cut - b) / w, x2 = (a.cut - b) / w;
-        const lo = Math.floor((Math.min(x1, x2) - A) / HG) - 1, hi = Math.ceil((Math.max(x1, x2) - A) / HG) + 1;
+        const lo = Math.floor((Math.min(x1, x2) - A) / H) - 1, hi = Math.ceil((Math.max(x1, x2) - A) / H) + 1;
         if (Number.isFinite(lo) && Number.isFinite(hi)) { j0 = Math.max(0, lo); j1 = Math.min(n - 1, hi); }
         const [left, right] = w > 0 ? a.tails : [a.tails[1], a.tails[0]];
         if (j0 > n - 1 || j1 < 0 || j0 > j1) {
@@ -265,10 +265,10 @@
         tail(0, j0 - 1, left, v, w, b);
         tail(j1 + 1, n - 1, right, v, w, b);
       }
-      for (let j = j0; j <= j1; j++) out[j] += v * a.f(XG[j] * w + b);
+      for (let j = j0; j <= j1; j++) out[j] += v * a.f(X[j] * w + b);
     }
     let c = 0, s = 0;
-    for (let j = 0; j < n; j++) { c += C[j]; s += S[j]; out[j] += c + s * XG[j] + net.c; }
+    for (let j = 0; j < n; j++) { c += C[j]; s += S[j]; out[j] += c + s * X[j] + net.c; }
     return out;
   }
 
@@ -297,12 +297,34 @@
     return { e, hs, sup, at };
   }
 
+  // The RMSE's grid, as `uat fit` chooses it: DENSE points, or RMSE_GRID.per_unit a bump (a
+  // trained neuron) where the net has more bumps than that grid samples well.
+  const RMSE_GRID = DATA.rmse_grid, rmseGrids = new Map();
+  function rmseGrid(net) {
+    const units = Math.floor(net.w.length / Math.max(net.group || 1, 1));
+    const n = Math.max(DENSE, Math.min(RMSE_GRID.per_unit * units + 1, RMSE_GRID.max));
+    if (n === DENSE) return { X: XG, F: FG };
+    if (!rmseGrids.has(n)) { const X = linspace(A, B, n); rmseGrids.set(n, { X, F: X.map(f) }); }
+    return rmseGrids.get(n);
+  }
+
+  function rmseOf(net, e, gsup) { // root mean square of |error|, scaled by its largest value
+    let big = gsup, err = e;
+    const { X, F } = rmseGrid(net);
+    if (X !== XG) {
+      const hs = hiddenSumGrid(net, X), out = outFn(net);
+      err = new Float64Array(X.length); big = 0;
+      for (let j = 0; j < X.length; j++) { err[j] = Math.abs(out(hs[j]) - F[j]); big = Math.max(big, err[j]); }
+    }
+    let sq = 0;
+    for (let j = 0; j < err.length; j++) { const r = big > 0 ? err[j] / big : 0; sq += r * r; }
+    return { rmse: big > 0 ? big * Math.sqrt(sq / err.length) : 0, grid: err.length };
+  }
+
   function errorsOf(net) {
     const { e, hs, sup: gsup, at: gat } = gridErrors(net);
-    if (!Number.isFinite(gsup)) return { sup: NaN, rmse: NaN, at: XG[gat], hs, finite: false };
-    let sq = 0;
-    for (let j = 0; j < DENSE; j++) { const r = gsup > 0 ? e[j] / gsup : 0; sq += r * r; }
-    const rmse = gsup > 0 ? gsup * Math.sqrt(sq / DENSE) : 0;
+    if (!Number.isFinite(gsup)) return { sup: NaN, rmse: NaN, at: XG[gat], hs, grid: DENSE, finite: false };
+    const { rmse, grid } = rmseOf(net, e, gsup);
     const g = (x) => Math.abs(netAt(net, x) - f(x));
     let sup = gsup, at = XG[gat];
     const take = (v, x) => { if (v > sup) { sup = v; at = x; } };
@@ -330,7 +352,7 @@
         if (s >= A && s <= B && near >= floor) sides(s);
       }
     }
-    return { sup, rmse, at, hs, finite: true };
+    return { sup, rmse, at, hs, grid, finite: true };
   }
 
 
@@ -465,7 +487,8 @@
   }
   function readout(key, testid) {
     const v = el("span", { class: "v", "data-testid": testid });
-    return { box: el("div", {}, el("span", { class: "k", text: key }), v), v };
+    const k = el("span", { class: "k", text: key, "data-testid": `${testid}-label` });
+    return { box: el("div", {}, k, v), v, k };
   }
   const fmt = (v) => (v === null ? "none" : !Number.isFinite(v) ? "not finite" : v === 0 ? "0" : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(4) : v.toExponential(3));
   function setNumber(node, v) {
@@ -757,6 +780,7 @@
     const e = state.method === "train" ? tn.errors : current.errors;
     setNumber(ui.sup.v, e.sup);
     setNumber(ui.rmse.v, e.rmse);
+    ui.rmse.k.textContent = `RMSE (${e.grid.toLocaleString("en")}-point grid)`;
     setNumber(ui.supAt.v, e.at);
     setNumber(ui.bound.v, state.method === "train" ? null : constructionBound(st));
     ui.both.querySelector("[data-k=hn]").textContent = `hand-built, N = ${st.n * st.shifts}`;
@@ -1039,7 +1063,7 @@
     const app = document.getElementById("app");
     app.replaceChildren();
     app.append(el("h1", { text: `uat explore: f(x) = ${T.formula} on [${fmt(A)}, ${fmt(B)}]` }),
-      el("p", { class: "lead", text: "The hand-built network of the universal approximation theorem, live. Every number is computed as `uat fit` computes it: the sup error on a 10,001-point grid refined around every local maximum, the RMSE on that grid." }));
+      el("p", { class: "lead", text: "The hand-built network of the universal approximation theorem, live. Every number is computed as `uat fit` computes it: the sup error on a 10,001-point grid refined around every local maximum, the RMSE on that grid (16 points a bump where the net has more than 625 bumps)." }));
     const challenge = DATA.settings.challenge ? buildChallenge() : null;
     if (challenge) app.append(challenge.section);
     const neuron = buildNeuron();

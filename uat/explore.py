@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from uat.errors import UatError
+from uat.metrics import RMSE_MAX_GRID, RMSE_PER_UNIT
 from uat.targets import DENSE, Target
 
 # Widths the page offers trained networks at; LM trains all 15 for sin in about 1.5 s.
@@ -309,6 +310,7 @@ def explore_data(
     return {
         "format": "uat-explore/1",
         "dense": DENSE,
+        "rmse_grid": {"per_unit": RMSE_PER_UNIT, "max": RMSE_MAX_GRID},
         "target": target_spec(target, spec),
         "domain_text": domain_text,
         "settings": dataclasses.asdict(s),

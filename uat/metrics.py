@@ -25,8 +25,13 @@ _ROUNDING_ULPS = 16  # a sup at most this many ulps of max|f| is float rounding
 # The RMSE's grid holds at least this many points a bump (or a trained neuron): 5,000 bumps
 # on 10,001 points sampled only their edges and centres, and gaussian's RMSE at N = 10,000
 # read 2.3e-7 for a true 1.2e-4. 16 a bump is a composite rule within a few % of the integral.
-_PER_UNIT = 16
-_MAX_GRID = 400_001
+RMSE_PER_UNIT = 16
+RMSE_MAX_GRID = 400_001
+
+
+def rmse_points(units: int, n: int = DENSE) -> int:
+    """Points of the RMSE's uniform grid for a net of `units` bumps (or trained neurons)."""
+    return max(n, min(RMSE_PER_UNIT * units + 1, RMSE_MAX_GRID))
 
 
 @dataclass(frozen=True)
@@ -83,9 +88,8 @@ def errors(
 
     if net is None and isinstance(approx, ShallowNet):
         net = approx
-    if net is not None and refine:  # never fewer than _PER_UNIT points a bump (or neuron)
-        units = net.n_neurons // max(net.group, 1)
-        n = max(n, min(_PER_UNIT * units + 1, _MAX_GRID))
+    if net is not None and refine:  # never fewer than RMSE_PER_UNIT points a bump (or neuron)
+        n = rmse_points(net.n_neurons // max(net.group, 1), n)
     x = target.grid(n)
     with np.errstate(all="ignore"):
         ya, yt = np.asarray(approx(x), dtype=float), target(x)
