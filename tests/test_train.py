@@ -482,3 +482,18 @@ def test_sup_loss_is_never_worse_in_sup_than_least_squares(name: str, n: int) ->
     target = TARGETS[name]
     mse, sup = (_true_sup(train(target, n, loss=loss).net, target) for loss in ("mse", "sup"))
     assert sup <= mse * (1 + 1e-9), (sup, mse)
+
+
+@pytest.mark.parametrize("loss", ["mse", "sup"])
+def test_training_is_blind_to_the_targets_scale(loss: str) -> None:
+    from uat.metrics import errors
+    from uat.targets import get_target
+
+    pi = (-math.pi, math.pi)
+    small, huge = get_target("sin"), get_target("2**990*sin(x)", domain=pi)  # 1.0e298
+    a = train(small, 10, loss=loss).net  # the sum of squares of 1e298·sin overflowed
+    b = train(huge, 10, loss=loss).net  # fitted as sin: a power of two scales exactly
+    assert np.array_equal(b.v, 2.0**990 * a.v) and np.array_equal(b.w, a.w)
+    assert errors(b, huge).sup == pytest.approx(2.0**990 * errors(a, small).sup, rel=1e-9)
+    odd = get_target("1e299*sin(x)", domain=pi)  # fitted as 1.36·sin: as accurately
+    assert errors(train(odd, 10, loss=loss).net, odd).sup < 3e299 * errors(a, small).sup

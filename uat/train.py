@@ -291,6 +291,18 @@ def _sample_points(target: Target) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
+def _gain(y: np.ndarray, output_activation: str) -> float:
+    """The power of two nearest max|y|: the optimiser fits y / gain, a scale near 1.
+
+    1e299·sin(x) overflowed the sum of squared residuals ("loss is inf"); a power of two
+    divides exactly, and sin or any target of size near 1 trains bit for bit as before.
+    """
+    top = float(np.max(np.abs(y))) if y.size else 0.0
+    if output_activation != "identity" or not 0 < top < math.inf:
+        return 1.0
+    return math.ldexp(1.0, round(math.log2(top)))
+
+
 def _linear_target(y: np.ndarray, output_activation: str) -> np.ndarray:
     """What the hidden sum should equal: y itself, or logit(y) through an output sigmoid."""
     if output_activation == "sigmoid":
@@ -505,8 +517,10 @@ class _Run:
         make_net: Callable[[np.ndarray, np.ndarray, np.ndarray, float, int], ShallowNet],
         snapshot_at: Sequence[int] | None,
         callback: Callable[[int, float], None] | None,
+        gain: float = 1.0,
     ) -> None:
         self.make_net = make_net
+        self.gain = gain  # the optimiser fits y / gain: losses are reported × gain
         self.wanted = set() if snapshot_at is None else {int(i) for i in snapshot_at}
         self.callback = callback
         self.history: list[tuple[int, float]] = []
@@ -515,6 +529,7 @@ class _Run:
     def record(
         self, it: int, loss: float, wu: np.ndarray, bu: np.ndarray, v: np.ndarray, c: float
     ) -> None:
+        loss *= self.gain
         self.history.append((it, loss))
         if it in self.wanted:
             self.snapshots.append(Snapshot(it, loss, self.make_net(wu, bu, v, c, it)))
@@ -1289,11 +1304,14 @@ def train(
     frame = _Frame.of(domain)
     x, y = _training_points(target, n, n_train, limits=True)
     u = frame.u(x)
+    gain = _gain(y, output_activation)
+    y = y / gain  # exact: a power of two
     start = check_init(init, optimizer, loss, n)
     if isinstance(start, str):  # "random"
         wu, bu, v, c = _random_u(n, seed)
     else:
         wu, bu, v, c = _initial_u(start, n, frame, activation, output_activation, seed)
+        v, c = v / gain, c / gain
     if start is None and target.samples is None:
         _seed_jumps(wu, bu, frame.u(target.jumps()))
     if max_iter is None:
@@ -1310,8 +1328,8 @@ def train(
         return ShallowNet(
             w,
             b,
-            v_,
-            float(c_),
+            v_ * gain,
+            float(c_) * gain,
             activation=activation,
             output_activation=output_activation,
             domain=domain,
@@ -1330,7 +1348,7 @@ def train(
             return math.inf
 
     score = true_sup if loss == "sup" and target.samples is None else None
-    run = _Run(make_net, snapshot_at, callback)
+    run = _Run(make_net, snapshot_at, callback, gain)
     with one_blas_thread(), np.errstate(over="ignore", under="ignore"):
         # no variable projection from a random start (see random_init); the banded engine's
         # bands need two neurons: one neuron trains on the dense path
@@ -1341,7 +1359,7 @@ def train(
             if score is not None and start is None:
                 run, out = _against_hand_built(
                     target, n, activation, frame, u, y, max_iter, tol, run, out, score,
-                    lambda: _Run(make_net, snapshot_at, callback),
+                    lambda: _Run(make_net, snapshot_at, callback, gain),
                 )  # fmt: skip
         elif optimizer == "adam":
             out = _adam(wu, bu, v, c, u, y, activation, output_activation, max_iter, tol, lr, run)
@@ -1487,7 +1505,7 @@ def _train_banded(
         it += more
         # Lawson's rounds do not lower the sup monotonically: the net returned is the best
         # round's, so the last history entry is made to describe it.
-        run.history[-1] = (it, _rmse(fit.resid))
+        run.history[-1] = (it, _rmse(fit.resid) * run.gain)
     else:
         fit, it, stopped = _banded_lm(fit, u, y, np.ones(u.size), max_iter, tol * _rmse(y), record)
     return (*back(fit), it, stopped)
