@@ -519,6 +519,12 @@ def test_slug_is_always_a_safe_file_name(text: str) -> None:
     assert _valid_slug(slug(text)), slug(text)
 
 
+def test_a_slug_keeps_the_sign_of_an_exponent() -> None:
+    assert slug("1e300*sin(x)") == "1e300sinx"  # '1e+300' lost its '+' and read 1e-300
+    assert slug("1e-300*sin(x)") == "1e-300sinx"
+    assert slug("x/1e5") == "x-over-100000"
+
+
 def test_slugs_of_long_expressions_stay_distinct() -> None:
     a = "sin(x)+cos(x)+tan(x)+sinh(x)+cosh(x)+tanh(x)+x**2"
     b = "sin(x)+cos(x)+tan(x)+sinh(x)+cosh(x)+tanh(x)+x**3"

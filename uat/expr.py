@@ -614,7 +614,11 @@ _WINDOWS_RESERVED = frozenset(
 def _slug_node(node: ast.AST) -> str:
     """Words for one checked node: x**2 -> x2, 5*x -> 5x, sin(u) -> sin + u, a+b -> a-plus-b."""
     if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-        return _tex_number(node.value)[0] if isinstance(node.value, int) else repr(node.value)
+        if isinstance(node.value, int):
+            return _tex_number(node.value)[0]
+        # 1e+300 lost its '+' to the file-name filter and read 1e-300: the sign is dropped
+        word = repr(node.value).replace("e+", "e")
+        return word[:-2] if word.endswith(".0") else word
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
