@@ -15,6 +15,7 @@ from uat.network import ShallowNet
 from uat.scenes import (
     MAX_PARTS,
     METHOD_NAMES,
+    bounded_log,
     format_number,
     plot_grid,
     unit_count,
@@ -533,6 +534,7 @@ def compare_figure(
     ax_err.set_xlabel("x")
     ax_err.set_ylabel("|error|")
     ax_err.set_xlim(*fits[0].target.domain)
+    bounded_log(ax_err)
     ax_err.legend(loc="best", ncols=min(len(fits), 5 if several else 4), fontsize=9)
     ax_err.set_title("absolute error", fontsize=10.5, loc="left")
     n = fits[0].net.n_neurons

@@ -9,6 +9,7 @@ imports a drawing module.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -87,12 +88,39 @@ def plot_grid(net: ShallowNet, domain: tuple[float, float], minimum: int = 2001)
     return np.linspace(a, b, n)
 
 
+DRAWABLE = 2e307  # limits within ±DRAWABLE: their span, 4e307, stays a double
+
+
 def y_limits(*curves: np.ndarray, pad: float = 0.12) -> tuple[float, float]:
-    """Limits that frame the given curves with some room."""
-    lo = min(float(np.min(c)) for c in curves)
-    hi = max(float(np.max(c)) for c in curves)
-    span = hi - lo or max(abs(hi), 1.0)
-    return lo - pad * span, hi + pad * span
+    """Limits that frame the given curves with some room, within ±DRAWABLE.
+
+    A net's values may exceed the target's (|f| ≤ 1e300): the span is taken in halves and
+    the limits clamped, so that they stay finite ("Axis limits cannot be NaN or Inf").
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        lo = min(float(np.nanmin(c)) for c in curves)
+        hi = max(float(np.nanmax(c)) for c in curves)
+    half = hi / 2 - lo / 2 or max(abs(hi), 1.0) / 2
+    return max(lo - 2 * pad * half, -DRAWABLE), min(hi + 2 * pad * half, DRAWABLE)
+
+
+def bounded_log(ax: Any) -> None:
+    """Keep a log axis's top and its ticks finite doubles where errors reach ~1e300.
+
+    matplotlib's decade locator steps past its top (1e312 from errors near 3e301) and its
+    formatter fails on the infinite tick: near the largest double the decades are fixed here.
+    """
+    lo, hi = ax.get_ylim()
+    if hi <= 1e250:
+        return
+    lo, hi = (max(lo, 1e-300) if np.isfinite(lo) else 1e-300), min(hi, DRAWABLE)
+    k0, k1 = math.ceil(math.log10(lo)), math.floor(math.log10(hi))
+    stride = max(1, math.ceil((k1 - k0 + 1) / 8))
+    from matplotlib.ticker import FixedLocator, NullLocator
+
+    ax.set_ylim(lo, hi)
+    ax.yaxis.set_major_locator(FixedLocator([10.0**k for k in range(k1, k0 - 1, -stride)]))
+    ax.yaxis.set_minor_locator(NullLocator())
 
 
 # -- data --------------------------------------------------------------------------------------
@@ -244,6 +272,11 @@ def step_record(key: str, value: float, errs: Any) -> dict[str, Any]:
     return {key: value, "sup_error": float(errs.sup), "rmse": float(errs.rmse)}
 
 
+def _single(a: np.ndarray) -> bool:
+    """Whether float32 holds every value of `a` (1e60·sin(x) does not: it became ±inf)."""
+    return a.size == 0 or float(np.max(np.abs(a))) < float(np.finfo(np.float32).max) / 2
+
+
 def panel_frame(
     net: ShallowNet, x: np.ndarray, text: str, loss: LossTrace | None = None
 ) -> PanelFrame:
@@ -253,7 +286,7 @@ def panel_frame(
     parts = np.empty((0, x.size)) if many or squashed else net.contributions(x)
     return PanelFrame(
         y=net(x),
-        parts=parts.astype(np.float32),
+        parts=parts.astype(np.float32) if _single(parts) else parts,
         method=net.method,
         label=METHOD_NAMES.get(net.method, net.method or "network"),
         text=text,

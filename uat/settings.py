@@ -88,9 +88,10 @@ LIMITS: dict[str, Limit] = {
     "jobs": Limit(1, 256, whole=True),  # gallery worker processes
     # |x| at the domain's ends: steep steps need w·x and w·Δ both within double precision
     "domain_abs": Limit(0, 1e15),
-    # |f| on the domain: a minimax height is (max + min)/2, so the sum of two values must stay
-    # below the largest double, 1.8e308 (exp(709·x) passes, 1e308·x does not)
-    "value_abs": Limit(0, 8.9e307),
+    # |f| on the domain: every figure draws f, and matplotlib's transforms overflow on data
+    # near the largest double (exp(709·x) reaches 8.2e307: "Singular matrix", glyphs placed
+    # beyond any canvas); 1e300 leaves the sums, spans and pads of the figures room
+    "value_abs": Limit(0, 1e300),
     # files read: a saved network of 10,000 neurons takes 0.8 MB
     "file_bytes": Limit(0, 32_000_000, whole=True),
     # CSV samples: parsed line by line into float arrays, peaking near 2.6 times the file
