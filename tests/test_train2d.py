@@ -59,3 +59,22 @@ def test_trained_beats_towers_at_equal_neurons(widths: list[int]) -> None:
 def test_bad_widths(widths: list[int]) -> None:
     with pytest.raises(UatError):
         check_widths(widths)
+
+
+def test_training_is_blind_to_the_surfaces_scale() -> None:
+    from uat.targets2d import get_target2d
+
+    small, huge = get_target2d("x*y"), get_target2d("2**990*x*y")  # 1e298: squares overflowed
+    a = train2d(small, [6], max_evaluations=20)
+    b = train2d(huge, [6], max_evaluations=20)
+    assert np.array_equal(b.net.layers[-1].weights, 2.0**990 * a.net.layers[-1].weights)
+    assert np.array_equal(b.net.layers[0].weights, a.net.layers[0].weights)
+    assert b.history[-1][1] == 2.0**990 * a.history[-1][1]
+    assert errors2d(b.net, huge).sup == pytest.approx(2.0**990 * errors2d(a.net, small).sup)
+
+
+def test_a_surface_beyond_the_drawable_range_is_refused() -> None:
+    from uat.targets2d import get_target2d
+
+    with pytest.raises(UatError, match=r"beyond ±1e\+300 at \(x, y\) = \(0.98, -1\)"):
+        get_target2d("exp(709*x)+y")

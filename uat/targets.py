@@ -414,17 +414,24 @@ def check_finite(target: Target) -> None:
         except (ValueError, TypeError, FloatingPointError) as exc:
             raise UatError(f"cannot evaluate {target.name!r}: {exc}") from None
     y = np.broadcast_to(y, x.shape)
-    big = LIMITS["value_abs"].high
-    with np.errstate(all="ignore"):
-        bad = ~(np.abs(y) <= big)  # NaN and ±inf too
+    bad, what = out_of_range(y)
     if bad.any():
         first = float(x[np.argmax(bad)])
         more = int(bad.sum()) - 1
         extra = f" (and at {more} more grid points)" if more else ""
         a, b = target.domain
-        what = "not finite" if not np.isfinite(y[np.argmax(bad)]) else f"beyond ±{big:g}"
         raise UatError(
             f"{target.name!r} is {what} at x = {first:.6g}{extra} on [{a:g}, {b:g}]; "
             "choose another domain or rescale it",
             param="domain",
         )
+
+
+def out_of_range(y: np.ndarray) -> tuple[np.ndarray, str]:
+    """Where |y| exceeds the `value_abs` limit (NaN and ±inf too), and what the first is."""
+    big = LIMITS["value_abs"].high
+    with np.errstate(all="ignore"):
+        bad = ~(np.abs(y) <= big)
+    first = y.flat[int(np.argmax(bad))] if bad.any() else 0.0
+    return bad, "not finite" if not np.isfinite(first) else f"beyond ±{big:g}"
+

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from uat.errors import UatError
-from uat.targets import check_domain, parse_domain
+from uat.targets import check_domain, out_of_range, parse_domain
 
 Fn2 = Callable[[np.ndarray, np.ndarray], np.ndarray]
 Domain2 = tuple[tuple[float, float], tuple[float, float]]
@@ -287,14 +287,14 @@ def check_finite2d(target: Target2D) -> None:
             z = target(x, y)
         except (ValueError, TypeError, FloatingPointError) as exc:
             raise UatError(f"cannot evaluate {target.name!r}: {exc}") from None
-    bad = ~np.isfinite(z)
+    bad, what = out_of_range(np.broadcast_to(z, x.shape))
     if bad.any():
         i = np.unravel_index(np.argmax(bad), bad.shape)
         more = int(bad.sum()) - 1
         extra = f" (and at {more} more grid points)" if more else ""
         raise UatError(
-            f"{target.name!r} is not finite at (x, y) = ({x[i]:.6g}, {y[i]:.6g}){extra}; "
-            "choose another domain",
+            f"{target.name!r} is {what} at (x, y) = ({x[i]:.6g}, {y[i]:.6g}){extra}; "
+            "choose another domain or rescale it",
             param="domain",
         )
 

@@ -291,7 +291,7 @@ def _sample_points(target: Target) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
-def _gain(y: np.ndarray, output_activation: str) -> float:
+def target_gain(y: np.ndarray, output_activation: str = "identity") -> float:
     """The power of two nearest max|y|: the optimiser fits y / gain, a scale near 1.
 
     1e299·sin(x) overflowed the sum of squared residuals ("loss is inf"); a power of two
@@ -1304,7 +1304,7 @@ def train(
     frame = _Frame.of(domain)
     x, y = _training_points(target, n, n_train, limits=True)
     u = frame.u(x)
-    gain = _gain(y, output_activation)
+    gain = target_gain(y, output_activation)
     y = y / gain  # exact: a power of two
     start = check_init(init, optimizer, loss, n)
     if isinstance(start, str):  # "random"

@@ -20,6 +20,7 @@ from uat.activations import get_activation
 from uat.errors import UatError
 from uat.layered import Layer, LayeredNet, one_blas_thread
 from uat.targets2d import Target2D
+from uat.train import target_gain
 
 MAX_TRAIN_PARAMETERS = 3000  # the dense Jacobian is samples × parameters
 MAX_DEPTH2D = 2
@@ -199,6 +200,8 @@ def train2d(
         raise UatError(f"a trained net needs a smooth nonlinear activation, not {activation!r}")
     x, y = target.grid(grid)
     points, z = np.c_[x.ravel(), y.ravel()], target(x, y).ravel()
+    gain = target_gain(z)  # fitted as z / gain, exactly (see uat.train)
+    z = z / gain
     hidden = spread_start(target, widths, np.random.default_rng(seed), activation)
     layers = [*hidden, _output_layer(LayeredNet(hidden), points, z)]
     shapes = [layer.shape for layer in layers]
@@ -209,27 +212,35 @@ def train2d(
 
     def evaluate(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         r, jac = residual_jacobian(theta, shapes, points, z, activation)
-        rmse = float(np.sqrt(np.mean(r**2)))
+        rmse = float(np.sqrt(np.mean(r**2))) * gain
         history.append((len(history) + 1, rmse))
         if np.isfinite(rmse) and rmse < best[0]:
             best[:] = [rmse, theta.copy()]
         if len(history) in wanted:
-            snapshots.append((len(history), _net(best[1], shapes, acts, target)))
+            snapshots.append((len(history), _net(best[1], shapes, acts, target, gain)))
         return r, jac
 
     theta = _pack(layers)
     # one BLAS thread: measured 10× faster on these small matrices, on shared cores
     with one_blas_thread():
         theta = levenberg_marquardt(evaluate, theta, max_evaluations)
-    net = _net(theta, shapes, acts, target)
+    net = _net(theta, shapes, acts, target, gain)
     net.meta = {"widths": widths, "seed": seed, "optimizer": "lm", "train_grid": grid}
     return Training2D(net, history, len(history), snapshots)
 
 
 def _net(
-    theta: np.ndarray, shapes: Sequence[tuple[int, int]], acts: Sequence[str], target: Target2D
+    theta: np.ndarray,
+    shapes: Sequence[tuple[int, int]],
+    acts: Sequence[str],
+    target: Target2D,
+    gain: float = 1.0,
 ) -> LayeredNet:
-    """The LayeredNet of a parameter vector."""
+    """The LayeredNet of a parameter vector, its output layer scaled by `gain`."""
     params = _unpack(theta, shapes)
-    layers = [Layer(w.copy(), b.copy(), f) for (w, b), f in zip(params, acts, strict=True)]
+    last = len(params) - 1
+    layers = [
+        Layer(w * (gain if i == last else 1.0), b * (gain if i == last else 1.0), f)
+        for i, ((w, b), f) in enumerate(zip(params, acts, strict=True))
+    ]
     return LayeredNet(layers, domain=target.domain, target=target.name, method="train")
