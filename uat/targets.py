@@ -434,4 +434,3 @@ def out_of_range(y: np.ndarray) -> tuple[np.ndarray, str]:
         bad = ~(np.abs(y) <= big)
     first = y.flat[int(np.argmax(bad))] if bad.any() else 0.0
     return bad, "not finite" if not np.isfinite(first) else f"beyond ±{big:g}"
-
