@@ -5,10 +5,9 @@
 Then the whole process (issue 12, target ≤ 0.25×): `uat animate sin --neurons 120 --frames 60`
 from start to exit, against a plain script (`python benchmarks/render.py --peer OUT.gif`) that
 builds the same 60 hand-built nets with numpy and saves them by FuncAnimation + PillowWriter.
-Measured on 2 cores shared with other work: 3.7–4.3 s against 13–16 s, 0.27–0.29× (before
-issue 12's work, 0.42×). Of uat's ~4 s: imports and the first layout ~1.5 s, the 60 fits with
-their refined sup errors ~0.9 s, drawing 60 frames ~1.2 s, ffmpeg's palette pass after the
-last frame ~0.9 s.
+Measured on 2 cores (2026-12-02, otherwise idle): 3.3 s against 15.7 s, 0.21× (before
+issue 12's work, 0.42×; 0.27–0.29× before the GIF palette came from three sample frames and
+the asymptote tables were cached). The render loop alone: 1.3 s against 13.5 s.
 
 The scene (hand-built sin, widths 2, 4, …, 120) is computed once and shared; both renderers
 draw the same artists (the faint bumps as one LineCollection, target, network, caption, legend).
@@ -96,7 +95,7 @@ def main() -> None:
     print(f"FuncAnimation + PillowWriter:        {t_base:6.2f} s  {s_base / 1e6:6.2f} MB")
     print(f"ratio uat/baseline: time {t_ours / t_base:.3f}×, size {s_ours / s_base:.2f}×")
     print(f"ratio uat pillow/baseline: time {t_pil / t_base:.3f}×, size {s_pil / s_base:.2f}×")
-    print(f"uat GIF with the default 1 s hold (60 + 20 frames): {s_held / 1e6:.2f} MB")
+    print(f"uat GIF with the default 1 s hold (60 frames, the last shown 1 s): {s_held / 1e6:.2f} MB")
 
 
 def peer(out: Path) -> None:

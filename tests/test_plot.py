@@ -37,7 +37,9 @@ def test_fit_figure_draws_the_network_and_the_error_it_measures(n: int) -> None:
     np.testing.assert_allclose(y, f.net(x), atol=1e-12)  # the network's own dense evaluation
     np.testing.assert_allclose(line_data(ax, "target")[1], np.sin(x), atol=1e-15)
     (err,) = [ln for ln in ax_err.get_lines() if ln.get_gid() == "error"]
-    np.testing.assert_allclose(np.asarray(err.get_ydata()), f.net(x) - np.sin(x), atol=1e-12)
+    xe = np.asarray(err.get_xdata())  # thinned to what pixels show past 12,000 points
+    np.testing.assert_allclose(np.asarray(err.get_ydata()), f.net(xe) - np.sin(xe), atol=1e-12)
+    assert np.max(np.abs(err.get_ydata())) == pytest.approx(f.errors.grid_sup, rel=0.02)
     sup = sorted(float(ln.get_ydata()[0]) for ln in ax_err.get_lines() if ln.get_gid() == "sup")
     assert sup == pytest.approx([-f.errors.sup, f.errors.sup])
 
@@ -263,3 +265,22 @@ def test_wrap_text_never_breaks_beside_a_relation_sign() -> None:
         lines = wrap_text(text, width, 12).split("\n")
         assert not any(ln.endswith(("=", "≤")) or ln.startswith(("=", "≤")) for ln in lines)
         assert " ".join(lines) == text
+
+
+def test_envelope_keeps_every_bucket_extreme_in_order() -> None:
+    from uat.plot import envelope
+
+    rng = np.random.default_rng(3)
+    x = np.linspace(0, 1, 40_001)
+    y, z = rng.normal(size=x.size), np.sin(40 * x)
+    y[12_345] = 9.0  # one spike: the sup error's peak must stay drawn
+    xe, ye, ze = envelope(x, y, z, buckets=1000)
+    assert xe.size <= 4 * 1000 * 2 and np.all(np.diff(xe) > 0)
+    assert 9.0 in ye and ye.max() == y.max() and ye.min() == y.min()
+    edges = np.linspace(0, x.size, 1001).astype(int)
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):  # each bucket's extremes, each curve
+        inside = (xe >= x[lo]) & (xe <= x[hi - 1])
+        assert ye[inside].max() == y[lo:hi].max() and ye[inside].min() == y[lo:hi].min()
+        assert ze[inside].max() == z[lo:hi].max() and ze[inside].min() == z[lo:hi].min()
+    small = np.arange(10.0)
+    assert envelope(small, small)[0] is small  # few points: untouched

@@ -536,7 +536,7 @@ class Convergence:
 
     def summary(self, method: str, loss: str | None, key: str = "sup_error") -> dict[str, Any]:
         """`summarise` of one curve; no optimiser floor for the sup error of a jump."""
-        jump = key == "sup_error" and self.target.lipschitz() is None  # stays near half the jump
+        jump = key == "sup_error" and self.target.has_jumps()  # stays near half the jump
         return summarise(self.points, method, key, loss=loss, floor=method == "train" and not jump,
                          scale=self.target.sup_norm())  # fmt: skip
 
@@ -842,9 +842,11 @@ def smallest_width(
     while not meets(n):
         if n >= high:
             jumps = (
-                ""
-                if target.lipschitz() is not None
-                else "; the target jumps, and no width brings the sup error below half a jump"
+                "; the target jumps, and no width brings the sup error below half a jump"
+                if target.has_jumps()
+                else "; the target's slope is unbounded, so the error falls slowly with width"
+                if target.lipschitz() is None
+                else ""
             )
             raise UatError(
                 f"no width up to N = {high:,} reaches sup error ≤ {eps:g} (N = {high:,} gives "

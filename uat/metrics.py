@@ -282,8 +282,10 @@ def bound_reason(
 
         inner = squashed_target(target)
     if get_activation(activation).makes_steps:
-        if inner.lipschitz() is None:
+        if inner.has_jumps():
             return "the target jumps, so the sup error cannot vanish"
+        if inner.lipschitz() is None:
+            return "the target's slope is unbounded (not Lipschitz), so L·Δ/2 does not apply"
         return "L·Δ/2 overflows double precision: the target is too steep to bound"
     if inner.curvature() is None:
         return "f″ does not exist everywhere (a kink or a jump), so Δ²·max|f″|/8 does not apply"

@@ -65,6 +65,10 @@ class Target:
             return np.empty(0)
         return detect_jumps(self, self.domain)
 
+    def has_jumps(self) -> bool:
+        """Whether f jumps on the domain (|x|**0.1 has no bounded slope, yet no jump)."""
+        return self.jumps().size > 0 or (not self.continuous and self.lipschitz() is None)
+
     def lipschitz(self) -> float | None:
         """max |f'| over the domain (exact derivative, or finite differences); None if f jumps."""
         return self._lipschitz
@@ -84,8 +88,9 @@ class Target:
         if self.df is not None:
             return float(np.max(np.abs(self.df(x))))
         coarse, fine = _max_slope(self, (_LIP_GRID - 1) // 2 + 1), _max_slope(self, _LIP_GRID)
-        # A jump's difference quotient grows like 1/h: halving h nearly doubles it.
-        return None if fine > 1.5 * coarse and fine * (b - a) > 1e3 else fine
+        # A jump's difference quotient grows like 1/h: halving h nearly doubles it. Steep
+        # means against the target's own range: 1e299·x is a line, 0.001·step jumps.
+        return None if fine > 1.5 * coarse and fine * (b - a) > 1e3 * self._range else fine
 
     def curvature(self) -> float | None:
         """max |f''| over the domain, by differences; None where f' jumps (a kink)."""
@@ -97,8 +102,9 @@ class Target:
             return None
         coarse, fine = _max_curvature(self, 20_001), _max_curvature(self, 40_001)
         a, b = self.domain
-        # a kink's second difference grows like 1/h: halving h nearly doubles it
-        return None if fine > 1.5 * coarse and fine * (b - a) ** 2 > 1e3 else fine
+        # a kink's second difference grows like 1/h: halving h nearly doubles it (and
+        # rounding's like 1/h², which 1e299·x's range puts below the kink test)
+        return None if fine > 1.5 * coarse and fine * (b - a) ** 2 > 1e3 * self._range else fine
 
     @property
     def lipschitz_is_exact(self) -> bool:
@@ -112,6 +118,13 @@ class Target:
     @functools.cached_property
     def _sup_norm(self) -> float:
         return float(np.max(np.abs(self(self.grid()))))
+
+    @functools.cached_property
+    def _range(self) -> float:
+        """max f − min f on the dense grid: the scale slopes and curvatures are judged on."""
+        y = self(self.grid())
+        with np.errstate(over="ignore"):
+            return float(np.max(y) - np.min(y))
 
 
 _MAX_JUMPS = 4096
