@@ -95,7 +95,8 @@ def main() -> None:
     print(f"FuncAnimation + PillowWriter:        {t_base:6.2f} s  {s_base / 1e6:6.2f} MB")
     print(f"ratio uat/baseline: time {t_ours / t_base:.3f}×, size {s_ours / s_base:.2f}×")
     print(f"ratio uat pillow/baseline: time {t_pil / t_base:.3f}×, size {s_pil / s_base:.2f}×")
-    print(f"uat GIF with the default 1 s hold (60 frames, the last shown 1 s): {s_held / 1e6:.2f} MB")
+    held = "uat GIF with the default 1 s hold (60 frames, the last shown 1 s)"
+    print(f"{held}: {s_held / 1e6:.2f} MB")
 
 
 def peer(out: Path) -> None:

@@ -139,7 +139,9 @@ class Curves:
 ENVELOPE_BUCKETS = 3000  # about twice the pixel columns of the widest figure's axes
 
 
-def envelope(x: np.ndarray, *ys: np.ndarray, buckets: int = ENVELOPE_BUCKETS) -> tuple[np.ndarray, ...]:
+def envelope(
+    x: np.ndarray, *ys: np.ndarray, buckets: int = ENVELOPE_BUCKETS
+) -> tuple[np.ndarray, ...]:
     """(x, *ys) thinned to each bucket's first, lowest, highest and last points, in order.
 
     What a pixel column shows is kept (every peak, so the sup error's spike stays drawn) while
