@@ -246,3 +246,16 @@ def test_rmse_does_not_overflow() -> None:
     t = get_target("1e200*x")
     e = errors(lambda x: 1.0001e200 * x, t)
     assert np.isfinite(e.rmse) and e.rmse == pytest.approx(1e196 / np.sqrt(3), rel=1e-3)
+
+
+def test_a_pulse_narrower_than_the_grid_is_measured() -> None:
+    from uat.construct import hand_built
+
+    t = get_target("(x > 0)*(x < 1e-9)")  # the grid sees 0 everywhere
+    net = hand_built(t, 50)
+    x = np.linspace(0.0, 1e-9, 10_001)[1:-1]  # inside the pulse, checked independently
+    truth = float(np.max(np.abs(net(x) - t(x))))
+    e = errors(net, t)
+    assert e.grid_sup < 1e-3 and e.sup == pytest.approx(truth, rel=1e-6) and truth > 0.99
+    assert not e.rounding and e.found_by == "jump"
+    assert bound_reason(t, 50) is not None and construction_bound(t, 50) is None

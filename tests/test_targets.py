@@ -128,3 +128,20 @@ def test_known_jumps_and_smooth_named_targets() -> None:
     np.testing.assert_array_equal(get_target("sawtooth").jumps(), [0.0, 1.0, 2.0, 3.0])
     assert get_target("square", (0.2, 1.2)).jumps().tolist() == [0.5, 1.0]
     assert get_target("gaussian").jumps().size == 0
+
+
+@pytest.mark.parametrize(
+    ("spec", "jumps"),
+    [
+        ("(x > 0)*(x < 1e-9)", [0.0, 1e-9]),  # narrower than any grid: found from the text
+        ("(0.2 < x)*(x < 0.2000001)", [0.2, 0.2000001]),
+        ("x*(x < pi/4)", [math.pi / 4]),
+        ("(x > 0)*x", []),  # a kink, no jump: the comparison alone is not a jump
+        ("(x > 2)*1.0", []),  # outside [-1, 1]
+    ],
+)
+def test_jumps_of_comparisons_are_found_from_the_expression(spec: str, jumps: list[float]) -> None:
+    t = get_target(spec)
+    np.testing.assert_allclose(t.jumps(), jumps, rtol=1e-12, atol=1e-300)
+    assert t.has_jumps() == bool(jumps)
+    assert (t.lipschitz() is None) == bool(jumps)  # no bound from a slope the grid missed

@@ -403,6 +403,29 @@ def compile_expression(text: str) -> Fn:
     return f
 
 
+def comparison_points(text: str) -> list[float]:
+    """The constants x is compared with (x > 0.3, 1e-9 >= x, x < pi/4): where f may jump.
+
+    A pulse such as (x > 0)*(x < 1e-9) is narrower than any grid: its jumps are found only
+    from the expression itself. Only a bare x against an expression without x counts.
+    """
+    compiler, tree = _parse(text, allow_x=True)
+    points: list[float] = []
+    for node in ast.walk(tree.body):
+        if not isinstance(node, ast.Compare):
+            continue
+        sides = [node.left, *node.comparators]
+        if not any(isinstance(a, ast.Name) and a.id == "x" for a in sides):
+            continue
+        for a in sides:
+            if any(isinstance(n, ast.Name) and n.id == "x" for n in ast.walk(a)):
+                continue
+            value = compiler.build(a)
+            if isinstance(value, float) and math.isfinite(value):
+                points.append(value)
+    return sorted(set(points))
+
+
 def evaluate_constant(text: str) -> float:
     """Evaluate a constant expression without x, such as -pi or 2*pi, to a finite float."""
     compiler, tree = _parse(text, allow_x=False)

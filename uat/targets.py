@@ -35,6 +35,8 @@ class Target:
     # known discontinuities: (a, b) -> sorted x positions of the jumps inside [a, b]
     jump_points: Callable[[float, float], np.ndarray] | None = None
     path: str | None = None  # CSV data: the file, resolved (a saved net records it)
+    # expressions: the constants x is compared with, checked as jumps beside the grid's scan
+    breaks: tuple[float, ...] = ()
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return np.asarray(self.f(np.asarray(x, dtype=float)), dtype=float)
@@ -63,7 +65,13 @@ class Target:
     def _detected_jumps(self) -> np.ndarray:
         if self.samples is not None or self.df is not None:
             return np.empty(0)
-        return detect_jumps(self, self.domain)
+        found = detect_jumps(self, self.domain)
+        a, b = self.domain
+        inside = [c for c in self.breaks if a < c < b and _jumps_at(self, c)]
+        if not inside:
+            return found
+        near = [c for c in inside if not np.any(np.abs(found - c) <= 4 * np.spacing(abs(c)))]
+        return np.sort(np.concatenate([found, near]))
 
     def has_jumps(self) -> bool:
         """Whether f jumps on the domain (|x|**0.1 has no bounded slope, yet no jump)."""
@@ -76,7 +84,7 @@ class Target:
     @functools.cached_property
     def _lipschitz(self) -> float | None:
         # Cached per target and domain (`on` makes a new Target): sweeps ask for it often.
-        if not self.continuous:
+        if not self.continuous or self.jumps().size:
             return None
         a, b = self.domain
         if self.samples is not None:  # piecewise linear: the steepest segment on [a, b]
@@ -98,7 +106,7 @@ class Target:
 
     @functools.cached_property
     def _curvature(self) -> float | None:
-        if not self.continuous or self.samples is not None:
+        if not self.continuous or self.samples is not None or self.jumps().size:
             return None
         coarse, fine = _max_curvature(self, 20_001), _max_curvature(self, 40_001)
         a, b = self.domain
@@ -165,6 +173,15 @@ def detect_jumps(f: Fn, domain: tuple[float, float], n: int = _LIP_GRID) -> np.n
     # one jump found from both cells beside a grid point it sits on
     keep = np.concatenate([at[:1] == at[:1], np.diff(at) > 1e-12 * (domain[1] - domain[0])])
     return at[keep]
+
+
+def _jumps_at(f: Fn, c: float) -> bool:
+    """Whether f jumps at c: its change across c stays as the gap narrows 1000-fold."""
+    d = max(4 * float(np.spacing(abs(c))), 1e-300)
+    with np.errstate(all="ignore"):
+        y = np.asarray(f(np.array([c - d, c + d, c - 1000 * d, c + 1000 * d])), dtype=float)
+    near, far = abs(y[1] - y[0]), abs(y[3] - y[2])
+    return bool(np.isfinite(near) and near > 0 and near >= 0.5 * far)
 
 
 def _max_slope(target: Target, n: int) -> float:
@@ -407,7 +424,7 @@ def csv_target(path: str | os.PathLike[str]) -> Target:
 
 
 def _expression_target(spec: str) -> Target:
-    from uat.expr import ALLOWED_NAMES, compile_expression, to_mathtext
+    from uat.expr import ALLOWED_NAMES, comparison_points, compile_expression, to_mathtext
 
     if spec.isidentifier() and spec != "x" and spec not in ALLOWED_NAMES:
         close = difflib.get_close_matches(spec, list(TARGETS), n=1, cutoff=0.5)
@@ -415,7 +432,8 @@ def _expression_target(spec: str) -> Target:
         raise UatError(f"unknown target {spec!r}{hint}")
     f = compile_expression(spec)
     # As maths in figures (x**2*sin(5*x) as x²·sin(5x)); what has no notation stays as typed.
-    return Target(spec, f, (-1.0, 1.0), spec, to_mathtext(spec))
+    breaks = tuple(comparison_points(spec))
+    return Target(spec, f, (-1.0, 1.0), spec, to_mathtext(spec), breaks=breaks)
 
 
 def check_finite(target: Target) -> None:
