@@ -53,3 +53,20 @@ def test_summary_lines_name_their_activation(several, capsys, monkeypatch) -> No
         assert ln.startswith(f"{f.net.activation}, ")
     (ratio,) = [ln for ln in lines if ln.startswith("hand-built / trained")]
     assert ratio.startswith("hand-built / trained (sigmoid):")
+
+
+def test_two_float_roundings_have_no_ratio(capsys) -> None:
+    from dataclasses import replace
+
+    from uat.jobs import compare
+    from uat.report import print_comparison
+    from uat.targets import get_target
+
+    c = compare(get_target("sin"), 4)
+    assert c.sup_error_ratio == pytest.approx(c.fits[0].errors.sup / c.fits[1].errors.sup)
+    fits = [replace(f, errors=replace(f.errors, rounding=True)) for f in c.fits]
+    both = replace(c, fits=fits)  # as a constant target's two roundings are
+    assert both.both_rounding and both.sup_error_ratio is None and both.rmse_ratio is None
+    print_comparison(both, "figure: f.png")
+    out = capsys.readouterr().out
+    assert "both errors are float rounding, no ratio" in out and "×" not in out.splitlines()[-2]

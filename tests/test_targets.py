@@ -145,3 +145,13 @@ def test_jumps_of_comparisons_are_found_from_the_expression(spec: str, jumps: li
     np.testing.assert_allclose(t.jumps(), jumps, rtol=1e-12, atol=1e-300)
     assert t.has_jumps() == bool(jumps)
     assert (t.lipschitz() is None) == bool(jumps)  # no bound from a slope the grid missed
+
+
+def test_a_csv_x_range_goes_through_the_domain_checks(tmp_path) -> None:
+    from uat.errors import UatError
+
+    path = tmp_path / "big.csv"
+    path.write_text("x,y\n1e15,1\n1.0000000000000002e15,2\n1.0000000000000004e15,3\n")
+    digits = r"\[1000000000000000.0, 1000000000000000.4\]"  # not [1e+15, 1e+15]
+    with pytest.raises(UatError, match=rf"x range of big.csv {digits} is too narrow"):
+        get_target(str(path))

@@ -81,19 +81,21 @@ def load_csv(path: _StrPath) -> tuple[np.ndarray, np.ndarray]:
     data = itertools.chain([head] if all(numeric) else [], rows)
     xs, ys, lines = array("d"), array("d"), array("q")
     for number, line in data:
-        x, y = _pair(where, number, line, columns)
+        x, y = _pair(where, number, line, columns, len(first))
         xs.append(x)
         ys.append(y)
         lines.append(number)
     return _sorted_samples(where, np.frombuffer(xs), np.frombuffer(ys), lines)
 
 
-def _pair(where: str, number: int, line: str, columns: tuple[int, int]) -> tuple[float, float]:
-    """The x and y of one data line, or a UatError naming the line."""
+def _pair(
+    where: str, number: int, line: str, columns: tuple[int, int], width: int
+) -> tuple[float, float]:
+    """The x and y of one data line of `width` fields, or a UatError naming the line."""
     fields = _split(line)
-    if len(fields) <= max(columns):
+    if len(fields) != width:  # 0.5,2,7 among x,y rows: a stray value, not silently dropped
         raise UatError(
-            f"{where}, line {number}: expected {max(columns) + 1} columns, "
+            f"{where}, line {number}: expected {width} columns like the first line, "
             f"found {len(fields)} in {line!r}"
         )
     pair = _floats(fields, columns)

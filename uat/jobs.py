@@ -333,15 +333,26 @@ class Comparison:
 
     @property
     def sup_error_ratio(self) -> float | None:
-        """Hand-built sup error over trained sup error (None when the trained one is 0)."""
+        """Hand-built sup error over trained (None when the trained one is 0 or both are
+        float rounding: a constant's two roundings have no meaningful ratio)."""
         hand, trained = self.pair()
-        return hand.errors.sup / trained.errors.sup if trained.errors.sup else None
+        if not trained.errors.sup or self.both_rounding:
+            return None
+        return hand.errors.sup / trained.errors.sup
+
+    @property
+    def both_rounding(self) -> bool:
+        """Whether both sup errors are float rounding (a constant target, a line)."""
+        hand, trained = self.pair()
+        return hand.errors.rounding and trained.errors.rounding
 
     @property
     def rmse_ratio(self) -> float | None:
-        """Hand-built RMSE over trained RMSE (None when the trained one is 0)."""
+        """Hand-built RMSE over trained RMSE (None when the trained one is 0, or rounding)."""
         hand, trained = self.pair()
-        return hand.errors.rmse / trained.errors.rmse if trained.errors.rmse else None
+        if not trained.errors.rmse or self.both_rounding:
+            return None
+        return hand.errors.rmse / trained.errors.rmse
 
     def to_dict(self) -> dict[str, Any]:
         """The numbers of every run and the ratios, JSON-safe."""

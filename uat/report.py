@@ -148,12 +148,15 @@ def print_comparison(result: Comparison, where: str) -> None:
         con.print(f"{who}{describe_method(f)}", soft_wrap=True, markup=False)
     hand, trained = result.pair()
     which = f" ({hand.net.activation})" if several else ""
-    con.print(
-        f"hand-built / trained{which}: sup error ×{format_number(result.sup_error_ratio)}, "
-        f"RMSE ×{format_number(result.rmse_ratio)}\n{where}",
-        soft_wrap=True,
-        markup=False,
-    )
+    if result.both_rounding:
+        ratios = "both errors are float rounding, no ratio"
+    elif result.sup_error_ratio is None:
+        ratios = "the trained error is 0, no ratio"
+    else:
+        ratios = f"sup error ×{format_number(result.sup_error_ratio)}"
+        rmse = result.rmse_ratio
+        ratios += f", RMSE ×{format_number(rmse)}" if rmse is not None else ", trained RMSE 0"
+    con.print(f"hand-built / trained{which}: {ratios}\n{where}", soft_wrap=True, markup=False)
 
 
 def comparison_table(result: Comparison) -> Any:

@@ -313,29 +313,34 @@ TARGETS: dict[str, Target] = {
 }
 
 
-def check_domain(domain: tuple[float, float]) -> tuple[float, float]:
-    """Validate an interval: finite, non-empty, increasing."""
+def check_domain(domain: tuple[float, float], what: str = "domain") -> tuple[float, float]:
+    """Validate an interval: finite, non-empty, increasing; `what` names it in errors."""
+    param = "domain" if what == "domain" else None  # the CLI names --domain only for it
     try:
         a, b = (float(domain[0]), float(domain[1]))
     except OverflowError:  # an integer beyond every float
-        raise UatError("domain must be two finite numbers", param="domain") from None
+        raise UatError(f"{what} must be two finite numbers", param=param) from None
+    sa, sb = f"{a:g}", f"{b:g}"
+    if sa == sb and a != b:  # 1e15 and 1.0000000000000002e15 both print 1e+15
+        sa, sb = repr(a), repr(b)
     if not (math.isfinite(a) and math.isfinite(b)):
-        raise UatError(f"domain [{a:g}, {b:g}] must be finite")
+        raise UatError(f"{what} [{sa}, {sb}] must be finite", param=param)
     if a == b:
-        raise UatError(f"domain [{a:g}, {b:g}] is empty")
+        raise UatError(f"{what} [{sa}, {sb}] is empty", param=param)
     if a > b:
-        raise UatError(f"domain [{a:g}, {b:g}] is reversed; did you mean {b:g},{a:g}?")
+        raise UatError(f"{what} [{sa}, {sb}] is reversed; did you mean {sb},{sa}?", param=param)
+    if b - a < 1e-9 * max(1.0, abs(a), abs(b)):
+        raise UatError(
+            f"{what} [{a!r}, {b!r}] is too narrow for double precision; widen it or shift it "
+            "towards 0",
+            param=param,
+        )
     far = LIMITS["domain_abs"].high
     if max(abs(a), abs(b)) > far:
         raise UatError(
-            f"domain [{a:g}, {b:g}] is too wide: it reaches beyond ±{far:g}; rescale x "
+            f"{what} [{sa}, {sb}] is too wide: it reaches beyond ±{far:g}; rescale x "
             + how_to_raise("domain_abs"),
-            param="domain",
-        )
-    if b - a < 1e-9 * max(1.0, abs(a), abs(b)):
-        raise UatError(
-            f"domain [{a!r}, {b!r}] is too narrow for double precision; widen it or shift it "
-            "towards 0"
+            param=param,
         )
     return a, b
 
@@ -405,7 +410,7 @@ def csv_target(path: str | os.PathLike[str]) -> Target:
     xs, ys = load_csv(path)
     name = Path(path).name
     # the samples' span must be a usable interval, like any --domain
-    domain = check_domain((float(xs[0]), float(xs[-1])))
+    domain = check_domain((float(xs[0]), float(xs[-1])), f"the x range of {name}")
 
     def f(x: np.ndarray) -> np.ndarray:
         return np.asarray(np.interp(np.asarray(x, dtype=float), xs, ys), dtype=float)
