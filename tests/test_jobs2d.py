@@ -217,3 +217,17 @@ def test_convergence_covers_towers_ridges_and_trained_nets() -> None:
     assert [p.neurons for p in study.points if p.method == "train2"] == [4, 8]
     assert all(math.isfinite(s["sup_error"]) for s in record["slopes"].values())
     assert study.slope("train") < study.slope("construct") < 0  # training gains faster
+
+
+@pytest.mark.parametrize("spec", ["x*y", "gaussian2d"])
+def test_the_sup_line_says_whether_refinement_found_more(spec: str) -> None:
+    from uat.report2d import fit_lines
+    from uat.targets2d import get_target2d
+
+    fit = fit2d(get_target2d(spec), 6)
+    (line,) = [ln for ln in fit_lines(fit) if ln.startswith("sup error")]
+    if fit.errors.sup > fit.errors.grid_sup:  # x*y peaks at a corner, a grid point
+        assert "refined off the grid" in line
+    else:
+        assert "(on the grid; refinement found no larger error)" in line
+    assert ("refined off the grid" in line) == (spec == "gaussian2d")

@@ -22,8 +22,12 @@ def fit_lines(fit: Any) -> list[str]:
         f"target     {t.formula} on [{a:g}, {b:g}] × [{c:g}, {d:g}]",
         f"network    {net_label(fit.method, fit.size, layers)}: {fit.net.n_neurons} hidden "
         f"neurons {fit.net.widths}, {fit.net.n_parameters} parameters",
-        f"sup error  {_g(e.sup)} at (x, y) = ({e.at[0]:.4g}, {e.at[1]:.4g}) (refined off "
-        f"the grid; {_g(e.grid_sup)} on it)",
+        f"sup error  {_g(e.sup)} at (x, y) = ({e.at[0]:.4g}, {e.at[1]:.4g}) "
+        + (
+            f"(refined off the grid; {_g(e.grid_sup)} on it)"
+            if e.sup > e.grid_sup
+            else "(on the grid; refinement found no larger error)"
+        ),
         f"RMSE       {_g(e.rmse)} on the {e.grid}×{e.grid} grid",
     ]
     if fit.bound is not None:
