@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +14,9 @@ import numpy as np
 from uat.construct import windows
 from uat.network import ShallowNet
 from uat.scenes import (
+    DRAWABLE,
     MAX_PARTS,
     METHOD_NAMES,
-    bounded_log,
     format_number,
     plot_grid,
     unit_count,
@@ -102,6 +103,25 @@ def style() -> Iterator[None]:
     matplotlib.use("Agg", force=False)
     with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
         yield
+
+
+def bounded_log(ax: Any) -> None:
+    """Keep a log axis's top and its ticks finite doubles where errors reach ~1e300.
+
+    matplotlib's decade locator steps past its top (1e312 from errors near 3e301) and its
+    formatter fails on the infinite tick: near the largest double the decades are fixed here.
+    """
+    lo, hi = ax.get_ylim()
+    if hi <= 1e250:
+        return
+    lo, hi = (max(lo, 1e-300) if np.isfinite(lo) else 1e-300), min(hi, DRAWABLE)
+    k0, k1 = math.ceil(math.log10(lo)), math.floor(math.log10(hi))
+    stride = max(1, math.ceil((k1 - k0 + 1) / 8))
+    from matplotlib.ticker import FixedLocator, NullLocator
+
+    ax.set_ylim(lo, hi)
+    ax.yaxis.set_major_locator(FixedLocator([10.0**k for k in range(k1, k0 - 1, -stride)]))
+    ax.yaxis.set_minor_locator(NullLocator())
 
 
 def method_color(method: str) -> str:

@@ -9,7 +9,6 @@ imports a drawing module.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -102,25 +101,6 @@ def y_limits(*curves: np.ndarray, pad: float = 0.12) -> tuple[float, float]:
         hi = max(float(np.nanmax(c)) for c in curves)
     half = hi / 2 - lo / 2 or max(abs(hi), 1.0) / 2
     return max(lo - 2 * pad * half, -DRAWABLE), min(hi + 2 * pad * half, DRAWABLE)
-
-
-def bounded_log(ax: Any) -> None:
-    """Keep a log axis's top and its ticks finite doubles where errors reach ~1e300.
-
-    matplotlib's decade locator steps past its top (1e312 from errors near 3e301) and its
-    formatter fails on the infinite tick: near the largest double the decades are fixed here.
-    """
-    lo, hi = ax.get_ylim()
-    if hi <= 1e250:
-        return
-    lo, hi = (max(lo, 1e-300) if np.isfinite(lo) else 1e-300), min(hi, DRAWABLE)
-    k0, k1 = math.ceil(math.log10(lo)), math.floor(math.log10(hi))
-    stride = max(1, math.ceil((k1 - k0 + 1) / 8))
-    from matplotlib.ticker import FixedLocator, NullLocator
-
-    ax.set_ylim(lo, hi)
-    ax.yaxis.set_major_locator(FixedLocator([10.0**k for k in range(k1, k0 - 1, -stride)]))
-    ax.yaxis.set_minor_locator(NullLocator())
 
 
 # -- data --------------------------------------------------------------------------------------
