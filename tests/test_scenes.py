@@ -134,6 +134,8 @@ def test_training_run_frames_at_increasing_iterations(lm_run):
         assert f[0].parts.shape == (8, lm_run.x.size)
     first, last = lm_run.frames[0][0].loss.value, lm_run.frames[-1][0].loss.value
     assert last < first  # training lowers the loss
+    for f in lm_run.frames:  # the caption's RMSE is the inset's, and says so
+        assert f"training RMSE {sc.format_number(f[0].loss.value)}" in f[0].text
 
 
 def test_training_run_with_adam(sin):

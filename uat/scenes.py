@@ -636,7 +636,8 @@ def training_run(
     for i, sn in enumerate(snaps):
         errs = errors(sn.net, target)
         text = (
-            f"iteration {sn.iteration:,} of {last:,} · RMSE {format_number(sn.loss)}"
+            # the loss the optimiser sees (the inset's curve), not the grid RMSE of --json
+            f"iteration {sn.iteration:,} of {last:,} · training RMSE {format_number(sn.loss)}"
             f" · sup error {format_number(errs.sup)}"
         )
         panels.append(panel_frame(sn.net, x, text, LossTrace(its, losses, sn.iteration, sn.loss)))
