@@ -672,3 +672,15 @@ def test_explain_draws_thousands_of_hand_built_pairs_but_budgets_trained_curves(
     assert json.loads(out)["neurons"] == 3000 and Path("big.png").stat().st_size > 0
     code, _, err = cli("explain", "sin", "-n", "2000", "--method", "train")
     assert code == 2 and "budget" in err
+
+
+@pytest.mark.parametrize("size", ["320x200", "640x400"])
+def test_small_animations_lay_out_without_a_warning(cli, size: str) -> None:
+    import warnings
+
+    args = ["animate", "gaussian", "--sweep", "training", "-n", "8", "--frames", "3"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "axes sizes collapsed to zero" under a long caption
+        code, out, err = cli(*args, "--size", size, "-o", "t.gif", "--json")
+    assert code == 0, err
+    assert json.loads(out)["frames"] == 3

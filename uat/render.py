@@ -84,6 +84,7 @@ class Panel:
         labels: bool = True,
         strip: Axes | None = None,
         wrap: bool = False,
+        chars: int | None = None,
     ) -> None:
         from matplotlib.collections import LineCollection
 
@@ -118,6 +119,7 @@ class Panel:
         if strip is not None:
             self._error_strip(strip, fontsize)
         self.wrap = wrap  # caption on two lines (contact sheets, a panel beside a diagram)
+        self.chars = chars  # at most this many characters a caption line (None: any)
         longest = self.wrapped(max((f[j].text for f in scene.frames), key=len))
         self.caption = ax.text(
             0.0,
@@ -229,9 +231,24 @@ class Panel:
             self.marker.set_data([frame.loss.iteration], [max(frame.loss.value, 1e-300)])
 
     def wrapped(self, text: str) -> str:
-        """The caption, its last part on a second line when wrapping."""
-        head, _, tail = text.rpartition(" · ")
-        return f"{head}\n{tail}" if self.wrap and head else text
+        """The caption: its " · " parts packed into lines of at most `chars` characters,
+        and its last part on a line of its own when wrapping.
+
+        At 320×200 the training caption ran past the figure and matplotlib's layout gave up
+        ("axes sizes collapsed to zero").
+        """
+        parts = text.split(" · ")
+        limit = self.chars if self.chars is not None else len(text)
+        lines = [parts[0]]
+        for part in parts[1:]:
+            if len(lines[-1]) + 3 + len(part) > limit:
+                lines.append(part)
+            else:
+                lines[-1] += " · " + part
+        if self.wrap and len(lines) == 1 and len(parts) > 1:
+            head, _, tail = text.rpartition(" · ")
+            lines = [head, tail]
+        return "\n".join(lines)
 
     def legend_entries(self) -> list[tuple[Any, str]]:
         """Legend handles and labels of this panel."""
@@ -292,8 +309,19 @@ class Renderer:
         scale = min(1.0, size[0] / (640.0 * scene.panels), size[1] / 400.0) ** 0.5
         fs = 12.0 * max(scale, 0.6)
         axes, strips, self.diagram_ax = _layout(fig, scene)
+        # ~0.55 em a character; the axes take about 80% of a panel's width
+        points = 72.0 * size[0] / dpi / scene.panels * (0.5 if self.diagram_ax else 0.8)
+        chars = max(int(points / (0.55 * fs)), 16)
         self.panels = [
-            Panel(ax, scene, j, fontsize=fs, strip=strips[j], wrap=self.diagram_ax is not None)
+            Panel(
+                ax,
+                scene,
+                j,
+                fontsize=fs,
+                strip=strips[j],
+                wrap=self.diagram_ax is not None,
+                chars=chars,
+            )  # fmt: skip
             for j, ax in enumerate(axes)
         ]
         for ax in axes[1:]:
@@ -483,13 +511,14 @@ def contact_sheet(
     grid = fig.subplots(rows, cols * scene.panels, sharex=True, sharey=True, squeeze=False)
     first_panels: list[Panel] = []
     panels: list[Panel] = []
+    points = 72.0 * size[0] / dpi / scene.panels * 0.8  # a cell's axes, in points
+    chars = max(int(points / (0.55 * 0.9 * fs)), 16)
     for c, i in enumerate(picks):
         r, k = divmod(c, cols)
         for j in range(scene.panels):
             ax = grid[r, k * scene.panels + j]
-            p = Panel(ax, scene, j, fontsize=0.9 * fs, labels=False)
+            p = Panel(ax, scene, j, fontsize=0.9 * fs, labels=False, wrap=True, chars=chars)
             panels.append(p)
-            p.wrap = True
             p.update(scene.frames[i][j])
             if c == 0:
                 first_panels.append(p)
