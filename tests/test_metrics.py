@@ -259,3 +259,15 @@ def test_a_pulse_narrower_than_the_grid_is_measured() -> None:
     assert e.grid_sup < 1e-3 and e.sup == pytest.approx(truth, rel=1e-6) and truth > 0.99
     assert not e.rounding and e.found_by == "jump"
     assert bound_reason(t, 50) is not None and construction_bound(t, 50) is None
+
+
+@pytest.mark.parametrize("spec", ["(x > 0.2)", "(x == 0.3)", "(0.2 < x)*(x < 0.2000001)"])
+def test_the_floats_next_to_a_jump_are_measured(spec: str) -> None:
+    from uat.construct import hand_built
+
+    t = get_target(spec)
+    net = hand_built(t, 20, activation="step")  # its steps sit within a float of the jumps
+    x = np.concatenate([np.linspace(-1, 1, 200_001), *(
+        c + np.spacing(c) * np.arange(-8, 9) for c in (0.2, 0.2000001, 0.3))])  # fmt: skip
+    truth = float(np.max(np.abs(net(x) - t(x))))
+    assert errors(net, t).sup == pytest.approx(truth, rel=1e-9)

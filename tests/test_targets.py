@@ -136,6 +136,8 @@ def test_known_jumps_and_smooth_named_targets() -> None:
         ("(x > 0)*(x < 1e-9)", [0.0, 1e-9]),  # narrower than any grid: found from the text
         ("(0.2 < x)*(x < 0.2000001)", [0.2, 0.2000001]),
         ("x*(x < pi/4)", [math.pi / 4]),
+        ("(x == 0.3)", [0.3]),  # one point apart from both sides
+        ("(x != 0.3)", [0.3]),
         ("(x > 0)*x", []),  # a kink, no jump: the comparison alone is not a jump
         ("(x > 2)*1.0", []),  # outside [-1, 1]
     ],

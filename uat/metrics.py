@@ -184,7 +184,13 @@ def _beside(points: np.ndarray, h: float, a: float, b: float, far: bool = True) 
     if points.size == 0:
         return np.empty(0)
     ulp = np.spacing(np.maximum(np.abs(points), max(abs(a), abs(b))))
-    d = np.array([1.0, 2.0, 4.0, 16.0])[None, :] * ulp[:, None]
+    own = np.spacing(np.abs(points))  # the very next floats: a step neuron at s = −b/w
+    # can still be off one float past a jump at 0.2 (w·x + b rounds below 0 there)
+    d = np.concatenate(
+        [np.array([1.0, 2.0, 4.0, 16.0])[None, :] * ulp[:, None],
+         np.array([1.0, 2.0, 3.0])[None, :] * own[:, None]],
+        axis=1,
+    )  # fmt: skip
     if far:
         ladder = np.geomspace(1e-12 * (b - a), 2 * h, 40)[None, :]
         d = np.concatenate([d, np.broadcast_to(ladder, (points.size, ladder.size))], axis=1)

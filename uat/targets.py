@@ -176,12 +176,17 @@ def detect_jumps(f: Fn, domain: tuple[float, float], n: int = _LIP_GRID) -> np.n
 
 
 def _jumps_at(f: Fn, c: float) -> bool:
-    """Whether f jumps at c: its change across c stays as the gap narrows 1000-fold."""
+    """Whether f jumps at c: its change across c stays as the gap narrows 1000-fold, or
+    f(c) itself stands apart from both sides ((x == 0.3) is 1 at a single point)."""
     d = max(4 * float(np.spacing(abs(c))), 1e-300)
     with np.errstate(all="ignore"):
-        y = np.asarray(f(np.array([c - d, c + d, c - 1000 * d, c + 1000 * d])), dtype=float)
+        y = np.asarray(f(np.array([c - d, c + d, c - 1000 * d, c + 1000 * d, c])), dtype=float)
+    if not np.all(np.isfinite(y)):
+        return False
     near, far = abs(y[1] - y[0]), abs(y[3] - y[2])
-    return bool(np.isfinite(near) and near > 0 and near >= 0.5 * far)
+    point = min(abs(y[4] - y[0]), abs(y[4] - y[1]))
+    point_far = max(abs(y[2] - y[0]), abs(y[3] - y[1]))  # the slope's share over 1000·d
+    return bool((near > 0 and near >= 0.5 * far) or (point > 0 and point > 2 * point_far))
 
 
 def _max_slope(target: Target, n: int) -> float:
