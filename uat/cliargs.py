@@ -177,9 +177,12 @@ def figure_path(out: Path | None, default: str, *, animated: bool = False) -> Pa
 
 def save(figure: Callable[[], Any], path: Path | str) -> None:
     """Draw a figure in the package style and write it atomically."""
+    import numpy as np
+
     from uat.plot import save_figure, style
 
-    with style():
+    # matplotlib's log scale overflows in exp() on errors near 1e299 (a warning, not a fault)
+    with style(), np.errstate(over="ignore", under="ignore"):
         save_figure(figure(), path)
 
 
