@@ -658,3 +658,15 @@ def test_huge_values_are_drawn_without_a_warning(cli, spec: str, args: tuple[str
         code, out, err = cli(args[0], spec, *args[1:], "-q")
     assert (code, err) == (0, "")
     assert len(list(Path().glob("*.png")) + list(Path().glob("*.gif"))) == 1
+
+
+def test_eps_searches_odd_and_even_bump_counts() -> None:
+    from uat.jobs import fit, smallest_width
+    from uat.targets import get_target
+
+    target, s = get_target("sqrt(abs(x))"), Settings()
+    n, found = smallest_width(target, 0.02, s)  # an odd count centres a bump on the cusp
+    assert found.errors.sup <= 0.02 and n // 2 % 2 == 1
+    assert fit(target, n - 4, s).errors.sup > 0.02  # the same family, one narrower: misses
+    even = list(range(4, n, 4))  # the widest even counts below it miss as well
+    assert all(fit(target, k, s).errors.sup > 0.02 for k in even[-3:])
