@@ -525,6 +525,17 @@ def test_a_slug_keeps_the_sign_of_an_exponent() -> None:
     assert slug("x/1e5") == "x-over-100000"
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("sin(x)*2", "sin(x*2)"), ("exp(x)-1", "exp(x-1)"), ("2*x+1", "2*(x+1)"),
+     ("abs(x-0.5)", "abs(x)-0.5"), ("x*(x>0.5)", "x*x>0.5"), ("-(x+1)", "-x+1"),
+     ("(-x)**2", "-x**2"), ("x-(x-1)", "x-x-1"), ("sin(x)/2", "sin(x/2)")],
+)  # fmt: skip
+def test_different_groupings_get_different_slugs(a: str, b: str) -> None:
+    assert slug(a) != slug(b) and _valid_slug(slug(a)) and _valid_slug(slug(b))
+    assert slug(a.replace("(", "( ")) == slug(a)  # spacing does not change the name
+
+
 def test_slugs_of_long_expressions_stay_distinct() -> None:
     a = "sin(x)+cos(x)+tan(x)+sinh(x)+cosh(x)+tanh(x)+x**2"
     b = "sin(x)+cos(x)+tan(x)+sinh(x)+cosh(x)+tanh(x)+x**3"

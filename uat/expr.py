@@ -669,6 +669,40 @@ def _slug_node(node: ast.AST) -> str:
     raise _Unrenderable(type(node).__name__)
 
 
+_SLUG_PREC = {ast.Add: 2, ast.Sub: 2, ast.Mult: 3, ast.Div: 3, ast.FloorDiv: 3, ast.Mod: 3,
+              ast.Pow: 4}  # fmt: skip
+
+
+def _grouping_lost(tree: ast.AST) -> bool:
+    """Whether the slug's words drop parentheses that matter: sin(x*2) and sin(x)*2 both
+    read sinx-2, 2*(x+1) and 2*x+1 both 2x-plus-1."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp):
+            p = _SLUG_PREC.get(type(node.op), 0)
+            for side, child in (("left", node.left), ("right", node.right)):
+                if isinstance(child, ast.Compare | ast.IfExp | ast.BoolOp):
+                    return True
+                if isinstance(child, ast.UnaryOp) and side == "left" and p == 4:
+                    return True  # (-x)**2 against -x**2
+                if isinstance(child, ast.BinOp):
+                    c = _SLUG_PREC.get(type(child.op), 0)
+                    same_side = side == "right" and not isinstance(node.op, ast.Add | ast.Mult)
+                    if c < p or (c == p and (same_side or (side == "left" and p == 4))):
+                        return True
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.BinOp):
+            if _SLUG_PREC.get(type(node.operand.op), 0) < 4:
+                return True  # -(x+1) against -x+1
+        elif isinstance(node, ast.Call):
+            for arg in node.args:
+                try:
+                    words = _slug_node(arg)
+                except (_Unrenderable, KeyError):
+                    return True
+                if "-" in words[1:]:
+                    return True
+    return False
+
+
 def slug(text: str) -> str:
     """A readable file-name slug: `x**2*sin(5*x)` -> `x2-sin5x`, `data/f.csv` -> `f`.
 
@@ -686,8 +720,12 @@ def slug(text: str) -> str:
     else:
         try:
             _, tree = _parse(name, allow_x=True)
-            name = _slug_node(tree.body)
-            name = "neg" + name if name.startswith("-") else name  # a leading minus sign
+            words = _slug_node(tree.body)
+            words = "neg" + words if words.startswith("-") else words  # a leading minus sign
+            if _grouping_lost(tree.body):  # the expression's own hash, spacing aside
+                same = hashlib.sha1(ast.unparse(tree.body).encode()).hexdigest()[:4]
+                words = f"{words}-{same}"
+            name = words
         except (UatError, _Unrenderable, KeyError):
             pass
     words = re.sub(r"[^A-Za-z0-9.-]+", "-", name)
