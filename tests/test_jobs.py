@@ -670,3 +670,23 @@ def test_eps_searches_odd_and_even_bump_counts() -> None:
     assert fit(target, n - 4, s).errors.sup > 0.02  # the same family, one narrower: misses
     even = list(range(4, n, 4))  # the widest even counts below it miss as well
     assert all(fit(target, k, s).errors.sup > 0.02 for k in even[-3:])
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [(("0,12344",), ("0,12341",)), (("0,1",), ("0,1.00004",)), (("0,1/3",), ("0,0.3333333334",))],
+)
+def test_default_names_tell_close_domains_apart(cli, a: tuple[str], b: tuple[str]) -> None:
+    names = []
+    for domain in (a[0], b[0]):
+        code, out, err = cli("fit", "sin", "-n", "10", "--domain", domain, "--json")
+        assert code == 0, err
+        names.append(json.loads(out)["output"])
+    assert names[0] != names[1] and all(Path(n).is_file() for n in names)
+
+
+def test_default_names_tell_close_steepnesses_apart() -> None:
+    from uat.jobs import changes
+
+    assert changes(Settings(steepness=100)) == ["w100"]
+    assert changes(Settings(steepness=100.00001)) == ["w100.00001"]

@@ -746,14 +746,14 @@ def changes(s: Settings, methods: Sequence[str] | None = None) -> list[str]:
     if "construct" in used:
         words += [f"shifts{s.shifts}"] if s.shifts != d.shifts else []
         words += [s.heights] if s.heights != d.heights else []
-        words += [f"w{s.steepness:g}"] if s.steepness is not None else []
+        words += [f"w{exact_word(s.steepness)}"] if s.steepness is not None else []
     if "train" in used:
         words += [s.optimizer] if s.optimizer != d.optimizer else []
         words += [f"{s.loss}-loss"] if s.loss != d.loss else []
         words += [f"seed{s.seed}"] if s.seed != d.seed else []
         words += [f"iter{s.max_iter}"] if s.max_iter is not None else []
-        words += [f"tol{s.tol:g}"] if s.tol != d.tol else []
-        words += [f"lr{s.learning_rate:g}"] if s.learning_rate is not None else []
+        words += [f"tol{exact_word(s.tol)}"] if s.tol != d.tol else []
+        words += [f"lr{exact_word(s.learning_rate)}"] if s.learning_rate is not None else []
     return words
 
 
@@ -808,8 +808,20 @@ def domain_word(target: Target) -> list[str]:
         return []
     if np.allclose(own, target.domain, rtol=1e-12, atol=0.0):
         return []
-    text = "_".join(f"{v:.4g}" for v in target.domain)
+    text = "_".join(exact_word(v) for v in target.domain)
     return ["on" + text.replace("-", "m").replace(".", "p").replace("+", "")]
+
+
+def exact_word(v: float) -> str:
+    """A number for a file name: 4 digits where they are exact, else every digit needed.
+
+    --domain 0,12344 and 0,12341 both read 1.234e+04 and one run overwrote the other's file.
+    """
+    short = f"{v:.4g}"
+    if float(short) == v:
+        return short
+    full = repr(float(v)).replace("e+", "e")
+    return full[:-2] if full.endswith(".0") else full
 
 
 def targets() -> list[dict[str, Any]]:
