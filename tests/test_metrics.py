@@ -271,3 +271,36 @@ def test_the_floats_next_to_a_jump_are_measured(spec: str) -> None:
         c + np.spacing(c) * np.arange(-8, 9) for c in (0.2, 0.2000001, 0.3))])  # fmt: skip
     truth = float(np.max(np.abs(net(x) - t(x))))
     assert errors(net, t).sup == pytest.approx(truth, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("spec", "n", "options"),
+    [("x", 20, {}), ("x", 6, {"steepness": 5.0}), ("1e-299*x", 20, {}), ("sin", 20, {}),
+     ("sin(x)", 20, {"steepness": 2.0}), ("gaussian", 30, {})],
+)  # fmt: skip
+def test_a_softplus_bound_includes_its_hinges(spec: str, n: int, options: dict) -> None:
+    from uat.construct import hand_built
+    from uat.metrics import net_bound
+
+    t = get_target(spec)
+    net = hand_built(t, n, activation="softplus", **options)
+    bound, why = net_bound(t, net)
+    x = np.linspace(*t.domain, 400_001)
+    truth = float(np.max(np.abs(net(x) - t(x))))  # the hinges' rounding was left out
+    assert why is None and bound is not None and truth <= bound
+    if not options:  # at the automatic steepness the added term is also tight
+        assert bound <= 2.5 * truth + ramp_bound(t, n)
+
+
+def test_soft_steps_have_no_step_bound() -> None:
+    from uat.construct import hand_built
+    from uat.metrics import net_bound
+
+    t = get_target("sin(x)")  # sup 0.304 at w = 2 beside L·Δ/2 = 0.1
+    for act, w in (("sigmoid", 2.0), ("tanh", 2.0)):
+        bound, why = net_bound(t, hand_built(t, 20, activation=act, steepness=w))
+        assert bound is None and "below the automatic" in str(why)
+    for act in ("sigmoid", "tanh"):  # the automatic steepness keeps the bound
+        net = hand_built(t, 20, activation=act)
+        bound, why = net_bound(t, net)
+        assert bound is not None and errors(net, t).sup <= bound

@@ -18,7 +18,7 @@ import numpy as np
 
 from uat.errors import UatError
 from uat.expr import slug
-from uat.metrics import Errors, construction_bound, errors
+from uat.metrics import Errors, errors
 from uat.network import ShallowNet
 from uat.settings import (
     CHOICES,
@@ -150,11 +150,13 @@ class Fit:
 
 
 def _bound(target: Target, net: ShallowNet) -> float | None:
-    """The construction's bound for a hand-built net (per copy under shifts); None if trained."""
+    """The bound of a hand-built net (`metrics.net_bound`, per copy under shifts); None if
+    trained, or where no bound holds."""
+    from uat.metrics import net_bound
+
     if net.method != "construct":
         return None
-    per_copy = net.n_neurons // max(1, int(net.meta.get("copies", 1)))
-    return construction_bound(target, per_copy, net.activation, net.output_activation)
+    return net_bound(target, net)[0]
 
 
 def fit(

@@ -325,7 +325,7 @@ def bound_label(fit: Fit) -> str | None:
 
     if fit.bound is None or not np.isfinite(fit.bound):
         return None
-    formula = bound_formula(fit.net.activation, fit.net.output_activation)
+    formula = bound_formula(fit.net.activation, fit.net.output_activation, net=True)
     return f"{formula} = {format_number(fit.bound)}"
 
 

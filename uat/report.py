@@ -53,14 +53,13 @@ def describe_method(fit: Fit) -> str:
 
 def describe_bound(fit: Fit) -> str:
     """The construction's error bound, with its formula, or why there is none."""
-    from uat.metrics import bound_formula, bound_reason
+    from uat.metrics import bound_formula, net_bound
     from uat.plot import format_number
 
     net, t = fit.net, fit.target
-    formula = bound_formula(net.activation, net.output_activation)
+    formula = bound_formula(net.activation, net.output_activation, net=True)
     if fit.bound is None:
-        per_copy = net.n_neurons // max(1, int(net.meta.get("copies", 1)))
-        why = bound_reason(t, per_copy, net.activation, net.output_activation)
+        why = net_bound(t, net)[1] if net.method == "construct" else None
         return f"none: {why or f'{formula} needs a smoother target'}"
     text = f"{formula} = {format_number(fit.bound)}"
     if formula == "L·Δ/2":
