@@ -684,3 +684,10 @@ def test_small_animations_lay_out_without_a_warning(cli, size: str) -> None:
         code, out, err = cli(*args, "--size", size, "-o", "t.gif", "--json")
     assert code == 0, err
     assert json.loads(out)["frames"] == 3
+
+
+def test_compare_of_a_lone_step_names_the_option_given(cli) -> None:
+    code, _, err = cli("compare", "sin", "-n", "10", "--activation", "step")
+    assert code == 2 and err.count("\n") == 1 and "choose another --activation" in err
+    code, _, err = cli("compare", "sin", "-n", "10", "--activations", "step")
+    assert code == 2 and "add another one to --activations" in err

@@ -309,6 +309,12 @@ def compare_runs(
             trained = check_losses(losses or [settings.loss]) if method == "train" else [s.loss]
             runs += [(replace(s, loss=loss), width) for loss in trained]
     if not any(s.method == "train" for s, _ in runs):
+        if activations is None:  # one --activation: the step itself
+            raise UatError(
+                "a hard step cannot be trained, so there is nothing to compare with; choose "
+                "another activation, or list several (--activations step,sigmoid)",
+                param="activation",
+            )
         raise UatError(
             "a hard step cannot be trained; add another one to activations", param="activations"
         )
