@@ -225,6 +225,34 @@
     return bound === null ? null : st.out === "sigmoid" ? bound / 4 : bound;
   }
 
+  // The bound of the built net, as `uat fit` gives it (uat.metrics.net_bound): none for steps
+  // softer than the automatic steepness; softplus ramps add their hinges' rounding,
+  // Σ|v|·min(ln 2, e^(−w·d)) over the knots, d a knot's distance to [A, B].
+  function netBound(st, net) {
+    let bound = constructionBound(st);
+    if (bound === null) return null;
+    const a = ACTS[st.act];
+    if (makesSteps(st.act) && st.act !== "step") {
+      const inner = st.out === "sigmoid" ? squashedFacts : targetFacts;
+      const gain = Number.isFinite(a.gain) ? a.gain : 1.0;
+      if (net.first.w < (autoSteepness(inner, st.n / 2) / gain) * (1 - 1e-9)) return null;
+    }
+    if (st.act === "softplus") {
+      const hinges = new Map();
+      for (let i = 0; i < net.w.length; i++) {
+        const knot = -net.b[i] / net.w[i], d = Math.max(0, A - knot, knot - B);
+        const key = Math.round(knot * 1e12) / 1e12, reach = Math.min(Math.LN2, Math.exp(-Math.abs(net.w[i]) * d));
+        const hinge = hinges.get(key) || { v: 0, reach: 0 };
+        hinge.v += net.v[i]; hinge.reach = Math.max(hinge.reach, reach);
+        hinges.set(key, hinge);
+      }
+      let rounding = 0;
+      for (const h of hinges.values()) rounding += Math.abs(h.v) * h.reach;
+      bound += st.out === "sigmoid" ? rounding / 4 : rounding;
+    }
+    return bound;
+  }
+
   // ---- evaluating a network ----------------------------------------------------------
 
   function outFn(net) { return net.out === "sigmoid" ? sigma : (u) => u; }
@@ -782,7 +810,7 @@
     setNumber(ui.rmse.v, e.rmse);
     ui.rmse.k.textContent = `RMSE (${e.grid.toLocaleString("en")}-point grid)`;
     setNumber(ui.supAt.v, e.at);
-    setNumber(ui.bound.v, state.method === "train" ? null : constructionBound(st));
+    setNumber(ui.bound.v, state.method === "train" ? null : netBound(st, net));
     ui.both.querySelector("[data-k=hn]").textContent = `hand-built, N = ${st.n * st.shifts}`;
     ui.both.querySelector("[data-k=tn]").textContent = `trained, N = ${t.neurons}`;
     setNumber(ui.both.querySelector("[data-testid=construct-sup-error]"), current.errors.sup);
