@@ -354,14 +354,13 @@ def net_bound(target: Target, net: ShallowNet) -> tuple[float | None, str | None
         return None, bound_reason(target, per_copy, net.activation, net.output_activation)
     w = net.meta.get("steepness")
     act = get_activation(net.activation)
-    if act.makes_steps and net.activation != "step" and isinstance(w, int | float):
+    if act.makes_steps and math.isfinite(act.gain) and isinstance(w, int | float):
         inner = target
         if net.output_activation == "sigmoid":
             from uat.construct import squashed_target
 
             inner = squashed_target(target)
-        # tanh(w·z) = 2σ(2w·z) − 1: a tanh step is as sharp as a sigmoid one of twice w
-        auto = auto_steepness(inner, per_copy // 2) / (2.0 if net.activation == "tanh" else 1.0)
+        auto = auto_steepness(inner, per_copy // 2) / act.gain  # as `construct.bumps` sets it
         if w < auto * (1 - 1e-9):
             return None, (
                 f"the steepness w = {w:.4g} is below the automatic {auto:.4g}: the soft "
@@ -369,8 +368,8 @@ def net_bound(target: Target, net: ShallowNet) -> tuple[float | None, str | None
             )
     if net.activation == "softplus":
         a, b = net.domain if net.domain is not None else target.domain
+        knots = net.step_positions
         with np.errstate(all="ignore"):
-            knots = -net.b / net.w
             dist = np.maximum(0.0, np.maximum(a - knots, knots - b))
             keys, inverse = np.unique(np.round(knots, 12), return_inverse=True)
             weight = np.zeros(keys.size)

@@ -300,6 +300,12 @@ def figure_legend(fig: Figure, panels: Sequence[Panel], fontsize: float) -> None
     )
 
 
+def _caption_chars(width_px: int, dpi: float, panels: int, fontsize: float, share: float) -> int:
+    """Characters a caption line holds: the axes take `share` of a panel, ~0.55 em each."""
+    points = 72.0 * width_px / dpi / panels * share
+    return max(int(points / (0.55 * fontsize)), 16)
+
+
 class Renderer:
     """Draws a Scene's frames on one Agg canvas, blitting only what moves."""
 
@@ -309,9 +315,7 @@ class Renderer:
         scale = min(1.0, size[0] / (640.0 * scene.panels), size[1] / 400.0) ** 0.5
         fs = 12.0 * max(scale, 0.6)
         axes, strips, self.diagram_ax = _layout(fig, scene)
-        # ~0.55 em a character; the axes take about 80% of a panel's width
-        points = 72.0 * size[0] / dpi / scene.panels * (0.5 if self.diagram_ax else 0.8)
-        chars = max(int(points / (0.55 * fs)), 16)
+        chars = _caption_chars(size[0], dpi, scene.panels, fs, 0.5 if self.diagram_ax else 0.8)
         self.panels = [
             Panel(
                 ax,
@@ -511,8 +515,7 @@ def contact_sheet(
     grid = fig.subplots(rows, cols * scene.panels, sharex=True, sharey=True, squeeze=False)
     first_panels: list[Panel] = []
     panels: list[Panel] = []
-    points = 72.0 * size[0] / dpi / scene.panels * 0.8  # a cell's axes, in points
-    chars = max(int(points / (0.55 * 0.9 * fs)), 16)
+    chars = _caption_chars(size[0], dpi, scene.panels, 0.9 * fs, 0.8)
     for c, i in enumerate(picks):
         r, k = divmod(c, cols)
         for j in range(scene.panels):

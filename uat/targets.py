@@ -75,7 +75,7 @@ class Target:
 
     def has_jumps(self) -> bool:
         """Whether f jumps on the domain (|x|**0.1 has no bounded slope, yet no jump)."""
-        return self.jumps().size > 0 or (not self.continuous and self.lipschitz() is None)
+        return self.jumps().size > 0 or not self.continuous
 
     def lipschitz(self) -> float | None:
         """max |f'| over the domain (exact derivative, or finite differences); None if f jumps."""
