@@ -17,9 +17,9 @@ import time
 
 import numpy as np
 
-from uat.construct import hand_built
-from uat.metrics import errors
-from uat.targets import get_target
+from uat.core.construct import hand_built
+from uat.core.metrics import errors
+from uat.core.targets import get_target
 
 ACTIVATIONS = ("sigmoid", "tanh", "step", "relu", "softplus")
 WIDTHS = (1000, 10_000)

@@ -30,12 +30,12 @@ matplotlib.use("Agg")
 
 from matplotlib.animation import FuncAnimation, PillowWriter  # noqa: E402
 
-from uat.animate import render  # noqa: E402
-from uat.plot import style  # noqa: E402
-from uat.render import Panel, agg_figure, figure_legend  # noqa: E402
-from uat.scenes import Scene, default_widths, width_sweep  # noqa: E402
-from uat.targets import get_target  # noqa: E402
-from uat.writers import ffmpeg_exe  # noqa: E402
+from uat.core.targets import get_target  # noqa: E402
+from uat.jobs.scenes import Scene, default_widths, width_sweep  # noqa: E402
+from uat.plot.animate import render  # noqa: E402
+from uat.plot.figures import style  # noqa: E402
+from uat.plot.render import Panel, agg_figure, figure_legend  # noqa: E402
+from uat.plot.writers import ffmpeg_exe  # noqa: E402
 
 SIZE = (800, 500)
 FPS = 20

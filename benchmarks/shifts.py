@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from uat.construct import hand_built
-from uat.metrics import errors
-from uat.targets import get_target
+from uat.core.construct import hand_built
+from uat.core.metrics import errors
+from uat.core.targets import get_target
 
 TARGETS = ("sin", "gaussian", "nielsen", "sawtooth")
 TOTALS = (40, 80, 200)

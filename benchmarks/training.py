@@ -9,7 +9,7 @@ Peers, each given every chance to do well:
 - scikit-learn ``MLPRegressor(activation="logistic", solver="lbfgs", alpha=0)`` on inputs
   scaled to [−1, 1], ``max_iter`` and ``max_fun`` large, tol 0; the best of 5 seeds;
 - ``scipy.optimize.least_squares(method="lm")`` (MINPACK) on all 3N + 1 weights with the
-  analytic Jacobian, from the same evenly spread start as uat (``uat.train.spread_init``).
+  analytic Jacobian, from the same evenly spread start as uat (``uat.core.train.spread_init``).
 
 Two comparisons for each target and width N:
 
@@ -46,9 +46,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from uat.network import ShallowNet  # noqa: E402
-from uat.targets import TARGETS, Target  # noqa: E402
-from uat.train import residual_jacobian, spread_init, train  # noqa: E402
+from uat.core.network import ShallowNet  # noqa: E402
+from uat.core.targets import TARGETS, Target  # noqa: E402
+from uat.core.train import residual_jacobian, spread_init, train  # noqa: E402
 
 TUNED = ("sin", "abs", "gaussian", "runge", "nielsen")  # used to tune uat's initialisation
 JUMPS = ("step", "sawtooth")
@@ -275,7 +275,7 @@ def _reach(name: str, n: int, starts: int = REACH_STARTS) -> tuple[float, str]:
     until it converges (a plateau of 80 iterations, at most 4000). It bounds what any trainer
     of this width can be shown to reach here: the ratio to a peer cannot exceed peer / reach.
     """
-    import uat.train as tr
+    import uat.core.train as tr
 
     target = TARGETS[name]
     a, b = target.domain

@@ -21,12 +21,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from uat.jobs import fit  # noqa: E402
-from uat.jobs2d import fit2d  # noqa: E402
-from uat.plot import fit_figure, save_figure, style  # noqa: E402
-from uat.plot2d import fit2d_figure  # noqa: E402
-from uat.targets import TARGETS  # noqa: E402
-from uat.targets2d import TARGETS2D  # noqa: E402
+from uat.core.targets import TARGETS  # noqa: E402
+from uat.core.targets2d import TARGETS2D  # noqa: E402
+from uat.jobs.commands import fit  # noqa: E402
+from uat.jobs.commands2d import fit2d  # noqa: E402
+from uat.plot.figures import fit_figure, save_figure, style  # noqa: E402
+from uat.plot.figures2d import fit2d_figure  # noqa: E402
 
 GOAL = 3.0  # seconds, from issue 14
 GOAL_ANIMATION = 20.0  # seconds for 60 frames, from issue 14
@@ -55,7 +55,7 @@ def peer_1d(out: Path) -> float:
 
 def animation_60(out: Path, sweep: str) -> tuple[float, int]:
     """(seconds, frames) of a 60-frame 2-D animation: grow 8×8 towers, or train 20 neurons."""
-    from uat.jobs2d import animate2d
+    from uat.plot.animate import animate2d
 
     target = replace(TARGETS2D["gaussian2d"])
     size = 8 if sweep == "grow" else 20
@@ -66,7 +66,7 @@ def animation_60(out: Path, sweep: str) -> tuple[float, int]:
 
 def peer_animation_1d(out: Path) -> float:
     """Seconds for the 1-D width sweep of 60 frames (N = 2 … 120) as an 800×500 GIF."""
-    from uat.animate import animate
+    from uat.plot.animate import animate
 
     t0 = time.perf_counter()
     animate(replace(TARGETS["gaussian"]), 120, out=out)

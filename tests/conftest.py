@@ -31,7 +31,7 @@ def cli(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path
 ) -> Callable[..., tuple[int, str, str]]:
     """Run `uat ARGS...` in a temporary folder; return (exit code, stdout, stderr)."""
-    from uat.cli import run
+    from uat.cli.app import run
 
     monkeypatch.chdir(tmp_path)
 

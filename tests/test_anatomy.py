@@ -12,12 +12,12 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from PIL import Image
 
-from uat.activations import sigmoid
-from uat.anatomy import anatomy_figure, middle_pair, neuron_order
-from uat.jobs import Fit, fit
-from uat.plot import format_number, style
+from uat.core.activations import sigmoid
+from uat.core.targets import get_target
+from uat.jobs.commands import Fit, fit
+from uat.plot.anatomy import anatomy_figure, middle_pair, neuron_order
+from uat.plot.figures import format_number, style
 from uat.settings import Settings
-from uat.targets import get_target
 
 
 @pytest.fixture(scope="module")
@@ -228,9 +228,9 @@ def test_many_bumps_are_filled_per_colour_and_sum_to_the_network() -> None:
 
 def test_a_wide_trained_net_is_drawn_thinned_from_exact_partial_sums(rng) -> None:
     """Above MAX_PARTS neurons: 200 curves per panel, the partial sums still exact."""
-    from uat.anatomy import partial_sums
-    from uat.metrics import errors
-    from uat.network import ShallowNet
+    from uat.core.metrics import errors
+    from uat.core.network import ShallowNet
+    from uat.plot.anatomy import partial_sums
 
     t = get_target("sin")
     n = 260

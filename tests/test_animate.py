@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from uat import animate as an
-from uat import render as rn
-from uat import writers as wr
+from uat.core.targets import get_target
 from uat.errors import UatError
+from uat.plot import animate as an
+from uat.plot import render as rn
+from uat.plot import writers as wr
 from uat.settings import Settings
-from uat.targets import get_target
 
 SIZE = (320, 200)  # small frames keep the file fast; the layout code is the same
 FFMPEG = an.ffmpeg_exe()
@@ -272,7 +272,7 @@ def test_a_rendered_gif_reads_back_as_drawn(scene, tmp_path):
     # the palette comes from three sample frames: every frame must still match its drawing
     import matplotlib
 
-    from uat.plot import STYLE
+    from uat.plot.figures import STYLE
 
     out = an.render(scene, tmp_path / "a.gif", size=SIZE, hold=0, dwell=0.05)
     with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from uat.network import ShallowNet
+from uat.core.network import ShallowNet
 
 
 def test_fit_writes_a_png_and_reports_honest_numbers(cli) -> None:
@@ -160,7 +160,7 @@ def test_failed_run_leaves_an_existing_figure_intact(cli, tmp_path) -> None:
 
 def test_help_does_not_import_matplotlib() -> None:
     code = (
-        "import sys; from uat.cli import run; rc = run(['--help']); "
+        "import sys; from uat.cli.app import run; rc = run(['--help']); "
         "assert 'matplotlib' not in sys.modules and 'numpy' not in sys.modules, "
         "sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'numpy')); "
         "sys.exit(rc)"
@@ -604,7 +604,7 @@ def test_animate_json_counts_the_files_frames_and_hold(cli) -> None:
     # "frames": 25 beside a GIF of 27 (the hold as two more frames) and an MP4 of 270
     import subprocess
 
-    from uat.writers import ffmpeg_exe
+    from uat.plot.writers import ffmpeg_exe
 
     args = ["animate", "sin", "-n", "12", "--size", "320x200", "--json"]
     code, out, err = cli(*args, "--fps", "25")
@@ -629,9 +629,9 @@ def test_animate_json_counts_the_files_frames_and_hold(cli) -> None:
 
 
 def test_the_surface_choices_named_by_the_cli_are_the_2d_ones() -> None:
-    from uat.cliargs import SURFACE_CHOICES
-    from uat.jobs2d import METHODS2D
-    from uat.scenes2d import SWEEPS2D
+    from uat.cli.options import SURFACE_CHOICES
+    from uat.jobs.commands2d import METHODS2D
+    from uat.jobs.scenes2d import SWEEPS2D
 
     assert SURFACE_CHOICES["method"] == METHODS2D
     assert set(SURFACE_CHOICES["sweep"]) == {*SWEEPS2D, "width"}

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from uat.construct import bumps
+from uat.core.construct import bumps
+from uat.core.targets import get_target
 from uat.errors import UatError
-from uat.targets import get_target
 
 # name: (f, L = max|f'| on the default domain worked out by hand, domain)
 ORACLES = {
@@ -138,7 +138,7 @@ def test_activation_without_limits_is_refused() -> None:
     [("sigmoid", 1), ("tanh", 3), ("step", 1), ("relu", 1), ("softplus", 1)],
 )
 def test_pair_sum_equals_the_dense_hidden_sum(activation: str, shifts: int) -> None:
-    from uat.construct import hand_built, pair_curves, pair_sum
+    from uat.core.construct import hand_built, pair_curves, pair_sum
 
     t = get_target("gaussian")
     net = hand_built(t, 60, activation=activation, shifts=shifts)
@@ -151,7 +151,7 @@ def test_pair_sum_equals_the_dense_hidden_sum(activation: str, shifts: int) -> N
 
 
 def test_inverse_output_is_the_logit_under_a_sigmoid() -> None:
-    from uat.construct import inverse_output
+    from uat.core.construct import inverse_output
 
     y = np.array([0.1, 0.5, 0.9])
     np.testing.assert_allclose(inverse_output(y, "sigmoid"), np.log(y / (1 - y)), atol=1e-12)
@@ -161,8 +161,8 @@ def test_inverse_output_is_the_logit_under_a_sigmoid() -> None:
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
 def test_constant_target_is_built_to_float_rounding(activation: str) -> None:
-    from uat.construct import hand_built
-    from uat.jobs import resolve_target
+    from uat.core.construct import hand_built
+    from uat.jobs.commands import resolve_target
 
     net = hand_built(resolve_target("5"), 50, activation=activation)
     x = np.linspace(-1.0, 1.0, 100_001)  # evaluated here, not by the net's own code
@@ -180,7 +180,7 @@ def test_a_jump_on_a_bump_edge_costs_half_the_jump_not_more(spec: str, n: int, h
     # sign(sin(2πx)) is −1 at x = 1: sampling the edge gave the bump on [1, 1.2] height 0, and
     # square at N = 20 a sup error of 1.5 (floor(3x) at N = 60: 0.75); the jump's own half
     # is the least any continuous net can have there
-    from uat.jobs import fit
+    from uat.jobs.commands import fit
 
     t = get_target(spec)
     f = fit(t, n)

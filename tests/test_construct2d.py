@@ -7,16 +7,16 @@ import math
 import numpy as np
 import pytest
 
-from uat.construct2d import (
+from uat.core.construct2d import (
     ridge_sums,
     threshold_steepness,
     tower_bound,
     tower_heights,
     towers,
 )
+from uat.core.metrics2d import errors2d
+from uat.core.targets2d import TARGETS2D, get_target2d, parse_domain2d
 from uat.errors import UatError
-from uat.metrics2d import errors2d
-from uat.targets2d import TARGETS2D, get_target2d, parse_domain2d
 
 GAUSS = TARGETS2D["gaussian2d"]
 

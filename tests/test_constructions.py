@@ -8,14 +8,14 @@ import math
 import numpy as np
 import pytest
 
-from uat.activations import sigmoid
-from uat.construct import copy_edges, hand_built, squashed_target
+from uat.core.activations import sigmoid
+from uat.core.construct import copy_edges, hand_built, squashed_target
+from uat.core.network import ShallowNet
+from uat.core.targets import get_target
 from uat.errors import UatError
-from uat.jobs import fit
-from uat.network import ShallowNet
-from uat.plot import windows
+from uat.jobs.commands import fit
+from uat.plot.figures import windows
 from uat.settings import Settings
-from uat.targets import get_target
 
 X = np.linspace(-math.pi, math.pi, 10_001)
 

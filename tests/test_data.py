@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from uat.data import load_csv
+from uat.core.data import load_csv
+from uat.core.targets import csv_target
 from uat.errors import UatError
-from uat.targets import csv_target
 
 
 def write(tmp_path: Path, text: str, name: str = "data.csv") -> Path:
@@ -147,7 +147,7 @@ def test_directory_and_binary_file(tmp_path: Path) -> None:
 
 
 def test_xyz_header_selects_columns(tmp_path: Path) -> None:
-    from uat.data import load_csv_xyz
+    from uat.core.data import load_csv_xyz
 
     x, y, z = load_csv_xyz(write(tmp_path, "z,id,y,x\n5,1,0.5,2\n6,2,0.25,3\n7,3,1,1\n"))
     np.testing.assert_array_equal(x, [2.0, 3.0, 1.0])
@@ -167,7 +167,7 @@ def test_xyz_header_selects_columns(tmp_path: Path) -> None:
     ],
 )
 def test_bad_xyz_files_name_the_problem(tmp_path: Path, text: str, message: str) -> None:
-    from uat.data import load_csv_xyz
+    from uat.core.data import load_csv_xyz
 
     with pytest.raises(UatError, match=message):
         load_csv_xyz(write(tmp_path, text))

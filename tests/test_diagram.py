@@ -8,17 +8,17 @@ import re
 import numpy as np
 import pytest
 
-from uat.construct import hand_built
-from uat.diagram import (
+from uat.core.construct import hand_built
+from uat.core.network import ShallowNet
+from uat.core.targets import get_target
+from uat.errors import UatError
+from uat.plot.diagram import (
     NetworkDiagram,
     diagram_frame,
     diagram_layout,
     draw_network,
     shown_positions,
 )
-from uat.errors import UatError
-from uat.network import ShallowNet
-from uat.targets import get_target
 
 SIN = get_target("sin")
 
@@ -32,7 +32,7 @@ def _figure(panels: str):  # type: ignore[no-untyped-def]
     """An 800×500 px figure in uat's style; the diagram's Axes alone, or beside a plot."""
     import matplotlib.pyplot as plt
 
-    from uat.plot import STYLE
+    from uat.plot.figures import STYLE
 
     with plt.rc_context(STYLE):  # type: ignore[arg-type]  # constrained layout, as uat draws
         fig = plt.figure(figsize=(8, 5), dpi=100)
@@ -191,7 +191,7 @@ def test_light_restyles_only_the_lit_pair() -> None:
     import matplotlib.pyplot as plt
     from matplotlib.colors import to_rgba
 
-    from uat.plot import OKABE_ITO
+    from uat.plot.figures import OKABE_ITO
 
     net = hand_built(SIN, 12)
     ax = plt.figure().add_subplot()
@@ -292,8 +292,8 @@ def test_a_growing_net_lights_its_new_pairs_and_ghosts_the_rest() -> None:
     import matplotlib.pyplot as plt
     from matplotlib.colors import to_rgba
 
-    from uat.diagram import FADED, GHOST
-    from uat.plot import OKABE_ITO
+    from uat.plot.diagram import FADED, GHOST
+    from uat.plot.figures import OKABE_ITO
 
     net = hand_built(SIN, 12)  # 6 pairs, all drawn
     diagram = NetworkDiagram(plt.figure().add_subplot(), net)
@@ -310,7 +310,7 @@ def test_a_growing_net_lights_its_new_pairs_and_ghosts_the_rest() -> None:
 
 
 def test_a_height_at_float_rounding_is_labelled_zero() -> None:
-    from uat.diagram import diagram_layout, unit_label
+    from uat.plot.diagram import diagram_layout, unit_label
 
     net = hand_built(SIN, 12)
     net.v[4:6] = [2.22e-16, -2.22e-16]  # what sin's middle pair holds: sin(0) in floats

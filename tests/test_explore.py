@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from uat.core.targets import TARGETS, get_target
 from uat.errors import UatError
-from uat.explore import (
+from uat.web.explore import (
     MAX_PAGE_BYTES,
     NAMED_EXPRESSIONS,
     ExploreSettings,
@@ -20,7 +21,6 @@ from uat.explore import (
     explore,
     expression_tree,
 )
-from uat.targets import TARGETS, get_target
 
 WIDTHS = (2, 10)  # trained widths for these tests: training all 15 is the CLI's job
 
@@ -89,8 +89,8 @@ def test_expression_trees_refuse_what_the_whitelist_refuses(text: str) -> None:
 
 
 def test_page_is_one_file_without_network_and_embeds_what_the_cli_computes(tmp_path: Path) -> None:
-    from uat.metrics import errors
-    from uat.network import ShallowNet
+    from uat.core.metrics import errors
+    from uat.core.network import ShallowNet
 
     page = explore("gaussian", tmp_path / "g.html", ExploreSettings(neurons=30), widths=WIDTHS)
     text = page.path.read_text(encoding="utf-8")
@@ -163,7 +163,7 @@ def test_settings_the_page_cannot_show_are_refused(tmp_path: Path, args, message
 @pytest.fixture
 def few_widths(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI's pages embed two trained nets, not fifteen: training them is tested above."""
-    monkeypatch.setattr("uat.explore.TRAINED_WIDTHS", WIDTHS)
+    monkeypatch.setattr("uat.web.explore.TRAINED_WIDTHS", WIDTHS)
 
 
 def test_cli_explore_writes_the_page_and_reports_it(cli, few_widths) -> None:
@@ -282,10 +282,10 @@ CVD = {
 
 
 def page_colours() -> dict[str, np.ndarray]:
-    """The plot colours of uat/explore.js as sRGB in [0, 1], rgba composited over white."""
+    """The plot colours of uat/web/explore.js as sRGB in [0, 1], rgba composited over white."""
     from importlib import resources
 
-    js = resources.files("uat").joinpath("explore.js").read_text(encoding="utf-8")
+    js = resources.files("uat.web").joinpath("explore.js").read_text(encoding="utf-8")
     block = re.search(r"const COLORS = \{(.*?)\};", js, re.S)
     assert block is not None
     out = {}
@@ -319,7 +319,7 @@ def test_the_plot_colours_stay_apart_for_colour_blind_readers(cvd: str | None) -
 
 
 def test_a_csv_with_too_many_samples_is_refused_before_training(tmp_path) -> None:
-    from uat.explore import MAX_SAMPLES, explore
+    from uat.web.explore import MAX_SAMPLES, explore
 
     x = np.linspace(0.0, 1.0, MAX_SAMPLES + 1)
     np.savetxt(tmp_path / "big.csv", np.c_[x, np.sin(20 * x)], delimiter=",")

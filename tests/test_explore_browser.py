@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from tests.test_gallery_browser import ARGS, browser_or_skip
-from uat.explore import ExploreSettings, explore, explore_data
+from uat.web.explore import ExploreSettings, explore, explore_data
 
 WIDTHS = (10, 20)  # trained nets embedded in the test pages
 
@@ -163,7 +163,7 @@ def cli_numbers(command: str, tmp_path: Path) -> dict[str, Any]:
     import io
     from unittest import mock
 
-    from uat.cli import run
+    from uat.cli.app import run
 
     argv = shlex.split(command)
     assert argv[:2] == ["uat", "fit"]
@@ -171,9 +171,9 @@ def cli_numbers(command: str, tmp_path: Path) -> dict[str, Any]:
         buf = io.StringIO()
         with (
             contextlib.redirect_stdout(buf),
-            mock.patch("uat.plot.save_figure", _undrawn),
-            mock.patch("uat.plot.fit_figure", lambda fit: None),
-            mock.patch("uat.plot.style", contextlib.nullcontext),
+            mock.patch("uat.plot.figures.save_figure", _undrawn),
+            mock.patch("uat.plot.figures.fit_figure", lambda fit: None),
+            mock.patch("uat.plot.figures.style", contextlib.nullcontext),
         ):
             code = run([*argv[1:], "-o", str(tmp_path / "fit.svg")])
         assert code == 0
@@ -422,8 +422,8 @@ def test_typed_expressions_and_csv_samples_match_the_cli(spare: Page, tmp_path: 
 
 
 def test_sup_error_is_the_true_sup_at_a_jump(spare: Page, pages: dict[str, Path]) -> None:
-    from uat.construct import hand_built
-    from uat.targets import get_target
+    from uat.core.construct import hand_built
+    from uat.core.targets import get_target
 
     t = get_target("step")
     net = hand_built(t, 20)
@@ -466,7 +466,7 @@ def test_one_neuron_panel_shows_the_step_point(desktop: Page) -> None:
 def test_challenge_success_for_a_solution_and_failure_for_a_flat_line(
     spare: Page, pages: dict[str, Path], tmp_path: Path, name: str
 ) -> None:
-    from uat.targets import get_target
+    from uat.core.targets import get_target
 
     if name == "nielsen":  # Nielsen's own task: f in (0, 1) on [0, 1], x = 0, 0.01, ..., 0.99
         x = np.arange(100) / 100
@@ -505,8 +505,8 @@ def test_redraw_time_at_100_neurons_is_printed(desktop: Page) -> None:
 
 
 def test_eps_band_finds_the_smallest_width_meeting_it(desktop: Page) -> None:
-    from uat.jobs import fit
-    from uat.targets import get_target
+    from uat.core.targets import get_target
+    from uat.jobs.commands import fit
 
     p = desktop
     p.set("eps", -1.0)  # ε = 10^-1 · max|sin| = 0.1

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from uat.core.expr import ALLOWED_NAMES, compile_expression, evaluate_constant
 from uat.errors import UatError
-from uat.expr import ALLOWED_NAMES, compile_expression, evaluate_constant
 
 Ref = Callable[[np.ndarray], np.ndarray]
 X = np.linspace(-2.0, 2.0, 41)
@@ -301,7 +301,7 @@ def test_heavy_exponents_are_refused_quickly() -> None:
 def test_expression_in_x_and_y_matches_numpy(
     text: str, expected: Callable[..., np.ndarray]
 ) -> None:
-    from uat.expr import compile_expression2d
+    from uat.core.expr import compile_expression2d
 
     x, y = np.meshgrid(np.linspace(-2, 2, 9), np.linspace(-1, 3, 7))
     z = compile_expression2d(text)(x, y)
@@ -310,7 +310,7 @@ def test_expression_in_x_and_y_matches_numpy(
 
 
 def test_only_expressions_using_y_are_2d() -> None:
-    from uat.expr import mentions_y
+    from uat.core.expr import mentions_y
 
     assert mentions_y("x*y") and mentions_y("cos(y)")
     assert not mentions_y("sin(x) + pi")
@@ -320,14 +320,14 @@ def test_only_expressions_using_y_are_2d() -> None:
 
 @pytest.mark.parametrize("text", ["x + z", "sin(z)*y"])
 def test_unknown_third_variable_is_refused(text: str) -> None:
-    from uat.expr import compile_expression2d
+    from uat.core.expr import compile_expression2d
 
     with pytest.raises(UatError, match="unknown name 'z'.*allowed names: x, y"):
         compile_expression2d(text)
 
 
 def test_y_is_not_a_function() -> None:
-    from uat.expr import compile_expression2d
+    from uat.core.expr import compile_expression2d
 
     with pytest.raises(UatError, match="'y' is not a function"):
         compile_expression2d("y(2)")
@@ -335,7 +335,7 @@ def test_y_is_not_a_function() -> None:
 
 # -- to_mathtext and slug -------------------------------------------------------------------
 
-from uat.expr import slug, to_mathtext  # noqa: E402
+from uat.core.expr import slug, to_mathtext  # noqa: E402
 
 # Expressions covering every operator, comparison and function, nested in awkward ways.
 MATH_CASES = [

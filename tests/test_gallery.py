@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from uat.errors import UatError
-from uat.gallery import build, load_spec
+from uat.web.gallery import build, load_spec
 
 SMALL = Path(__file__).with_name("gallery_small.toml")
 
@@ -128,7 +128,7 @@ def test_bad_entries_are_one_line_and_exit_2_up_front(cli, tmp_path, change, phr
 
 
 def test_a_failing_entry_does_not_stop_the_others(cli, tmp_path, monkeypatch) -> None:
-    import uat.gallery as gallery
+    import uat.web.gallery as gallery
 
     real = gallery.build_entry
 
@@ -198,8 +198,8 @@ def test_committed_gallery_spec_is_valid_and_broad() -> None:
 def test_entry_options_are_the_jobs_parameters_and_every_setting() -> None:
     from dataclasses import fields
 
-    from uat.gallery import options_for
     from uat.settings import Settings
+    from uat.web.gallery import options_for
 
     names = {f.name for f in fields(Settings)}
     assert names <= set(options_for("fit")) and names <= set(options_for("explain"))
@@ -225,7 +225,7 @@ def test_an_entry_sets_a_setting_the_hand_list_never_had(tmp_path) -> None:
 
 
 def test_gallery_rebuilds_when_csv_data_change(tmp_path, monkeypatch) -> None:
-    from uat.gallery import build
+    from uat.web.gallery import build
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "d.csv").write_text("0,0\n1,1\n2,0\n")

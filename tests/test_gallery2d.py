@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from uat.gallery import Entry, build, load_spec
+from uat.web.gallery import Entry, build, load_spec
 
 
 def test_the_spec_holds_four_2d_entries_whose_commands_are_2d_commands() -> None:

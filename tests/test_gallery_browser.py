@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from uat.gallery import build, load_spec
+from uat.web.gallery import build, load_spec
 
 SMALL = Path(__file__).with_name("gallery_small.toml")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -11,10 +11,11 @@ from typing import Any
 import numpy as np
 import pytest
 
+from uat.core.targets2d import TARGETS2D
 from uat.errors import UatError
-from uat.jobs2d import animate2d, compare2d, convergence2d, fit2d, sizes_for_neurons
-from uat.targets2d import TARGETS2D
-from uat.writers import ffmpeg_exe
+from uat.jobs.commands2d import compare2d, convergence2d, fit2d, sizes_for_neurons
+from uat.plot.animate import animate2d
+from uat.plot.writers import ffmpeg_exe
 
 GAUSS = TARGETS2D["gaussian2d"]
 
@@ -139,7 +140,7 @@ def test_turn_of_a_trained_net(tmp_path: Path) -> None:
 def test_a_failing_render_leaves_the_existing_file_intact(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from uat import render2d
+    from uat.plot import render2d
 
     out = tmp_path / "a.gif"
     out.write_bytes(b"old animation")
@@ -169,9 +170,9 @@ def test_a_failing_render_leaves_the_existing_file_intact(
 def test_animate2d_checks_before_computing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kwargs: dict[str, Any], match: str
 ) -> None:
-    import uat.scenes2d
+    import uat.jobs.scenes2d
 
-    monkeypatch.setattr(uat.scenes2d, "towers", None)  # any computing would fail otherwise
+    monkeypatch.setattr(uat.jobs.scenes2d, "towers", None)  # any computing would fail otherwise
     with pytest.raises(UatError, match=match):
         animate2d(GAUSS, 4, out=tmp_path / "x.gif", **{"sweep": "refine", **kwargs})
     assert list(tmp_path.iterdir()) == []
@@ -221,8 +222,8 @@ def test_convergence_covers_towers_ridges_and_trained_nets() -> None:
 
 @pytest.mark.parametrize("spec", ["x*y", "gaussian2d"])
 def test_the_sup_line_says_whether_refinement_found_more(spec: str) -> None:
-    from uat.report2d import fit_lines
-    from uat.targets2d import get_target2d
+    from uat.cli.report2d import fit_lines
+    from uat.core.targets2d import get_target2d
 
     fit = fit2d(get_target2d(spec), 6)
     (line,) = [ln for ln in fit_lines(fit) if ln.startswith("sup error")]

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from uat.core.layered import FORMAT, Layer, LayeredNet
 from uat.errors import UatError
-from uat.layered import FORMAT, Layer, LayeredNet
 
 
 def small_net(rng: np.random.Generator) -> LayeredNet:
@@ -102,10 +102,10 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 
 def test_load_network_reads_both_formats(tmp_path: Path, rng: np.random.Generator) -> None:
-    from uat.construct import bumps
-    from uat.layered import load_network
-    from uat.network import ShallowNet
-    from uat.targets import TARGETS
+    from uat.core.construct import bumps
+    from uat.core.layered import load_network
+    from uat.core.network import ShallowNet
+    from uat.core.targets import TARGETS
 
     shallow = bumps(TARGETS["sin"], 10).save(tmp_path / "one.json")
     layered = small_net(rng).save(tmp_path / "two.json")

@@ -8,12 +8,12 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pytest
 
-from uat.construct import hand_built
-from uat.jobs import fit
-from uat.metrics import bound_reason, bump_bound, construction_bound, errors, ramp_bound
-from uat.network import ShallowNet
+from uat.core.construct import hand_built
+from uat.core.metrics import bound_reason, bump_bound, construction_bound, errors, ramp_bound
+from uat.core.network import ShallowNet
+from uat.core.targets import Target, get_target
+from uat.jobs.commands import fit
 from uat.settings import Settings
-from uat.targets import Target, get_target
 
 Approx = Callable[[np.ndarray], np.ndarray]
 
@@ -221,7 +221,7 @@ def test_a_constant_has_bound_zero() -> None:
 
 
 def test_an_overflowing_bound_is_none_with_a_reason() -> None:
-    from uat.targets import _expression_target  # unchecked: get_target refuses |f| > 1e300
+    from uat.core.targets import _expression_target  # unchecked: get_target refuses |f| > 1e300
 
     t = _expression_target("exp(709*x)")  # |f′| reaches 709·e^709 > 1.8e308
     with np.errstate(all="ignore"):
@@ -249,7 +249,7 @@ def test_rmse_does_not_overflow() -> None:
 
 
 def test_a_pulse_narrower_than_the_grid_is_measured() -> None:
-    from uat.construct import hand_built
+    from uat.core.construct import hand_built
 
     t = get_target("(x > 0)*(x < 1e-9)")  # the grid sees 0 everywhere
     net = hand_built(t, 50)
@@ -263,7 +263,7 @@ def test_a_pulse_narrower_than_the_grid_is_measured() -> None:
 
 @pytest.mark.parametrize("spec", ["(x > 0.2)", "(x == 0.3)", "(0.2 < x)*(x < 0.2000001)"])
 def test_the_floats_next_to_a_jump_are_measured(spec: str) -> None:
-    from uat.construct import hand_built
+    from uat.core.construct import hand_built
 
     t = get_target(spec)
     net = hand_built(t, 20, activation="step")  # its steps sit within a float of the jumps
@@ -279,8 +279,8 @@ def test_the_floats_next_to_a_jump_are_measured(spec: str) -> None:
      ("sin(x)", 20, {"steepness": 2.0}), ("gaussian", 30, {})],
 )  # fmt: skip
 def test_a_softplus_bound_includes_its_hinges(spec: str, n: int, options: dict) -> None:
-    from uat.construct import hand_built
-    from uat.metrics import net_bound
+    from uat.core.construct import hand_built
+    from uat.core.metrics import net_bound
 
     t = get_target(spec)
     net = hand_built(t, n, activation="softplus", **options)
@@ -293,8 +293,8 @@ def test_a_softplus_bound_includes_its_hinges(spec: str, n: int, options: dict) 
 
 
 def test_soft_steps_have_no_step_bound() -> None:
-    from uat.construct import hand_built
-    from uat.metrics import net_bound
+    from uat.core.construct import hand_built
+    from uat.core.metrics import net_bound
 
     t = get_target("sin(x)")  # sup 0.304 at w = 2 beside L·Δ/2 = 0.1
     for act, w in (("sigmoid", 2.0), ("tanh", 2.0)):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from uat.metrics2d import errors2d, grid_peaks
-from uat.targets2d import TARGETS2D
+from uat.core.metrics2d import errors2d, grid_peaks
+from uat.core.targets2d import TARGETS2D
 
 GAUSS = TARGETS2D["gaussian2d"]
 

@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from uat.construct import bumps
+from uat.core.construct import bumps
+from uat.core.network import ShallowNet
+from uat.core.targets import get_target
 from uat.errors import UatError
-from uat.network import ShallowNet
-from uat.targets import get_target
 
 
 def random_net(rng: np.random.Generator, n: int = 7, **kw: object) -> ShallowNet:
@@ -136,7 +136,7 @@ def test_a_bad_network_file_is_one_clear_error(tmp_path, case: str) -> None:
 
 
 def test_a_huge_network_file_is_refused_before_reading(tmp_path) -> None:
-    from uat.network import MAX_FILE_BYTES
+    from uat.core.network import MAX_FILE_BYTES
 
     p = tmp_path / "huge.json"
     with p.open("wb") as fh:  # sparse: no disk used
@@ -187,8 +187,8 @@ def _extended_sum(net: ShallowNet, x: np.ndarray) -> np.ndarray:
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_hand_built_evaluation_equals_dense(activation: str) -> None:
-    from uat.construct import hand_built
-    from uat.network import _saturated_sum
+    from uat.core.construct import hand_built
+    from uat.core.network import _saturated_sum
 
     net = hand_built(get_target("gaussian"), 1000, activation=activation)
     x = np.linspace(-3, 3, 4001)
@@ -201,7 +201,7 @@ def test_hand_built_evaluation_equals_dense(activation: str) -> None:
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_wide_hand_built_evaluation_is_exact(activation: str) -> None:
     # N = 10,000: dense float64 sums drift by ~1e-11 for ramps; measure both against 80 bits
-    from uat.construct import hand_built
+    from uat.core.construct import hand_built
 
     net = hand_built(get_target("sin"), 10_000, activation=activation)
     x = np.linspace(-np.pi, np.pi, 101)
@@ -213,7 +213,7 @@ def test_wide_hand_built_evaluation_is_exact(activation: str) -> None:
 def test_mixed_sign_steep_neurons_at_unsorted_points(
     activation: str, rng: np.random.Generator
 ) -> None:
-    from uat.network import _saturated_sum
+    from uat.core.network import _saturated_sum
 
     n = 600
     w = rng.choice([-1.0, 1.0], n) * rng.uniform(500, 5000, n)
@@ -228,7 +228,7 @@ def test_mixed_sign_steep_neurons_at_unsorted_points(
 
 
 def test_soft_neurons_fall_back_to_dense(rng: np.random.Generator) -> None:
-    from uat.network import _saturated_sum
+    from uat.core.network import _saturated_sum
 
     net = random_net(rng, n=50)  # weights ~ 1: no neuron saturates on [-2, 2]
     x = np.linspace(-2, 2, 101)
@@ -238,7 +238,7 @@ def test_soft_neurons_fall_back_to_dense(rng: np.random.Generator) -> None:
 
 @pytest.mark.parametrize("activation", ["sigmoid", "step", "relu"])
 def test_non_finite_points_match_dense(activation: str) -> None:
-    from uat.construct import hand_built
+    from uat.core.construct import hand_built
 
     net = hand_built(get_target("sin"), 1000, activation=activation)
     x = np.array([-np.inf, 0.5, np.nan] if activation == "relu" else [-np.inf, np.inf, np.nan])
@@ -248,13 +248,13 @@ def test_non_finite_points_match_dense(activation: str) -> None:
 
 
 def test_transitions_in_many_chunks_equal_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    import uat.network
-    from uat.construct import hand_built
+    import uat.core.network
+    from uat.core.construct import hand_built
 
     net = hand_built(get_target("sin"), 2000)
     x = np.linspace(-np.pi, np.pi, 20_001)
     whole = net.hidden_sum(x)
-    monkeypatch.setattr(uat.network, "_CHUNK", 500)  # ~500 chunks of transition pairs
+    monkeypatch.setattr(uat.core.network, "_CHUNK", 500)  # ~500 chunks of transition pairs
     np.testing.assert_allclose(net.hidden_sum(x), whole, rtol=0, atol=1e-15)
 
 
@@ -280,8 +280,8 @@ def test_theta_packs_every_parameter_and_from_theta_round_trips(rng: np.random.G
     ],
 )
 def test_a_network_with_absurd_numbers_is_refused(tmp_path, change, words) -> None:
-    from uat.construct import hand_built
-    from uat.targets import get_target
+    from uat.core.construct import hand_built
+    from uat.core.targets import get_target
 
     d = hand_built(get_target("sin"), 12).to_dict() | change
     (tmp_path / "n.json").write_text(json.dumps(d))
@@ -290,8 +290,8 @@ def test_a_network_with_absurd_numbers_is_refused(tmp_path, change, words) -> No
 
 
 def test_as_many_copies_as_neurons_has_no_bound_and_no_crash(cli, tmp_path) -> None:
-    from uat.construct import hand_built
-    from uat.targets import get_target
+    from uat.core.construct import hand_built
+    from uat.core.targets import get_target
 
     d = hand_built(get_target("sin"), 12).to_dict()
     d["meta"]["copies"] = 12  # one neuron a copy: not a bump, so no L·Δ/2

@@ -9,10 +9,10 @@ import pytest
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from uat.jobs import Fit, fit
-from uat.plot import Curves, compare_figure, fit_figure, style
+from uat.core.targets import get_target
+from uat.jobs.commands import Fit, fit
+from uat.plot.figures import Curves, compare_figure, fit_figure, style
 from uat.settings import Settings
-from uat.targets import get_target
 
 
 def make(f: Fit) -> Figure:
@@ -94,8 +94,8 @@ def test_compare_figure_draws_each_error_on_one_log_axis() -> None:
 
 
 def test_convergence_figure_draws_the_bound_computed_by_hand() -> None:
-    from uat.jobs import Point
-    from uat.plot import convergence_figure
+    from uat.jobs.commands import Point
+    from uat.plot.figures import convergence_figure
 
     widths = [4, 8, 16, 32]
     points = [Point(n, "construct", 3.0 / n, 1.0 / n, 0.0, 0) for n in widths]
@@ -112,8 +112,8 @@ def test_convergence_figure_draws_the_bound_computed_by_hand() -> None:
 
 
 def test_convergence_figure_says_a_jump_has_no_uniform_convergence() -> None:
-    from uat.jobs import Point
-    from uat.plot import convergence_figure
+    from uat.jobs.commands import Point
+    from uat.plot.figures import convergence_figure
 
     points = [Point(n, "construct", 0.5, 1.0 / n, 0.0, 0) for n in (4, 8, 16)]
     with style():
@@ -124,9 +124,9 @@ def test_convergence_figure_says_a_jump_has_no_uniform_convergence() -> None:
 
 
 def test_constant_target_is_not_called_a_jump() -> None:
-    from uat.jobs import convergence
-    from uat.plot import convergence_figure, style
-    from uat.targets import get_target
+    from uat.core.targets import get_target
+    from uat.jobs.commands import convergence
+    from uat.plot.figures import convergence_figure, style
 
     t = get_target("2")
     with style():
@@ -135,8 +135,8 @@ def test_constant_target_is_not_called_a_jump() -> None:
 
 
 def test_convergence_figure_marks_the_optimiser_floor_and_fits_above_it() -> None:
-    from uat.jobs import Point
-    from uat.plot import convergence_figure
+    from uat.jobs.commands import Point
+    from uat.plot.figures import convergence_figure
 
     widths = [2, 4, 8, 16, 32, 64, 128, 256, 512]
     law = [min(1.0, 8.0 / n**3) for n in widths[:6]]  # 8/N³ up to N = 64
@@ -158,7 +158,7 @@ def test_faint_bumps_are_grey_and_never_drawn_where_they_are_zero() -> None:
     from matplotlib.collections import LineCollection
     from matplotlib.colors import to_hex
 
-    from uat.plot import PART_FLOOR, method_color
+    from uat.plot.figures import PART_FLOOR, method_color
 
     f = fit(get_target("sin"), 50)
     ax = make(f).axes[0]
@@ -201,7 +201,7 @@ def test_each_trained_neuron_is_drawn_over_the_whole_domain() -> None:
 
 
 def test_wrap_text_keeps_mathtext_whole_and_lines_short() -> None:
-    from uat.plot import wrap_text
+    from uat.plot.figures import wrap_text
 
     text = r"$x^{2} \sin 5 x$: hand-built network with many words after it, sup error 0.1"
     lines = wrap_text(text, 2.0, 12).split("\n")  # 2 in at 12 pt: 24 characters a line
@@ -234,7 +234,7 @@ def test_a_long_title_wraps_inside_the_figure() -> None:
 
 def test_compare_figure_puts_each_fit_under_its_activation_and_explains_a_missing_cell() -> None:
     """With five activations the trained row was packed left: trained softplus under step."""
-    from uat.jobs import compare
+    from uat.jobs.commands import compare
 
     result = compare(
         get_target("sin"), 10, Settings(max_iter=5), activations=["sigmoid", "step", "relu"]
@@ -258,7 +258,7 @@ def test_compare_figure_puts_each_fit_under_its_activation_and_explains_a_missin
 
 def test_wrap_text_never_breaks_beside_a_relation_sign() -> None:
     """The trained anatomy's panel c broke 'Σv =' from '-2.58'."""
-    from uat.plot import wrap_text
+    from uat.plot.figures import wrap_text
 
     text = "c · output weights at their positions: Σ|v| = 12.3, Σv = -2.58"
     for width in (1.5, 2.0, 2.5, 3.0, 4.0):
@@ -268,7 +268,7 @@ def test_wrap_text_never_breaks_beside_a_relation_sign() -> None:
 
 
 def test_envelope_keeps_every_bucket_extreme_in_order() -> None:
-    from uat.plot import envelope
+    from uat.plot.figures import envelope
 
     rng = np.random.default_rng(3)
     x = np.linspace(0, 1, 40_001)

@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from uat.construct2d import towers
-from uat.jobs2d import fit2d
-from uat.plot import save_figure
-from uat.plot2d import fit2d_figure, layers_figure, neuron_surfaces
-from uat.targets2d import TARGETS2D
+from uat.core.construct2d import towers
+from uat.core.targets2d import TARGETS2D
+from uat.jobs.commands2d import fit2d
+from uat.plot.figures import save_figure
+from uat.plot.figures2d import fit2d_figure, layers_figure, neuron_surfaces
 
 GAUSS = TARGETS2D["gaussian2d"]
 
@@ -48,7 +48,7 @@ def test_layers_figure_shows_first_layer_then_one_neuron() -> None:
 
 
 def test_one_hidden_layer_shows_its_output_sum_once() -> None:
-    from uat.construct2d import ridge_sums
+    from uat.core.construct2d import ridge_sums
 
     fig = layers_figure(ridge_sums(GAUSS, 3, 4), GAUSS, first=3)
     assert [ax.name for ax in fig.axes] == ["3d"] * 4
@@ -56,8 +56,8 @@ def test_one_hidden_layer_shows_its_output_sum_once() -> None:
 
 
 def test_convergence_figure_draws_each_method_and_the_bound() -> None:
-    from uat.jobs2d import convergence2d
-    from uat.plot2d import convergence2d_figure
+    from uat.jobs.commands2d import convergence2d
+    from uat.plot.figures2d import convergence2d_figure
 
     study = convergence2d(GAUSS, {"construct": [2, 3, 4], "ridges": [2, 3]})
     ax = convergence2d_figure(study).axes[0]
@@ -77,8 +77,8 @@ def test_only_neurons_that_feed_the_chosen_one_are_drawn() -> None:
 
 
 def test_compare_figure_has_a_surface_and_an_error_map_per_network() -> None:
-    from uat.jobs2d import compare2d
-    from uat.plot2d import compare2d_figure
+    from uat.jobs.commands2d import compare2d
+    from uat.plot.figures2d import compare2d_figure
 
     result = compare2d(GAUSS, 8, variants=("construct", "train"), max_evaluations=10)
     fig = compare2d_figure(result)
@@ -91,8 +91,8 @@ def test_compare_figure_has_a_surface_and_an_error_map_per_network() -> None:
 
 
 def test_convergence_figure_has_a_line_and_slope_per_variant() -> None:
-    from uat.jobs2d import convergence2d
-    from uat.plot2d import convergence2d_figure
+    from uat.jobs.commands2d import convergence2d
+    from uat.plot.figures2d import convergence2d_figure
 
     study = convergence2d(GAUSS, {"construct": [2, 3], "train2": [4, 6]}, max_evaluations=10)
     labels = convergence2d_figure(study).axes[0].get_legend_handles_labels()[1]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from uat import render as rn
-from uat import scenes as sc
-from uat.plot import method_color, style
-from uat.targets import get_target
+from uat.core.targets import get_target
+from uat.jobs import scenes as sc
+from uat.plot import render as rn
+from uat.plot.figures import method_color, style
 
 SIZE = (320, 200)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from uat.construct2d import towers
-from uat.render2d import contact_sheet2d, frames2d, quads
-from uat.scenes2d import grow_scene, turn_scene
-from uat.targets2d import TARGETS2D
+from uat.core.construct2d import towers
+from uat.core.targets2d import TARGETS2D
+from uat.jobs.scenes2d import grow_scene, turn_scene
+from uat.plot.render2d import contact_sheet2d, frames2d, quads
 
 GAUSS = TARGETS2D["gaussian2d"]
 SIZE = (320, 200)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from uat.jobs import Comparison, compare
+from uat.core.targets import get_target
+from uat.jobs.commands import Comparison, compare
 from uat.settings import Settings
-from uat.targets import get_target
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +16,7 @@ def several() -> Comparison:
 
 
 def printed(result: Comparison, capsys: pytest.CaptureFixture[str], monkeypatch) -> list[str]:
-    from uat import report
+    from uat.cli import report
 
     monkeypatch.setenv("COLUMNS", "80")
     report.print_comparison(result, "figure: x.png")
@@ -58,9 +58,9 @@ def test_summary_lines_name_their_activation(several, capsys, monkeypatch) -> No
 def test_two_float_roundings_have_no_ratio(capsys) -> None:
     from dataclasses import replace
 
-    from uat.jobs import compare
-    from uat.report import print_comparison
-    from uat.targets import get_target
+    from uat.cli.report import print_comparison
+    from uat.core.targets import get_target
+    from uat.jobs.commands import compare
 
     c = compare(get_target("sin"), 4)
     assert c.sup_error_ratio == pytest.approx(c.fits[0].errors.sup / c.fits[1].errors.sup)

@@ -8,15 +8,15 @@ from dataclasses import fields, replace
 import numpy as np
 import pytest
 
-from uat import scenes as sc
-from uat.activations import sigmoid
-from uat.construct import bumps, hand_built
+from uat.core.activations import sigmoid
+from uat.core.construct import bumps, hand_built
+from uat.core.metrics import errors
+from uat.core.network import ShallowNet
+from uat.core.targets import get_target
 from uat.errors import UatError
-from uat.jobs import compare_runs
-from uat.metrics import errors
-from uat.network import ShallowNet
+from uat.jobs import scenes as sc
+from uat.jobs.commands import compare_runs
 from uat.settings import Settings
-from uat.targets import get_target
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,10 @@ import math
 import numpy as np
 import pytest
 
-from uat.construct2d import towers
+from uat.core.construct2d import towers
+from uat.core.targets2d import TARGETS2D
 from uat.errors import UatError
-from uat.scenes2d import (
+from uat.jobs.scenes2d import (
     FRAME_GRID,
     frame_records,
     grow_scene,
@@ -20,7 +21,6 @@ from uat.scenes2d import (
     training_scene,
     turn_scene,
 )
-from uat.targets2d import TARGETS2D
 
 GAUSS = TARGETS2D["gaussian2d"]  # exp(-(x²+y²)) on [-2, 2]²
 L_GAUSS = math.sqrt(2 / math.e)  # max |∇f|, at r = 1/√2

@@ -71,7 +71,7 @@ def test_settings_are_frozen_and_whole_numbers_are_stored_as_int() -> None:
 
 
 def test_choices_are_the_activation_registry() -> None:
-    from uat.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+    from uat.core.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 
     assert CHOICES["activation"] == get_args(HiddenActivation) == HIDDEN_ACTIVATIONS
     assert set(CHOICES["output_activation"]) == set(get_args(OutputActivation))

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
+from uat.core.targets import TARGETS, get_target, parse_domain
 from uat.errors import UatError
-from uat.targets import TARGETS, get_target, parse_domain
 
 REQUIRED = {"sin", "cos", "gaussian", "abs", "relu", "step", "cubic", "runge", "sinc", "nielsen"}
 

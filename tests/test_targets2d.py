@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from uat.core.targets2d import TARGETS2D, get_target2d, parse_domain2d
 from uat.errors import UatError
-from uat.targets2d import TARGETS2D, get_target2d, parse_domain2d
 
 
 @pytest.mark.parametrize(
@@ -114,8 +114,8 @@ def test_csv_with_a_missing_column(tmp_path: Path) -> None:
 )
 def test_an_unknown_name_beside_y_lists_the_surface_names(spec, surface, allowed) -> None:
     # "x + y + z" is a surface with a typo: its error must not call y unknown
-    from uat.jobs import resolve_target
-    from uat.targets2d import is_target2d
+    from uat.core.targets2d import is_target2d
+    from uat.jobs.commands import resolve_target
 
     assert is_target2d(spec) is surface
     with pytest.raises(UatError) as info:

@@ -8,10 +8,9 @@ import math
 import numpy as np
 import pytest
 
-from uat.errors import UatError
-from uat.network import ShallowNet
-from uat.targets import TARGETS, Target
-from uat.train import (
+from uat.core.network import ShallowNet
+from uat.core.targets import TARGETS, Target
+from uat.core.train import (
     DENSE_MAX_NEURONS,
     MAX_NEURONS,
     OPTIMIZERS,
@@ -25,6 +24,7 @@ from uat.train import (
     spread_init,
     train,
 )
+from uat.errors import UatError
 
 SIN = TARGETS["sin"]
 DENSE = np.linspace(-math.pi, math.pi, 10_001)
@@ -131,7 +131,7 @@ def test_wider_nets_train_to_lower_error() -> None:
 
 def _true_sup(net: ShallowNet, target: Target) -> float:
     """max |net − f|: a 2e5-point grid, golden-section refinement around its 30 worst points,
-    and both one-sided limits at every known jump (independent of uat.metrics)."""
+    and both one-sided limits at every known jump (independent of uat.core.metrics)."""
     a, b = target.domain
     x = np.linspace(a, b, 200_001)
     e = np.abs(net(x) - target(x))
@@ -167,7 +167,7 @@ def test_true_sup_sees_the_one_sided_limits_of_a_jump() -> None:
 
 @pytest.mark.parametrize("name", sorted(TARGETS))
 def test_sup_loss_beats_the_hand_built_net_on_every_named_target(name: str) -> None:
-    from uat.construct import hand_built
+    from uat.core.construct import hand_built
 
     target = TARGETS[name]
     result = train(target, 20, loss="sup")
@@ -215,7 +215,7 @@ def test_jacobian_matches_central_differences(
 
     theta = net.theta
 
-    def residual(t: np.ndarray) -> np.ndarray:  # through ShallowNet itself, not uat.train
+    def residual(t: np.ndarray) -> np.ndarray:  # through ShallowNet itself, not uat.core.train
         return ShallowNet.from_theta(t, like=net)(x) - y
 
     fd = np.empty_like(jac)
@@ -454,7 +454,7 @@ def test_bad_inits_raise_uat_error(kwargs: dict[str, object], match: str) -> Non
 @pytest.mark.parametrize("name", ["gaussian", "sin", "step"])
 def test_one_neuron_trains(name: str) -> None:
     """The banded engine needs two neurons; one trains on the dense path (it raised IndexError)."""
-    from uat.targets import get_target
+    from uat.core.targets import get_target
 
     t = get_target(name)
     res = train(t, 1)
@@ -467,7 +467,7 @@ def test_one_neuron_trains(name: str) -> None:
 def test_sup_loss_never_ends_above_the_construction_of_its_width(name: str, n: int) -> None:
     # from the least-squares start the sawtooth at N = 14 ended at 1.02 against 0.508; at
     # N = 2 the triangle at 0.5007 against 0.5
-    from uat.construct import hand_built
+    from uat.core.construct import hand_built
 
     target = TARGETS[name]
     result = train(target, n, loss="sup")
@@ -486,8 +486,8 @@ def test_sup_loss_is_never_worse_in_sup_than_least_squares(name: str, n: int) ->
 
 @pytest.mark.parametrize("loss", ["mse", "sup"])
 def test_training_is_blind_to_the_targets_scale(loss: str) -> None:
-    from uat.metrics import errors
-    from uat.targets import get_target
+    from uat.core.metrics import errors
+    from uat.core.targets import get_target
 
     pi = (-math.pi, math.pi)
     small, huge = get_target("sin"), get_target("2**990*sin(x)", domain=pi)  # 1.0e298

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from uat.construct2d import towers
+from uat.core.construct2d import towers
+from uat.core.layered import Layer
+from uat.core.metrics2d import errors2d
+from uat.core.targets2d import TARGETS2D
+from uat.core.train2d import _pack, check_widths, residual_jacobian, spread_start, train2d
 from uat.errors import UatError
-from uat.layered import Layer
-from uat.metrics2d import errors2d
-from uat.targets2d import TARGETS2D
-from uat.train2d import _pack, check_widths, residual_jacobian, spread_start, train2d
 
 GAUSS = TARGETS2D["gaussian2d"]
 
@@ -62,7 +62,7 @@ def test_bad_widths(widths: list[int]) -> None:
 
 
 def test_training_is_blind_to_the_surfaces_scale() -> None:
-    from uat.targets2d import get_target2d
+    from uat.core.targets2d import get_target2d
 
     small, huge = get_target2d("x*y"), get_target2d("2**990*x*y")  # 1e298: squares overflowed
     a = train2d(small, [6], max_evaluations=20)
@@ -74,7 +74,7 @@ def test_training_is_blind_to_the_surfaces_scale() -> None:
 
 
 def test_a_surface_beyond_the_drawable_range_is_refused() -> None:
-    from uat.targets2d import get_target2d
+    from uat.core.targets2d import get_target2d
 
     with pytest.raises(UatError, match=r"beyond ±1e\+300 at \(x, y\) = \(0.98, -1\)"):
         get_target2d("exp(709*x)+y")

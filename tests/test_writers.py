@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from uat import writers as wr
 from uat.errors import UatError
+from uat.plot import writers as wr
 
 SIZE = (160, 100)
 FFMPEG = wr.ffmpeg_exe()
@@ -183,7 +183,7 @@ def test_streamed_frames_stop_at_the_budget() -> None:
 
 
 def test_options_beyond_the_limits_name_the_option(tmp_path: Path) -> None:
-    from uat.cliargs import user_message
+    from uat.cli.options import user_message
 
     for fps, hold, param in ((100_000, 0, "fps"), (10, 61, "hold")):
         with pytest.raises(UatError) as info:

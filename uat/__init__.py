@@ -3,12 +3,15 @@
 The library behind the `uat` command. Everything the CLI does is a call here::
 
     import uat
-    t = uat.get_target("sin")
+    t = uat.resolve_target("sin")
     f = uat.fit(t, 50)                      # hand-built: 25 bumps of step pairs
-    g = uat.fit(t, 50, uat.Settings(method="train"))   # uat.jobs: one function per command
+    g = uat.fit(t, 50, uat.Settings(method="train"))
     print(f.errors.sup, g.errors.rmse)
     fig = uat.fit_figure(f)
 
+The package is in layers, each a folder, each importing only those below it:
+`settings`/`errors`/`io` (the request), `core` (the mathematics), `jobs` (one function per
+command), `plot` (figures and animations), `web` (explorer and gallery pages), `cli`.
 Heavy modules (matplotlib) load only when a figure function is first used.
 """
 
@@ -21,22 +24,25 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "UatError": "uat.errors",
-    "Target": "uat.targets",
-    "TARGETS": "uat.targets",
-    "get_target": "uat.targets",
-    "parse_domain": "uat.targets",
-    "ShallowNet": "uat.network",
-    "ACTIVATIONS": "uat.activations",
-    "bumps": "uat.construct",
-    "bump_bound": "uat.metrics",
     "Settings": "uat.settings",
     "LIMITS": "uat.settings",
+    "Target": "uat.core.targets",
+    "TARGETS": "uat.core.targets",
+    "get_target": "uat.core.targets",
+    "parse_domain": "uat.core.targets",
+    "ShallowNet": "uat.core.network",
+    "ACTIVATIONS": "uat.core.activations",
+    "bumps": "uat.core.construct",
+    "bump_bound": "uat.core.metrics",
     "Fit": "uat.jobs",
     "fit": "uat.jobs",
     "compare": "uat.jobs",
     "convergence": "uat.jobs",
+    "explain": "uat.jobs",
     "show": "uat.jobs",
     "resolve_target": "uat.jobs",
+    "smallest_width": "uat.jobs",
+    "animate": "uat.plot.animate",
     "fit_figure": "uat.plot",
     "save_figure": "uat.plot",
     "style": "uat.plot",
@@ -44,13 +50,8 @@ _EXPORTS = {
 
 __all__ = ["__version__", *_EXPORTS]
 
-
-# Submodules load on first use too: `uat.train.train(...)`, `uat.metrics.errors(...)`.
-_MODULES = {"activations", "construct", "data", "errors", "expr", "metrics", "network"}
-_MODULES |= {"plot", "targets", "train", "animate", "gallery", "io", "anatomy", "cli"}
-_MODULES |= {"targets2d", "layered", "construct2d", "train2d", "metrics2d", "jobs2d", "plot2d"}
-_MODULES |= {"settings", "jobs", "report", "scenes", "render", "writers", "diagram", "explore"}
-_MODULES |= {"scenes2d", "render2d", "threads", "cliargs", "cli2d"}
+# The layers load on first use too: `uat.plot.style()`, `uat.core.train.train(...)`.
+_MODULES = {"settings", "errors", "io", "threads", "core", "jobs", "plot", "web", "cli"}
 
 
 def __getattr__(name: str) -> Any:

@@ -16,7 +16,7 @@ from uat.errors import UatError
 
 Method = Literal["construct", "train"]
 Heights = Literal["minimax", "mean", "centre"]
-# The hidden and output activations of `uat.activations.ACTIVATIONS` (a test keeps them equal;
+# The hidden and output activations of `uat.core.activations.ACTIVATIONS` (a test keeps them equal;
 # the registry needs numpy, and `uat --help` must not).
 HiddenActivation = Literal["sigmoid", "tanh", "step", "relu", "softplus"]
 OutputActivation = Literal["identity", "sigmoid"]

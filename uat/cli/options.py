@@ -1,0 +1,505 @@
+"""Command-line plumbing shared by `uat.cli.app` and `uat.cli.app2d`: options, flags, output, exits.
+
+Options are made from the `Settings` fields (`settings_options`) and, for targets of two
+inputs, widened by `two_inputs`; library parameters are spelled as flags only here (`flag`).
+Nothing here computes: typer and the standard library only, so `uat --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import inspect
+import json
+import re
+import sys
+import typing
+from collections.abc import Callable
+from dataclasses import fields
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+
+from uat.errors import UatError
+from uat.io import output_path
+from uat.settings import FIELD_HELP, Settings, read_limits
+
+
+class _Commands(typer.core.TyperGroup):
+    """uat's command group: help that reads `uat fit [OPTIONS] TARGET` and `--json`."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        """The group's own options (--version, --help), flags bare."""
+        return _plain_help(super().get_params(ctx))
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """A command whose flags (its --help too) and arguments read plainly in the help."""
+        cmd = super().get_command(ctx, cmd_name)
+        if cmd is not None:
+            _plain_help(cmd.get_params(ctx))  # the help option is cached: this one is shown
+        return cmd
+
+
+def _plain_help(params: list[Any]) -> list[Any]:
+    """Flags without a metavar, required arguments without braces, as man pages write them.
+
+    typer prints `--json <bool>` as if a flag took a value, and `{target}` in the usage line.
+    """
+    for p in params:
+        desc = getattr(p, "type_descriptor", None)
+        if getattr(p, "is_flag", False) and p.metavar is None:
+            p.metavar = ""
+        elif p.metavar is None and desc is not None and desc.is_choice:
+            # "<sigmoid|tanh|step|relu|softplus>" broke mid-word at 80 columns: a long list
+            # reads as ACTIVATION, its choices in the help text beside it
+            listed = "|".join(map(str, desc.choices or ()))
+            if len(listed) > 18:
+                p.metavar = p.name.upper()
+        elif getattr(p, "param_type_name", "") == "argument" and p.required and p.nargs == 1:
+            p._usage_display_name = lambda p=p: p.metavar or p.name.upper()
+    return params
+
+
+FLAGS = {"n_neurons": "--neurons"}
+
+
+def flag(param: str) -> str:
+    """The command-line spelling of a library parameter: n_neurons → --neurons."""
+    return FLAGS.get(param, "--" + param.replace("_", "-"))
+
+
+def user_message(exc: UatError) -> str:
+    """The error's message, its parameter named as the flag a CLI user typed."""
+    text = str(exc)
+    if exc.param:
+        word = rf"(?<![\w-]){re.escape(exc.param)}(?![\w-])"
+        text = re.sub(word, flag(exc.param), text, count=1)
+    return text
+
+
+def settings_options(*, without: tuple[str, ...] = ()) -> Callable[[Callable[..., Any]], Any]:
+    """Give a command one option per Settings field; it receives them as one `settings`.
+
+    The options are made from the fields themselves (type, default, FIELD_HELP), so a new
+    field reaches every command, and the Settings check every value once.
+    """
+    hints = typing.get_type_hints(Settings)
+    made = [
+        inspect.Parameter(
+            f.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=f.default,
+            annotation=Annotated[hints[f.name], typer.Option(help=FIELD_HELP[f.name])],
+        )
+        for f in fields(Settings)
+        if f.name not in without
+    ]
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        own = [
+            p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+            for p in inspect.signature(func, eval_str=True).parameters.values()
+            if p.name != "settings"
+        ]
+        cut = next(i for i, p in enumerate(own) if p.name not in ("target", "domain", "neurons"))
+
+        @functools.wraps(func)
+        def command(**kw: Any) -> Any:
+            chosen = {p.name: kw.pop(p.name) for p in made}
+            return func(settings=Settings(**chosen), **kw)
+
+        params = [*own[:cut], *made, *own[cut:]]
+        command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in params}
+        return command
+
+    return decorate
+
+
+TargetArg = Annotated[
+    str,
+    typer.Argument(
+        help="A named target (see `uat targets`), an expression in x such as "
+        "'x**2*sin(5*x)', or a CSV file of x,y samples.",
+        metavar="TARGET",
+        show_default=False,
+    ),
+]
+
+
+DomainOpt = Annotated[
+    str | None,
+    typer.Option(help="Interval A,B: numbers or constants such as -pi,pi or 0,2*pi."),
+]
+
+
+NeuronsOpt = Annotated[int, typer.Option("--neurons", "-n", help="Hidden neurons N.")]
+
+
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead.")]
+
+
+FigureOpt = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="Figure path: .png, .svg or .pdf (derived by default)."),
+]
+
+
+Sweep = Literal["width", "training", "compare", "steepness"]
+
+
+Writer = Literal["auto", "ffmpeg", "pillow"]
+
+
+FramesOpt = Annotated[int | None, typer.Option(help="Most frames (per sweep by default).")]
+
+
+FpsOpt = Annotated[float, typer.Option(help="Frames per second (GIF: 1, 2, 4, 5, 10, 20, 25, 50).")]
+
+
+SizeOpt = Annotated[str, typer.Option(help="Pixel size WIDTHxHEIGHT (even for MP4).")]
+
+
+HoldOpt = Annotated[float, typer.Option(help="Seconds to pause on the last frame.")]
+
+
+def figure_path(out: Path | None, default: str, *, animated: bool = False) -> Path:
+    """The output path of a figure (.png, .svg, .pdf) or an animation (.gif, .mp4, .png)."""
+    import importlib
+
+    drawing = importlib.import_module("uat.plot.animate" if animated else "uat.plot.figures")
+    return output_path(out, default, drawing.FORMATS)
+
+
+def save(figure: Callable[[], Any], path: Path | str) -> None:
+    """Draw a figure in the package style and write it atomically."""
+    import numpy as np
+
+    from uat.plot.figures import save_figure, style
+
+    # matplotlib's log scale overflows in exp() on errors near 1e299 (a warning, not a fault)
+    with style(), np.errstate(over="ignore", under="ignore"):
+        save_figure(figure(), path)
+
+
+def emit(record: Any, json_: bool, quiet: bool, show: Callable[[], None]) -> None:
+    """Print the JSON record (a job's `to_dict()` and the files written), or the report."""
+    if json_:
+        typer.echo(json.dumps(record, allow_nan=False))
+    elif not quiet:
+        show()
+
+
+def split_list(text: str | None, param: str) -> list[str] | None:
+    """'a,b' as ['a', 'b']; None stays None."""
+    if text is None:
+        return None
+    items = [p.strip() for p in text.split(",") if p.strip()]
+    if not items:
+        raise UatError(f"{flag(param)} is empty")
+    return items
+
+
+def parse_widths(text: str | None) -> list[int] | None:
+    """'2,4,8' as [2, 4, 8]."""
+    items = split_list(text, "widths")
+    try:
+        return None if items is None else [int(w) for w in items]
+    except ValueError:
+        raise UatError(f"--widths {text!r} must be whole numbers such as 2,4,8,16") from None
+
+
+def _choices(annotation: Any) -> tuple[str, ...]:
+    """The values a Literal option (possibly `| None`, possibly Annotated) allows."""
+    base = typing.get_args(annotation)[0] if hasattr(annotation, "__metadata__") else annotation
+    found: list[str] = []
+    for arg in typing.get_args(base) or [base]:
+        found += [str(v) for v in typing.get_args(arg)] if typing.get_args(arg) else []
+        found += [arg] if isinstance(arg, str) else []
+    return tuple(found)
+
+
+# What a 2-D target adds to an option's help (the 1-D help comes from Settings and the commands).
+HELP2D = {
+    "target": " Or a surface: a 2-D name (gaussian2d, saddle, ripple, tower, disc), an "
+    "expression in x and y, or a CSV of x,y,z.",
+    "neurons": " 2-D: hidden neurons in all layers; K×K towers take K²+2K.",
+    "method": " 2-D: construct (towers), nielsen, ridges (one layer) or train.",
+    "sweep": " 2-D: refine (= width), grow, training or turn.",
+}
+
+
+# the values --method and --sweep take for a surface (uat.jobs.commands2d, uat.jobs.scenes2d),
+# named here so that a 1-D run tells a 2-D value from a typo without importing the 2-D code
+SURFACE_CHOICES = {
+    "method": ("construct", "nielsen", "ridges", "train"),
+    "sweep": ("refine", "grow", "training", "turn", "width"),
+}
+UNSET_DEFAULTS = {"hold": "{}; 0 for a 2-D turn"}  # how an option's 1-D default reads in help
+
+OPTIONS2D = {
+    "ydomain": (str, "2-D: interval C,D of y (else --domain serves both)."),
+    "towers": (int, "2-D: K towers per side (ridges: K directions), instead of --neurons."),
+    "layers": (int, "2-D trained nets: 1 or 2 hidden layers."),
+}
+
+
+def _params2d(old: list[inspect.Parameter], unset: tuple[str, ...], extra: bool) -> list[Any]:
+    """A command's parameters for 2-D too: method and sweep as text, `unset` ones None by
+    default, help that names the 2-D choices, and --ydomain, --towers, --layers after domain."""
+    import copy
+
+    params = []
+    for p in old:
+        base, *meta = typing.get_args(p.annotation)
+        if p.name in HELP2D and meta:
+            meta[0] = copy.copy(meta[0])
+            meta[0].help = (meta[0].help or "") + HELP2D[p.name]
+        if p.name in ("method", "sweep"):
+            base = str | None if p.default is None else str
+            if meta:  # str shows as <str>: name the choices of one and two inputs
+                meta[0] = copy.copy(meta[0])
+                both = dict.fromkeys([*_choices(p.annotation), *SURFACE_CHOICES[p.name]])
+                listed = "<" + "|".join(both) + ">"
+                meta[0].metavar = listed if len(listed) <= 20 else p.name.upper()  # help lists them
+        if p.name in unset:
+            if meta and p.default is not None:  # the help still shows the 1-D default
+                meta[0] = copy.copy(meta[0])
+                # typer puts a text default in parentheses: "[default: (50 in 1-D)]"
+                meta[0].show_default = UNSET_DEFAULTS.get(p.name, "{} in 1-D").format(p.default)
+            p, base = p.replace(default=None), base | None
+        params.append(p.replace(annotation=Annotated[(base, *meta)]) if meta else p)
+        if p.name == "domain" and extra:
+            params += [
+                inspect.Parameter(
+                    k,
+                    inspect.Parameter.KEYWORD_ONLY,
+                    default=None,
+                    annotation=Annotated[kind | None, typer.Option(help=text)],
+                )
+                for k, (kind, text) in OPTIONS2D.items()
+            ]
+    return params
+
+
+def two_inputs(
+    adapter: Callable[..., Any], *, unset: tuple[str, ...] = ("neurons",), is2d: str = "target"
+) -> Callable[[Callable[..., Any]], Any]:
+    """Give a command --ydomain, --towers and --layers, and send 2-D targets to `adapter`.
+
+    The 2-D methods (nielsen, ridges) and sweeps (refine, grow, turn) are let through the
+    Literal choices and checked here for 1-D targets; options in `unset` default to None so
+    that a 2-D adapter knows whether they were given (1-D gets its own default back).
+    `is2d` names the argument that decides: a TARGET text, or a saved network's file.
+    """
+    extra = OPTIONS2D if is2d == "target" else {}
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        old = list(inspect.signature(func, eval_str=True).parameters.values())
+        loose = {p.name: _choices(p.annotation) for p in old if p.name in ("method", "sweep")}
+        defaults = {p.name: p.default for p in old if p.name in unset}
+        params = _params2d(old, unset, bool(extra))
+
+        @functools.wraps(func)
+        def command(**kw: Any) -> Any:
+            from uat.core import targets2d
+
+            if is2d == "target" and targets2d.is_target2d(kw["target"]):
+                return adapter(**kw)
+            if is2d == "network" and targets2d.network_inputs(kw["network"]) == 2:
+                return adapter(**kw)
+            for k in extra:
+                if kw.pop(k) is not None:
+                    raise UatError(
+                        f"--{k} is for targets of two inputs (x and y); "
+                        f"{kw['target']!r} is a function of x alone"
+                    )
+            for k, allowed in loose.items():
+                if kw[k] is not None and kw[k] not in allowed:
+                    surface = SURFACE_CHOICES.get(k, ())
+                    told = (
+                        f"--{k} {kw[k]} is for 2-D targets"
+                        if kw[k] in surface
+                        else f"unknown --{k} {kw[k]!r}"
+                    )
+                    also = f" (a surface: {', '.join(surface)})" if surface else ""
+                    raise UatError(f"{told}; a 1-D target takes {', '.join(allowed)}{also}")
+            return func(
+                **{k: (defaults[k] if k in defaults and v is None else v) for k, v in kw.items()}
+            )
+
+        command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in params}
+        return command
+
+    return decorate
+
+
+SaveNetOpt = Annotated[Path | None, typer.Option(help="Also write the network as JSON here.")]
+
+
+AnimOutOpt = Annotated[
+    Path | None, typer.Option("--out", "-o", help=".gif, .mp4, or .png (a contact sheet).")
+]
+
+
+EpsOpt = Annotated[
+    float | None,
+    typer.Option(
+        help="Pick the smallest width whose sup error is at most E (instead of --neurons) "
+        "and draw the band f ± E.",
+        metavar="E",
+    ),
+]
+
+
+DwellOpt = Annotated[
+    float | None,
+    typer.Option(
+        metavar="SECONDS",
+        help="Seconds each width or iteration stays on screen (default: ≥ 0.4, ~12 s in all).",
+    ),
+]
+
+
+GrowOpt = Annotated[
+    bool, typer.Option("--grow", help="Keep Δ fixed and add one bump at a time, left to right.")
+]
+
+
+DiagramOpt = Annotated[
+    bool, typer.Option("--diagram", help="Draw the network beside it, the new pair lit (--grow).")
+]
+
+
+InitOpt = Annotated[
+    Literal["random", "spread"] | None,
+    typer.Option(help="Training sweep's start: random (default where it trains) or spread."),
+]
+
+
+AnimEpsOpt = Annotated[
+    float | None,
+    typer.Option(metavar="E", help="Go up to the smallest width with sup error ≤ E; draw f ± E."),
+]
+
+# -- the one exit path ----------------------------------------------------------------
+
+
+def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
+    """Run the CLI on argv and return the exit code: every failure is one line on stderr.
+
+    2: the user's request or the machine (bad input, any OSError, memory, a limit); 1: a fault
+    inside uat; 128 + signal: interrupted.
+    """
+    from uat import io
+
+    _sturdy_streams()
+    previous = io.handle_signals()
+    try:
+        read_limits()
+        command = typer.main.get_command(app)
+        rv = command.main(args=argv, prog_name="uat", standalone_mode=False)
+        if io.received_signal() is not None:  # typer has turned the interrupt into 130
+            raise io.Interrupted(io.received_signal() or 2)
+        _flush(sys.stdout)
+    except UatError as exc:
+        return _fail(user_message(exc))
+    except io.Interrupted as exc:
+        return _interrupted(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        return _interrupted(130)
+    except MemoryError:
+        return _fail("out of memory: try fewer --neurons, a smaller --size or fewer --frames")
+    except OSError as exc:
+        return _closed_pipe() if _is_epipe(exc) else _fail(io.describe_failure(exc))
+    except SystemExit as exc:  # typer exits on EPIPE; say why, once
+        if isinstance(exc.__context__, OSError):
+            if _is_epipe(exc.__context__):
+                return _closed_pipe()
+            return _fail(io.describe_failure(exc.__context__))
+        raise
+    except Exception as exc:  # click's usage errors, without importing click's private copy
+        if type(exc).__name__ == "NoArgsIsHelpError":  # typer has printed the help already
+            return 0
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+            # typer checks a Literal through pydantic, which prefixes "Value error, "
+            return _fail(exc.format_message().replace("Value error, ", ""), exc.exit_code)
+        return _internal(exc)
+    finally:
+        io.remove_temporaries()
+        io.restore_signals(previous)
+    return rv if isinstance(rv, int) else 0
+
+
+def _sturdy_streams() -> None:
+    """Printing never fails on an encoding (PYTHONIOENCODING=ascii, LANG=C); Agg always."""
+    import os
+
+    os.environ["MPLBACKEND"] = "Agg"  # uat only writes files: a bad MPLBACKEND cannot matter
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(Exception):
+                reconfigure(errors="replace")
+
+
+def _flush(stream: Any) -> None:
+    """Flush now, so that a full or closed stdout fails here, not at exit."""
+    import os
+
+    try:
+        stream.flush()
+    except OSError:
+        # the buffer keeps the text; point the descriptor at /dev/null so that Python's own
+        # flush at exit succeeds instead of printing a second error
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        raise
+
+
+def _is_epipe(exc: OSError) -> bool:
+    import errno
+
+    return isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE
+
+
+def _closed_pipe() -> int:
+    """The reader of stdout went away (`uat --help | head`): stop quietly, as `cat` does.
+
+    Files already written stay; 128 + SIGPIPE, the code a shell gives a program killed by it.
+    """
+    import os
+
+    with contextlib.suppress(OSError, ValueError):  # Python's own flush at exit must not fail
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 141
+
+
+def _interrupted(code: int) -> int:
+    print("uat: interrupted", file=sys.stderr)
+    return code
+
+
+def _internal(exc: Exception) -> int:
+    """A fault inside uat: one line and exit code 1; the traceback only with UAT_DEBUG=1."""
+    import os
+    import traceback
+
+    if os.environ.get("UAT_DEBUG") == "1":
+        traceback.print_exc()
+    what = f"{type(exc).__name__}: {exc}"
+    hint = "please report it with the output of the same command run with UAT_DEBUG=1"
+    print(f"uat: internal error: {' '.join(what.split())} ({hint})", file=sys.stderr)
+    return 1
+
+
+def _fail(message: str, code: int = 2) -> int:
+    message = " ".join(message.split())  # one line, always
+    with contextlib.suppress(OSError):
+        print(f"uat: error: {message}", file=sys.stderr)
+    return code

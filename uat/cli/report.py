@@ -1,0 +1,350 @@
+"""Text reports of job results: the tables, lines and progress bars the CLI prints.
+
+Printing only: the numbers come from `uat.jobs.commands` results; rich loads on first use.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from uat.jobs.commands import Comparison, Convergence, Fit
+
+
+def console(stderr: bool = False) -> Console:
+    """A rich console without syntax highlighting or markup: user text prints literally."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, markup=False)
+
+
+def describe_method(fit: Fit) -> str:
+    """One line on how the network was built."""
+    net = fit.net
+    if fit.method == "construct":
+        from uat.plot.figures import unit_count
+
+        m = net.meta  # a network read from a file may lack any of these
+        text = f"hand-built: {unit_count(net)}"
+        if isinstance(m.get("bump_width"), (int, float)):
+            text += f", Δ = {m['bump_width']:.4g}"
+        if m.get("heights") == "interpolant":
+            return text + ", piecewise-linear interpolant"
+        text += f", {m['heights']} heights" if isinstance(m.get("heights"), str) else ""
+        w = m.get("steepness")
+        return text + (
+            f", w = {w:.4g}" if isinstance(w, (int, float)) and net.activation != "step" else ""
+        )
+    opt = net.meta.get("optimizer", "")
+    its = net.meta.get("iterations", len(fit.history))
+    why = f" (stopped: {net.meta['stopped']})" if isinstance(net.meta.get("stopped"), str) else ""
+    if its == 0 and why:  # a step net seeded at its jump: the start is already the best found
+        why = why[:-1] + ": no step improved on the start and its linear solve for v, c)"
+    loss = f", {net.meta['loss']} loss" if isinstance(net.meta.get("loss"), str) else ""
+    return f"trained: {opt}{loss}, {its} iterations{why}, seed {net.meta.get('seed', 0)}"
+
+
+def describe_bound(fit: Fit) -> str:
+    """The construction's error bound, with its formula, or why there is none."""
+    from uat.core.metrics import bound_formula, net_bound
+    from uat.plot.figures import format_number
+
+    net, t = fit.net, fit.target
+    formula = bound_formula(net.activation, net.output_activation, net=True)
+    if fit.bound is None:
+        why = net_bound(t, net)[1] if net.method == "construct" else None
+        return f"none: {why or f'{formula} needs a smoother target'}"
+    text = f"{formula} = {format_number(fit.bound)}"
+    if formula == "L·Δ/2":
+        lip = t.lipschitz()
+        text += f"  with L = {lip:.4g}" + ("" if t.lipschitz_is_exact else " (estimated)")
+    copies = net.meta.get("copies", 1)
+    return text + (f", per copy of {copies}" if copies > 1 else "")
+
+
+def summary_table(fit: Fit, extra: dict[str, str], *, measured: bool = False) -> Any:
+    """The rich table `uat fit` and `uat show` print."""
+    from rich.table import Table
+
+    from uat.plot.figures import format_number
+
+    t, e = fit.target, fit.errors
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")  # a long file name wraps, never loses its end
+    table.add_row("target", f"{t.name}  ({t.formula})" if t.formula != t.name else t.name)
+    table.add_row("domain", f"[{t.domain[0]:.6g}, {t.domain[1]:.6g}]")
+    table.add_row("method", describe_method(fit))
+    table.add_row("neurons", f"{fit.net.n_neurons}  ({fit.net.n_parameters} parameters)")
+    rounding = "  (float rounding)" if e.rounding else ""
+    table.add_row("sup error", f"{format_number(e.sup)}  at x = {e.at:.4g}{rounding}")
+    table.add_row("RMSE", f"{format_number(e.rmse)}  (on the grid)")
+    table.add_row("grid", f"{e.grid:,} uniform points")
+    if fit.method == "construct":
+        table.add_row("bound", describe_bound(fit))
+    table.add_row("time", f"{fit.seconds:.3f} s to {'measure' if measured else 'build'}")
+    for k, v in extra.items():
+        table.add_row(k, v)
+    return table
+
+
+def format_slope(v: float | None) -> str:
+    """A fitted slope for a table, or a dash where none could be fitted."""
+    return "—" if v is None else f"{v:+.2f}"
+
+
+@contextlib.contextmanager
+def progress_bar(total: int | None, what: str, quiet: bool) -> Iterator[Callable[..., None]]:
+    """A rich progress bar on stderr (only on a terminal).
+
+    Yields `update(done, total=None, what=None)`; a None leaves that part as it was.
+    """
+    if quiet or not sys.stderr.isatty():
+        yield lambda done, total=None, what=None: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        "[bold]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(what, total=total)
+        yield lambda done, total=None, what=None: bar.update(
+            task, completed=done, total=total, description=what
+        )
+
+
+@contextlib.contextmanager
+def staged_bar(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar for work in named stages ("compute", then "render")."""
+    names = {"compute": "computing networks", "render": "rendering frames"}
+    with progress_bar(None, "computing", quiet) as update:
+        yield lambda stage, done, total: update(done, total, names.get(stage, stage))
+
+
+def print_comparison(result: Comparison, where: str) -> None:
+    """The table and summary lines of `uat compare`: one row per activation when several."""
+    from uat.plot.figures import format_number
+
+    con = console()
+    con.print(comparison_table(result))
+    several = len(result.activations) > 1
+    for note in missing_notes(result):
+        con.print(note, soft_wrap=True, markup=False)
+    for f in result.fits:
+        who = f"{f.net.activation}, " if several else ""
+        con.print(f"{who}{describe_method(f)}", soft_wrap=True, markup=False)
+    hand, trained = result.pair()
+    which = f" ({hand.net.activation})" if several else ""
+    if result.both_rounding:
+        ratios = "both errors are float rounding, no ratio"
+    elif result.sup_error_ratio is None:
+        ratios = "the trained error is 0, no ratio"
+    else:
+        ratios = f"sup error ×{format_number(result.sup_error_ratio)}"
+        rmse = result.rmse_ratio
+        ratios += f", RMSE ×{format_number(rmse)}" if rmse is not None else ", trained RMSE 0"
+    con.print(f"hand-built / trained{which}: {ratios}\n{where}", soft_wrap=True, markup=False)
+
+
+def comparison_table(result: Comparison) -> Any:
+    """The compare table; with several activations one row each, so it fits 80 columns.
+
+    A method × activation layout needed 7 columns (101 characters with borders) and rich
+    cut "hand-built" to "hand-bui…" at 80; a row per activation with the two methods' sup
+    error and RMSE side by side needs 5 narrow ones. A cell with no run holds a dash with a
+    footnote mark (see `missing_notes`).
+    """
+    from rich.table import Table
+
+    from uat.plot.figures import METHOD_NAMES, format_number
+
+    t = result.target
+    a, b = t.domain
+    table = Table(
+        title=f"{t.name} on [{a:.4g}, {b:.4g}], {result.n_neurons} neurons",
+        caption="errors on a 10,001-point grid, the sup refined",
+    )
+    if len(result.activations) == 1:
+        for col in ("method", "neurons", "parameters", "sup error", "RMSE", "time"):
+            table.add_column(col, justify="left" if col == "method" else "right")
+        losses = {f.net.meta.get("loss") for f in result.fits if f.method == "train"}
+        for f in result.fits:
+            loss = (
+                f" ({f.net.meta.get('loss')} loss)"
+                if f.method == "train" and len(losses) > 1
+                else ""
+            )
+            table.add_row(
+                METHOD_NAMES[f.method] + loss, str(f.net.n_neurons), str(f.net.n_parameters),
+                format_number(f.errors.sup), format_number(f.errors.rmse), f"{f.seconds:.3f} s",
+            )  # fmt: skip
+        return table
+    table.add_column("activation")
+    for what in ("sup error", "RMSE"):
+        for m in ("construct", "train"):
+            table.add_column(f"{METHOD_NAMES[m]}\n{what}", justify="right")
+    by = {(f.method, f.net.activation): f for f in result.fits}
+    for act in result.activations:
+        row = [act]
+        for key in ("sup", "rmse"):
+            for m in ("construct", "train"):
+                run = by.get((m, act))
+                row.append("—¹" if run is None else format_number(getattr(run.errors, key)))
+        table.add_row(*row)
+    return table
+
+
+def missing_notes(result: Comparison) -> list[str]:
+    """One footnote per activation and method the comparison could not build."""
+    from uat.core.activations import get_activation
+
+    built = {(f.method, f.net.activation) for f in result.fits}
+    notes = []
+    for act in result.activations:
+        if ("train", act) not in built:
+            why = (
+                "a hard step has no gradient, so it cannot be trained"
+                if not get_activation(act).trains
+                else "no trained run"
+            )
+            notes.append(f"¹ {act}, trained: {why}")
+        if ("construct", act) not in built:
+            notes.append(f"¹ {act}, hand-built: no construction")
+    return notes
+
+
+def print_convergence(result: Convergence, files: dict[str, str]) -> None:
+    """The table, the slopes above the optimiser's floor, and the floors of `uat convergence`."""
+    from rich.table import Table
+
+    from uat.plot.figures import format_number, series_name
+
+    table = Table(title=f"{result.target.name}: error against width (sup refined, RMSE on grid)")
+    table.add_column("N", justify="right")
+    series = result.series
+    med = {}
+    for key, m, loss in series:
+        name = series_name(m, loss, result.losses)
+        table.add_column(f"{name} sup", justify="right")
+        table.add_column(f"{name} RMSE", justify="right")
+        med[key] = [result.summary(m, loss, k) for k in ("sup_error", "rmse")]
+    for i, n in enumerate(result.widths):
+        row = [str(n)]
+        for key, _, _ in series:
+            floor = med[key][0]["floor"]
+            mark = "  (floor)" if floor is not None and n >= floor["from_width"] else ""
+            row += [format_number(med[key][0]["median"][i]) + mark]
+            row += [format_number(med[key][1]["median"][i])]
+        table.add_row(*row)
+    con = console()
+    con.print(table)
+    lines = []
+    for key, m, loss in series:
+        r, name = med[key][0], series_name(m, loss, result.losses)
+        text = f"{name} {format_slope(json_number(r['slope']))}"
+        if r["rounding"]:  # a constant built to the last bits: no rate to fit
+            text = f"{name} none (the error is float rounding at every width)"
+        elif r["floor"] is not None:
+            fitted = "above" if math.isfinite(r["slope"]) else "too few widths above"
+            text += (
+                f" ({fitted} the optimiser's floor ≈ {format_number(r['floor']['level'])}, "
+                f"reached at N = {r['floor']['from_width']})"
+            )
+        lines.append(text)
+    con.print(
+        "fitted slope of the sup error: " + ", ".join(lines) + f"\nfigure: {files['output']}"
+        + (f"\npoints: {files['csv']}" if "csv" in files else ""),
+        soft_wrap=True,
+    )  # fmt: skip
+
+
+def json_number(v: float) -> float | None:
+    """A finite float, or None (nothing fitted)."""
+    return v if math.isfinite(v) else None
+
+
+def print_gallery(outcomes: list[Any], folder: Path) -> None:
+    """One line per gallery entry, then where the pages are."""
+    from rich.text import Text
+
+    con = console()
+    for o in outcomes:
+        if not o.ok:
+            con.print(Text.assemble(("failed", "red"), f"  {o.name}: {o.error}"), soft_wrap=True)
+        elif o.skipped:
+            con.print(Text.assemble(("up to date", "dim"), f"  {o.name}"))
+        else:
+            con.print(Text.assemble(("built", "green"), f"  {o.name}  ({o.seconds:.1f} s)"))
+    if all(o.ok and o.skipped for o in outcomes):
+        con.print(f"nothing to render: all {len(outcomes)} entries are up to date")
+    con.print(f"gallery: {folder / 'index.html'} and {folder / 'README.md'}")
+
+
+def print_fit(
+    result: Fit,
+    files: dict[str, str],
+    total_seconds: float | None = None,
+    *,
+    eps: float | None = None,
+) -> None:
+    """The summary table of `uat fit` (or of `uat show`, without a total time)."""
+    extra = {} if total_seconds is None else {"total": f"{total_seconds:.2f} s with the figure"}
+    if eps is not None:
+        extra["ε"] = f"{eps:g}: N = {result.net.n_neurons} is the smallest width meeting it"
+    names = {"output": "figure", "network": "network"}
+    extra |= {names[k]: v for k, v in files.items()}
+    console().print(summary_table(result, extra, measured=total_seconds is None))
+
+
+def print_animation(res: Any) -> None:
+    """What an animation wrote: its file, its pace (steps, dwell, hold), size and time."""
+    from rich.text import Text
+
+    w, h = res.size
+    pace = f"{res.frames} steps × {res.dwell:g} s"
+    pace += f" + {res.hold:g} s hold" if res.hold else ""
+    pace += f" = {res.frames * res.dwell + res.hold:.3g} s a loop"
+    if res.path.suffix.lower() == ".mp4":
+        pace += f" ({res.file_frames} video frames at {res.fps:g} fps)"
+    rest = f": {pace}, {w}×{h}, {res.bytes / 1e6:.2f} MB, {res.seconds:.1f} s"
+    con = console()
+    con.print(Text.assemble((str(res.path), "bold"), rest), soft_wrap=True)
+    if res.dwell_asked is not None and abs(res.dwell_asked - res.dwell) > 1e-9:
+        con.print(
+            f"dwell {res.dwell:g} s: --dwell {res.dwell_asked:g} rounded to whole frames at "
+            f"{res.fps:g} fps",
+            soft_wrap=True,
+            markup=False,
+        )
+
+
+def print_targets(rows: list[dict[str, Any]]) -> None:
+    """The table of named targets."""
+    from rich.table import Table
+
+    table = Table(title="Named targets (or give an expression in x, or a CSV file)")
+    for col in ("name", "formula", "default domain", "Lipschitz L"):
+        table.add_column(col)
+    for r in rows:
+        (a, b), lip = r["domain"], r["lipschitz"]
+        table.add_row(
+            r["name"], r["formula"], f"[{a:.4g}, {b:.4g}]", "jumps" if lip is None else f"{lip:.4g}"
+        )
+    console().print(table)
+
+
+def say(text: str) -> None:
+    """Print plain lines literally (no markup, no highlighting), long lines kept whole."""
+    console().print(text, soft_wrap=True, markup=False)

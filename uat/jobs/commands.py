@@ -1,0 +1,920 @@
+"""One library function per command: Settings in, a result dataclass with `to_dict()` out.
+
+The CLI, the gallery and Python callers share these; every rule of a command (which runs a
+comparison makes, how widths match under shifts, the error ratios, default file names) lives
+here, never in an adapter. numpy only: drawing happens elsewhere, from these results.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+
+from uat.core.expr import slug
+from uat.core.metrics import Errors, errors
+from uat.core.network import ShallowNet
+from uat.core.targets import Target
+from uat.errors import UatError
+from uat.settings import (
+    CHOICES,
+    METHODS,
+    Loss,
+    Settings,
+    check_choice,
+    check_number,
+    check_width,
+)
+
+__all__ = [
+    "METHODS", "Comparison", "Convergence", "Fit", "Point", "check_width", "compare",
+    "compare_runs", "convergence", "explain", "fit", "geometric_widths", "json_safe",
+    "output_name", "resolve_target", "show", "summarise", "sweep",
+]  # fmt: skip
+
+
+def resolve_target(text: str, domain: str | tuple[float, float] | None = None) -> Target:
+    """TARGET text (a name, an expression in x, a CSV path) and domain text ('A,B') as a Target."""
+    from uat.core.targets import get_target, parse_domain
+
+    if not isinstance(text, str):
+        raise UatError(f"target must be text, not {type(text).__name__}", param="target")
+    if domain is not None and not isinstance(domain, str):
+        ok = isinstance(domain, tuple | list) and len(domain) == 2
+        if not ok or not all(_real(v) for v in domain):
+            raise UatError(f"domain must be two numbers (a, b) or text 'A,B', got {domain!r:.60}",
+                           param="domain")  # fmt: skip
+    dom = parse_domain(domain) if isinstance(domain, str) else domain
+    return get_target(text, dom)
+
+
+def _checked_request(target: Any, settings: Any) -> Settings:
+    """The settings (default when None), after checking both arguments' types by name."""
+    if not isinstance(target, Target):
+        raise UatError(
+            f"target must be a Target (from uat.resolve_target), not {type(target).__name__}",
+            param="target",
+        )
+    if settings is not None and not isinstance(settings, Settings):
+        raise UatError(
+            f"settings must be a uat.settings.Settings, not {type(settings).__name__}",
+            param="settings",
+        )
+    return settings or Settings()
+
+
+def _names(items: str | Sequence[str]) -> list[str]:
+    """A list of names; text is read as the command line reads it, 'a,b' as ['a', 'b']."""
+    if isinstance(items, str):
+        return [w.strip() for w in items.split(",") if w.strip()]
+    return list(items)
+
+
+def _real(v: Any) -> bool:
+    """A real number that is not a bool (numpy's included)."""
+    import numbers
+
+    return isinstance(v, numbers.Real) and not isinstance(v, bool)
+
+
+def json_safe(value: Any) -> Any:
+    """`value` with tuples as lists, numpy scalars as Python numbers, NaN and ±inf as None."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+# -- one network --------------------------------------------------------------------------
+
+
+@dataclass
+class Fit:
+    """A network built for a target, with its errors on the dense grid."""
+
+    target: Target
+    net: ShallowNet
+    errors: Errors
+    seconds: float  # time spent building or training the network
+    bound: float | None  # the construction's error bound (`construction_bound`), where known
+    history: list[tuple[int, float]] = field(default_factory=list)
+    settings: Settings | None = None  # None for a network read back by `show`
+
+    @property
+    def method(self) -> str:
+        """'construct' or 'train'."""
+        return self.net.method
+
+    def to_dict(self) -> dict[str, Any]:
+        """The numbers of this fit, JSON-safe (no NaN: null)."""
+        return json_safe(
+            {
+                "target": self.target.name,
+                "method": self.method,
+                "activation": self.net.activation,
+                "output_activation": self.net.output_activation,
+                "neurons": self.net.n_neurons,
+                "parameters": self.net.n_parameters,
+                "domain": self.target.domain,
+                "sup_error": self.errors.sup,
+                "sup_at": self.errors.at,
+                "rmse": self.errors.rmse,
+                "rmse_on": f"uniform grid of {self.errors.grid} points",
+                "grid": self.errors.grid,
+                "float_rounding": self.errors.rounding,
+                "sup_error_on_grid": self.errors.grid_sup,
+                "sup_found_by": self.errors.found_by,
+                "bound": self.bound,
+                "seconds": self.seconds,
+                "settings": None if self.settings is None else asdict(self.settings),
+                **self._training(),
+            }
+        )
+
+    def _training(self) -> dict[str, Any]:
+        """A trained net's iterations and why it stopped (nothing for a hand-built one)."""
+        m = self.net.meta
+        if self.method != "train":
+            return {}
+        return {"iterations": m.get("iterations"), "stopped": m.get("stopped")}
+
+
+def _bound(target: Target, net: ShallowNet) -> float | None:
+    """The bound of a hand-built net (`metrics.net_bound`, per copy under shifts); None if
+    trained, or where no bound holds."""
+    from uat.core.metrics import net_bound
+
+    if net.method != "construct":
+        return None
+    return net_bound(target, net)[0]
+
+
+def fit(
+    target: Target,
+    n_neurons: int = 50,
+    settings: Settings | None = None,
+    *,
+    init: ShallowNet | None = None,
+    callback: Callable[[int, float], None] | None = None,
+) -> Fit:
+    """Build (by hand or by training) a network of width N for the target and measure it."""
+    s = _checked_request(target, settings)
+    n_neurons = check_width(n_neurons, s)
+    t0 = time.perf_counter()
+    history: list[tuple[int, float]] = []
+    if s.method == "construct":
+        from uat.core.construct import hand_built
+
+        net = hand_built(
+            target,
+            n_neurons,
+            steepness=s.steepness,
+            heights=s.heights,
+            activation=s.activation,
+            shifts=s.shifts,
+            output_activation=s.output_activation,
+        )
+    else:
+        from uat.core.train import train
+
+        with np.errstate(all="ignore"):  # exp(709x) overflows in the first step; train says so
+            result = train(
+                target,
+                n_neurons,
+                optimizer=s.optimizer,
+                max_iter=s.max_iter,
+                tol=s.tol,
+                seed=s.seed,
+                init=init,
+                callback=callback,
+                activation=s.activation,
+                output_activation=s.output_activation,
+                learning_rate=s.learning_rate,
+                loss=s.loss,
+            )
+        net, history = result.net, result.history
+    seconds = time.perf_counter() - t0
+    if target.path is not None:  # `uat show` finds the CSV from any folder
+        net.meta["target_path"] = target.path
+    return Fit(target, net, errors(net, target), seconds, _bound(target, net), history, s)
+
+
+def explain(target: Target, n_neurons: int = 10, settings: Settings | None = None) -> Fit:
+    """The fit `uat explain` dissects panel by panel (the anatomy figure draws it)."""
+    return fit(target, n_neurons, settings)
+
+
+def show(
+    path: str | Path,
+    target: str | None = None,
+    domain: str | tuple[float, float] | None = None,
+) -> Fit:
+    """Read a network saved by `uat fit --save-net` and measure it against its target.
+
+    The target is the one recorded in the file, on the recorded domain, unless `target`
+    (and `domain`) name another.
+    """
+    t0 = time.perf_counter()
+    from uat.core.targets import recorded_target
+
+    net = ShallowNet.load(path)
+    text = target if target is not None else recorded_target(net.target, net.meta, path)
+    if not text:
+        raise UatError(
+            f"network {path} records no function to measure; pass target", param="target"
+        )
+    # another target is measured on the net's own domain unless a domain is given too
+    t = resolve_target(text, domain if domain is not None else net.domain)
+    if net.domain is None and domain is None:
+        net.domain = t.domain
+    # the construction's bound speaks of the target and interval the net was built for
+    own = (target is None or text == net.target) and (
+        net.domain is None or np.allclose(t.domain, net.domain)
+    )
+    bound = _bound(t, net) if own else None
+    return Fit(t, net, errors(net, t), time.perf_counter() - t0, bound)
+
+
+def sweep(
+    target: Target,
+    widths: Sequence[int],
+    settings: Settings | None = None,
+    *,
+    warm_start: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> list[Fit]:
+    """One fit per width; with `warm_start`, each trained width starts from the previous net.
+
+    Warm starts measured 2–2.7× faster on sin, gaussian and nielsen up to 40 neurons, at
+    similar but path-dependent accuracy: animations use them (frames also move smoothly),
+    convergence measurements do not (each width seeded and independent).
+    """
+    s = settings or Settings()
+    for n in widths:
+        check_width(n, s)
+    fits: list[Fit] = []
+    for i, n in enumerate(widths):
+        init = fits[-1].net if fits and warm_start and s.method == "train" else None
+        fits.append(fit(target, n, s, init=init))
+        if progress is not None:
+            progress(i + 1)
+    return fits
+
+
+# -- hand-built against trained -----------------------------------------------------------
+
+
+def compare_runs(
+    settings: Settings,
+    n_neurons: int,
+    activations: Sequence[str] | None = None,
+    losses: Sequence[str] | None = None,
+) -> list[tuple[Settings, int]]:
+    """The (settings, width) of every network `compare` builds, hand-built ones first.
+
+    Each activation is built by hand and trained (once per loss in `losses`, default the
+    settings' loss), except those that cannot train (a hard step). Under shifts the hand-built
+    net has M·N neurons, so the trained one gets M·N too: the comparison is at equal width.
+    """
+    from uat.core.activations import get_activation
+
+    acts = _names(activations) if activations is not None else [settings.activation]
+    if not acts:
+        raise UatError("activations is empty", param="activations")
+    known = CHOICES["activation"]
+    for a in acts:
+        if a not in known:
+            raise UatError(
+                f"unknown activation {a!r} in activations; use {', '.join(known)}",
+                param="activations",
+            )
+    runs: list[tuple[Settings, int]] = []
+    for method in METHODS:
+        for a in acts:
+            s = replace(settings, method=method, activation=check_choice("activation", a))
+            if method == "train" and not get_activation(a).trains:
+                continue
+            width = n_neurons if method == "construct" else n_neurons * settings.shifts
+            check_width(width if method == "train" else n_neurons, s)
+            trained = check_losses(losses or [settings.loss]) if method == "train" else [s.loss]
+            runs += [(replace(s, loss=loss), width) for loss in trained]
+    if not any(s.method == "train" for s, _ in runs):
+        if activations is None:  # one --activation: the step itself
+            raise UatError(
+                "a hard step cannot be trained, so there is nothing to compare with; choose "
+                "another activation, or list several (--activations step,sigmoid)",
+                param="activation",
+            )
+        raise UatError(
+            "a hard step cannot be trained; add another one to activations", param="activations"
+        )
+    return runs
+
+
+@dataclass
+class Comparison:
+    """Hand-built against trained networks at equal width, and their error ratios."""
+
+    target: Target
+    n_neurons: int
+    fits: list[Fit]
+    activations: list[str]
+
+    def pair(self) -> tuple[Fit, Fit]:
+        """The hand-built and trained fit of the first activation that has both."""
+        both = next(a for a in self.activations if any(
+            f.method == "train" and f.net.activation == a for f in self.fits))  # fmt: skip
+        hand, trained = (
+            next(f for f in self.fits if (f.method, f.net.activation) == (m, both)) for m in METHODS
+        )
+        return hand, trained
+
+    @property
+    def sup_error_ratio(self) -> float | None:
+        """Hand-built sup error over trained (None when the trained one is 0 or both are
+        float rounding: a constant's two roundings have no meaningful ratio)."""
+        hand, trained = self.pair()
+        if not trained.errors.sup or self.both_rounding:
+            return None
+        return hand.errors.sup / trained.errors.sup
+
+    @property
+    def both_rounding(self) -> bool:
+        """Whether both sup errors are float rounding (a constant target, a line)."""
+        hand, trained = self.pair()
+        return hand.errors.rounding and trained.errors.rounding
+
+    @property
+    def rmse_ratio(self) -> float | None:
+        """Hand-built RMSE over trained RMSE (None when the trained one is 0, or rounding)."""
+        hand, trained = self.pair()
+        if not trained.errors.rmse or self.both_rounding:
+            return None
+        return hand.errors.rmse / trained.errors.rmse
+
+    def to_dict(self) -> dict[str, Any]:
+        """The numbers of every run and the ratios, JSON-safe."""
+        return json_safe(
+            {
+                "target": self.target.name,
+                "domain": self.target.domain,
+                "neurons": self.n_neurons,
+                "methods": [f.to_dict() for f in self.fits],
+                "sup_error_ratio": self.sup_error_ratio,
+                "rmse_ratio": self.rmse_ratio,
+            }
+        )
+
+
+def compare(
+    target: Target,
+    n_neurons: int = 50,
+    settings: Settings | None = None,
+    *,
+    activations: Sequence[str] | None = None,
+    losses: Sequence[str] | None = None,
+) -> Comparison:
+    """Build every run of `compare_runs` (trained once per loss) and measure it."""
+    s = settings or Settings()
+    runs = compare_runs(s, n_neurons, activations, losses)
+    fits = [fit(target, width, rs) for rs, width in runs]
+    acts: list[str] = list(activations) if activations is not None else [s.activation]
+    return Comparison(target, n_neurons, fits, acts)
+
+
+# -- error against width ------------------------------------------------------------------
+
+
+def geometric_widths(max_neurons: int, count: int = 12, *, start: int = 2) -> list[int]:
+    """About `count` even widths from `start` to `max_neurons`, spaced geometrically."""
+    check_number("max_neurons", max_neurons)
+    if max_neurons % 2:
+        raise UatError(f"max_neurons {max_neurons} must be even", param="max_neurons")
+    raw = np.geomspace(start, max_neurons, count)
+    widths = sorted({int(2 * round(w / 2)) for w in raw} | {max_neurons})
+    return [w for w in widths if w >= start]
+
+
+@dataclass(frozen=True)
+class Point:
+    """One measured width of a convergence sweep."""
+
+    width: int
+    method: str
+    sup_error: float
+    rmse: float
+    seconds: float
+    seed: int
+    loss: str | None = None  # the trained loss (mse or sup); None for a hand-built net
+    rounding: bool = False  # the sup error is float rounding (a constant target): no rate
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-/CSV-ready."""
+        return asdict(self)
+
+
+def asymptotic_start(widths: Sequence[float]) -> float:
+    """Where the asymptotic fit starts: the upper half of the widths in log space."""
+    w = np.asarray(widths, float)
+    return float(np.sqrt(w.min() * w.max())) if w.size >= 4 else float(w.min())
+
+
+def fitted_slope(widths: Sequence[float], errors: Sequence[float]) -> float:
+    """Least-squares slope of log(error) against log(width), over the asymptotic widths.
+
+    Small widths sit before the asymptotic regime (the error saturates near ‖f‖), so with
+    four or more widths only those at or above √(min·max) count.
+    """
+    with np.errstate(divide="ignore"):  # an exact zero error has no logarithm: left out
+        x, y = np.log(np.asarray(widths, float)), np.log(np.asarray(errors, float))
+    ok = np.isfinite(y) & (x >= np.log(asymptotic_start(widths)) - 1e-12)
+    if ok.sum() < 2:
+        return float("nan")
+    return float(np.polyfit(x[ok], y[ok], 1)[0])
+
+
+# The optimiser's floor: from the first width where the least-squares slope of log(error)
+# against log(width), over it and every wider one (FLOOR_POINTS or more), is above FLOOR_RATE:
+# the error falls slower than 1/√N there. Measured (lm, 2…200 neurons): trained sin reaches
+# 8e-10 at N = 16 and creeps to 3e-10 at 200 (tail slope −0.4); runge reaches 1.6e-10 at
+# N = 56, then −0.46; trained abs keeps converging (every tail slope −0.64 or steeper);
+# the sawtooth's trained RMSE stays at 3.3e-3 from N = 6 on (slope 0).
+FLOOR_RATE = -0.5
+FLOOR_POINTS = 3  # the floor and at least two widths after it
+FLOOR_KNEE = 2.0  # the floor's first width is within 2× of the median error from there on
+# ... or the error is already below FLOOR_LEVEL·max|f| from there on: the level LM reaches in
+# double precision (sin: 8e-10 for mse, 5e-10 to 8e-9 for the sup loss, which wanders there
+# at a rate of −1.1 that is no rate of the width)
+FLOOR_LEVEL = 1e-8
+
+
+def optimiser_floor(
+    widths: Sequence[float], errors: Sequence[float], scale: float | None = None
+) -> int | None:
+    """Index of the first width where the error has stopped falling (see FLOOR_RATE), or None.
+
+    With `scale` (max|f|), also the first width from which every error is below
+    FLOOR_LEVEL·scale (and FLOOR_POINTS widths remain): the optimiser's own accuracy.
+    """
+    with np.errstate(divide="ignore"):
+        x, y = np.log(np.asarray(widths, float)), np.log(np.asarray(errors, float))
+    if scale is not None and scale > 0:
+        low = np.asarray(errors, float) <= FLOOR_LEVEL * scale
+        for i in range(x.size - FLOOR_POINTS + 1):
+            if low[i:].all():
+                rate = optimiser_floor(widths, errors)  # the rate rule, if it is earlier
+                return i if rate is None else min(i, rate)
+    for i in range(x.size - FLOOR_POINTS + 1):
+        ok = np.isfinite(y[i:])  # an exact zero has no logarithm: left out
+        if ok.sum() < 2:
+            return i
+        flat = float(np.polyfit(x[i:][ok], y[i:][ok], 1)[0]) > FLOOR_RATE
+        # and already at the level: a knee point above it still belongs to the fall
+        if flat and y[i] <= math.log(FLOOR_KNEE) + float(np.median(y[i:][ok])):
+            return i
+    return None
+
+
+def summarise(
+    points: Sequence[Point],
+    method: str,
+    key: str = "sup_error",
+    *,
+    loss: str | None = None,
+    floor: bool | None = None,
+    scale: float | None = None,
+) -> dict[str, Any]:
+    """Median, min and max of `key` per width for one method (and loss), its floor and slope.
+
+    For a trained method (or `floor=True`) the optimiser's floor is found (`optimiser_floor`,
+    with `scale` = max|f| for its absolute level) and the slope is fitted over the widths
+    above it only: `floor` is then {"from_width", "level"} (level: the median error at and
+    past it), else None. Widths whose sup error is float rounding give no slope ("rounding").
+    """
+    mine = [p for p in points if p.method == method and (loss is None or p.loss == loss)]
+    widths = sorted({p.width for p in mine})
+    vals = [[getattr(p, key) for p in mine if p.width == w] for w in widths]
+    med = [float(np.median(v)) for v in vals]
+    wanted = method == "train" if floor is None else floor
+    at = optimiser_floor(widths, med, scale) if wanted else None
+    above = len(widths) if at is None else at
+    exact = {p.width for p in mine if p.rounding}  # a constant to the last bits: no rate
+    fit_w = [w for w in widths[:above] if w not in exact]
+    fit_e = [e for w, e in zip(widths[:above], med[:above], strict=True) if w not in exact]
+    slope = fitted_slope(fit_w, fit_e) if len(fit_w) >= 2 else float("nan")
+    if at is not None and sum(w >= asymptotic_start(widths[:above]) for w in widths[:above]) < 3:
+        slope = float("nan")  # two points before a floor are no rate (sin: −18 from N = 8, 10)
+    return {
+        "widths": widths,
+        "median": med,
+        "low": [float(min(v)) for v in vals],
+        "high": [float(max(v)) for v in vals],
+        "slope": slope,
+        "slope_widths": fit_w,
+        "rounding": bool(mine) and len(exact) == len(widths),
+        "floor": None
+        if at is None
+        else {"from_width": widths[at], "level": float(np.median(med[at:]))},
+    }
+
+
+def series_key(method: str, loss: str | None, losses: Sequence[str]) -> str:
+    """The name of one curve of a sweep: the method, with the loss when several are swept."""
+    return f"{method}-{loss}" if method == "train" and len(losses) > 1 else method
+
+
+@dataclass
+class Convergence:
+    """Errors against width for each method (and trained loss), floors and fitted slopes."""
+
+    target: Target
+    settings: Settings
+    widths: list[int]
+    methods: list[str]
+    points: list[Point]
+    losses: list[Loss] = field(default_factory=lambda: cast(list[Loss], ["mse"]))
+
+    @property
+    def series(self) -> list[tuple[str, str, str | None]]:
+        """(key, method, loss) of every curve: hand-built once, trained once per loss."""
+        out: list[tuple[str, str, str | None]] = []
+        for m in self.methods:
+            for loss in self.losses if m == "train" else [None]:
+                out.append((series_key(m, loss, self.losses), m, loss))
+        return out
+
+    def summary(self, method: str, loss: str | None, key: str = "sup_error") -> dict[str, Any]:
+        """`summarise` of one curve; no optimiser floor for the sup error of a jump."""
+        jump = key == "sup_error" and self.target.has_jumps()  # stays near half the jump
+        return summarise(self.points, method, key, loss=loss, floor=method == "train" and not jump,
+                         scale=self.target.sup_norm())  # fmt: skip
+
+    @property
+    def slopes(self) -> dict[str, float | None]:
+        """Slope of the median sup error per curve, above the optimiser's floor (None: none)."""
+        return json_safe({k: self.summary(m, loss)["slope"] for k, m, loss in self.series})
+
+    @property
+    def floors(self) -> dict[str, dict[str, float] | None]:
+        """Per curve, where the sup error meets the optimiser's floor and its level, or None."""
+        return json_safe({k: self.summary(m, loss)["floor"] for k, m, loss in self.series})
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every point, the slopes, the floors and the target's Lipschitz constant, JSON-safe."""
+        return json_safe(
+            {
+                "target": self.target.name,
+                "domain": self.target.domain,
+                "points": [p.as_dict() for p in self.points],
+                "slopes": self.slopes,
+                "floors": self.floors,
+                "slopes_fitted": "over the widths above the optimiser's floor",
+                "lipschitz": self.target.lipschitz(),
+            }
+        )
+
+
+def check_losses(losses: Sequence[str]) -> list[Loss]:
+    """Checked trained losses, each once: a subset of mse, sup."""
+    chosen = list(dict.fromkeys(losses))
+    if not chosen:
+        raise UatError("loss is empty; give mse, sup or mse,sup", param="loss")
+    return [cast(Loss, check_choice("loss", loss)) for loss in chosen]
+
+
+def convergence_plan(
+    settings: Settings,
+    widths: Sequence[int] | None = None,
+    methods: Sequence[str] = METHODS,
+    *,
+    max_neurons: int = 200,
+    seeds: int = 1,
+    losses: Sequence[str] | None = None,
+) -> tuple[list[int], list[str], int]:
+    """Checked widths and methods of a convergence sweep, and how many fits it makes."""
+    ws = sorted(set(widths)) if widths is not None else geometric_widths(max_neurons)
+    if not ws:
+        raise UatError("widths is empty", param="widths")
+    chosen = _names(methods)
+    if not chosen:
+        raise UatError("methods is empty", param="methods")
+    for m in chosen:
+        if m not in METHODS:
+            raise UatError(
+                f"unknown method {m!r} in methods; choose from {', '.join(METHODS)}",
+                param="methods",
+            )
+        for n in ws:
+            try:
+                check_width(n, replace(settings, method=check_choice("method", m)))
+            except UatError as exc:  # a width of the list, not the --neurons option
+                raise UatError(str(exc).replace("n_neurons", "widths:", 1), "widths") from None
+    check_number("seeds", seeds)
+    if "train" in chosen:  # every seed of the run, before any is trained
+        check_number("seed", settings.seed + seeds - 1)
+    per_train = seeds * len(check_losses(losses or [settings.loss]))
+    return ws, chosen, len(ws) * sum(per_train if m == "train" else 1 for m in chosen)
+
+
+def convergence(
+    target: Target,
+    widths: Sequence[int] | None = None,
+    methods: Sequence[str] = METHODS,
+    settings: Settings | None = None,
+    *,
+    max_neurons: int = 200,
+    seeds: int = 1,
+    progress: Callable[[int], None] | None = None,
+    losses: Sequence[str] | None = None,
+) -> Convergence:
+    """Errors against width (default: about 12 up to `max_neurons`) for each method.
+
+    Trained widths are repeated over `seeds` seeds and over `losses` (default: the
+    settings' loss), each width independent of the others.
+    """
+    s = settings or Settings()
+    ws, chosen, _ = convergence_plan(
+        s, widths, methods, max_neurons=max_neurons, seeds=seeds, losses=losses
+    )
+    trained = check_losses(losses or [s.loss])
+    points: list[Point] = []
+    for m in chosen:
+        for loss in trained if m == "train" else [None]:
+            for seed in range(s.seed, s.seed + (seeds if m == "train" else 1)):
+                rs = replace(s, method=check_choice("method", m), seed=seed, loss=loss or s.loss)
+                for f in sweep(target, ws, rs, warm_start=False):
+                    e = f.errors
+                    points.append(Point(f.net.n_neurons, m, e.sup, e.rmse, f.seconds, seed, loss,
+                                        e.rounding))  # fmt: skip
+                    if progress is not None:
+                        progress(len(points))
+    return Convergence(target, s, ws, chosen, points, trained)
+
+
+# -- animations: which settings a sweep runs -----------------------------------------------
+
+SWEEPS = ("width", "training", "compare", "steepness")
+
+
+def animation_settings(sweep: str, settings: Settings, *, method_given: bool = False) -> Settings:
+    """The settings an animation sweep runs: a training sweep trains, a steepness sweep is
+    hand-built, a comparison builds both (its runs come from `compare_runs`)."""
+    if sweep not in SWEEPS:
+        raise UatError(f"unknown sweep {sweep!r}; choose one of: {', '.join(SWEEPS)}", "sweep")
+    if method_given and sweep != "width":
+        what = {"training": "trains", "compare": "shows both methods", "steepness": "is hand-built"}
+        raise UatError(
+            f"sweep {sweep} {what[sweep]}; drop method {settings.method}", param="method"
+        )
+    if sweep == "training":
+        return replace(settings, method="train")
+    return replace(settings, method="construct") if sweep == "steepness" else settings
+
+
+def check_animation_width(sweep: str, n_neurons: int, settings: Settings) -> int:
+    """Validate the final width of an animation (a comparison is checked as hand-built)."""
+    s = replace(settings, method="construct") if sweep == "compare" else settings
+    return check_width(n_neurons, s, animated=True)
+
+
+# -- default file names -------------------------------------------------------------------
+
+
+ANIMATION_DEFAULTS: dict[str, Any] = {
+    "fps": 20, "dwell": None, "hold": 1.0, "size": (800, 500), "dpi": 100.0, "writer": "auto",
+}  # fmt: skip
+
+
+def animation_words(
+    kind: str,
+    *,
+    grow: bool = False,
+    diagram: bool = False,
+    init: str | None = None,
+    frames: int | None = None,
+    eps: Any = None,
+    **file: Any,
+) -> list[str]:
+    """The animate options that change the file, as words of the default file name.
+
+    `file` holds the options of the file itself (fps, dwell, hold, size, dpi, writer); one
+    differing from `ANIMATION_DEFAULTS` is named, so another run's file keeps its name.
+    """
+    words = ["grow"] if grow else []
+    words += ["diagram"] if diagram else []
+    words += [f"{init}-start"] if kind == "training" and init is not None else []
+    words += [f"frames{frames}"] if frames is not None else []
+    words += [f"eps{eps:g}"] if eps is not None else []
+    given = ANIMATION_DEFAULTS | file
+    for key in ("fps", "dwell", "hold", "dpi"):
+        if given[key] is not None and given[key] != ANIMATION_DEFAULTS[key]:
+            words.append(f"{key}{float(given[key]):g}")
+    if tuple(given["size"]) != tuple(ANIMATION_DEFAULTS["size"]):
+        words.append("{}x{}".format(*given["size"]))
+    return words + ([given["writer"]] if given["writer"] != "auto" else [])
+
+
+def sweep_words(
+    widths: Sequence[int] | None,
+    max_neurons: int,
+    methods: Sequence[str],
+    seeds: int,
+    losses: Sequence[str],
+) -> list[str]:
+    """The convergence options that change the result, as words of the default file name."""
+    words = []
+    if widths:
+        ws = sorted(set(widths))
+        words.append(
+            "w" + "_".join(map(str, ws)) if len(ws) <= 6 else f"w{ws[0]}-{ws[-1]}x{len(ws)}"
+        )
+    elif max_neurons != 200:
+        words.append(f"to{max_neurons}")
+    if sorted(methods) != sorted(METHODS):
+        words.append("-".join(methods))
+    words += [f"seeds{seeds}"] if seeds != 1 else []
+    return words + (["-".join(losses) + "-loss"] if len(losses) > 1 else [])
+
+
+def changes(s: Settings, methods: Sequence[str] | None = None) -> list[str]:
+    """Words for the settings that differ from the defaults and matter to `methods`."""
+    d, used = Settings(), set(methods or [s.method])
+    words: list[str] = [s.activation] if s.activation != d.activation else []
+    words += [f"{s.output_activation}-output"] if s.output_activation != d.output_activation else []
+    if "construct" in used:
+        words += [f"shifts{s.shifts}"] if s.shifts != d.shifts else []
+        words += [s.heights] if s.heights != d.heights else []
+        words += [f"w{exact_word(s.steepness)}"] if s.steepness is not None else []
+    if "train" in used:
+        words += [s.optimizer] if s.optimizer != d.optimizer else []
+        words += [f"{s.loss}-loss"] if s.loss != d.loss else []
+        words += [f"seed{s.seed}"] if s.seed != d.seed else []
+        words += [f"iter{s.max_iter}"] if s.max_iter is not None else []
+        words += [f"tol{exact_word(s.tol)}"] if s.tol != d.tol else []
+        words += [f"lr{exact_word(s.learning_rate)}"] if s.learning_rate is not None else []
+    return words
+
+
+def variant(s: Settings) -> str:
+    """The method and every setting that differs from the defaults and changes its result."""
+    return "-".join([s.method, *changes(s)])
+
+
+def output_name(
+    command: str,
+    target: Target,
+    settings: Settings,
+    n_neurons: int | None = None,
+    *,
+    sweep: str = "width",
+    ext: str = ".png",
+    extra: Sequence[str] = (),
+    activations: Sequence[str] | None = None,
+) -> str:
+    """The default output file of a command: every setting that changes the result is in it.
+
+    `command` is fit, explain, explore, compare, convergence or animate (with its `sweep`);
+    `extra` words (a command's own options, e.g. animate's `grow`) go before the width; a
+    domain other than the target's own and compare's `activations` are named too.
+    """
+    s = settings
+    if activations:  # they replace the settings' one activation
+        s = replace(s, activation=Settings().activation)
+    if command == "animate":
+        s = animation_settings(sweep, settings)
+        words = {
+            "width": [variant(s)],
+            "training": ["training", s.optimizer, *(w for w in changes(s) if w != s.optimizer)],
+            "compare": ["compare", *changes(s, METHODS)],
+            "steepness": ["steepness", *changes(s)],
+        }[sweep]
+    elif command in ("compare", "convergence"):
+        words = [command, *(activations or []), *changes(s, METHODS)]
+    elif command == "explore":
+        words = ["explore", *changes(s, METHODS)]
+    else:
+        words = ["explain", variant(s)] if command == "explain" else [variant(s)]
+    width = [] if n_neurons is None else [str(n_neurons)]
+    return "-".join([slug(target.name), *domain_word(target), *words, *extra, *width]) + ext
+
+
+def domain_word(target: Target) -> list[str]:
+    """['on0_1'] for sin on [0, 1]; [] on the target's own domain (or when it has none)."""
+    try:
+        own = resolve_target(target.name).domain
+    except (UatError, OSError):
+        return []
+    if np.allclose(own, target.domain, rtol=1e-12, atol=0.0):
+        return []
+    text = "_".join(exact_word(v) for v in target.domain)
+    return ["on" + text.replace("-", "m").replace(".", "p").replace("+", "")]
+
+
+def exact_word(v: float) -> str:
+    """A number for a file name: 4 digits where they are exact, else every digit needed.
+
+    --domain 0,12344 and 0,12341 both read 1.234e+04 and one run overwrote the other's file.
+    """
+    short = f"{v:.4g}"
+    if float(short) == v:
+        return short
+    full = repr(float(v)).replace("e+", "e")
+    return full[:-2] if full.endswith(".0") else full
+
+
+def targets() -> list[dict[str, Any]]:
+    """The named targets (what `uat targets` lists): name, formula, domain, Lipschitz L."""
+    from uat.core.targets import TARGETS
+
+    return json_safe(
+        [
+            {"name": t.name, "formula": t.formula, "domain": t.domain, "lipschitz": t.lipschitz()}
+            for t in TARGETS.values()
+        ]
+    )
+
+
+def _beyond(value: float, eps: float) -> str:
+    """value > eps with the digits that show it (0.0100003, not 0.01 beside eps 0.01)."""
+    for digits in range(3, 17):
+        text = f"{value:.{digits}g}"
+        if float(text) > eps:
+            return text
+    return repr(value)
+
+
+def smallest_width(
+    target: Target, eps: float, settings: Settings, *, animated: bool = False
+) -> tuple[int, Fit]:
+    """The smallest width N (per copy) whose true (refined) sup error is ≤ eps, and its fit.
+
+    Widths double from 2 until one meets eps, then a bisection finds the first that does:
+    O(log N_max) fits. The bisection assumes the sup error falls with width, which the
+    construction's bound L·Δ/2 (Δ = 2(b−a)/N) guarantees up to its leak, within each of its
+    two families (odd and even bump counts, searched apart); a trained net's error is not
+    monotone in N, so for training this is the smallest width found. From N = 2 for trained
+    nets too. A UatError (param "eps") when no width up to the limit meets eps.
+    """
+    from uat.settings import LIMITS, width_limit
+
+    if isinstance(eps, bool) or not isinstance(eps, int | float) or not 0 < eps < math.inf:
+        raise UatError(f"eps must be a positive number, got {eps!r}", param="eps")
+    step = 2 if settings.method == "construct" else 1
+    copies = settings.shifts if settings.method == "construct" else 1
+    keys = [width_limit(settings)] + ([width_limit(settings, animated=True)] if animated else [])
+    high = int(min(LIMITS[k].high for k in keys)) // copies // step * step
+    fits: dict[int, Fit] = {}
+
+    def meets(n: int) -> bool:
+        fits[n] = fits.get(n) or fit(target, n, settings)
+        return fits[n].errors.sup <= eps
+
+    def first_meeting(start: int, stride: int) -> int | None:
+        """The smallest width start + j·stride ≤ high meeting eps: j doubles, then bisects."""
+        if start > high:
+            return None
+        last = (high - start) // stride
+
+        def width(j: int) -> int:
+            return start + j * stride
+
+        lo, j = -1, 0  # lo: the widest index known to miss eps (−1: none tried)
+        while not meets(width(j)):
+            if j >= last:
+                return None
+            lo, j = j, min(2 * j + 1, last)
+        while j - lo > 1:
+            mid = (lo + j) // 2
+            lo, j = (lo, mid) if meets(width(mid)) else (mid, j)
+        return width(j)
+
+    # Hand-built: odd and even bump counts are two families (an odd count centres a bump on
+    # sqrt|x|'s cusp: 2,501 bumps meet 0.01 where 5,000 miss), each searched on its own.
+    classes = [(2, 4), (4, 4)] if step == 2 else [(2, 1)]
+    found = [n for n in (first_meeting(a, d) for a, d in classes) if n is not None]
+    if not found:
+        n = max(fits)
+        jumps = (
+            "; the target jumps, and no width brings the sup error below half a jump"
+            if target.has_jumps()
+            else "; the target's slope is unbounded, so the error falls slowly with width"
+            if target.lipschitz() is None
+            else ""
+        )
+        raise UatError(
+            f"no width up to N = {high:,} reaches sup error ≤ {eps:g} (N = {n:,} gives "
+            f"{_beyond(fits[n].errors.sup, eps)}); try a larger eps{jumps}",
+            param="eps",
+        )
+    n = min(found)
+    return n, fits[n]

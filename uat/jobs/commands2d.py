@@ -1,0 +1,496 @@
+"""The 2-D commands as library calls: one fit, and error against neurons for each method."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from uat.core.construct2d import TOWER_BOUND_FORMULA, ridge_sums, tower_bound, towers
+from uat.core.layered import LayeredNet
+from uat.core.metrics2d import Errors2D, errors2d
+from uat.core.targets2d import Target2D
+from uat.errors import UatError
+
+# construct: K×K quadrant towers; nielsen: Nielsen's towers (with their corner holes);
+# ridges: one hidden layer, K+1 steps in each of K directions; train: N neurons trained.
+METHODS2D = ("construct", "nielsen", "ridges", "train")
+# What a comparison or a convergence study may name: a method and its hidden layers
+# ("train2": N neurons trained in two hidden layers).
+VARIANTS2D = {
+    "construct": ("construct", 2),
+    "nielsen": ("nielsen", 2),
+    "ridges": ("ridges", 1),
+    "train": ("train", 1),
+    "train2": ("train", 2),
+}
+COMPARE2D = ("construct", "ridges", "train", "train2")
+DEFAULT_COMPARE_NEURONS = 48  # 6×6 towers: 12 steps + 36 thresholds
+# sizes per variant for `uat convergence` in 2-D: 20 to 290 neurons built, 8 to 64 trained
+DEFAULT_CONVERGENCE2D: dict[str, list[int]] = {
+    "construct": [4, 6, 8, 12, 16],
+    "ridges": [4, 6, 8, 12, 16],
+    "train": [8, 16, 32, 64],
+    "train2": [8, 16, 32],
+}
+
+
+@dataclass
+class Fit2D:
+    """A network built for a 2-D target, with its errors and, for towers, the bound."""
+
+    target: Target2D
+    net: LayeredNet
+    errors: Errors2D
+    seconds: float  # time spent building or training the network
+    bound: float | None  # L·√(Δx²+Δy²)/2 for towers on a Lipschitz target
+    method: str
+    size: int  # K for towers and ridges, N for a trained net
+    history: list[tuple[int, float]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The numbers of this fit, JSON-ready."""
+        lip = self.target.lipschitz()
+        return {
+            "target": self.target.name,
+            "formula": self.target.formula,
+            "domain": [list(d) for d in self.target.domain],
+            "method": self.method,
+            "size": self.size,
+            "neurons": self.net.n_neurons,
+            "widths": self.net.widths,
+            "parameters": self.net.n_parameters,
+            **self.errors.as_dict(),
+            "bound": self.bound,
+            "bound_formula": TOWER_BOUND_FORMULA if self.bound is not None else None,
+            "lipschitz": lip,
+            "seconds": self.seconds,
+        }
+
+
+def build2d(
+    target: Target2D,
+    size: int,
+    method: str = "construct",
+    *,
+    layers: int = 1,
+    seed: int = 0,
+    steepness: float | None = None,
+    heights: str = "minimax",
+    max_evaluations: int | None = None,
+) -> tuple[LayeredNet, list[tuple[int, float]]]:
+    """The network of `method` at `size` (K towers or ridge steps per side; N trained)."""
+    if method in ("construct", "nielsen"):
+        form = "quadrant" if method == "construct" else "nielsen"
+        return towers(target, size, steepness=steepness, heights=heights, form=form), []
+    if method == "ridges":
+        return ridge_sums(target, size, size, steepness=steepness), []
+    if method == "train":
+        from uat.core.train2d import DEFAULT_EVALUATIONS, train2d
+
+        if layers not in (1, 2) or size < layers:
+            raise UatError("a trained 2-D net has 1 or 2 hidden layers of ≥ 1 neuron each")
+        run = train2d(
+            target, trained_widths(size, layers), seed=seed,
+            max_evaluations=max_evaluations or DEFAULT_EVALUATIONS,
+        )  # fmt: skip
+        return run.net, run.history
+    raise UatError(f"unknown 2-D method {method!r}; choose one of: {', '.join(METHODS2D)}")
+
+
+def trained_widths(n: int, layers: int) -> list[int]:
+    """N hidden neurons in one layer, or split evenly over two."""
+    return [n] if layers == 1 else [n - n // 2, n // 2]
+
+
+def fit2d(target: Target2D, size: int, method: str = "construct", **options: Any) -> Fit2D:
+    """Build (or train) a 2-D net and measure it: sup refined over the plane, RMSE on the grid.
+
+    Parameters
+    ----------
+    target : the surface and rectangle.
+    size : K towers per side (construct, nielsen), K steps and K directions (ridges), or the
+        number N of hidden neurons (train; split evenly over two layers with layers=2).
+    method : one of METHODS2D.
+    options : layers, seed, steepness, heights, max_evaluations (see `build2d`).
+    """
+    start = time.perf_counter()
+    net, history = build2d(target, size, method, **options)
+    seconds = time.perf_counter() - start
+    bound = tower_bound(target, size) if method == "construct" else None
+    if target.path is not None:  # `uat show` finds the CSV from any folder
+        net.meta["target_path"] = target.path
+    return Fit2D(target, net, errors2d(net, target), seconds, bound, method, size, history)
+
+
+@dataclass(frozen=True)
+class Point2D:
+    """One fit of a convergence study."""
+
+    method: str
+    size: int
+    neurons: int
+    sup_error: float
+    rmse: float
+    bound: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The numbers, JSON-ready."""
+        return dict(self.__dict__)
+
+
+@dataclass
+class Convergence2D:
+    """Errors against hidden neurons for several methods, with fitted slopes."""
+
+    target: Target2D
+    points: list[Point2D]
+
+    def slope(self, method: str, key: str = "sup_error") -> float:
+        """Fitted slope of log(error) against log(neurons) over the asymptotic sizes."""
+        from uat.jobs.commands import fitted_slope
+
+        mine = [p for p in self.points if p.method == method]
+        return fitted_slope([p.neurons for p in mine], [getattr(p, key) for p in mine])
+
+    def to_dict(self) -> dict[str, Any]:
+        """Points and slopes, JSON-ready."""
+        methods = list(dict.fromkeys(p.method for p in self.points))
+        slopes = {m: {"sup_error": self.slope(m), "rmse": self.slope(m, "rmse")} for m in methods}
+        return {
+            "target": self.target.name,
+            "points": [p.as_dict() for p in self.points],
+            "slopes": slopes,
+        }
+
+
+def fit_variant(target: Target2D, size: int, variant: str, **options: Any) -> Fit2D:
+    """`fit2d` of one of VARIANTS2D (a trained variant sets its own hidden layers)."""
+    if variant not in VARIANTS2D:
+        known = ", ".join(VARIANTS2D)
+        raise UatError(f"unknown 2-D method {variant!r}; choose one of: {known}")
+    method, layers = VARIANTS2D[variant]
+    if method == "train":
+        options = {**options, "layers": layers}
+    else:
+        options.pop("layers", None)
+    return fit2d(target, size, method, **options)
+
+
+def convergence2d(
+    target: Target2D,
+    sizes: dict[str, Sequence[int]] | None = None,
+    progress: Callable[[int], None] | None = None,
+    **options: Any,
+) -> Convergence2D:
+    """Fit every variant at each of its sizes ({variant: [sizes]}, default
+    DEFAULT_CONVERGENCE2D); errors against neurons, slopes per variant."""
+    points, done = [], 0
+    for method, method_sizes in (sizes or DEFAULT_CONVERGENCE2D).items():
+        for size in method_sizes:
+            fit = fit_variant(target, size, method, **options)
+            points.append(
+                Point2D(method, size, fit.net.n_neurons, fit.errors.sup, fit.errors.rmse, fit.bound)
+            )
+            done += 1
+            if progress is not None:
+                progress(done)
+    return Convergence2D(target, points)
+
+
+def net_label(method: str, size: int, layers: int = 1) -> str:
+    """A network's name in captions: '8×8 towers', 'trained, 2 hidden layers', …"""
+    if method in ("construct", "nielsen"):
+        return f"{size}×{size} {'Nielsen ' if method == 'nielsen' else ''}towers"
+    if method == "ridges":
+        return f"ridges in {size} directions"
+    return f"trained, {layers} hidden layer{'s' if layers > 1 else ''}"
+
+
+def sizes_for_neurons(neurons: int) -> dict[str, int]:
+    """The size of each variant whose hidden-neuron count is nearest to `neurons`."""
+    if not isinstance(neurons, int) or neurons < 3:
+        raise UatError(f"compare needs at least 3 neurons, got {neurons}")
+    k_towers = max(1, round(math.sqrt(neurons + 1) - 1))  # 2K steps + K² thresholds
+    k_ridges = max(1, round((math.sqrt(4 * neurons + 1) - 1) / 2))  # K directions × (K+1)
+    sizes = {"construct": k_towers, "nielsen": k_towers, "ridges": k_ridges}
+    return {**sizes, "train": neurons, "train2": neurons}
+
+
+@dataclass
+class Compare2D:
+    """Several networks for one target at about the same number of hidden neurons."""
+
+    target: Target2D
+    neurons: int  # as asked; each fit has its own count
+    variants: list[str]
+    fits: list[Fit2D]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Per network: its variant, size, neurons, parameters, errors and time."""
+        keep = ("method", "size", "neurons", "widths", "parameters", "sup_error", "rmse",
+                "sup_at", "grid", "bound", "bound_formula", "seconds")  # fmt: skip
+        entries = []
+        for variant, fit in zip(self.variants, self.fits, strict=True):
+            d = fit.to_dict()
+            entries.append({"variant": variant, **{k: d[k] for k in keep}})
+        return {
+            "target": self.target.name,
+            "formula": self.target.formula,
+            "neurons": self.neurons,
+            "networks": entries,
+        }
+
+
+def compare2d(
+    target: Target2D,
+    neurons: int = DEFAULT_COMPARE_NEURONS,
+    *,
+    variants: Sequence[str] = COMPARE2D,
+    seed: int = 0,
+    max_evaluations: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Compare2D:
+    """Towers, ridges and trained nets (one and two hidden layers) at about `neurons` each.
+
+    Parameters
+    ----------
+    target : the surface and rectangle.
+    neurons : hidden neurons each network should have (towers and ridges take the nearest
+        count their layout allows: 2K + K² and K·(K+1)).
+    variants : which of VARIANTS2D, in order.
+    seed, max_evaluations : of the trained nets.
+    progress : called as progress(done, total) after each network.
+    """
+    from uat.core.train2d import check_widths
+
+    sizes = sizes_for_neurons(neurons)
+    for variant in variants:  # every refusal before the first network is built
+        if variant not in VARIANTS2D:
+            raise UatError(
+                f"unknown 2-D method {variant!r}; choose one of: {', '.join(VARIANTS2D)}"
+            )
+        method, layers = VARIANTS2D[variant]
+        if method == "train":
+            check_widths(trained_widths(neurons, layers))
+    fits = []
+    for i, variant in enumerate(variants):
+        fits.append(
+            fit_variant(
+                target,
+                sizes.get(variant, neurons),
+                variant,
+                seed=seed,
+                max_evaluations=max_evaluations,
+            )  # fmt: skip
+        )
+        if progress is not None:
+            progress(i + 1, len(variants))
+    return Compare2D(target, neurons, list(variants), fits)
+
+
+# -- the command line's rules for two inputs ----------------------------------------------
+
+DEFAULT_TOWERS = 12  # towers per side (168 neurons): a 0.2 s build, a figure that reads
+DEFAULT_TRAINED = 32  # hidden neurons of a trained net: about 2 s of LM here
+EXPLAIN_TOWERS = 3  # `uat explain`: few neurons, so that each surface is one step or tower
+# Settings the 2-D networks do not take (sigmoid steps, identity output, one optimiser).
+_ONE_D_ONLY = (
+    "activation",
+    "output_activation",
+    "shifts",
+    "optimizer",
+    "loss",
+    "tol",
+    "learning_rate",
+)
+
+
+_SWEEP_TOWERS = (2, 3, 4, 6, 8, 12, 16, 24, 32)  # K per side, for --max-neurons
+_SWEEP_TRAINED = (4, 8, 16, 32, 64, 128)
+
+
+def convergence_sizes(
+    variants: Sequence[str], max_neurons: int | None = None
+) -> dict[str, Sequence[int]]:
+    """Sizes per variant for `uat convergence`: the defaults, or up to `max_neurons` each."""
+    sizes: dict[str, Sequence[int]] = {}
+    for v in variants:
+        if v not in VARIANTS2D:
+            raise UatError(
+                f"unknown 2-D method {v!r}; choose one of: {', '.join(VARIANTS2D)}", param="methods"
+            )
+        if max_neurons is None:
+            sizes[v] = DEFAULT_CONVERGENCE2D.get(v, DEFAULT_CONVERGENCE2D["construct"])
+        elif VARIANTS2D[v][0] == "train":
+            sizes[v] = [n for n in _SWEEP_TRAINED if n <= max_neurons]
+        else:
+            sizes[v] = [k for k in _SWEEP_TOWERS if neurons_of(VARIANTS2D[v][0], k) <= max_neurons]
+        if len(sizes[v]) < 2:
+            raise UatError(
+                f"max_neurons {max_neurons} leaves {v} fewer than 2 sizes for a slope",
+                param="max_neurons",
+            )
+    return sizes
+
+
+def resolve_target2d(text: str, domain: str | None = None, ydomain: str | None = None) -> Target2D:
+    """TARGET text and --domain/--ydomain text as a Target2D (one --domain serves both axes)."""
+    from uat.core.targets import parse_domain
+    from uat.core.targets2d import check_finite2d, get_target2d, parse_domain2d
+
+    if domain is not None:
+        return get_target2d(text, parse_domain2d(domain, ydomain))
+    target = get_target2d(text)
+    if ydomain is None:
+        return target
+    moved = target.on((target.domain[0], parse_domain(ydomain)))
+    check_finite2d(moved)
+    return moved
+
+
+def neurons_of(method: str, k: int) -> int:
+    """Hidden neurons of K×K towers (2K steps + K² thresholds; Nielsen's 2K + 2 steps) or of
+    ridges in K directions (K + 1 steps each)."""
+    if method == "construct":
+        return k * k + 2 * k
+    if method == "nielsen":
+        return k * k + 2 * k + 2
+    return k * (k + 1)
+
+
+@dataclass(frozen=True)
+class Choice2D:
+    """What a 2-D command builds: the method, its size (K, or N trained) and its options."""
+
+    method: str
+    size: int
+    layers: int
+    options: dict[str, Any]
+
+    @property
+    def words(self) -> str:
+        """The network in a file name: construct-K12, ridges-K8, train-N32, train2-N32."""
+        if self.method == "train":
+            return f"train{'2' if self.layers == 2 else ''}-N{self.size}"
+        return f"{self.method}-K{self.size}"
+
+
+def size_for(method: str, neurons: int | None, towers: int | None, default: int) -> int:
+    """K from --towers, or from --neurons when it is a count the layout makes exactly."""
+    from uat.core.construct2d import check_towers
+
+    if neurons is not None and towers is not None:
+        raise UatError("give n_neurons or towers, not both", param="n_neurons")
+    if neurons is None:
+        return check_towers(default if towers is None else towers)
+    if neurons < 1:
+        raise UatError(f"n_neurons must be a positive whole number, got {neurons}", "n_neurons")
+    k = 1
+    while neurons_of(method, k + 1) <= neurons:
+        k += 1
+    if neurons_of(method, k) == neurons:
+        return check_towers(k)
+    layout = {
+        "construct": "K×K towers take K² + 2K",
+        "nielsen": "K×K Nielsen towers take K² + 2K + 2",
+        "ridges": "ridges in K directions take K² + K",
+    }[method]
+    tries = " or ".join(f"{neurons_of(method, j)} (K = {j})" for j in (k, k + 1))
+    raise UatError(
+        f"n_neurons {neurons} does not fit: {layout} neurons; try {tries}, or give towers K",
+        param="n_neurons",
+    )
+
+
+def choose2d(
+    method: str | None,
+    neurons: int | None,
+    towers: int | None,
+    layers: int | None,
+    settings: dict[str, Any],
+    *,
+    default_towers: int = DEFAULT_TOWERS,
+) -> Choice2D:
+    """Check a 2-D request (method, size, Settings values) before any work; refuse what
+    a 2-D net does not take, naming the option."""
+    from uat.settings import Settings
+
+    method = method or "construct"
+    if method not in METHODS2D:
+        raise UatError(f"unknown 2-D method {method!r}; choose one of: {', '.join(METHODS2D)}")
+    defaults = Settings()
+    for name in _ONE_D_ONLY:
+        if name in settings and settings[name] != getattr(defaults, name):
+            raise UatError(
+                f"{name} is for targets of one input; a 2-D net uses sigmoid steps", param=name
+            )
+    checked = Settings(**{k: v for k, v in settings.items() if k != "method"})
+    if layers is not None and method != "train":
+        raise UatError(
+            "layers is for trained nets: towers have 2 hidden layers, ridges 1", param="layers"
+        )
+    if method == "train":
+        from uat.core.train2d import check_widths
+
+        if towers is not None:
+            raise UatError(
+                "towers is for hand-built nets; give a trained net n_neurons", param="towers"
+            )
+        size, depth = (DEFAULT_TRAINED if neurons is None else neurons), layers or 1
+        if depth not in (1, 2) or size < depth:
+            raise UatError(
+                "a trained 2-D net has 1 or 2 hidden layers of ≥ 1 neuron each", param="layers"
+            )
+        check_widths(trained_widths(size, depth))
+        options: dict[str, Any] = {"seed": checked.seed, "max_evaluations": checked.max_iter}
+        options["layers"] = depth
+        return Choice2D(method, size, depth, options)
+    if checked.heights not in ("minimax", "centre"):
+        raise UatError(
+            f"heights {checked.heights!r} is 1-D only; 2-D towers take minimax or centre",
+            param="heights",
+        )
+    size = size_for(method, neurons, towers, default_towers)
+    built: dict[str, Any] = {"steepness": checked.steepness}
+    if method != "ridges":
+        built["heights"] = checked.heights
+    return Choice2D(method, size, 2 if method != "ridges" else 1, built)
+
+
+def output_name2d(command: str, target: Target2D, what: str, ext: str = ".png") -> str:
+    """Default output file: target, command (not for fit), the network or sweep words."""
+    from uat.core.expr import slug
+
+    words = [] if command == "fit" else [command]
+    return "-".join([slug(target.name), *words, what]) + ext
+
+
+def show2d(path: str | Path, target: str | None = None, domain: str | None = None) -> Fit2D:
+    """Read a `uat-network/2` file and measure it against its recorded target (or another)."""
+    from uat.core.construct2d import tower_bound
+
+    t0 = time.perf_counter()
+    from uat.core.targets import recorded_target
+
+    net = LayeredNet.load(path)
+    text = target if target is not None else recorded_target(net.target, net.meta, path)
+    if not text:
+        raise UatError(f"network {path} records no function to measure; pass target", "target")
+    if net.inputs != 2:
+        raise UatError(f"network {path} takes {net.inputs} inputs; uat shows 1 or 2")
+    if domain is None and target is None and net.domain is not None:
+        t = resolve_target2d(text).on(net.domain)  # type: ignore[arg-type]
+    else:
+        t = resolve_target2d(text, domain)
+    meta = net.meta
+    form = meta.get("form")
+    method = "nielsen" if form == "nielsen" else net.method or "train"
+    size = int(meta.get("towers_per_side") or meta.get("directions") or net.n_neurons)
+    quadrant = method == "construct" and form == "quadrant"
+    bound = tower_bound(t, size) if quadrant else None
+    errors = errors2d(net, t)
+    return Fit2D(t, net, errors, time.perf_counter() - t0, bound, method, size)

@@ -1,0 +1,219 @@
+"""Draws a `Scene2D` on one Agg canvas: the network's surface beside its error map, frame by frame.
+
+A 3-D Axes cannot be blitted (its depth sort changes with every surface), so each frame is a
+full draw made cheap instead: one figure and one set of artists for the whole scene, the
+surface as one `Poly3DCollection` whose vertices and colours are replaced (not a new
+`plot_surface`, which recomputes shading), a coarse grid (41² to 81²), fixed axis limits and a
+fixed layout. The error map is an image with a fixed log colour scale. Nothing is computed
+here: every number comes from the scene.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+
+from uat.jobs.scenes2d import ELEVATION, Scene2D, SurfaceFrame
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+SURFACE_CMAP = "viridis"
+ERROR_CMAP = "magma"
+HIGHLIGHT = "#D55E00"  # the towers added in this frame
+_WIRE_LINES = 11  # target wireframe lines per side: the shape without hiding the surface
+_SHEET = (3, 3)  # rows, columns of a PNG contact sheet
+
+
+def quads(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """The (n−1)² quadrilaterals of a surface on a grid, shape ((n−1)², 4, 3)."""
+    corners = [(slice(None, -1), slice(None, -1)), (slice(None, -1), slice(1, None)),
+               (slice(1, None), slice(1, None)), (slice(1, None), slice(None, -1))]  # fmt: skip
+    v = np.stack([np.stack([x[c], y[c], z[c]], axis=-1) for c in corners], axis=2)
+    return v.reshape(-1, 4, 3)
+
+
+def agg_figure(pixels: tuple[int, int], dpi: float) -> Figure:
+    """A Figure on an Agg canvas of at least `pixels` (Agg truncates the size: add a margin)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    w, h = pixels
+    fig = Figure(figsize=((w + 0.25) / dpi, (h + 0.25) / dpi), dpi=dpi)
+    fig.set_layout_engine("none")  # fixed positions: the style may ask for constrained layout
+    FigureCanvasAgg(fig)
+    return fig
+
+
+class SurfaceRenderer:
+    """One figure for a whole scene; `draw(frame)` updates its artists and returns the pixels."""
+
+    def __init__(self, scene: Scene2D, size: tuple[int, int], dpi: float) -> None:
+        import matplotlib as mpl
+        from matplotlib.colors import LogNorm, Normalize
+
+        self.scene, self.size = scene, size
+        self._z: np.ndarray | None = None
+        self.fig = fig = agg_figure(size, dpi)
+        fs = 10.0 * min(1.0, size[0] / 800.0, size[1] / 500.0) ** 0.5 * 100.0 / dpi
+        self.cmap = mpl.colormaps[SURFACE_CMAP]
+        self.znorm = Normalize(*scene.zlim)
+        self.ax3: Any = cast(Any, fig.add_axes((0.0, 0.08, 0.58, 0.8), projection="3d"))
+        self.ax_err = fig.add_axes((0.64, 0.17, 0.25, 0.62))
+        cax = fig.add_axes((0.9, 0.17, 0.015, 0.62))
+        self._surface_axes(fs)
+        err_cmap = mpl.colormaps[ERROR_CMAP].with_extremes(bad="black", under="black")
+        first = scene.frames[0]
+        (a, b), (c, d) = scene.domain
+        self.image = self.ax_err.imshow(
+            np.maximum(first.error, 0.0), origin="lower", extent=(a, b, c, d), aspect="auto",
+            cmap=err_cmap, norm=LogNorm(*scene.error_lim, clip=False), interpolation="nearest",
+        )  # fmt: skip
+        (self.star,) = self.ax_err.plot(
+            *first.sup_at, marker="*", ms=12, mec="white", mfc="#56B4E9", ls="none"
+        )
+        bar = fig.colorbar(self.image, cax=cax)
+        bar.set_label("|network − f| (log scale)", fontsize=0.9 * fs)
+        bar.ax.tick_params(labelsize=0.8 * fs)
+        self.ax_err.set_title("error, sup ★ refined", fontsize=fs)
+        self.ax_err.set_xlabel("x", fontsize=0.9 * fs)
+        self.ax_err.set_ylabel("y", fontsize=0.9 * fs)
+        self.ax_err.tick_params(labelsize=0.8 * fs)
+        fig.text(0.5, 0.965, scene.title, ha="center", va="top", fontsize=1.1 * fs)
+        self.caption = fig.text(0.5, 0.02, first.text, ha="center", va="bottom", fontsize=fs)
+        # a turning camera redraws the 3-D axes whole; a fixed one only the surface's artists
+        self.turning = len({f.azimuth for f in scene.frames}) > 1
+        self.ax3.view_init(elev=ELEVATION, azim=first.azimuth)
+        for a in self.moving():
+            a.set_animated(True)
+        canvas: Any = fig.canvas
+        canvas.draw()
+        self.background = canvas.copy_from_bbox(fig.bbox)
+
+    def moving(self) -> list[Any]:
+        """The artists redrawn in every frame, in drawing order."""
+        surface = [self.ax3] if self.turning else [self.surface, self.wire, self.outline]
+        return [*surface, self.image, self.star, self.caption]
+
+    def _surface_axes(self, fs: float) -> None:
+        """The 3-D axes with fixed limits, the target as a faint wireframe, empty surface."""
+        from mpl_toolkits.mplot3d.art3d import Line3DCollection, Poly3DCollection
+
+        s, ax = self.scene, self.ax3
+        (a, b), (c, d) = s.domain
+        ax.set_xlim(a, b)
+        ax.set_ylim(c, d)
+        ax.set_zlim(*s.zlim)
+        ax.set_xlabel("x", fontsize=0.9 * fs)
+        ax.set_ylabel("y", fontsize=0.9 * fs)
+        ax.tick_params(labelsize=0.75 * fs)
+        n = s.x.shape[0]
+        stride = max(1, (n - 1) // (_WIRE_LINES - 1))
+        ax.computed_zorder = False  # the wire and the outline stay above the surface
+        self.surface = Poly3DCollection(
+            np.zeros((0, 4, 3)), linewidth=0, antialiased=False, zorder=1
+        )
+        ax.add_collection3d(self.surface, autolim=False)
+        self.wire = ax.plot_wireframe(s.x, s.y, s.target, rstride=stride, cstride=stride,
+                                      color="0.2", lw=0.5, alpha=0.6, zorder=2)  # fmt: skip
+        self.outline = Line3DCollection([], colors=HIGHLIGHT, linewidths=2.0, zorder=3)
+        ax.add_collection3d(self.outline, autolim=False)
+        ax.set_title("network (surface) over the target (wire)", fontsize=fs)
+
+    def draw(self, frame: SurfaceFrame) -> np.ndarray:
+        """Update the artists to `frame`, draw, return the pixels as (H, W, 4) RGBA (a view)."""
+        s = self.scene
+        if frame.z is not self._z:  # a turn keeps one surface
+            verts = quads(s.x, s.y, frame.z)
+            self.surface.set_verts(verts)
+            self.surface.set_facecolor(self.cmap(self.znorm(verts[:, :, 2].mean(axis=1))))
+            self._z = frame.z
+        self.outline.set_segments([_rectangle(cell) for cell in frame.new_cells])
+        self.image.set_data(frame.error)
+        self.star.set_data([frame.sup_at[0]], [frame.sup_at[1]])
+        self.caption.set_text(frame.text)
+        canvas: Any = self.fig.canvas
+        canvas.restore_region(self.background)
+        if self.turning:
+            self.ax3.view_init(elev=ELEVATION, azim=frame.azimuth)
+        else:  # the projection of the first draw still holds: project the moved artists only
+            for a in (self.surface, self.wire, self.outline):
+                a.do_3d_projection()
+        for a in self.moving():
+            self.fig.draw_artist(a)
+        return np.asarray(canvas.buffer_rgba())[: self.size[1], : self.size[0]]
+
+
+def _rectangle(cell: tuple[float, float, float, float, float]) -> np.ndarray:
+    """A new tower's top edge: the closed outline of its cell at its height."""
+    x0, x1, y0, y1, h = cell
+    return np.array([[x0, y0, h], [x1, y0, h], [x1, y1, h], [x0, y1, h], [x0, y0, h]])
+
+
+def draw_frame(renderer: SurfaceRenderer, frame: SurfaceFrame) -> np.ndarray:
+    """One frame's pixels (a module-level seam: tests make it fail mid-render)."""
+    return renderer.draw(frame)
+
+
+@contextlib.contextmanager
+def surface_renderer(
+    scene: Scene2D, size: tuple[int, int], dpi: float
+) -> Iterator[SurfaceRenderer]:
+    """A SurfaceRenderer for the scene, under uat's style while it is in use."""
+    import matplotlib as mpl
+
+    from uat.plot.figures import STYLE
+
+    with mpl.rc_context(STYLE | {"axes.grid": False}):  # type: ignore[arg-type]
+        yield SurfaceRenderer(scene, size, dpi)
+
+
+def samples2d(renderer: SurfaceRenderer, picks: Sequence[int]) -> list[np.ndarray]:
+    """Copies of the chosen frames' pixels, e.g. for a GIF's palette (any order will do)."""
+    return [renderer.draw(renderer.scene.frames[i]).copy() for i in picks]
+
+
+def frames2d(
+    scene: Scene2D,
+    size: tuple[int, int],
+    dpi: float,
+    progress: Callable[[int, int], None] | None = None,
+    renderer: SurfaceRenderer | None = None,
+) -> Iterator[np.ndarray]:
+    """Every frame of the scene as RGBA pixels, in order (each valid until the next)."""
+    if renderer is None:
+        with surface_renderer(scene, size, dpi) as r:
+            yield from frames2d(scene, size, dpi, progress, r)
+        return
+    for i, frame in enumerate(scene.frames):
+        yield draw_frame(renderer, frame)
+        if progress is not None:
+            progress(i + 1, len(scene.frames))
+
+
+def contact_sheet2d(scene: Scene2D, size: tuple[int, int], dpi: float) -> np.ndarray:
+    """Up to 3×3 evenly chosen frames (first and last included) tiled as one RGB image."""
+    from uat.jobs.scenes2d import evenly
+
+    rows, cols = _SHEET
+    picks = set(evenly(range(len(scene)), rows * cols))
+    cells = [f[..., :3].copy() for i, f in enumerate(frames2d(scene, size, dpi)) if i in picks]
+    cols = min(cols, len(cells))
+    rows = -(-len(cells) // cols)
+    w, h = size
+    sheet = np.full((rows * h, cols * w, 3), 255, dtype=np.uint8)
+    for k, cell in enumerate(cells):
+        r, c = divmod(k, cols)
+        sheet[r * h : (r + 1) * h, c * w : (c + 1) * w] = cell
+    return sheet
+
+
+def write_sheet2d(scene: Scene2D, out: Path, size: tuple[int, int], dpi: float) -> None:
+    """The contact sheet of a scene as a PNG file."""
+    from PIL import Image
+
+    Image.fromarray(contact_sheet2d(scene, size, dpi)).save(out, format="PNG")

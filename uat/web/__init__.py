@@ -1,0 +1,1 @@
+"""Pages: the explorer (one offline HTML file) and the gallery (spec, build, README and index)."""

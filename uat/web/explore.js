@@ -1,0 +1,1114 @@
+// uat explore: the hand-built network of uat/core/construct.py, rebuilt live in the browser.
+//
+// Plain JavaScript, no build step, no libraries, no network: uat/web/explore.py inlines this
+// file and the page's data (target, settings, trained networks) into one HTML file. The
+// numbers follow uat/core/construct.py and uat/core/metrics.py operation for operation, so the
+// page's sup error, RMSE and bound are those of `uat fit ... --json`.
+"use strict";
+(function () {
+  const DATA = JSON.parse(document.getElementById("uat-data").textContent);
+  const T = DATA.target;
+  const DENSE = DATA.dense;
+  const [A, B] = T.domain;
+  const [GL_NODES, GL_WEIGHTS] = DATA.gauss_legendre;
+  const MINIMAX_SAMPLES = 65;
+  const SOFTPLUS_STEEPNESS = 1000.0;
+  const HEIGHT_RULES = ["minimax", "mean", "centre"];
+  const ACT_NAMES = ["sigmoid", "tanh", "step", "relu", "softplus"];
+
+  // ---- targets: an expression tree (never evaluated as code) or CSV samples ------------
+
+  const CALLS = {
+    sin: Math.sin, cos: Math.cos, tan: Math.tan, exp: Math.exp, exp2: (a) => Math.pow(2, a),
+    log: Math.log, log10: Math.log10, log2: Math.log2, log1p: Math.log1p, expm1: Math.expm1,
+    sqrt: Math.sqrt, cbrt: Math.cbrt, tanh: Math.tanh, sinh: Math.sinh, cosh: Math.cosh,
+    arctan: Math.atan, arcsin: Math.asin, arccos: Math.acos, arcsinh: Math.asinh,
+    arccosh: Math.acosh, arctanh: Math.atanh, sign: Math.sign, floor: Math.floor,
+    ceil: Math.ceil, abs: Math.abs,
+    sinc: (a) => (a === 0 ? 1 : Math.sin(Math.PI * a) / (Math.PI * a)),
+    heaviside: (a, h0 = 0.5) => (a < 0 ? 0 : a > 0 ? 1 : a === 0 ? h0 : NaN),
+    maximum: Math.max, minimum: Math.min, hypot: Math.hypot, arctan2: Math.atan2,
+    where: (c, a, b) => (c !== 0 ? a : b),
+    clip: (a, lo, hi) => Math.min(Math.max(a, lo), hi),
+  };
+  const BINOPS = {
+    add: (a, b) => a + b, sub: (a, b) => a - b, mul: (a, b) => a * b, div: (a, b) => a / b,
+    pow: Math.pow, floordiv: (a, b) => Math.floor(a / b),
+    mod: (a, b) => { // numpy's mod takes the divisor's sign
+      const r = a % b;
+      return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
+    },
+  };
+  const CMP = {
+    lt: (a, b) => a < b, le: (a, b) => a <= b, gt: (a, b) => a > b, ge: (a, b) => a >= b,
+    eq: (a, b) => a === b, ne: (a, b) => a !== b,
+  };
+
+  function evalTree(node, x) {
+    switch (node[0]) {
+      case "x": return x;
+      case "num": return node[1];
+      case "neg": return -evalTree(node[1], x);
+      case "pos": return evalTree(node[1], x);
+      case "bin": return BINOPS[node[1]](evalTree(node[2], x), evalTree(node[3], x));
+      case "if": return evalTree(node[1], x) !== 0 ? evalTree(node[2], x) : evalTree(node[3], x);
+      case "call": return CALLS[node[1]](...node[2].map((a) => evalTree(a, x)));
+      case "cmp": {
+        const vals = node[2].map((a) => evalTree(a, x));
+        let r = 1;
+        node[1].forEach((op, i) => { r *= CMP[op](vals[i], vals[i + 1]) ? 1 : 0; });
+        return r;
+      }
+      default: throw new Error("unknown node " + node[0]);
+    }
+  }
+
+  function interp(xs, ys) { // numpy.interp: constant beyond the ends
+    const n = xs.length;
+    return (x) => {
+      if (!(x > xs[0])) return x <= xs[0] ? ys[0] : NaN;
+      if (x >= xs[n - 1]) return ys[n - 1];
+      let lo = 0, hi = n - 1;
+      while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (xs[mid] <= x) lo = mid; else hi = mid; }
+      const t = (x - xs[lo]) / (xs[hi] - xs[lo]);
+      return ys[lo] + t * (ys[hi] - ys[lo]);
+    };
+  }
+
+  const f = T.samples ? interp(T.samples[0], T.samples[1]) : (x) => evalTree(T.tree, x);
+  const logit = (y) => Math.log(y) - Math.log1p(-y);
+  const squashed = (x) => logit(Math.min(Math.max(f(x), 1e-15), 1 - 1e-15));
+  const targetFacts = { f: f, ...T };
+  const squashedFacts = T.squashed ? { f: squashed, ...T.squashed } : null;
+
+  function linspace(a, b, n) {
+    const x = new Float64Array(n), step = (b - a) / (n - 1);
+    for (let i = 0; i < n; i++) x[i] = i * step + a;
+    x[n - 1] = b;
+    return x;
+  }
+  const XG = linspace(A, B, DENSE);
+  const HG = (B - A) / (DENSE - 1);
+  const FG = XG.map(f);
+
+  // ---- activations: value, limits, and where they saturate --------------------------------
+  // tails: the value as z → −∞ and z → +∞, as α + β·z; beyond |z| > cut the activation equals
+  // its tail to double precision (σ(40) rounds to 1; e^-40 = 4e-18 is below any reported digit).
+
+  const ACTS = {
+    sigmoid: { f: (z) => 1 / (1 + Math.exp(-z)), limits: [0, 1], gain: 1, cut: 40, tails: [[0, 0], [1, 0]] },
+    tanh: { f: Math.tanh, limits: [-1, 1], gain: 2, cut: 20, tails: [[-1, 0], [1, 0]] },
+    step: { f: (z) => (z > 0 ? 1 : z < 0 ? 0 : z === 0 ? 0.5 : NaN), limits: [0, 1], gain: Infinity, cut: 0, tails: [[0, 0], [1, 0]] },
+    relu: { f: (z) => Math.max(z, 0), limits: null, gain: 1, cut: 0, tails: [[0, 0], [0, 1]] },
+    softplus: { f: (z) => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))), limits: null, gain: 1, cut: 40, tails: [[0, 0], [0, 1]] },
+  };
+  const makesSteps = (name) => ACTS[name].limits !== null;
+  const sigma = ACTS.sigmoid.f;
+
+  // ---- the construction (uat/core/construct.py) ----------------------------------------------
+
+  function copyEdges(k, copy, copies) {
+    const width = (B - A) / (k - (copies - 1) / copies);
+    const base = A - (copy * width) / copies;
+    const e = new Float64Array(k + 1);
+    for (let i = 0; i <= k; i++) e[i] = base + width * i;
+    e[0] = A; e[k] = B;
+    return e;
+  }
+
+  function bumpHeights(t, edges, rule) {
+    const k = edges.length - 1, h = new Float64Array(k);
+    for (let i = 0; i < k; i++) {
+      const lo = edges[i], hi = edges[i + 1];
+      if (rule === "centre") h[i] = t.f(0.5 * (lo + hi));
+      else if (rule === "mean") {
+        let s = 0;
+        for (let j = 0; j < GL_NODES.length; j++) s += t.f(0.5 * (lo + hi) + 0.5 * (hi - lo) * GL_NODES[j]) * GL_WEIGHTS[j];
+        h[i] = 0.5 * s;
+      } else {
+        let mx = -Infinity, mn = Infinity;
+        for (let j = 0; j < MINIMAX_SAMPLES; j++) {
+          const y = t.f(lo + (hi - lo) * (j * (1 / (MINIMAX_SAMPLES - 1))));
+          if (y > mx) mx = y;
+          if (y < mn) mn = y;
+        }
+        h[i] = 0.5 * (mx + mn);
+      }
+    }
+    return h;
+  }
+
+  function discretisation(t, k) {
+    const delta = (B - A) / k, lip = t.lipschitz;
+    return { delta, fmax: t.sup_norm, eps: lip ? (lip * delta) / 2 : 1e-3 * t.sup_norm };
+  }
+
+  function autoSteepness(t, k) {
+    const { delta, fmax, eps } = discretisation(t, k);
+    const ratio = eps > 0 ? (2.0 * fmax) / eps : 1.0;
+    const wDelta = ratio > 1 ? Math.max(24.0, 2.0 * Math.log(ratio)) : 24.0;
+    return wDelta / delta;
+  }
+
+  function edgeMargin(t, k, steepness) {
+    const { delta, fmax, eps } = discretisation(t, k);
+    const m = eps > 0 && fmax > 0 ? Math.log((1000.0 * fmax) / eps) / steepness : 0.0;
+    return Math.max(delta / 2, m);
+  }
+
+  function bumps(t, n, steepness, rule, act, edges, scale) {
+    const a = ACTS[act], k = n / 2;
+    const h = bumpHeights(t, edges, rule).map((y) => y * scale);
+    const gain = Number.isFinite(a.gain) ? a.gain : 1.0;
+    const w = steepness === null ? autoSteepness(t, k) / gain : steepness;
+    const margin = edgeMargin(t, k, w * a.gain);
+    const s = Float64Array.from(edges);
+    s[0] -= margin; s[k] += margin;
+    const span = a.limits[1] - a.limits[0];
+    const net = { w: [], b: [], v: [], c: 0, h: Array.from(h), w0: w };
+    for (let i = 0; i < k; i++) {
+      net.w.push(w, w); net.b.push(-w * s[i], -w * s[i + 1]);
+      net.v.push(h[i] / span, -h[i] / span);
+    }
+    return net;
+  }
+
+  function ramps(t, n, steepness, act, knots, scale) {
+    const k = n / 2, delta = (B - A) / k;
+    const w = steepness === null ? (act === "relu" ? 1.0 : SOFTPLUS_STEEPNESS / delta) : steepness;
+    const y = Array.from(knots, (x) => t.f(x) * scale);
+    const m = [];
+    for (let i = 0; i < k; i++) m.push((y[i + 1] - y[i]) / (knots[i + 1] - knots[i]));
+    const s = Float64Array.from(knots);
+    const margin = act === "relu" ? 0.0 : 10.0 / w;
+    s[0] -= margin; s[k] += margin;
+    const net = { w: [], b: [], v: [], c: y[0] - m[0] * margin, h: m, w0: w };
+    for (let i = 0; i < k; i++) {
+      net.w.push(w, w); net.b.push(-w * s[i], -w * s[i + 1]);
+      net.v.push(m[i] / w, -m[i] / w);
+    }
+    return net;
+  }
+
+  // The hand-built net for settings st, with dragged heights `over` (bump index → height).
+  function handBuilt(st, over) {
+    const inner = st.out === "sigmoid" ? squashedFacts : targetFacts;
+    const k = st.n / 2, ramp = !makesSteps(st.act), net = { w: [], b: [], v: [], c: 0 };
+    let first = null;
+    for (let j = 0; j < st.shifts; j++) {
+      const e = copyEdges(k, j, st.shifts), sc = 1 / st.shifts;
+      const part = ramp ? ramps(inner, st.n, st.w, st.act, e, sc)
+        : bumps(inner, st.n, st.w, st.heights, st.act, e, sc);
+      if (j === 0) {
+        first = { edges: e, heights: part.h, w: part.w0 };
+        if (over && !ramp) {
+          const span = ACTS[st.act].limits[1] - ACTS[st.act].limits[0];
+          for (const key of Object.keys(over)) {
+            const i = +key;
+            if (i < k) { part.v[2 * i] = over[key] / span; part.v[2 * i + 1] = -over[key] / span; first.heights[i] = over[key]; }
+          }
+        }
+      }
+      net.w.push(...part.w); net.b.push(...part.b); net.v.push(...part.v);
+      net.c += part.c;
+    }
+    return Object.assign(net, { act: st.act, out: st.out, group: 2, first, k });
+  }
+
+  function constructionBound(st) {
+    const t = st.out === "sigmoid" ? T.squashed : T;
+    if (!t) return null;
+    const delta = (B - A) / (st.n / 2);
+    let bound;
+    if (makesSteps(st.act)) bound = t.lipschitz === null ? null : (t.lipschitz * delta) / 2;
+    else bound = t.curvature === null ? null : (delta ** 2 * t.curvature) / 8;
+    return bound === null ? null : st.out === "sigmoid" ? bound / 4 : bound;
+  }
+
+  // The bound of the built net, as `uat fit` gives it (uat.metrics.net_bound): none for steps
+  // softer than the automatic steepness; softplus ramps add their hinges' rounding,
+  // Σ|v|·min(ln 2, e^(−w·d)) over the knots, d a knot's distance to [A, B].
+  function netBound(st, net) {
+    let bound = constructionBound(st);
+    if (bound === null) return null;
+    const a = ACTS[st.act];
+    if (makesSteps(st.act) && st.act !== "step") {
+      const inner = st.out === "sigmoid" ? squashedFacts : targetFacts;
+      const gain = Number.isFinite(a.gain) ? a.gain : 1.0;
+      if (net.first.w < (autoSteepness(inner, st.n / 2) / gain) * (1 - 1e-9)) return null;
+    }
+    if (st.act === "softplus") {
+      const hinges = new Map();
+      for (let i = 0; i < net.w.length; i++) {
+        const knot = -net.b[i] / net.w[i], d = Math.max(0, A - knot, knot - B);
+        const key = Math.round(knot * 1e12) / 1e12, reach = Math.min(Math.LN2, Math.exp(-Math.abs(net.w[i]) * d));
+        const hinge = hinges.get(key) || { v: 0, reach: 0 };
+        hinge.v += net.v[i]; hinge.reach = Math.max(hinge.reach, reach);
+        hinges.set(key, hinge);
+      }
+      let rounding = 0;
+      for (const h of hinges.values()) rounding += Math.abs(h.v) * h.reach;
+      bound += st.out === "sigmoid" ? rounding / 4 : rounding;
+    }
+    return bound;
+  }
+
+  // ---- evaluating a network ----------------------------------------------------------
+
+  function outFn(net) { return net.out === "sigmoid" ? sigma : (u) => u; }
+
+  function netAt(net, x) {
+    const act = ACTS[net.act].f;
+    let s = 0;
+    for (let i = 0; i < net.w.length; i++) s += net.v[i] * act(x * net.w[i] + net.b[i]);
+    return outFn(net)(s + net.c);
+  }
+
+  // Σ v_i·act(w_i·x + b_i) + c on the dense grid, evaluating each neuron only where it is not
+  // saturated (its window) and adding its saturated tails through running sums: a
+  // hand-built sigmoid neuron is unsaturated on about 3 bump widths, so 100 neurons cost
+  // ~60,000 activations instead of 1,000,100.
+  function hiddenSumGrid(net, X = XG) {
+    const n = X.length, a = ACTS[net.act], out = new Float64Array(n), H = (B - A) / (n - 1);
+    const C = new Float64Array(n + 1), S = new Float64Array(n + 1);
+    const tail = (lo, hi, [al, be], v, w, b) => {
+      if (lo > hi) return;
+      C[lo] += v * (al + be * b); C[hi + 1] -= v * (al + be * b);
+      if (be !== 0) { S[lo] += v * be * w; S[hi + 1] -= v * be * w; }
+    };
+    for (let i = 0; i < net.w.length; i++) {
+      const w = net.w[i], b = net.b[i], v = net.v[i];
+      if (v === 0) continue;
+      let j0 = 0, j1 = n - 1;
+      if (w !== 0) {
+        const x1 = (-a.cut - b) / w, x2 = (a.cut - b) / w;
+        const lo = Math.floor((Math.min(x1, x2) - A) / H) - 1, hi = Math.ceil((Math.max(x1, x2) - A) / H) + 1;
+        if (Number.isFinite(lo) && Number.isFinite(hi)) { j0 = Math.max(0, lo); j1 = Math.min(n - 1, hi); }
+        const [left, right] = w > 0 ? a.tails : [a.tails[1], a.tails[0]];
+        if (j0 > n - 1 || j1 < 0 || j0 > j1) {
+          const all = (hi < 0) ? right : left;
+          tail(0, n - 1, all, v, w, b);
+          continue;
+        }
+        tail(0, j0 - 1, left, v, w, b);
+        tail(j1 + 1, n - 1, right, v, w, b);
+      }
+      for (let j = j0; j <= j1; j++) out[j] += v * a.f(X[j] * w + b);
+    }
+    let c = 0, s = 0;
+    for (let j = 0; j < n; j++) { c += C[j]; s += S[j]; out[j] += c + s * X[j] + net.c; }
+    return out;
+  }
+
+  // ---- errors: the true sup (grid, then refinement), RMSE on the grid ---------------------
+
+  const GOLDEN = (Math.sqrt(5) - 1) / 2;
+
+  function goldenMax(g, lo, hi) { // largest value of g on [lo, hi], by golden-section search
+    let x1 = hi - GOLDEN * (hi - lo), x2 = lo + GOLDEN * (hi - lo), g1 = g(x1), g2 = g(x2);
+    let best = Math.max(g1, g2), at = g1 >= g2 ? x1 : x2;
+    for (let it = 0; it < 48 && hi - lo > 1e-12 * Math.max(1, Math.abs(lo)); it++) {
+      if (g1 >= g2) { hi = x2; x2 = x1; g2 = g1; x1 = hi - GOLDEN * (hi - lo); g1 = g(x1); if (g1 > best) { best = g1; at = x1; } }
+      else { lo = x1; x1 = x2; g1 = g2; x2 = lo + GOLDEN * (hi - lo); g2 = g(x2); if (g2 > best) { best = g2; at = x2; } }
+    }
+    return [best, at];
+  }
+
+  function gridErrors(net) {
+    const hs = hiddenSumGrid(net), out = outFn(net), e = new Float64Array(DENSE);
+    let sup = 0, at = 0;
+    for (let j = 0; j < DENSE; j++) {
+      e[j] = Math.abs(out(hs[j]) - FG[j]);
+      if (!Number.isFinite(e[j])) return { e, hs, sup: NaN, at: j };
+      if (e[j] > sup) { sup = e[j]; at = j; }
+    }
+    return { e, hs, sup, at };
+  }
+
+  // The RMSE's grid, as `uat fit` chooses it: DENSE points, or RMSE_GRID.per_unit a bump (a
+  // trained neuron) where the net has more bumps than that grid samples well.
+  const RMSE_GRID = DATA.rmse_grid, rmseGrids = new Map();
+  function rmseGrid(net) {
+    const units = Math.floor(net.w.length / Math.max(net.group || 1, 1));
+    const n = Math.max(DENSE, Math.min(RMSE_GRID.per_unit * units + 1, RMSE_GRID.max));
+    if (n === DENSE) return { X: XG, F: FG };
+    if (!rmseGrids.has(n)) { const X = linspace(A, B, n); rmseGrids.set(n, { X, F: X.map(f) }); }
+    return rmseGrids.get(n);
+  }
+
+  function rmseOf(net, e, gsup) { // root mean square of |error|, scaled by its largest value
+    let big = gsup, err = e;
+    const { X, F } = rmseGrid(net);
+    if (X !== XG) {
+      const hs = hiddenSumGrid(net, X), out = outFn(net);
+      err = new Float64Array(X.length); big = 0;
+      for (let j = 0; j < X.length; j++) { err[j] = Math.abs(out(hs[j]) - F[j]); big = Math.max(big, err[j]); }
+    }
+    let sq = 0;
+    for (let j = 0; j < err.length; j++) { const r = big > 0 ? err[j] / big : 0; sq += r * r; }
+    return { rmse: big > 0 ? big * Math.sqrt(sq / err.length) : 0, grid: err.length };
+  }
+
+  function errorsOf(net) {
+    const { e, hs, sup: gsup, at: gat } = gridErrors(net);
+    if (!Number.isFinite(gsup)) return { sup: NaN, rmse: NaN, at: XG[gat], hs, grid: DENSE, finite: false };
+    const { rmse, grid } = rmseOf(net, e, gsup);
+    const g = (x) => Math.abs(netAt(net, x) - f(x));
+    let sup = gsup, at = XG[gat];
+    const take = (v, x) => { if (v > sup) { sup = v; at = x; } };
+    // Between grid points |e| can rise above its grid values by about one grid step's
+    // change; local maxima below the grid sup by more than twice the largest change cannot
+    // hold the sup, the others are refined.
+    let jump = 0;
+    for (let j = 1; j < DENSE; j++) jump = Math.max(jump, Math.abs(e[j] - e[j - 1]));
+    const floor = gsup - 2 * jump;
+    for (let j = 0; j < DENSE; j++) {
+      const up = j === 0 || e[j] > e[j - 1], down = j === DENSE - 1 || e[j] >= e[j + 1];
+      if (!(up && down) || e[j] < floor) continue;
+      const [v, x] = goldenMax(g, XG[Math.max(0, j - 1)], XG[Math.min(DENSE - 1, j + 1)]);
+      take(v, x);
+    }
+    const sides = (x) => { // x and its one-sided limits, a few ulps away
+      const d = Math.max(Math.abs(x) * 1.8e-15, 1e-300);
+      for (const y of [x - d, x, x + d]) if (y >= A && y <= B) take(g(y), y);
+    };
+    T.jumps.forEach(sides);
+    if (net.act === "step" || net.act === "relu") { // where the net itself jumps or kinks
+      for (let i = 0; i < net.w.length; i++) {
+        const s = -net.b[i] / net.w[i], j = Math.floor((s - A) / HG);
+        const near = Math.max(e[Math.max(0, j)] || 0, e[Math.min(DENSE - 1, j + 1)] || 0);
+        if (s >= A && s <= B && near >= floor) sides(s);
+      }
+    }
+    return { sup, rmse, at, hs, grid, finite: true };
+  }
+
+
+  // ---- page state, permalink ----------------------------------------------------------
+
+  const S0 = DATA.settings;
+  const FMAX = T.sup_norm || 1;
+  const TRAINED = DATA.trained;
+  const EPS_RANGE = [1e-4, 1]; // the ε slider, relative to max|f|
+  const state = {
+    n: S0.neurons, auto: S0.steepness === null, w: S0.steepness === null ? 100 : S0.steepness,
+    heights: S0.heights, act: S0.activation, shifts: S0.shifts, out: S0.output_activation,
+    method: S0.method, eps: S0.eps === null ? Number((0.05 * FMAX).toPrecision(3)) : S0.eps,
+    over: {}, hover: -1,
+  };
+  const settingsOf = (st, n) => ({
+    n: n === undefined ? st.n : n, w: st.auto ? null : st.w, heights: st.heights,
+    act: st.act, shifts: st.shifts, out: st.out,
+  });
+
+  function hashText() {
+    const p = new URLSearchParams({
+      n: state.n, w: state.auto ? "auto" : state.w, heights: state.heights, act: state.act,
+      shifts: state.shifts, out: state.out, method: state.method, eps: state.eps,
+    });
+    // heights dragged by hand travel with the link: "bump:height,…" (the command cannot)
+    const edits = Object.keys(state.over).map((k) => `${k}:${String(state.over[k])}`); // exact
+    if (edits.length) p.set("h", edits.join(","));
+    return "#" + p.toString();
+  }
+
+  function readHash() {
+    const p = new URLSearchParams(location.hash.slice(1));
+    // Anything out of range or malformed is ignored: a link never opens a view the sliders
+    // cannot show (the values are only ever compared and shown as text, never run).
+    const int = (k, lo, hi, even) => {
+      const t = p.get(k), v = Number(t);
+      if (/^[0-9]{1,4}$/.test(t || "") && v >= lo && v <= hi && (!even || v % 2 === 0)) state[k] = v;
+    };
+    int("n", 2, DATA.limits.neurons, true);
+    int("shifts", 1, DATA.limits.shifts, false);
+    if (p.get("w") === "auto") state.auto = true;
+    else if (Number(p.get("w")) >= 1 && Number(p.get("w")) <= 1e6) { state.auto = false; state.w = Number(p.get("w")); }
+    if (HEIGHT_RULES.includes(p.get("heights"))) state.heights = p.get("heights");
+    if (ACT_NAMES.includes(p.get("act"))) state.act = p.get("act");
+    if (p.get("out") === "identity" || (p.get("out") === "sigmoid" && T.squashed)) state.out = p.get("out");
+    if (p.get("method") === "construct" || p.get("method") === "train") state.method = p.get("method");
+    const eps = Number(p.get("eps"));
+    if (eps >= EPS_RANGE[0] * FMAX && eps <= EPS_RANGE[1] * FMAX) state.eps = eps;
+    const edits = p.get("h") || "";
+    if (/^\d{1,4}:[-+0-9.e]{1,24}(,\d{1,4}:[-+0-9.e]{1,24}){0,4999}$/.test(edits)) {
+      for (const item of edits.split(",")) {
+        const [k, v] = item.split(":"), h = Number(v);
+        if (Number(k) < state.n / 2 && Number.isFinite(h) && Math.abs(h) <= 1e3 * FMAX) state.over[k] = h;
+      }
+    }
+  }
+
+  function shellQuote(s) {
+    return /^[A-Za-z0-9_.,:=+\/-]+$/.test(s) ? s : "'" + s.replace(/'/g, "'\\''") + "'";
+  }
+
+  function commandText() {
+    const parts = ["uat", "fit", shellQuote(T.spec)];
+    if (DATA.domain_text !== null) parts.push(shellQuote("--domain=" + DATA.domain_text));
+    if (state.method === "train") {
+      const t = trainedFor(state.n);
+      parts.push("-n", String(t.neurons), "--method", "train");
+      if (t.activation !== "sigmoid") parts.push("--activation", t.activation);
+    } else {
+      parts.push("-n", String(state.n));
+      if (state.heights !== "minimax") parts.push("--heights", state.heights);
+      if (!state.auto) parts.push("--steepness", String(state.w));
+      if (state.act !== "sigmoid") parts.push("--activation", state.act);
+      if (state.shifts > 1) parts.push("--shifts", String(state.shifts));
+    }
+    if (state.out !== "identity") parts.push("--output-activation", state.out);
+    parts.push("--json");
+    const edited = state.method !== "train" ? Object.keys(state.over).length : 0;
+    // the command line has no per-bump height: say that it makes the net before the edits
+    if (edited) parts.push(`# the unedited net: ${edited} bump height${edited > 1 ? "s" : ""} dragged here (the permalink keeps them)`);
+    return parts.join(" ");
+  }
+
+  // ---- trained networks (precomputed by uat.train.train) ------------------------------
+
+  function trainedFor(n) {
+    let best = TRAINED[0];
+    for (const t of TRAINED) if (Math.abs(t.neurons - n) < Math.abs(best.neurons - n)) best = t;
+    return best;
+  }
+  const trainedCache = new Map();
+  function trainedNet(t) {
+    if (!trainedCache.has(t.neurons)) {
+      const net = { w: t.w, b: t.b, v: t.v, c: t.c, act: t.activation, out: t.output_activation, group: 1 };
+      net.errors = errorsOf(net);
+      trainedCache.set(t.neurons, net);
+    }
+    return trainedCache.get(t.neurons);
+  }
+
+  // ---- DOM helpers ---------------------------------------------------------------------
+
+  function el(tag, attrs, ...kids) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "text") e.textContent = v;
+      else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+      else e.setAttribute(k, v);
+    }
+    e.append(...kids);
+    return e;
+  }
+  function svgEl(tag, attrs) {
+    const e = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    return e;
+  }
+  function slider(text, testid, min, max, step, value, oninput) {
+    const input = el("input", { type: "range", min, max, step, "data-testid": testid, "aria-label": text });
+    input.value = value;
+    const out = el("output", {});
+    input.addEventListener("input", () => oninput(Number(input.value)));
+    return { label: el("label", {}, el("span", { text }), input, out), input, out };
+  }
+  function choice(text, testid, options, value, onchange) {
+    const sel = el("select", { "data-testid": testid, "aria-label": text });
+    for (const o of options) sel.append(el("option", { value: o, text: o }));
+    sel.value = value;
+    sel.addEventListener("change", () => onchange(sel.value));
+    return { label: el("label", {}, el("span", { text }), sel), sel };
+  }
+  function readout(key, testid) {
+    const v = el("span", { class: "v", "data-testid": testid });
+    const k = el("span", { class: "k", text: key, "data-testid": `${testid}-label` });
+    return { box: el("div", {}, k, v), v, k };
+  }
+  const fmt = (v) => (v === null ? "none" : !Number.isFinite(v) ? "not finite" : v === 0 ? "0" : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(4) : v.toExponential(3));
+  function setNumber(node, v) {
+    node.textContent = fmt(v);
+    node.setAttribute("data-value", v === null ? "" : String(v));
+  }
+
+  function fitCanvas(c) {
+    const r = c.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
+    const W = Math.max(50, r.width), H = Math.max(50, r.height);
+    if (c.width !== Math.round(W * dpr) || c.height !== Math.round(H * dpr)) {
+      c.width = Math.round(W * dpr); c.height = Math.round(H * dpr);
+    }
+    const ctx = c.getContext("2d");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, W, H);
+    return { ctx, W, H };
+  }
+
+  function frame(ctx, box, xr, yr, label) {
+    const X = (x) => box.x + ((x - xr[0]) / (xr[1] - xr[0])) * box.w;
+    const Y = (y) => box.y + box.h - ((y - yr[0]) / (yr[1] - yr[0])) * box.h;
+    const Xinv = (px) => xr[0] + ((px - box.x) / box.w) * (xr[1] - xr[0]);
+    const Yinv = (py) => yr[0] + ((box.y + box.h - py) / box.h) * (yr[1] - yr[0]);
+    ctx.strokeStyle = "#bbb"; ctx.lineWidth = 1;
+    ctx.strokeRect(box.x, box.y, box.w, box.h);
+    if (yr[0] < 0 && yr[1] > 0) { ctx.beginPath(); ctx.moveTo(box.x, Y(0)); ctx.lineTo(box.x + box.w, Y(0)); ctx.stroke(); }
+    ctx.fillStyle = "#555"; ctx.font = "11px system-ui, sans-serif";
+    ctx.textAlign = "right";
+    ctx.fillText(fmt(yr[1]), box.x - 3, box.y + 9);
+    ctx.fillText(fmt(yr[0]), box.x - 3, box.y + box.h);
+    ctx.textAlign = "center";
+    ctx.fillText(fmt(xr[0]), box.x, box.y + box.h + 12);
+    ctx.fillText(fmt(xr[1]), box.x + box.w, box.y + box.h + 12);
+    if (label) { ctx.textAlign = "left"; ctx.fillText(label, box.x + 4, box.y + 12); }
+    return { X, Y, Xinv, Yinv, box };
+  }
+
+  // A curve given on the dense grid, drawn as its min and max in each pixel column: ~4 points
+  // per pixel instead of 10,001 lines, and no spike between columns is lost.
+  function denseCurve(ctx, fr, ys, color, width) {
+    const cols = Math.max(1, Math.floor(fr.box.w)), xs = [], vs = [];
+    for (let c = 0; c < cols; c++) {
+      const j0 = Math.floor((c * DENSE) / cols), j1 = Math.max(j0 + 1, Math.floor(((c + 1) * DENSE) / cols));
+      let lo = j0, hi = j0;
+      for (let j = j0; j < j1; j++) { if (ys[j] < ys[lo]) lo = j; if (ys[j] > ys[hi]) hi = j; }
+      for (const j of lo < hi ? [j0, lo, hi, j1 - 1] : [j0, hi, lo, j1 - 1]) { xs.push(XG[j]); vs.push(ys[j]); }
+    }
+    curve(ctx, fr, xs, vs, color, width);
+  }
+
+  function curve(ctx, fr, xs, ys, color, width) {
+    ctx.save();
+    ctx.beginPath(); ctx.rect(fr.box.x, fr.box.y, fr.box.w, fr.box.h); ctx.clip();
+    ctx.strokeStyle = color; ctx.lineWidth = width; ctx.beginPath();
+    for (let i = 0; i < xs.length; i++) {
+      const py = Math.max(-1e4, Math.min(1e4, fr.Y(ys[i])));
+      if (i === 0) ctx.moveTo(fr.X(xs[i]), py); else ctx.lineTo(fr.X(xs[i]), py);
+    }
+    ctx.stroke(); ctx.restore();
+  }
+
+  // ---- the main panel: the construction, its bumps, errors and diagram ---------------------
+
+  let fmin = Infinity, fmaxv = -Infinity;
+  for (const y of FG) { fmin = Math.min(fmin, y); fmaxv = Math.max(fmaxv, y); }
+  const pad = 0.15 * (fmaxv - fmin || 1);
+  const YR = [fmin - pad, fmaxv + pad];
+  const PLOT_POINTS = 400;
+  const XP = linspace(A, B, PLOT_POINTS);
+  const BOX = (W, H) => ({ x: 62, y: 8, w: W - 108, h: H * 0.72 - 8 });
+  const STRIP = (W, H) => ({ x: 62, y: H * 0.72 + 16, w: W - 108, h: H * 0.28 - 30 });
+
+  let current = null; // { net, errors } of the hand-built net on screen
+  let diagramKey = "";
+
+  const ui = {};
+
+  function unitAt(net, x) {
+    const e = net.first.edges;
+    for (let k = 0; k < e.length - 1; k++) if (x >= e[k] && x <= e[k + 1]) return k;
+    return -1;
+  }
+
+  // Okabe–Ito colours, distinguishable with every common colour-vision deficiency; the parts
+  // are neutral grey so they never read as the network.
+  const COLORS = {
+    f: "#0072B2", net: "#D55E00", parts: "rgba(70, 70, 70, 0.45)", band: "rgba(0, 158, 115, 0.2)",
+    error: "#333333", hi: "#CC79A7", hiFill: "rgba(204, 121, 167, 0.12)",
+  };
+
+  function denseOut(net, hs) {
+    const out = outFn(net), ys = new Float64Array(DENSE);
+    for (let j = 0; j < DENSE; j++) ys[j] = out(hs[j]);
+    return ys;
+  }
+
+  // A faint part (one bump or ramp) is drawn only where it is at least a pixel away from 0:
+  // drawn everywhere, 100 parts pile up along y = 0 into one solid line.
+  function drawParts(ctx, fr, net, Y) {
+    const units = net.w.length / 2, act = ACTS[net.act].f, q = Math.min(PLOT_POINTS, Math.ceil(fr.box.w / 2));
+    const xq = linspace(A, B, q), minPx = 1.0;
+    const unit = (u) => Array.from(xq, (x) => net.v[2 * u] * act(x * net.w[2 * u] + net.b[2 * u]) + net.v[2 * u + 1] * act(x * net.w[2 * u + 1] + net.b[2 * u + 1]));
+    const path = (y) => {
+      let pen = false;
+      for (let i = 0; i < q; i++) {
+        const py = Math.max(-1e4, Math.min(1e4, Y(y[i])));
+        if (Math.abs(py - Y(0)) < minPx) { pen = false; continue; }
+        if (pen) ctx.lineTo(fr.X(xq[i]), py); else ctx.moveTo(fr.X(xq[i]), py);
+        pen = true;
+      }
+    };
+    ctx.save(); ctx.beginPath(); ctx.rect(fr.box.x, fr.box.y, fr.box.w, fr.box.h); ctx.clip();
+    ctx.strokeStyle = COLORS.parts; ctx.lineWidth = 1; ctx.beginPath();
+    for (let u = 0; u < units; u++) path(unit(u));
+    ctx.stroke();
+    if (state.hover >= 0 && state.hover < units) {
+      ctx.strokeStyle = COLORS.hi; ctx.lineWidth = 2.5; ctx.beginPath(); path(unit(state.hover)); ctx.stroke();
+    }
+    ctx.restore();
+  }
+
+  // Under a sigmoid output the parts add up to the hidden sum, not to y: they get their own
+  // scale, on the right axis.
+  function hiddenScale(ctx, fr, hs) {
+    let lo = 0, hi = 0;
+    for (let j = 0; j < DENSE; j += 5) { lo = Math.min(lo, hs[j]); hi = Math.max(hi, hs[j]); }
+    const pad = 0.1 * (hi - lo || 1), yr = [lo - pad, hi + pad], box = fr.box;
+    ctx.fillStyle = "#555"; ctx.font = "11px system-ui, sans-serif"; ctx.textAlign = "left";
+    ctx.fillText(fmt(yr[1]), box.x + box.w + 3, box.y + 9);
+    ctx.fillText(fmt(yr[0]), box.x + box.w + 3, box.y + box.h);
+    return (y) => box.y + box.h - ((y - yr[0]) / (yr[1] - yr[0])) * box.h;
+  }
+
+  // The error strip: y − f on the dense grid, its min and max in each pixel column.
+  function errorStrip(ctx, sb, ys) {
+    let emax = 0;
+    for (let j = 0; j < DENSE; j++) emax = Math.max(emax, Math.abs(ys[j] - FG[j]));
+    emax = emax > 0 && Number.isFinite(emax) ? emax : 1;
+    const fe = frame(ctx, sb, [A, B], [-emax, emax], "error  y − f");
+    ctx.strokeStyle = COLORS.error; ctx.lineWidth = 1; ctx.beginPath();
+    const cols = Math.max(1, Math.floor(sb.w));
+    for (let c = 0; c < cols; c++) {
+      const j0 = Math.floor((c * DENSE) / cols), j1 = Math.floor(((c + 1) * DENSE) / cols);
+      let lo = Infinity, hi = -Infinity;
+      for (let j = j0; j < j1; j++) { const d = ys[j] - FG[j]; lo = Math.min(lo, d); hi = Math.max(hi, d); }
+      ctx.moveTo(sb.x + c + 0.5, fe.Y(hi)); ctx.lineTo(sb.x + c + 0.5, fe.Y(lo) + 0.5);
+    }
+    ctx.stroke();
+  }
+
+  // f on top, dashed, so it stays visible where the network sits on it.
+  function drawTarget(ctx, fr) {
+    ctx.save(); ctx.setLineDash([6, 4]); denseCurve(ctx, fr, FG, COLORS.f, 2); ctx.restore();
+  }
+
+  function drawMain() {
+    const { ctx, W, H } = fitCanvas(ui.main);
+    const net = current.net, hs = current.errors.hs, ys = denseOut(net, hs);
+    const fr = frame(ctx, BOX(W, H), [A, B], YR, `hand-built, N = ${net.w.length}`);
+    ctx.fillStyle = COLORS.band; ctx.beginPath(); // the ε band around f
+    for (let j = 0; j < DENSE; j += 10) ctx.lineTo(fr.X(XG[j]), fr.Y(FG[j] + state.eps));
+    for (let j = DENSE - 1; j >= 0; j -= 10) ctx.lineTo(fr.X(XG[j]), fr.Y(FG[j] - state.eps));
+    ctx.fill();
+    if (state.hover >= 0 && state.hover < net.k) {
+      const e = net.first.edges;
+      ctx.fillStyle = COLORS.hiFill;
+      ctx.fillRect(fr.X(e[state.hover]), fr.box.y, fr.X(e[state.hover + 1]) - fr.X(e[state.hover]), fr.box.h);
+    }
+    drawParts(ctx, fr, net, net.out === "identity" ? fr.Y : hiddenScale(ctx, fr, hs));
+    denseCurve(ctx, fr, ys, COLORS.net, 2);
+    drawTarget(ctx, fr);
+    errorStrip(ctx, STRIP(W, H), ys);
+    ui.mainFrame = fr;
+  }
+
+  function drawTrained(tn, t) {
+    const { ctx, W, H } = fitCanvas(ui.trained);
+    const fr = frame(ctx, BOX(W, H), [A, B], YR, `trained (LM), N = ${t.neurons}`);
+    const ys = denseOut(tn, tn.errors.hs);
+    denseCurve(ctx, fr, ys, COLORS.net, 2);
+    drawTarget(ctx, fr);
+    errorStrip(ctx, STRIP(W, H), ys);
+  }
+
+  function buildDiagram(net) {
+    const svg = ui.diagram, active = document.activeElement;
+    // a keyboard user lifting a bump keeps the focus on it across the rebuild
+    const focused = active && svg.contains(active) && active.dataset ? Number(active.dataset.unit) : -1;
+    svg.replaceChildren();
+    const shown = Math.min(net.w.length, 64), H = Math.min(320, Math.max(160, shown * 9 + 30)), W = 320;
+    svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+    const yIn = H / 2, vmax = Math.max(...net.v.map(Math.abs)) || 1;
+    const yOf = (i) => 15 + ((i + 0.5) * (H - 30)) / shown;
+    const r = shown > 30 ? 2.5 : 6;
+    for (let u = 0; u < shown / 2; u++) {
+      const g = svgEl("g", { class: "unit", "data-unit": u, tabindex: 0, role: "button", "aria-label": `bump ${u + 1} (↑ or ↓ changes its height)` });
+      for (const i of [2 * u, 2 * u + 1]) {
+        const y = yOf(i), v = net.v[i];
+        g.append(svgEl("line", { x1: 30, y1: yIn, x2: 160, y2: y, stroke: "#ccc", "stroke-width": 0.8 }));
+        g.append(svgEl("line", { x1: 160, y1: y, x2: 290, y2: yIn, stroke: v >= 0 ? "#0072B2" : "#D55E00", "stroke-width": 0.4 + (2.5 * Math.abs(v)) / vmax }));
+        g.append(svgEl("circle", { cx: 160, cy: y, r, fill: "#E69F00" }));
+      }
+      g.addEventListener("mouseenter", () => setHover(u));
+      g.addEventListener("focus", () => setHover(u));
+      g.addEventListener("keydown", (ev) => {
+        if (ev.key !== "ArrowUp" && ev.key !== "ArrowDown") return;
+        ev.preventDefault();
+        const step = (ev.key === "ArrowUp" ? 0.01 : -0.01) * (fmaxv - fmin || 1);
+        if (makesSteps(state.act) && state.shifts === 1 && u < current.net.k) {
+          dragHeight(u, current.net.first.heights[u] + step);
+        }
+      });
+      svg.append(g);
+    }
+    svg.append(svgEl("circle", { cx: 30, cy: yIn, r: 9, fill: "#555" }));
+    svg.append(svgEl("circle", { cx: 290, cy: yIn, r: 9, fill: "#555" }));
+    const note = svgEl("text", { x: 4, y: 12, "font-size": 10, fill: "#555" });
+    note.textContent = shown < net.w.length ? `first ${shown} of ${net.w.length} neurons` : `${net.w.length} neurons`;
+    svg.append(note);
+    const again = focused >= 0 ? svg.querySelector(`g.unit[data-unit="${focused}"]`) : null;
+    if (again) again.focus();
+  }
+
+  function showHover() {
+    for (const g of ui.diagram.querySelectorAll("g.unit")) g.classList.toggle("hi", +g.dataset.unit === state.hover);
+    const net = current.net, u = state.hover;
+    if (u < 0 || 2 * u + 1 >= net.w.length) { ui.info.textContent = "Hover a bump (plot or diagram) to see its pair of neurons; drag it, or Tab to it in the diagram and press ↑ or ↓, to change its height."; return; }
+    const p = (i) => `w = ${fmt(net.w[i])}, b = ${fmt(net.b[i])}, s = −b/w = ${fmt(-net.b[i] / net.w[i])}`;
+    const h = u < net.k ? net.first.heights[u] : null;
+    const what = makesSteps(net.act) ? "h" : "slope";
+    ui.info.textContent = `bump ${u + 1}: up neuron ${p(2 * u)}; down neuron ${p(2 * u + 1)}; ${what} = ${fmt(h)}`;
+  }
+
+  function setHover(u) {
+    if (u === state.hover) return;
+    state.hover = u;
+    drawMain();
+    showHover();
+  }
+
+  function dragHeight(k, h) {
+    state.over[k] = h;
+    render(false);
+  }
+
+  // ---- ε: the smallest width whose sup error is at most ε --------------------------------
+
+  // The search runs in slices of ~25 ms between frames, so the sliders stay live; a newer
+  // search (settings or ε changed) cancels the running one.
+  let epsSearch = 0;
+  function scheduleEps() {
+    const id = ++epsSearch, eps = state.eps, st = settingsOf(state);
+    ui.epsWidth.textContent = "…";
+    ui.epsWidth.removeAttribute("data-value");
+    ui.epsGo.disabled = true;
+    let n = 2;
+    const finish = (found) => {
+      ui.epsWidth.textContent = found === null ? `none up to ${DATA.limits.neurons}` : `N = ${found}`;
+      ui.epsWidth.setAttribute("data-value", found === null ? "" : String(found));
+      ui.epsGo.disabled = found === null;
+      // the width that meets ε is the construction's own: edits of another width are dropped
+      ui.epsGo.onclick = () => { if (found !== null) { state.n = found; state.over = {}; render(false); } };
+    };
+    const slice = () => {
+      if (id !== epsSearch) return;
+      const t0 = performance.now();
+      for (; n <= DATA.limits.neurons && performance.now() - t0 < 25; n += 2) {
+        const net = handBuilt(settingsOf(st, n), null);
+        if (gridErrors(net).sup <= eps && errorsOf(net).sup <= eps) return finish(n); // grid sup ≤ sup
+      }
+      if (n > DATA.limits.neurons) finish(null);
+      else setTimeout(slice, 0);
+    };
+    setTimeout(slice, 60);
+  }
+
+  // ---- render: rebuild, measure, draw, update every readout ----------------------------
+
+  const timings = [];
+  const ANNOUNCE_MS = 500;
+  function render(settingsChanged) {
+    const t0 = performance.now();
+    if (settingsChanged) state.over = {};
+    const st = settingsOf(state);
+    const net = handBuilt(st, state.over);
+    current = { net, errors: errorsOf(net) };
+    const t = trainedFor(state.n), tn = trainedNet(t);
+    const e = state.method === "train" ? tn.errors : current.errors;
+    setNumber(ui.sup.v, e.sup);
+    setNumber(ui.rmse.v, e.rmse);
+    ui.rmse.k.textContent = `RMSE (${e.grid.toLocaleString("en")}-point grid)`;
+    setNumber(ui.supAt.v, e.at);
+    setNumber(ui.bound.v, state.method === "train" ? null : netBound(st, net));
+    ui.both.querySelector("[data-k=hn]").textContent = `hand-built, N = ${st.n * st.shifts}`;
+    ui.both.querySelector("[data-k=tn]").textContent = `trained, N = ${t.neurons}`;
+    setNumber(ui.both.querySelector("[data-testid=construct-sup-error]"), current.errors.sup);
+    setNumber(ui.both.querySelector("[data-testid=construct-rmse]"), current.errors.rmse);
+    setNumber(ui.both.querySelector("[data-testid=trained-sup-error]"), tn.errors.sup);
+    setNumber(ui.both.querySelector("[data-testid=trained-rmse]"), tn.errors.rmse);
+    drawMain();
+    drawTrained(tn, t);
+    const key = [st.n, st.shifts, st.act, st.out, st.heights, st.w, JSON.stringify(state.over)].join();
+    if (key !== diagramKey) { buildDiagram(net); diagramKey = key; }
+    showHover();
+    syncControls();
+    if (settingsChanged) scheduleEps();
+    announce();
+    const ms = performance.now() - t0;
+    timings.push(ms);
+    ui.timing.textContent = `last redraw ${ms.toFixed(1)} ms (N = ${net.w.length})`;
+  }
+
+  // Screen readers hear the readouts once the reader pauses, not at every slider step.
+  let announceTimer = 0;
+  function announce() {
+    clearTimeout(announceTimer);
+    announceTimer = setTimeout(() => {
+      const v = (r) => r.v.textContent;
+      ui.live.textContent = `N = ${state.n}${state.method === "train" ? " (trained)" : ""}: sup error ${v(ui.sup)}, RMSE ${v(ui.rmse)}, bound ${v(ui.bound)}`;
+    }, ANNOUNCE_MS);
+  }
+
+  function syncControls() {
+    const c = ui.c;
+    c.n.input.value = state.n; c.n.out.textContent = `N = ${state.n} (${state.n / 2} bumps)`;
+    c.w.input.value = Math.log10(state.w);
+    c.w.out.textContent = state.auto ? `automatic: w = ${fmt(current.net.first.w)}` : `w = ${state.w}`;
+    ui.auto.checked = state.auto;
+    c.heights.sel.value = state.heights; c.act.sel.value = state.act; c.out.sel.value = state.out;
+    c.method.sel.value = state.method;
+    c.shifts.input.value = state.shifts; c.shifts.out.textContent = `M = ${state.shifts}`;
+    c.eps.input.value = Math.log10(state.eps / FMAX);
+    c.eps.out.textContent = `ε = ${state.eps}`;
+    c.heights.sel.disabled = !makesSteps(state.act);
+    ui.command.textContent = commandText();
+    const h = hashText();
+    ui.permalink.setAttribute("href", h);
+    if (location.hash !== h) { try { history.replaceState(null, "", h); } catch (err) { /* file:// in some browsers */ } }
+  }
+
+  function buildMain() {
+    const set = (k, v, changed = true) => { state[k] = v; render(changed); };
+    const c = {};
+    c.n = slider("neurons N (per copy)", "neurons", 2, DATA.limits.neurons, 2, state.n, (v) => {
+      state.n = state.method === "train" ? trainedFor(v).neurons : v;
+      state.over = {};
+      render(false);
+    });
+    c.w = slider("steepness w (log scale)", "steepness", 0, 6, 0.01, Math.log10(state.w), (v) => {
+      state.auto = false;
+      set("w", Number(Math.pow(10, v).toPrecision(4)));
+    });
+    ui.auto = el("input", { type: "checkbox", "data-testid": "steepness-auto" });
+    ui.auto.addEventListener("change", () => set("auto", ui.auto.checked));
+    c.heights = choice("bump heights", "heights", HEIGHT_RULES, state.heights, (v) => set("heights", v));
+    c.act = choice("hidden activation", "activation", ACT_NAMES, state.act, (v) => set("act", v));
+    c.out = choice("output activation", "output", T.squashed ? ["identity", "sigmoid"] : ["identity"], state.out, (v) => set("out", v));
+    c.shifts = slider("shifted copies M", "shifts", 1, DATA.limits.shifts, 1, state.shifts, (v) => set("shifts", v));
+    c.method = choice("readouts for", "method", ["construct", "train"], state.method, (v) => {
+      state.method = v;
+      if (v === "train") state.n = trainedFor(state.n).neurons;
+      render(false);
+    });
+    c.eps = slider("ε band (log scale, relative to ‖f‖)", "eps", Math.log10(EPS_RANGE[0]), Math.log10(EPS_RANGE[1]), 0.05, Math.log10(state.eps / FMAX), (v) => {
+      state.eps = Number((FMAX * Math.pow(10, v)).toPrecision(3));
+      render(false);
+      scheduleEps();
+    });
+    ui.c = c;
+    ui.main = el("canvas", { class: "main", "data-testid": "plot", role: "img", "aria-label": "target, network, bumps and error" });
+    ui.trained = el("canvas", { class: "small", "data-testid": "trained-plot", role: "img", "aria-label": "trained network" });
+    ui.diagram = svgEl("svg", { class: "diagram", "data-testid": "diagram", role: "group", "aria-label": "network diagram" });
+    ui.info = el("div", { class: "info", "data-testid": "hover-info" });
+    ui.sup = readout("sup error", "sup-error"); ui.rmse = readout("RMSE (10,001-point grid)", "rmse");
+    ui.bound = readout("bound", "bound"); ui.supAt = readout("sup at x =", "sup-at");
+    ui.epsWidth = el("span", { class: "eps-hit", "data-testid": "eps-width" });
+    ui.epsGo = el("button", { type: "button", text: "go to it", "data-testid": "eps-go" });
+    ui.both = el("table", { class: "both" },
+      el("tr", {}, el("th", { text: "" }), el("th", { "data-k": "hn" }), el("th", { "data-k": "tn" })),
+      el("tr", {}, el("th", { text: "sup error" }), el("td", { "data-testid": "construct-sup-error" }), el("td", { "data-testid": "trained-sup-error" })),
+      el("tr", {}, el("th", { text: "RMSE" }), el("td", { "data-testid": "construct-rmse" }), el("td", { "data-testid": "trained-rmse" })));
+    ui.command = el("code", { "data-testid": "command" });
+    const status = el("span", { "aria-live": "polite", "data-testid": "copy-status" });
+    const copy = el("button", { type: "button", text: "copy the command", "data-testid": "copy-command" });
+    copy.addEventListener("click", () => copyText(ui.command, status));
+    ui.permalink = el("a", { href: "#", text: "permalink", "data-testid": "permalink" });
+    ui.timing = el("p", { class: "lead", "data-testid": "timing" });
+    ui.live = el("p", { class: "sr-only", "aria-live": "polite", "data-testid": "live" });
+    const autoLabel = el("label", { class: "inline" }, ui.auto, el("span", { text: "automatic steepness" }));
+    attachPlotPointer();
+    return el("section", { id: "construction" },
+      el("h2", { text: "The construction: bumps from pairs of steep neurons" }),
+      el("div", { class: "controls" }, c.n.label, c.w.label, autoLabel, c.heights.label, c.act.label,
+        c.out.label, c.shifts.label, c.method.label, c.eps.label),
+      el("div", { class: "readouts" }, ui.sup.box, ui.rmse.box, ui.bound.box, ui.supAt.box,
+        el("div", {}, el("span", { class: "k", text: "smallest width with sup error ≤ ε" }), el("span", { class: "v" }, ui.epsWidth, " ", ui.epsGo))),
+      el("div", { class: "row" },
+        el("div", { class: "grow" }, ui.main, legend(), ui.info),
+        el("div", { class: "side" }, ui.trained, ui.both, ui.diagram)),
+      el("div", { class: "command" }, ui.command, copy, ui.permalink, status),
+      ui.timing, ui.live);
+  }
+
+  function legend() {
+    const key = (cls, text) => el("span", {}, el("span", { class: "key " + cls, "aria-hidden": "true" }), " " + text);
+    return el("p", { class: "legend", "data-testid": "legend" },
+      key("f", "f (dashed, on top)"), key("net", "network"),
+      key("parts", "each bump, where non-zero (under a sigmoid output: hidden-sum units, right axis)"),
+      key("band", "f ± ε"), key("error", "error strip y − f"));
+  }
+
+  function copyText(node, status) {
+    const text = node.textContent;
+    const done = () => { status.textContent = "copied"; };
+    const fallback = () => {
+      const r = document.createRange(); r.selectNodeContents(node);
+      const s = window.getSelection(); s.removeAllRanges(); s.addRange(r);
+      try { document.execCommand("copy"); done(); } catch (err) { status.textContent = "select and copy the command"; }
+    };
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, fallback);
+    else fallback();
+  }
+
+  function attachPlotPointer() {
+    let dragging = -1;
+    const pos = (ev) => {
+      const r = ui.main.getBoundingClientRect(), fr = ui.mainFrame;
+      return fr ? [fr.Xinv(ev.clientX - r.left), fr.Yinv(ev.clientY - r.top)] : [NaN, NaN];
+    };
+    const toHidden = (y) => (state.out === "sigmoid" ? logit(Math.min(Math.max(y, 1e-6), 1 - 1e-6)) : y);
+    ui.main.addEventListener("pointermove", (ev) => {
+      const [x, y] = pos(ev);
+      if (dragging >= 0) { dragHeight(dragging, toHidden(y)); return; }
+      setHover(x >= A && x <= B ? unitAt(current.net, x) : -1);
+    });
+    ui.main.addEventListener("pointerdown", (ev) => {
+      const [x, y] = pos(ev);
+      if (!(x >= A && x <= B) || !makesSteps(state.act) || state.shifts !== 1) return;
+      dragging = unitAt(current.net, x);
+      if (dragging >= 0) { ui.main.setPointerCapture(ev.pointerId); dragHeight(dragging, toHidden(y)); }
+    });
+    const stop = () => { dragging = -1; };
+    ui.main.addEventListener("pointerup", stop);
+    ui.main.addEventListener("pointercancel", stop);
+    ui.main.addEventListener("pointerleave", () => { if (dragging < 0) setHover(-1); });
+  }
+
+  // ---- one neuron, then two: w, b and the step at s = −b/w --------------------------------
+
+  function buildNeuron() {
+    const L = B - A, Wm = 400 / L, R = Math.max(Math.abs(A), Math.abs(B), L);
+    const nb = { w: Number((8 / L).toPrecision(3)), b: 0, two: false, s2: A + 0.75 * L, h: 0.8 };
+    nb.b = Number((-nb.w * (A + 0.5 * L)).toPrecision(3));
+    const canvas = el("canvas", { class: "small", "data-testid": "neuron-plot", role: "img", "aria-label": "one or two neurons" });
+    const sOut = el("span", { class: "v", "data-testid": "neuron-s" });
+    const w = slider("weight w", "neuron-w", -Wm, Wm, Wm / 400, nb.w, (v) => { nb.w = v; draw(); });
+    const b = slider("bias b", "neuron-b", -Wm * R, Wm * R, (Wm * R) / 1000, nb.b, (v) => { nb.b = v; draw(); });
+    const s2 = slider("second step s₂", "neuron-s2", A, B, L / 1000, nb.s2, (v) => { nb.s2 = v; draw(); });
+    const h = slider("height h (output weights +h, −h)", "neuron-h", -2, 2, 0.01, nb.h, (v) => { nb.h = v; draw(); });
+    const two = el("input", { type: "checkbox", "data-testid": "neuron-two" });
+    two.addEventListener("change", () => { nb.two = two.checked; draw(); });
+    function draw() {
+      const s = -nb.b / nb.w;
+      w.out.textContent = `w = ${fmt(nb.w)}`; b.out.textContent = `b = ${fmt(nb.b)}`;
+      s2.out.textContent = `s₂ = ${fmt(nb.s2)}`; h.out.textContent = `h = ${fmt(nb.h)}`;
+      sOut.textContent = fmt(s);
+      sOut.setAttribute("data-value", String(s));
+      s2.input.disabled = h.input.disabled = !nb.two;
+      const { ctx, W, H } = fitCanvas(canvas);
+      const yr = nb.two ? [-2.2, 2.2] : [-0.1, 1.1];
+      const fr = frame(ctx, { x: 44, y: 8, w: W - 66, h: H - 28 }, [A, B], yr,
+        nb.two ? "h·σ(w·x + b) − h·σ(w·(x − s₂))" : "σ(w·x + b)");
+      const y = XP.map((x) => (nb.two ? nb.h * sigma(nb.w * x + nb.b) - nb.h * sigma(nb.w * (x - nb.s2)) : sigma(nb.w * x + nb.b)));
+      curve(ctx, fr, XP, y, "#D55E00", 2);
+      ctx.strokeStyle = "#999"; ctx.setLineDash([4, 3]); ctx.beginPath();
+      for (const sx of nb.two ? [s, nb.s2] : [s]) if (sx >= A && sx <= B) { ctx.moveTo(fr.X(sx), fr.box.y); ctx.lineTo(fr.X(sx), fr.box.y + fr.box.h); }
+      ctx.stroke(); ctx.setLineDash([]);
+      neuronFrame = fr;
+    }
+    let neuronFrame = null, dragging = false;
+    const move = (ev) => { // drag the step: keep w, move s (b = −w·s)
+      const r = canvas.getBoundingClientRect(), x = neuronFrame.Xinv(ev.clientX - r.left);
+      nb.b = Number((-nb.w * Math.min(Math.max(x, A), B)).toPrecision(4));
+      b.input.value = nb.b; draw();
+    };
+    canvas.addEventListener("pointerdown", (ev) => { dragging = true; canvas.setPointerCapture(ev.pointerId); move(ev); });
+    canvas.addEventListener("pointermove", (ev) => { if (dragging) move(ev); });
+    canvas.addEventListener("pointerup", () => { dragging = false; });
+    const section = el("section", { id: "neuron" },
+      el("h2", { text: "One neuron, then two" }),
+      el("p", { class: "lead", text: "A sigmoid neuron σ(w·x + b) is a smoothed step at s = −b/w; the larger w, the sharper. Two steps with output weights +h and −h make a bump of height h. Drag on the plot to move the step." }),
+      el("div", { class: "controls" }, w.label, b.label,
+        el("label", { class: "inline" }, two, el("span", { text: "add a second neuron" })), s2.label, h.label),
+      el("div", { class: "readouts" }, el("div", {}, el("span", { class: "k", text: "step at s = −b/w" }), sOut)),
+      canvas);
+    return { section, draw };
+  }
+
+  // ---- Nielsen's challenge: five bumps under a sigmoid output --------------------------
+
+  function buildChallenge() {
+    const C = DATA.challenge, K = C.bumps, P = C.points;
+    const xs = Array.from({ length: P }, (_, j) => A + ((B - A) * j) / P);
+    const [offset, scale] = C.rescale, rescaled = offset !== 0 || scale !== 1;
+    const g = (x) => logit(Math.min(Math.max(offset + scale * f(x), 1e-15), 1 - 1e-15));
+    const goal = xs.map(g);
+    const h = new Array(K).fill(0);
+    const canvas = el("canvas", { class: "main", "data-testid": "challenge-plot", role: "img", "aria-label": "challenge" });
+    const score = el("span", { class: "v", "data-testid": "challenge-score" });
+    const result = el("span", { "data-testid": "challenge-result", "aria-live": "polite" });
+    let touched = false;
+    const sliders = h.map((_, k) => slider(`h${k + 1}`, `challenge-h${k + 1}`, -3, 3, 0.01, 0, (v) => { h[k] = v; touched = true; draw(); }));
+    let lo = Math.min(...goal), hi = Math.max(...goal);
+    const yr = [Math.min(lo, -1) - 0.5, Math.max(hi, 1) + 0.5];
+    let fr = null;
+    function deviation() { // Nielsen's score: mean |σ⁻¹(f(x)) − h| over x = j/100, bump by bump
+      let s = 0;
+      for (let j = 0; j < P; j++) s += Math.abs(goal[j] - h[Math.floor((j * K) / P)]);
+      return s / P;
+    }
+    function draw() {
+      const { ctx, W, H } = fitCanvas(canvas);
+      fr = frame(ctx, { x: 44, y: 8, w: W - 66, h: H - 28 }, [A, B], yr, "weighted output from the hidden layer, and σ⁻¹∘f");
+      curve(ctx, fr, XP, XP.map(g), COLORS.f, 2);
+      ctx.strokeStyle = "#D55E00"; ctx.lineWidth = 2.5; ctx.beginPath();
+      h.forEach((v, k) => {
+        const x0 = fr.X(A + ((B - A) * k) / K), x1 = fr.X(A + ((B - A) * (k + 1)) / K);
+        ctx.moveTo(x0, fr.Y(v)); ctx.lineTo(x1, fr.Y(v));
+      });
+      ctx.stroke();
+      const d = deviation();
+      sliders.forEach((s, k) => { s.input.value = h[k]; s.out.textContent = `h${k + 1} = ${h[k].toFixed(2)}`; });
+      score.textContent = d.toFixed(3);
+      score.setAttribute("data-value", String(d));
+      const won = touched && d < C.goal; // a success is the reader's, never the start's
+      result.textContent = won ? "Success!" : `Not yet: get the average deviation below ${C.goal.toFixed(2)}.`;
+      result.className = won ? "success" : "fail";
+    }
+    let dragging = -1;
+    const at = (ev) => {
+      const r = canvas.getBoundingClientRect();
+      return [fr.Xinv(ev.clientX - r.left), fr.Yinv(ev.clientY - r.top)];
+    };
+    canvas.addEventListener("pointerdown", (ev) => {
+      const [x, y] = at(ev);
+      if (!(x >= A && x <= B)) return;
+      dragging = Math.min(K - 1, Math.floor(((x - A) / (B - A)) * K));
+      touched = true;
+      canvas.setPointerCapture(ev.pointerId);
+      h[dragging] = Math.round(Math.min(3, Math.max(-3, y)) * 100) / 100; draw();
+    });
+    canvas.addEventListener("pointermove", (ev) => {
+      if (dragging < 0) return;
+      h[dragging] = Math.round(Math.min(3, Math.max(-3, at(ev)[1])) * 100) / 100; draw();
+    });
+    canvas.addEventListener("pointerup", () => { dragging = -1; });
+    const section = el("section", { id: "challenge" },
+      el("h2", { text: "The challenge" }),
+      el("p", { class: "lead", text: `Five bumps and a sigmoid output: the hidden layer must approximate σ⁻¹∘f. Drag the bumps (or move the sliders) until the average deviation from σ⁻¹∘f is below ${C.goal.toFixed(2)}.` }),
+      rescaled ? el("p", { class: "lead", "data-testid": "challenge-rescale", text: `f leaves (0, 1), where a sigmoid output lives, so the challenge uses its shape rescaled, ${fmt(offset)} + ${fmt(scale)}·f(x) (from ${fmt(offset + scale * fmin)} to ${fmt(offset + scale * fmaxv)}), as far as makes the best five bumps score as in Nielsen's own task.` }) : "",
+      el("div", { class: "controls" }, ...sliders.map((s) => s.label)),
+      el("div", { class: "readouts" }, el("div", {}, el("span", { class: "k", text: "average deviation" }), score), el("div", {}, el("span", { class: "k", text: "result" }), result)),
+      canvas);
+    return { section, draw };
+  }
+
+  // ---- start ---------------------------------------------------------------------------
+
+  function start() {
+    readHash();
+    const app = document.getElementById("app");
+    app.replaceChildren();
+    app.append(el("h1", { text: `uat explore: f(x) = ${T.formula} on [${fmt(A)}, ${fmt(B)}]` }),
+      el("p", { class: "lead", text: "The hand-built network of the universal approximation theorem, live. Every number is computed as `uat fit` computes it: the sup error on a 10,001-point grid refined around every local maximum, the RMSE on that grid (16 points a bump where the net has more than 625 bumps)." }));
+    const challenge = DATA.settings.challenge ? buildChallenge() : null;
+    if (challenge) app.append(challenge.section);
+    const neuron = buildNeuron();
+    app.append(neuron.section, buildMain());
+    const redrawAll = () => { neuron.draw(); if (challenge) challenge.draw(); render(false); };
+    const fromHash = () => { // a full render drops edits: a permalink's come back after it
+      const edits = { ...state.over };
+      render(true);
+      if (Object.keys(edits).length) { state.over = edits; render(false); }
+    };
+    fromHash();
+    neuron.draw();
+    if (challenge) challenge.draw();
+    window.addEventListener("resize", redrawAll);
+    window.addEventListener("hashchange", () => { if (location.hash !== hashText()) { state.over = {}; readHash(); fromHash(); } });
+  }
+
+  window.uatExplore = { errorsOf, handBuilt, netAt, constructionBound, timings, state, render, data: DATA, frame: () => ui.mainFrame };
+  start();
+})();
