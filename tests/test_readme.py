@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 README = Path(__file__).parents[1] / "README.md"
-SKIP = ("uat gallery", "uat convergence", "uat show")  # gallery, jobs and the test below
+SKIP = ("uat gallery", "uat convergence", "uat show", "uat export")  # run elsewhere or below
 
 
 def readme_commands() -> list[str]:
@@ -60,3 +60,14 @@ def test_readme_show_commands_run_in_order(cli) -> None:
         code, out, err = cli(*shlex.split(line)[1:])
         assert code == 0, (line, err)
     assert json.loads(out)["target"] == "abs" and lines
+
+
+def test_readme_export_commands_run_in_order(cli, tmp_path) -> None:
+    block = re.search(
+        r"```sh\n(uat fit sin --neurons 20 --save-net.*?)```", README.read_text(), re.S
+    )
+    assert block is not None
+    for line in block.group(1).splitlines():
+        code, _, err = cli(*shlex.split(line.split("  #")[0])[1:])
+        assert code == 0, (line, err)
+    assert {p.suffix for p in tmp_path.iterdir()} >= {".json", ".onnx", ".safetensors", ".npz"}
