@@ -284,3 +284,26 @@ def test_envelope_keeps_every_bucket_extreme_in_order() -> None:
         assert ze[inside].max() == z[lo:hi].max() and ze[inside].min() == z[lo:hi].min()
     small = np.arange(10.0)
     assert envelope(small, small)[0] is small  # few points: untouched
+
+
+def test_style_leaves_the_backend_and_rcparams_as_it_found_them(tmp_path) -> None:
+    # a notebook's inline backend must survive `with style():` (it was switched to Agg for good)
+    import matplotlib
+
+    from uat.jobs import fit, resolve_target
+    from uat.plot import fit_figure, save_figure, style
+    from uat.plot.figures import STYLE
+
+    changed = [k for k in STYLE if matplotlib.rcParams[k] != STYLE[k]]
+    assert changed, "STYLE changes nothing, so the test below could not fail"
+    before = {k: matplotlib.rcParams[k] for k in changed}
+    matplotlib.use("pdf")
+    try:
+        with style():
+            assert all(matplotlib.rcParams[k] == STYLE[k] for k in changed)
+            save_figure(fit_figure(fit(resolve_target("sin"), 6)), tmp_path / "f.png")
+        assert matplotlib.get_backend() == "pdf"
+        assert {k: matplotlib.rcParams[k] for k in changed} == before
+    finally:
+        matplotlib.use("Agg")
+    assert (tmp_path / "f.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -93,14 +93,14 @@ _MAX_WINDOWS = 120
 
 @contextlib.contextmanager
 def style() -> Iterator[None]:
-    """Use uat's figure style (Agg backend, shared rcParams) inside the block.
+    """Use uat's figure style (shared rcParams) inside the block; the caller's come back after.
 
-    Figures are `matplotlib.figure.Figure`s, saved through Agg: pyplot is never needed, and
-    importing it cost 0.45 s of every `uat fit` (as it did of `uat animate`).
+    Figures are `matplotlib.figure.Figure`s saved through the canvas of their file format:
+    pyplot and the backend are never touched (importing pyplot cost 0.45 s of every `uat fit`,
+    and switching the backend stopped a notebook's inline plots for good).
     """
     import matplotlib
 
-    matplotlib.use("Agg", force=False)
     with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
         yield
 
