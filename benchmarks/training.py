@@ -275,7 +275,7 @@ def _reach(name: str, n: int, starts: int = REACH_STARTS) -> tuple[float, str]:
     until it converges (a plateau of 80 iterations, at most 4000). It bounds what any trainer
     of this width can be shown to reach here: the ratio to a peer cannot exceed peer / reach.
     """
-    import uat.core.train as tr
+    import uat.core.train.common as tr
 
     target = TARGETS[name]
     a, b = target.domain

@@ -10,21 +10,17 @@ import pytest
 
 from uat.core.network import ShallowNet
 from uat.core.targets import TARGETS, Target
-from uat.core.train import (
-    DENSE_MAX_NEURONS,
-    MAX_NEURONS,
-    OPTIMIZERS,
-    _Frame,
-    _residual_gradient,
-    _solve_output,
-    _varpro_jacobian,
-    _varpro_state,
-    random_init,
-    residual_jacobian,
-    spread_init,
-    train,
-)
+from uat.core.train import OPTIMIZERS, random_init, residual_jacobian, spread_init, train
+from uat.core.train.data import Frame as _Frame
+from uat.core.train.shallow import residual_gradient as _residual_gradient
+from uat.core.train.varpro import solve_output as _solve_output
+from uat.core.train.varpro import varpro_jacobian as _varpro_jacobian
+from uat.core.train.varpro import varpro_state as _varpro_state
 from uat.errors import UatError
+from uat.settings import LIMITS
+
+MAX_NEURONS = int(LIMITS["n_neurons_trained"].high)
+DENSE_MAX_NEURONS = int(LIMITS["n_neurons_dense"].high)
 
 SIN = TARGETS["sin"]
 DENSE = np.linspace(-math.pi, math.pi, 10_001)

@@ -9,7 +9,9 @@ from uat.core.construct2d import towers
 from uat.core.layered import Layer
 from uat.core.metrics2d import errors2d
 from uat.core.targets2d import TARGETS2D
-from uat.core.train2d import _pack, check_widths, residual_jacobian, spread_start, train2d
+from uat.core.train import check_widths, spread_start, train2d
+from uat.core.train.layered import layered_residual_jacobian as residual_jacobian
+from uat.core.train.layered import pack as _pack
 from uat.errors import UatError
 
 GAUSS = TARGETS2D["gaussian2d"]
@@ -37,7 +39,7 @@ def test_jacobian_against_finite_differences(
 
 def test_same_seed_same_net_other_seed_other_net() -> None:
     def weights(seed: int) -> np.ndarray:
-        net = train2d(GAUSS, [6], seed=seed, max_evaluations=10).net
+        net = train2d(GAUSS, [6], seed=seed, max_iter=10).net
         return np.concatenate([layer.weights.ravel() for layer in net.layers])
 
     np.testing.assert_array_equal(weights(3), weights(3))
@@ -47,12 +49,12 @@ def test_same_seed_same_net_other_seed_other_net() -> None:
 @pytest.mark.parametrize("widths", [[24], [12, 12]])
 def test_trained_beats_towers_at_equal_neurons(widths: list[int]) -> None:
     tower_net = towers(GAUSS, 4)  # 4 + 4 steps and 16 towers: 24 neurons
-    run = train2d(GAUSS, widths, max_evaluations=40)
+    run = train2d(GAUSS, widths, max_iter=40)
     assert run.net.n_neurons == tower_net.n_neurons == 24
     trained, built = errors2d(run.net, GAUSS).sup, errors2d(tower_net, GAUSS).sup
     assert trained < 0.1 * built
     rmse = [r for _, r in run.history]
-    assert len(rmse) == run.evaluations <= 40 and min(rmse) < 0.1 * rmse[0]
+    assert len(rmse) == run.iterations + 1 <= 41 and min(rmse) < 0.1 * rmse[0]
 
 
 @pytest.mark.parametrize("widths", [[], [0], [2, 2, 2], [3000]])
@@ -65,8 +67,8 @@ def test_training_is_blind_to_the_surfaces_scale() -> None:
     from uat.core.targets2d import get_target2d
 
     small, huge = get_target2d("x*y"), get_target2d("2**990*x*y")  # 1e298: squares overflowed
-    a = train2d(small, [6], max_evaluations=20)
-    b = train2d(huge, [6], max_evaluations=20)
+    a = train2d(small, [6], max_iter=20)
+    b = train2d(huge, [6], max_iter=20)
     assert np.array_equal(b.net.layers[-1].weights, 2.0**990 * a.net.layers[-1].weights)
     assert np.array_equal(b.net.layers[0].weights, a.net.layers[0].weights)
     assert b.history[-1][1] == 2.0**990 * a.history[-1][1]

@@ -65,10 +65,16 @@ class Limit:
 LIMITS: dict[str, Limit] = {
     # hand-built width: 10,000 neurons evaluate on the 10,001-point grid in about a second
     "n_neurons": Limit(1, 10_000, whole=True),
-    # trained width: dense Levenberg–Marquardt costs N³ per step
+    # trained width: the banded engine's iteration costs ~ N; at 2,000 the default 100
+    # iterations take about 20 s on one core
     "n_neurons_trained": Limit(1, 2_000, whole=True),
     # Adam's full-batch gradients: 500 neurons already take minutes at its iteration budget
     "n_neurons_adam": Limit(1, 500, whole=True),
+    # relu, softplus, an output sigmoid or a random start: dense LM solves, ~ N³ an iteration
+    "n_neurons_dense": Limit(1, 300, whole=True),
+    # trained nets of two inputs: the dense Jacobian is samples × parameters (1,681 × 3,000)
+    "n_parameters_trained": Limit(1, 3_000, whole=True),
+    "hidden_layers_trained": Limit(1, 2, whole=True),  # trained nets of two inputs
     # animated width: beyond it every bump is narrower than a pixel of an 8000-pixel frame
     "n_neurons_animated": Limit(1, 2_000, whole=True),
     "max_neurons": Limit(2, 10_000, whole=True),  # convergence's widest width

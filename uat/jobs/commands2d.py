@@ -89,13 +89,13 @@ def build2d(
     if method == "ridges":
         return ridge_sums(target, size, size, steepness=steepness), []
     if method == "train":
-        from uat.core.train2d import DEFAULT_EVALUATIONS, train2d
+        from uat.core.train import LAYERED_ITERATIONS, train2d
 
         if layers not in (1, 2) or size < layers:
             raise UatError("a trained 2-D net has 1 or 2 hidden layers of ≥ 1 neuron each")
         run = train2d(
             target, trained_widths(size, layers), seed=seed,
-            max_evaluations=max_evaluations or DEFAULT_EVALUATIONS,
+            max_iter=max_evaluations or LAYERED_ITERATIONS,
         )  # fmt: skip
         return run.net, run.history
     raise UatError(f"unknown 2-D method {method!r}; choose one of: {', '.join(METHODS2D)}")
@@ -265,7 +265,7 @@ def compare2d(
     seed, max_evaluations : of the trained nets.
     progress : called as progress(done, total) after each network.
     """
-    from uat.core.train2d import check_widths
+    from uat.core.train import check_widths
 
     sizes = sizes_for_neurons(neurons)
     for variant in variants:  # every refusal before the first network is built
@@ -434,7 +434,7 @@ def choose2d(
             "layers is for trained nets: towers have 2 hidden layers, ridges 1", param="layers"
         )
     if method == "train":
-        from uat.core.train2d import check_widths
+        from uat.core.train import check_widths
 
         if towers is not None:
             raise UatError(

@@ -19,7 +19,7 @@ from uat.core.network import ShallowNet
 from uat.core.targets import Target
 from uat.errors import UatError
 from uat.jobs.commands import Fit, compare_runs, fit, sweep
-from uat.settings import Method, Settings, check_number, check_width
+from uat.settings import LIMITS, Method, Settings, check_number, check_width
 
 SWEEPS = ("width", "training", "compare", "steepness")
 # At 0.5 s a frame (uat.plot.animate.MIN_DWELL), 36 frames last 18 s: a sweep to talk over.
@@ -667,9 +667,8 @@ def training_run(
 def default_init(s: Settings, n: int) -> str:
     """An animation's start: "random" where `train` offers it (least squares, identity
     output, a dense-solver width), else the spread start."""
-    from uat.core.train import DENSE_MAX_NEURONS
-
-    ok = s.loss == "mse" and s.output_activation == "identity" and n <= DENSE_MAX_NEURONS
+    ok = s.loss == "mse" and s.output_activation == "identity"
+    ok = ok and n <= LIMITS["n_neurons_dense"].high
     return "random" if ok else "spread"
 
 

@@ -267,26 +267,26 @@ def training_scene(
     progress: Progress = None,
 ) -> Scene2D:
     """One LM run of N neurons (one or two hidden layers), frames at log-spaced evaluations."""
-    from uat.core.train2d import DEFAULT_EVALUATIONS, train2d
+    from uat.core.train import LAYERED_ITERATIONS, train2d
 
     check_frames2d(frames)
     if layers not in (1, 2) or n < layers:
         raise UatError("a trained 2-D net has 1 or 2 hidden layers of ≥ 1 neuron each")
     count = frames or DEFAULT_FRAMES2D["training"]
-    budget = max_evaluations or DEFAULT_EVALUATIONS
+    budget = max_evaluations or LAYERED_ITERATIONS
     widths = [n] if layers == 1 else [n - n // 2, n // 2]
     # ask for many, keep `count`: the early evaluations collide as whole numbers
-    run = train2d(target, widths, seed=seed, max_evaluations=budget,
+    run = train2d(target, widths, seed=seed, max_iter=budget,
                   snapshot_at=log_evaluations(budget, 4 * count))  # fmt: skip
-    snaps = dict(run.snapshots)
-    snaps[run.evaluations] = run.net  # the run may stop before its budget
-    steps = [s for s in sorted(snaps) if s <= run.evaluations]
+    snaps: dict[int, Any] = {s.iteration: s.net for s in run.snapshots}
+    snaps[run.iterations] = run.net  # the run may stop before its budget
+    steps = [s for s in sorted(snaps) if s <= run.iterations]
     steps = [steps[i] for i in _log_picks(steps, count)]
     grid = _grids(target)
     out = []
     for f, step in enumerate(steps):
         m = measure(snaps[step], target, grid)
-        text = f"evaluation {step} of {run.evaluations} · sup error {_number(m['sup'])}"
+        text = f"iteration {step} of {run.iterations} · sup error {_number(m['sup'])}"
         out.append(SurfaceFrame(step=step, text=f"{text} · RMSE {_number(m['rmse'])}", **m))
         if progress is not None:
             progress(f + 1, len(steps))
