@@ -18,7 +18,7 @@ import numpy as np
 
 from uat.core.activations import get_activation
 from uat.core.layered import Layer, LayeredNet, one_blas_thread
-from uat.core.targets2d import Target2D
+from uat.core.targets import Target
 from uat.core.train import target_gain
 from uat.errors import UatError
 
@@ -140,10 +140,10 @@ def levenberg_marquardt(
 
 
 def spread_start(
-    target: Target2D, widths: Sequence[int], rng: np.random.Generator, activation: str
+    target: Target, widths: Sequence[int], rng: np.random.Generator, activation: str
 ) -> list[Layer]:
     """Hidden layers spread over the rectangle (see the module docstring); output left zero."""
-    (a, b), (c, d) = target.domain
+    (a, b), (c, d) = target.box
     n1 = widths[0]
     theta = rng.uniform(0.0, 2 * np.pi, n1)
     normals = np.c_[np.cos(theta), np.sin(theta)]
@@ -168,7 +168,7 @@ def _output_layer(hidden: LayeredNet, points: np.ndarray, z: np.ndarray) -> Laye
 
 
 def train2d(
-    target: Target2D,
+    target: Target,
     widths: Sequence[int],
     *,
     seed: int = 0,
@@ -233,7 +233,7 @@ def _net(
     theta: np.ndarray,
     shapes: Sequence[tuple[int, int]],
     acts: Sequence[str],
-    target: Target2D,
+    target: Target,
     gain: float = 1.0,
 ) -> LayeredNet:
     """The LayeredNet of a parameter vector, its output layer scaled by `gain`."""
@@ -243,4 +243,4 @@ def _net(
         Layer(w * (gain if i == last else 1.0), b * (gain if i == last else 1.0), f)
         for i, ((w, b), f) in enumerate(zip(params, acts, strict=True))
     ]
-    return LayeredNet(layers, domain=target.domain, target=target.name, method="train")
+    return LayeredNet(layers, domain=target.box, target=target.name, method="train")
