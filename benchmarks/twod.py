@@ -21,8 +21,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from uat.core.targets import TARGETS  # noqa: E402
-from uat.core.targets2d import TARGETS2D  # noqa: E402
+from uat.core.targets import TARGETS, TARGETS2D  # noqa: E402
 from uat.jobs.commands import fit  # noqa: E402
 from uat.jobs.commands2d import fit2d  # noqa: E402
 from uat.plot.figures import fit_figure, save_figure, style  # noqa: E402

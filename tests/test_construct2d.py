@@ -15,7 +15,7 @@ from uat.core.construct2d import (
     towers,
 )
 from uat.core.metrics2d import errors2d
-from uat.core.targets2d import TARGETS2D, get_target2d, parse_domain2d
+from uat.core.targets import TARGETS2D, get_target, parse_domain
 from uat.errors import UatError
 
 GAUSS = TARGETS2D["gaussian2d"]
@@ -96,7 +96,7 @@ def test_towers_refuse_bad_sizes() -> None:
 
 def test_one_direction_of_ridges_is_a_one_dimensional_fit() -> None:
     # sin(x) is a ridge along x: one direction of steps fits it as well as 1-D bumps do
-    target = get_target2d("sin(x)", parse_domain2d("-pi,pi"))
+    target = get_target("sin(x)", parse_domain("-pi,pi"), dim=2)
     net = ridge_sums(target, 1, 20)
     assert net.n_neurons == 21 and len(net.layers) == 2
     assert errors2d(net, target).sup < 1.0 * (2 * math.pi / 20) / 2  # L·Δ/2 with L = 1

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from uat.core.targets2d import TARGETS2D
+from uat.core.targets import TARGETS2D
 from uat.errors import UatError
 from uat.jobs.commands2d import compare2d, convergence2d, fit2d, sizes_for_neurons
 from uat.plot.animate import animate2d
@@ -223,9 +223,9 @@ def test_convergence_covers_towers_ridges_and_trained_nets() -> None:
 @pytest.mark.parametrize("spec", ["x*y", "gaussian2d"])
 def test_the_sup_line_says_whether_refinement_found_more(spec: str) -> None:
     from uat.cli.report2d import fit_lines
-    from uat.core.targets2d import get_target2d
+    from uat.core.targets import get_target
 
-    fit = fit2d(get_target2d(spec), 6)
+    fit = fit2d(get_target(spec), 6)
     (line,) = [ln for ln in fit_lines(fit) if ln.startswith("sup error")]
     if fit.errors.sup > fit.errors.grid_sup:  # x*y peaks at a corner, a grid point
         assert "refined off the grid" in line

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from uat.core.metrics2d import errors2d, grid_peaks
-from uat.core.targets2d import TARGETS2D
+from uat.core.targets import TARGETS2D
 
 GAUSS = TARGETS2D["gaussian2d"]
 

@@ -136,11 +136,11 @@ def test_a_bad_network_file_is_one_clear_error(tmp_path, case: str) -> None:
 
 
 def test_a_huge_network_file_is_refused_before_reading(tmp_path) -> None:
-    from uat.core.network import MAX_FILE_BYTES
+    from uat.settings import LIMITS
 
     p = tmp_path / "huge.json"
     with p.open("wb") as fh:  # sparse: no disk used
-        fh.truncate(MAX_FILE_BYTES + 1)
+        fh.truncate(int(LIMITS["file_bytes"].high) + 1)
     with pytest.raises(UatError, match="larger than"):
         ShallowNet.load(p)
 

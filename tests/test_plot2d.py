@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from uat.core.construct2d import towers
-from uat.core.targets2d import TARGETS2D
+from uat.core.targets import TARGETS2D
 from uat.jobs.commands2d import fit2d
 from uat.plot.figures import save_figure
 from uat.plot.figures2d import fit2d_figure, layers_figure, neuron_surfaces

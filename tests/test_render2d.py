@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from uat.core.construct2d import towers
-from uat.core.targets2d import TARGETS2D
+from uat.core.targets import TARGETS2D
 from uat.jobs.scenes2d import grow_scene, turn_scene
 from uat.plot.render2d import contact_sheet2d, frames2d, quads
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from uat.core.construct2d import towers
-from uat.core.targets2d import TARGETS2D
+from uat.core.targets import TARGETS2D
 from uat.errors import UatError
 from uat.jobs.scenes2d import (
     FRAME_GRID,

@@ -8,7 +8,7 @@ import pytest
 from uat.core.construct2d import towers
 from uat.core.layered import Layer
 from uat.core.metrics2d import errors2d
-from uat.core.targets2d import TARGETS2D
+from uat.core.targets import TARGETS2D
 from uat.core.train import check_widths, spread_start, train2d
 from uat.core.train.layered import layered_residual_jacobian as residual_jacobian
 from uat.core.train.layered import pack as _pack
@@ -64,9 +64,9 @@ def test_bad_widths(widths: list[int]) -> None:
 
 
 def test_training_is_blind_to_the_surfaces_scale() -> None:
-    from uat.core.targets2d import get_target2d
+    from uat.core.targets import get_target
 
-    small, huge = get_target2d("x*y"), get_target2d("2**990*x*y")  # 1e298: squares overflowed
+    small, huge = get_target("x*y"), get_target("2**990*x*y")  # 1e298: squares overflowed
     a = train2d(small, [6], max_iter=20)
     b = train2d(huge, [6], max_iter=20)
     assert np.array_equal(b.net.layers[-1].weights, 2.0**990 * a.net.layers[-1].weights)
@@ -76,7 +76,7 @@ def test_training_is_blind_to_the_surfaces_scale() -> None:
 
 
 def test_a_surface_beyond_the_drawable_range_is_refused() -> None:
-    from uat.core.targets2d import get_target2d
+    from uat.core.targets import get_target
 
     with pytest.raises(UatError, match=r"beyond ±1e\+300 at \(x, y\) = \(0.98, -1\)"):
-        get_target2d("exp(709*x)+y")
+        get_target("exp(709*x)+y")

@@ -109,6 +109,14 @@ LIMITS: dict[str, Limit] = {
     # explain's grid points × neurons: each neuron's curve on the 10,001-point grid, 8 bytes a
     # value, so 20 million is 160 MB (N = 2,000 at most)
     "grid_neurons": Limit(1, 20_000_000, whole=True),
+    # saved networks (uat-network/2): inputs, hidden layers and neurons in one layer; a tower
+    # net of 100×100 towers has 10,200 neurons in its widest layer
+    "network_inputs": Limit(1, 64, whole=True),
+    "network_layers": Limit(1, 64, whole=True),
+    "layer_width": Limit(1, 100_000, whole=True),
+    # |weight| in a saved network: sums of such weights overflow before any plot; beyond it a
+    # file is corrupt, not a network
+    "weight_abs": Limit(0, 1e150),
 }
 
 

@@ -441,7 +441,7 @@ def explore_cmd(
 ) -> None:
     """Write one self-contained HTML page to explore the construction live (no server)."""
     from uat.jobs import commands as jobs
-    from uat.web.explore import ExploreSettings, explore
+    from uat.web.explore import ExploreSettings, explore, one_input
 
     s = settings
     page_settings = ExploreSettings(
@@ -449,7 +449,8 @@ def explore_cmd(
         shifts=s.shifts, output_activation=s.output_activation, method=s.method, eps=eps,
         challenge=challenge,
     )  # fmt: skip
-    default = jobs.output_name("explore", jobs.resolve_target(target, domain), s, ext=".html")
+    drawn = one_input(jobs.resolve_target(target, domain))
+    default = jobs.output_name("explore", drawn, s, ext=".html")
     path = output_path(out, default, (".html",))
     page = explore(target, path, page_settings, domain=domain)
     record = {"output": str(page.path), "bytes": page.bytes}

@@ -306,11 +306,12 @@ def two_inputs(
 
         @functools.wraps(func)
         def command(**kw: Any) -> Any:
-            from uat.core import targets2d
+            from uat.core.network import network_inputs
+            from uat.core.targets import target_dim
 
-            if is2d == "target" and targets2d.is_target2d(kw["target"]):
+            if is2d == "target" and target_dim(kw["target"]) == 2:
                 return adapter(**kw)
-            if is2d == "network" and targets2d.network_inputs(kw["network"]) == 2:
+            if is2d == "network" and network_inputs(kw["network"]) == 2:
                 return adapter(**kw)
             for k in extra:
                 if kw.pop(k) is not None:

@@ -16,7 +16,7 @@ def fit_lines(fit: Any) -> list[str]:
     from uat.jobs.commands2d import net_label
 
     e, t = fit.errors, fit.target
-    (a, b), (c, d) = t.domain
+    (a, b), (c, d) = t.box
     layers = len(fit.net.widths)
     lines = [
         f"target     {t.formula} on [{a:g}, {b:g}] × [{c:g}, {d:g}]",

@@ -28,7 +28,7 @@ import math
 import numpy as np
 
 from uat.core.layered import Layer, LayeredNet, one_blas_thread
-from uat.core.targets2d import Target2D
+from uat.core.targets import Target
 from uat.errors import UatError
 
 TOWER_FORMS = ("quadrant", "nielsen")
@@ -46,13 +46,13 @@ def check_towers(k: int) -> int:
     return k
 
 
-def tower_edges(target: Target2D, k: int) -> tuple[np.ndarray, np.ndarray]:
+def tower_edges(target: Target, k: int) -> tuple[np.ndarray, np.ndarray]:
     """K+1 equally spaced edges along x and along y."""
-    (a, b), (c, d) = target.domain
+    (a, b), (c, d) = target.box
     return np.linspace(a, b, k + 1), np.linspace(c, d, k + 1)
 
 
-def tower_heights(target: Target2D, k: int, rule: str = "minimax") -> np.ndarray:
+def tower_heights(target: Target, k: int, rule: str = "minimax") -> np.ndarray:
     """Height of each cell, shape (K, K) indexed [row j (y), column i (x)]."""
     xe, ye = tower_edges(target, k)
     if rule == "centre":
@@ -67,7 +67,7 @@ def tower_heights(target: Target2D, k: int, rule: str = "minimax") -> np.ndarray
     return 0.5 * (z.max(axis=(1, 3)) + z.min(axis=(1, 3)))
 
 
-def tower_bound(target: Target2D, k: int) -> float | None:
+def tower_bound(target: Target, k: int) -> float | None:
     """L·√(Δx²+Δy²)/2 (= L·Δ/√2 on square cells): minimax towers with exact steps.
 
     Sigmoid steps blend neighbouring heights near the corners: on gaussian2d the refined sup
@@ -83,29 +83,29 @@ def tower_bound(target: Target2D, k: int) -> float | None:
 TOWER_BOUND_FORMULA = "L·√(Δx²+Δy²)/2"
 
 
-def _eps(target: Target2D, k: int) -> float:
+def _eps(target: Target, k: int) -> float:
     """The discretisation error the steepness must stay below (or a thousandth of ‖f‖)."""
     bound = tower_bound(target, k)
     return bound if bound else 1e-3 * max(target.sup_norm(), 1e-300)
 
 
-def auto_steepness2d(target: Target2D, k: int) -> float:
+def auto_steepness2d(target: Target, k: int) -> float:
     """First-layer w with w·Δ ≥ max(24, 2·ln(2‖f‖/ε)), Δ the narrower cell side (as in 1-D)."""
     delta = min(target.side) / k
     ratio = 2.0 * target.sup_norm() / _eps(target, k)
     return max(24.0, 2.0 * math.log(ratio) if ratio > 1 else 0.0) / delta
 
 
-def threshold_steepness(target: Target2D, k: int, out_weights: np.ndarray) -> float:
+def threshold_steepness(target: Target, k: int, out_weights: np.ndarray) -> float:
     """Second-layer H: an off neuron sees ≤ −H/2, so the leak Σ|v|·e^{−H/2} stays ≤ ε/100."""
     total = float(np.sum(np.abs(out_weights)))
     ratio = 100.0 * total / _eps(target, k)
     return max(20.0, 2.0 * math.log(ratio) if ratio > 1 else 0.0)
 
 
-def check_steepness2d(w: float, target: Target2D) -> float:
+def check_steepness2d(w: float, target: Target) -> float:
     """A steepness whose pre-activations w·(x − s) stay finite over the rectangle."""
-    (a, b), (c, d) = target.domain
+    (a, b), (c, d) = target.box
     reach = 2 * max(abs(a), abs(b), abs(c), abs(d), b - a, d - c)
     if not (math.isfinite(w) and w > 0):
         raise UatError(f"steepness must be a positive number, got {w:g}", param="steepness")
@@ -124,7 +124,7 @@ def _steps(positions: np.ndarray, w: float, axis: int) -> tuple[np.ndarray, np.n
 
 
 def towers(
-    target: Target2D,
+    target: Target,
     k: int,
     *,
     steepness: float | None = None,
@@ -176,7 +176,7 @@ def towers(
     out = Layer(v[None, :], np.zeros(1), "identity")
     return LayeredNet(
         [first, second, out],
-        domain=target.domain,
+        domain=target.box,
         target=target.name,
         method="construct",
         meta={
@@ -192,7 +192,7 @@ def towers(
 
 
 def ridge_sums(
-    target: Target2D, directions: int, k: int, *, steepness: float | None = None
+    target: Target, directions: int, k: int, *, steepness: float | None = None
 ) -> LayeredNet:
     """One hidden layer: K+1 steps across the rectangle in each of M directions θ_m = πm/M.
 
@@ -206,7 +206,7 @@ def ridge_sums(
             f"ridges need directions ≥ 1 and steps ≥ 1 with at most {MAX_RIDGE_NEURONS} neurons, "
             f"got {directions} × {k + 1}"
         )
-    (a, b), (c, d) = target.domain
+    (a, b), (c, d) = target.box
     theta = np.pi * np.arange(directions) / directions
     normals = np.c_[np.cos(theta), np.sin(theta)]
     corners = np.array([[a, c], [a, d], [b, c], [b, d]]) @ normals.T  # (4, M)
@@ -228,7 +228,7 @@ def ridge_sums(
     out = Layer(coef[None, :-1], coef[-1:], "identity")
     return LayeredNet(
         [hidden, out],
-        domain=target.domain,
+        domain=target.box,
         target=target.name,
         method="ridges",
         meta={"directions": directions, "steps_per_direction": k + 1, "steepness": w},

@@ -12,13 +12,10 @@ import numpy as np
 
 from uat.core.activations import ACTIVATIONS, get_activation
 from uat.errors import UatError
+from uat.settings import LIMITS
 from uat.threads import one_blas_thread
 
 FORMAT = "uat-network/2"
-MAX_INPUTS = 64
-MAX_WIDTH = 100_000  # neurons in one layer
-MAX_LAYERS = 64
-MAX_ABS = 1e150  # a weight beyond this overflows any pre-activation: refused on load
 _CHUNK = 1_000_000  # evaluate at most this many neuron-point pairs at once (stays in cache)
 _SPARSE_MIN = 10_000  # weights in a layer before a sparse product is considered
 _SPARSE_DENSITY = 0.1
@@ -161,12 +158,12 @@ class LayeredNet:
         if not isinstance(d, dict) or d.get("format") != FORMAT:
             got = d.get("format") if isinstance(d, dict) else type(d).__name__
             raise UatError(f"not a {FORMAT} network (format={got!r})")
-        inputs = d.get("inputs")
-        if not isinstance(inputs, int) or isinstance(inputs, bool) or not 1 <= inputs <= MAX_INPUTS:
-            raise UatError(f"invalid {FORMAT}: 'inputs' must be a whole number 1..{MAX_INPUTS}")
-        raw = d.get("layers")
-        if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_LAYERS:
-            raise UatError(f"invalid {FORMAT}: 'layers' must be a list of 1..{MAX_LAYERS} layers")
+        inputs, most = d.get("inputs"), int(LIMITS["network_inputs"].high)
+        if not isinstance(inputs, int) or isinstance(inputs, bool) or not 1 <= inputs <= most:
+            raise UatError(f"invalid {FORMAT}: 'inputs' must be a whole number 1..{most}")
+        raw, deepest = d.get("layers"), int(LIMITS["network_layers"].high)
+        if not isinstance(raw, list) or not 1 <= len(raw) <= deepest:
+            raise UatError(f"invalid {FORMAT}: 'layers' must be a list of 1..{deepest} layers")
         layers, width = [], inputs
         for i, item in enumerate(raw):
             layers.append(_layer_from_dict(item, i, width))
@@ -227,8 +224,10 @@ def _finite_array(value: Any, what: str, ndim: int) -> np.ndarray:
         raise UatError(f"invalid {FORMAT}: {what} must be {shape}")
     if not np.all(np.isfinite(a)):
         raise UatError(f"invalid {FORMAT}: {what} contains NaN or infinity")
-    if np.max(np.abs(a)) > MAX_ABS:
-        raise UatError(f"invalid {FORMAT}: {what} has a value beyond ±{MAX_ABS:g}")
+    if np.max(np.abs(a)) > LIMITS["weight_abs"].high:
+        raise UatError(
+            f"invalid {FORMAT}: {what} has a value beyond ±{LIMITS['weight_abs'].high:g}"
+        )
     return a
 
 
@@ -241,8 +240,8 @@ def _layer_from_dict(item: Any, i: int, inputs: int) -> Layer:
         raise UatError(f"invalid {FORMAT}: {where} has unknown activation {act!r}")
     w = _finite_array(item.get("weights"), f"{where} weights", 2)
     b = _finite_array(item.get("biases"), f"{where} biases", 1)
-    if w.shape[0] > MAX_WIDTH:
-        raise UatError(f"invalid {FORMAT}: {where} has {w.shape[0]} neurons (at most {MAX_WIDTH})")
+    if w.shape[0] > (widest := int(LIMITS["layer_width"].high)):
+        raise UatError(f"invalid {FORMAT}: {where} has {w.shape[0]} neurons (at most {widest:,})")
     if w.shape[1] != inputs:
         raise UatError(f"invalid {FORMAT}: {where} weights have {w.shape[1]} columns, not {inputs}")
     if b.size != w.shape[0]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from uat.core.targets2d import GRID2, Target2D
+from uat.core.targets import GRID2, Target
 from uat.errors import UatError
 
 Surface = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -39,7 +39,7 @@ class Errors2D:
         }
 
 
-def _abs_error(approx: Surface, target: Target2D, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _abs_error(approx: Surface, target: Target, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     with np.errstate(all="ignore"):
         e = np.abs(approx(x, y) - target(x, y))
     if not np.all(np.isfinite(e)):
@@ -69,10 +69,10 @@ def grid_peaks(e: np.ndarray, count: int = REFINE_PEAKS) -> np.ndarray:
 
 
 def refine(
-    approx: Surface, target: Target2D, starts: np.ndarray, step: tuple[float, float]
+    approx: Surface, target: Target, starts: np.ndarray, step: tuple[float, float]
 ) -> tuple[float, tuple[float, float]]:
     """Zoom in around each start point (x, y) for a larger error; the best found and where."""
-    (a, b), (c, d) = target.domain
+    (a, b), (c, d) = target.box
     centre = np.asarray(starts, dtype=float).reshape(-1, 2)
     span = np.array(step, dtype=float)
     u = np.linspace(-1.0, 1.0, _ZOOM_POINTS)
@@ -92,12 +92,12 @@ def refine(
     return best, where
 
 
-def jump_errors(approx: Surface, target: Target2D) -> tuple[float, tuple[float, float]]:
+def jump_errors(approx: Surface, target: Target) -> tuple[float, tuple[float, float]]:
     """The largest error just either side of the target's known discontinuity."""
     p, normal = target.jumps()
     if not len(p):
         return -1.0, (float("nan"), float("nan"))
-    (a, b), (c, d) = target.domain
+    (a, b), (c, d) = target.box
     delta = _JUMP_OFFSET * float(np.hypot(*target.side))
     sides = np.concatenate([p + delta * normal, p - delta * normal])
     x, y = np.clip(sides[:, 0], a, b), np.clip(sides[:, 1], c, d)
@@ -106,7 +106,7 @@ def jump_errors(approx: Surface, target: Target2D) -> tuple[float, tuple[float, 
     return float(e[i]), (float(x[i]), float(y[i]))
 
 
-def errors2d(approx: Surface, target: Target2D, n: int = GRID2) -> Errors2D:
+def errors2d(approx: Surface, target: Target, n: int = GRID2) -> Errors2D:
     """Sup error (grid, refined around its peaks and at jumps) and RMSE on an n×n grid."""
     x, y = target.grid(n)
     e = _abs_error(approx, target, x, y)

@@ -214,7 +214,8 @@ class ShallowNet:
                 )
                 raise UatError(f"cannot read network {p}: {why}")
             if p.stat().st_size > LIMITS["file_bytes"].high:
-                raise UatError(f"cannot read network {p}: larger than {MAX_FILE_BYTES:,} bytes")
+                limit = int(LIMITS["file_bytes"].high)
+                raise UatError(f"cannot read network {p}: larger than {limit:,} bytes")
             d = json.loads(p.read_text(encoding="utf-8"), parse_constant=_no_constant)
         except (OSError, ValueError, RecursionError) as exc:  # JSON, UTF-8, 5000-digit ints
             why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
@@ -222,8 +223,16 @@ class ShallowNet:
         return cls.from_dict(d)
 
 
-MAX_FILE_BYTES = int(LIMITS["file_bytes"].high)
-MAX_WEIGHT = 1e150  # as uat-network/2: a weight beyond it is a corrupt file, not a network
+def network_inputs(path: str | Path) -> int:
+    """Inputs of a saved network by its format tag: 2 for a 2-input uat-network/2, else 1."""
+    from uat.io import read_text_limited
+
+    try:  # never blocks on a FIFO nor reads /dev/zero: regular files under the limit only
+        d = json.loads(read_text_limited(path, int(LIMITS["file_bytes"].high), "network"))
+    except (UatError, ValueError, RecursionError):
+        return 1  # the reader of either format names the fault
+    two = isinstance(d, dict) and d.get("format") == "uat-network/2" and d.get("inputs") == 2
+    return 2 if two else 1
 
 
 def _no_constant(name: str) -> Any:
@@ -248,8 +257,8 @@ def _numbers(d: dict[str, Any], key: str, *, scalar: bool = False) -> np.ndarray
         arr = np.array([math.inf])
     if not np.all(np.isfinite(arr)):
         raise UatError(f"invalid network: {key} holds a value that is not a finite number")
-    if np.any(np.abs(arr) > MAX_WEIGHT):  # sums of such weights overflow before any plot
-        raise UatError(f"invalid network: {key} holds a value beyond ±{MAX_WEIGHT:g}")
+    if np.any(np.abs(arr) > (big := LIMITS["weight_abs"].high)):  # sums overflow before a plot
+        raise UatError(f"invalid network: {key} holds a value beyond ±{big:g}")
     return arr
 
 

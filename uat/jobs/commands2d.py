@@ -12,7 +12,7 @@ from typing import Any
 from uat.core.construct2d import TOWER_BOUND_FORMULA, ridge_sums, tower_bound, towers
 from uat.core.layered import LayeredNet
 from uat.core.metrics2d import Errors2D, errors2d
-from uat.core.targets2d import Target2D
+from uat.core.targets import Target
 from uat.errors import UatError
 
 # construct: K×K quadrant towers; nielsen: Nielsen's towers (with their corner holes);
@@ -42,7 +42,7 @@ DEFAULT_CONVERGENCE2D: dict[str, list[int]] = {
 class Fit2D:
     """A network built for a 2-D target, with its errors and, for towers, the bound."""
 
-    target: Target2D
+    target: Target
     net: LayeredNet
     errors: Errors2D
     seconds: float  # time spent building or training the network
@@ -57,7 +57,7 @@ class Fit2D:
         return {
             "target": self.target.name,
             "formula": self.target.formula,
-            "domain": [list(d) for d in self.target.domain],
+            "domain": [list(d) for d in self.target.box],
             "method": self.method,
             "size": self.size,
             "neurons": self.net.n_neurons,
@@ -72,7 +72,7 @@ class Fit2D:
 
 
 def build2d(
-    target: Target2D,
+    target: Target,
     size: int,
     method: str = "construct",
     *,
@@ -106,7 +106,7 @@ def trained_widths(n: int, layers: int) -> list[int]:
     return [n] if layers == 1 else [n - n // 2, n // 2]
 
 
-def fit2d(target: Target2D, size: int, method: str = "construct", **options: Any) -> Fit2D:
+def fit2d(target: Target, size: int, method: str = "construct", **options: Any) -> Fit2D:
     """Build (or train) a 2-D net and measure it: sup refined over the plane, RMSE on the grid.
 
     Parameters
@@ -146,7 +146,7 @@ class Point2D:
 class Convergence2D:
     """Errors against hidden neurons for several methods, with fitted slopes."""
 
-    target: Target2D
+    target: Target
     points: list[Point2D]
 
     def slope(self, method: str, key: str = "sup_error") -> float:
@@ -167,7 +167,7 @@ class Convergence2D:
         }
 
 
-def fit_variant(target: Target2D, size: int, variant: str, **options: Any) -> Fit2D:
+def fit_variant(target: Target, size: int, variant: str, **options: Any) -> Fit2D:
     """`fit2d` of one of VARIANTS2D (a trained variant sets its own hidden layers)."""
     if variant not in VARIANTS2D:
         known = ", ".join(VARIANTS2D)
@@ -181,7 +181,7 @@ def fit_variant(target: Target2D, size: int, variant: str, **options: Any) -> Fi
 
 
 def convergence2d(
-    target: Target2D,
+    target: Target,
     sizes: dict[str, Sequence[int]] | None = None,
     progress: Callable[[int], None] | None = None,
     **options: Any,
@@ -224,7 +224,7 @@ def sizes_for_neurons(neurons: int) -> dict[str, int]:
 class Compare2D:
     """Several networks for one target at about the same number of hidden neurons."""
 
-    target: Target2D
+    target: Target
     neurons: int  # as asked; each fit has its own count
     variants: list[str]
     fits: list[Fit2D]
@@ -246,7 +246,7 @@ class Compare2D:
 
 
 def compare2d(
-    target: Target2D,
+    target: Target,
     neurons: int = DEFAULT_COMPARE_NEURONS,
     *,
     variants: Sequence[str] = COMPARE2D,
@@ -337,18 +337,18 @@ def convergence_sizes(
     return sizes
 
 
-def resolve_target2d(text: str, domain: str | None = None, ydomain: str | None = None) -> Target2D:
-    """TARGET text and --domain/--ydomain text as a Target2D (one --domain serves both axes)."""
-    from uat.core.targets import parse_domain
-    from uat.core.targets2d import check_finite2d, get_target2d, parse_domain2d
+def resolve_target2d(text: str, domain: str | None = None, ydomain: str | None = None) -> Target:
+    """TARGET text and --domain/--ydomain text as a Target (one --domain serves both axes)."""
+    from uat.core.targets import check_finite, get_target, parse_domain
 
     if domain is not None:
-        return get_target2d(text, parse_domain2d(domain, ydomain))
-    target = get_target2d(text)
+        xdom = parse_domain(domain)
+        return get_target(text, (xdom, xdom if ydomain is None else parse_domain(ydomain)), 2)
+    target = get_target(text, dim=2)
     if ydomain is None:
         return target
-    moved = target.on((target.domain[0], parse_domain(ydomain)))
-    check_finite2d(moved)
+    moved = target.on((target.box[0], parse_domain(ydomain)))
+    check_finite(moved)
     return moved
 
 
@@ -461,7 +461,7 @@ def choose2d(
     return Choice2D(method, size, 2 if method != "ridges" else 1, built)
 
 
-def output_name2d(command: str, target: Target2D, what: str, ext: str = ".png") -> str:
+def output_name2d(command: str, target: Target, what: str, ext: str = ".png") -> str:
     """Default output file: target, command (not for fit), the network or sweep words."""
     from uat.core.expr import slug
 
@@ -483,7 +483,7 @@ def show2d(path: str | Path, target: str | None = None, domain: str | None = Non
     if net.inputs != 2:
         raise UatError(f"network {path} takes {net.inputs} inputs; uat shows 1 or 2")
     if domain is None and target is None and net.domain is not None:
-        t = resolve_target2d(text).on(net.domain)  # type: ignore[arg-type]
+        t = resolve_target2d(text).on(net.domain)
     else:
         t = resolve_target2d(text, domain)
     meta = net.meta

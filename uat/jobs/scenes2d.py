@@ -23,7 +23,7 @@ import numpy as np
 from uat.core.construct2d import ridge_sums, tower_edges, towers
 from uat.core.layered import Layer, LayeredNet, one_blas_thread
 from uat.core.metrics2d import errors2d
-from uat.core.targets2d import Target2D
+from uat.core.targets import Target
 from uat.errors import UatError
 
 SWEEPS2D = ("refine", "grow", "training", "turn")
@@ -101,7 +101,7 @@ def surface_points(k: int = 0) -> int:
     return int(min(_MAX_SURFACE, max(_MIN_SURFACE, 4 * k + 1)))
 
 
-def measure(net: LayeredNet, target: Target2D, grid: tuple[np.ndarray, ...]) -> dict[str, Any]:
+def measure(net: LayeredNet, target: Target, grid: tuple[np.ndarray, ...]) -> dict[str, Any]:
     """A network's surface, error map, refined sup error and RMSE for one frame."""
     x, y, ex, ey = grid
     e = errors2d(net, target, FRAME_GRID)
@@ -110,7 +110,7 @@ def measure(net: LayeredNet, target: Target2D, grid: tuple[np.ndarray, ...]) -> 
     return {"z": net(x, y), "error": error, "sup": e.sup, "rmse": e.rmse, "sup_at": e.at}
 
 
-def _grids(target: Target2D, k: int = 0) -> tuple[np.ndarray, ...]:
+def _grids(target: Target, k: int = 0) -> tuple[np.ndarray, ...]:
     x, y = target.grid(surface_points(k))
     ex, ey = target.grid(FRAME_GRID)
     return x, y, ex, ey
@@ -122,7 +122,7 @@ def _number(v: float) -> str:
 
 def _scene(
     sweep: str,
-    target: Target2D,
+    target: Target,
     grid: tuple[np.ndarray, ...],
     frames: list[SurfaceFrame],
     title: str,
@@ -137,7 +137,7 @@ def _scene(
     pad = 0.05 * (hi - lo) if hi > lo else 0.5
     top = max(max(f.sup for f in frames), 1e-300)
     return Scene2D(
-        sweep, x, y, zt, target.domain, frames, (lo - pad, hi + pad),
+        sweep, x, y, zt, (target.box[0], target.box[1]), frames, (lo - pad, hi + pad),
         (top * _ERROR_FLOOR, top), title, step_name, {"frame_grid": FRAME_GRID, **meta},
     )  # fmt: skip
 
@@ -151,7 +151,7 @@ def evenly(values: Sequence[int], frames: int) -> list[int]:
 
 
 def refine_scene(
-    target: Target2D,
+    target: Target,
     k_max: int,
     method: str = "construct",
     frames: int | None = None,
@@ -202,7 +202,7 @@ def growth_order(heights: np.ndarray) -> np.ndarray:
 
 
 def grow_scene(
-    target: Target2D,
+    target: Target,
     k: int,
     method: str = "construct",
     frames: int | None = None,
@@ -257,7 +257,7 @@ def log_evaluations(last: int, count: int) -> list[int]:
 
 
 def training_scene(
-    target: Target2D,
+    target: Target,
     n: int,
     layers: int = 1,
     frames: int | None = None,
@@ -311,7 +311,7 @@ def _log_picks(steps: Sequence[int], count: int) -> list[int]:
 
 
 def turn_scene(
-    target: Target2D,
+    target: Target,
     net: LayeredNet,
     label: str,
     frames: int | None = None,
@@ -336,7 +336,7 @@ def turn_scene(
 
 
 def scene2d(
-    target: Target2D,
+    target: Target,
     size: int,
     method: str = "construct",
     sweep: str = "refine",

@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 
 from uat.core.targets import Target
-from uat.core.targets2d import Target2D
 from uat.errors import UatError
 from uat.jobs.scenes import (
     DEFAULT_FRAMES,
@@ -336,7 +335,7 @@ class Animation2D:
 
 
 def animate2d(
-    target: Target2D,
+    target: Target,
     size: int,
     method: str = "construct",
     *,

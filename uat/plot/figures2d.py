@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from uat.core.layered import LayeredNet
-from uat.core.targets2d import Target2D
+from uat.core.targets import Target
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -27,7 +27,7 @@ METHOD_NAMES2D = {
 }
 
 
-def surface_grid(target: Target2D, net: LayeredNet | None = None) -> tuple[np.ndarray, ...]:
+def surface_grid(target: Target, net: LayeredNet | None = None) -> tuple[np.ndarray, ...]:
     """X, Y for drawing: 4 points per tower side so steps show, 61 to MAX_SURFACE_GRID."""
     k = int(net.meta.get("towers_per_side", 0)) if net is not None else 0
     n = int(min(MAX_SURFACE_GRID, max(61, 4 * k + 1)))
@@ -51,7 +51,7 @@ def draw_error_map(ax: Axes, fit: Fit2D, x: np.ndarray, y: np.ndarray, norm: Any
     """|network − f| as a heat map (linear, or the given colour norm), the refined sup marked."""
     with np.errstate(all="ignore"):
         e = np.abs(fit.net(x, y) - fit.target(x, y))
-    (a, b), (c, d) = fit.target.domain
+    (a, b), (c, d) = fit.target.box
     image = ax.imshow(
         e, origin="lower", extent=(a, b, c, d), cmap=ERROR_CMAP, aspect="auto",
         interpolation="nearest", norm=norm,
@@ -131,7 +131,7 @@ def neuron_surfaces(
 
 
 def layers_figure(
-    net: LayeredNet, target: Target2D, *, first: int = 4, neuron: int | None = None
+    net: LayeredNet, target: Target, *, first: int = 4, neuron: int | None = None
 ) -> Figure:
     """Neurons as R²→R surfaces: first-layer ridges, then one deeper neuron's sum and output."""
     import matplotlib as mpl
@@ -230,7 +230,8 @@ def compare2d_figure(result: Compare2D, *, size: tuple[float, float] | None = No
             draw_surface(ax, x, y, z, f"{title}, {fit.net.n_parameters} parameters")
             ax.set_zlim(lo, hi)
             ax_err = fig.add_subplot(2, n, n + i + 1)
-            image = draw_error_map(ax_err, fit, *result.target.grid(), norm=norm)
+            gx, gy = result.target.grid()
+            image = draw_error_map(ax_err, fit, gx, gy, norm=norm)
             ax_err.set_title(
                 f"sup (★) {fit.errors.sup:.3g}\nRMSE {fit.errors.rmse:.3g}", fontsize=10
             )

@@ -354,6 +354,17 @@ class ExplorePage:
     trained_widths: tuple[int, ...]
 
 
+def one_input(target: Target) -> Target:
+    """The target if the explorer can draw it (one input), else a UatError saying so."""
+    if target.dim != 1:
+        raise UatError(
+            f"the explorer draws targets of one input; {target.name!r} is a function of x and y "
+            "(see its surface with `uat fit`)",
+            param="target",
+        )
+    return target
+
+
 def explore(
     spec: str,
     out: str | Path,
@@ -376,6 +387,7 @@ def explore(
     if not widths or any(n < 2 or n % 2 for n in widths):
         raise UatError(f"trained widths must be even numbers of at least 2, got {widths}")
     target = get_target(spec, None if domain is None else parse_domain(domain))
+    one_input(target)
     if target.samples is not None and target.samples[0].size > MAX_SAMPLES:
         # the page embeds every sample (~20 bytes each), and the trainer fits them all: refuse
         # before minutes of training end in an oversized page

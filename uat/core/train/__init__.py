@@ -57,7 +57,6 @@ from uat.core.activations import get_activation
 from uat.core.layered import LayeredNet
 from uat.core.network import ShallowNet
 from uat.core.targets import Target
-from uat.core.targets2d import Target2D
 from uat.core.train.adam import ADAM_ITERATIONS, ADAM_LEARNING_RATE, adam
 from uat.core.train.banded import train_banded
 from uat.core.train.common import CAP, Run, Snapshot, Solution, TrainResult, act_value
@@ -389,7 +388,7 @@ def _result(
 
 
 def train2d(
-    target: Target2D,
+    target: Target,
     widths: Sequence[int],
     *,
     seed: int = 0,

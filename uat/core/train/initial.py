@@ -19,7 +19,6 @@ from uat.core.activations import get_activation
 from uat.core.layered import Layer, LayeredNet
 from uat.core.network import ShallowNet
 from uat.core.targets import Target
-from uat.core.targets2d import Target2D
 from uat.core.train.common import act_value, check_width
 from uat.core.train.data import Frame, check_domain, linear_target, training_points
 from uat.core.train.varpro import solve_output
@@ -197,10 +196,10 @@ def initial_u(
 
 
 def spread_start(
-    target: Target2D, widths: Sequence[int], rng: np.random.Generator, activation: str
+    target: Target, widths: Sequence[int], rng: np.random.Generator, activation: str
 ) -> list[Layer]:
     """Hidden layers spread over the rectangle (see the module docstring); output left zero."""
-    (a, b), (c, d) = target.domain
+    (a, b), (c, d) = target.box
     n1 = widths[0]
     theta = rng.uniform(0.0, 2 * np.pi, n1)
     normals = np.c_[np.cos(theta), np.sin(theta)]

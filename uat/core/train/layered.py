@@ -15,7 +15,7 @@ import numpy as np
 
 from uat.core.activations import get_activation
 from uat.core.layered import Layer, LayeredNet
-from uat.core.targets2d import Target2D
+from uat.core.targets import Target
 from uat.core.train.common import Run
 from uat.core.train.lm import LMResult, State, dense_lm
 from uat.errors import UatError
@@ -100,7 +100,7 @@ def net_of(
     theta: np.ndarray,
     shapes: Sequence[tuple[int, int]],
     acts: Sequence[str],
-    target: Target2D,
+    target: Target,
     gain: float = 1.0,
 ) -> LayeredNet:
     """The LayeredNet of a parameter vector, its output layer scaled by `gain`."""
@@ -110,7 +110,7 @@ def net_of(
         Layer(w * (gain if i == last else 1.0), b * (gain if i == last else 1.0), f)
         for i, ((w, b), f) in enumerate(zip(params, acts, strict=True))
     ]
-    return LayeredNet(layers, domain=target.domain, target=target.name, method="train")
+    return LayeredNet(layers, domain=target.box, target=target.name, method="train")
 
 
 def lm_layered(
