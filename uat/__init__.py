@@ -18,6 +18,7 @@ Heavy modules (matplotlib) load only when a figure function is first used.
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 __version__ = "0.1.0"
@@ -64,3 +65,16 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(__all__)
+
+
+def _show_results_in_ipython() -> None:
+    """Inside IPython (a notebook), results display as their figures: see `uat.plot.display`."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is not None and hasattr(shell, "display_formatter"):
+        from uat.plot.display import register
+
+        register(shell)
+
+
+_show_results_in_ipython()
