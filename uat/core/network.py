@@ -12,6 +12,7 @@ import numpy as np
 
 from uat.core.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, get_activation
 from uat.errors import UatError
+from uat.io import load_json
 from uat.settings import LIMITS
 
 FORMAT = "uat-network/1"
@@ -215,7 +216,7 @@ class ShallowNet:
                 raise UatError(f"cannot read network {p}: {why}")
             if p.stat().st_size > LIMITS["file_bytes"].high:
                 raise UatError(f"cannot read network {p}: larger than {MAX_FILE_BYTES:,} bytes")
-            d = json.loads(p.read_text(encoding="utf-8"), parse_constant=_no_constant)
+            d = load_json(p, "network")  # regular, size- and depth-capped, finite
         except (OSError, ValueError, RecursionError) as exc:  # JSON, UTF-8, 5000-digit ints
             why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
             raise UatError(f"cannot read network {p}: {why}") from None

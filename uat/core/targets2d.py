@@ -340,13 +340,10 @@ def _csv_columns(path: Path) -> int:
 
 def network_inputs(path: str | Path) -> int:
     """Inputs of a saved network by its format tag: 2 for a 2-input uat-network/2, else 1."""
-    import json
-
-    from uat.io import read_text_limited
-    from uat.settings import LIMITS
+    from uat.io import load_json
 
     try:  # never blocks on a FIFO nor reads /dev/zero: regular files under the limit only
-        d = json.loads(read_text_limited(path, int(LIMITS["file_bytes"].high), "network"))
+        d = load_json(path, "network")
     except (UatError, ValueError, RecursionError):
         return 1  # the reader of either format names the fault
     two = isinstance(d, dict) and d.get("format") == "uat-network/2" and d.get("inputs") == 2

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import json
 import math
 from dataclasses import dataclass
 from importlib import resources
@@ -334,8 +333,9 @@ def page_html(data: dict[str, Any]) -> str:
     """One HTML document with the page's CSS, JavaScript and data inlined."""
     import html
 
-    payload = json.dumps(data, separators=(",", ":"), allow_nan=False)
-    payload = payload.replace("</", "<\\/")  # JSON inside <script> must not close it
+    from uat.text import json_for_html
+
+    payload = json_for_html(data)  # no `</script>` nor `<!--` can end or hide the block
     title = html.escape(f"uat explore: {data['target']['name']}")
     return _TEMPLATE.format(
         title=title,
