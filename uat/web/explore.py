@@ -149,6 +149,18 @@ def target_spec(target: Target, spec: str) -> dict[str, Any]:
     return d
 
 
+def thinned(target: Target, most: int) -> Target:
+    """A CSV target with at most `most` of its samples, evenly chosen, ends kept; others as
+    they are. The explorer trains its 15 widths on max(500, 10·N) of them, the trainer's own
+    grid for a named target: 20,000 samples took 243 s to train on whole, 39 s thinned,
+    with errors measured on every sample all the same."""
+    if target.samples is None or target.samples[0].size <= most:
+        return target
+    x, y = target.samples
+    keep = np.unique(np.linspace(0, x.size - 1, most).round().astype(int))
+    return dataclasses.replace(target, samples=(x[keep], y[keep]))
+
+
 def trained_nets(
     target: Target, activation: str, output_activation: str, widths: tuple[int, ...]
 ) -> list[dict[str, Any]]:
@@ -159,8 +171,9 @@ def trained_nets(
     act = activation if activation in TRAINABLE else "sigmoid"
     nets = []
     for n in widths:
-        net = train(target, n, activation=act, output_activation=output_activation).net
-        e = errors(net, target)
+        fitted = thinned(target, max(500, 10 * n))
+        net = train(fitted, n, activation=act, output_activation=output_activation).net
+        e = errors(net, target)  # measured on every sample
         nets.append(
             {
                 "neurons": n,
@@ -172,6 +185,7 @@ def trained_nets(
                 "c": net.c,
                 "sup_error": e.sup,
                 "rmse": e.rmse,
+                "trained_samples": None if fitted.samples is None else fitted.samples[0].size,
             }
         )
     return nets

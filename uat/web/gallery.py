@@ -315,6 +315,9 @@ def check_entry(entry: Entry) -> None:
                 Path(entry.filename), o.get("fps", 20), size, o.get("dpi", 100),
                 o.get("hold", 1.0), o.get("writer", "auto"),
             )  # fmt: skip
+            from uat.plot.animate import check_dwell
+
+            check_dwell(o.get("dwell"))  # the whole spec is checked before any build
     except UatError as exc:
         raise UatError(f"gallery entry {entry.name!r}: {spec_message(exc)}") from None
 
