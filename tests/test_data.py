@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -194,3 +195,30 @@ def test_a_huge_csv_is_refused_before_reading(tmp_path: Path) -> None:
         fh.truncate(int(LIMITS["csv_bytes"].high) + 1)
     with pytest.raises(UatError, match=f"larger than {LIMITS['csv_bytes'].high:,.0f} bytes"):
         load_csv(big)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        (b'x,y\n1,"' + b"a" * 140_000 + b'"\n2,3\n', "line 2"),  # csv's field limit
+        (b"x,y\n0,1\n1e300,2\n", "line 3: x = 1e+300"),
+        (b"x,y\n0,1\n1,1e301\n", "line 3: y = 1e+301"),
+    ],
+)
+def test_fields_and_values_beyond_limits_name_their_line(text: bytes, word: str, tmp_path) -> None:
+    from uat.core.data import load_csv
+
+    (tmp_path / "d.csv").write_bytes(text)
+    with pytest.raises(UatError, match=re.escape(word)):
+        load_csv(tmp_path / "d.csv")
+
+
+def test_surface_points_beyond_the_domain_limit_are_refused(tmp_path) -> None:
+    from uat.core.data import load_csv_xyz
+
+    (tmp_path / "s.csv").write_text("x,y,z\n0,0,1\n1,0,2\n0,1e300,3\n")
+    with pytest.raises(UatError, match=re.escape("line 4: y = 1e+300")):
+        load_csv_xyz(tmp_path / "s.csv")
+    (tmp_path / "cr.csv").write_bytes(b"x,y,z\r0,0,1\r1,0,2\r0,1,3\r")
+    x, y, z = load_csv_xyz(tmp_path / "cr.csv")  # lone CRs end lines
+    assert list(z) == [1.0, 2.0, 3.0] and list(x) == [0.0, 1.0, 0.0]

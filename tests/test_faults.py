@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -292,12 +293,20 @@ def test_a_spec_of_the_wrong_shape_is_one_line(text: bytes, tmp_path: Path) -> N
     one_line_error(proc.stderr)
 
 
-@pytest.mark.parametrize("manifest", [b'{"still": 5}', b"\xff\xfe", b"[]"])
-def test_a_damaged_manifest_means_rebuild(manifest: bytes, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "manifest", [b'{"still": 5}', b"\xff\xfe", b"[]", b"[" * 100_000, "fifo", "/dev/zero"]
+)
+def test_a_damaged_manifest_means_rebuild(manifest: bytes | str, tmp_path: Path) -> None:
+    # a FIFO blocked forever, a link to /dev/zero grew to 2.7 GB, deep nesting exited 1
     spec = tmp_path / "gallery.toml"
     spec.write_text(SMALL.read_text())
-    (tmp_path / ".gallery.json").write_bytes(manifest)
-    proc = uat("gallery", "--spec", str(spec), "--only", "still", "-q", cwd=tmp_path)
+    if manifest == "fifo":
+        os.mkfifo(tmp_path / ".gallery.json")
+    elif isinstance(manifest, str):
+        (tmp_path / ".gallery.json").symlink_to(manifest)
+    else:
+        (tmp_path / ".gallery.json").write_bytes(manifest)
+    proc = uat("gallery", "--spec", str(spec), "--only", "still", "-q", cwd=tmp_path, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "still" in json.loads((tmp_path / ".gallery.json").read_text())
 
@@ -419,3 +428,179 @@ def test_show_on_a_fifo_or_a_device_is_refused_without_blocking(tmp_path: Path) 
         proc = uat("show", name, cwd=tmp_path, timeout=20)  # deciding 1-D or 2-D reads it too
         assert proc.returncode == 2
         assert "not a regular file" in one_line_error(proc.stderr)
+
+
+# -- files read as data, inputs never outputs ------------------------------------------------
+
+
+def _data(tmp_path: Path) -> None:
+    (tmp_path / "data.csv").write_text("x,y\n" + "".join(f"{i},{i * i}\n" for i in range(9)))
+    from uat.core.construct import bumps
+    from uat.core.targets import get_target
+
+    bumps(get_target("sin"), 4).save(tmp_path / "net.json")
+    (tmp_path / "net.png").write_bytes((tmp_path / "net.json").read_bytes())  # a net named .png
+    (tmp_path / "link.csv").symlink_to("data.csv")
+    os.link(tmp_path / "data.csv", tmp_path / "hard.csv")
+    (tmp_path / "net-link.png").symlink_to("net.json")
+
+
+CONVERGE = ["convergence", "data.csv", "--widths", "2,4", "--methods", "construct"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [*CONVERGE, "--csv", "data.csv"],
+        [*CONVERGE, "--csv", "link.csv"],  # a symbolic link to the input
+        [*CONVERGE, "--csv", "hard.csv"],  # a hard link of it
+        [*CONVERGE, "-o", "x.png", "--csv", "./data.csv"],
+        ["show", "net.png"],  # the figure's default name is the network's own
+        ["show", "net.json", "-o", "net-link.png"],  # a link to the network
+    ],
+    ids=["same", "symlink", "hardlink", "spelled", "show", "show-link"],
+)
+def test_an_output_that_is_an_input_is_refused_before_work(args, tmp_path: Path) -> None:
+    _data(tmp_path)
+    before = snapshot(tmp_path)
+    proc = uat(*args, cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert "input of this run" in one_line_error(proc.stderr)
+    assert snapshot(tmp_path) == before  # nothing written, nothing lost
+    no_temporaries(tmp_path)
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> None:
+    (tmp_path / name).write_bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("files", "args", "word"),
+    [
+        # a quoted field over csv's 131,072-character limit was an internal error
+        ({"q.csv": b'x,y\n1,"' + b"a" * 140_000 + b'"\n2,3\n'}, ["fit", "q.csv"], "line 2"),
+        ({"n.csv": b"x,y\n1,2\x00\n2,3\n3,4\n"}, ["fit", "n.csv"], "line 2"),
+        # 2-D points at 1e300 were said to "lie on a line"
+        ({"s.csv": b"x,y,z\n0,0,1\n1e300,0,2\n0,1e300,3\n1,1,4\n"}, ["fit", "s.csv"], "1e+300"),
+        ({"deep.json": b"[" * 100_000}, ["show", "deep.json"], "nested too deeply"),
+        ({"g.toml": b"a = " + b"[" * 100_000}, ["gallery", "--spec", "g.toml"], "too deeply"),
+        ({}, ["fit", "sin", "-n", "4"], "UAT_MAX_FILE_BYTES=inf"),
+        ({}, ["fit", "sin", "-n", "4"], "UAT_MAX_N_NEURONS=inf"),
+    ],
+    ids=["quoted-field", "nul", "2d-1e300", "deep-network", "deep-spec", "inf-file", "inf-n"],
+)
+def test_bad_files_and_limits_are_one_line_not_internal(files, args, word, tmp_path: Path) -> None:
+    for name, data in files.items():
+        _write(tmp_path, name, data)
+    env = dict(ENV)
+    if word.startswith("UAT_"):
+        key, value = word.split("=")
+        env[key] = value
+    proc = uat(*args, cwd=tmp_path, env=env)
+    assert proc.returncode == 2, proc.stderr
+    line = one_line_error(proc.stderr)
+    assert word.split("=")[0].removeprefix("UAT_MAX_").lower() in line.lower(), line
+
+
+def test_a_huge_limit_is_a_limit_not_a_crash(tmp_path: Path) -> None:
+    _data(tmp_path)
+    env = {**ENV, "UAT_MAX_CSV_BYTES": "1e30", "UAT_MAX_FILE_BYTES": "1e30"}
+    proc = uat("show", "net.json", "--target", "data.csv", "-o", "s.png", cwd=tmp_path, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "s.png").stat().st_size > 0
+
+
+def test_a_cr_only_csv_is_read_as_lines(tmp_path: Path) -> None:
+    # old Mac line ends: read as one line it had 9 fields and was taken for a surface
+    rows = [(i / 4, (i / 4) ** 2) for i in range(9)]
+    text = "x,y\r" + "".join(f"{x},{y}\r" for x, y in rows)
+    _write(tmp_path, "cr.csv", text.encode())
+    proc = uat("fit", "cr.csv", "-n", "8", "--json", "-o", "cr.png", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(proc.stdout)
+    assert record["domain"] == [rows[0][0], rows[-1][0]]  # the x column, read as 1-D
+
+
+# -- closed streams, warnings, terminal escapes --------------------------------------------
+
+
+def _shell(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m uat ...` with shell redirections (closing a descriptor: >&- or 2>&-)."""
+    return subprocess.run(
+        ["sh", "-c", f'"$0" -m uat {command}', sys.executable],
+        cwd=cwd, env=ENV, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("case", ["stdout", "stderr", "both"])
+def test_a_closed_stream_is_not_an_internal_error(case: str, tmp_path: Path) -> None:
+    if case == "stdout":  # the figure is written, the report has nowhere to go: not a fault
+        proc = _shell("fit sin -n 4 -o a.png >&-", tmp_path)
+        assert (proc.returncode, proc.stderr) == (0, "")
+        assert (tmp_path / "a.png").stat().st_size > 0
+    elif case == "stderr":  # the error is lost with stderr, never sent to stdout
+        proc = _shell("fit nowhere.csv 2>&-", tmp_path)
+        assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", "")
+    else:
+        proc = _shell("fit sin -n 4 -o b.png >&- 2>&-", tmp_path)
+        assert proc.returncode == 0
+        assert (tmp_path / "b.png").stat().st_size > 0
+
+
+def test_no_numpy_warning_reaches_stderr(tmp_path: Path) -> None:
+    # weights of 1e149 overflow the measurement's sums; the numbers say so, not 14 warnings
+    from uat.core.construct import bumps
+    from uat.core.targets import get_target
+
+    d = bumps(get_target("sin"), 4).to_dict()
+    d["output_weights"] = [1e149, -1e149, 1e149, -1e149]
+    (tmp_path / "big.json").write_text(json.dumps(d))
+    proc = uat("show", "big.json", "-o", "big.png", cwd=tmp_path)
+    assert "Warning" not in proc.stderr
+    assert proc.returncode in (0, 2), proc.stderr
+    if proc.returncode == 2:
+        one_line_error(proc.stderr)
+
+
+@pytest.mark.parametrize("where", ["name", "network"])
+def test_control_characters_are_shown_not_obeyed(where: str, tmp_path: Path) -> None:
+    title = "\x1b]0;owned\x07"  # set the terminal's title
+    clip = "\x1b]52;c;aGk=\x07"  # OSC 52: write the clipboard
+    if where == "name":
+        proc = uat("fit", "sin", "-n", "4", "-o", f"a{title}.png", cwd=tmp_path)
+    else:
+        from uat.core.construct import bumps
+        from uat.core.targets import get_target
+
+        d = bumps(get_target("sin"), 4).to_dict() | {"target": f"sin(x) # {clip}"}
+        (tmp_path / "n.json").write_text(json.dumps(d))
+        proc = uat("show", "n.json", "-o", "n.png", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    both = proc.stdout + proc.stderr
+    assert "\x1b" not in both and "\x07" not in both
+    assert ("\\x1b]0;owned\\x07" if where == "name" else "\\x1b]52;c;aGk=\\x07") in proc.stdout
+
+
+def test_a_new_output_never_copies_a_setuid_mode(tmp_path: Path) -> None:
+    prog = tmp_path / "prog"
+    prog.write_bytes(b"#!/bin/sh\n")
+    prog.chmod(0o4755)
+    (tmp_path / "out.png").symlink_to(prog)
+    proc = uat("fit", "sin", "-n", "4", "-o", "out.png", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = (tmp_path / "out.png").lstat()
+    assert stat.S_ISREG(out.st_mode) and not out.st_mode & (stat.S_ISUID | stat.S_ISGID)
+    assert out.st_mode & 0o111 == 0  # a figure, not a program
+    assert prog.read_bytes() == b"#!/bin/sh\n" and prog.stat().st_mode & 0o7777 == 0o4755
+
+
+def test_a_gallery_dwell_is_refused_before_the_build(tmp_path: Path) -> None:
+    spec = _spec(
+        tmp_path,
+        '[[entry]]\nname = "slow"\nkind = "width"\ntarget = "sin"\nneurons = 6\n'
+        'dwell = 1e9\ncaption = "c"',
+    )
+    proc = uat("gallery", "--spec", str(spec), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "dwell" in one_line_error(proc.stderr)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gallery.toml"]  # nothing built

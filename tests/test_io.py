@@ -159,7 +159,7 @@ def test_inputs_must_be_small_regular_utf8_files(tmp_path: Path) -> None:
     with pytest.raises(UatError, match="directory"):
         read_text_limited(tmp_path, 100)
     (tmp_path / "bad.csv").write_bytes(b"0,1\n\xff\n")
-    with pytest.raises(UatError, match="offset 4"):
+    with pytest.raises(UatError, match=r"line 2, byte 1\)"):
         read_text_limited(tmp_path / "bad.csv", 100)
     assert read_text_limited(tmp_path / "ok.csv", 11)  # the file's size, BOM included
     with pytest.raises(UatError, match="larger than 10 bytes") as info:
@@ -193,3 +193,62 @@ def test_signal_handlers_are_put_back_and_the_signal_remembered() -> None:
     finally:
         restore_signals(previous)
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_every_reader_is_bounded_whatever_the_limit(tmp_path: Path, monkeypatch) -> None:
+    import json
+
+    from uat.io import load_json, read_limited, read_lines_limited
+    from uat.settings import LIMITS, Limit
+
+    (tmp_path / "a.json").write_text(json.dumps({"w": [1.5, 2.5]}))
+    monkeypatch.setitem(LIMITS, "file_bytes", Limit(0, 1e30, whole=True))  # no overflow
+    assert load_json(tmp_path / "a.json") == {"w": [1.5, 2.5]}
+    monkeypatch.setitem(LIMITS, "file_bytes", Limit(0, 10, whole=True))
+    with pytest.raises(UatError, match="larger than 10 bytes"):
+        read_limited(tmp_path / "a.json")
+    (tmp_path / "deep.json").write_text("[" * 50_000)
+    monkeypatch.setitem(LIMITS, "file_bytes", Limit(0, 1e6, whole=True))
+    with pytest.raises(UatError, match="nested too deeply"):
+        load_json(tmp_path / "deep.json")
+    (tmp_path / "nan.json").write_text('{"w": NaN}')
+    with pytest.raises(UatError, match="NaN"):
+        load_json(tmp_path / "nan.json")
+    (tmp_path / "cr.csv").write_bytes(b"x,y\r1,2\r\n3,4\n5,6\r")
+    assert list(read_lines_limited(tmp_path / "cr.csv")) == ["x,y", "1,2", "3,4", "5,6"]
+
+
+def test_an_output_may_not_replace_an_input_read_in_the_run(tmp_path: Path) -> None:
+    from uat.io import inputs_guarded, read_text
+
+    data = tmp_path / "data.csv"
+    data.write_text("0,1\n")
+    (tmp_path / "soft.csv").symlink_to(data)
+    os.link(data, tmp_path / "hard.csv")
+    read_text(data)  # outside a guarded run: no record
+    assert check_writable(data) == data
+    with inputs_guarded():
+        read_text(data)
+        for name in ("data.csv", "soft.csv", "hard.csv"):
+            with pytest.raises(UatError, match="input of this run"):
+                check_writable(tmp_path / name)
+        assert check_writable(tmp_path / "other.csv")
+    assert check_writable(data) == data  # the guard ends with the run
+
+
+def test_a_new_output_gets_plain_permissions(tmp_path: Path) -> None:
+    setuid = tmp_path / "prog"
+    setuid.write_bytes(b"x")
+    setuid.chmod(0o4755)
+    (tmp_path / "out.png").symlink_to(setuid)
+    with atomic_write(tmp_path / "out.png") as fh:
+        fh.write(b"png")
+    mode = (tmp_path / "out.png").lstat().st_mode
+    umask = os.umask(0)
+    os.umask(umask)
+    assert mode & 0o7777 == 0o666 & ~umask  # a new file's mode, not the link target's
+    (tmp_path / "own.png").write_bytes(b"a")
+    (tmp_path / "own.png").chmod(0o2640)
+    with atomic_write(tmp_path / "own.png") as fh:
+        fh.write(b"b")
+    assert (tmp_path / "own.png").stat().st_mode & 0o7777 == 0o640  # kept, less set-group-ID

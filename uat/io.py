@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import secrets
 import signal
@@ -113,6 +114,7 @@ def check_writable(path: str | Path) -> Path:
         raise UatError(f"cannot write {p}: the file name is longer than {_NAME_MAX} bytes")
     if p.is_dir():
         raise UatError(f"output path {p} is a directory")
+    _check_not_input(p)
     if not parent.is_dir():
         raise UatError(f"cannot write {p}: folder {parent} does not exist")
     try:
@@ -174,13 +176,21 @@ def remove_temporaries() -> None:
 
 
 def _mode_for(path: Path) -> int:
-    """An existing file's mode, or what a new file gets under the umask."""
+    """An existing file's permissions, or what a new file gets under the umask.
+
+    Never set-user-ID, set-group-ID or sticky bits, and never a symbolic link's target's
+    mode: the output replaces the link with a new file, which must not become a copy of a
+    setuid program's permissions.
+    """
     try:
-        return path.stat().st_mode & 0o7777
+        info = path.lstat()
     except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        info = None
+    if info is not None and stat.S_ISREG(info.st_mode):
+        return info.st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _publish(tmp: Path, final: Path) -> None:
@@ -244,8 +254,11 @@ def transaction() -> Iterator[None]:
             _discard(tmp)
 
 
-def _open_regular(p: Path, where: str) -> int:
-    """A descriptor of the regular file `p`, opened without blocking (a FIFO never hangs)."""
+def _open_regular(p: Path, where: str, is_input: bool = True) -> int:
+    """A descriptor of the regular file `p`, opened without blocking (a FIFO never hangs).
+
+    `is_input`: record it as an input of the run (see `inputs_guarded`).
+    """
     try:
         fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
@@ -254,69 +267,203 @@ def _open_regular(p: Path, where: str) -> int:
         raise UatError(f"{where} is a directory, not a file") from None
     except OSError as exc:
         raise UatError(f"cannot read {where}: {describe_os_error(exc)}") from None
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
         os.close(fd)
-        kind = "a directory, not a file" if stat.S_ISDIR(mode) else "not a regular file"
+        kind = "a directory, not a file" if stat.S_ISDIR(info.st_mode) else "not a regular file"
         raise UatError(f"{where} is {kind}")
+    if is_input and _inputs is not None:
+        _inputs.setdefault((info.st_dev, info.st_ino), p)
     return fd
 
 
-def read_lines_limited(
-    path: str | Path, limit: int, what: str = "file", limit_key: str = "file_bytes"
-) -> Iterator[str]:
-    """The UTF-8 lines of a regular file of at most `limit` bytes, one at a time.
+# (device, inode) of every file read during a guarded run: no output may replace one of them
+_inputs: dict[tuple[int, int], Path] | None = None
 
-    Streaming keeps the memory of a parse near its result rather than ~13 times the file (the
-    text, then a list of line strings, then the rows); the limit is checked before the first
-    line and again as the bytes arrive, for files whose size says nothing (/proc).
+
+@contextlib.contextmanager
+def inputs_guarded() -> Iterator[None]:
+    """Within this block, every file read through this module is an input no output replaces.
+
+    `check_writable` (which every output path passes) refuses a path that is, or links to, or
+    is a hard link of, a file read so far: `uat convergence data.csv --csv data.csv` and
+    `uat show net.png` (a network saved under a .png name) fail before the work starts.
     """
+    global _inputs
+    previous, _inputs = _inputs, {}
+    try:
+        yield
+    finally:
+        _inputs = previous
+
+
+def _check_not_input(p: Path) -> None:
+    """A UatError if `p` resolves to a file read as an input of this run."""
+    if not _inputs:
+        return
+    try:
+        info = os.stat(p)  # follows a symbolic link, as a reader would
+    except OSError:
+        return
+    source = _inputs.get((info.st_dev, info.st_ino))
+    if source is not None:
+        same = "" if Path(os.path.abspath(p)) == Path(os.path.abspath(source)) else f" ({source})"
+        raise UatError(f"cannot write {p}: it is an input of this run{same}; choose another name")
+
+
+def read_limited(
+    path: str | Path, what: str = "file", limit_key: str = "file_bytes", *, is_input: bool = True
+) -> bytes:
+    """The bytes of a regular file of at most LIMITS[limit_key] bytes; every reader's door.
+
+    Opened without blocking and refused unless a regular file (no FIFO, no /dev/zero); the
+    size is checked before reading and again as the bytes arrive (a /proc file says 0), so
+    nothing larger than the limit is ever held, whatever the limit's value.
+    """
+    p = Path(path)
+    where = f"{what} '{p}'"
+    limit = _limit(limit_key)
+    fd = _open_regular(p, where, is_input)
+    with os.fdopen(fd, "rb") as fh:
+        if os.fstat(fd).st_size > limit:
+            raise _too_big(where, limit, limit_key)
+        chunks, seen = [], 0
+        while chunk := fh.read(1 << 20):
+            seen += len(chunk)
+            if seen > limit:
+                raise _too_big(where, limit, limit_key)
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _limit(key: str) -> float:
+    from uat.settings import LIMITS
+
+    return LIMITS[key].high
+
+
+def _too_big(where: str, limit: float, key: str) -> UatError:
     from uat.settings import how_to_raise
 
-    p = Path(path)
-    where = f"{what} '{p}'"
-    fd = _open_regular(p, where)
-    too_big = UatError(f"{where} is larger than {limit:,} bytes {how_to_raise(limit_key)}")
-    if os.fstat(fd).st_size > limit:
-        os.close(fd)
-        raise too_big
-    seen = 0
-    with os.fdopen(fd, "rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            seen += len(raw)
-            if seen > limit:
-                raise too_big
-            try:
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                raise UatError(
-                    f"{where} is not UTF-8 text (line {number}, byte {exc.start + 1})"
-                ) from None
-            yield line.rstrip("\r\n")
+    return UatError(f"{where} is larger than {limit:,.0f} bytes {how_to_raise(key)}")
 
 
-def read_text_limited(
-    path: str | Path, limit: int, what: str = "file", limit_key: str = "file_bytes"
-) -> str:
-    """The UTF-8 text of a regular file of at most `limit` bytes.
-
-    Opened without blocking (a FIFO never hangs) and refused unless it is a regular file (no
-    /dev/zero); read in chunks up to the limit, so a file that lies about its size cannot
-    exhaust memory either.
-    """
-    p = Path(path)
-    where = f"{what} '{p}'"
-    fd = _open_regular(p, where)
-    with os.fdopen(fd, "rb") as fh:
-        data = fh.read(limit + 1)
-    if len(data) > limit:
-        from uat.settings import how_to_raise
-
-        raise UatError(f"{where} is larger than {limit:,} bytes {how_to_raise(limit_key)}")
+def _decode(data: bytes, where: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UatError(f"{where} is not UTF-8 text (bad byte at offset {exc.start})") from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - data.rfind(b"\n", 0, exc.start)
+        raise UatError(
+            f"cannot read {where}: not UTF-8 text (line {line}, byte {column})"
+        ) from None
+
+
+def read_text(
+    path: str | Path, what: str = "file", limit_key: str = "file_bytes", *, is_input: bool = True
+) -> str:
+    """The UTF-8 text of a regular file within LIMITS[limit_key] (see `read_limited`)."""
+    return _decode(read_limited(path, what, limit_key, is_input=is_input), f"{what} '{Path(path)}'")
+
+
+def load_json(
+    path: str | Path, what: str = "file", limit_key: str = "file_bytes", *, is_input: bool = True
+) -> Any:
+    """A JSON file read as data: regular, size-capped, depth-capped, only finite numbers."""
+    where = f"{what} '{Path(path)}'"
+    return parse_json(read_text(path, what, limit_key, is_input=is_input), where)
+
+
+def parse_json(text: str, where: str) -> Any:
+    """JSON text as data, or one UatError: nesting is capped by Python's recursion limit
+    (about 1,000 levels, refused in 0.1 s), NaN and Infinity are refused, as are
+    integers of over 4,300 digits."""
+
+    def constant(name: str) -> Any:
+        raise ValueError(f"{name} is not a number")
+
+    try:
+        return json.loads(text, parse_constant=constant)
+    except RecursionError:
+        raise UatError(f"cannot read {where}: nested too deeply") from None
+    except ValueError as exc:  # JSONDecodeError, constants, very long integers
+        raise UatError(f"cannot read {where}: not valid JSON: {str(exc)[:120]}") from None
+
+
+def load_toml(path: str | Path, what: str = "file") -> dict[str, Any]:
+    """A TOML file read as data: regular, size-capped, depth-capped (as `load_json`)."""
+    import tomllib
+
+    text = read_text(path, what)
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        raise UatError(f"cannot read {what} {path}: nested too deeply") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UatError(f"{what} {path} is not valid TOML: {exc}") from None
+
+
+def load_json_or_none(path: str | Path, what: str = "file") -> Any:
+    """`load_json`, or None for a file that is missing, not regular, too large or damaged
+    (a cache such as the gallery's manifest: what it held is simply made again; the run
+    rewrites it, so it is no input that outputs must avoid)."""
+    try:
+        return load_json(path, what, is_input=False)
+    except UatError:
+        return None
+
+
+def read_lines_limited(
+    path: str | Path, limit: float | None = None, what: str = "file", limit_key: str = "file_bytes"
+) -> Iterator[str]:
+    """The UTF-8 lines of a regular file within LIMITS[limit_key] bytes, one at a time.
+
+    Streaming keeps the memory of a parse near its result rather than ~13 times the file (the
+    text, then a list of line strings, then the rows); the limit is checked before the first
+    line and again as the bytes arrive, for files whose size says nothing (/proc). Lines end
+    at LF, CRLF or a lone CR (old Mac files). `limit` is taken from LIMITS; the argument
+    remains for callers that pass it.
+    """
+    p = Path(path)
+    where = f"{what} '{p}'"
+    top = _limit(limit_key)
+    fd = _open_regular(p, where)
+    with os.fdopen(fd, "rb") as fh:
+        if os.fstat(fd).st_size > top:
+            raise _too_big(where, top, limit_key)
+        seen, number = 0, 0
+        for raw in fh:
+            seen += len(raw)
+            if seen > top:
+                raise _too_big(where, top, limit_key)
+            for piece in raw.splitlines() if b"\r" in raw else (raw,):
+                number += 1
+                try:
+                    line = piece.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError as exc:
+                    raise UatError(
+                        f"{where} is not UTF-8 text (line {number}, byte {exc.start + 1})"
+                    ) from None
+                yield line.rstrip("\r\n")
+
+
+def read_text_limited(
+    path: str | Path, limit: float | None = None, what: str = "file", limit_key: str = "file_bytes"
+) -> str:
+    """The UTF-8 text of a regular file within LIMITS[limit_key] (see `read_limited`).
+
+    `limit`, when given, may only lower that limit (the callers that pass it pass the same).
+    """
+    if limit is not None and limit < _limit(limit_key):
+        p = Path(path)
+        where = f"{what} '{p}'"
+        fd = _open_regular(p, where)
+        with os.fdopen(fd, "rb") as fh:
+            data = fh.read(int(limit) + 1)
+        if len(data) > limit:
+            raise _too_big(where, limit, limit_key)
+        return _decode(data, where)
+    return read_text(path, what, limit_key)
 
 
 def output_path(out: str | Path | None, default: str, formats: tuple[str, ...]) -> Path:

@@ -139,8 +139,8 @@ def read_limits(environ: Any = None) -> None:
             high = float(text)
         except ValueError:
             raise UatError(f"limit {key}={text!r} must be a number") from None
-        if not (high >= LIMITS[key].low):
-            raise UatError(f"limit {key}={text} must be at least {LIMITS[key].low:g}")
+        if not (math.isfinite(high) and high >= LIMITS[key].low):  # inf: no limit is none
+            raise UatError(f"limit {key}={text} must be at least {LIMITS[key].low:g}, and finite")
         LIMITS[key] = replace(DEFAULT_LIMITS[key], high=high)
 
 

@@ -43,7 +43,6 @@ from uat.cli.options import (
     emit,
     figure_path,
     parse_widths,
-    run_app,
     save,
     settings_options,
     split_list,
@@ -59,6 +58,7 @@ from uat.settings import (
     check_width,
     parse_size,
 )
+from uat.text import printable
 
 LossOpt = typer.Option(
     metavar="<mse|sup|mse,sup>",
@@ -408,7 +408,7 @@ def gallery_cmd(
         report.print_gallery(outcomes, out if out is not None else spec.parent)
     failed = [o for o in outcomes if not o.ok]
     for o in failed:
-        print(f"uat: error: gallery entry {o.name!r} failed: {o.error}", file=sys.stderr)
+        print(f"uat: error: gallery entry {o.name!r} failed: {printable(o.error)}", file=sys.stderr)
     if failed:  # 2 when the spec or the machine is at fault, 1 for a fault inside uat
         raise typer.Exit(2 if all(o.user for o in failed) else 1)
 
@@ -469,6 +469,8 @@ def targets_cmd(json_: JsonOpt = False) -> None:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI on argv and return the exit code: every failure is one line on stderr."""
+    from uat.cli.exits import run_app
+
     return run_app(app, argv)
 
 

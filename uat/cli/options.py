@@ -7,12 +7,10 @@ Nothing here computes: typer and the standard library only, so `uat --help` stay
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import inspect
 import json
 import re
-import sys
 import typing
 from collections.abc import Callable
 from dataclasses import fields
@@ -23,7 +21,7 @@ import typer
 
 from uat.errors import UatError
 from uat.io import output_path
-from uat.settings import FIELD_HELP, Settings, read_limits
+from uat.settings import FIELD_HELP, Settings
 
 
 class _Commands(typer.core.TyperGroup):
@@ -387,120 +385,3 @@ AnimEpsOpt = Annotated[
     float | None,
     typer.Option(metavar="E", help="Go up to the smallest width with sup error ≤ E; draw f ± E."),
 ]
-
-# -- the one exit path ----------------------------------------------------------------
-
-
-def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
-    """Run the CLI on argv and return the exit code: every failure is one line on stderr.
-
-    2: the user's request or the machine (bad input, any OSError, memory, a limit); 1: a fault
-    inside uat; 128 + signal: interrupted.
-    """
-    from uat import io
-
-    _sturdy_streams()
-    previous = io.handle_signals()
-    try:
-        read_limits()
-        command = typer.main.get_command(app)
-        rv = command.main(args=argv, prog_name="uat", standalone_mode=False)
-        if io.received_signal() is not None:  # typer has turned the interrupt into 130
-            raise io.Interrupted(io.received_signal() or 2)
-        _flush(sys.stdout)
-    except UatError as exc:
-        return _fail(user_message(exc))
-    except io.Interrupted as exc:
-        return _interrupted(exc.exit_code)
-    except (typer.Abort, KeyboardInterrupt):
-        return _interrupted(130)
-    except MemoryError:
-        return _fail("out of memory: try fewer --neurons, a smaller --size or fewer --frames")
-    except OSError as exc:
-        return _closed_pipe() if _is_epipe(exc) else _fail(io.describe_failure(exc))
-    except SystemExit as exc:  # typer exits on EPIPE; say why, once
-        if isinstance(exc.__context__, OSError):
-            if _is_epipe(exc.__context__):
-                return _closed_pipe()
-            return _fail(io.describe_failure(exc.__context__))
-        raise
-    except Exception as exc:  # click's usage errors, without importing click's private copy
-        if type(exc).__name__ == "NoArgsIsHelpError":  # typer has printed the help already
-            return 0
-        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
-            # typer checks a Literal through pydantic, which prefixes "Value error, "
-            return _fail(exc.format_message().replace("Value error, ", ""), exc.exit_code)
-        return _internal(exc)
-    finally:
-        io.remove_temporaries()
-        io.restore_signals(previous)
-    return rv if isinstance(rv, int) else 0
-
-
-def _sturdy_streams() -> None:
-    """Printing never fails on an encoding (PYTHONIOENCODING=ascii, LANG=C); Agg always."""
-    import os
-
-    os.environ["MPLBACKEND"] = "Agg"  # uat only writes files: a bad MPLBACKEND cannot matter
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            with contextlib.suppress(Exception):
-                reconfigure(errors="replace")
-
-
-def _flush(stream: Any) -> None:
-    """Flush now, so that a full or closed stdout fails here, not at exit."""
-    import os
-
-    try:
-        stream.flush()
-    except OSError:
-        # the buffer keeps the text; point the descriptor at /dev/null so that Python's own
-        # flush at exit succeeds instead of printing a second error
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
-        raise
-
-
-def _is_epipe(exc: OSError) -> bool:
-    import errno
-
-    return isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE
-
-
-def _closed_pipe() -> int:
-    """The reader of stdout went away (`uat --help | head`): stop quietly, as `cat` does.
-
-    Files already written stay; 128 + SIGPIPE, the code a shell gives a program killed by it.
-    """
-    import os
-
-    with contextlib.suppress(OSError, ValueError):  # Python's own flush at exit must not fail
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return 141
-
-
-def _interrupted(code: int) -> int:
-    print("uat: interrupted", file=sys.stderr)
-    return code
-
-
-def _internal(exc: Exception) -> int:
-    """A fault inside uat: one line and exit code 1; the traceback only with UAT_DEBUG=1."""
-    import os
-    import traceback
-
-    if os.environ.get("UAT_DEBUG") == "1":
-        traceback.print_exc()
-    what = f"{type(exc).__name__}: {exc}"
-    hint = "please report it with the output of the same command run with UAT_DEBUG=1"
-    print(f"uat: internal error: {' '.join(what.split())} ({hint})", file=sys.stderr)
-    return 1
-
-
-def _fail(message: str, code: int = 2) -> int:
-    message = " ".join(message.split())  # one line, always
-    with contextlib.suppress(OSError):
-        print(f"uat: error: {message}", file=sys.stderr)
-    return code

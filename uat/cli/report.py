@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from uat.text import printable
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -19,10 +21,19 @@ if TYPE_CHECKING:
 
 
 def console(stderr: bool = False) -> Console:
-    """A rich console without syntax highlighting or markup: user text prints literally."""
+    """A rich console without syntax highlighting or markup: user text prints literally.
+
+    Every text it renders has its control characters shown as escapes (ESC as \\x1b), on a
+    terminal or a pipe alike: a file name or a network's target holding ESC]0;…BEL or an
+    OSC 52 clipboard write is printed, never obeyed. rich's own styles are not text: kept.
+    """
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, markup=False)
+    class _Escaping(Console):
+        def render_str(self, text: str, **kwargs: Any) -> Any:
+            return super().render_str(printable(text), **kwargs)
+
+    return _Escaping(stderr=stderr, highlight=False, markup=False)
 
 
 def describe_method(fit: Fit) -> str:
@@ -282,7 +293,8 @@ def print_gallery(outcomes: list[Any], folder: Path) -> None:
     con = console()
     for o in outcomes:
         if not o.ok:
-            con.print(Text.assemble(("failed", "red"), f"  {o.name}: {o.error}"), soft_wrap=True)
+            failed = printable(f"  {o.name}: {o.error}")
+            con.print(Text.assemble(("failed", "red"), failed), soft_wrap=True)
         elif o.skipped:
             con.print(Text.assemble(("up to date", "dim"), f"  {o.name}"))
         else:
@@ -320,7 +332,7 @@ def print_animation(res: Any) -> None:
         pace += f" ({res.file_frames} video frames at {res.fps:g} fps)"
     rest = f": {pace}, {w}×{h}, {res.bytes / 1e6:.2f} MB, {res.seconds:.1f} s"
     con = console()
-    con.print(Text.assemble((str(res.path), "bold"), rest), soft_wrap=True)
+    con.print(Text.assemble((printable(str(res.path)), "bold"), rest), soft_wrap=True)
     if res.dwell_asked is not None and abs(res.dwell_asked - res.dwell) > 1e-9:
         con.print(
             f"dwell {res.dwell:g} s: --dwell {res.dwell_asked:g} rounded to whole frames at "

@@ -9,6 +9,7 @@ import os
 from array import array
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -17,11 +18,15 @@ from uat.errors import UatError
 _StrPath = str | os.PathLike[str]
 
 
-def _split(line: str) -> list[str]:
+def _split(line: str, where: str = "", number: int = 0) -> list[str]:
     """Fields of one line: comma, else semicolon, else whitespace separated."""
     for delimiter in (",", ";"):
         if delimiter in line:
-            return [field.strip() for field in next(csv.reader([line], delimiter=delimiter))]
+            try:
+                fields = next(csv.reader([line], delimiter=delimiter))
+            except csv.Error as exc:  # a quoted field over 131,072 characters, a NUL byte
+                raise UatError(f"{where}, line {number}: {exc}") from None
+            return [field.strip() for field in fields]
     return line.split()
 
 
@@ -36,21 +41,11 @@ def _floats(fields: list[str], columns: tuple[int, int]) -> tuple[float, float] 
 def _rows(path: Path) -> Iterator[tuple[int, str]]:
     """(line number, stripped text) of each line that is not blank or a '#' comment, streamed."""
     from uat.io import read_lines_limited
-    from uat.settings import LIMITS
 
-    limit = int(LIMITS["csv_bytes"].high)
-    for number, line in enumerate(read_lines_limited(path, limit, "CSV file", "csv_bytes"), 1):
+    for number, line in enumerate(read_lines_limited(path, None, "CSV file", "csv_bytes"), 1):
         text = line.strip()
         if text and not text.startswith("#"):
             yield number, text
-
-
-def _read_lines(path: Path) -> list[str]:
-    from uat.io import read_text_limited
-    from uat.settings import LIMITS
-
-    limit = int(LIMITS["csv_bytes"].high)
-    return read_text_limited(path, limit, "CSV file", "csv_bytes").splitlines()
 
 
 def load_csv(path: _StrPath) -> tuple[np.ndarray, np.ndarray]:
@@ -67,7 +62,7 @@ def load_csv(path: _StrPath) -> tuple[np.ndarray, np.ndarray]:
         raise UatError(f"{where} is empty: expected lines of x,y numbers")
     columns = (0, 1)
     first_number, first_line = head
-    first = _split(first_line)
+    first = _split(first_line, where, first_number)
     if len(first) < 2:
         raise UatError(f"{where}, line {first_number}: expected 2 columns x,y, found {len(first)}")
     numeric = [_is_float(field) for field in first[:2]]
@@ -85,14 +80,35 @@ def load_csv(path: _StrPath) -> tuple[np.ndarray, np.ndarray]:
         xs.append(x)
         ys.append(y)
         lines.append(number)
-    return _sorted_samples(where, np.frombuffer(xs), np.frombuffer(ys), lines)
+    xa, ya = np.frombuffer(xs), np.frombuffer(ys)
+    _check_range(where, lines, {"x": xa}, {"y": ya})
+    return _sorted_samples(where, xa, ya, lines)
+
+
+def _check_range(
+    where: str, lines: Any, places: dict[str, np.ndarray], values: dict[str, np.ndarray]
+) -> None:
+    """Refuse a coordinate beyond LIMITS["domain_abs"] or a value beyond LIMITS["value_abs"],
+    naming the line: points at 1e300 overflow every step that follows (spans, grids, the
+    triangulation of a surface) and were reported as something else."""
+    from uat.settings import LIMITS
+
+    for group, key in ((places, "domain_abs"), (values, "value_abs")):
+        top = LIMITS[key].high
+        for name, a in group.items():
+            if a.size and not float(np.abs(a).max()) <= top:
+                i = int(np.argmax(np.abs(a)))
+                raise UatError(
+                    f"{where}, line {lines[i]}: {name} = {float(a[i]):g} is beyond ±{top:g}, "
+                    f"the largest {'coordinate' if key == 'domain_abs' else 'value'} uat takes"
+                )
 
 
 def _pair(
     where: str, number: int, line: str, columns: tuple[int, int], width: int
 ) -> tuple[float, float]:
     """The x and y of one data line of `width` fields, or a UatError naming the line."""
-    fields = _split(line)
+    fields = _split(line, where, number)
     if len(fields) != width:  # 0.5,2,7 among x,y rows: a stray value, not silently dropped
         raise UatError(
             f"{where}, line {number}: expected {width} columns like the first line, "
@@ -138,16 +154,12 @@ def load_csv_xyz(path: _StrPath) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Read x,y,z samples of a surface (optional header naming x, y, z; '#' comments)."""
     path = Path(path)
     where = f"CSV file '{path}'"
-    rows = [
-        (number, line.strip())
-        for number, line in enumerate(_read_lines(path), start=1)
-        if line.strip() and not line.strip().startswith("#")
-    ]
+    rows = list(_rows(path))
     if not rows:
         raise UatError(f"{where} is empty: expected lines of x,y,z numbers")
     columns = [0, 1, 2]
     first_number, first_line = rows[0]
-    first = _split(first_line)
+    first = _split(first_line, where, first_number)
     if not any(_is_float(field) for field in first):  # a header row
         names = [name.strip().strip("'\"").lower() for name in first]
         missing = [axis for axis in "xyz" if axis not in names]
@@ -157,8 +169,9 @@ def load_csv_xyz(path: _StrPath) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             columns = [names.index(axis) for axis in "xyz"]
         rows = rows[1:]
     table: list[list[float]] = []
+    numbers = [number for number, _ in rows]
     for number, line in rows:
-        fields = _split(line)
+        fields = _split(line, where, number)
         if len(fields) <= max(columns):
             raise UatError(
                 f"{where}, line {number}: expected 3 columns x,y,z, found {len(fields)} in {line!r}"
@@ -174,6 +187,7 @@ def load_csv_xyz(path: _StrPath) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if len(table) < 3:
         raise UatError(f"{where} has {len(table)} data row(s); a surface needs at least 3")
     xyz = np.asarray(table)
+    _check_range(where, numbers, {"x": xyz[:, 0], "y": xyz[:, 1]}, {"z": xyz[:, 2]})
     _, first_seen, counts = np.unique(xyz[:, :2], axis=0, return_index=True, return_counts=True)
     if (counts > 1).any():
         px, py = (float(v) for v in xyz[first_seen[np.argmax(counts > 1)], :2])

@@ -12,6 +12,7 @@ import numpy as np
 
 from uat.core.activations import ACTIVATIONS, get_activation
 from uat.errors import UatError
+from uat.io import load_json
 from uat.settings import LIMITS
 from uat.threads import one_blas_thread
 
@@ -189,7 +190,7 @@ class LayeredNet:
     def load(cls, path: str | Path) -> LayeredNet:
         """Read a network written by `save`."""
         try:
-            d = json.loads(Path(path).read_text())
+            d = load_json(path, "network")  # regular, size- and depth-capped
         except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             raise UatError(f"cannot read network {path}: {exc}") from None
         return cls.from_dict(d)
@@ -198,7 +199,7 @@ class LayeredNet:
 def load_network(path: str | Path) -> Any:
     """Read a saved network of either format: `uat-network/1` (ShallowNet) or /2 (LayeredNet)."""
     try:
-        d = json.loads(Path(path).read_text())
+        d = load_json(path, "network")  # regular, size- and depth-capped
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise UatError(f"cannot read network {path}: {exc}") from None
     fmt = d.get("format") if isinstance(d, dict) else None

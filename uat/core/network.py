@@ -12,6 +12,7 @@ import numpy as np
 
 from uat.core.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, get_activation
 from uat.errors import UatError
+from uat.io import load_json
 from uat.settings import LIMITS
 
 FORMAT = "uat-network/1"
@@ -216,7 +217,7 @@ class ShallowNet:
             if p.stat().st_size > LIMITS["file_bytes"].high:
                 limit = int(LIMITS["file_bytes"].high)
                 raise UatError(f"cannot read network {p}: larger than {limit:,} bytes")
-            d = json.loads(p.read_text(encoding="utf-8"), parse_constant=_no_constant)
+            d = load_json(p, "network")  # regular, size- and depth-capped, finite
         except (OSError, ValueError, RecursionError) as exc:  # JSON, UTF-8, 5000-digit ints
             why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
             raise UatError(f"cannot read network {p}: {why}") from None
@@ -225,10 +226,8 @@ class ShallowNet:
 
 def network_inputs(path: str | Path) -> int:
     """Inputs of a saved network by its format tag: 2 for a 2-input uat-network/2, else 1."""
-    from uat.io import read_text_limited
-
     try:  # never blocks on a FIFO nor reads /dev/zero: regular files under the limit only
-        d = json.loads(read_text_limited(path, int(LIMITS["file_bytes"].high), "network"))
+        d = load_json(path, "network")
     except (UatError, ValueError, RecursionError):
         return 1  # the reader of either format names the fault
     two = isinstance(d, dict) and d.get("format") == "uat-network/2" and d.get("inputs") == 2

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import json
 import math
 from dataclasses import dataclass
 from importlib import resources
@@ -150,6 +149,18 @@ def target_spec(target: Target, spec: str) -> dict[str, Any]:
     return d
 
 
+def thinned(target: Target, most: int) -> Target:
+    """A CSV target with at most `most` of its samples, evenly chosen, ends kept; others as
+    they are. The explorer trains its 15 widths on max(500, 10·N) of them, the trainer's own
+    grid for a named target: 20,000 samples took 243 s to train on whole, 39 s thinned,
+    with errors measured on every sample all the same."""
+    if target.samples is None or target.samples[0].size <= most:
+        return target
+    x, y = target.samples
+    keep = np.unique(np.linspace(0, x.size - 1, most).round().astype(int))
+    return dataclasses.replace(target, samples=(x[keep], y[keep]))
+
+
 def trained_nets(
     target: Target, activation: str, output_activation: str, widths: tuple[int, ...]
 ) -> list[dict[str, Any]]:
@@ -160,8 +171,9 @@ def trained_nets(
     act = activation if activation in TRAINABLE else "sigmoid"
     nets = []
     for n in widths:
-        net = train(target, n, activation=act, output_activation=output_activation).net
-        e = errors(net, target)
+        fitted = thinned(target, max(500, 10 * n))
+        net = train(fitted, n, activation=act, output_activation=output_activation).net
+        e = errors(net, target)  # measured on every sample
         nets.append(
             {
                 "neurons": n,
@@ -173,6 +185,7 @@ def trained_nets(
                 "c": net.c,
                 "sup_error": e.sup,
                 "rmse": e.rmse,
+                "trained_samples": None if fitted.samples is None else fitted.samples[0].size,
             }
         )
     return nets
@@ -334,8 +347,9 @@ def page_html(data: dict[str, Any]) -> str:
     """One HTML document with the page's CSS, JavaScript and data inlined."""
     import html
 
-    payload = json.dumps(data, separators=(",", ":"), allow_nan=False)
-    payload = payload.replace("</", "<\\/")  # JSON inside <script> must not close it
+    from uat.text import json_for_html
+
+    payload = json_for_html(data)  # no `</script>` nor `<!--` can end or hide the block
     title = html.escape(f"uat explore: {data['target']['name']}")
     return _TEMPLATE.format(
         title=title,

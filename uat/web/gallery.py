@@ -17,7 +17,6 @@ import re
 import shlex
 import signal
 import time
-import tomllib
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, fields
@@ -216,17 +215,9 @@ def _check_value(where: str, key: str, value: Any) -> None:
 
 def _read_spec(p: Path) -> dict[str, Any]:
     """The spec's TOML as a table: a regular UTF-8 file of limited size."""
-    from uat.io import read_text_limited
-    from uat.settings import LIMITS
+    from uat.io import load_toml
 
-    try:
-        text = read_text_limited(p, int(LIMITS["file_bytes"].high), "gallery spec")
-    except UatError as exc:
-        raise UatError(str(exc)) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise UatError(f"gallery spec {p} is not valid TOML: {exc}") from None
+    return load_toml(p, "gallery spec")
 
 
 def _table(p: Path, data: dict[str, Any], key: str) -> dict[str, Any]:
@@ -324,6 +315,9 @@ def check_entry(entry: Entry) -> None:
                 Path(entry.filename), o.get("fps", 20), size, o.get("dpi", 100),
                 o.get("hold", 1.0), o.get("writer", "auto"),
             )  # fmt: skip
+            from uat.plot.animate import check_dwell
+
+            check_dwell(o.get("dwell"))  # the whole spec is checked before any build
     except UatError as exc:
         raise UatError(f"gallery entry {entry.name!r}: {spec_message(exc)}") from None
 
@@ -651,10 +645,9 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 def _read_manifest(out: Path) -> dict[str, Any]:
     """The manifest on disk; a missing or damaged one is empty (everything is rebuilt)."""
-    try:
-        data = json.loads((out / MANIFEST).read_bytes().decode("utf-8"))
-    except (OSError, ValueError):
-        return {}
+    from uat.io import load_json_or_none
+
+    data = load_json_or_none(out / MANIFEST, "gallery manifest")  # a FIFO, /dev/zero: empty
     if not isinstance(data, dict):
         return {}
     return {k: v for k, v in data.items() if isinstance(v, dict) and isinstance(k, str)}
@@ -751,11 +744,14 @@ def explorer_links(entries: list[Entry], manifest: dict[str, Any] | None = None)
 
 def render_readme(entries: list[Entry], manifest: dict[str, Any], meta: dict[str, Any]) -> str:
     """The gallery's README.md: every entry with its media, caption, numbers and command."""
+    from uat.text import markdown_code
+    from uat.text import markdown_text as md
+
     title = meta.get("title", "uat gallery")
     lines = [
-        f"# {title}",
+        f"# {md(title)}",
         "",
-        meta.get("intro", "Made by `uat gallery` from `gallery.toml`."),
+        md(meta.get("intro", "Made by uat gallery from gallery.toml.")),
         "",
         "Also as a web page: [index.html](index.html), where animations pause and step.",
         "",
@@ -769,20 +765,20 @@ def render_readme(entries: list[Entry], manifest: dict[str, Any], meta: dict[str
         lines += [f"## {STEP_TITLES[step]}", ""]
         for e in group:
             rec = manifest.get(e.name)
-            lines += [f"### {e.title or e.name}", ""]
+            lines += [f"### {md(e.title or e.name)}", ""]
             if rec is None:
                 lines += ["*(not built yet)*", ""]
             elif e.format in ("mp4", "html"):
                 what = "open the explorer" if e.format == "html" else e.filename
                 lines += [f"[▶ {what}]({e.filename})", ""]
             else:
-                lines += [f"[![{e.caption}]({e.filename})]({e.filename})", ""]
-            lines += [e.caption, ""]
+                lines += [f"[![{md(e.caption)}]({e.filename})]({e.filename})", ""]
+            lines += [md(e.caption), ""]
             if e.name in links:
                 lines += [f"Explore it live: [{links[e.name]}]({links[e.name]})", ""]
             if rec is not None and _numbers_text(rec.get("numbers", {})):
-                lines += [_numbers_text(rec["numbers"]), ""]
-            lines += ["```sh", e.command(), "```", ""]
+                lines += [md(_numbers_text(rec["numbers"])), ""]
+            lines += [*markdown_code(e.command(), "sh"), ""]
     return "\n".join(lines)
 
 
