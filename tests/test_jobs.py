@@ -690,3 +690,49 @@ def test_default_names_tell_close_steepnesses_apart() -> None:
 
     assert changes(Settings(steepness=100)) == ["w100"]
     assert changes(Settings(steepness=100.00001)) == ["w100.00001"]
+
+
+@pytest.mark.parametrize(
+    ("errors", "scale"),
+    [
+        # x³−x trained (lm): at the optimiser's level from N = 16, yet 12× lower by N = 200
+        ([0.3, 2.3e-7, 1.5e-8, 4.5e-9, 2.9e-9, 1.4e-9, 8.1e-10, 6.3e-10, 4.2e-10, 3e-10, 2.3e-10],
+         0.385),
+        # sqrt(x): a lucky 0.006 at N = 8, then 0.02 falling as N^-½ to 0.0042
+        ([0.073, 0.0091, 0.006, 0.02, 0.016, 0.0092, 0.0089, 0.0081, 0.0066, 0.0053, 0.0042],
+         1.0),
+        # a floor: falling as N⁻² to 1e-3, then ±10 % about it
+        ([5 / w**2 + 1e-3 * (1 + 0.1 * (-1) ** i) for i, w in enumerate(geometric_widths(200))],
+         None),
+    ],
+)  # fmt: skip
+def test_a_floor_is_a_width_past_which_no_wider_net_improves_2x(
+    errors: list[float], scale: float | None
+) -> None:
+    from uat.jobs.commands import optimiser_floor
+
+    widths = geometric_widths(200)
+    at = optimiser_floor(widths, errors, scale)
+    for i in range(len(widths) - 2):  # the rule, checked directly: the first width that holds
+        holds = all(min(errors[j + 1 :]) >= errors[j] / 2 for j in range(i, len(widths) - 1))
+        low = scale is not None and max(errors[i:]) <= 1e-8 * scale
+        if low:
+            holds = min(errors[i + 1 :]) >= errors[i] / 2
+        elif widths[-1] < 4 * widths[i]:
+            holds = False
+        if holds:
+            assert at == i
+            break
+    else:
+        assert at is None
+    if at is not None:
+        assert min(errors[at + 1 :]) >= errors[at] / 2  # no wider net improves on it 2×
+
+
+def test_convergence_marks_no_floor_where_the_error_still_falls() -> None:
+    res = convergence(get_target("log(1+x)", (0.0, 5.0)), [4, 8, 16, 32, 64], ["train"])
+    s = res.summary("train", None)
+    floor = s["floor"]
+    if floor is not None:
+        k = s["widths"].index(floor["from_width"])
+        assert min(s["median"][k + 1 :]) >= s["median"][k] / 2

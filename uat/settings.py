@@ -216,7 +216,10 @@ class Settings:
 # One line of help per field: the command line offers every field as an option with it.
 FIELD_HELP = {
     "method": "construct: hand-built bumps (the proof); train: fitted.",
-    "heights": "Bump heights: minimax (least sup error), mean (least squares), centre.",
+    "heights": (
+        "Bump heights: minimax (least sup error with exact steps; sigmoid's soft steps can "
+        "make centre lower), mean (least squares with exact steps), centre (f at the middle)."
+    ),
     "steepness": "Hidden weight w of the hand-built steps (automatic by default).",
     "activation": "Hidden activation: sigmoid, tanh, step make bumps; relu, softplus ramps.",
     "output_activation": "Output activation; sigmoid: the hidden sum approximates σ⁻¹∘f.",

@@ -443,44 +443,40 @@ def fitted_slope(widths: Sequence[float], errors: Sequence[float]) -> float:
     return float(np.polyfit(x[ok], y[ok], 1)[0])
 
 
-# The optimiser's floor: from the first width where the least-squares slope of log(error)
-# against log(width), over it and every wider one (FLOOR_POINTS or more), is above FLOOR_RATE:
-# the error falls slower than 1/√N there. Measured (lm, 2…200 neurons): trained sin reaches
-# 8e-10 at N = 16 and creeps to 3e-10 at 200 (tail slope −0.4); runge reaches 1.6e-10 at
-# N = 56, then −0.46; trained abs keeps converging (every tail slope −0.64 or steeper);
-# the sawtooth's trained RMSE stays at 3.3e-3 from N = 6 on (slope 0).
-FLOOR_RATE = -0.5
+# The optimiser's floor: the first width from which wider nets stop improving. With
+# FLOOR_POINTS widths from there on, either every error from there on is below
+# FLOOR_LEVEL·max|f| (the level LM reaches in double precision, where runs wander: sin reads
+# 8.4e-10, 7.4e-10, 3.1e-9, 4.2e-10 at N = 16 … 128) and no wider net beats the floor's error
+# by more than FLOOR_FALL (2×); or, above that level, no error from there on falls by more
+# than 2× at any wider width and the widths span FLOOR_SPAN (4×), over which a rate of 1/√N
+# would have fallen 2×. Measured (lm, 2…200 neurons): trained x³−x reads 2.9e-9 at N = 16 and
+# 2.3e-10 at 200 (12× lower: the floor is from N = 86); log(1+x) on [0, 5] falls 20× after
+# N = 8 (floor from 86); sqrt(x) falls from 0.02 at N = 10 to 0.004 at 200 (no floor: the
+# slow rate is its singularity's).
 FLOOR_POINTS = 3  # the floor and at least two widths after it
-FLOOR_KNEE = 2.0  # the floor's first width is within 2× of the median error from there on
-# ... or the error is already below FLOOR_LEVEL·max|f| from there on: the level LM reaches in
-# double precision (sin: 8e-10 for mse, 5e-10 to 8e-9 for the sup loss, which wanders there
-# at a rate of −1.1 that is no rate of the width)
+FLOOR_FALL = 2.0  # a fall by more than this at a wider width: still improving
+FLOOR_SPAN = 4.0  # widest / floor width, above the level: 1/√N falls 2× over it
 FLOOR_LEVEL = 1e-8
 
 
 def optimiser_floor(
     widths: Sequence[float], errors: Sequence[float], scale: float | None = None
 ) -> int | None:
-    """Index of the first width where the error has stopped falling (see FLOOR_RATE), or None.
+    """Index of the first width from which wider nets stop improving (see FLOOR_FALL), or None.
 
-    With `scale` (max|f|), also the first width from which every error is below
-    FLOOR_LEVEL·scale (and FLOOR_POINTS widths remain): the optimiser's own accuracy.
+    `scale` (max|f|) sets the optimiser's level FLOOR_LEVEL·scale, below which runs wander
+    and only a fall below the floor's own error counts.
     """
-    with np.errstate(divide="ignore"):
-        x, y = np.log(np.asarray(widths, float)), np.log(np.asarray(errors, float))
-    if scale is not None and scale > 0:
-        low = np.asarray(errors, float) <= FLOOR_LEVEL * scale
-        for i in range(x.size - FLOOR_POINTS + 1):
-            if low[i:].all():
-                rate = optimiser_floor(widths, errors)  # the rate rule, if it is earlier
-                return i if rate is None else min(i, rate)
-    for i in range(x.size - FLOOR_POINTS + 1):
-        ok = np.isfinite(y[i:])  # an exact zero has no logarithm: left out
-        if ok.sum() < 2:
-            return i
-        flat = float(np.polyfit(x[i:][ok], y[i:][ok], 1)[0]) > FLOOR_RATE
-        # and already at the level: a knee point above it still belongs to the fall
-        if flat and y[i] <= math.log(FLOOR_KNEE) + float(np.median(y[i:][ok])):
+    w, e = np.asarray(widths, float), np.asarray(errors, float)
+    for i in range(w.size - FLOOR_POINTS + 1):
+        tail = e[i:]
+        later_min = np.minimum.accumulate(tail[::-1])[::-1]  # min over this width and wider
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0 → 0 is no fall
+            fall = np.where(tail[:-1] == 0, 1.0, tail[:-1] / later_min[1:])
+        if scale is not None and scale > 0 and np.all(tail <= FLOOR_LEVEL * scale):
+            if fall[0] <= FLOOR_FALL:
+                return i
+        elif np.all(fall <= FLOOR_FALL) and w[-1] >= FLOOR_SPAN * w[i]:
             return i
     return None
 
