@@ -635,3 +635,39 @@ def test_the_challenge_has_a_legend_edges_reset_a_solution_and_the_output(
     p.page.get_by_test_id("challenge-reset").click()
     assert p.value("challenge-score") == pytest.approx(np.mean(np.abs(goal)), rel=1e-12)
     assert "Success" not in p.text("challenge-result")
+
+
+def test_next_bump_adds_exactly_one_pair_left_to_right_as_animate_grow(
+    desktop: Page, tmp_path: Path
+) -> None:
+    from uat.core.metrics import errors
+    from uat.core.targets import get_target
+    from uat.jobs.commands import fit
+    from uat.jobs.scenes import pair_order, partial_net
+
+    p = desktop
+    p.set("neurons", 40)
+    t = get_target("sin")
+    full = fit(t, 40).net
+    order = pair_order(full)
+    pairs = "[data-testid=diagram] g.unit"
+    for k in (1, 2, 3):
+        if k == 2:
+            p.page.get_by_test_id("plot").click(position={"x": 5, "y": 5})  # focus off fields
+            p.page.keyboard.press("n")  # the key does what the button does
+        else:
+            p.page.get_by_test_id("next-bump").click()
+        assert p.value("grow-status") == k
+        assert p.page.locator(pairs).count() == k  # exactly one pair more each time
+        lit = p.page.eval_on_selector_all(f"{pairs}.lit", "gs => gs.map(g => +g.dataset.unit)")
+        assert lit == [order[k - 1]]  # the newest pair, lit
+        part = partial_net(full, order[:k])
+        assert p.value("sup-error") == pytest.approx(errors(part, t).sup, rel=1e-6)
+        assert p.value("rmse") == pytest.approx(errors(part, t).rmse, rel=1e-6)
+        assert p.page.get_by_test_id("bound").get_attribute("data-value") == ""
+        assert f"only {k} of 20 bumps" in p.text("bound-note")
+    link = p.page.get_by_test_id("permalink").get_attribute("href")
+    assert "grow=3" in link and "first 3 bumps" in p.text("command")
+    p.page.get_by_test_id("all-bumps").click()
+    assert p.page.locator(pairs).count() == 16  # 20 pairs, summarised
+    assert_same_numbers(p, tmp_path)

@@ -212,7 +212,22 @@
       net.w.push(...part.w); net.b.push(...part.b); net.v.push(...part.v);
       net.c += part.c;
     }
-    return Object.assign(net, { act: st.act, out: st.out, group: 2, first, k });
+    const ids = Array.from({ length: net.w.length / 2 }, (_, u) => u);
+    return Object.assign(net, { act: st.act, out: st.out, group: 2, first, k, ids });
+  }
+
+  // The pairs of a hand-built net left to right by the middle of their two steps (as
+  // uat/jobs/scenes.py's pair_order), and the net with only the first `count` of them: the
+  // net `uat animate --grow` shows after `count` bumps. `ids` keeps each pair's index in the
+  // full net (hover, drag and the diagram speak of those).
+  function pairOrder(net) {
+    const mid = (u) => 0.5 * (-net.b[2 * u] / net.w[2 * u] - net.b[2 * u + 1] / net.w[2 * u + 1]);
+    return net.ids.map((u) => [mid(u), u]).sort((p, q) => p[0] - q[0] || p[1] - q[1]).map((p) => p[1]);
+  }
+  function partialNet(net, count) {
+    const ids = pairOrder(net).slice(0, count).sort((p, q) => p - q), part = { ...net, w: [], b: [], v: [], ids };
+    for (const u of ids) for (const i of [2 * u, 2 * u + 1]) { part.w.push(net.w[i]); part.b.push(net.b[i]); part.v.push(net.v[i]); }
+    return part;
   }
 
   function constructionBound(st) {
@@ -394,7 +409,7 @@
     n: S0.neurons, auto: S0.steepness === null, w: S0.steepness === null ? 100 : S0.steepness,
     heights: S0.heights, act: S0.activation, shifts: S0.shifts, out: S0.output_activation,
     method: S0.method, eps: S0.eps === null ? Number((0.05 * FMAX).toPrecision(3)) : S0.eps,
-    over: {}, hover: -1,
+    over: {}, hover: -1, grow: null, // grow: bumps built so far, one at a time (null: all)
   };
   const settingsOf = (st, n) => ({
     n: n === undefined ? st.n : n, w: st.auto ? null : st.w, heights: st.heights,
@@ -409,6 +424,7 @@
     // heights dragged by hand travel with the link: "bump:height,…" (the command cannot)
     const edits = Object.keys(state.over).map((k) => `${k}:${String(state.over[k])}`); // exact
     if (edits.length) p.set("h", edits.join(","));
+    if (state.grow !== null) p.set("grow", state.grow);
     return "#" + p.toString();
   }
 
@@ -422,6 +438,7 @@
     };
     int("n", 2, DATA.limits.neurons, true);
     int("shifts", 1, DATA.limits.shifts, false);
+    int("grow", 1, (DATA.limits.neurons / 2) * DATA.limits.shifts, false);
     if (p.get("w") === "auto") state.auto = true;
     else if (Number(p.get("w")) >= 1 && Number(p.get("w")) <= 1e6) { state.auto = false; state.w = Number(p.get("w")); }
     if (HEIGHT_RULES.includes(p.get("heights"))) state.heights = p.get("heights");
@@ -462,6 +479,7 @@
     const edited = state.method !== "train" ? Object.keys(state.over).length : 0;
     // the command line has no per-bump height: say that it makes the net before the edits
     if (edited) parts.push(`# the unedited net: ${edited} bump height${edited > 1 ? "s" : ""} dragged here (the permalink keeps them)`);
+    else if (state.grow !== null && state.method !== "train") parts.push(`# the whole net: the page shows its first ${state.grow} bumps (uat animate --grow builds them one at a time)`);
     return parts.join(" ");
   }
 
@@ -669,8 +687,9 @@
     ctx.strokeStyle = COLORS.parts; ctx.lineWidth = view.lw; ctx.beginPath();
     for (let u = 0; u < units; u++) path(unit(u));
     ctx.stroke();
-    if (state.hover >= 0 && state.hover < units) {
-      ctx.strokeStyle = COLORS.hi; ctx.lineWidth = 2.5 * view.lw; ctx.beginPath(); path(unit(state.hover)); ctx.stroke();
+    const hu = net.ids.indexOf(state.hover);
+    if (hu >= 0) {
+      ctx.strokeStyle = COLORS.hi; ctx.lineWidth = 2.5 * view.lw; ctx.beginPath(); path(unit(hu)); ctx.stroke();
     }
     ctx.restore();
   }
@@ -765,7 +784,7 @@
     // a keyboard user lifting a bump keeps the focus on it across the rebuild
     const focused = active && svg.contains(active) && active.dataset ? Number(active.dataset.unit) : -1;
     svg.replaceChildren();
-    const pairs = net.w.length / 2, rows = shownPositions(pairs, DIAGRAM_PAIRS, lit >= 0 ? lit : focused);
+    const pairs = net.w.length / 2, rows = shownPositions(pairs, DIAGRAM_PAIRS, net.ids.indexOf(lit >= 0 ? lit : focused));
     const slots = rows.reduce((s, r) => s + (r === null ? 1.5 : 2), 0);
     const W = 320, H = Math.min(380, Math.max(170, slots * 10 + 40)), yIn = H / 2;
     svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
@@ -779,8 +798,10 @@
         svg.append(gap); y += 1.5 * step;
         return;
       }
+      const pos = u;
+      u = net.ids[pos];
       const g = svgEl("g", { class: "unit" + (u === lit ? " lit" : ""), "data-unit": u, tabindex: 0, role: "button", "aria-label": `bump ${u + 1} (↑ or ↓ changes its height)` });
-      for (const i of [2 * u, 2 * u + 1]) {
+      for (const i of [2 * pos, 2 * pos + 1]) {
         const yi = y + step / 2, v = net.v[i];
         g.append(svgEl("line", { x1: 30, y1: yIn, x2: 160, y2: yi, stroke: "#ccc", "stroke-width": 0.8 }));
         g.append(svgEl("line", { x1: 160, y1: yi, x2: 290, y2: yIn, stroke: v >= 0 ? COLORS.net : COLORS.trained, "stroke-width": 0.4 + (2.5 * Math.abs(v)) / vmax }));
@@ -805,7 +826,7 @@
       t.textContent = name; svg.append(t);
     }
     const note = svgEl("text", { x: 4, y: 16, "font-size": 13, fill: "#333" });
-    note.textContent = `${net.w.length} neurons: ${pairs} pairs (+ and − output weights)`;
+    note.textContent = `${net.w.length} neurons: ${pairs} pair${pairs > 1 ? "s" : ""} (+ and − output weights)`;
     svg.append(note);
     const again = focused >= 0 ? svg.querySelector(`g.unit[data-unit="${focused}"]`) : null;
     if (again) again.focus();
@@ -813,12 +834,12 @@
 
   function showHover() {
     for (const g of ui.diagram.querySelectorAll("g.unit")) g.classList.toggle("hi", +g.dataset.unit === state.hover);
-    const net = current.net, u = state.hover;
-    if (u < 0 || 2 * u + 1 >= net.w.length) { ui.info.textContent = "Hover a bump (plot or diagram) to see its pair of neurons; drag it, or Tab to it in the diagram and press ↑ or ↓, to change its height."; return; }
+    const net = current.net, full = state.hover, u = net.ids.indexOf(full);
+    if (u < 0) { ui.info.textContent = "Hover a bump (plot or diagram) to see its pair of neurons; drag it, or Tab to it in the diagram and press ↑ or ↓, to change its height."; return; }
     const p = (i) => `w = ${fmt(net.w[i])}, b = ${fmt(net.b[i])}, s = −b/w = ${fmt(-net.b[i] / net.w[i])}`;
-    const h = u < net.k ? net.first.heights[u] : null;
+    const h = full < net.k ? net.first.heights[full] : null;
     const what = makesSteps(net.act) ? "h" : "slope";
-    ui.info.textContent = `bump ${u + 1}: up neuron ${p(2 * u)}; down neuron ${p(2 * u + 1)}; ${what} = ${fmt(h)}`;
+    ui.info.textContent = `bump ${full + 1}: up neuron ${p(2 * u)}; down neuron ${p(2 * u + 1)}; ${what} = ${fmt(h)}`;
   }
 
   function setHover(u) {
@@ -826,6 +847,15 @@
     state.hover = u;
     drawMain();
     showHover();
+  }
+
+  // One bump more, left to right, the new pair lit (from the whole net: back to one bump).
+  function nextBump() {
+    if (state.method === "train") { state.method = "construct"; }
+    state.grow = state.grow === null ? 1 : state.grow + 1;
+    render(false);
+    state.hover = state.grow !== null ? pairOrder(current.full)[state.grow - 1] : -1;
+    drawMain(); showHover();
   }
 
   function dragHeight(k, h) {
@@ -849,7 +879,7 @@
       ui.epsWidth.setAttribute("data-value", found === null ? "" : String(found));
       ui.epsGo.disabled = found === null;
       // the width that meets ε is the construction's own: edits of another width are dropped
-      ui.epsGo.onclick = () => { if (found !== null) { state.n = found; state.over = {}; render(false); } };
+      ui.epsGo.onclick = () => { if (found !== null) { state.n = found; state.over = {}; state.grow = null; render(false); } };
     };
     const slice = () => {
       if (id !== epsSearch) return;
@@ -870,10 +900,12 @@
   const ANNOUNCE_MS = 500;
   function render(settingsChanged) {
     const t0 = performance.now();
-    if (settingsChanged) state.over = {};
+    if (settingsChanged) { state.over = {}; state.grow = null; }
     const st = settingsOf(state);
-    const net = handBuilt(st, state.over);
-    current = { net, errors: errorsOf(net) };
+    const full = handBuilt(st, state.over), pairs = full.w.length / 2;
+    if (state.grow !== null && state.grow >= pairs) state.grow = null;
+    const net = state.grow === null ? full : partialNet(full, state.grow);
+    current = { net, errors: errorsOf(net), pairs, full };
     const t = trainedFor(state.n), tn = trainedNet(t);
     const e = state.method === "train" ? tn.errors : current.errors;
     setNumber(ui.sup.v, e.sup);
@@ -881,7 +913,7 @@
     ui.rmse.k.textContent = `RMSE (${e.grid.toLocaleString("en")}-point grid)`;
     setNumber(ui.supAt.v, e.at);
     showBound(st, net);
-    ui.both.querySelector("[data-k=hn]").textContent = `hand-built, N = ${st.n * st.shifts}`;
+    ui.both.querySelector("[data-k=hn]").textContent = `hand-built, N = ${net.w.length}`;
     ui.both.querySelector("[data-k=tn]").textContent = `trained, N = ${t.neurons}`;
     setNumber(ui.both.querySelector("[data-testid=construct-sup-error]"), current.errors.sup);
     setNumber(ui.both.querySelector("[data-testid=construct-rmse]"), current.errors.rmse);
@@ -889,8 +921,11 @@
     setNumber(ui.both.querySelector("[data-testid=trained-rmse]"), tn.errors.rmse);
     drawMain();
     drawTrained(tn, t);
-    const key = [st.n, st.shifts, st.act, st.out, st.heights, st.w, JSON.stringify(state.over)].join();
-    if (key !== diagramKey) { buildDiagram(net); diagramKey = key; }
+    const key = [st.n, st.shifts, st.act, st.out, st.heights, st.w, state.grow, JSON.stringify(state.over)].join();
+    const lit = state.grow === null ? -1 : pairOrder(full)[state.grow - 1];
+    if (key !== diagramKey) { buildDiagram(net, lit); diagramKey = key; }
+    ui.growStatus.textContent = state.grow === null ? `all ${pairs} bumps` : `bump ${state.grow} of ${pairs}`;
+    ui.growStatus.setAttribute("data-value", String(state.grow === null ? pairs : state.grow));
     showHover();
     syncControls();
     if (settingsChanged) scheduleEps();
@@ -903,10 +938,11 @@
   // The bound is shown only while it is a theorem about the net on screen; otherwise the
   // page says why there is none.
   function showBound(st, net) {
-    const edited = Object.keys(state.over).length > 0;
-    const bound = state.method === "train" || edited ? null : netBound(st, net);
+    const edited = Object.keys(state.over).length > 0, growing = state.grow !== null;
+    const bound = state.method === "train" || edited || growing ? null : netBound(st, net);
     let why = "";
     if (state.method === "train") why = "no bound: a trained net has none";
+    else if (growing) why = `no bound: only ${state.grow} of ${current.pairs} bumps are built`;
     else if (edited) why = "no bound: heights dragged by hand (the bound holds for the construction's own heights)";
     else if (bound === null) {
       why = constructionBound(st) === null
@@ -925,7 +961,8 @@
     clearTimeout(announceTimer);
     announceTimer = setTimeout(() => {
       const v = (r) => r.v.textContent;
-      ui.live.textContent = `N = ${state.n}${state.method === "train" ? " (trained)" : ""}: sup error ${v(ui.sup)}, RMSE ${v(ui.rmse)}, bound ${v(ui.bound)}`;
+      const which = state.method === "train" ? " (trained)" : state.grow !== null ? ` (bump ${state.grow} of ${current.pairs})` : "";
+      ui.live.textContent = `N = ${state.n}${which}: sup error ${v(ui.sup)}, RMSE ${v(ui.rmse)}, bound ${v(ui.bound)}`;
     }, ANNOUNCE_MS);
   }
 
@@ -952,7 +989,7 @@
     const c = {};
     c.n = slider("neurons N (per copy)", "neurons", 2, DATA.limits.neurons, 2, state.n, (v) => {
       state.n = state.method === "train" ? trainedFor(v).neurons : v;
-      state.over = {};
+      state.over = {}; state.grow = null;
       render(false);
     });
     c.w = slider("steepness w (log scale)", "steepness", 0, 6, 0.01, Math.log10(state.w), (v) => {
@@ -995,6 +1032,12 @@
     const copy = el("button", { type: "button", text: "copy the command", "data-testid": "copy-command" });
     copy.addEventListener("click", () => copyText(ui.command, status));
     ui.permalink = el("a", { href: "#", text: "permalink", "data-testid": "permalink" });
+    const next = el("button", { type: "button", text: "next bump (n)", "data-testid": "next-bump", title: "build the net one bump at a time, left to right (key n)" });
+    next.addEventListener("click", nextBump);
+    const all = el("button", { type: "button", text: "all bumps", "data-testid": "all-bumps" });
+    all.addEventListener("click", () => { state.grow = null; state.hover = -1; render(false); });
+    ui.growStatus = el("span", { class: "grow-status", "data-testid": "grow-status" });
+    ui.toolbar = el("div", { class: "command toolbar" }, next, all, ui.growStatus);
     ui.timing = el("p", { hidden: "", "data-testid": "timing" });
     ui.live = el("p", { class: "sr-only", "aria-live": "polite", "data-testid": "live" });
     const autoLabel = el("label", { class: "inline" }, ui.auto, el("span", { text: "automatic steepness" }));
@@ -1005,7 +1048,7 @@
       el("div", { class: "readouts" }, ui.sup.box, ui.rmse.box, ui.bound.box, ui.supAt.box,
         el("div", {}, el("span", { class: "k", text: "smallest width with sup error ≤ ε" }), el("span", { class: "v" }, ui.epsWidth, " ", ui.epsGo))),
       el("div", { class: "row" },
-        el("div", { class: "grow" }, ui.main, legend(), ui.info,
+        el("div", { class: "grow" }, ui.toolbar, ui.main, legend(), ui.info,
           el("div", { class: "controls" }, c.n.label, c.w.label, autoLabel, c.heights.label, c.act.label,
             c.out.label, c.shifts.label, c.method.label, c.eps.label)),
         el("div", { class: "side" }, ui.trained, ui.both, ui.diagram)),
@@ -1230,15 +1273,19 @@
       redrawAll();
     });
     const fromHash = () => { // a full render drops edits: a permalink's come back after it
-      const edits = { ...state.over };
+      const edits = { ...state.over }, grow = state.grow;
       render(true);
-      if (Object.keys(edits).length) { state.over = edits; render(false); }
+      if (Object.keys(edits).length || grow !== null) { state.over = edits; state.grow = grow; render(false); }
     };
     fromHash();
     neuron.draw();
     if (challenge) challenge.draw();
     window.addEventListener("resize", redrawAll);
-    window.addEventListener("hashchange", () => { if (location.hash !== hashText()) { state.over = {}; readHash(); fromHash(); } });
+    document.addEventListener("keydown", (ev) => { // n: next bump, unless typing in a field
+      const tag = (ev.target && ev.target.tagName) || "";
+      if (ev.key === "n" && !ev.ctrlKey && !ev.metaKey && !ev.altKey && !/^(INPUT|SELECT|TEXTAREA)$/.test(tag)) { ev.preventDefault(); nextBump(); }
+    });
+    window.addEventListener("hashchange", () => { if (location.hash !== hashText()) { state.over = {}; state.grow = null; readHash(); fromHash(); } });
   }
 
   window.uatExplore = { errorsOf, handBuilt, netAt, constructionBound, timings, state, render, data: DATA, view, frame: () => ui.mainFrame };
