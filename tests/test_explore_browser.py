@@ -316,7 +316,8 @@ def test_readouts_are_announced_once_when_the_reader_pauses(desktop: Page) -> No
     assert p.page.locator("[aria-live]").count() == 2  # this, and the copy button's status
 
 
-# Counts pixels of a canvas inside `box` (CSS px): dark (the error strip's #333), blue (f),
+# Counts pixels of a canvas inside `box` (CSS px): dark (the error strip's #333), blue (the
+# network), orange (a trained network),
 # neutral grey (the parts) off the zero line, and the columns in `xs` whose zero line is
 # marked: darker than the axis line, or coloured.
 PIXELS = """([testid, box, y0, xs]) => {
@@ -326,13 +327,14 @@ PIXELS = """([testid, box, y0, xs]) => {
     const a = img.data[i + 3] / 255;  // unpainted pixels are transparent over the white page
     return [0, 1, 2].map((k) => img.data[i + k] * a + 255 * (1 - a));
   };
-  const n = { dark: 0, blue: 0, grey: 0, columns: 0, darkOnZero: 0 };
+  const n = { dark: 0, blue: 0, orange: 0, grey: 0, columns: 0, darkOnZero: 0 };
   for (let x = Math.ceil(box.x) + 2; x < box.x + box.w - 2; x++) {
     for (let y = Math.ceil(box.y) + 2; y < box.y + box.h - 2; y++) {
       const [r, g, b] = at(x, y), lum = (r + g + b) / 3;
       const chroma = Math.max(r, g, b) - Math.min(r, g, b);
       if (lum < 80) n.dark++;
       if (r < 50 && Math.abs(g - 114) < 50 && Math.abs(b - 178) < 50) n.blue++;
+      if (r > 170 && Math.abs(g - 94) < 50 && b < 70) n.orange++;
       if (chroma < 10 && lum > 90 && lum < 200 && (y0 === null || Math.abs(y - y0) > 2)) n.grey++;
     }
     if (y0 !== null && xs.some(([a, b]) => x >= a && x <= b)) {
@@ -368,9 +370,9 @@ def test_figures_read_at_a_glance(desktop: Page, spare: Page, pages: dict[str, P
         "(() => { const c = document.querySelector('[data-testid=trained-plot]');"
         " return [c.clientWidth, c.clientHeight]; })()"
     )
-    top = {"x": 62, "y": 8, "w": w - 108, "h": h * 0.72 - 8}
-    strip = {"x": 62, "y": h * 0.72 + 16, "w": w - 108, "h": h * 0.28 - 30}
-    assert pixel_counts(p, "trained-plot", top)["blue"] > 0.5 * top["w"]
+    top = {"x": 63, "y": 6, "w": w - 112, "h": h * 0.7 - 6}  # explore.js's BOX and STRIP
+    strip = {"x": 63, "y": h * 0.7 + 8, "w": w - 112, "h": h * 0.3 - 30}
+    assert pixel_counts(p, "trained-plot", top)["orange"] > 0.5 * top["w"]
     assert pixel_counts(p, "trained-plot", strip)["dark"] > 0.5 * strip["w"]
     # under a sigmoid output the parts are drawn too (hidden-sum units, right axis)
     q = spare.open(pages["nielsen"], (1280, 900))
@@ -543,3 +545,129 @@ def test_dragged_heights_travel_with_the_permalink_and_the_command_says_it_lacks
     p.page.wait_for_selector("[data-testid=eps-width][data-value]")
     p.page.get_by_test_id("eps-go").click()
     assert p.value("sup-error") <= 0.1 and "unedited" not in p.text("command")
+
+
+PLOT_TOP = "document.querySelector('[data-testid=plot]').getBoundingClientRect().top + scrollY"
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844)])
+def test_a_class_sees_the_plot_first_with_real_ticks(
+    open_pages: dict[str, Page], size: tuple[int, int]
+) -> None:
+    p = open_pages["desktop"].reset()
+    p.page.set_viewport_size({"width": size[0], "height": size[1]})
+    try:
+        p.page.evaluate("window.scrollTo(0, 0); window.uatExplore.render(false)")
+        assert p.page.evaluate(PLOT_TOP) < 800
+        ticks = p.page.evaluate("window.uatExplore.frame().ticks")
+        # sin on [−π, π]: y from −1.15 to 1.15 in round steps, labels at 14 px or more
+        assert ticks["font"] >= 14 and len(ticks["y"]) >= 3
+        step = np.diff(ticks["y"])
+        assert np.allclose(step, step[0]) and step[0] in (0.2, 0.25, 0.5, 1.0)
+        assert ticks["y"][0] >= -1.15 - 1e-9 and ticks["y"][-1] <= 1.15 + 1e-9
+        assert "last redraw" not in p.page.inner_text("body")  # no debug text
+        p.page.get_by_test_id("projector").click()  # large type and thick lines for a room
+        assert p.page.evaluate("window.uatExplore.frame().ticks.font") >= 20
+        assert p.page.evaluate("window.uatExplore.view.lw") >= 2
+        p.page.get_by_test_id("projector").click()
+        assert p.page.evaluate("window.uatExplore.frame().ticks.font") == 14
+    finally:
+        p.page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_the_bound_is_shown_only_while_it_holds(desktop: Page) -> None:
+    p = desktop
+    p.set("neurons", 10)
+    assert p.value("bound") > 0 and p.page.get_by_test_id("bound").is_visible()
+    assert not p.page.get_by_test_id("bound-note").is_visible()
+    p.page.get_by_test_id("plot").scroll_into_view_if_needed()
+    box = p.page.get_by_test_id("plot").bounding_box()
+    x, y = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.3
+    p.page.mouse.move(x, y)
+    p.page.mouse.down()
+    p.page.mouse.move(x, y - 60, steps=4)
+    p.page.mouse.up()
+    assert p.page.get_by_test_id("bound").get_attribute("data-value") == ""
+    assert not p.page.get_by_test_id("bound").is_visible()
+    assert "dragged by hand" in p.text("bound-note")
+
+
+def test_a_wide_diagram_is_summarised_as_the_clis(desktop: Page) -> None:
+    from uat.plot.diagram import shown_positions
+
+    p = desktop
+    for n in (32, 100, 200):
+        p.set("neurons", n)
+        units = p.page.eval_on_selector_all(
+            "[data-testid=diagram] g.unit", "gs => gs.map(g => +g.dataset.unit)"
+        )
+        gaps = p.page.eval_on_selector_all(
+            "[data-testid=diagram] text.gap", "ts => ts.map(t => t.textContent)"
+        )
+        rows = shown_positions(n // 2, 16)
+        assert units == [r for r in rows if r is not None]
+        shown = [r for r in rows if r is not None]
+        assert gaps == [f"⋮ {n // 2 - len(shown)} more pairs"] if n > 32 else gaps == []
+
+
+def test_the_challenge_has_a_legend_edges_reset_a_solution_and_the_output(
+    spare: Page, pages: dict[str, Path]
+) -> None:
+    from uat.core.targets import get_target
+
+    p = spare.open(pages["nielsen"], (1280, 800))
+    assert "bump edges" in p.text("challenge-legend")
+    x = np.arange(100) / 100
+    goal = np.log(get_target("nielsen")(x) / (1 - get_target("nielsen")(x)))
+    p.page.get_by_test_id("challenge-solution").click()
+    medians = [round(float(np.median(goal[20 * k : 20 * k + 20])), 2) for k in range(5)]
+    assert p.value("challenge-score") == pytest.approx(
+        np.mean(np.abs(goal - np.repeat(medians, 20))), rel=1e-12
+    )
+    assert p.value("challenge-score") < 0.40 and "A solution" in p.text("challenge-result")
+    # the output panel: σ(h) over each fifth, blue, against f in black
+    out = p.page.evaluate(
+        "(() => { const c = document.querySelector('[data-testid=challenge-output]');"
+        " return [c.clientWidth, c.clientHeight]; })()"
+    )
+    box = {"x": 56, "y": 6, "w": out[0] - 70, "h": out[1] - 28}
+    assert pixel_counts(p, "challenge-output", box)["blue"] > 0.5 * box["w"]
+    p.page.get_by_test_id("challenge-reset").click()
+    assert p.value("challenge-score") == pytest.approx(np.mean(np.abs(goal)), rel=1e-12)
+    assert "Success" not in p.text("challenge-result")
+
+
+def test_next_bump_adds_exactly_one_pair_left_to_right_as_animate_grow(
+    desktop: Page, tmp_path: Path
+) -> None:
+    from uat.core.metrics import errors
+    from uat.core.targets import get_target
+    from uat.jobs.commands import fit
+    from uat.jobs.scenes import pair_order, partial_net
+
+    p = desktop
+    p.set("neurons", 40)
+    t = get_target("sin")
+    full = fit(t, 40).net
+    order = pair_order(full)
+    pairs = "[data-testid=diagram] g.unit"
+    for k in (1, 2, 3):
+        if k == 2:
+            p.page.get_by_test_id("plot").click(position={"x": 5, "y": 5})  # focus off fields
+            p.page.keyboard.press("n")  # the key does what the button does
+        else:
+            p.page.get_by_test_id("next-bump").click()
+        assert p.value("grow-status") == k
+        assert p.page.locator(pairs).count() == k  # exactly one pair more each time
+        lit = p.page.eval_on_selector_all(f"{pairs}.lit", "gs => gs.map(g => +g.dataset.unit)")
+        assert lit == [order[k - 1]]  # the newest pair, lit
+        part = partial_net(full, order[:k])
+        assert p.value("sup-error") == pytest.approx(errors(part, t).sup, rel=1e-6)
+        assert p.value("rmse") == pytest.approx(errors(part, t).rmse, rel=1e-6)
+        assert p.page.get_by_test_id("bound").get_attribute("data-value") == ""
+        assert f"only {k} of 20 bumps" in p.text("bound-note")
+    link = p.page.get_by_test_id("permalink").get_attribute("href")
+    assert "grow=3" in link and "first 3 bumps" in p.text("command")
+    p.page.get_by_test_id("all-bumps").click()
+    assert p.page.locator(pairs).count() == 16  # 20 pairs, summarised
+    assert_same_numbers(p, tmp_path)

@@ -212,7 +212,22 @@
       net.w.push(...part.w); net.b.push(...part.b); net.v.push(...part.v);
       net.c += part.c;
     }
-    return Object.assign(net, { act: st.act, out: st.out, group: 2, first, k });
+    const ids = Array.from({ length: net.w.length / 2 }, (_, u) => u);
+    return Object.assign(net, { act: st.act, out: st.out, group: 2, first, k, ids });
+  }
+
+  // The pairs of a hand-built net left to right by the middle of their two steps (as
+  // uat/jobs/scenes.py's pair_order), and the net with only the first `count` of them: the
+  // net `uat animate --grow` shows after `count` bumps. `ids` keeps each pair's index in the
+  // full net (hover, drag and the diagram speak of those).
+  function pairOrder(net) {
+    const mid = (u) => 0.5 * (-net.b[2 * u] / net.w[2 * u] - net.b[2 * u + 1] / net.w[2 * u + 1]);
+    return net.ids.map((u) => [mid(u), u]).sort((p, q) => p[0] - q[0] || p[1] - q[1]).map((p) => p[1]);
+  }
+  function partialNet(net, count) {
+    const ids = pairOrder(net).slice(0, count).sort((p, q) => p - q), part = { ...net, w: [], b: [], v: [], ids };
+    for (const u of ids) for (const i of [2 * u, 2 * u + 1]) { part.w.push(net.w[i]); part.b.push(net.b[i]); part.v.push(net.v[i]); }
+    return part;
   }
 
   function constructionBound(st) {
@@ -394,7 +409,7 @@
     n: S0.neurons, auto: S0.steepness === null, w: S0.steepness === null ? 100 : S0.steepness,
     heights: S0.heights, act: S0.activation, shifts: S0.shifts, out: S0.output_activation,
     method: S0.method, eps: S0.eps === null ? Number((0.05 * FMAX).toPrecision(3)) : S0.eps,
-    over: {}, hover: -1,
+    over: {}, hover: -1, grow: null, // grow: bumps built so far, one at a time (null: all)
   };
   const settingsOf = (st, n) => ({
     n: n === undefined ? st.n : n, w: st.auto ? null : st.w, heights: st.heights,
@@ -409,6 +424,7 @@
     // heights dragged by hand travel with the link: "bump:height,…" (the command cannot)
     const edits = Object.keys(state.over).map((k) => `${k}:${String(state.over[k])}`); // exact
     if (edits.length) p.set("h", edits.join(","));
+    if (state.grow !== null) p.set("grow", state.grow);
     return "#" + p.toString();
   }
 
@@ -422,6 +438,7 @@
     };
     int("n", 2, DATA.limits.neurons, true);
     int("shifts", 1, DATA.limits.shifts, false);
+    int("grow", 1, (DATA.limits.neurons / 2) * DATA.limits.shifts, false);
     if (p.get("w") === "auto") state.auto = true;
     else if (Number(p.get("w")) >= 1 && Number(p.get("w")) <= 1e6) { state.auto = false; state.w = Number(p.get("w")); }
     if (HEIGHT_RULES.includes(p.get("heights"))) state.heights = p.get("heights");
@@ -462,6 +479,7 @@
     const edited = state.method !== "train" ? Object.keys(state.over).length : 0;
     // the command line has no per-bump height: say that it makes the net before the edits
     if (edited) parts.push(`# the unedited net: ${edited} bump height${edited > 1 ? "s" : ""} dragged here (the permalink keeps them)`);
+    else if (state.grow !== null && state.method !== "train") parts.push(`# the whole net: the page shows its first ${state.grow} bumps (uat animate --grow builds them one at a time)`);
     return parts.join(" ");
   }
 
@@ -536,23 +554,56 @@
     return { ctx, W, H };
   }
 
-  function frame(ctx, box, xr, yr, label) {
+  // What the projector toggle changes: type size and line width.
+  const view = { font: 14, lw: 1 };
+  const FONT = () => `${view.font}px system-ui, sans-serif`;
+
+  // Round tick values, about one every `count`-th of the range (1, 2 or 5 times a power of 10).
+  function niceTicks(lo, hi, count) {
+    const span = hi - lo;
+    if (!(span > 0) || !Number.isFinite(span)) return { ticks: [lo], step: 1 };
+    const raw = span / Math.max(1, count), mag = Math.pow(10, Math.floor(Math.log10(raw))), r = raw / mag;
+    const step = (r < 1.5 ? 1 : r < 3 ? 2 : r < 7 ? 5 : 10) * mag, ticks = [];
+    for (let i = Math.ceil(lo / step - 1e-9); i * step <= hi + 1e-9 * step; i++) ticks.push(i === 0 ? 0 : i * step);
+    return { ticks, step };
+  }
+  function tickText(v, step) {
+    const big = Math.max(Math.abs(v), step);
+    const t = v === 0 ? "0" : big >= 1e5 || step < 1e-4 ? v.toExponential(Math.max(0, Math.round(Math.log10(big / step)))) : v.toFixed(Math.max(0, -Math.floor(Math.log10(step) + 1e-9)));
+    return t.replace("-", "\u2212");
+  }
+
+  // A plot frame with round ticks and labels at view.font px; `opts.x === false` leaves the
+  // x labels to a panel below (the error strip shares the x axis).
+  function frame(ctx, box, xr, yr, label, opts = {}) {
     const X = (x) => box.x + ((x - xr[0]) / (xr[1] - xr[0])) * box.w;
     const Y = (y) => box.y + box.h - ((y - yr[0]) / (yr[1] - yr[0])) * box.h;
     const Xinv = (px) => xr[0] + ((px - box.x) / box.w) * (xr[1] - xr[0]);
     const Yinv = (py) => yr[0] + ((box.y + box.h - py) / box.h) * (yr[1] - yr[0]);
-    ctx.strokeStyle = "#bbb"; ctx.lineWidth = 1;
-    ctx.strokeRect(box.x, box.y, box.w, box.h);
-    if (yr[0] < 0 && yr[1] > 0) { ctx.beginPath(); ctx.moveTo(box.x, Y(0)); ctx.lineTo(box.x + box.w, Y(0)); ctx.stroke(); }
-    ctx.fillStyle = "#555"; ctx.font = "11px system-ui, sans-serif";
-    ctx.textAlign = "right";
-    ctx.fillText(fmt(yr[1]), box.x - 3, box.y + 9);
-    ctx.fillText(fmt(yr[0]), box.x - 3, box.y + box.h);
-    ctx.textAlign = "center";
-    ctx.fillText(fmt(xr[0]), box.x, box.y + box.h + 12);
-    ctx.fillText(fmt(xr[1]), box.x + box.w, box.y + box.h + 12);
-    if (label) { ctx.textAlign = "left"; ctx.fillText(label, box.x + 4, box.y + 12); }
-    return { X, Y, Xinv, Yinv, box };
+    const fs = view.font, xt = niceTicks(xr[0], xr[1], Math.max(3, Math.floor(box.w / (6 * fs)))),
+      yt = niceTicks(yr[0], yr[1], opts.yCount || Math.max(2, Math.floor(box.h / (3 * fs))));
+    ctx.lineWidth = 1; ctx.strokeStyle = "#ececec"; ctx.beginPath();
+    for (const t of xt.ticks) { ctx.moveTo(X(t), box.y); ctx.lineTo(X(t), box.y + box.h); }
+    for (const t of yt.ticks) { ctx.moveTo(box.x, Y(t)); ctx.lineTo(box.x + box.w, Y(t)); }
+    ctx.stroke();
+    ctx.strokeStyle = "#999"; ctx.strokeRect(box.x, box.y, box.w, box.h);
+    if (yr[0] < 0 && yr[1] > 0) { ctx.strokeStyle = "#bbb"; ctx.beginPath(); ctx.moveTo(box.x, Y(0)); ctx.lineTo(box.x + box.w, Y(0)); ctx.stroke(); }
+    ctx.fillStyle = "#333"; ctx.font = FONT(); ctx.strokeStyle = "#555"; ctx.beginPath();
+    ctx.textAlign = "right"; ctx.textBaseline = "middle";
+    const shown = { x: [], y: [], font: fs };
+    for (const t of yt.ticks) {
+      ctx.moveTo(box.x - 4, Y(t)); ctx.lineTo(box.x, Y(t));
+      ctx.fillText(tickText(t, yt.step), box.x - 6, Y(t)); shown.y.push(t);
+    }
+    ctx.textAlign = "center"; ctx.textBaseline = "top";
+    for (const t of xt.ticks) {
+      ctx.moveTo(X(t), box.y + box.h); ctx.lineTo(X(t), box.y + box.h + 4);
+      if (opts.x !== false) { ctx.fillText(tickText(t, xt.step), X(t), box.y + box.h + 5); shown.x.push(t); }
+    }
+    ctx.stroke();
+    ctx.textBaseline = "alphabetic";
+    if (label) { ctx.textAlign = "left"; ctx.fillText(label, box.x + 6, box.y + fs + 3); }
+    return { X, Y, Xinv, Yinv, box, ticks: shown };
   }
 
   // A curve given on the dense grid, drawn as its min and max in each pixel column: ~4 points
@@ -571,7 +622,7 @@
   function curve(ctx, fr, xs, ys, color, width) {
     ctx.save();
     ctx.beginPath(); ctx.rect(fr.box.x, fr.box.y, fr.box.w, fr.box.h); ctx.clip();
-    ctx.strokeStyle = color; ctx.lineWidth = width; ctx.beginPath();
+    ctx.strokeStyle = color; ctx.lineWidth = width * view.lw; ctx.beginPath();
     for (let i = 0; i < xs.length; i++) {
       const py = Math.max(-1e4, Math.min(1e4, fr.Y(ys[i])));
       if (i === 0) ctx.moveTo(fr.X(xs[i]), py); else ctx.lineTo(fr.X(xs[i]), py);
@@ -587,8 +638,9 @@
   const YR = [fmin - pad, fmaxv + pad];
   const PLOT_POINTS = 400;
   const XP = linspace(A, B, PLOT_POINTS);
-  const BOX = (W, H) => ({ x: 62, y: 8, w: W - 108, h: H * 0.72 - 8 });
-  const STRIP = (W, H) => ({ x: 62, y: H * 0.72 + 16, w: W - 108, h: H * 0.28 - 30 });
+  // The main box and, below it on the same x axis, the error strip (its x labels at the foot).
+  const BOX = (W, H) => ({ x: 4.5 * view.font, y: 6, w: W - 8 * view.font, h: H * 0.7 - 6 });
+  const STRIP = (W, H) => ({ x: 4.5 * view.font, y: H * 0.7 + 8, w: W - 8 * view.font, h: H * 0.3 - 16 - view.font });
 
   let current = null; // { net, errors } of the hand-built net on screen
   let diagramKey = "";
@@ -603,8 +655,10 @@
 
   // Okabe–Ito colours, distinguishable with every common colour-vision deficiency; the parts
   // are neutral grey so they never read as the network.
+  // The CLI's colours (uat/plot/figures.py): the network blue, the target black and dashed,
+  // a trained network orange.
   const COLORS = {
-    f: "#0072B2", net: "#D55E00", parts: "rgba(70, 70, 70, 0.45)", band: "rgba(0, 158, 115, 0.2)",
+    f: "#222222", net: "#0072B2", trained: "#D55E00", parts: "rgba(70, 70, 70, 0.45)", band: "rgba(0, 158, 115, 0.2)",
     error: "#333333", hi: "#CC79A7", hiFill: "rgba(204, 121, 167, 0.12)",
   };
 
@@ -630,11 +684,12 @@
       }
     };
     ctx.save(); ctx.beginPath(); ctx.rect(fr.box.x, fr.box.y, fr.box.w, fr.box.h); ctx.clip();
-    ctx.strokeStyle = COLORS.parts; ctx.lineWidth = 1; ctx.beginPath();
+    ctx.strokeStyle = COLORS.parts; ctx.lineWidth = view.lw; ctx.beginPath();
     for (let u = 0; u < units; u++) path(unit(u));
     ctx.stroke();
-    if (state.hover >= 0 && state.hover < units) {
-      ctx.strokeStyle = COLORS.hi; ctx.lineWidth = 2.5; ctx.beginPath(); path(unit(state.hover)); ctx.stroke();
+    const hu = net.ids.indexOf(state.hover);
+    if (hu >= 0) {
+      ctx.strokeStyle = COLORS.hi; ctx.lineWidth = 2.5 * view.lw; ctx.beginPath(); path(unit(hu)); ctx.stroke();
     }
     ctx.restore();
   }
@@ -645,9 +700,11 @@
     let lo = 0, hi = 0;
     for (let j = 0; j < DENSE; j += 5) { lo = Math.min(lo, hs[j]); hi = Math.max(hi, hs[j]); }
     const pad = 0.1 * (hi - lo || 1), yr = [lo - pad, hi + pad], box = fr.box;
-    ctx.fillStyle = "#555"; ctx.font = "11px system-ui, sans-serif"; ctx.textAlign = "left";
-    ctx.fillText(fmt(yr[1]), box.x + box.w + 3, box.y + 9);
-    ctx.fillText(fmt(yr[0]), box.x + box.w + 3, box.y + box.h);
+    ctx.fillStyle = "#555"; ctx.font = FONT(); ctx.textAlign = "left";
+    const t = niceTicks(yr[0], yr[1], 3), Yh = (y) => box.y + box.h - ((y - yr[0]) / (yr[1] - yr[0])) * box.h;
+    ctx.textBaseline = "middle";
+    for (const v of t.ticks) ctx.fillText(tickText(v, t.step), box.x + box.w + 4, Yh(v));
+    ctx.textBaseline = "alphabetic";
     return (y) => box.y + box.h - ((y - yr[0]) / (yr[1] - yr[0])) * box.h;
   }
 
@@ -656,8 +713,9 @@
     let emax = 0;
     for (let j = 0; j < DENSE; j++) emax = Math.max(emax, Math.abs(ys[j] - FG[j]));
     emax = emax > 0 && Number.isFinite(emax) ? emax : 1;
-    const fe = frame(ctx, sb, [A, B], [-emax, emax], "error  y − f");
-    ctx.strokeStyle = COLORS.error; ctx.lineWidth = 1; ctx.beginPath();
+    const fe = frame(ctx, sb, [A, B], [-emax, emax], "", { yCount: 3 });
+    ctx.fillStyle = "#333"; ctx.textAlign = "right"; ctx.fillText("error y − f", sb.x + sb.w - 6, sb.y + view.font + 2);
+    ctx.strokeStyle = COLORS.error; ctx.lineWidth = view.lw; ctx.beginPath();
     const cols = Math.max(1, Math.floor(sb.w));
     for (let c = 0; c < cols; c++) {
       const j0 = Math.floor((c * DENSE) / cols), j1 = Math.floor(((c + 1) * DENSE) / cols);
@@ -676,7 +734,7 @@
   function drawMain() {
     const { ctx, W, H } = fitCanvas(ui.main);
     const net = current.net, hs = current.errors.hs, ys = denseOut(net, hs);
-    const fr = frame(ctx, BOX(W, H), [A, B], YR, `hand-built, N = ${net.w.length}`);
+    const fr = frame(ctx, BOX(W, H), [A, B], YR, `hand-built, N = ${net.w.length}`, { x: false });
     ctx.fillStyle = COLORS.band; ctx.beginPath(); // the ε band around f
     for (let j = 0; j < DENSE; j += 10) ctx.lineTo(fr.X(XG[j]), fr.Y(FG[j] + state.eps));
     for (let j = DENSE - 1; j >= 0; j -= 10) ctx.lineTo(fr.X(XG[j]), fr.Y(FG[j] - state.eps));
@@ -695,30 +753,60 @@
 
   function drawTrained(tn, t) {
     const { ctx, W, H } = fitCanvas(ui.trained);
-    const fr = frame(ctx, BOX(W, H), [A, B], YR, `trained (LM), N = ${t.neurons}`);
+    const fr = frame(ctx, BOX(W, H), [A, B], YR, `trained (LM), N = ${t.neurons}`, { x: false });
     const ys = denseOut(tn, tn.errors.hs);
-    denseCurve(ctx, fr, ys, COLORS.net, 2);
+    denseCurve(ctx, fr, ys, COLORS.trained, 2);
     drawTarget(ctx, fr);
     errorStrip(ctx, STRIP(W, H), ys);
   }
 
-  function buildDiagram(net) {
+  // Positions 0..n-1 to draw, at most `limit`, null for each elided run: the first and last
+  // pairs, and a focus between two ellipses (uat/plot/diagram.py's shown_positions).
+  function shownPositions(n, limit, focus) {
+    if (n <= limit) return Array.from({ length: n }, (_, i) => i);
+    let head = (limit + 1) >> 1;
+    const keep = new Set();
+    const fill = (h, tail) => { for (let i = 0; i < h; i++) keep.add(i); for (let i = n - tail; i < n; i++) keep.add(i); };
+    if (focus >= 0 && focus < n && (focus >= head && focus < n - (limit - head))) {
+      head = limit >> 1; fill(head, limit - 1 - head); keep.add(focus);
+    } else fill(head, limit - head);
+    const rows = [];
+    for (const p of [...keep].sort((a, b) => a - b)) {
+      if (rows.length && rows[rows.length - 1] !== null && p !== rows[rows.length - 1] + 1) rows.push(null);
+      rows.push(p);
+    }
+    return rows;
+  }
+  const DIAGRAM_PAIRS = 16; // beyond this the diagram shows the first and last pairs, "⋮ N more"
+
+  function buildDiagram(net, lit = -1) {
     const svg = ui.diagram, active = document.activeElement;
     // a keyboard user lifting a bump keeps the focus on it across the rebuild
     const focused = active && svg.contains(active) && active.dataset ? Number(active.dataset.unit) : -1;
     svg.replaceChildren();
-    const shown = Math.min(net.w.length, 64), H = Math.min(320, Math.max(160, shown * 9 + 30)), W = 320;
+    const pairs = net.w.length / 2, rows = shownPositions(pairs, DIAGRAM_PAIRS, net.ids.indexOf(lit >= 0 ? lit : focused));
+    const slots = rows.reduce((s, r) => s + (r === null ? 1.5 : 2), 0);
+    const W = 320, H = Math.min(380, Math.max(170, slots * 10 + 40)), yIn = H / 2;
     svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
-    const yIn = H / 2, vmax = Math.max(...net.v.map(Math.abs)) || 1;
-    const yOf = (i) => 15 + ((i + 0.5) * (H - 30)) / shown;
-    const r = shown > 30 ? 2.5 : 6;
-    for (let u = 0; u < shown / 2; u++) {
-      const g = svgEl("g", { class: "unit", "data-unit": u, tabindex: 0, role: "button", "aria-label": `bump ${u + 1} (↑ or ↓ changes its height)` });
-      for (const i of [2 * u, 2 * u + 1]) {
-        const y = yOf(i), v = net.v[i];
-        g.append(svgEl("line", { x1: 30, y1: yIn, x2: 160, y2: y, stroke: "#ccc", "stroke-width": 0.8 }));
-        g.append(svgEl("line", { x1: 160, y1: y, x2: 290, y2: yIn, stroke: v >= 0 ? "#0072B2" : "#D55E00", "stroke-width": 0.4 + (2.5 * Math.abs(v)) / vmax }));
-        g.append(svgEl("circle", { cx: 160, cy: y, r, fill: "#E69F00" }));
+    const vmax = Math.max(...net.v.map(Math.abs)) || 1, step = (H - 40) / slots, r = slots > 24 ? 3.5 : 6;
+    let y = 30;
+    rows.forEach((u, at) => {
+      if (u === null) { // the elided pairs: how many, between the shown ones
+        const before = rows[at - 1], after = rows[at + 1];
+        const gap = svgEl("text", { x: 172, y: y + 0.75 * step + 4, "font-size": 13, fill: "#222", stroke: "#fff", "stroke-width": 4, "paint-order": "stroke", class: "gap" });
+        gap.textContent = `⋮ ${after - before - 1} more pairs`;
+        svg.append(gap); y += 1.5 * step;
+        return;
+      }
+      const pos = u;
+      u = net.ids[pos];
+      const g = svgEl("g", { class: "unit" + (u === lit ? " lit" : ""), "data-unit": u, tabindex: 0, role: "button", "aria-label": `bump ${u + 1} (↑ or ↓ changes its height)` });
+      for (const i of [2 * pos, 2 * pos + 1]) {
+        const yi = y + step / 2, v = net.v[i];
+        g.append(svgEl("line", { x1: 30, y1: yIn, x2: 160, y2: yi, stroke: "#ccc", "stroke-width": 0.8 }));
+        g.append(svgEl("line", { x1: 160, y1: yi, x2: 290, y2: yIn, stroke: v >= 0 ? COLORS.net : COLORS.trained, "stroke-width": 0.4 + (2.5 * Math.abs(v)) / vmax }));
+        g.append(svgEl("circle", { cx: 160, cy: yi, r, fill: "#E69F00" }));
+        y += step;
       }
       g.addEventListener("mouseenter", () => setHover(u));
       g.addEventListener("focus", () => setHover(u));
@@ -731,11 +819,14 @@
         }
       });
       svg.append(g);
+    });
+    for (const [cx, name] of [[30, "x"], [290, "y"]]) {
+      svg.append(svgEl("circle", { cx, cy: yIn, r: 11, fill: "#555" }));
+      const t = svgEl("text", { x: cx, y: yIn + 5, "font-size": 14, "text-anchor": "middle", fill: "#fff" });
+      t.textContent = name; svg.append(t);
     }
-    svg.append(svgEl("circle", { cx: 30, cy: yIn, r: 9, fill: "#555" }));
-    svg.append(svgEl("circle", { cx: 290, cy: yIn, r: 9, fill: "#555" }));
-    const note = svgEl("text", { x: 4, y: 12, "font-size": 10, fill: "#555" });
-    note.textContent = shown < net.w.length ? `first ${shown} of ${net.w.length} neurons` : `${net.w.length} neurons`;
+    const note = svgEl("text", { x: 4, y: 16, "font-size": 13, fill: "#333" });
+    note.textContent = `${net.w.length} neurons: ${pairs} pair${pairs > 1 ? "s" : ""} (+ and − output weights)`;
     svg.append(note);
     const again = focused >= 0 ? svg.querySelector(`g.unit[data-unit="${focused}"]`) : null;
     if (again) again.focus();
@@ -743,12 +834,12 @@
 
   function showHover() {
     for (const g of ui.diagram.querySelectorAll("g.unit")) g.classList.toggle("hi", +g.dataset.unit === state.hover);
-    const net = current.net, u = state.hover;
-    if (u < 0 || 2 * u + 1 >= net.w.length) { ui.info.textContent = "Hover a bump (plot or diagram) to see its pair of neurons; drag it, or Tab to it in the diagram and press ↑ or ↓, to change its height."; return; }
+    const net = current.net, full = state.hover, u = net.ids.indexOf(full);
+    if (u < 0) { ui.info.textContent = "Hover a bump (plot or diagram) to see its pair of neurons; drag it, or Tab to it in the diagram and press ↑ or ↓, to change its height."; return; }
     const p = (i) => `w = ${fmt(net.w[i])}, b = ${fmt(net.b[i])}, s = −b/w = ${fmt(-net.b[i] / net.w[i])}`;
-    const h = u < net.k ? net.first.heights[u] : null;
+    const h = full < net.k ? net.first.heights[full] : null;
     const what = makesSteps(net.act) ? "h" : "slope";
-    ui.info.textContent = `bump ${u + 1}: up neuron ${p(2 * u)}; down neuron ${p(2 * u + 1)}; ${what} = ${fmt(h)}`;
+    ui.info.textContent = `bump ${full + 1}: up neuron ${p(2 * u)}; down neuron ${p(2 * u + 1)}; ${what} = ${fmt(h)}`;
   }
 
   function setHover(u) {
@@ -756,6 +847,15 @@
     state.hover = u;
     drawMain();
     showHover();
+  }
+
+  // One bump more, left to right, the new pair lit (from the whole net: back to one bump).
+  function nextBump() {
+    if (state.method === "train") { state.method = "construct"; }
+    state.grow = state.grow === null ? 1 : state.grow + 1;
+    render(false);
+    state.hover = state.grow !== null ? pairOrder(current.full)[state.grow - 1] : -1;
+    drawMain(); showHover();
   }
 
   function dragHeight(k, h) {
@@ -779,7 +879,7 @@
       ui.epsWidth.setAttribute("data-value", found === null ? "" : String(found));
       ui.epsGo.disabled = found === null;
       // the width that meets ε is the construction's own: edits of another width are dropped
-      ui.epsGo.onclick = () => { if (found !== null) { state.n = found; state.over = {}; render(false); } };
+      ui.epsGo.onclick = () => { if (found !== null) { state.n = found; state.over = {}; state.grow = null; render(false); } };
     };
     const slice = () => {
       if (id !== epsSearch) return;
@@ -800,18 +900,20 @@
   const ANNOUNCE_MS = 500;
   function render(settingsChanged) {
     const t0 = performance.now();
-    if (settingsChanged) state.over = {};
+    if (settingsChanged) { state.over = {}; state.grow = null; }
     const st = settingsOf(state);
-    const net = handBuilt(st, state.over);
-    current = { net, errors: errorsOf(net) };
+    const full = handBuilt(st, state.over), pairs = full.w.length / 2;
+    if (state.grow !== null && state.grow >= pairs) state.grow = null;
+    const net = state.grow === null ? full : partialNet(full, state.grow);
+    current = { net, errors: errorsOf(net), pairs, full };
     const t = trainedFor(state.n), tn = trainedNet(t);
     const e = state.method === "train" ? tn.errors : current.errors;
     setNumber(ui.sup.v, e.sup);
     setNumber(ui.rmse.v, e.rmse);
     ui.rmse.k.textContent = `RMSE (${e.grid.toLocaleString("en")}-point grid)`;
     setNumber(ui.supAt.v, e.at);
-    setNumber(ui.bound.v, state.method === "train" ? null : netBound(st, net));
-    ui.both.querySelector("[data-k=hn]").textContent = `hand-built, N = ${st.n * st.shifts}`;
+    showBound(st, net);
+    ui.both.querySelector("[data-k=hn]").textContent = `hand-built, N = ${net.w.length}`;
     ui.both.querySelector("[data-k=tn]").textContent = `trained, N = ${t.neurons}`;
     setNumber(ui.both.querySelector("[data-testid=construct-sup-error]"), current.errors.sup);
     setNumber(ui.both.querySelector("[data-testid=construct-rmse]"), current.errors.rmse);
@@ -819,15 +921,38 @@
     setNumber(ui.both.querySelector("[data-testid=trained-rmse]"), tn.errors.rmse);
     drawMain();
     drawTrained(tn, t);
-    const key = [st.n, st.shifts, st.act, st.out, st.heights, st.w, JSON.stringify(state.over)].join();
-    if (key !== diagramKey) { buildDiagram(net); diagramKey = key; }
+    const key = [st.n, st.shifts, st.act, st.out, st.heights, st.w, state.grow, JSON.stringify(state.over)].join();
+    const lit = state.grow === null ? -1 : pairOrder(full)[state.grow - 1];
+    if (key !== diagramKey) { buildDiagram(net, lit); diagramKey = key; }
+    ui.growStatus.textContent = state.grow === null ? `all ${pairs} bumps` : `bump ${state.grow} of ${pairs}`;
+    ui.growStatus.setAttribute("data-value", String(state.grow === null ? pairs : state.grow));
     showHover();
     syncControls();
     if (settingsChanged) scheduleEps();
     announce();
     const ms = performance.now() - t0;
     timings.push(ms);
-    ui.timing.textContent = `last redraw ${ms.toFixed(1)} ms (N = ${net.w.length})`;
+    ui.timing.setAttribute("data-value", String(ms)); // for the benchmark; never shown
+  }
+
+  // The bound is shown only while it is a theorem about the net on screen; otherwise the
+  // page says why there is none.
+  function showBound(st, net) {
+    const edited = Object.keys(state.over).length > 0, growing = state.grow !== null;
+    const bound = state.method === "train" || edited || growing ? null : netBound(st, net);
+    let why = "";
+    if (state.method === "train") why = "no bound: a trained net has none";
+    else if (growing) why = `no bound: only ${state.grow} of ${current.pairs} bumps are built`;
+    else if (edited) why = "no bound: heights dragged by hand (the bound holds for the construction's own heights)";
+    else if (bound === null) {
+      why = constructionBound(st) === null
+        ? (makesSteps(st.act) ? "no bound: f has no finite Lipschitz constant here" : "no bound: f has no bounded curvature here")
+        : "no bound: the steps are softer than the automatic steepness";
+    }
+    setNumber(ui.bound.v, bound);
+    ui.bound.v.hidden = bound === null;
+    ui.boundWhy.textContent = why;
+    ui.boundWhy.hidden = bound !== null;
   }
 
   // Screen readers hear the readouts once the reader pauses, not at every slider step.
@@ -836,7 +961,8 @@
     clearTimeout(announceTimer);
     announceTimer = setTimeout(() => {
       const v = (r) => r.v.textContent;
-      ui.live.textContent = `N = ${state.n}${state.method === "train" ? " (trained)" : ""}: sup error ${v(ui.sup)}, RMSE ${v(ui.rmse)}, bound ${v(ui.bound)}`;
+      const which = state.method === "train" ? " (trained)" : state.grow !== null ? ` (bump ${state.grow} of ${current.pairs})` : "";
+      ui.live.textContent = `N = ${state.n}${which}: sup error ${v(ui.sup)}, RMSE ${v(ui.rmse)}, bound ${v(ui.bound)}`;
     }, ANNOUNCE_MS);
   }
 
@@ -863,7 +989,7 @@
     const c = {};
     c.n = slider("neurons N (per copy)", "neurons", 2, DATA.limits.neurons, 2, state.n, (v) => {
       state.n = state.method === "train" ? trainedFor(v).neurons : v;
-      state.over = {};
+      state.over = {}; state.grow = null;
       render(false);
     });
     c.w = slider("steepness w (log scale)", "steepness", 0, 6, 0.01, Math.log10(state.w), (v) => {
@@ -893,6 +1019,8 @@
     ui.info = el("div", { class: "info", "data-testid": "hover-info" });
     ui.sup = readout("sup error", "sup-error"); ui.rmse = readout("RMSE (10,001-point grid)", "rmse");
     ui.bound = readout("bound", "bound"); ui.supAt = readout("sup at x =", "sup-at");
+    ui.boundWhy = el("span", { class: "why", "data-testid": "bound-note" });
+    ui.bound.box.append(ui.boundWhy);
     ui.epsWidth = el("span", { class: "eps-hit", "data-testid": "eps-width" });
     ui.epsGo = el("button", { type: "button", text: "go to it", "data-testid": "eps-go" });
     ui.both = el("table", { class: "both" },
@@ -904,18 +1032,25 @@
     const copy = el("button", { type: "button", text: "copy the command", "data-testid": "copy-command" });
     copy.addEventListener("click", () => copyText(ui.command, status));
     ui.permalink = el("a", { href: "#", text: "permalink", "data-testid": "permalink" });
-    ui.timing = el("p", { class: "lead", "data-testid": "timing" });
+    const next = el("button", { type: "button", text: "next bump (n)", "data-testid": "next-bump", title: "build the net one bump at a time, left to right (key n)" });
+    next.addEventListener("click", nextBump);
+    const all = el("button", { type: "button", text: "all bumps", "data-testid": "all-bumps" });
+    all.addEventListener("click", () => { state.grow = null; state.hover = -1; render(false); });
+    ui.growStatus = el("span", { class: "grow-status", "data-testid": "grow-status" });
+    ui.toolbar = el("div", { class: "command toolbar" }, next, all, ui.growStatus);
+    ui.timing = el("p", { hidden: "", "data-testid": "timing" });
     ui.live = el("p", { class: "sr-only", "aria-live": "polite", "data-testid": "live" });
     const autoLabel = el("label", { class: "inline" }, ui.auto, el("span", { text: "automatic steepness" }));
     attachPlotPointer();
+    // The plot first (a class sees it on the first screen), its numbers just above it, the
+    // controls just below; the trained net and the diagram beside it on a wide screen.
     return el("section", { id: "construction" },
-      el("h2", { text: "The construction: bumps from pairs of steep neurons" }),
-      el("div", { class: "controls" }, c.n.label, c.w.label, autoLabel, c.heights.label, c.act.label,
-        c.out.label, c.shifts.label, c.method.label, c.eps.label),
       el("div", { class: "readouts" }, ui.sup.box, ui.rmse.box, ui.bound.box, ui.supAt.box,
         el("div", {}, el("span", { class: "k", text: "smallest width with sup error ≤ ε" }), el("span", { class: "v" }, ui.epsWidth, " ", ui.epsGo))),
       el("div", { class: "row" },
-        el("div", { class: "grow" }, ui.main, legend(), ui.info),
+        el("div", { class: "grow" }, ui.toolbar, ui.main, legend(), ui.info,
+          el("div", { class: "controls" }, c.n.label, c.w.label, autoLabel, c.heights.label, c.act.label,
+            c.out.label, c.shifts.label, c.method.label, c.eps.label)),
         el("div", { class: "side" }, ui.trained, ui.both, ui.diagram)),
       el("div", { class: "command" }, ui.command, copy, ui.permalink, status),
       ui.timing, ui.live);
@@ -924,7 +1059,7 @@
   function legend() {
     const key = (cls, text) => el("span", {}, el("span", { class: "key " + cls, "aria-hidden": "true" }), " " + text);
     return el("p", { class: "legend", "data-testid": "legend" },
-      key("f", "f (dashed, on top)"), key("net", "network"),
+      key("f", "target f (dashed, on top)"), key("net", "network"),
       key("parts", "each bump, where non-zero (under a sigmoid output: hidden-sum units, right axis)"),
       key("band", "f ± ε"), key("error", "error strip y − f"));
   }
@@ -988,10 +1123,10 @@
       s2.input.disabled = h.input.disabled = !nb.two;
       const { ctx, W, H } = fitCanvas(canvas);
       const yr = nb.two ? [-2.2, 2.2] : [-0.1, 1.1];
-      const fr = frame(ctx, { x: 44, y: 8, w: W - 66, h: H - 28 }, [A, B], yr,
+      const fr = frame(ctx, { x: 4 * view.font, y: 6, w: W - 5 * view.font, h: H - 14 - view.font }, [A, B], yr,
         nb.two ? "h·σ(w·x + b) − h·σ(w·(x − s₂))" : "σ(w·x + b)");
       const y = XP.map((x) => (nb.two ? nb.h * sigma(nb.w * x + nb.b) - nb.h * sigma(nb.w * (x - nb.s2)) : sigma(nb.w * x + nb.b)));
-      curve(ctx, fr, XP, y, "#D55E00", 2);
+      curve(ctx, fr, XP, y, COLORS.net, 2);
       ctx.strokeStyle = "#999"; ctx.setLineDash([4, 3]); ctx.beginPath();
       for (const sx of nb.two ? [s, nb.s2] : [s]) if (sx >= A && sx <= B) { ctx.moveTo(fr.X(sx), fr.box.y); ctx.lineTo(fr.X(sx), fr.box.y + fr.box.h); }
       ctx.stroke(); ctx.setLineDash([]);
@@ -1022,39 +1157,56 @@
     const C = DATA.challenge, K = C.bumps, P = C.points;
     const xs = Array.from({ length: P }, (_, j) => A + ((B - A) * j) / P);
     const [offset, scale] = C.rescale, rescaled = offset !== 0 || scale !== 1;
-    const g = (x) => logit(Math.min(Math.max(offset + scale * f(x), 1e-15), 1 - 1e-15));
+    const fr01 = (x) => offset + scale * f(x);
+    const g = (x) => logit(Math.min(Math.max(fr01(x), 1e-15), 1 - 1e-15));
     const goal = xs.map(g);
     const h = new Array(K).fill(0);
-    const canvas = el("canvas", { class: "main", "data-testid": "challenge-plot", role: "img", "aria-label": "challenge" });
+    const canvas = el("canvas", { class: "main", "data-testid": "challenge-plot", role: "img", "aria-label": "challenge: the hidden layer's output against σ⁻¹∘f" });
+    const output = el("canvas", { class: "small", "data-testid": "challenge-output", role: "img", "aria-label": "challenge: the network's output against f" });
     const score = el("span", { class: "v", "data-testid": "challenge-score" });
     const result = el("span", { "data-testid": "challenge-result", "aria-live": "polite" });
-    let touched = false;
-    const sliders = h.map((_, k) => slider(`h${k + 1}`, `challenge-h${k + 1}`, -3, 3, 0.01, 0, (v) => { h[k] = v; touched = true; draw(); }));
+    let touched = false, shown = false;
+    const sliders = h.map((_, k) => slider(`h${k + 1}`, `challenge-h${k + 1}`, -3, 3, 0.01, 0, (v) => { h[k] = v; touched = true; shown = false; draw(); }));
     let lo = Math.min(...goal), hi = Math.max(...goal);
     const yr = [Math.min(lo, -1) - 0.5, Math.max(hi, 1) + 0.5];
+    const edge = (k) => A + ((B - A) * k) / K;
     let fr = null;
     function deviation() { // Nielsen's score: mean |σ⁻¹(f(x)) − h| over x = j/100, bump by bump
       let s = 0;
       for (let j = 0; j < P; j++) s += Math.abs(goal[j] - h[Math.floor((j * K) / P)]);
       return s / P;
     }
-    function draw() {
-      const { ctx, W, H } = fitCanvas(canvas);
-      fr = frame(ctx, { x: 44, y: 8, w: W - 66, h: H - 28 }, [A, B], yr, "weighted output from the hidden layer, and σ⁻¹∘f");
-      curve(ctx, fr, XP, XP.map(g), COLORS.f, 2);
-      ctx.strokeStyle = "#D55E00"; ctx.lineWidth = 2.5; ctx.beginPath();
-      h.forEach((v, k) => {
-        const x0 = fr.X(A + ((B - A) * k) / K), x1 = fr.X(A + ((B - A) * (k + 1)) / K);
-        ctx.moveTo(x0, fr.Y(v)); ctx.lineTo(x1, fr.Y(v));
-      });
+    function median(v) { const a = [...v].sort((p, q) => p - q), m = a.length >> 1; return a.length % 2 ? a[m] : 0.5 * (a[m - 1] + a[m]); }
+    function edges(ctx, f) { // the bump boundaries, dashed grey
+      ctx.save(); ctx.strokeStyle = "#888"; ctx.lineWidth = view.lw; ctx.setLineDash([5, 4]); ctx.beginPath();
+      for (let k = 1; k < K; k++) { ctx.moveTo(f.X(edge(k)), f.box.y); ctx.lineTo(f.X(edge(k)), f.box.y + f.box.h); }
+      ctx.stroke(); ctx.restore();
+    }
+    function steps(ctx, f, val, color) { // one level a bump
+      ctx.strokeStyle = color; ctx.lineWidth = 2.5 * view.lw; ctx.beginPath();
+      h.forEach((v, k) => { ctx.moveTo(f.X(edge(k)), f.Y(val(v))); ctx.lineTo(f.X(edge(k + 1)), f.Y(val(v))); });
       ctx.stroke();
+    }
+    function draw() {
+      const fs = view.font;
+      let { ctx, W, H } = fitCanvas(canvas);
+      fr = frame(ctx, { x: 4 * fs, y: 6, w: W - 5 * fs, h: H - 14 - fs }, [A, B], yr, "weighted output from the hidden layer, and σ⁻¹∘f");
+      edges(ctx, fr);
+      ctx.save(); ctx.setLineDash([6, 4]); curve(ctx, fr, XP, XP.map(g), COLORS.f, 2); ctx.restore();
+      steps(ctx, fr, (v) => v, COLORS.net);
+      ({ ctx, W, H } = fitCanvas(output));
+      const fo = frame(ctx, { x: 4 * fs, y: 6, w: W - 5 * fs, h: H - 14 - fs }, [A, B], [0, 1], rescaled ? "output σ(h) against the rescaled f" : "output σ(h) against f");
+      edges(ctx, fo);
+      ctx.save(); ctx.setLineDash([6, 4]); curve(ctx, fo, XP, XP.map(fr01), COLORS.f, 2); ctx.restore();
+      steps(ctx, fo, sigma, COLORS.net);
       const d = deviation();
       sliders.forEach((s, k) => { s.input.value = h[k]; s.out.textContent = `h${k + 1} = ${h[k].toFixed(2)}`; });
       score.textContent = d.toFixed(3);
       score.setAttribute("data-value", String(d));
       const won = touched && d < C.goal; // a success is the reader's, never the start's
-      result.textContent = won ? "Success!" : `Not yet: get the average deviation below ${C.goal.toFixed(2)}.`;
-      result.className = won ? "success" : "fail";
+      result.textContent = shown ? `A solution: the median of σ⁻¹∘f on each fifth (${d.toFixed(3)} < ${C.goal.toFixed(2)}).`
+        : won ? "Success!" : `Not yet: get the average deviation below ${C.goal.toFixed(2)}.`;
+      result.className = won || shown ? "success" : "fail";
     }
     let dragging = -1;
     const at = (ev) => {
@@ -1065,7 +1217,7 @@
       const [x, y] = at(ev);
       if (!(x >= A && x <= B)) return;
       dragging = Math.min(K - 1, Math.floor(((x - A) / (B - A)) * K));
-      touched = true;
+      touched = true; shown = false;
       canvas.setPointerCapture(ev.pointerId);
       h[dragging] = Math.round(Math.min(3, Math.max(-3, y)) * 100) / 100; draw();
     });
@@ -1074,13 +1226,27 @@
       h[dragging] = Math.round(Math.min(3, Math.max(-3, at(ev)[1])) * 100) / 100; draw();
     });
     canvas.addEventListener("pointerup", () => { dragging = -1; });
+    const reset = el("button", { type: "button", text: "reset", "data-testid": "challenge-reset" });
+    reset.addEventListener("click", () => { h.fill(0); touched = false; shown = false; draw(); });
+    const solve = el("button", { type: "button", text: "show a solution", "data-testid": "challenge-solution" });
+    solve.addEventListener("click", () => {
+      for (let k = 0; k < K; k++) h[k] = Math.round(median(goal.filter((_, j) => Math.floor((j * K) / P) === k)) * 100) / 100;
+      shown = true; touched = false; draw();
+    });
+    const key = (cls, text) => el("span", {}, el("span", { class: "key " + cls, "aria-hidden": "true" }), " " + text);
     const section = el("section", { id: "challenge" },
       el("h2", { text: "The challenge" }),
       el("p", { class: "lead", text: `Five bumps and a sigmoid output: the hidden layer must approximate σ⁻¹∘f. Drag the bumps (or move the sliders) until the average deviation from σ⁻¹∘f is below ${C.goal.toFixed(2)}.` }),
       rescaled ? el("p", { class: "lead", "data-testid": "challenge-rescale", text: `f leaves (0, 1), where a sigmoid output lives, so the challenge uses its shape rescaled, ${fmt(offset)} + ${fmt(scale)}·f(x) (from ${fmt(offset + scale * fmin)} to ${fmt(offset + scale * fmaxv)}), as far as makes the best five bumps score as in Nielsen's own task.` }) : "",
-      el("div", { class: "controls" }, ...sliders.map((s) => s.label)),
       el("div", { class: "readouts" }, el("div", {}, el("span", { class: "k", text: "average deviation" }), score), el("div", {}, el("span", { class: "k", text: "result" }), result)),
-      canvas);
+      el("div", { class: "row" },
+        el("div", { class: "grow" }, canvas,
+          el("p", { class: "legend", "data-testid": "challenge-legend" }, key("f", "σ⁻¹∘f (dashed): the goal"),
+            key("net", "your five heights h₁ … h₅"), key("edge", "bump edges"))),
+        el("div", { class: "side" }, output,
+          el("p", { class: "legend" }, key("f", rescaled ? "the rescaled f (dashed)" : "f (dashed)"), key("net", "the network's output σ(h)")))),
+      el("div", { class: "controls" }, ...sliders.map((s) => s.label)),
+      el("div", { class: "command" }, reset, solve));
     return { section, draw };
   }
 
@@ -1090,25 +1256,38 @@
     readHash();
     const app = document.getElementById("app");
     app.replaceChildren();
-    app.append(el("h1", { text: `uat explore: f(x) = ${T.formula} on [${fmt(A)}, ${fmt(B)}]` }),
-      el("p", { class: "lead", text: "The hand-built network of the universal approximation theorem, live. Every number is computed as `uat fit` computes it: the sup error on a 10,001-point grid refined around every local maximum, the RMSE on that grid (16 points a bump where the net has more than 625 bumps)." }));
+    const projector = el("button", { type: "button", text: "projector", "aria-pressed": "false", "data-testid": "projector", title: "large type and thick lines" });
+    app.append(el("header", { class: "top" },
+      el("h1", { text: `uat explore: f(x) = ${T.formula} on [${fmt(A)}, ${fmt(B)}]` }), projector));
     const challenge = DATA.settings.challenge ? buildChallenge() : null;
-    if (challenge) app.append(challenge.section);
+    if (challenge) app.append(challenge.section); // a challenge page opens on the challenge
     const neuron = buildNeuron();
-    app.append(neuron.section, buildMain());
+    app.append(buildMain(), neuron.section,
+      el("p", { class: "note", text: "Every number is computed as `uat fit` computes it: the sup error on a 10,001-point grid refined around every local maximum, the RMSE on that grid (16 points a bump where the net has more than 625 bumps), the bound only while it is a theorem about the net on screen." }));
     const redrawAll = () => { neuron.draw(); if (challenge) challenge.draw(); render(false); };
+    projector.addEventListener("click", () => { // large type and thick lines for a room
+      const on = !document.body.classList.contains("projector");
+      document.body.classList.toggle("projector", on);
+      projector.setAttribute("aria-pressed", String(on));
+      Object.assign(view, on ? { font: 22, lw: 2.2 } : { font: 14, lw: 1 });
+      redrawAll();
+    });
     const fromHash = () => { // a full render drops edits: a permalink's come back after it
-      const edits = { ...state.over };
+      const edits = { ...state.over }, grow = state.grow;
       render(true);
-      if (Object.keys(edits).length) { state.over = edits; render(false); }
+      if (Object.keys(edits).length || grow !== null) { state.over = edits; state.grow = grow; render(false); }
     };
     fromHash();
     neuron.draw();
     if (challenge) challenge.draw();
     window.addEventListener("resize", redrawAll);
-    window.addEventListener("hashchange", () => { if (location.hash !== hashText()) { state.over = {}; readHash(); fromHash(); } });
+    document.addEventListener("keydown", (ev) => { // n: next bump, unless typing in a field
+      const tag = (ev.target && ev.target.tagName) || "";
+      if (ev.key === "n" && !ev.ctrlKey && !ev.metaKey && !ev.altKey && !/^(INPUT|SELECT|TEXTAREA)$/.test(tag)) { ev.preventDefault(); nextBump(); }
+    });
+    window.addEventListener("hashchange", () => { if (location.hash !== hashText()) { state.over = {}; state.grow = null; readHash(); fromHash(); } });
   }
 
-  window.uatExplore = { errorsOf, handBuilt, netAt, constructionBound, timings, state, render, data: DATA, frame: () => ui.mainFrame };
+  window.uatExplore = { errorsOf, handBuilt, netAt, constructionBound, timings, state, render, data: DATA, view, frame: () => ui.mainFrame };
   start();
 })();
