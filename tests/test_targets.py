@@ -156,8 +156,9 @@ def test_a_csv_x_range_goes_through_the_domain_checks(tmp_path) -> None:
     from uat.errors import UatError
 
     path = tmp_path / "big.csv"
-    path.write_text("x,y\n1e15,1\n1.0000000000000002e15,2\n1.0000000000000004e15,3\n")
-    digits = r"\[1000000000000000.0, 1000000000000000.4\]"  # not [1e+15, 1e+15]
+    # within ±1e15 (the largest coordinate a CSV may hold), but two floats apart
+    path.write_text("x,y\n9e14,1\n900000000000000.125,2\n900000000000000.25,3\n")
+    digits = r"\[900000000000000.0, 900000000000000.2\]"  # not [9e+14, 9e+14]
     with pytest.raises(UatError, match=rf"x range of big.csv {digits} is too narrow"):
         get_target(str(path))
 
