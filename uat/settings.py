@@ -82,6 +82,7 @@ LIMITS: dict[str, Limit] = {
     "frames": Limit(1, 2_000, whole=True),
     "fps": Limit(0, 100, open_low=True),  # GIF delays are whole hundredths of a second
     "hold": Limit(0, 60),  # seconds on the last frame
+    "dwell": Limit(0, 60, open_low=True),  # seconds on each frame of an animation
     "dpi": Limit(20, 600),  # text unreadable below, memory and layout give out above
     "width_px": Limit(160, 8_000, whole=True),
     "height_px": Limit(100, 8_000, whole=True),
