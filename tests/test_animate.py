@@ -356,3 +356,101 @@ def test_a_surface_refuses_curve_options_before_computing(tmp_path, kwargs, matc
     with pytest.raises(UatError, match="for surfaces"):
         an.animate("sin", 4, out=tmp_path / "a.gif", layers=2)
     assert not any(tmp_path.iterdir())
+
+
+# -- a budget for every output, in real processes ------------------------------------------
+
+PEAK = """import resource, subprocess, sys, time
+t = time.perf_counter()
+p = subprocess.run([sys.executable, "-m", "uat", *sys.argv[1:]], capture_output=True, text=True)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # kB, the largest descendant
+print(p.returncode, peak, time.perf_counter() - t, repr(p.stderr))
+"""
+
+
+def uat_measured(args: list[str], cwd: Path, env: dict[str, str] | None = None):
+    """(exit code, peak kB of uat and its ffmpeg, seconds, stderr) of `uat ARGS` in `cwd`."""
+    import ast
+    import os
+    import sys
+
+    run_env = {**os.environ, "MPLBACKEND": "Agg", **(env or {})}
+    run_env.pop("UAT_DEBUG", None)
+    proc = subprocess.run(
+        [sys.executable, "-c", PEAK, *args], cwd=cwd, env=run_env, capture_output=True,
+        text=True, timeout=120,
+    )  # fmt: skip
+    code, peak, seconds, stderr = proc.stdout.split(" ", 3)
+    return int(code), int(peak), float(seconds), ast.literal_eval(stderr)
+
+
+def one_line(stderr: str) -> str:
+    lines = [ln for ln in stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "Traceback" not in stderr, stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        # 13.4 GB and 117 s before: libx264 holds ~48 frames of 8000×8000
+        (["--frames", "2", "--size", "8000x8000", "--hold", "0", "-o", "big.mp4"],
+         ("--size", "an MP4", "UAT_MAX_FRAME_PIXELS")),
+        # 18,000 frames encoded before: 2 × 60 s × 100 fps + 60 s × 100 fps
+        (["--frames", "2", "--dwell", "60", "--fps", "100", "--hold", "60", "-o", "d.mp4"],
+         ("--dwell", "18,000 frames", "UAT_MAX_VIDEO_PIXELS")),
+        (["--frames", "2", "--size", "8000x8000", "-o", "big.gif"], ("--size", "GIF")),
+    ],
+)  # fmt: skip
+def test_an_output_over_its_budget_is_refused_before_any_work(tmp_path, args, words):
+    code, peak, seconds, err = uat_measured(["animate", "sin", "-n", "4", *args], tmp_path)
+    line = one_line(err)
+    assert code == 2 and all(w in line for w in words), line
+    assert peak < 400_000 and seconds < 30  # kB: refused at the start, nothing drawn
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_gallery_entry_over_the_budget_is_refused_before_the_build(tmp_path):
+    spec = tmp_path / "gallery.toml"
+    spec.write_text(
+        '[[entry]]\nname = "big"\nkind = "width"\ntarget = "sin"\nneurons = 4\n'
+        'size = "8000x8000"\nformat = "mp4"\ncaption = "c"\n'
+    )
+    code, peak, seconds, err = uat_measured(["gallery", "--spec", str(spec)], tmp_path)
+    assert code == 2 and "'big'" in one_line(err) and "8000x8000" in err
+    assert peak < 400_000 and seconds < 30
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gallery.toml"]
+
+
+def test_the_largest_mp4_within_the_budget_finishes_under_2_gb(tmp_path):
+    from uat.settings import LIMITS
+
+    # the largest square MP4 the default budget allows, rounded down to even sides
+    side = int((LIMITS["frame_pixels"].high / (wr.RENDER_HELD + wr.MP4_HELD)) ** 0.5) // 2 * 2
+    args = ["animate", "sin", "-n", "4", "--hold", "0", "--dwell", "0.1", "--fps", "10"]
+    code, peak, seconds, err = uat_measured(
+        [*args, "--size", f"{side}x{side}", "-o", "m.mp4"], tmp_path
+    )
+    assert code == 0, err
+    assert peak < 1_500_000 and seconds < 60, (peak, seconds)  # kB, the largest process
+    import imageio_ffmpeg
+
+    assert imageio_ffmpeg.count_frames_and_secs(str(tmp_path / "m.mp4"))[0] == 2
+
+
+def test_an_ffmpeg_that_never_reads_is_stopped_after_the_wait_limit(tmp_path):
+    import os
+
+    fake = tmp_path / "ffmpeg"
+    fake.write_text(f"#!/bin/sh\necho $$ > {tmp_path / 'pid'}\nexec sleep 600\n")
+    fake.chmod(0o755)
+    env = {"IMAGEIO_FFMPEG_EXE": str(fake), "UAT_MAX_CHILD_SECONDS": "2"}
+    code, _, seconds, err = uat_measured(
+        ["animate", "sin", "-n", "4", "--size", "800x500", "-o", "a.mp4"], tmp_path, env
+    )
+    line = one_line(err)
+    assert code == 2 and "ffmpeg read nothing for 2 s" in line and "UAT_MAX_CHILD_SECONDS" in line
+    assert seconds < 30
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ffmpeg", "pid"]  # no temporary
+    with pytest.raises(ProcessLookupError):  # the stalled ffmpeg was killed and reaped
+        os.kill(int((tmp_path / "pid").read_text()), 0)

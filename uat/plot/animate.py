@@ -38,7 +38,7 @@ from uat.jobs.scenes import (
     width_sweep,
 )
 from uat.jobs.scenes2d import SWEEPS2D, Scene2D
-from uat.plot.writers import FORMATS, GIF_FPS, WRITERS, check_output, ffmpeg_exe
+from uat.plot.writers import FORMATS, GIF_FPS, WRITERS, check_output, check_pace, ffmpeg_exe
 from uat.settings import Settings, check_number
 
 __all__ = [
@@ -130,11 +130,12 @@ def stored(suffix: str, count: int, repeats: int, fps: float, hold: float) -> tu
     A GIF stores each scene frame once and the hold in its last delay (whole hundredths); an
     MP4 plays every frame at fps, the hold as round(hold·fps) more; a contact sheet is one.
     """
+    from uat.plot.writers import file_frames
+
     if suffix == ".gif":
         return count, round(100 * hold) / 100
     if suffix == ".mp4":
-        extra = round(hold * fps)
-        return count * repeats + extra, extra / fps
+        return file_frames(suffix, count, repeats, fps, hold), round(hold * fps) / fps
     return 1, 0.0
 
 
@@ -231,6 +232,7 @@ def render(
     size = (int(size[0]), int(size[1]))
     suffix = p.suffix.lower()
     k = step_repeats(dwell, fps, len(scene), _continuous(scene))
+    writers.check_pace(suffix, how, len(scene), k, fps, hold, size)  # before any drawing
     room = _room(scene)
     with atomic_path(p) as tmp:
         if suffix == ".png":
@@ -318,8 +320,11 @@ def animate(
         _check_curves(p, grow, diagram, method, layers, max_evaluations)
     else:
         _check_surfaces(runs, grow, diagram, init, eps)
-    check_output(p, fps, size, dpi, hold, writer)  # fail before any computing
+    how = check_output(p, fps, size, dpi, hold, writer)  # fail before any computing
     size = (int(size[0]), int(size[1]))
+    bound = _frame_bound(dim, kind, n, frames, s.method)
+    k = step_repeats(dwell, fps, bound, kind == "turn")
+    check_pace(p.suffix.lower(), how, bound, k, fps, hold, size)
     check_writable(p)
 
     scene: AnyScene
@@ -337,6 +342,23 @@ def animate(
     render(scene, p, fps=fps, size=size, dpi=dpi, hold=hold, progress=_stage(progress, "render"),
            writer=writer, dwell=dwell)  # fmt: skip
     return _result(scene, p, tgt, kind, s, n, fps, size, hold, dwell, grow, eps, t0)
+
+
+def _frame_bound(dim: int, sweep: str, n: int, frames: int | None, method: str) -> int:
+    """At most how many frames a sweep's scene will have, known before computing it."""
+    from uat.jobs.scenes2d import DEFAULT_FRAMES2D
+
+    if dim == 1:  # every 1-D sweep thins to `frames`, else to at most DEFAULT_FRAMES
+        most = frames or max(DEFAULT_FRAMES, DEFAULT_TRAIN_FRAMES)
+        if sweep == "width":  # one frame per width: N/2 bump counts, or N trained widths
+            most = min(most, max(n // 2, 1) if method == "construct" else n)
+        return max(most, 1)
+    most = frames or DEFAULT_FRAMES2D[sweep]
+    if sweep == "refine":
+        most = min(most, n)
+    elif sweep == "grow":
+        most = min(most, n * n)
+    return max(most, 1)
 
 
 def _stage(

@@ -26,7 +26,7 @@ from typing import Any
 
 from uat import __version__
 from uat.errors import UatError
-from uat.settings import Settings, parse_size
+from uat.settings import Settings, how_to_raise, parse_size
 from uat.web.gallery2d import KINDS2D, OPTIONS2D, argv2d, build_entry2d
 
 KINDS: tuple[str, ...] = ("fit", "width", "training", "compare", "convergence", "steepness")
@@ -328,7 +328,7 @@ def check_entry(entry: Entry) -> None:
 def _check_animation(entry: Entry, o: dict[str, Any]) -> None:
     """An animation's file options, checked as `uat.plot.animate.render` will."""
     from uat.plot.animate import check_dwell
-    from uat.plot.writers import check_output
+    from uat.plot.writers import check_memory, check_output, ffmpeg_exe
 
     size = parse_size(o["size"]) if "size" in o else (800, 500)
     hold = o.get("hold", 0.0 if o.get("sweep") == "turn" else 1.0)
@@ -337,6 +337,8 @@ def _check_animation(entry: Entry, o: dict[str, Any]) -> None:
         o.get("writer", "auto"),
     )  # fmt: skip
     check_dwell(o.get("dwell"))
+    if entry.format == "gif" and ffmpeg_exe() is not None:  # its MP4 (`classroom_media`)
+        check_memory(".mp4", "ffmpeg", (size[0] + size[0] % 2, size[1] + size[1] % 2))
 
 
 def _text(value: Any) -> str | None:
@@ -472,8 +474,18 @@ def classroom_media(gif: Path) -> dict[str, str]:
         cmd = [exe, "-y", "-loglevel", "error", "-i", str(gif), "-vf",
                "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt", "yuv420p", "-movflags",
                "+faststart", "-f", "mp4", str(tmp)]  # fmt: skip
-        subprocess.run(cmd, capture_output=True, check=True)  # a failure fails the entry
+        try:  # a failure fails the entry; a stalled ffmpeg too, after LIMITS["child_seconds"]
+            subprocess.run(cmd, capture_output=True, check=True, timeout=_child_seconds())
+        except subprocess.TimeoutExpired:
+            raise UatError(f"ffmpeg did not finish the MP4 of {gif.name} in time "
+                           + how_to_raise("child_seconds")) from None  # fmt: skip
     return made | {"_video": video.name, "_fps": f"{fps:g}"}
+
+
+def _child_seconds() -> float:
+    from uat.settings import LIMITS
+
+    return float(LIMITS["child_seconds"].high)
 
 
 def _draw(kind: str, result: Any, path: Path) -> dict[str, str]:
