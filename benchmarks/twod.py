@@ -54,13 +54,13 @@ def peer_1d(out: Path) -> float:
 
 def animation_60(out: Path, sweep: str) -> tuple[float, int]:
     """(seconds, frames) of a 60-frame 2-D animation: grow 8×8 towers, or train 20 neurons."""
-    from uat.plot.animate import animate2d
+    from uat.plot.animate import animate
 
     target = replace(TARGETS2D["gaussian2d"])
     size = 8 if sweep == "grow" else 20
     t0 = time.perf_counter()
-    result = animate2d(target, size, sweep=sweep, out=out, frames=60)
-    return time.perf_counter() - t0, len(result.frames)
+    result = animate(target, size, sweep=sweep, out=out, frames=60)
+    return time.perf_counter() - t0, result.frames
 
 
 def peer_animation_1d(out: Path) -> float:

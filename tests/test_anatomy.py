@@ -212,7 +212,7 @@ def test_sigmoid_output_error_panel_names_the_inner_bound() -> None:
 
 
 def test_many_bumps_are_filled_per_colour_and_sum_to_the_network() -> None:
-    f = fit(get_target("sin"), 600)  # 300 bumps: more than MAX_PARTS
+    f = fit(get_target("sin"), 600)  # 300 bumps: more than DRAWN_PARTS
     ax = panel(make(f), "bars")
     cols = [c for c in ax.collections if c.get_gid() == "bars"]
     assert [len(c.get_paths()) for c in cols] == [150, 150]
@@ -227,7 +227,7 @@ def test_many_bumps_are_filled_per_colour_and_sum_to_the_network() -> None:
 
 
 def test_a_wide_trained_net_is_drawn_thinned_from_exact_partial_sums(rng) -> None:
-    """Above MAX_PARTS neurons: 200 curves per panel, the partial sums still exact."""
+    """Above DRAWN_PARTS neurons: 200 curves per panel, the partial sums still exact."""
     from uat.core.metrics import errors
     from uat.core.network import ShallowNet
     from uat.plot.anatomy import partial_sums

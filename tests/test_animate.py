@@ -270,15 +270,9 @@ def test_animate_compare_takes_its_runs(tmp_path):
 @needs_ffmpeg
 def test_a_rendered_gif_reads_back_as_drawn(scene, tmp_path):
     # the palette comes from three sample frames: every frame must still match its drawing
-    import matplotlib
-
-    from uat.plot.figures import STYLE
-
     out = an.render(scene, tmp_path / "a.gif", size=SIZE, hold=0, dwell=0.05)
-    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
-        drawn = [
-            f[..., :3].astype(int) for f in (g.copy() for g in rn.frames(scene, SIZE, 100, None))
-        ]
+    with rn.open_renderer(scene, SIZE, 100) as r:
+        drawn = [g[..., :3].astype(int) for g in rn.frames(r)]
     with Image.open(out) as im:
         assert im.n_frames == len(drawn)
         for i, want in enumerate(drawn):
@@ -292,3 +286,171 @@ def test_a_diagram_in_a_contact_sheet_is_refused_not_dropped(sin, tmp_path):
     with pytest.raises(UatError, match="contact sheet") as info:
         an.animate(sin, 12, out=tmp_path / "g.png", grow=True, diagram=True)
     assert info.value.param == "diagram" and not any(tmp_path.iterdir())
+
+
+# -- one pacing rule for curves and surfaces -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("target", "n", "sweep"),
+    [("sin", 6, "width"), ("gaussian2d", 2, "grow")],  # 3 frames each: widths 2, 4, 6; towers
+)
+@pytest.mark.parametrize(
+    ("fmt", "fps", "dwell", "hold"),
+    [
+        ("gif", 10, 0.3, 0.5),
+        ("gif", 5, 1.0, 0.0),
+        pytest.param("mp4", 10, 0.3, 0.5, marks=needs_ffmpeg),
+    ],
+)
+def test_dwell_fps_and_hold_pace_curves_and_surfaces_alike(
+    tmp_path, target, n, sweep, fmt, fps, dwell, hold
+):
+    out = tmp_path / f"a.{fmt}"
+    res = an.animate(
+        target, n, sweep=sweep, frames=3, out=out, fps=fps, dwell=dwell, hold=hold, size=SIZE
+    )
+    repeats = round(dwell * fps)  # file frames per scene frame at the file's clock
+    if fmt == "gif":  # each distinct frame stored once, its dwell the delay, the hold in the last
+        count, loop, durations, size = gif_info(out)
+        assert (count, loop, size) == (3, 0, SIZE)
+        assert durations == [1000 * dwell] * 2 + [1000 * (dwell + hold)]
+    else:
+        import imageio_ffmpeg
+
+        count, seconds = imageio_ffmpeg.count_frames_and_secs(str(out))
+        assert count == 3 * repeats + round(hold * fps)
+        assert seconds == pytest.approx(3 * dwell + hold, abs=1.01 / fps)
+    rec = res.to_dict()
+    assert rec["frames"] == 3 and rec["file_frames"] == count and rec["dim"] == (2 if n == 2 else 1)
+    assert rec["dwell"] == pytest.approx(dwell) and rec["hold"] == pytest.approx(hold)
+    assert len(rec["steps"]) == 3 and all(s["sup_error"] >= s["rmse"] > 0 for s in rec["steps"])
+
+
+def test_a_record_has_the_same_keys_in_both_dimensions(tmp_path):
+    kw = {"size": SIZE, "writer": "pillow"}
+    one = an.animate("sin", 4, out=tmp_path / "a.gif", **kw).to_dict()
+    two = an.animate("gaussian2d", 2, frames=2, out=tmp_path / "b.gif", **kw).to_dict()
+    assert list(one) == list(two)
+    assert (one["frame_grid"], two["frame_grid"], one["dim"], two["dim"]) == (None, 101, 1, 2)
+    assert two["neurons"] == 2 * 2 + 4 and one["neurons"] == 4  # K = 2: 2K steps + K² towers
+
+
+def test_a_turn_is_one_motion_without_a_pause(tmp_path, monkeypatch):
+    monkeypatch.setattr(wr, "ffmpeg_exe", lambda: None)
+    res = an.animate(
+        "gaussian2d", 2, sweep="turn", frames=4, out=tmp_path / "t.gif", size=SIZE, fps=25
+    )
+    assert gif_info(res.path)[2] == [40] * 4  # 1/fps each, no hold: a seamless loop
+    assert res.dwell == pytest.approx(0.04) and res.hold == 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"grow": True}, "--grow is for targets of one input"), ({"init": "random"}, "--init"),
+     ({"sweep": "compare"}, "unknown 2-D sweep"), ({"dwell": 61}, "dwell must be")],
+)  # fmt: skip
+def test_a_surface_refuses_curve_options_before_computing(tmp_path, kwargs, match):
+    with pytest.raises(UatError, match=match):
+        an.animate("gaussian2d", 2, out=tmp_path / "a.gif", **kwargs)
+    with pytest.raises(UatError, match="for surfaces"):
+        an.animate("sin", 4, out=tmp_path / "a.gif", layers=2)
+    assert not any(tmp_path.iterdir())
+
+
+# -- a budget for every output, in real processes ------------------------------------------
+
+PEAK = """import resource, subprocess, sys, time
+t = time.perf_counter()
+p = subprocess.run([sys.executable, "-m", "uat", *sys.argv[1:]], capture_output=True, text=True)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # kB, the largest descendant
+print(p.returncode, peak, time.perf_counter() - t, repr(p.stderr))
+"""
+
+
+def uat_measured(args: list[str], cwd: Path, env: dict[str, str] | None = None):
+    """(exit code, peak kB of uat and its ffmpeg, seconds, stderr) of `uat ARGS` in `cwd`."""
+    import ast
+    import os
+    import sys
+
+    run_env = {**os.environ, "MPLBACKEND": "Agg", **(env or {})}
+    run_env.pop("UAT_DEBUG", None)
+    proc = subprocess.run(
+        [sys.executable, "-c", PEAK, *args], cwd=cwd, env=run_env, capture_output=True,
+        text=True, timeout=120,
+    )  # fmt: skip
+    code, peak, seconds, stderr = proc.stdout.split(" ", 3)
+    return int(code), int(peak), float(seconds), ast.literal_eval(stderr)
+
+
+def one_line(stderr: str) -> str:
+    lines = [ln for ln in stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "Traceback" not in stderr, stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        # 13.4 GB and 117 s before: libx264 holds ~48 frames of 8000×8000
+        (["--frames", "2", "--size", "8000x8000", "--hold", "0", "-o", "big.mp4"],
+         ("--size", "an MP4", "UAT_MAX_FRAME_PIXELS")),
+        # 18,000 frames encoded before: 2 × 60 s × 100 fps + 60 s × 100 fps
+        (["--frames", "2", "--dwell", "60", "--fps", "100", "--hold", "60", "-o", "d.mp4"],
+         ("--dwell", "18,000 frames", "UAT_MAX_VIDEO_PIXELS")),
+        (["--frames", "2", "--size", "8000x8000", "-o", "big.gif"], ("--size", "GIF")),
+    ],
+)  # fmt: skip
+def test_an_output_over_its_budget_is_refused_before_any_work(tmp_path, args, words):
+    code, peak, seconds, err = uat_measured(["animate", "sin", "-n", "4", *args], tmp_path)
+    line = one_line(err)
+    assert code == 2 and all(w in line for w in words), line
+    assert peak < 400_000 and seconds < 30  # kB: refused at the start, nothing drawn
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_gallery_entry_over_the_budget_is_refused_before_the_build(tmp_path):
+    spec = tmp_path / "gallery.toml"
+    spec.write_text(
+        '[[entry]]\nname = "big"\nkind = "width"\ntarget = "sin"\nneurons = 4\n'
+        'size = "8000x8000"\nformat = "mp4"\ncaption = "c"\n'
+    )
+    code, peak, seconds, err = uat_measured(["gallery", "--spec", str(spec)], tmp_path)
+    assert code == 2 and "'big'" in one_line(err) and "8000x8000" in err
+    assert peak < 400_000 and seconds < 30
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gallery.toml"]
+
+
+def test_the_largest_mp4_within_the_budget_finishes_under_2_gb(tmp_path):
+    from uat.settings import LIMITS
+
+    # the largest square MP4 the default budget allows, rounded down to even sides
+    side = int((LIMITS["frame_pixels"].high / (wr.RENDER_HELD + wr.MP4_HELD)) ** 0.5) // 2 * 2
+    args = ["animate", "sin", "-n", "4", "--hold", "0", "--dwell", "0.1", "--fps", "10"]
+    code, peak, seconds, err = uat_measured(
+        [*args, "--size", f"{side}x{side}", "-o", "m.mp4"], tmp_path
+    )
+    assert code == 0, err
+    assert peak < 1_500_000 and seconds < 60, (peak, seconds)  # kB, the largest process
+    import imageio_ffmpeg
+
+    assert imageio_ffmpeg.count_frames_and_secs(str(tmp_path / "m.mp4"))[0] == 2
+
+
+def test_an_ffmpeg_that_never_reads_is_stopped_after_the_wait_limit(tmp_path):
+    import os
+
+    fake = tmp_path / "ffmpeg"
+    fake.write_text(f"#!/bin/sh\necho $$ > {tmp_path / 'pid'}\nexec sleep 600\n")
+    fake.chmod(0o755)
+    env = {"IMAGEIO_FFMPEG_EXE": str(fake), "UAT_MAX_CHILD_SECONDS": "2"}
+    code, _, seconds, err = uat_measured(
+        ["animate", "sin", "-n", "4", "--size", "800x500", "-o", "a.mp4"], tmp_path, env
+    )
+    line = one_line(err)
+    assert code == 2 and "ffmpeg read nothing for 2 s" in line and "UAT_MAX_CHILD_SECONDS" in line
+    assert seconds < 30
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ffmpeg", "pid"]  # no temporary
+    with pytest.raises(ProcessLookupError):  # the stalled ffmpeg was killed and reaped
+        os.kill(int((tmp_path / "pid").read_text()), 0)

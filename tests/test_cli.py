@@ -441,7 +441,7 @@ def test_explain_animate_compare_convergence_on_a_surface(cli) -> None:
     )  # fmt: skip
     assert code == 0, err
     rec = json.loads(out)
-    assert rec["sweep"] == "refine" and [f["K"] for f in rec["frames"]] == [1, 2, 3]
+    assert rec["sweep"] == "refine" and [f["K"] for f in rec["steps"]] == [1, 2, 3]
     with Image.open("a.gif") as im:
         assert im.n_frames >= 3
     code, out, err = cli("compare", "gaussian2d", "--neurons", "15", "--json")

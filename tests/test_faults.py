@@ -354,6 +354,7 @@ def _group_gone(pgid: int, within: float) -> bool:
 def test_a_signal_during_rendering_stops_cleanly(sig: int, out: str, tmp_path: Path) -> None:
     (tmp_path / out).write_bytes(b"old")
     args = ["animate", "sin", "-n", "400", "--frames", "400", "--fps", "50", "--hold", "0"]
+    args += ["--dwell", "0.02"]  # 400 video frames: 0.5 s each (10,000) is over the budget
     proc = _start([*args, "-o", out], tmp_path)
     time.sleep(2.5)
     assert proc.poll() is None, proc.communicate()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from uat.web.gallery import Entry, build, load_spec
@@ -56,3 +57,29 @@ def test_a_failing_2d_entry_reports_the_command_line_error(tmp_path) -> None:
     assert not outcome.ok
     assert outcome.error.startswith("neurons 50 does not fit") and "try 48" in outcome.error
     assert not (tmp_path / "out" / "bad.png").exists()
+
+
+def test_a_2d_animation_has_its_mp4_and_poster_like_a_1d_one(tmp_path) -> None:
+    from uat.plot.writers import ffmpeg_exe
+
+    spec = tmp_path / "g.toml"
+    spec.write_text(
+        '[[entry]]\nname = "grow"\nkind = "animate2d"\ntarget = "gaussian2d"\nsweep = "grow"\n'
+        'towers = 2\nframes = 2\nsize = "320x200"\ndwell = 0.5\nhold = 0\ncaption = "c"\n'
+    )
+    [outcome] = build(spec, tmp_path / "out", jobs=1)
+    assert outcome.ok, outcome.error
+    out = tmp_path / "out"
+    with Image.open(out / "grow.gif") as gif, Image.open(out / "grow-poster.png") as poster:
+        assert gif.n_frames == 2 and gif.info["duration"] == 500  # the dwell asked
+        gif.seek(1)
+        assert poster.size == gif.size == (320, 200)
+        assert poster.convert("RGB").tobytes() == gif.convert("RGB").tobytes()  # the last
+    if ffmpeg_exe() is None:
+        return
+    import imageio_ffmpeg
+
+    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(out / "grow.mp4"))
+    assert seconds == pytest.approx(1.0, abs=0.11)  # two frames of 0.5 s
+    page = (out / "index.html").read_text()
+    assert 'src="grow.mp4"' in page and 'poster="grow-poster.png"' in page

@@ -14,7 +14,7 @@ import pytest
 from uat.core.targets import TARGETS2D
 from uat.errors import UatError
 from uat.jobs.commands2d import compare2d, convergence2d, fit2d, sizes_for_neurons
-from uat.plot.animate import animate2d
+from uat.plot.animate import animate
 from uat.plot.writers import ffmpeg_exe
 
 GAUSS = TARGETS2D["gaussian2d"]
@@ -88,15 +88,16 @@ def gif_frames(path: Path) -> int:
 
 @pytest.mark.parametrize("writer", [pytest.param("ffmpeg", marks=needs_ffmpeg), "pillow"])
 def test_refine_gif_has_one_frame_per_k_and_errors_that_fall(tmp_path: Path, writer: str) -> None:
-    result = animate2d(
-        GAUSS, 5, sweep="refine", out=tmp_path / "r.gif", size_px=SMALL, hold=0, writer=writer
+    result = animate(
+        GAUSS, 5, sweep="refine", out=tmp_path / "r.gif", size=SMALL, hold=0, writer=writer
     )
     record = json.loads(json.dumps(result.to_dict()))
-    assert gif_frames(tmp_path / "r.gif") == record["frame_count"] == 5
-    assert [f["K"] for f in record["frames"]] == [1, 2, 3, 4, 5]
-    assert record["frames"][-1]["sup_error"] < record["frames"][0]["sup_error"]
-    assert record["frames"][-1]["rmse"] < record["frames"][0]["rmse"] / 2
+    assert gif_frames(tmp_path / "r.gif") == record["frames"] == 5
+    assert [f["K"] for f in record["steps"]] == [1, 2, 3, 4, 5]
+    assert record["steps"][-1]["sup_error"] < record["steps"][0]["sup_error"]
+    assert record["steps"][-1]["rmse"] < record["steps"][0]["rmse"] / 2
     assert record["frame_grid"] == 101 and record["bytes"] == (tmp_path / "r.gif").stat().st_size
+    assert record["neurons"] == 2 * 5 + 25 and record["dim"] == 2
 
 
 @needs_ffmpeg
@@ -104,29 +105,29 @@ def test_training_mp4_frames_and_hold(tmp_path: Path) -> None:
     import imageio_ffmpeg
 
     out = tmp_path / "t.mp4"
-    result = animate2d(
-        GAUSS, 6, sweep="training", out=out, frames=8, fps=10, hold=0.5, size_px=SMALL,
-        max_evaluations=25,
+    result = animate(
+        GAUSS, 6, sweep="training", out=out, frames=8, fps=10, hold=0.5, size=SMALL,
+        max_evaluations=25, dwell=0.1,
     )  # fmt: skip
     frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(out))
-    assert len(result.frames) == 8 and frames == 8 + 5  # the hold: round(0.5 s × 10 fps)
+    assert result.frames == 8 and frames == 8 + 5  # the hold: round(0.5 s × 10 fps)
     assert seconds == pytest.approx(1.3, abs=0.11)
-    steps = [f["evaluation"] for f in result.frames]
+    steps = [f["evaluation"] for f in result.steps]
     assert steps[0] == 1 and steps == sorted(set(steps))
 
 
 def test_grow_png_contact_sheet(tmp_path: Path) -> None:
     from PIL import Image
 
-    result = animate2d(GAUSS, 3, sweep="grow", out=tmp_path / "g.png", size_px=SMALL, dpi=50)
+    result = animate(GAUSS, 3, sweep="grow", out=tmp_path / "g.png", size=SMALL, dpi=50)
     with Image.open(tmp_path / "g.png") as im:
         assert im.size == (3 * 320, 3 * 200)
-    assert [f["towers"] for f in result.frames] == list(range(1, 10))
+    assert [f["towers"] for f in result.steps] == list(range(1, 10))
 
 
 def test_turn_of_a_trained_net(tmp_path: Path) -> None:
-    result = animate2d(
-        GAUSS, 6, "train", sweep="turn", out=tmp_path / "t.gif", frames=3, size_px=SMALL,
+    result = animate(
+        GAUSS, 6, method="train", sweep="turn", out=tmp_path / "t.gif", frames=3, size=SMALL,
         writer="pillow", max_evaluations=10,
     )  # fmt: skip
     from PIL import Image
@@ -140,11 +141,11 @@ def test_turn_of_a_trained_net(tmp_path: Path) -> None:
 def test_a_failing_render_leaves_the_existing_file_intact(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from uat.plot import render2d
+    from uat.plot import render as rn
 
     out = tmp_path / "a.gif"
     out.write_bytes(b"old animation")
-    real, drawn = render2d.draw_frame, []
+    real, drawn = rn.draw_frame, []
 
     def draw(renderer: Any, frame: Any) -> Any:
         drawn.append(1)
@@ -152,9 +153,9 @@ def test_a_failing_render_leaves_the_existing_file_intact(
             raise RuntimeError("disk on fire")
         return real(renderer, frame)
 
-    monkeypatch.setattr(render2d, "draw_frame", draw)
+    monkeypatch.setattr(rn, "draw_frame", draw)
     with pytest.raises(RuntimeError, match="disk on fire"):
-        animate2d(GAUSS, 4, sweep="refine", out=out, size_px=SMALL, writer="pillow")
+        animate(GAUSS, 4, sweep="refine", out=out, size=SMALL, writer="pillow")
     assert out.read_bytes() == b"old animation"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.gif"]  # no temporary left
 
@@ -164,6 +165,8 @@ def test_a_failing_render_leaves_the_existing_file_intact(
     [
         ({"fps": 7}, "cannot be shown exactly in a GIF"),
         ({"sweep": "spin"}, "unknown 2-D sweep"),
+        ({"dwell": 0}, "dwell must be"),
+        ({"eps": 0.1}, "--eps is for targets of one input"),
         ({"frames": 10_000}, "frames must be"),
     ],
 )
@@ -174,7 +177,7 @@ def test_animate2d_checks_before_computing(
 
     monkeypatch.setattr(uat.jobs.scenes2d, "towers", None)  # any computing would fail otherwise
     with pytest.raises(UatError, match=match):
-        animate2d(GAUSS, 4, out=tmp_path / "x.gif", **{"sweep": "refine", **kwargs})
+        animate(GAUSS, 4, out=tmp_path / "x.gif", **{"sweep": "refine", **kwargs})
     assert list(tmp_path.iterdir()) == []
 
 

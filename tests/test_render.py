@@ -35,8 +35,8 @@ def test_blitted_frame_equals_a_fresh_draw(scene):
 
 def test_frames_yields_one_image_per_frame_and_reports_progress(scene):
     done: list[tuple[int, int]] = []
-    with style():
-        count = sum(1 for _ in rn.frames(scene, SIZE, 100, lambda *a: done.append(a)))
+    with rn.open_renderer(scene, SIZE, 100) as r:
+        count = sum(1 for _ in rn.frames(r, lambda *a: done.append(a)))
     assert count == len(scene) == 6
     assert done == [(i, 6) for i in range(1, 7)]
 

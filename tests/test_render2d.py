@@ -8,10 +8,17 @@ import pytest
 from uat.core.construct2d import towers
 from uat.core.targets import TARGETS2D
 from uat.jobs.scenes2d import grow_scene, turn_scene
-from uat.plot.render2d import contact_sheet2d, frames2d, quads
+from uat.plot import render as rn
+from uat.plot.render2d import contact_sheet, open_renderer, quads
 
 GAUSS = TARGETS2D["gaussian2d"]
 SIZE = (320, 200)
+
+
+def frames2d(scene, size, dpi):
+    """Every frame's pixels through the one frame loop of the animation driver."""
+    with open_renderer(scene, size, dpi) as r:
+        yield from rn.frames(r)
 
 
 def test_quads_are_the_grid_cells() -> None:
@@ -39,7 +46,7 @@ def test_a_turn_moves_the_camera() -> None:
 
 def test_contact_sheet_tiles_nine_frames() -> None:
     scene = grow_scene(GAUSS, 4, frames=12)
-    sheet = contact_sheet2d(scene, SIZE, 50)
+    sheet = contact_sheet(scene, SIZE, 50)
     assert sheet.shape == (3 * 200, 3 * 320, 3)
     first = next(frames2d(scene, SIZE, 50))[..., :3]
     assert np.array_equal(sheet[:200, :320], first)

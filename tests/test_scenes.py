@@ -105,11 +105,11 @@ def test_width_sweep_frames_match_independent_networks(scene, sin):
 
 
 def test_many_bumps_are_drawn_as_their_sum_only(sin):
-    s = sc.width_sweep(sin, [2 * sc.MAX_PARTS, 2 * sc.MAX_PARTS + 2])
+    s = sc.width_sweep(sin, [2 * sc.DRAWN_PARTS, 2 * sc.DRAWN_PARTS + 2])
     small, big = (f[0] for f in s.frames)
-    assert small.parts.shape == (sc.MAX_PARTS, s.x.size)
+    assert small.parts.shape == (sc.DRAWN_PARTS, s.x.size)
     assert big.parts.shape == (0, s.x.size)
-    np.testing.assert_allclose(big.y, bumps(sin, 2 * sc.MAX_PARTS + 2)(s.x), atol=1e-12)
+    np.testing.assert_allclose(big.y, bumps(sin, 2 * sc.DRAWN_PARTS + 2)(s.x), atol=1e-12)
 
 
 def test_scene_y_limits_contain_every_frame(scene, lm_run):

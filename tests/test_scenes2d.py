@@ -13,7 +13,6 @@ from uat.core.targets import TARGETS2D
 from uat.errors import UatError
 from uat.jobs.scenes2d import (
     FRAME_GRID,
-    frame_records,
     grow_scene,
     partial_towers,
     refine_scene,
@@ -97,8 +96,8 @@ def test_turn_goes_once_round_with_fixed_numbers() -> None:
     az = np.array([f.azimuth for f in scene.frames])
     assert np.allclose(np.diff(az), 45.0)
     assert len({(f.sup, f.rmse) for f in scene.frames}) == 1
-    records = frame_records(scene)
-    assert [r["frame"] for r in records] == list(range(1, 9))
+    assert [r["frame"] for r in scene.steps] == list(range(1, 9))
+    assert scene.meta["continuous"] and scene.meta["neurons"] == net.n_neurons
 
 
 def test_bad_sweeps_and_frames() -> None:

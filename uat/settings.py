@@ -88,6 +88,7 @@ LIMITS: dict[str, Limit] = {
     "frames": Limit(1, 2_000, whole=True),
     "fps": Limit(0, 100, open_low=True),  # GIF delays are whole hundredths of a second
     "hold": Limit(0, 60),  # seconds on the last frame
+    "dwell": Limit(0, 60, open_low=True),  # seconds on each frame of an animation
     "dpi": Limit(20, 600),  # text unreadable below, memory and layout give out above
     "width_px": Limit(160, 8_000, whole=True),
     "height_px": Limit(100, 8_000, whole=True),
@@ -103,9 +104,15 @@ LIMITS: dict[str, Limit] = {
     # CSV samples: parsed line by line into float arrays, peaking near 2.6 times the file
     # (measured), so 64 MB of text (about 3 million rows) needs under 200 MB
     "csv_bytes": Limit(0, 64_000_000, whole=True),
-    # frames × width × height of a GIF that Pillow writes (it keeps every RGBA frame, 4 bytes a
-    # pixel, so 400 million pixels is about 1.6 GB) or of a contact sheet; ffmpeg streams
+    # frames × width × height held at once by an animation's writer, ffmpeg's included (4 bytes
+    # a pixel, so 400 million pixels is about 1.6 GB): Pillow keeps every frame, libx264 about
+    # 48, a contact sheet 18 (uat.plot.writers.held_frames)
     "frame_pixels": Limit(1, 400_000_000, whole=True),
+    # frames × width × height an animation encodes: libx264 took 48 s for 6,000 frames of
+    # 800×500 (2.4e9 pixels) here; drawing comes on top, so about a minute in all
+    "video_pixels": Limit(1, 2_000_000_000, whole=True),
+    # seconds uat waits on a child process (ffmpeg) that reads nothing or does not exit
+    "child_seconds": Limit(1, 60),
     # explain's grid points × neurons: each neuron's curve on the 10,001-point grid, 8 bytes a
     # value, so 20 million is 160 MB (N = 2,000 at most)
     "grid_neurons": Limit(1, 20_000_000, whole=True),

@@ -225,11 +225,7 @@ def animate_cmd(
         size=pixels, dpi=dpi, hold=hold, writer=writer, dwell=dwell, grow=grow,
         diagram=diagram, init=init, eps=eps,
     )  # fmt: skip
-    record = {"target": t.name, "sweep": kind, "neurons": neurons, "output": str(res.path)}
-    record |= {"frames": res.frames, "fps": res.fps, "size": list(res.size), "bytes": res.bytes}
-    record |= {"seconds": res.seconds, "last_frame": res.last, "dwell": res.dwell}
-    record |= {"hold": res.hold, "file_frames": res.file_frames}
-    record |= {"grow": grow, "eps": eps, "steps": res.steps}
+    record = res.to_dict()
 
     def show() -> None:
         if eps is not None:

@@ -151,9 +151,8 @@ def animate2d_cmd(
     **kw: Any,
 ) -> None:
     """`uat animate` on a surface: towers refining or growing, training, or a camera turn."""
-    from uat.cli import report2d
     from uat.jobs import commands2d as jobs2d
-    from uat.plot.animate import animate2d
+    from uat.plot.animate import animate
 
     kind = "refine" if sweep == "width" else sweep
     if compare or kind not in ("refine", "grow", "training", "turn"):
@@ -161,6 +160,7 @@ def animate2d_cmd(
             f"--sweep {sweep} is for 1-D targets; a surface takes refine (or width), "
             "grow, training or turn"
         )
+    one_d = {k: kw.pop(k) for k in ("dwell", "grow", "diagram", "init", "eps") if k in kw}
     settings = _settings_values(kw)
     chosen = method or ("train" if kind == "training" else "construct")
     c = jobs2d.choose2d(chosen, neurons, towers, layers, settings)
@@ -169,28 +169,18 @@ def animate2d_cmd(
 
     words = animation_words(
         kind, frames=frames, fps=fps, size=parse_size(size), dpi=dpi, writer=writer,
-        hold=1.0 if hold is None else hold,
+        hold=1.0 if hold is None else hold, dwell=one_d.get("dwell"),
     )  # fmt: skip  # as in 1-D: another run's file keeps its name
     name = jobs2d.output_name2d("animate", t, "-".join([kind, c.words, *words]), ".gif")
     path = figure_path(out, name, animated=True)
-    opts = {k: v for k, v in c.options.items() if k in ("layers", "seed", "max_evaluations")}
+    opts = {k: v for k, v in c.options.items() if k in ("layers", "max_evaluations")}
     with report.staged_bar(quiet or json_) as update:
-        res = animate2d(
-            t,
-            c.size,
-            c.method,
-            sweep=kind,
-            out=path,
-            frames=frames,
-            fps=fps,
-            size_px=parse_size(size),
-            dpi=dpi,
-            hold=hold,
-            writer=writer,
-            progress=update,
-            **opts,
-        )
-    _emit2d(res.to_dict(), json_, quiet, lambda: report2d.print_animation2d(res))
+        res = animate(
+            t, c.size, Settings(seed=c.options.get("seed", 0)), method=c.method, sweep=kind,
+            out=path, frames=frames, fps=fps, size=parse_size(size), dpi=dpi, hold=hold,
+            writer=writer, progress=update, **one_d, **opts,
+        )  # fmt: skip
+    _emit2d(res.to_dict(), json_, quiet, lambda: report.print_animation(res))
 
 
 def compare2d_cmd(

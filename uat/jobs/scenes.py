@@ -19,14 +19,13 @@ from uat.core.network import ShallowNet
 from uat.core.targets import Target
 from uat.errors import UatError
 from uat.jobs.commands import Fit, compare_runs, fit, sweep
-from uat.settings import LIMITS, Method, Settings, check_number, check_width
+from uat.settings import LIMITS, Method, Settings, check_number, check_width, how_to_raise
 
 SWEEPS = ("width", "training", "compare", "steepness")
 # At 0.5 s a frame (uat.plot.animate.MIN_DWELL), 36 frames last 18 s: a sweep to talk over.
 DEFAULT_FRAMES = 36  # a width sweep of hand-built nets: 2, 4, …, N, thinned beyond this
 DEFAULT_TRAIN_FRAMES = 30
-MAX_NEURONS = 2000  # widest animated net: its bumps are already narrower than a pixel
-MAX_PARTS = 200  # more bumps or neurons than this are drawn as their sum only
+DRAWN_PARTS = 200  # more bumps or neurons than this are drawn as their sum only (a blur)
 METHOD_NAMES = {"construct": "hand-built", "train": "trained"}
 # The scene's x grid: 2·w·(b − a) points resolve the steepest neuron, up to 2001 (2.5 a pixel
 # of an 800-pixel frame). A cap of 4001 took the whole `uat animate sin -n 120 --frames 60`
@@ -172,6 +171,11 @@ class Scene:
             return [f[0].step for f in self.frames]
         return [{"panels": [p.step for p in f]} for f in self.frames]
 
+    @property
+    def last_text(self) -> str:
+        """The last frame's caption(s), side by side joined by " | "."""
+        return " | ".join(panel.text for panel in self.frames[-1])
+
 
 # -- widths ------------------------------------------------------------------------------------
 
@@ -183,10 +187,12 @@ def check_widths(widths: Sequence[int], s: Settings) -> list[int]:
         raise UatError("no widths to animate")
     for w in ws:
         check_width(w, s)
-        if w > MAX_NEURONS:
+        high = LIMITS["n_neurons_animated"].high
+        if w > high:
             raise UatError(
-                f"n_neurons {w} is too many to animate (at most {MAX_NEURONS:,}: beyond that "
-                "each bump is narrower than a pixel); `uat fit` draws wider nets",
+                f"n_neurons {w} is too many to animate (at most {high:,.0f}: beyond that "
+                "each bump is narrower than a pixel); `uat fit` draws wider nets "
+                + how_to_raise("n_neurons_animated"),
                 param="n_neurons",
             )
     return ws
@@ -261,7 +267,7 @@ def panel_frame(
     net: ShallowNet, x: np.ndarray, text: str, loss: LossTrace | None = None
 ) -> PanelFrame:
     """One panel of one frame: the network on the grid and, unless too many, its parts."""
-    many = net.n_neurons // max(net.group, 1) > MAX_PARTS  # a blur, and memory: sum only
+    many = net.n_neurons // max(net.group, 1) > DRAWN_PARTS  # a blur, and memory: sum only
     squashed = net.output_activation != "identity"  # parts live on the hidden sum's scale
     parts = np.empty((0, x.size)) if many or squashed else net.contributions(x)
     return PanelFrame(

@@ -25,10 +25,10 @@ from uat.core.layered import Layer, LayeredNet, one_blas_thread
 from uat.core.metrics2d import errors2d
 from uat.core.targets import Target
 from uat.errors import UatError
+from uat.jobs.scenes import check_frames
 
 SWEEPS2D = ("refine", "grow", "training", "turn")
 DEFAULT_FRAMES2D = {"refine": 60, "grow": 60, "training": 60, "turn": 90}
-MAX_FRAMES2D = 600
 # A frame's RMSE grid: the 201² grid of a fit measured 0.1–0.6 s per frame for towers here,
 # 101² a quarter of that; the sup is refined off the grid either way.
 FRAME_GRID = 101
@@ -87,13 +87,15 @@ class Scene2D:
     def __len__(self) -> int:
         return len(self.frames)
 
+    @property
+    def steps(self) -> list[dict[str, Any]]:
+        """Per frame its step (named after what it counts), sup error and RMSE."""
+        return [{self.step_name: f.step, **f.as_dict()} for f in self.frames]
 
-def check_frames2d(frames: int | None) -> None:
-    """Validate the most frames a sweep may have."""
-    if frames is not None and not (isinstance(frames, int) and 1 <= frames <= MAX_FRAMES2D):
-        raise UatError(
-            f"frames must be a whole number from 1 to {MAX_FRAMES2D}, got {frames}", param="frames"
-        )
+    @property
+    def last_text(self) -> str:
+        """The last frame's caption."""
+        return self.frames[-1].text
 
 
 def surface_points(k: int = 0) -> int:
@@ -161,7 +163,7 @@ def refine_scene(
     """K×K towers (or K directions × K+1 ridge steps) for K = 1 … K_max, one frame each."""
     if method not in ("construct", "nielsen", "ridges"):
         raise UatError(f"a refine sweep builds towers or ridges, not {method!r}")
-    check_frames2d(frames)
+    check_frames(frames)
     ks = evenly(range(1, k_max + 1), frames or DEFAULT_FRAMES2D["refine"])
     grid = _grids(target, k_max)
     out = []
@@ -178,7 +180,8 @@ def refine_scene(
             progress(i + 1, len(ks))
     what = "ridges, one hidden layer" if method == "ridges" else "towers, two hidden layers"
     title = f"{target.formula}: {what}, K = 1 … {k_max}"
-    return _scene("refine", target, grid, out, title, "K", {"method": method})
+    meta = {"method": method, "neurons": net.n_neurons}
+    return _scene("refine", target, grid, out, title, "K", meta)
 
 
 def partial_towers(net: LayeredNet, heights: np.ndarray) -> LayeredNet:
@@ -218,7 +221,7 @@ def grow_scene(
     """
     if method not in ("construct", "nielsen"):
         raise UatError(f"a grow sweep adds towers (construct or nielsen), not {method!r}")
-    check_frames2d(frames)
+    check_frames(frames)
     full = towers(target, k, form="nielsen" if method == "nielsen" else "quadrant")
     h = np.asarray(full.meta["tower_heights"])
     order = growth_order(h)
@@ -248,7 +251,8 @@ def grow_scene(
         if progress is not None:
             progress(f + 1, count)
     title = f"{target.formula}: {k}×{k} towers, {full.n_neurons} neurons, added one by one"
-    return _scene("grow", target, grid, out, title, "towers", {"method": method, "K": k})
+    meta = {"method": method, "K": k, "neurons": full.n_neurons}
+    return _scene("grow", target, grid, out, title, "towers", meta)
 
 
 def log_evaluations(last: int, count: int) -> list[int]:
@@ -269,7 +273,7 @@ def training_scene(
     """One LM run of N neurons (one or two hidden layers), frames at log-spaced evaluations."""
     from uat.core.train import LAYERED_ITERATIONS, train2d
 
-    check_frames2d(frames)
+    check_frames(frames)
     if layers not in (1, 2) or n < layers:
         raise UatError("a trained 2-D net has 1 or 2 hidden layers of ≥ 1 neuron each")
     count = frames or DEFAULT_FRAMES2D["training"]
@@ -294,6 +298,7 @@ def training_scene(
     title = f"{target.formula}: training {shape} sigmoid neurons (Levenberg–Marquardt)"
     history = [[i, r] for i, r in run.history]
     meta = {"method": "train", "widths": widths, "seed": seed, "history": history}
+    meta["neurons"] = run.net.n_neurons
     return _scene("training", target, grid, out, title, "evaluation", meta)
 
 
@@ -319,7 +324,7 @@ def turn_scene(
     progress: Progress = None,
 ) -> Scene2D:
     """The camera once round a network's surface, from the still figures' view and back."""
-    check_frames2d(frames)
+    check_frames(frames)
     count = frames or DEFAULT_FRAMES2D["turn"]
     grid = _grids(target, int(net.meta.get("towers_per_side", 0)))
     m = measure(net, target, grid)
@@ -332,7 +337,9 @@ def turn_scene(
         if progress is not None:
             progress(f + 1, count)
     title = f"{target.formula}: {label}"
-    return _scene("turn", target, grid, out, title, "frame", {"method": net.method})
+    # a turn is one motion, not steps to talk over: one file frame each (`continuous`)
+    meta = {"method": net.method, "neurons": net.n_neurons, "continuous": True}
+    return _scene("turn", target, grid, out, title, "frame", meta)
 
 
 def scene2d(
@@ -363,8 +370,3 @@ def scene2d(
         if net is None:
             raise UatError("a turn needs the network to turn around")
         return turn_scene(target, net, label or method, frames, progress=progress)
-
-
-def frame_records(scene: Scene2D) -> list[dict[str, Any]]:
-    """Every frame's numbers, named after what its step counts."""
-    return [{scene.step_name: f.step, **f.as_dict()} for f in scene.frames]

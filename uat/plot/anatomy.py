@@ -23,7 +23,7 @@ import numpy as np
 
 from uat.core.activations import Activation, get_activation
 from uat.plot.figures import (
-    MAX_PARTS,
+    DRAWN_PARTS,
     METHOD_NAMES,
     OKABE_ITO,
     TARGET_COLOR,
@@ -297,7 +297,7 @@ def _draw_bars(ax: Axes, fit: Fit, act: Activation, curves: Curves) -> None:
     net, x = fit.net, curves.x
     parts = pair_curves(net, x)  # each pair near its steps only: no (points × pairs) matrix
     k = len(parts)
-    if k <= MAX_PARTS:
+    if k <= DRAWN_PARTS:
         for j, where, y in parts:
             xs, color = x[where], BAR_COLORS[j % 2]
             ax.fill_between(xs, y, color=color, alpha=0.28, lw=0, gid="bar")
@@ -400,7 +400,7 @@ def _neuron_by_neuron(fig: Figure, fit: Fit) -> None:
     # viridis without its palest tenth, which is hard to see as a thin line on white
     cmap = mpl.colors.ListedColormap(mpl.colormaps[POSITION_CMAP](np.linspace(0.0, 0.9, 256)))
     colors = cmap(norm(s[order]))
-    # at most MAX_PARTS curves per panel, computed as such: never a (points × N) matrix
+    # at most DRAWN_PARTS curves per panel, computed as such: never a (points × N) matrix
     counts = _thinned(net.n_neurons)
     shown = order[counts - 1]
 
@@ -439,10 +439,10 @@ def _neuron_by_neuron(fig: Figure, fit: Fit) -> None:
 
 
 def _thinned(n: int) -> np.ndarray:
-    """Neuron counts 1, 2, …, N, thinned evenly to at most MAX_PARTS (N always included)."""
-    if n <= MAX_PARTS:
+    """Neuron counts 1, 2, …, N, thinned evenly to at most DRAWN_PARTS (N always included)."""
+    if n <= DRAWN_PARTS:
         return np.arange(1, n + 1)
-    return np.unique(np.round(np.linspace(1, n, MAX_PARTS)).astype(int))
+    return np.unique(np.round(np.linspace(1, n, DRAWN_PARTS)).astype(int))
 
 
 def partial_sums(

@@ -1,8 +1,12 @@
-"""Animations in one call: a scene (`uat.jobs.scenes`) → frames (`render`) → a file (`writers`).
+"""Animations in one call, for curves and surfaces: a scene → frames → a file.
 
-`render` writes a Scene as a looping GIF, an MP4 or a PNG contact sheet; `animate` computes the
-scene of one `uat animate` sweep first. The names of the three rooms are re-exported here so
-that `uat.plot.animate` stays the one import for callers.
+`animate` computes the scene of one sweep (`uat.jobs.scenes` for a target of x,
+`uat.jobs.scenes2d` for one of x and y) and `render` writes it: one pacing rule (each scene
+frame stays `dwell` seconds, whole frames at `fps`, the last `hold` seconds more), one renderer
+interface (`uat.plot.render.FrameRenderer`: the curves' `Renderer`, the surfaces'
+`SurfaceRenderer`) and one set of writers (`uat.plot.writers`: a looping GIF storing each
+frame once with its delay, an MP4, a PNG contact sheet). The names of the rooms are
+re-exported here so that `uat.plot.animate` stays the one import for callers.
 """
 
 from __future__ import annotations
@@ -20,8 +24,7 @@ from uat.errors import UatError
 from uat.jobs.scenes import (
     DEFAULT_FRAMES,
     DEFAULT_TRAIN_FRAMES,
-    MAX_NEURONS,
-    MAX_PARTS,
+    DRAWN_PARTS,
     SWEEPS,
     LossTrace,
     PanelFrame,
@@ -33,17 +36,18 @@ from uat.jobs.scenes import (
     training_run,
     width_sweep,
 )
-from uat.plot.writers import FORMATS, GIF_FPS, WRITERS, check_output, ffmpeg_exe
-from uat.settings import Settings
+from uat.jobs.scenes2d import SWEEPS2D, Scene2D
+from uat.plot.writers import FORMATS, GIF_FPS, WRITERS, check_output, check_pace, ffmpeg_exe
+from uat.settings import Settings, check_number
 
 __all__ = [
     "DEFAULT_FRAMES",
     "DEFAULT_TRAIN_FRAMES",
+    "DRAWN_PARTS",
     "FORMATS",
     "GIF_FPS",
-    "MAX_NEURONS",
-    "MAX_PARTS",
     "SWEEPS",
+    "SWEEPS2D",
     "WRITERS",
     "AnimationResult",
     "LossTrace",
@@ -59,10 +63,12 @@ __all__ = [
     "width_sweep",
 ]
 
+AnyScene = Scene | Scene2D
+
 
 @dataclass(frozen=True)
 class AnimationResult:
-    """What `animate` wrote."""
+    """What `animate` wrote, for a target of one input or two."""
 
     path: Path
     frames: int  # distinct frames of the scene (a GIF or MP4 adds the hold after them)
@@ -70,17 +76,51 @@ class AnimationResult:
     bytes: int
     size: tuple[int, int]
     fps: float
-    last: str = ""  # the last frame's caption(s): its width or steepness and sup error
+    last: str = ""  # the last frame's caption(s): its width (or K, or step) and errors
     dwell: float = 0.0  # seconds each frame of the scene stays on screen
-    steps: list[dict[str, Any]] = field(default_factory=list)  # per frame: width, errors
+    steps: list[dict[str, Any]] = field(default_factory=list)  # per frame: its step, errors
     hold: float = 0.0  # seconds the last frame stays longer, as the file stores it
     file_frames: int = 0  # frames in the file: a GIF stores each once, an MP4 plays at fps
     dwell_asked: float | None = None  # the --dwell given, before rounding to whole frames
+    target: str = ""
+    dim: int = 1  # inputs of the target
+    sweep: str = ""
+    method: str = ""  # the final network's method (side by side: "compare")
+    neurons: int | None = None  # hidden neurons of the final network (per panel: the first)
+    frame_grid: int | None = None  # points per side of each frame's RMSE grid (2-D)
+    grow: bool = False  # units added one at a time
+    eps: float | None = None  # the band target ± eps drawn (1-D)
 
     @property
     def duration(self) -> float:
         """Seconds one loop lasts, without the hold."""
         return self.frames * self.dwell
+
+    def to_dict(self) -> dict[str, Any]:
+        """The file, its pace and every frame's numbers: the same keys in 1-D and 2-D."""
+        return {
+            "target": self.target,
+            "dim": self.dim,
+            "sweep": self.sweep,
+            "method": self.method,
+            "neurons": self.neurons,
+            "output": str(self.path),
+            "frames": self.frames,
+            "file_frames": self.file_frames,
+            "fps": self.fps,
+            "dwell": self.dwell,
+            "dwell_asked": self.dwell_asked,
+            "hold": self.hold,
+            "loop_seconds": self.duration + self.hold,
+            "size": list(self.size),
+            "bytes": self.bytes,
+            "seconds": self.seconds,
+            "last_frame": self.last,
+            "grow": self.grow,
+            "eps": self.eps,
+            "frame_grid": self.frame_grid,
+            "steps": self.steps,
+        }
 
 
 def stored(suffix: str, count: int, repeats: int, fps: float, hold: float) -> tuple[int, float]:
@@ -89,40 +129,56 @@ def stored(suffix: str, count: int, repeats: int, fps: float, hold: float) -> tu
     A GIF stores each scene frame once and the hold in its last delay (whole hundredths); an
     MP4 plays every frame at fps, the hold as round(hold·fps) more; a contact sheet is one.
     """
+    from uat.plot.writers import file_frames
+
     if suffix == ".gif":
         return count, round(100 * hold) / 100
     if suffix == ".mp4":
-        extra = round(hold * fps)
-        return count * repeats + extra, extra / fps
+        return file_frames(suffix, count, repeats, fps, hold), round(hold * fps) / fps
     return 1, 0.0
 
 
 MIN_DWELL = 0.5  # a teacher can say a few words per width (issue 12 asks ≥ 0.4 s)
 SWEEP_SECONDS = 12.0  # a default sweep lasts about this long (8–20 s: long enough to talk over)
-MAX_DWELL = 60.0
 
 
-def default_dwell(count: int) -> float:
+def default_dwell(count: int, fps: float = 20, continuous: bool = False) -> float:
     """Seconds per frame of a `count`-frame scene: about SWEEP_SECONDS in all, 0.5 to 1.5 s.
 
     A multiple of 0.5 s: it then divides the default 1 s hold, so a GIF stores each frame
     once (60 frames at 0.4 s and a 1 s hold took 125 GIF frames, 1.4 s of ffmpeg; at 0.5 s, 62).
+    A continuous scene (a camera turning) is one motion, not steps to talk over: 1/fps.
     """
+    if continuous:
+        return 1.0 / fps
     return min(max(MIN_DWELL, round(2 * SWEEP_SECONDS / max(count, 1)) / 2), 1.5)
 
 
-def step_repeats(dwell: float | None, fps: float, count: int) -> int:
+def step_repeats(dwell: float | None, fps: float, count: int, continuous: bool = False) -> int:
     """File frames each scene frame lasts: round(dwell·fps), at least one."""
-    d = default_dwell(count) if dwell is None else dwell
+    d = default_dwell(count, fps, continuous) if dwell is None else dwell
     return max(1, round(d * fps))
 
 
 def check_dwell(dwell: float | None) -> None:
-    """A dwell is None (the default) or between 0 and MAX_DWELL seconds."""
-    if dwell is not None and not (isinstance(dwell, int | float) and 0 < dwell <= MAX_DWELL):
-        raise UatError(
-            f"--dwell must be more than 0 and at most {MAX_DWELL:g} seconds, got {dwell}"
-        )
+    """A dwell is None (the default) or within LIMITS["dwell"] seconds."""
+    if dwell is not None:
+        check_number("dwell", dwell)
+
+
+def _continuous(scene: AnyScene) -> bool:
+    return bool(scene.meta.get("continuous"))
+
+
+def _room(scene: AnyScene) -> Any:
+    """The drawing module of a scene: curves (`render`) or surfaces (`render2d`)."""
+    if isinstance(scene, Scene2D):
+        from uat.plot import render2d
+
+        return render2d
+    from uat.plot import render as rn
+
+    return rn
 
 
 def _repeated(frames: Iterator[np.ndarray], k: int) -> Iterator[np.ndarray]:
@@ -132,7 +188,7 @@ def _repeated(frames: Iterator[np.ndarray], k: int) -> Iterator[np.ndarray]:
 
 
 def render(
-    scene: Scene,
+    scene: AnyScene,
     out: str | Path,
     *,
     fps: float = 20,
@@ -143,11 +199,11 @@ def render(
     writer: str = "auto",
     dwell: float | None = None,
 ) -> Path:
-    """Write a scene as a looping GIF, an MP4 or a PNG contact sheet, by the extension.
+    """Write a scene (curves or surfaces) as a looping GIF, an MP4 or a PNG contact sheet.
 
     Parameters
     ----------
-    scene : what to draw.
+    scene : what to draw: a `Scene` of curves or a `Scene2D` of surfaces.
     out : the file; ``.gif``, ``.mp4`` or ``.png`` (a grid of up to 9 frames, first and last
         included, each cell `size` pixels). Written atomically.
     fps : frames per second of the file; a GIF allows 1, 2, 4, 5, 10, 20, 25 or 50.
@@ -157,35 +213,34 @@ def render(
     progress : called as progress(done, total) after each frame.
     writer : "auto" (ffmpeg when available, else Pillow), "ffmpeg" or "pillow" (GIF only).
     dwell : seconds each scene frame stays, rounded to whole file frames (None: about 12 s
-        in all, 0.5 to 1.5 s a frame: `default_dwell`). A GIF stores each scene frame once
-        with a longer delay (exact: 100/fps hundredths is whole); an MP4 repeats it.
+        in all, 0.5 to 1.5 s a frame: `default_dwell`; 1/fps for a continuous scene). A GIF
+        stores each scene frame once with its dwell as its delay (exact: 100/fps hundredths
+        is whole); an MP4 repeats it.
 
     Returns
     -------
     The path written.
     """
-    import matplotlib
-
     from uat.io import atomic_path
     from uat.plot import render as rn
     from uat.plot import writers
-    from uat.plot.figures import STYLE
 
     p = Path(out)
     how = check_output(p, fps, size, dpi, hold, writer)
     check_dwell(dwell)
     size = (int(size[0]), int(size[1]))
     suffix = p.suffix.lower()
-    k = step_repeats(dwell, fps, len(scene))
-    # uat.plot.figures.style's rcParams without its pyplot import: 0.45 s of every animate process
-    with matplotlib.rc_context(STYLE), atomic_path(p) as tmp:  # type: ignore[arg-type]
+    k = step_repeats(dwell, fps, len(scene), _continuous(scene))
+    writers.check_pace(suffix, how, len(scene), k, fps, hold, size)  # before any drawing
+    room = _room(scene)
+    with atomic_path(p) as tmp:
         if suffix == ".png":
-            writers.write_png(rn.contact_sheet(scene, size, dpi, progress), tmp)
-        else:
-            renderer = rn.Renderer(scene, size, dpi)
+            writers.write_png(room.contact_sheet(scene, size, dpi, progress), tmp)
+            return p
+        with room.open_renderer(scene, size, dpi) as renderer:
             gif = suffix == ".gif"
             samples = rn.samples(renderer, writers.palette_frames(len(scene))) if gif else []
-            frames = rn.frames(scene, size, dpi, progress, renderer)
+            frames = rn.frames(renderer, progress)
             # A GIF stores each scene frame once with its dwell (k/fps: whole hundredths) as
             # the delay, the hold in the last; an MP4 plays at fps and repeats each k times.
             writers.write_frames(
@@ -200,216 +255,226 @@ def animate(
     n: int,
     settings: Settings | None = None,
     *,
-    sweep: str = "width",
     out: str | Path,
+    sweep: str | None = None,
     frames: int | None = None,
     fps: float = 20,
     size: tuple[int, int] = (800, 500),
     dpi: float = 100,
-    hold: float = 1.0,
+    hold: float | None = None,
+    dwell: float | None = None,
     writer: str = "auto",
     progress: Callable[[str, int, int], None] | None = None,
     runs: Sequence[tuple[Settings, int]] | None = None,
-    dwell: float | None = None,
     grow: bool = False,
     diagram: bool = False,
     init: str | None = None,
     eps: float | None = None,
+    method: str | None = None,
+    layers: int = 1,
+    max_evaluations: int | None = None,
 ) -> AnimationResult:
-    """Compute a scene and render it: the one call behind `uat animate`.
+    """Compute a scene and render it: the one call behind `uat animate`, in 1-D and 2-D.
 
     Parameters
     ----------
-    target : a Target, or text for `uat.core.targets.get_target` ("sin", "x**2", a CSV path).
-    n : the final width N (even for hand-built networks; per copy under shifts).
-    settings : method and options; hand-built by default, passed whole to every network.
-    sweep : "width" (one frame per width 2, 4, …, N for hand-built nets, about 30 widths
-        1 … N for trained ones), "training" (one run of width N, frames at log-spaced
-        iterations), "compare" (the `runs` side by side, over widths) or "steepness" (one
-        hand-built net of width N, its steps going from soft to steep).
+    target : a Target (one input or two), or text naming one ("sin", "x**2", "gaussian2d", a CSV).
+    n : the final size: width N (1-D; even for hand-built nets, per copy under shifts), K_max
+        (2-D refine), K (2-D grow: K² towers), N (training), the net to turn round (2-D turn).
+    settings : method and options; hand-built by default, passed whole to every 1-D network.
     out : the file: .gif, .mp4 or .png (contact sheet).
-    frames : the most frames (thins the widths; default 60 for "training").
-    fps, size, dpi, hold, writer : as for `render`.
+    sweep : 1-D "width" (default; one frame per width), "training" (one run of width N,
+        frames at log-spaced iterations), "compare" (the `runs` side by side, over widths) or
+        "steepness" (one hand-built net, its steps going from soft to steep); 2-D "refine"
+        (default; "width" is the same), "grow", "training" or "turn" (a camera turn).
+    frames : the most frames (thins the sweep; defaults per sweep).
+    fps, size, dpi, writer, dwell : as for `render`.
+    hold : seconds the last frame stays (None: 1 s; 0 for a turn, a seamless loop).
     progress : called as progress(stage, done, total), stage "compute" then "render".
-    runs : for "compare", (settings, final width) per panel; default hand-built N against
-        trained N·shifts.
-    dwell : seconds each width or iteration stays on screen (as for `render`).
-    grow : a hand-built width sweep adds one bump at a time, Δ fixed (`scenes.grow_sweep`).
-    diagram : draw the network beside the curves, the newest pair lit (needs `grow`).
-    init : the start of a training sweep: "random" or "spread" (None: `scenes.default_init`).
-    eps : draw the band target ± eps (the caller picks N, e.g. by `jobs.smallest_width`).
+    runs, grow, diagram, init, eps : 1-D only. `runs`: for "compare", (settings, final width)
+        per panel; `grow`: a hand-built width sweep adds one bump at a time; `diagram`: the
+        network beside the curves (with `grow`); `init`: the start of a training sweep;
+        `eps`: draw the band target ± eps.
+    method, layers, max_evaluations : 2-D only: construct, nielsen, ridges or train (None:
+        settings.method), and a trained net's hidden layers and evaluation budget.
 
     Returns
     -------
-    AnimationResult with the path, frame count, wall time and file size.
+    AnimationResult with the path, frame count, pace, wall time, file size and every frame's
+    numbers; `to_dict()` gives the same keys in both dimensions.
     """
-    from uat.core.targets import get_target
     from uat.io import check_writable
     from uat.jobs.scenes import check_frames
 
     t0 = time.perf_counter()
-    if sweep not in SWEEPS:
-        raise UatError(f"unknown sweep {sweep!r}; choose one of: {', '.join(SWEEPS)}")
+    s = settings or Settings()
+    tgt = _resolve(target)
+    dim = tgt.dim
+    kind = _sweep(sweep, dim)
+    hold = (0.0 if kind == "turn" else 1.0) if hold is None else hold
     check_frames(frames)
     check_dwell(dwell)
+    p = Path(out)
+    if dim == 1:
+        _check_curves(p, grow, diagram, method, layers, max_evaluations)
+    else:
+        _check_surfaces(runs, grow, diagram, init, eps)
+    how = check_output(p, fps, size, dpi, hold, writer)  # fail before any computing
+    size = (int(size[0]), int(size[1]))
+    bound = _frame_bound(dim, kind, n, frames, s.method)
+    k = step_repeats(dwell, fps, bound, kind == "turn")
+    check_pace(p.suffix.lower(), how, bound, k, fps, hold, size)
+    check_writable(p)
+
+    scene: AnyScene
+    if dim == 1:
+        compute = _stage(progress, "compute")
+        scene = scene_for(tgt, n, s, kind, frames, runs=runs, progress=compute, grow=grow,
+                          init=init)  # fmt: skip
+        scene.band = eps
+        scene.diagram = scene.diagram if diagram else None
+    else:
+        chosen = method or ("train" if kind == "training" else s.method)
+        evaluations = max_evaluations if max_evaluations is not None else s.max_iter
+        scene = _surfaces(tgt, n, chosen, kind, frames, layers, s.seed, evaluations,
+                          _stage(progress, "compute"))  # fmt: skip
+    render(scene, p, fps=fps, size=size, dpi=dpi, hold=hold, progress=_stage(progress, "render"),
+           writer=writer, dwell=dwell)  # fmt: skip
+    return _result(scene, p, tgt, kind, s, n, fps, size, hold, dwell, grow, eps, t0)
+
+
+def _frame_bound(dim: int, sweep: str, n: int, frames: int | None, method: str) -> int:
+    """At most how many frames a sweep's scene will have, known before computing it."""
+    from uat.jobs.scenes2d import DEFAULT_FRAMES2D
+
+    if dim == 1:  # every 1-D sweep thins to `frames`, else to at most DEFAULT_FRAMES
+        most = frames or max(DEFAULT_FRAMES, DEFAULT_TRAIN_FRAMES)
+        if sweep == "width":  # one frame per width: N/2 bump counts, or N trained widths
+            most = min(most, max(n // 2, 1) if method == "construct" else n)
+        return max(most, 1)
+    most = frames or DEFAULT_FRAMES2D[sweep]
+    if sweep == "refine":
+        most = min(most, n)
+    elif sweep == "grow":
+        most = min(most, n * n)
+    return max(most, 1)
+
+
+def _stage(
+    progress: Callable[[str, int, int], None] | None, name: str
+) -> Callable[[int, int], None] | None:
+    """progress(done, total) of one stage, as progress(name, done, total)."""
+    if progress is None:
+        return None
+    return lambda done, total: progress(name, done, total)
+
+
+def _resolve(target: Target | str) -> Target:
+    """A target object from text: a curve or a surface, by what the text names."""
+    from uat.core.targets import get_target
+
+    return get_target(target) if isinstance(target, str) else target
+
+
+def _sweep(sweep: str | None, dim: int) -> str:
+    """The sweep asked, checked against the target's dimension ("width" is 2-D's refine)."""
+    if dim == 1:
+        kind = sweep or "width"
+        if kind not in SWEEPS:
+            raise UatError(f"unknown sweep {kind!r}; choose one of: {', '.join(SWEEPS)}")
+        return kind
+    kind = "refine" if sweep in (None, "width") else sweep
+    if kind not in SWEEPS2D:
+        raise UatError(
+            f"unknown 2-D sweep {kind!r}; a surface takes refine (or width), grow, training "
+            "or turn",
+            param="sweep",
+        )
+    return kind
+
+
+def _check_curves(
+    p: Path, grow: bool, diagram: bool, method: str | None, layers: int, evaluations: int | None
+) -> None:
+    """Refuse what a 1-D animation cannot do, naming the option."""
+    if method is not None or layers != 1 or evaluations is not None:
+        raise UatError(
+            "method, layers and max_evaluations are for surfaces; settings set a curve's net",
+            param="method" if method is not None else "layers",
+        )
     if diagram and not grow:
         raise UatError("--diagram lights the pair each frame adds: use it with --grow")
-    p = Path(out)
     if diagram and p.suffix.lower() == ".png":
         raise UatError(
             "--diagram is drawn in a GIF or MP4; a contact sheet (.png) shows the curves only",
             param="diagram",
         )
-    check_output(p, fps, size, dpi, hold, writer)  # fail before any computing
-    size = (int(size[0]), int(size[1]))
-    check_writable(p)
-    tgt = get_target(target) if isinstance(target, str) else target
-
-    def stage(name: str) -> Callable[[int, int], None] | None:
-        if progress is None:
-            return None
-        return lambda done, total: progress(name, done, total)
-
-    s = settings or Settings()
-    scene = scene_for(
-        tgt, n, s, sweep, frames, runs=runs, progress=stage("compute"), grow=grow, init=init
-    )
-    scene.band = eps
-    if not diagram:
-        scene.diagram = None
-    render(
-        scene, p, fps=fps, size=size, dpi=dpi, hold=hold, progress=stage("render"),
-        writer=writer, dwell=dwell,
-    )  # fmt: skip
-    k = step_repeats(dwell, fps, len(scene))
-    count, held = stored(p.suffix.lower(), len(scene), k, fps, hold)
-    return AnimationResult(
-        path=p,
-        frames=len(scene.frames),
-        seconds=time.perf_counter() - t0,
-        bytes=p.stat().st_size,
-        size=size,
-        fps=float(fps),
-        last=" | ".join(panel.text for panel in scene.frames[-1]),
-        dwell=k / fps,
-        steps=scene.steps,
-        hold=held,
-        file_frames=count,
-        dwell_asked=None if dwell is None else float(dwell),
-    )
 
 
-# -- surfaces ----------------------------------------------------------------------------
+def _check_surfaces(
+    runs: Any, grow: bool, diagram: bool, init: str | None, eps: float | None
+) -> None:
+    """Refuse the 1-D options on a surface rather than ignore them."""
+    given = {"runs": runs is not None, "grow": grow, "diagram": diagram,
+             "init": init is not None, "eps": eps is not None}  # fmt: skip
+    for name, on in given.items():
+        if on:
+            hint = " (use --sweep grow)" if name == "grow" else ""
+            raise UatError(f"--{name} is for targets of one input (x alone){hint}", param=name)
 
 
-@dataclass(frozen=True)
-class Animation2D:
-    """What `animate2d` wrote, with every frame's numbers."""
-
-    path: Path
-    sweep: str
-    method: str
-    target: str
-    frames: list[dict[str, Any]]  # per frame: its step (K, towers, evaluation), sup, RMSE
-    frame_grid: int  # points per side of every frame's RMSE grid
-    seconds: float  # computing the networks and rendering
-    bytes: int
-    size_px: tuple[int, int]
-    fps: float
-
-    def to_dict(self) -> dict[str, Any]:
-        """The file and the numbers of every frame, JSON-ready."""
-        return {
-            "path": str(self.path),
-            "sweep": self.sweep,
-            "method": self.method,
-            "target": self.target,
-            "frame_count": len(self.frames),
-            "frame_grid": self.frame_grid,
-            "frames": self.frames,
-            "seconds": self.seconds,
-            "bytes": self.bytes,
-            "size": list(self.size_px),
-            "fps": self.fps,
-        }
-
-
-def animate2d(
+def _surfaces(
     target: Target,
     size: int,
-    method: str = "construct",
-    *,
-    sweep: str = "refine",
-    out: str | Path,
-    frames: int | None = None,
-    fps: float = 20,
-    size_px: tuple[int, int] = (800, 500),
-    dpi: float = 100,
-    hold: float | None = None,
-    writer: str = "auto",
-    layers: int = 1,
-    seed: int = 0,
-    max_evaluations: int | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
-) -> Animation2D:
-    """Compute a 2-D scene and write it as a GIF, MP4 or PNG contact sheet (atomically).
-
-    Parameters
-    ----------
-    target : the surface and rectangle.
-    size : K_max (refine: K = 1 … K_max), K (grow: K² towers one by one), N (training), or
-        the size of the `method`'s net to turn round (turn).
-    method : construct, nielsen or ridges (refine); construct or nielsen (grow); any of
-        METHODS2D (turn); training always trains.
-    sweep : "refine", "grow", "training" or "turn".
-    out : .gif, .mp4 or .png (a 3×3 contact sheet of frames).
-    frames : the most frames (defaults in `uat.jobs.scenes2d.DEFAULT_FRAMES2D`).
-    fps, size_px, dpi, writer : as for 1-D animations (`uat.plot.writers.check_output`).
-    hold : seconds the last frame stays; default 1 s, and 0 for a turn (a seamless loop).
-    layers, seed, max_evaluations : of a trained net (training, or turn with method train).
-    progress : called as progress(stage, done, total), stage "compute" then "render".
-    """
-    from uat.io import atomic_path, check_writable
+    method: str,
+    sweep: str,
+    frames: int | None,
+    layers: int,
+    seed: int,
+    max_evaluations: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> Scene2D:
+    """The 2-D scene of one sweep (a turn builds its network first)."""
     from uat.jobs.commands2d import build2d, net_label
-    from uat.jobs.scenes2d import SWEEPS2D, check_frames2d, frame_records, scene2d
-    from uat.plot import render2d
-    from uat.plot.writers import check_output, palette_frames, write_frames
-
-    t0 = time.perf_counter()
-    if sweep not in SWEEPS2D:
-        raise UatError(f"unknown 2-D sweep {sweep!r}; choose one of: {', '.join(SWEEPS2D)}")
-    if hold is None:
-        hold = 0.0 if sweep == "turn" else 1.0
-    p = Path(out)
-    how = check_output(p, fps, size_px, dpi, hold, writer)  # fail before any computing
-    check_frames2d(frames)
-    size_px = (int(size_px[0]), int(size_px[1]))
-    check_writable(p)
-
-    def stage(name: str) -> Callable[[int, int], None] | None:
-        if progress is None:
-            return None
-        return lambda done, total: progress(name, done, total)
+    from uat.jobs.scenes2d import scene2d
 
     net = None
     if sweep == "turn":
         net, _ = build2d(target, size, method, layers=layers, seed=seed,
                          max_evaluations=max_evaluations)  # fmt: skip
-    scene = scene2d(
+    return scene2d(
         target, size, method, sweep, frames, net=net, label=net_label(method, size, layers),
-        layers=layers, seed=seed, max_evaluations=max_evaluations, progress=stage("compute"),
+        layers=layers, seed=seed, max_evaluations=max_evaluations, progress=progress,
     )  # fmt: skip
-    with atomic_path(p) as tmp:
-        if p.suffix.lower() == ".png":
-            render2d.write_sheet2d(scene, tmp, size_px, dpi)
-        else:
-            with render2d.surface_renderer(scene, size_px, dpi) as r:
-                gif = p.suffix.lower() == ".gif"
-                samples = render2d.samples2d(r, palette_frames(len(scene))) if gif else []
-                pixels = render2d.frames2d(scene, size_px, dpi, stage("render"), r)
-                write_frames(pixels, tmp, suffix=p.suffix.lower(), writer=how, size=size_px,
-                             fps=fps, hold=hold, samples=samples)  # fmt: skip
-    return Animation2D(
-        p, sweep, scene.meta.get("method", method), target.name, frame_records(scene),
-        scene.meta["frame_grid"], time.perf_counter() - t0, p.stat().st_size, size_px, float(fps),
+
+
+def _result(
+    scene: AnyScene,
+    p: Path,
+    target: Any,
+    sweep: str,
+    s: Settings,
+    n: int,
+    fps: float,
+    size: tuple[int, int],
+    hold: float,
+    dwell: float | None,
+    grow: bool,
+    eps: float | None,
+    t0: float,
+) -> AnimationResult:
+    """The result of a written scene: its pace as the file stores it, and its numbers."""
+    k = step_repeats(dwell, fps, len(scene), _continuous(scene))
+    count, held = stored(p.suffix.lower(), len(scene), k, fps, hold)
+    two = isinstance(scene, Scene2D)
+    method = scene.meta.get("method", "") if two else s.method
+    return AnimationResult(
+        path=p, frames=len(scene), seconds=time.perf_counter() - t0, bytes=p.stat().st_size,
+        size=size, fps=float(fps), last=scene.last_text, dwell=k / fps, steps=scene.steps,
+        hold=held, file_frames=count, dwell_asked=None if dwell is None else float(dwell),
+        target=target.name, dim=2 if two else 1,
+        sweep=sweep, method="compare" if sweep == "compare" else str(method),
+        neurons=int(scene.meta["neurons"]) if two else n,
+        frame_grid=scene.meta.get("frame_grid") if two else None,
+        grow=grow or sweep == "grow", eps=eps,
     )  # fmt: skip

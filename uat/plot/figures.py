@@ -16,7 +16,7 @@ from uat.core.network import ShallowNet
 from uat.core.targets import Target
 from uat.jobs.scenes import (
     DRAWABLE,
-    MAX_PARTS,
+    DRAWN_PARTS,
     METHOD_NAMES,
     format_number,
     plot_grid,
@@ -26,7 +26,7 @@ from uat.jobs.scenes import (
 )
 
 __all__ = [  # the text helpers live with the scenes, windows with the construction
-    "MAX_PARTS",
+    "DRAWN_PARTS",
     "METHOD_NAMES",
     "format_number",
     "plot_grid",
@@ -207,13 +207,13 @@ def draw_contributions(ax: Axes, x: np.ndarray, net: ShallowNet, *, color: str =
     """Each neuron's (or bump's) weighted output, faintly, as one LineCollection.
 
     Bumps are evaluated only near their steps (`construct.pair_curves`) and drawn only where
-    they are not zero (`nonzero_runs`); more than MAX_PARTS parts are a blur and are not drawn.
+    they are not zero (`nonzero_runs`); more than DRAWN_PARTS parts are a blur and are not drawn.
     """
     from matplotlib.collections import LineCollection
 
     from uat.core.construct import pair_curves
 
-    if net.n_neurons // max(net.group, 1) > MAX_PARTS:  # a blur, and memory: the sum only
+    if net.n_neurons // max(net.group, 1) > DRAWN_PARTS:  # a blur, and memory: the sum only
         return None
     if net.group == 2:
         curves = [(x[where], y) for _, where, y in pair_curves(net, x)]

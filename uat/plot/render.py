@@ -11,9 +11,10 @@ holds. Frames go to `uat.plot.writers`.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -455,30 +456,47 @@ def _card(ax: Axes, inset: Axes, renderer: Any) -> Any:
     return box.padded(1)
 
 
-def draw_frame(renderer: Renderer, frame: list[PanelFrame]) -> np.ndarray:
+class FrameRenderer(Protocol):
+    """What the animation driver asks of a renderer, for curves (`Renderer`) and surfaces
+    (`uat.plot.render2d.SurfaceRenderer`) alike: its scene, and one frame's pixels."""
+
+    @property
+    def scene(self) -> Any: ...
+
+    def draw(self, frame: Any) -> np.ndarray: ...
+
+
+@contextlib.contextmanager
+def open_renderer(scene: Scene, size: tuple[int, int], dpi: float) -> Iterator[Renderer]:
+    """A Renderer for the scene, under uat's style while it is in use."""
+    import matplotlib
+
+    from uat.plot.figures import STYLE
+
+    # uat.plot.figures.style's rcParams without its pyplot import: 0.45 s of every process
+    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
+        yield Renderer(scene, size, dpi)
+
+
+def draw_frame(renderer: FrameRenderer, frame: Any) -> np.ndarray:
     """One frame's pixels (a module-level seam: tests make it fail mid-render)."""
     return renderer.draw(frame)
 
 
-def samples(renderer: Renderer, picks: Sequence[int]) -> list[np.ndarray]:
+def samples(renderer: FrameRenderer, picks: Sequence[int]) -> list[np.ndarray]:
     """Copies of the chosen frames' pixels (drawing is stateless: any order will do)."""
     return [renderer.draw(renderer.scene.frames[i]).copy() for i in picks]
 
 
 def frames(
-    scene: Scene,
-    size: tuple[int, int],
-    dpi: float,
-    progress: Callable[[int, int], None] | None,
-    renderer: Renderer | None = None,
+    renderer: FrameRenderer, progress: Callable[[int, int], None] | None = None
 ) -> Iterator[np.ndarray]:
-    """Every frame of the scene as RGBA pixels, in order (each valid until the next)."""
-    r = Renderer(scene, size, dpi) if renderer is None else renderer
-    total = len(scene.frames)
-    for i, frame in enumerate(scene.frames):
-        yield draw_frame(r, frame)
+    """Every frame of the renderer's scene as RGBA pixels, in order (each valid until the next)."""
+    scene_frames = renderer.scene.frames
+    for i, frame in enumerate(scene_frames):
+        yield draw_frame(renderer, frame)
         if progress is not None:
-            progress(i + 1, total)
+            progress(i + 1, len(scene_frames))
 
 
 # -- contact sheet ------------------------------------------------------------
@@ -507,6 +525,20 @@ def contact_sheet(
     progress: Callable[[int, int], None] | None = None,
 ) -> np.ndarray:
     """A grid of chosen frames as one RGB image of (rows·height, columns·width) pixels."""
+    import matplotlib
+
+    from uat.plot.figures import STYLE
+
+    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
+        return _contact_sheet(scene, size, dpi, progress)
+
+
+def _contact_sheet(
+    scene: Scene,
+    size: tuple[int, int],
+    dpi: float,
+    progress: Callable[[int, int], None] | None = None,
+) -> np.ndarray:
     picks = sheet_frames(len(scene.frames), scene.panels)
     rows, cols = sheet_shape(len(picks), scene.panels)
     zoom = 1.6  # the sheet is read smaller than a frame: draw it at a larger dpi

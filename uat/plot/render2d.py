@@ -11,8 +11,7 @@ here: every number comes from the scene.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -154,15 +153,8 @@ def _rectangle(cell: tuple[float, float, float, float, float]) -> np.ndarray:
     return np.array([[x0, y0, h], [x1, y0, h], [x1, y1, h], [x0, y1, h], [x0, y0, h]])
 
 
-def draw_frame(renderer: SurfaceRenderer, frame: SurfaceFrame) -> np.ndarray:
-    """One frame's pixels (a module-level seam: tests make it fail mid-render)."""
-    return renderer.draw(frame)
-
-
 @contextlib.contextmanager
-def surface_renderer(
-    scene: Scene2D, size: tuple[int, int], dpi: float
-) -> Iterator[SurfaceRenderer]:
+def open_renderer(scene: Scene2D, size: tuple[int, int], dpi: float) -> Iterator[SurfaceRenderer]:
     """A SurfaceRenderer for the scene, under uat's style while it is in use."""
     import matplotlib as mpl
 
@@ -172,48 +164,28 @@ def surface_renderer(
         yield SurfaceRenderer(scene, size, dpi)
 
 
-def samples2d(renderer: SurfaceRenderer, picks: Sequence[int]) -> list[np.ndarray]:
-    """Copies of the chosen frames' pixels, e.g. for a GIF's palette (any order will do)."""
-    return [renderer.draw(renderer.scene.frames[i]).copy() for i in picks]
-
-
-def frames2d(
+def contact_sheet(
     scene: Scene2D,
     size: tuple[int, int],
     dpi: float,
     progress: Callable[[int, int], None] | None = None,
-    renderer: SurfaceRenderer | None = None,
-) -> Iterator[np.ndarray]:
-    """Every frame of the scene as RGBA pixels, in order (each valid until the next)."""
-    if renderer is None:
-        with surface_renderer(scene, size, dpi) as r:
-            yield from frames2d(scene, size, dpi, progress, r)
-        return
-    for i, frame in enumerate(scene.frames):
-        yield draw_frame(renderer, frame)
-        if progress is not None:
-            progress(i + 1, len(scene.frames))
-
-
-def contact_sheet2d(scene: Scene2D, size: tuple[int, int], dpi: float) -> np.ndarray:
+) -> np.ndarray:
     """Up to 3×3 evenly chosen frames (first and last included) tiled as one RGB image."""
     from uat.jobs.scenes2d import evenly
 
     rows, cols = _SHEET
-    picks = set(evenly(range(len(scene)), rows * cols))
-    cells = [f[..., :3].copy() for i, f in enumerate(frames2d(scene, size, dpi)) if i in picks]
+    picks = evenly(range(len(scene)), rows * cols)
+    with open_renderer(scene, size, dpi) as r:
+        cells = []
+        for i in picks:
+            cells.append(r.draw(scene.frames[i])[..., :3].copy())
+            if progress is not None:
+                progress(len(cells), len(picks))
     cols = min(cols, len(cells))
     rows = -(-len(cells) // cols)
     w, h = size
     sheet = np.full((rows * h, cols * w, 3), 255, dtype=np.uint8)
     for k, cell in enumerate(cells):
-        r, c = divmod(k, cols)
-        sheet[r * h : (r + 1) * h, c * w : (c + 1) * w] = cell
+        r_, c = divmod(k, cols)
+        sheet[r_ * h : (r_ + 1) * h, c * w : (c + 1) * w] = cell
     return sheet
-
-
-def write_sheet2d(scene: Scene2D, out: Path, size: tuple[int, int], dpi: float) -> None:
-    """The contact sheet of a scene as a PNG file."""
-    from PIL import Image
-
-    Image.fromarray(contact_sheet2d(scene, size, dpi)).save(out, format="PNG")

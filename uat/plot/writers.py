@@ -17,8 +17,11 @@ was not asked for; 100 is whole but browsers play delays under 20 ms at 100 ms).
 each frame it is given once and the `hold` as a longer last delay (ffmpeg's `-final_delay`,
 Pillow's last duration); an MP4 repeats the last frame round(hold·fps) times.
 
-Only Pillow keeps every frame until it writes (its list of images): LIMITS["frame_pixels"]
-bounds that; ffmpeg streams.
+Budgets, checked before any drawing: LIMITS["frame_pixels"] bounds the pixels held at once
+by uat and its ffmpeg together (`held_frames`: the renderer's few, Pillow's every frame, x264's
+lookahead and reference frames), LIMITS["video_pixels"] the frames × pixels encoded (about a
+minute of libx264 here), and LIMITS["child_seconds"] how long uat waits on an ffmpeg that
+reads nothing or does not exit.
 """
 
 from __future__ import annotations
@@ -81,8 +84,6 @@ def check_output(
             f"{wide.high:g}x{tall.high:g} pixels {how_to_raise('width_px')}",
             param="size",
         )
-    if suffix == ".png":
-        check_budget(9, size, "size")  # a contact sheet: up to 3 × 3 cells of `size`
     if suffix == ".gif" and fps not in GIF_FPS:
         why = (
             f"a frame of {1000 / fps:g} ms plays at 100 ms in browsers"
@@ -112,19 +113,84 @@ def check_output(
             f"cannot write {out.name}: no ffmpeg binary found "
             "(install imageio-ffmpeg, or set IMAGEIO_FFMPEG_EXE)"
         )
+    check_memory(suffix, writer, (int(w), int(h)))
     return writer
 
 
-def check_budget(n_frames: int, size: tuple[int, int], param: str = "frames") -> None:
-    """Refuse `n_frames` frames of `size` (the hold included) beyond LIMITS["frame_pixels"]."""
-    pixels = n_frames * int(size[0]) * int(size[1])
+# Frames of width × height (4 bytes a pixel) held at once, measured with /usr/bin/time -v:
+RENDER_HELD = 6  # the renderer: its canvas and background, the frame piped, 3 palette samples
+SHEET_HELD = 2 * 9  # a contact sheet: up to 3 × 3 cells, as RGBA canvas and RGB copy
+FFMPEG_GIF_HELD = 4  # ffmpeg's GIF: the frame read, converted, mapped to the palette, encoded
+# libx264 (medium) at 2720²: 278 B a pixel with 2 threads and its 40-frame lookahead, 163 B
+# with a 10-frame lookahead (132 B on one thread); its default threads (1.5 a core) grow with
+# the machine. Pinned to 2 threads and 10 frames of lookahead; the rendered frames of a 2828²
+# sweep took 193 B a pixel (1.54 GB): 52 RGBA frames, with a margin.
+MP4_HELD = 52
+X264_THREADS = 2
+X264_LOOKAHEAD = 10
+
+
+def held_frames(suffix: str, writer: str, count: int = 0) -> int:
+    """Frames of the output's size that uat and its ffmpeg hold at once for `count` frames."""
+    if suffix == ".png":
+        return SHEET_HELD
+    if writer == "pillow":  # its list of images, every frame until it writes
+        return RENDER_HELD + count
+    return RENDER_HELD + (MP4_HELD if suffix == ".mp4" else FFMPEG_GIF_HELD)
+
+
+def check_memory(suffix: str, writer: str, size: tuple[int, int], count: int = 0) -> None:
+    """Refuse an output whose frames held at once exceed LIMITS["frame_pixels"]."""
+    held = held_frames(suffix, writer, count)
+    pixels = held * size[0] * size[1]
     budget = LIMITS["frame_pixels"].high
     if pixels > budget:
+        what = {".png": "a contact sheet", ".mp4": "an MP4 (with libx264's own frames)"}
+        kind = what.get(suffix, "a GIF by Pillow" if writer == "pillow" else "a GIF by ffmpeg")
+        param = "frames" if writer == "pillow" and suffix == ".gif" else "size"
         raise UatError(
-            f"{param}: {n_frames:,} frames of {size[0]}x{size[1]} pixels is {pixels:,.0f} pixels, "
-            f"over the budget of {budget:,.0f}; use a smaller size, fps, hold or frames "
+            f"{param}: {kind} of {size[0]}x{size[1]} holds about {held:,} frames at once, "
+            f"{pixels:,.0f} pixels ({4 * pixels / 1e9:.1f} GB), over the budget of "
+            f"{budget:,.0f}; use a smaller size{' or fewer frames' if param == 'frames' else ''} "
             + how_to_raise("frame_pixels"),
             param=param,
+        )
+
+
+def file_frames(suffix: str, count: int, repeats: int, fps: float, hold: float) -> int:
+    """Frames a file stores for `count` scene frames of `repeats` file frames each.
+
+    A GIF stores each scene frame once, its dwell and the hold as delays; an MP4 plays every
+    frame at fps, the hold as round(hold·fps) more; a contact sheet draws up to 9.
+    """
+    if suffix == ".gif":
+        return count
+    if suffix == ".mp4":
+        return count * repeats + round(hold * fps)
+    return min(count, 9)
+
+
+def check_pace(
+    suffix: str,
+    writer: str,
+    count: int,
+    repeats: int,
+    fps: float,
+    hold: float,
+    size: tuple[int, int],
+) -> None:
+    """Refuse, before drawing, `count` frames whose memory or encoding exceeds the budgets."""
+    check_memory(suffix, writer, size, count)
+    encoded = file_frames(suffix, count, repeats, fps, hold)
+    pixels = encoded * size[0] * size[1]
+    budget = LIMITS["video_pixels"].high
+    if pixels > budget:
+        raise UatError(
+            f"dwell × fps × frames + hold: {encoded:,} frames of {size[0]}x{size[1]} to encode, "
+            f"{pixels:.3g} pixels, over the budget of {budget:.3g} (about a minute); use a "
+            "shorter dwell or hold, a lower fps, fewer frames or a smaller size "
+            + how_to_raise("video_pixels"),
+            param="dwell",
         )
 
 
@@ -152,16 +218,11 @@ def with_hold(frames: Iterator[np.ndarray], extra: int) -> Iterator[np.ndarray]:
             yield last
 
 
-def within_budget(
-    frames: Iterator[np.ndarray], extra: int, size: tuple[int, int]
-) -> Iterator[np.ndarray]:
-    """The frames, refused (UatError) as soon as they and the hold exceed the pixel budget.
-
-    The scene's frame count is known only as it streams; the Pillow writer holds every frame,
-    so the budget bounds its memory.
-    """
+def within_budget(frames: Iterator[np.ndarray], size: tuple[int, int]) -> Iterator[np.ndarray]:
+    """The frames, refused (UatError) as soon as Pillow, which holds every one, would exceed
+    the pixel budget (a last guard: `check_pace` refuses the count before drawing)."""
     for count, f in enumerate(frames, start=1):
-        check_budget(count + extra, size)
+        check_memory(".gif", "pillow", size, count)
         yield f
 
 
@@ -189,6 +250,10 @@ def _ffmpeg_output_args(
         "animation",
         "-pix_fmt",
         "yuv420p",
+        "-threads",
+        str(X264_THREADS),
+        "-rc-lookahead",
+        str(X264_LOOKAHEAD),
         "-movflags",
         "+faststart",
         "-f",
@@ -244,18 +309,25 @@ def pipe_to_ffmpeg(
 
 
 def _run_ffmpeg(cmd: list[str], frames: Iterator[np.ndarray], what: str) -> None:
-    """Run ffmpeg with the frames on its stdin; one UatError line if it fails."""
+    """Run ffmpeg with the frames on its stdin; one UatError line if it fails or stalls.
+
+    Every wait is bounded by LIMITS["child_seconds"]: an ffmpeg (IMAGEIO_FFMPEG_EXE) that
+    reads nothing, or never exits, is killed rather than waited on forever.
+    """
+    wait = float(LIMITS["child_seconds"].high)
     with tempfile.TemporaryFile() as err:  # a file, not a pipe: ffmpeg can never block on it
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err)
         assert proc.stdin is not None
         try:
             try:
-                for f in frames:
-                    proc.stdin.write(np.ascontiguousarray(f).data)
+                _feed(proc.stdin.fileno(), frames, wait, what)
                 proc.stdin.close()
             except BrokenPipeError:
                 pass  # ffmpeg stopped early: its exit code and message say why
-            code = proc.wait()
+            try:
+                code = proc.wait(timeout=wait)
+            except subprocess.TimeoutExpired:
+                raise _stalled(what, wait, "did not finish") from None
         except BaseException:
             proc.kill()
             proc.wait()
@@ -268,6 +340,30 @@ def _run_ffmpeg(cmd: list[str], frames: Iterator[np.ndarray], what: str) -> None
             msg = err.read().decode(errors="replace").strip().splitlines()
             detail = msg[-1] if msg else f"exit code {code}"
             raise UatError(f"ffmpeg failed to write {what}: {detail}")
+
+
+def _feed(fd: int, frames: Iterator[np.ndarray], wait: float, what: str) -> None:
+    """Write the frames' bytes to a pipe, giving up when it takes none for `wait` seconds."""
+    import os
+    import selectors
+
+    os.set_blocking(fd, False)
+    with selectors.DefaultSelector() as sel:
+        sel.register(fd, selectors.EVENT_WRITE)
+        for f in frames:
+            view = np.ascontiguousarray(f).data.cast("B")
+            while view:
+                if not sel.select(wait):
+                    raise _stalled(what, wait, "read nothing")
+                with contextlib.suppress(BlockingIOError):
+                    view = view[os.write(fd, view) :]
+
+
+def _stalled(what: str, wait: float, how: str) -> UatError:
+    return UatError(
+        f"ffmpeg {how} for {wait:g} s while writing {what} and was stopped; check the "
+        "ffmpeg program (IMAGEIO_FFMPEG_EXE) " + how_to_raise("child_seconds")
+    )
 
 
 def pillow_gif(
@@ -332,7 +428,7 @@ def write_frames(
     frame after the last.
     """
     if writer != "ffmpeg":
-        pillow_gif(within_budget(frames, 0, size), out, fps, hold, samples)
+        pillow_gif(within_budget(frames, size), out, fps, hold, samples)
         return
     exe = ffmpeg_exe()
     if exe is None:

@@ -25,7 +25,7 @@ from typing import Any
 
 from uat import __version__
 from uat.errors import UatError
-from uat.settings import Settings, parse_size
+from uat.settings import Settings, how_to_raise, parse_size
 from uat.web.gallery2d import KINDS2D, OPTIONS2D, argv2d, build_entry2d
 
 KINDS: tuple[str, ...] = ("fit", "width", "training", "compare", "convergence", "steepness")
@@ -37,6 +37,7 @@ SETTINGS = [f.name for f in fields(Settings)]
 # Job parameters an entry does not set (the gallery supplies them), and the spec's names of
 # the others: the command line's (`neurons` for the library's `n_neurons`).
 _SUPPLIED = {"target", "settings", "init", "callback", "progress", "out", "sweep", "runs"}
+_SUPPLIED |= {"method", "layers", "max_evaluations"}  # animate's: a surface's net (2-D entries)
 _SPEC_NAMES = {"n_neurons": "neurons", "n": "neurons"}
 
 
@@ -297,6 +298,8 @@ def check_entry(entry: Entry) -> None:
 
             o = entry.options
             resolve_target2d(entry.target, _text(o.get("domain")), _text(o.get("ydomain")))
+            if entry.kind == "animate2d":
+                _check_animation(entry, o)
             return
         o = {k: v for k, v in entry.options.items() if k in options_for(entry.kind, entry.still)}
         settings = Settings(**{k: o.pop(k) for k in SETTINGS if k in o})
@@ -308,18 +311,25 @@ def check_entry(entry: Entry) -> None:
             elif entry.kind != "explore":
                 jobs.check_width(o["neurons"], settings)
         if entry.kind in ANIMATED and not entry.still:
-            from uat.plot.writers import check_output
-
-            size = parse_size(o["size"]) if "size" in o else (800, 500)
-            check_output(
-                Path(entry.filename), o.get("fps", 20), size, o.get("dpi", 100),
-                o.get("hold", 1.0), o.get("writer", "auto"),
-            )  # fmt: skip
-            from uat.plot.animate import check_dwell
-
-            check_dwell(o.get("dwell"))  # the whole spec is checked before any build
+            _check_animation(entry, o)
     except UatError as exc:
         raise UatError(f"gallery entry {entry.name!r}: {spec_message(exc)}") from None
+
+
+def _check_animation(entry: Entry, o: dict[str, Any]) -> None:
+    """An animation's file options, checked as `uat.plot.animate.render` will."""
+    from uat.plot.animate import check_dwell
+    from uat.plot.writers import check_memory, check_output, ffmpeg_exe
+
+    size = parse_size(o["size"]) if "size" in o else (800, 500)
+    hold = o.get("hold", 0.0 if o.get("sweep") == "turn" else 1.0)
+    check_output(
+        Path(entry.filename), o.get("fps", 20), size, o.get("dpi", 100), hold,
+        o.get("writer", "auto"),
+    )  # fmt: skip
+    check_dwell(o.get("dwell"))
+    if entry.format == "gif" and ffmpeg_exe() is not None:  # its MP4 (`classroom_media`)
+        check_memory(".mp4", "ffmpeg", (size[0] + size[0] % 2, size[1] + size[1] % 2))
 
 
 def _text(value: Any) -> str | None:
@@ -365,7 +375,10 @@ def build_entry(entry: Entry, out_dir: str | Path) -> dict[str, str]:
     from uat.jobs import commands as jobs
 
     if entry.kind in KINDS2D:
-        return build_entry2d(entry, out_dir)
+        numbers = build_entry2d(entry, out_dir)
+        if entry.kind == "animate2d" and entry.format == "gif":  # its MP4 and poster, as in 1-D
+            numbers |= classroom_media(Path(out_dir) / entry.filename)
+        return numbers
     o = {k: v for k, v in entry.options.items() if k in options_for(entry.kind, entry.still)}
     settings = Settings(**{k: o.pop(k) for k in SETTINGS if k in o})
     target = jobs.resolve_target(entry.target, o.pop("domain", None))
@@ -452,8 +465,18 @@ def classroom_media(gif: Path) -> dict[str, str]:
         cmd = [exe, "-y", "-loglevel", "error", "-i", str(gif), "-vf",
                "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt", "yuv420p", "-movflags",
                "+faststart", "-f", "mp4", str(tmp)]  # fmt: skip
-        subprocess.run(cmd, capture_output=True, check=True)  # a failure fails the entry
+        try:  # a failure fails the entry; a stalled ffmpeg too, after LIMITS["child_seconds"]
+            subprocess.run(cmd, capture_output=True, check=True, timeout=_child_seconds())
+        except subprocess.TimeoutExpired:
+            raise UatError(f"ffmpeg did not finish the MP4 of {gif.name} in time "
+                           + how_to_raise("child_seconds")) from None  # fmt: skip
     return made | {"_video": video.name, "_fps": f"{fps:g}"}
+
+
+def _child_seconds() -> float:
+    from uat.settings import LIMITS
+
+    return float(LIMITS["child_seconds"].high)
 
 
 def _draw(kind: str, result: Any, path: Path) -> dict[str, str]:

@@ -14,7 +14,7 @@ OPTIONS2D: dict[str, tuple[str, ...]] = {
     "explain2d": _NET,
     "compare2d": ("domain", "ydomain", "neurons", "seed"),
     "convergence2d": ("domain", "ydomain", "methods", "max_neurons", "seed"),
-    "animate2d": (*_NET, "sweep", "frames", "fps", "size", "hold"),
+    "animate2d": (*_NET, "sweep", "frames", "fps", "dwell", "size", "hold"),
 }
 
 
@@ -92,15 +92,15 @@ def _save(out: Path, figure: str, *args: Any) -> None:
 
 def _animate(target: Any, c: Any, o: dict[str, Any], out: Path) -> Any:
     """The animation of a 2-D entry, with the command line's defaults for what it leaves out."""
-    from uat.plot.animate import animate2d
-    from uat.settings import parse_size
+    from uat.plot.animate import animate
+    from uat.settings import Settings, parse_size
 
-    sweep = o.get("sweep", "refine")
-    opts = {k: v for k, v in c.options.items() if k in ("layers", "seed", "max_evaluations")}
-    return animate2d(
-        target, c.size, c.method, sweep="refine" if sweep == "width" else sweep, out=out,
-        frames=o.get("frames"), fps=o.get("fps", 20), size_px=parse_size(o.get("size", "800x500")),
-        hold=o.get("hold"), **opts,
+    opts = {k: v for k, v in c.options.items() if k in ("layers", "max_evaluations")}
+    return animate(
+        target, c.size, Settings(seed=c.options.get("seed", 0)), method=c.method,
+        sweep=o.get("sweep"), out=out, frames=o.get("frames"), fps=o.get("fps", 20),
+        size=parse_size(o.get("size", "800x500")), hold=o.get("hold"), dwell=o.get("dwell"),
+        **opts,
     )  # fmt: skip
 
 
@@ -113,4 +113,5 @@ def numbers2d(kind: str, record: dict[str, Any]) -> dict[str, str]:
         return {f"{n['variant']} sup error": f"{n['sup_error']:.3g}" for n in record["networks"]}
     if kind == "convergence2d":
         return {f"{m} slope": f"{s['sup_error']:+.2f}" for m, s in record["slopes"].items()}
-    return {"frames": str(record["frame_count"]), "file": f"{record['bytes'] / 1e6:.2f} MB"}
+    last = {"last frame": record["last_frame"]} if record.get("last_frame") else {}
+    return last | {"frames": str(record["frames"]), "file": f"{record['bytes'] / 1e6:.2f} MB"}
