@@ -201,11 +201,9 @@ def test_a_huge_csv_is_refused_before_reading(tmp_path: Path) -> None:
     ("text", "word"),
     [
         (b'x,y\n1,"' + b"a" * 140_000 + b'"\n2,3\n', "line 2"),  # csv's field limit
-        (b"x,y\n0,1\n1e300,2\n", "line 3: x = 1e+300"),
-        (b"x,y\n0,1\n1,1e301\n", "line 3: y = 1e+301"),
     ],
 )
-def test_fields_and_values_beyond_limits_name_their_line(text: bytes, word: str, tmp_path) -> None:
+def test_a_field_beyond_the_csv_limit_names_its_line(text: bytes, word: str, tmp_path) -> None:
     from uat.core.data import load_csv
 
     (tmp_path / "d.csv").write_bytes(text)

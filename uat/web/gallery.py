@@ -106,7 +106,9 @@ class Entry:
         data = Path(self.target)
         content = ""
         if data.suffix.lower() in (".csv", ".txt") and data.is_file():
-            content = hashlib.sha256(data.read_bytes()).hexdigest()
+            from uat.io import read_limited  # a regular file within the CSV limit
+
+            content = hashlib.sha256(read_limited(data, "CSV file", "csv_bytes")).hexdigest()
         blob = json.dumps(
             {"kind": self.kind, "target": self.target, "options": self.options, "v": __version__,
              "data": content},
