@@ -241,7 +241,7 @@ def show(
     own = (target is None or text == net.target) and (
         net.domain is None or np.allclose(t.domain, net.domain)
     )
-    bound = _bound(t, net) if own else None
+    bound = _bound(t, net) if own and net.is_construction_of(t) else None
     return Fit(t, net, errors(net, t), time.perf_counter() - t0, bound)
 
 
