@@ -103,7 +103,8 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 def test_load_network_reads_both_formats(tmp_path: Path, rng: np.random.Generator) -> None:
     from uat.core.construct import bumps
-    from uat.core.network import ShallowNet, load_network
+    from uat.core.layered import load_network
+    from uat.core.network import ShallowNet
     from uat.core.targets import TARGETS
 
     shallow = bumps(TARGETS["sin"], 10).save(tmp_path / "one.json")

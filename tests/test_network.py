@@ -369,7 +369,7 @@ SAVED = {  # what the commands write today, each format and construction
 
 @pytest.mark.parametrize("case", list(SAVED))
 def test_files_written_today_load_and_measure_the_same(cli, tmp_path: Path, case: str) -> None:
-    from uat.core.network import load_network
+    from uat.core.layered import load_network
 
     code, out, err = cli("fit", *SAVED[case], "--save-net", "n.json", "-o", "f.png", "--json")
     assert code == 0, err
@@ -455,8 +455,7 @@ def test_a_bound_only_for_the_construction_the_file_claims(tmp_path: Path) -> No
 
 
 def test_the_layered_reader_is_bounded_like_every_reader(tmp_path: Path) -> None:
-    from uat.core.layered import LayeredNet
-    from uat.core.network import load_network
+    from uat.core.layered import LayeredNet, load_network
     from uat.settings import LIMITS
 
     big = tmp_path / "big.json"

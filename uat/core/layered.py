@@ -6,17 +6,16 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from uat.core.activations import ACTIVATIONS, get_activation
+from uat.core.network import FORMAT as FORMAT1
+from uat.core.network import ShallowNet, check_claim, check_meta, read_network
 from uat.errors import UatError
 from uat.settings import LIMITS
 from uat.threads import one_blas_thread
-
-if TYPE_CHECKING:
-    from uat.core.targets import Target
 
 FORMAT = "uat-network/2"
 METHODS = ("", "construct", "ridges", "train")  # who made the net (towers and Nielsen's: construct)
@@ -116,24 +115,6 @@ class LayeredNet:
         hidden = self.activations(points)[-2][1]
         return (hidden * self.layers[-1].weights[0]).T
 
-    def is_construction_of(self, target: Target) -> bool:
-        """Whether the weights are `construct2d.towers`' for `target` with the recorded towers,
-        steepness, heights and form (so the tower bound holds)."""
-        from uat.core.construct2d import towers
-
-        m = self.meta
-        if self.method != "construct" or not {"towers_per_side", "steepness"} <= m.keys():
-            return False
-        try:
-            built = towers(
-                target, m["towers_per_side"], steepness=m["steepness"],
-                heights=m.get("heights", "minimax"), form=m.get("form", "quadrant"),
-            )  # fmt: skip
-        except UatError:
-            return False
-        mine, theirs = self.parameters(), built.parameters()
-        return mine.shape == theirs.shape and bool(np.allclose(mine, theirs, rtol=1e-9, atol=0))
-
     def activations(self, points: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         """(pre-activation, activation) of every layer at points of shape (n, inputs)."""
         a = np.asarray(points, dtype=float).reshape(-1, self.inputs)
@@ -206,8 +187,6 @@ class LayeredNet:
             width = layers[-1].shape[0]
         if width != 1:
             raise UatError(f"invalid {FORMAT}: the last layer has {width} outputs, not 1")
-        from uat.core.network import check_meta
-
         meta = check_meta(d.get("meta", {}))
         target, method = d.get("target", ""), d.get("method", "")
         if not isinstance(target, str) or len(target) > 1000 or method not in METHODS:
@@ -229,16 +208,23 @@ class LayeredNet:
     @classmethod
     def load(cls, path: str | Path) -> LayeredNet:
         """Read a network written by `save` (bounded as every network file: `read_network`)."""
-        from uat.core.network import read_network
-
         return cls.from_dict(read_network(path))
+
+
+def load_network(path: str | Path) -> ShallowNet | LayeredNet:
+    """Read a saved network of either format: `uat-network/1` (ShallowNet) or /2 (LayeredNet)."""
+    d = read_network(path)
+    fmt = d.get("format") if isinstance(d, dict) else None
+    if fmt == FORMAT1:
+        return ShallowNet.from_dict(d)
+    if fmt == FORMAT:
+        return LayeredNet.from_dict(d)
+    raise UatError(f"{path} is not a uat network: format {str(fmt)[:40]!r} ({FORMAT1} or /2)")
 
 
 def _meta_matches(meta: dict[str, Any], layers: list[Layer], method: str) -> None:
     """Refuse metadata that contradicts the layers: towers, ridges, widths and steepness are
     what the weights say they are, so `uat show` prints what the network is."""
-    from uat.core.network import check_claim
-
     widths = [layer.shape[0] for layer in layers[:-1]]
 
     def refuse(key: str, shown: str) -> UatError:

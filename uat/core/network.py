@@ -1,5 +1,5 @@
 """`Network`, what every network offers; `ShallowNet`, y(x) = out(Σ v_i·act(w_i·x + b_i) + c),
-one type for every method; `load_network`, the one reader of every saved format."""
+one type for every method; `read_network`, the one reader of every saved file."""
 
 from __future__ import annotations
 
@@ -8,17 +8,13 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from uat.core.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, get_activation
 from uat.errors import UatError
 from uat.settings import LIMITS
-
-if TYPE_CHECKING:
-    from uat.core.layered import LayeredNet
-    from uat.core.targets import Target
 
 FORMAT = "uat-network/1"
 _CHUNK = 4_000_000  # evaluate at most this many neuron-point pairs at once
@@ -71,10 +67,6 @@ class Network(Protocol):
         ...
 
     def __call__(self, *coords: np.ndarray) -> np.ndarray: ...
-
-    def is_construction_of(self, target: Target) -> bool:
-        """Whether the weights are the construction the file claims, built for `target`."""
-        ...
 
     def to_dict(self) -> dict[str, Any]:
         """The network as a JSON-ready dict in its saved format."""
@@ -203,29 +195,6 @@ class ShallowNet:
         with np.errstate(over="ignore"):  # exp of a huge pre-activation saturates, as it should
             return get_activation(self.output_activation).f(self.hidden_sum(x))
 
-    def is_construction_of(self, target: Target) -> bool:
-        """Whether the weights are `construct.hand_built`'s for `target` with the recorded
-        width, steepness, heights, activation and copies (so its bound holds)."""
-        from uat.core.construct import hand_built
-
-        m = self.meta
-        copies = m.get("copies", 1)
-        if self.method != "construct" or "steepness" not in m:
-            return False
-        heights = m.get("heights", "minimax")
-        try:
-            built = hand_built(
-                target, m.get("copy_neurons", self.n_neurons // copies),
-                steepness=m["steepness"], activation=self.activation, shifts=copies,
-                heights="minimax" if heights == "interpolant" else heights,
-                output_activation=self.output_activation,
-            )  # fmt: skip
-        except UatError:
-            return False
-        return built.n_neurons == self.n_neurons and bool(
-            np.allclose(built.theta, self.theta, rtol=1e-9, atol=1e-300)
-        )
-
     def __repr__(self) -> str:
         dom = "" if self.domain is None else f", domain=[{self.domain[0]:g}, {self.domain[1]:g}]"
         return (
@@ -326,20 +295,6 @@ def read_network(path: str | Path) -> Any:
     except (ValueError, RecursionError) as exc:  # JSON, 5000-digit ints, nesting
         why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
         raise UatError(f"cannot read network {p}: {why}") from None
-
-
-def load_network(path: str | Path) -> ShallowNet | LayeredNet:
-    """Read a saved network of either format: `uat-network/1` (ShallowNet) or /2 (LayeredNet)."""
-    from uat.core.layered import FORMAT as FORMAT2
-    from uat.core.layered import LayeredNet
-
-    d = read_network(path)
-    fmt = d.get("format") if isinstance(d, dict) else None
-    if fmt == FORMAT:
-        return ShallowNet.from_dict(d)
-    if fmt == FORMAT2:
-        return LayeredNet.from_dict(d)
-    raise UatError(f"{path} is not a uat network: format {str(fmt)[:40]!r} ({FORMAT} or /2)")
 
 
 def network_inputs(path: str | Path) -> int:

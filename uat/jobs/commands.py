@@ -246,7 +246,9 @@ def show(
     own = (target is None or text == net.target) and (
         net.domain is None or np.allclose(t.domain, net.domain)
     )
-    bound = _bound(t, net) if own and net.is_construction_of(t) else None
+    from uat.core.claims import is_construction
+
+    bound = _bound(t, net) if own and is_construction(net, t) else None
     return Fit(t, net, errors(net, t), time.perf_counter() - t0, bound)
 
 
