@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -297,6 +303,10 @@ def test_as_many_copies_as_neurons_has_no_bound_and_no_crash(cli, tmp_path) -> N
     d["meta"]["copies"] = 12  # one neuron a copy: not a bump, so no L·Δ/2
     (tmp_path / "n.json").write_text(json.dumps(d))
     code, out, err = cli("show", str(tmp_path / "n.json"), "--json")
+    assert code == 2 and "copies × meta.copy_neurons" in err  # 12 copies of 12 are not 12
+    del d["meta"]["copy_neurons"]  # 12 copies of 1 neuron: consistent, yet not the construction
+    (tmp_path / "n.json").write_text(json.dumps(d))
+    code, out, err = cli("show", str(tmp_path / "n.json"), "--json")
     assert code == 0, err
     assert json.loads(out)["bound"] is None
 
@@ -308,3 +318,155 @@ def test_a_folder_or_a_device_is_not_called_missing(tmp_path) -> None:
         ShallowNet.load("/dev/null")
     with pytest.raises(UatError, match="no such file"):
         ShallowNet.load(tmp_path / "none.json")
+
+
+# -- one interface for every network, one reader for every format ----------------------------
+
+
+def _two_nets(rng: np.random.Generator) -> tuple[ShallowNet, Any]:
+    from uat.core.layered import Layer, LayeredNet
+
+    shallow = ShallowNet(rng.normal(size=6), rng.normal(size=6), rng.normal(size=6), 0.4)
+    hidden = Layer(rng.normal(size=(5, 2)), rng.normal(size=5), "tanh")
+    layered = LayeredNet([hidden, Layer(rng.normal(size=(1, 5)), [0.7], "identity")])
+    return shallow, layered
+
+
+def test_both_networks_offer_one_interface(rng: np.random.Generator) -> None:
+    from uat.core.network import Network
+
+    shallow, layered = _two_nets(rng)
+    x, y = rng.uniform(-1, 1, 9), rng.uniform(-1, 1, 9)
+    hidden, out = layered.layers
+    # independent readings: the formulas, written out
+    one = 1 / (1 + np.exp(-(np.outer(x, shallow.w) + shallow.b))) @ shallow.v + 0.4
+    two = np.tanh(np.c_[x, y] @ hidden.weights.T + hidden.biases) @ out.weights[0] + 0.7
+    for net, coords, expected, bias in ((shallow, (x,), one, 0.4), (layered, (x, y), two, 0.7)):
+        assert isinstance(net, Network) and net.inputs == len(coords)
+        assert net.parameters().size == net.n_parameters
+        np.testing.assert_allclose(net(*coords), expected, rtol=1e-12)
+        np.testing.assert_allclose(net.parts(*coords).sum(axis=0) + bias, expected, rtol=1e-12)
+    assert layered.n_parameters == 5 * 2 + 5 + 5 + 1
+
+
+def _uat(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "UAT_DEBUG"} | {"MPLBACKEND": "Agg"}
+    cmd = [sys.executable, "-m", "uat", *args]
+    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+SAVED = {  # what the commands write today, each format and construction
+    "bumps": ("sin", "-n", "8"),
+    "ramps, copies": ("gaussian", "-n", "8", "--shifts", "2", "--activation", "relu"),
+    "tanh, sigmoid out": ("nielsen", "-n", "10", "--activation", "tanh",
+                          "--output-activation", "sigmoid"),
+    "trained": ("sin", "-n", "4", "--method", "train", "--max-iter", "5"),
+    "towers": ("gaussian2d", "--towers", "4"),
+    "nielsen": ("x*y", "--towers", "3", "--method", "nielsen"),
+    "ridges": ("saddle", "--towers", "3", "--method", "ridges"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(SAVED))
+def test_files_written_today_load_and_measure_the_same(cli, tmp_path: Path, case: str) -> None:
+    from uat.core.layered import load_network
+
+    code, out, err = cli("fit", *SAVED[case], "--save-net", "n.json", "-o", "f.png", "--json")
+    assert code == 0, err
+    d = json.loads((tmp_path / "n.json").read_text())
+    net = load_network(tmp_path / "n.json")
+    assert json.loads(json.dumps(net.to_dict())) == d  # read back, written back: the same file
+    assert net.parameters().size == net.n_parameters
+    made = json.loads(out)
+    code, out, err = cli("show", "n.json", "-o", "s.png", "--json")
+    assert code == 0 and err == "", err
+    shown = json.loads(out)
+    key = "sup_error" if "sup_error" in made else "sup"
+    assert shown[key] == pytest.approx(made[key], rel=1e-9)
+    assert (shown.get("bound") is None) == (made.get("bound") is None)
+
+
+@pytest.fixture(scope="module")
+def towers_file(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A 4×4 tower net of gaussian2d as `uat fit gaussian2d --towers 4 --save-net` writes it."""
+    from uat.core.construct2d import towers
+    from uat.core.targets import TARGETS2D
+
+    path = tmp_path_factory.mktemp("towers") / "n.json"
+    towers(TARGETS2D["gaussian2d"], 4).save(path)
+    return path.read_text()
+
+
+def _one_line(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("uat: error: "), stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ('"abc"', "towers_per_side must be a whole number"),
+        ("[2]", "towers_per_side must be a whole number"),
+        ("1e999", "towers_per_side must be a whole number"),
+        ("1e9", "towers_per_side must be a whole number"),
+        ("1000000000", "towers_per_side must be a whole number"),
+        ("5", "5×5 towers need widths [10, 25]"),  # the weights hold 4×4
+    ],
+)
+def test_2d_metadata_is_checked_against_the_weights(
+    tmp_path: Path, towers_file: str, value: str, words: str
+) -> None:
+    text = towers_file
+    assert '"towers_per_side": 4' in text
+    (tmp_path / "bad.json").write_text(
+        text.replace('"towers_per_side": 4', f'"towers_per_side": {value}')
+    )
+    done = _uat("show", "bad.json", "-o", "b.png", cwd=tmp_path)
+    assert done.returncode == 2 and words in _one_line(done.stderr)
+    assert not (tmp_path / "b.png").exists()
+
+
+def test_a_bound_only_for_the_construction_the_file_claims(tmp_path: Path) -> None:
+    from uat.core.construct import hand_built
+
+    hand_built(get_target("sin"), 8).save(tmp_path / "n.json")  # as `uat fit sin -n 8` does
+    d = json.loads((tmp_path / "n.json").read_text())  # 4 bumps of Δ = π/2: L·Δ/2 = π/4
+    shown = _uat("show", "n.json", "--json", "-o", "s.png", cwd=tmp_path)
+    assert json.loads(shown.stdout)["bound"] == pytest.approx(math.pi / 4, rel=1e-12)
+    # weights 5e-324 and 1e149 beside a steepness of 15.3: metadata that contradicts them
+    bad = d | {"hidden_weights": [5e-324] * 4 + [1e149] * 4}
+    (tmp_path / "bad.json").write_text(json.dumps(bad))
+    done = _uat("show", "bad.json", "-o", "b.png", cwd=tmp_path)
+    assert done.returncode == 2 and "meta.steepness" in _one_line(done.stderr)
+    # a construction's meta, one output weight changed: measured, with no bound
+    (tmp_path / "moved.json").write_text(
+        json.dumps(d | {"output_weights": d["output_weights"][:-1] + [3.0]})
+    )
+    moved = _uat("show", "moved.json", "--json", "-o", "m.png", cwd=tmp_path)
+    assert moved.returncode == 0 and moved.stderr == "", moved.stderr
+    assert json.loads(moved.stdout)["bound"] is None
+    # the same absurd weights in a trained net: shown, no bound, no numpy warning
+    trained = bad | {"method": "train", "meta": {}}
+    (tmp_path / "t.json").write_text(json.dumps(trained))
+    done = _uat("show", "t.json", "--json", "-o", "t.png", cwd=tmp_path)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert json.loads(done.stdout)["bound"] is None
+
+
+def test_the_layered_reader_is_bounded_like_every_reader(tmp_path: Path) -> None:
+    from uat.core.layered import LayeredNet, load_network
+    from uat.settings import LIMITS
+
+    big = tmp_path / "big.json"
+    with open(big, "wb") as fh:
+        fh.truncate(int(LIMITS["file_bytes"].high) + 1)
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    for read in (LayeredNet.load, load_network):
+        with pytest.raises(UatError, match="larger than"):
+            read(big)
+        with pytest.raises(UatError, match="not a regular file"):
+            read(fifo)  # refused at once: a FIFO never blocks the reader
+        with pytest.raises(UatError, match="not a regular file"):
+            read("/dev/zero")

@@ -319,3 +319,12 @@ def test_the_explorer_knows_2d_names_and_says_it_draws_one_input(tmp_path: Path)
         explore("gaussian2d", tmp_path / "e.html")
     with pytest.raises(UatError, match="did you mean 'gaussian2d'"):
         get_target("gausian2d")
+
+
+def test_a_command_of_one_input_refuses_a_surface_in_one_line() -> None:
+    from uat.jobs.commands import fit, resolve_target
+
+    surface = resolve_target("x*y")  # resolved by the one lookup, of two inputs
+    assert surface.dim == 2
+    with pytest.raises(UatError, match="'x\\*y' is a target of two inputs"):
+        fit(surface, 10)

@@ -11,12 +11,14 @@ from typing import Any
 import numpy as np
 
 from uat.core.activations import ACTIVATIONS, get_activation
+from uat.core.network import FORMAT as FORMAT1
+from uat.core.network import ShallowNet, check_claim, check_meta, read_network
 from uat.errors import UatError
-from uat.io import load_json
 from uat.settings import LIMITS
 from uat.threads import one_blas_thread
 
 FORMAT = "uat-network/2"
+METHODS = ("", "construct", "ridges", "train")  # who made the net (towers and Nielsen's: construct)
 _CHUNK = 1_000_000  # evaluate at most this many neuron-point pairs at once (stays in cache)
 _SPARSE_MIN = 10_000  # weights in a layer before a sparse product is considered
 _SPARSE_DENSITY = 0.1
@@ -99,6 +101,20 @@ class LayeredNet:
         """Number of real parameters: every weight and bias."""
         return sum(layer.weights.size + layer.biases.size for layer in self.layers)
 
+    def parameters(self) -> np.ndarray:
+        """Every weight and bias as one flat vector, layer by layer (weights row by row)."""
+        return np.concatenate([np.r_[la.weights.ravel(), la.biases] for la in self.layers])
+
+    def parts(self, *coords: np.ndarray) -> np.ndarray:
+        """Each last-hidden-layer neuron's share v_i·a_i of the output before its bias and
+        activation, shape (neurons, points)."""
+        arrays = np.broadcast_arrays(*(np.asarray(c, dtype=float) for c in coords))
+        points = np.stack([c.ravel() for c in arrays], axis=1)
+        if len(self.layers) == 1:
+            return np.zeros((0, points.shape[0]))
+        hidden = self.activations(points)[-2][1]
+        return (hidden * self.layers[-1].weights[0]).T
+
     def activations(self, points: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         """(pre-activation, activation) of every layer at points of shape (n, inputs)."""
         a = np.asarray(points, dtype=float).reshape(-1, self.inputs)
@@ -171,11 +187,14 @@ class LayeredNet:
             width = layers[-1].shape[0]
         if width != 1:
             raise UatError(f"invalid {FORMAT}: the last layer has {width} outputs, not 1")
-        meta = d.get("meta", {})
+        meta = check_meta(d.get("meta", {}))
         target, method = d.get("target", ""), d.get("method", "")
-        if not isinstance(meta, dict) or not isinstance(target, str) or not isinstance(method, str):
-            raise UatError(f"invalid {FORMAT}: 'target' and 'method' are text, 'meta' an object")
-        return cls(layers, _domain_from(d.get("domain"), inputs), target, method, dict(meta))
+        if not isinstance(target, str) or len(target) > 1000 or method not in METHODS:
+            raise UatError(
+                f"invalid {FORMAT}: 'target' is text, 'method' one of {', '.join(METHODS[1:])}"
+            )
+        _meta_matches(meta, layers, method)
+        return cls(layers, _domain_from(d.get("domain"), inputs), target, method, meta)
 
     def save(self, path: str | Path) -> Path:
         """Write the network as JSON, atomically."""
@@ -188,34 +207,62 @@ class LayeredNet:
 
     @classmethod
     def load(cls, path: str | Path) -> LayeredNet:
-        """Read a network written by `save`."""
-        try:
-            d = load_json(path, "network")  # regular, size- and depth-capped
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-            raise UatError(f"cannot read network {path}: {exc}") from None
-        return cls.from_dict(d)
+        """Read a network written by `save` (bounded as every network file: `read_network`)."""
+        return cls.from_dict(read_network(path))
 
 
-def load_network(path: str | Path) -> Any:
+def load_network(path: str | Path) -> ShallowNet | LayeredNet:
     """Read a saved network of either format: `uat-network/1` (ShallowNet) or /2 (LayeredNet)."""
-    try:
-        d = load_json(path, "network")  # regular, size- and depth-capped
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise UatError(f"cannot read network {path}: {exc}") from None
+    d = read_network(path)
     fmt = d.get("format") if isinstance(d, dict) else None
-    if fmt == "uat-network/1":
-        from uat.core.network import ShallowNet
-
+    if fmt == FORMAT1:
         return ShallowNet.from_dict(d)
     if fmt == FORMAT:
         return LayeredNet.from_dict(d)
-    raise UatError(f"{path} is not a uat network: format {fmt!r} (uat-network/1 or /2)")
+    raise UatError(f"{path} is not a uat network: format {str(fmt)[:40]!r} ({FORMAT1} or /2)")
+
+
+def _meta_matches(meta: dict[str, Any], layers: list[Layer], method: str) -> None:
+    """Refuse metadata that contradicts the layers: towers, ridges, widths and steepness are
+    what the weights say they are, so `uat show` prints what the network is."""
+    widths = [layer.shape[0] for layer in layers[:-1]]
+
+    def refuse(key: str, shown: str) -> UatError:
+        return UatError(f"invalid {FORMAT}: meta.{key} {str(meta[key])[:20]} contradicts the "
+                        f"layers' widths {widths} ({shown})")  # fmt: skip
+
+    if method == "construct" and not {"towers_per_side", "steepness"} <= meta.keys():
+        raise UatError(f"invalid {FORMAT}: towers must record meta.towers_per_side and steepness")
+    if "towers_per_side" in meta:
+        k = meta["towers_per_side"]
+        steps = 2 * (k + 1 if meta.get("form") == "nielsen" else k)
+        if widths != [steps, k * k]:
+            raise refuse("towers_per_side", f"{k}×{k} towers need widths [{steps}, {k * k}]")
+        if "tower_heights" in meta and np.size(meta["tower_heights"]) != k * k:
+            raise refuse("tower_heights", f"{k * k} towers")
+        if "threshold_steepness" in meta:
+            w2 = np.abs(layers[1].weights)
+            check_claim("threshold_steepness", meta["threshold_steepness"], w2[w2 > 0], "layer 1")
+    if "directions" in meta:
+        per = meta.get("steps_per_direction", 1)
+        if widths != [meta["directions"] * per]:
+            raise refuse("directions", f"{meta['directions']} × {per} ridge steps")
+    if "widths" in meta and meta["widths"] != widths:
+        raise refuse("widths", "the hidden layers")
+    if "steepness" in meta and ("towers_per_side" in meta or "directions" in meta):
+        w1 = np.abs(layers[0].weights)
+        if "directions" in meta:  # a ridge's weights are w·(cos θ, sin θ)
+            w1 = np.hypot(*layers[0].weights.T)
+        check_claim("steepness", meta["steepness"], w1[w1 > 0], "layer 0")
 
 
 def _finite_array(value: Any, what: str, ndim: int) -> np.ndarray:
     """value as a float array of `ndim` dimensions, finite and of sane size, else UatError."""
-    try:
-        a = np.array(value, dtype=float)
+    try:  # numbers only: text, booleans and integers beyond a float have another kind
+        a = np.array(value)
+        if a.dtype.kind not in "iuf":
+            raise TypeError(a.dtype)
+        a = a.astype(float)
     except (TypeError, ValueError):
         raise UatError(
             f"invalid {FORMAT}: {what} must be numbers in nested lists of equal lengths"
@@ -255,13 +302,20 @@ def _domain_from(value: Any, inputs: int) -> tuple[tuple[float, float], ...] | N
         return None
     from uat.core.targets import check_domain
 
+    def number(x: Any) -> bool:
+        return isinstance(x, int | float) and not isinstance(x, bool)
+
+    ok = isinstance(value, list) and all(
+        isinstance(p, list) and len(p) == 2 and all(map(number, p)) for p in value
+    )
+    if not ok:
+        raise UatError(f"invalid {FORMAT}: 'domain' must be {inputs} pairs of numbers [a, b]")
+    if len(value) != inputs:
+        raise UatError(f"invalid {FORMAT}: 'domain' has {len(value)} intervals, not {inputs}")
     try:
-        pairs = [(float(lo), float(hi)) for lo, hi in value]
-    except (TypeError, ValueError):
-        raise UatError(f"invalid {FORMAT}: 'domain' must be {inputs} pairs [a, b]") from None
-    if len(pairs) != inputs:
-        raise UatError(f"invalid {FORMAT}: 'domain' has {len(pairs)} intervals, not {inputs}")
-    return tuple(check_domain(p) for p in pairs)
+        return tuple(check_domain((p[0], p[1])) for p in value)
+    except UatError as exc:  # the file's domain, not a --domain the user gave
+        raise UatError(f"invalid {FORMAT}: {exc}") from None
 
 
 def _json_default(o: Any) -> Any:

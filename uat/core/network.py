@@ -1,12 +1,14 @@
-"""`ShallowNet`: y(x) = out(Σ v_i·act(w_i·x + b_i) + c), one type for every method."""
+"""`Network`, what every network offers; `ShallowNet`, y(x) = out(Σ v_i·act(w_i·x + b_i) + c),
+one type for every method; `read_network`, the one reader of every saved file."""
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -30,6 +32,50 @@ _ASYMPTOTES = {
     "relu": ((0.0, 0.0), (0.0, 1.0)),
     "softplus": ((0.0, 0.0), (0.0, 1.0)),
 }
+
+
+@runtime_checkable
+class Network(Protocol):
+    """What every network offers, whatever its depth and number of inputs (`ShallowNet`,
+    `LayeredNet`): evaluation, per-neuron parts, parameters, and the saved format."""
+
+    target: str
+    method: str
+    meta: dict[str, Any]
+
+    @property
+    def inputs(self) -> int:
+        """Number of inputs: 1 for y(x), 2 for y(x, y)."""
+        ...
+
+    @property
+    def n_neurons(self) -> int:
+        """Hidden neurons."""
+        ...
+
+    @property
+    def n_parameters(self) -> int:
+        """Number of real parameters (weights and biases)."""
+        ...
+
+    def parameters(self) -> np.ndarray:
+        """Every weight and bias as one flat vector."""
+        ...
+
+    def parts(self, *coords: np.ndarray) -> np.ndarray:
+        """Each unit's share of the output before the output bias and activation,
+        shape (units, points)."""
+        ...
+
+    def __call__(self, *coords: np.ndarray) -> np.ndarray: ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """The network as a JSON-ready dict in its saved format."""
+        ...
+
+    def save(self, path: str | Path) -> Path:
+        """Write the network as JSON, atomically."""
+        ...
 
 
 @dataclass
@@ -59,6 +105,11 @@ class ShallowNet:
         get_activation(self.output_activation)
 
     @property
+    def inputs(self) -> int:
+        """Number of inputs: one, x."""
+        return 1
+
+    @property
     def n_neurons(self) -> int:
         """Width N of the hidden layer."""
         return int(self.w.size)
@@ -72,6 +123,15 @@ class ShallowNet:
     def theta(self) -> np.ndarray:
         """All trainable parameters as one flat vector: (w_1…w_N, b_1…b_N, v_1…v_N, c)."""
         return np.concatenate([self.w, self.b, self.v, [self.c]])
+
+    def parameters(self) -> np.ndarray:
+        """Every weight and bias as one flat vector, ordered as `theta`."""
+        return self.theta
+
+    def parts(self, *coords: np.ndarray) -> np.ndarray:
+        """The units' contributions v_i·act(w_i·x + b_i) (`contributions`)."""
+        (x,) = coords
+        return self.contributions(x)
 
     @classmethod
     def from_theta(cls, theta: np.ndarray, like: ShallowNet) -> ShallowNet:
@@ -131,8 +191,10 @@ class ShallowNet:
             out[i : i + step] = act(xs * self.w + self.b) @ self.v
         return out
 
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        return get_activation(self.output_activation).f(self.hidden_sum(x))
+    def __call__(self, *coords: np.ndarray) -> np.ndarray:
+        (x,) = coords  # one input
+        with np.errstate(over="ignore"):  # exp of a huge pre-activation saturates, as it should
+            return get_activation(self.output_activation).f(self.hidden_sum(x))
 
     def __repr__(self) -> str:
         dom = "" if self.domain is None else f", domain=[{self.domain[0]:g}, {self.domain[1]:g}]"
@@ -175,10 +237,17 @@ class ShallowNet:
         group = d.get("group", 1)
         if not _whole(group) or group < 1 or w.size % group:
             raise UatError(f"invalid network: group {str(group)[:20]} does not divide {w.size}")
-        meta = d.get("meta", {})
-        copies: Any = meta.get("copies", 1) if isinstance(meta, dict) else None
-        if not isinstance(meta, dict) or not _whole(copies) or copies < 1 or w.size % copies:
-            raise UatError("invalid network: meta must be an object, its copies dividing N")
+        meta = check_meta(d.get("meta", {}))
+        copies: Any = meta.get("copies", 1)
+        if w.size % copies or copies * meta.get("copy_neurons", w.size // copies) != w.size:
+            raise UatError("invalid network: meta.copies × meta.copy_neurons must be N")
+        neurons = d.get("neurons", w.size)
+        if not _whole(neurons) or neurons != w.size:
+            raise UatError(f"invalid network: neurons {str(neurons)[:20]} is not {w.size}")
+        if d.get("method") == "construct":  # uat records the steepness of every construction
+            if "steepness" not in meta:
+                raise UatError("invalid network: a construction must record meta.steepness")
+            check_claim("steepness", meta["steepness"], np.abs(w), "|hidden_weights|")
         return cls(
             w=w,
             b=b,
@@ -205,33 +274,106 @@ class ShallowNet:
     @classmethod
     def load(cls, path: str | Path) -> ShallowNet:
         """Read a network written by `save`; anything else is one clear UatError."""
-        p = Path(path)
-        try:
-            if not p.is_file():
-                why = (
-                    "no such file"
-                    if not p.exists()
-                    else ("it is a directory" if p.is_dir() else "not a regular file")
-                )
-                raise UatError(f"cannot read network {p}: {why}")
-            if p.stat().st_size > LIMITS["file_bytes"].high:
-                limit = int(LIMITS["file_bytes"].high)
-                raise UatError(f"cannot read network {p}: larger than {limit:,} bytes")
-            d = load_json(p, "network")  # regular, size- and depth-capped, finite
-        except (OSError, ValueError, RecursionError) as exc:  # JSON, UTF-8, 5000-digit ints
-            why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
-            raise UatError(f"cannot read network {p}: {why}") from None
-        return cls.from_dict(d)
+        return cls.from_dict(read_network(path))
+
+
+def read_network(path: str | Path) -> Any:
+    """The parsed JSON of a saved network of any format: a regular file (never a FIFO nor a
+    device), at most LIMITS["file_bytes"] long, read in bounded chunks, depth-capped, NaN
+    refused, and recorded as an input that no output of the run may overwrite."""
+    p = Path(path)
+    if not p.is_file():  # the reader below refuses these too; these words say which
+        why = "no such file" if not p.exists() else "it is a directory" if p.is_dir() else ""
+        raise UatError(f"cannot read network {p}: {why or 'not a regular file'}")
+    return load_json(p, "network")
 
 
 def network_inputs(path: str | Path) -> int:
     """Inputs of a saved network by its format tag: 2 for a 2-input uat-network/2, else 1."""
     try:  # never blocks on a FIFO nor reads /dev/zero: regular files under the limit only
-        d = load_json(path, "network")
-    except (UatError, ValueError, RecursionError):
+        d = read_network(path)
+    except UatError:
         return 1  # the reader of either format names the fault
     two = isinstance(d, dict) and d.get("format") == "uat-network/2" and d.get("inputs") == 2
     return 2 if two else 1
+
+
+# -- metadata: checked like the weights ----------------------------------------------------
+
+
+def _real(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _positive(x: Any) -> bool:
+    return _real(x) and 0 < x <= LIMITS["weight_abs"].high
+
+
+def _count(x: Any) -> bool:
+    return _whole(x) and 1 <= x <= LIMITS["layer_width"].high  # no more than a layer holds
+
+
+def _text(x: Any) -> bool:
+    return isinstance(x, str) and len(x) <= 4096
+
+
+def _table(x: Any) -> bool:
+    """A list (of lists) of finite numbers, as a K×K table of heights."""
+    if not isinstance(x, list) or not x:
+        return False
+    rows = x if all(isinstance(r, list) for r in x) else [x]
+    return len({len(r) for r in rows}) == 1 and all(r and all(map(_real, r)) for r in rows)
+
+
+def _choice(*names: str) -> Callable[[Any], bool]:
+    return lambda x: x in names
+
+
+_COUNT = "a whole number from 1 to the layer_width limit"
+# meta fields either format may hold, as written by uat: key -> (test, what it must be)
+META_FIELDS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "heights": (_choice("minimax", "mean", "centre", "interpolant"), "a heights rule"),
+    "steepness": (_positive, "a positive number"),
+    "threshold_steepness": (_positive, "a positive number"),
+    "bump_width": (_positive, "a positive number"),
+    "edge_margin": (_positive, "a positive number"),
+    "copies": (lambda x: _whole(x) and 1 <= x <= LIMITS["shifts"].high, "a whole number ≥ 1"),
+    "copy_neurons": (_count, _COUNT),
+    "towers_per_side": (_count, _COUNT),
+    "directions": (_count, _COUNT),
+    "steps_per_direction": (_count, _COUNT),
+    "form": (_choice("quadrant", "nielsen"), "quadrant or nielsen"),
+    "tower_heights": (_table, "a table of numbers"),
+    "cell": (lambda x: isinstance(x, list) and len(x) == 2 and all(map(_positive, x)), "[dx, dy]"),
+    "widths": (lambda x: isinstance(x, list) and all(map(_count, x)), "a list of widths"),
+    "train_grid": (_count, _COUNT),
+    "optimizer": (_choice("lm", "adam"), "lm or adam"),
+    "loss": (_choice("mse", "sup"), "mse or sup"),
+    "iterations": (lambda x: _whole(x) and x >= 0, "a whole number ≥ 0"),
+    "seed": (lambda x: x is None or (_whole(x) and LIMITS["seed"].holds(x)), "a seed"),
+    "stopped": (_text, "text"),
+    "target_path": (_text, "text"),
+}
+
+
+def check_meta(meta: Any) -> dict[str, Any]:
+    """A network file's meta, each field uat reads checked for its type and range."""
+    if not isinstance(meta, dict):
+        raise UatError("invalid network: meta must be an object")
+    for key, (ok, what) in META_FIELDS.items():
+        if key in meta and not ok(meta[key]):
+            raise UatError(f"invalid network: meta.{key} must be {what}, not {str(meta[key])[:40]}")
+    return dict(meta)
+
+
+def check_claim(key: str, claimed: float, values: np.ndarray, what: str) -> None:
+    """Refuse metadata that contradicts the weights: every value must equal `claimed`."""
+    if values.size and not np.allclose(values, claimed, rtol=1e-9, atol=0.0):
+        lo, hi = float(values.min()), float(values.max())
+        raise UatError(
+            f"invalid network: meta.{key} {claimed:.6g} contradicts the weights ({what} from "
+            f"{lo:.3g} to {hi:.3g})"
+        )
 
 
 def _no_constant(name: str) -> Any:

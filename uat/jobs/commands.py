@@ -60,6 +60,11 @@ def _checked_request(target: Any, settings: Any) -> Settings:
             f"target must be a Target (from uat.resolve_target), not {type(target).__name__}",
             param="target",
         )
+    if target.dim != 1:  # the commands of two inputs are uat.jobs.commands2d's
+        raise UatError(
+            f"{target.name!r} is a target of two inputs (x and y); this takes targets of one",
+            param="target",
+        )
     if settings is not None and not isinstance(settings, Settings):
         raise UatError(
             f"settings must be a uat.settings.Settings, not {type(settings).__name__}",
@@ -241,7 +246,9 @@ def show(
     own = (target is None or text == net.target) and (
         net.domain is None or np.allclose(t.domain, net.domain)
     )
-    bound = _bound(t, net) if own else None
+    from uat.core.claims import is_construction
+
+    bound = _bound(t, net) if own and is_construction(net, t) else None
     return Fit(t, net, errors(net, t), time.perf_counter() - t0, bound)
 
 

@@ -491,6 +491,8 @@ def show2d(path: str | Path, target: str | None = None, domain: str | None = Non
     method = "nielsen" if form == "nielsen" else net.method or "train"
     size = int(meta.get("towers_per_side") or meta.get("directions") or net.n_neurons)
     quadrant = method == "construct" and form == "quadrant"
-    bound = tower_bound(t, size) if quadrant else None
+    from uat.core.claims import is_construction
+
+    bound = tower_bound(t, size) if quadrant and is_construction(net, t) else None
     errors = errors2d(net, t)
     return Fit2D(t, net, errors, time.perf_counter() - t0, bound, method, size)
