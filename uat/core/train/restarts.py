@@ -28,6 +28,7 @@ from uat.core.network import ShallowNet
 from uat.core.targets import Target
 from uat.core.train.common import TrainResult, act_value
 from uat.errors import UatError
+from uat.threads import one_blas_thread
 
 RESTART_ABOVE = 1e-3  # a fit whose grid RMSE is above this fraction of RMS(f) is worth restarts
 RESTART_STEEPNESS = (0.5, 6.0)  # a spread restart's steepness factor, log-uniform in this range
@@ -158,7 +159,10 @@ def _ridge_solve(hid: np.ndarray, y: np.ndarray, lam: float) -> tuple[np.ndarray
     a = np.zeros((m + n, n + 1))
     a[:m, :n], a[:m, n] = hid, 1.0
     a[m + np.arange(n), np.arange(n)] = lam * math.sqrt(m)
-    coef = np.linalg.lstsq(a, np.concatenate([y, np.zeros(n)]), rcond=None)[0]
+    from scipy.linalg import solve_triangular
+
+    q, r = np.linalg.qr(a)  # QR, not lstsq's SVD: 2.5 s against 0.05 s at 402 × 201 here
+    coef = solve_triangular(r, q.T @ np.concatenate([y, np.zeros(n)]), check_finite=False)
     return coef[:n], float(coef[n])
 
 
@@ -284,13 +288,14 @@ def mse_never_loses(
     again = {**kw, "max_iter": kw["max_iter"] or max(RESTART_ITERATIONS, 2 * first.iterations)}
     if c0 is None:
         return judged(first, truth)
-    best, hb = best_of(
-        c0,
-        truth,
-        kw["loss"],
-        hand,
-        lambda: _tries(once, target, truth, n, _starts(target, n, restarts, kw, hand), again),
-    )
+    with one_blas_thread():  # small matrices: one thread (see uat.core.train)
+        best, hb = best_of(
+            c0,
+            truth,
+            kw["loss"],
+            hand,
+            lambda: _tries(once, target, truth, n, _starts(target, n, restarts, kw, hand), again),
+        )
     result = best.result
     if "output ridge" in best.how or best.how == "the hand-built net":
         result = described(result, target, n, kw["n_train"])
