@@ -186,6 +186,7 @@ FIELDS: dict[str, tuple[Any, dict[str, Any], Any]] = {
     "max_iter": (2, TRAIN, lambda net: net.meta["iterations"] <= 2),
     "tol": (0.5, TRAIN, None),  # shows only in the result: training stops at once
     "learning_rate": (0.05, ADAM, None),
+    "restarts": (1, {"method": "train", "max_iter": 2}, lambda net: net.meta["runs"] <= 2),
 }
 FIELD_CASES = list(FIELDS)
 

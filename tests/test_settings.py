@@ -35,6 +35,7 @@ BAD = {
     "max_iter": (10**9, "from 1 to 100,000"),
     "tol": (math.nan, "non-negative"),
     "learning_rate": (0.0, "positive"),
+    "restarts": (0, "from 1 to 20"),
 }
 
 

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 
+from uat.core.construct import hand_built
 from uat.core.network import ShallowNet
 from uat.core.targets import TARGETS, Target
 from uat.core.train import OPTIMIZERS, random_init, residual_jacobian, spread_init, train
@@ -319,13 +320,22 @@ def test_result_net_describes_the_run() -> None:
     result = train(TARGETS["abs"], 6, optimizer="adam", max_iter=50, seed=2)
     net = result.net
     assert (net.method, net.target, net.domain) == ("train", "abs", (-1.0, 1.0))
-    assert net.meta == {
+    run = {k: net.meta[k] for k in ("optimizer", "loss", "iterations", "seed", "stopped")}
+    assert run == {
         "optimizer": "adam",
         "loss": "mse",
         "iterations": 50,
         "seed": 2,
         "stopped": "iteration cap",
     }
+    # an Adam run is not restarted, but it says whether it beats the construction
+    x = np.linspace(-1.0, 1.0, 200_001)
+    built = hand_built(TARGETS["abs"], 6)
+    built_sup = float(np.max(np.abs(built(x) - np.abs(x))))
+    assert net.meta["hand_built_sup"] == pytest.approx(built_sup, rel=1e-3)
+    trained_sup = float(np.max(np.abs(net(x) - np.abs(x))))
+    assert net.meta["beats_hand_built"] is (trained_sup <= built_sup)
+    assert net.meta["runs"] == 1
     assert ShallowNet.from_dict(net.to_dict()).meta == net.meta
 
 
@@ -493,3 +503,100 @@ def test_training_is_blind_to_the_targets_scale(loss: str) -> None:
     assert errors(b, huge).sup == pytest.approx(2.0**990 * errors(a, small).sup, rel=1e-9)
     odd = get_target("1e299*sin(x)", domain=pi)  # fitted as 1.36·sin: as accurately
     assert errors(train(odd, 10, loss=loss).net, odd).sup < 3e299 * errors(a, small).sup
+
+
+# -- never worse than the construction; stop when it stops paying --------------------------------
+
+
+def _dense_sup(net: ShallowNet, f: object, domain: tuple[float, float]) -> float:
+    """max |net − f| on 400,001 points, by plain numpy (f a numpy function of x)."""
+    x = np.linspace(*domain, 400_001)
+    return float(np.max(np.abs(net(x) - f(x))))  # type: ignore[operator]
+
+
+def _built_sup(target: Target, n: int, f: object) -> float:
+    even = n - n % 2
+    return _dense_sup(hand_built(target, even), f, target.domain)
+
+
+def test_a_one_neuron_target_is_found_and_every_width_beats_the_construction() -> None:
+    from uat.core.targets import get_target
+
+    target = get_target("tanh(20*x)", domain=(-1.0, 1.0))
+
+    def f(x: np.ndarray) -> np.ndarray:
+        return np.tanh(20 * x)
+
+    two = train(target, 2).net  # tanh(20x) = 2σ(40x) − 1: one neuron and the output bias
+    assert _dense_sup(two, f, target.domain) < 1e-6
+    for n in (2, 5, 12):
+        net = train(target, n).net
+        trained, built = _dense_sup(net, f, target.domain), _built_sup(target, n, f)
+        assert trained < built
+        assert net.meta["beats_hand_built"] is True
+
+
+def _noisy(tmp_path: object, sigma: float) -> tuple[Target, np.ndarray, np.ndarray]:
+    from pathlib import Path
+
+    from uat.core.targets import get_target
+
+    rng = np.random.default_rng(7)
+    x = np.sort(rng.uniform(-2.0, 2.0, 200))
+    y = np.sin(3 * x) + rng.normal(0.0, sigma, x.size)
+    path = Path(str(tmp_path)) / "noisy.csv"
+    np.savetxt(path, np.c_[x, y], delimiter=",", header="x,y", comments="")
+    return get_target(str(path)), x, y
+
+
+def test_noisy_samples_do_not_explode_between_the_samples(tmp_path: object) -> None:
+    sigma = 0.1
+    target, xs, ys = _noisy(tmp_path, sigma)
+    net = train(target, 200).net  # more neurons than samples: least squares alone exploded
+    grid = np.linspace(*target.domain, 10_001)
+    rmse = float(np.sqrt(np.mean((net(grid) - np.interp(grid, xs, ys)) ** 2)))
+    assert rmse < 3 * sigma
+    # the flag says whether the net's sup is above the construction's (when not a near tie)
+    trained = float(np.max(np.abs(net(grid) - np.interp(grid, xs, ys))))
+    built_net = hand_built(target, 200)
+    built = float(np.max(np.abs(built_net(grid) - np.interp(grid, xs, ys))))
+    if abs(trained - built) > 0.02 * built:
+        assert net.meta["beats_hand_built"] is (trained < built)
+
+
+def test_the_sup_loss_never_ends_above_least_squares_on_noisy_samples(tmp_path: object) -> None:
+    target, xs, ys = _noisy(tmp_path, 0.1)
+    grid = np.linspace(*target.domain, 100_001)
+    truth = np.interp(grid, xs, ys)
+    mse = train(target, 50).net
+    sup = train(target, 50, loss="sup").net
+    assert np.max(np.abs(sup(grid) - truth)) <= np.max(np.abs(mse(grid) - truth)) * (1 + 1e-9)
+
+
+def test_a_kinked_target_stops_when_the_held_out_error_stops_falling() -> None:
+    from uat.core.targets import get_target
+
+    target = get_target("exp(-abs(x))*cos(4*x)", domain=(-2.0, 2.0))
+    result = train(target, 50)
+    # before this rule: 1,843 iterations to a training RMSE of 5e-8 and a grid RMSE of ~1e-4
+    assert result.iterations < 600
+    assert result.net.meta["stopped"] == "held-out error stopped falling"
+    x = np.linspace(-2.0, 2.0, 100_001)
+    rmse = float(np.sqrt(np.mean((result.net(x) - np.exp(-np.abs(x)) * np.cos(4 * x)) ** 2)))
+    assert rmse < 2e-4
+
+
+def test_restarts_are_checked_and_reach_the_json() -> None:
+    from uat.jobs.commands import fit
+    from uat.settings import Settings
+
+    with pytest.raises(UatError, match="restarts"):
+        Settings(method="train", restarts=0)
+    with pytest.raises(UatError, match="restarts"):
+        train(SIN, 4, restarts=LIMITS["restarts"].high + 1)
+    record = fit(TARGETS["abs"], 4, Settings(method="train", restarts=2)).to_dict()
+    x = np.linspace(-1.0, 1.0, 400_001)
+    built = float(np.max(np.abs(hand_built(TARGETS["abs"], 4)(x) - np.abs(x))))
+    assert record["hand_built_sup"] == pytest.approx(built, rel=1e-3)
+    assert record["beats_hand_built"] is (record["sup_error"] <= record["hand_built_sup"])
+    assert 1 <= record["runs"] <= 3  # the first run, then at most the hand-built start and 1 seed

@@ -82,6 +82,7 @@ LIMITS: dict[str, Limit] = {
     "shifts": Limit(1, 100, whole=True),  # M copies of N neurons: M·N still within n_neurons
     "seed": Limit(0, 2**32 - 1, whole=True),  # numpy's legacy seeds and most RNGs take 32 bits
     "seeds": Limit(1, 100, whole=True),  # repeated trainings of each width in convergence
+    "restarts": Limit(1, 20, whole=True),  # seeds of a trained run's multi-start: each a run
     "max_iter": Limit(1, 100_000, whole=True),  # Adam's default is 3,000; LM's 100
     "tol": Limit(0),
     "learning_rate": Limit(0, math.inf, open_low=True),
@@ -209,6 +210,7 @@ class Settings:
     max_iter: int | None = None  # None: per optimiser
     tol: float = 1e-12
     learning_rate: float | None = None  # Adam's; None: per optimiser
+    restarts: int = 3  # trained: seeds of the multi-start, run where they pay
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -237,6 +239,7 @@ FIELD_HELP = {
     "max_iter": "Iteration limit of training (per optimiser by default).",
     "tol": "Training stops when the loss improves less.",
     "learning_rate": "Adam's learning rate (per optimiser by default).",
+    "restarts": "Trained: seeds tried where the first run loses to the hand-built net.",
 }
 
 

@@ -409,7 +409,7 @@ def gallery_cmd(
         raise typer.Exit(2 if all(o.user for o in failed) else 1)
 
 
-TRAINING_FIELDS = ("optimizer", "loss", "seed", "max_iter", "tol", "learning_rate")
+TRAINING_FIELDS = ("optimizer", "loss", "seed", "max_iter", "tol", "learning_rate", "restarts")
 
 
 @app.command("explore")

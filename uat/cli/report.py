@@ -62,6 +62,25 @@ def describe_method(fit: Fit) -> str:
     return f"trained: {opt}{loss}, {its} iterations{why}, seed {net.meta.get('seed', 0)}"
 
 
+def describe_training_checks(fit: Fit) -> dict[str, str]:
+    """A trained net against the hand-built net of its width, and any damping of its output."""
+    from uat.plot.figures import format_number
+
+    m, rows = fit.net.meta, {}
+    if fit.method == "train" and isinstance(m.get("hand_built_sup"), float):
+        than = "below" if m.get("beats_hand_built") else "ABOVE"
+        rows["hand-built"] = (
+            f"sup error {format_number(m['hand_built_sup'])} at this width: this net's is {than} it"
+            f" (kept: {m.get('start', '?')}, best of {m.get('runs', 1)} run(s))"
+        )
+    if fit.method == "train" and isinstance(m.get("output_ridge"), float):
+        rows["output weights"] = (
+            f"Tikhonov damping λ = {m['output_ridge']:g} against the noise, λ chosen on held-out "
+            "samples (every fifth)"
+        )
+    return rows
+
+
 def describe_bound(fit: Fit) -> str:
     """The construction's error bound, with its formula, or why there is none."""
     from uat.core.metrics import bound_formula, net_bound
@@ -94,6 +113,8 @@ def summary_table(fit: Fit, extra: dict[str, str], *, measured: bool = False) ->
     table.add_row("domain", f"[{t.domain[0]:.6g}, {t.domain[1]:.6g}]")
     table.add_row("method", describe_method(fit))
     table.add_row("neurons", f"{fit.net.n_neurons}  ({fit.net.n_parameters} parameters)")
+    for k, v in describe_training_checks(fit).items():
+        table.add_row(k, v)
     rounding = "  (float rounding)" if e.rounding else ""
     table.add_row("sup error", f"{format_number(e.sup)}  at x = {e.at:.4g}{rounding}")
     table.add_row("RMSE", f"{format_number(e.rmse)}  (on the grid)")

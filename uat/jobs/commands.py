@@ -151,7 +151,8 @@ class Fit:
         m = self.net.meta
         if self.method != "train":
             return {}
-        return {"iterations": m.get("iterations"), "stopped": m.get("stopped")}
+        keys = ("iterations", "stopped", "beats_hand_built", "hand_built_sup", "start", "runs")
+        return {k: m.get(k) for k in keys} | {"output_ridge": m.get("output_ridge")}
 
 
 def _bound(target: Target, net: ShallowNet) -> float | None:
@@ -206,6 +207,7 @@ def fit(
                 output_activation=s.output_activation,
                 learning_rate=s.learning_rate,
                 loss=s.loss,
+                restarts=s.restarts,
             )
         net, history = result.net, result.history
     seconds = time.perf_counter() - t0

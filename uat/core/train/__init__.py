@@ -50,6 +50,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -61,7 +62,14 @@ from uat.core.train.adam import ADAM_ITERATIONS, ADAM_LEARNING_RATE, adam
 from uat.core.train.banded import train_banded
 from uat.core.train.common import CAP, Run, Snapshot, Solution, TrainResult, act_value
 from uat.core.train.common import check_width as check_width
-from uat.core.train.data import Frame, check_domain, linear_target, target_gain, training_points
+from uat.core.train.data import (
+    Frame,
+    check_domain,
+    holdout_points,
+    linear_target,
+    target_gain,
+    training_points,
+)
 from uat.core.train.initial import (
     check_init,
     initial_u,
@@ -81,10 +89,11 @@ from uat.core.train.layered import (
     net_of,
     pack,
 )
+from uat.core.train.restarts import judged, mse_never_loses, sup_never_loses
 from uat.core.train.shallow import lm_full, residual_jacobian
 from uat.core.train.varpro import solve_output, varpro
 from uat.errors import UatError
-from uat.settings import LIMITS
+from uat.settings import LIMITS, check_number
 from uat.threads import one_blas_thread
 
 __all__ = [
@@ -274,6 +283,7 @@ def _solve(
     weights: tuple[np.ndarray, np.ndarray, np.ndarray, float],
     budget: tuple[int, float, float],
     new_run: Callable[[], Run],
+    lawson_only: bool = False,
 ) -> tuple[Run, Solution]:
     """Dispatch to the solver for this optimiser, activation, output and loss."""
     wu, bu, v, c = weights
@@ -286,7 +296,7 @@ def _solve(
         return run, lm_full(wu, bu, v, c, u, y, act, out, max_iter, tol, run)
     if uses_banded(p.optimizer, act, out) and p.loss == "sup":
         score = p.true_sup if p.target.samples is None else None
-        found = train_sup(wu, bu, u, y, act, max_iter, tol, run, score)
+        found = train_sup(wu, bu, u, y, act, max_iter, tol, run, score, lawson_only)
         if score is None or start is not None:
             return run, found
         return against_hand_built(
@@ -302,6 +312,50 @@ def _solve(
             v, c, _, _ = solve_output(hid, linear_target(y, out), False)
         return run, lm_full(wu, bu, v, c, u, y, act, out, max_iter, tol, run)
     return run, varpro(wu, bu, u, y, act, max_iter, tol, run)
+
+
+def _train_once(
+    target: Target,
+    n_neurons: int,
+    *,
+    optimizer: str = "lm",
+    max_iter: int | None = None,
+    tol: float = 1e-12,
+    seed: int = 0,
+    init: ShallowNet | str | None = None,
+    snapshot_at: Sequence[int] | None = None,
+    callback: Callable[[int, float], None] | None = None,
+    activation: str = "sigmoid",
+    output_activation: str = "identity",
+    n_train: int | None = None,
+    learning_rate: float | None = None,
+    loss: str = "mse",
+    lawson_only: bool = False,
+) -> TrainResult:
+    """One run from one start (see `train`); `lawson_only`: Lawson's rounds from `init` at once."""
+    t0 = time.perf_counter()
+    n, lr = check_arguments(
+        n_neurons, optimizer, max_iter, tol, activation, output_activation, learning_rate, loss,
+        snapshot_at,
+    )  # fmt: skip
+    p = _problem(target, n, n_train, output_activation, activation=activation,
+                 optimizer=optimizer, loss=loss, seed=seed)  # fmt: skip
+    start = check_init(init, optimizer, loss, n)
+    weights = _start(p, start, n, seed)
+    budget = (_budget(max_iter, optimizer, loss, n), tol, lr)
+    holdout = holdout_points(target, p.frame.x(p.u))
+
+    def new_run() -> Run:
+        run = Run(p.make_net, snapshot_at, callback, p.gain)
+        run.holdout = holdout
+        return run
+
+    with one_blas_thread(), np.errstate(over="ignore", under="ignore"):
+        run, out = _solve(p, start, weights, budget, new_run, lawson_only)
+    return _result(run, out, p.make_net, time.perf_counter() - t0)
+
+
+RESTARTS = 3  # the default number of seeds of a multi-start (Settings.restarts)
 
 
 def train(
@@ -320,8 +374,9 @@ def train(
     n_train: int | None = None,
     learning_rate: float | None = None,
     loss: str = "mse",
+    restarts: int = RESTARTS,
 ) -> TrainResult:
-    """Fit every weight of a width-N network to the target.
+    """Fit every weight of a width-N network to the target; never worse than the construction.
 
     Parameters
     ----------
@@ -343,27 +398,26 @@ def train(
     learning_rate : Adam's step size (default 0.02); ignored by "lm".
     loss : "mse" (least squares), or "sup": minimax by Lawson's reweighting, starting from the
         least-squares fit, with both one-sided limits of every known jump as training points.
+    restarts : seeds tried where a restart pays (see `uat.core.train.restarts`): a spread start
+        (or warm start) runs first; the hand-built net and the other starts compete with it.
 
     Returns
     -------
     TrainResult : the fitted net (method "train"; meta holds optimizer, loss, iterations, seed
         and why it stopped), the loss at every iteration and the snapshots.
     """
-    t0 = time.perf_counter()
-    n, lr = check_arguments(
-        n_neurons, optimizer, max_iter, tol, activation, output_activation, learning_rate, loss,
-        snapshot_at,
-    )  # fmt: skip
-    p = _problem(target, n, n_train, output_activation, activation=activation,
-                 optimizer=optimizer, loss=loss, seed=seed)  # fmt: skip
-    start = check_init(init, optimizer, loss, n)
-    weights = _start(p, start, n, seed)
-    budget = (_budget(max_iter, optimizer, loss, n), tol, lr)
-    with one_blas_thread(), np.errstate(over="ignore", under="ignore"):
-        run, out = _solve(
-            p, start, weights, budget, lambda: Run(p.make_net, snapshot_at, callback, p.gain)
-        )
-    return _result(run, out, p.make_net, time.perf_counter() - t0)
+    kw: dict[str, Any] = {
+        "optimizer": optimizer, "max_iter": max_iter, "tol": tol, "seed": seed, "init": init,
+        "snapshot_at": snapshot_at, "callback": callback, "activation": activation,
+        "output_activation": output_activation, "n_train": n_train,
+        "learning_rate": learning_rate, "loss": loss,
+    }  # fmt: skip
+    check_number("restarts", restarts)  # one multi-start unless it is a single run, below
+    if not (init in (None, "spread") and snapshot_at is None and optimizer == "lm"):
+        return judged(_train_once(target, n_neurons, **kw), target)
+    if loss == "sup":
+        return sup_never_loses(_train_once, target, n_neurons, int(restarts), kw)
+    return mse_never_loses(_train_once, target, n_neurons, int(restarts), kw)
 
 
 def _result(

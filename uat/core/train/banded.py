@@ -262,11 +262,11 @@ def banded_lm(
     weight: np.ndarray,
     max_iter: int,
     stop_rmse: float,
-    record: Callable[[Fit], bool],
+    record: Callable[[Fit], str | None],
 ) -> LMResult[Fit]:
     """LM on (w, b) with the heights α re-solved at every trial point.
 
-    `record` is called after every iteration and returns True when the run has plateaued.
+    `record` is called after every iteration and returns why to stop, or None to go on.
     """
     model = BandedModel(u, y, weight, fit.w.size)
     return levenberg_marquardt(model, fit, max_iter, stop_rmse, lambda _, f: record(f))
@@ -304,12 +304,12 @@ class Recorder:
         self.count = 0
         self.least_squares = True
 
-    def __call__(self, fit: Fit) -> bool:
+    def __call__(self, fit: Fit) -> str | None:
         self.count += 1
         self.run.record(self.count, fit.rmse, *self.steps.back(fit))
         # a plateau ends least squares ("sup" too: its first stage ran 8,000 iterations at
         # N = 20 for nothing); Lawson's rounds stop on their own
-        return self.least_squares and self.run.plateaued()
+        return self.run.stop() if self.least_squares else None
 
 
 def train_banded(

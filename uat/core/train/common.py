@@ -18,12 +18,21 @@ from uat.settings import LIMITS, how_to_raise
 RIDGE = 1e-9  # ridge on v in the linear solves, relative to sqrt(number of points)
 PLATEAU_WINDOW = 20
 PLATEAU_GAIN = 1.01
+# The held-out rule: every HOLDOUT_EVERY iterations the net is measured at the midpoints of the
+# training points; once that error is HOLDOUT_RATIO× the training RMSE and fell by less than
+# HOLDOUT_GAIN over the last HOLDOUT_EVERY iterations, training the points no longer pays on the
+# function. Measured on exp(-abs(x))*cos(4*x) over [−2, 2], N = 50: the midpoints' RMSE is
+# 1.1e-4 from iteration 275 on while the training RMSE falls from 1e-5 to 5e-8 by 1,843.
+HOLDOUT_EVERY = 25
+HOLDOUT_RATIO = 10.0
+HOLDOUT_GAIN = 1.1
 TINY_STEEPNESS = 1e-12  # a flat neuron keeps w > 0, so its centre −b/w stays defined
 
 # why a run stopped (net.meta["stopped"])
 TOLERANCE = "tolerance"  # training RMSE ≤ tol·RMS(y)
 CONVERGED = "converged"  # no step lowers the loss any more: stationary up to rounding
 PLATEAU = "plateau"  # the last PLATEAU_WINDOW iterations gained less than 1 %
+HELD_OUT = "held-out error stopped falling"  # between the training points (HOLDOUT_*)
 CAP = "iteration cap"  # max_iter iterations
 START = "no round beat the hand-built start"  # loss "sup": the construction was not beaten
 
@@ -114,15 +123,40 @@ class Run:
         self.callback = callback
         self.history: list[tuple[int, float]] = []
         self.snapshots: list[Snapshot] = []
+        # (x, f) between the training points (`data.holdout_points`); None: no held-out rule
+        self.holdout: tuple[np.ndarray, np.ndarray] | None = None
+        self.checked: list[float] = []  # the held-out RMSE at every HOLDOUT_EVERY-th iteration
+        self.last: tuple[Any, ...] = ()
 
     def record(self, it: int, loss: float, *weights: Any) -> None:
         """Log the training RMSE (of y / gain) at iteration `it` of the weights given."""
         loss *= self.gain
         self.history.append((it, loss))
+        self.last = weights
         if it in self.wanted:
             self.snapshots.append(Snapshot(it, loss, self.make_net(*weights, it)))
         if it > 0 and self.callback is not None:
             self.callback(it, loss)
+
+    def stop(self) -> str | None:
+        """Why the run should stop now (a plateau, or the held-out rule), or None."""
+        if self.plateaued():
+            return PLATEAU
+        return HELD_OUT if self.held_out_stalled() else None
+
+    def held_out_stalled(self) -> bool:
+        """The held-out rule (see HOLDOUT_EVERY): the midpoints' error stopped following."""
+        it = self.history[-1][0]
+        if self.holdout is None or it % HOLDOUT_EVERY or not self.last:
+            return False
+        x, f = self.holdout
+        with np.errstate(all="ignore"):
+            now = rmse(self.make_net(*self.last, it)(x) - f)
+        self.checked.append(now)
+        if len(self.checked) < 2 or not math.isfinite(now):
+            return False
+        stalled = self.checked[-2] < HOLDOUT_GAIN * now
+        return stalled and now > HOLDOUT_RATIO * self.history[-1][1]
 
     def plateaued(self) -> bool:
         """True when the last PLATEAU_WINDOW iterations gained less than 1 %."""

@@ -37,6 +37,10 @@ class Frame:
         """Weights on u → weights on x: w·u + b = (w/h)·x + (b − w·m/h)."""
         return wu / self.half, bu - wu * (self.mid / self.half)
 
+    def x(self, u: np.ndarray) -> np.ndarray:
+        """The inverse of `u`: x = mid + half·u."""
+        return self.mid + self.half * u
+
     def to_u(self, w: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return w * self.half, b + w * self.mid
 
@@ -132,3 +136,23 @@ def linear_target(y: np.ndarray, output_activation: str) -> np.ndarray:
         yc = np.clip(y, 1e-3, 1.0 - 1e-3)
         return np.log(yc) - np.log1p(-yc)
     return y
+
+
+def holdout_points(target: Target, x: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The midpoints of the training points and the target there, for the held-out rule.
+
+    Intervals that hold a known jump are left out: no continuous net follows a jump between
+    two points, and that error is not one more iterations could lower.
+    """
+    xs = np.unique(x)
+    lo, hi = xs[:-1], xs[1:]
+    keep = np.ones(lo.size, dtype=bool)
+    jumps = target.jumps() if target.samples is None else np.zeros(0)
+    if jumps.size:
+        first = np.searchsorted(hi, jumps, "left")  # the interval whose right end is ≥ the jump
+        keep[first[first < keep.size]] = False
+    mid = 0.5 * (lo + hi)[keep]
+    with np.errstate(all="ignore"):
+        f = np.broadcast_to(target(mid), mid.shape).astype(float)
+    ok = np.isfinite(f)
+    return (mid[ok], f[ok]) if np.any(ok) else None

@@ -34,7 +34,7 @@ def minimax(
     u: np.ndarray,
     y: np.ndarray,
     max_iter: int,
-    record: Callable[[Fit], bool],
+    record: Callable[[Fit], str | None],
     score: Callable[[Fit], float] | None = None,
 ) -> LMResult[Fit]:
     """Lawson's reweighted least squares: weights ∝ the previous weight times |residual|.

@@ -128,8 +128,8 @@ def lm_layered(
         r, jac = layered_residual_jacobian(th, shapes, points, z, activation)
         return State(th, r, r.size, np.zeros(0), 0.0, (jac,))
 
-    def record(it: int, st: State) -> bool:
+    def record(it: int, st: State) -> str | None:
         run.record(it, st.rmse, st.theta)
-        return run.plateaued()
+        return run.stop()
 
     return dense_lm(theta, evaluate, lambda th, st: st.extra[0], record, max_iter, 0.0)

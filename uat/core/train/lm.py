@@ -17,7 +17,7 @@ from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 
-from uat.core.train.common import CAP, CONVERGED, PLATEAU, TOLERANCE, rmse
+from uat.core.train.common import CAP, CONVERGED, TOLERANCE, rmse
 
 LAMBDA_START = 1e-3
 LAMBDA_GIVE_UP = 1e16  # no step lowers the loss even this damped: stationary up to rounding
@@ -65,9 +65,9 @@ def levenberg_marquardt(
     state: S,
     max_iter: int,
     stop_rmse: float,
-    record: Callable[[int, S], bool],
+    record: Callable[[int, S], str | None],
 ) -> LMResult[S]:
-    """Run LM from `state`; `record(iteration, state)` after each step, True to stop (plateau)."""
+    """LM from `state`; `record(iteration, state)` after each step says why to stop, or None."""
     lam, nu = LAMBDA_START, 2.0
     for it in range(max_iter):
         if state.rmse <= stop_rmse:
@@ -88,8 +88,9 @@ def levenberg_marquardt(
             nu *= 2.0
             if lam > LAMBDA_GIVE_UP:
                 return LMResult(state, it, CONVERGED)
-        if record(it + 1, state):
-            return LMResult(state, it + 1, PLATEAU)
+        why = record(it + 1, state)
+        if why is not None:
+            return LMResult(state, it + 1, why)
     return LMResult(state, max_iter, CAP)
 
 
@@ -173,7 +174,7 @@ def dense_lm(
     theta: np.ndarray,
     evaluate: Callable[[np.ndarray], State],
     jacobian: Callable[[np.ndarray, State], np.ndarray],
-    record: Callable[[int, State], bool],
+    record: Callable[[int, State], str | None],
     max_iter: int,
     stop_rmse: float,
 ) -> LMResult[State]:

@@ -115,9 +115,9 @@ def lm_full(
     def jacobian(th: np.ndarray, st: State) -> np.ndarray:
         return full_residual_jacobian(th, u, y, activation, output)[1]
 
-    def record(it: int, st: State) -> bool:
+    def record(it: int, st: State) -> str | None:
         run.record(it, st.rmse, *split(st.theta))
-        return run.plateaued()
+        return run.stop()
 
     out = dense_lm(
         np.concatenate([wu, bu, v, [c]]), evaluate, jacobian, record, max_iter, tol * rmse(y)

@@ -93,9 +93,9 @@ def varpro(
     n = wu.size
     buffer = np.zeros((u.size + n, 2 * n))
 
-    def record(it: int, st: State) -> bool:
+    def record(it: int, st: State) -> str | None:
         run.record(it, st.rmse, st.theta[:n], st.theta[n:], st.v, st.c)
-        return run.plateaued()
+        return run.stop()
 
     out = dense_lm(
         np.concatenate([wu, bu]),
