@@ -136,21 +136,21 @@ def fit_cmd(
         neurons, result = jobs.smallest_width(t, eps, settings)
     stem = jobs.output_name("fit", t, settings, neurons, ext="")
     name = stem + ("" if eps is None else f"-eps{eps:g}") + ".png"
-    files = {"output": str(figure_path(out, name))}
+    path = str(figure_path(out, name))
+    files: dict[str, str | None] = {"output": path, "network": None}
     if save_net is not None:
         files["network"] = str(output_path(save_net, "", (".json",)))
     result = result or jobs.fit(t, neurons, settings)
     with transaction():  # the figure and the network appear together, or neither does
         if eps is None:  # the explorer's tests stand in a fit_figure(fit) for speed
-            save(lambda: fit_figure(result), files["output"])
+            save(lambda: fit_figure(result), path)
         else:
-            save(lambda: fit_figure(result, eps=eps), files["output"])
+            save(lambda: fit_figure(result, eps=eps), path)
         if save_net is not None:
             result.net.save(save_net)
     total = time.perf_counter() - t0
-    record = result.to_dict() | files | {"total_seconds": total}
-    if eps is not None:
-        record |= {"eps": eps, "smallest_width": neurons}
+    record = result.to_dict() | files | {"total_seconds": total, "eps": eps}
+    record["smallest_width"] = None if eps is None else neurons
     emit(record, json_, quiet, lambda: report.print_fit(result, files, total, eps=eps))
 
 
@@ -284,7 +284,7 @@ def compare_cmd(
         extra = [w for w in extra if w != "1000x500"]  # compare's own default size
     name = jobs.output_name("compare", t, settings, neurons, ext=ext, activations=acts, extra=extra)
     path = figure_path(out, name, animated=animate)
-    made = {"output": str(path)}
+    made: dict[str, Any] = {"output": str(path), "frames": None}
     if animate:
         res = run_animation(
             t, neurons, settings, quiet or json_, sweep="compare", out=path, frames=frames,
@@ -331,7 +331,8 @@ def convergence_cmd(
     t = jobs.resolve_target(target, domain)
     words = jobs.sweep_words(ws, max_neurons, chosen, seeds, losses)
     name = jobs.output_name("convergence", t, settings, extra=words)
-    files = {"output": str(figure_path(out, name))}
+    path = str(figure_path(out, name))
+    files: dict[str, str | None] = {"output": path, "csv": None}
     if csv is not None:
         files["csv"] = str(output_path(csv, "", (".csv",)))
     with report.progress_bar(plan[2], f"sweeping {len(plan[0])} widths", quiet or json_) as bar:
@@ -342,11 +343,10 @@ def convergence_cmd(
     from uat.plot.figures import convergence_figure
 
     with transaction():  # the figure and the CSV appear together, or neither does
-        save(lambda: convergence_figure(t, result.points, settings), files["output"])
+        save(lambda: convergence_figure(t, result.points, settings), path)
         if csv is not None:
             write_csv(csv, [p.as_dict() for p in result.points])
-    record = result.to_dict() | {"output": files["output"]}
-    emit(record, json_, quiet, lambda: report.print_convergence(result, files))
+    emit(result.to_dict() | files, json_, quiet, lambda: report.print_convergence(result, files))
 
 
 @app.command("explain")

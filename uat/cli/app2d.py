@@ -1,7 +1,7 @@
 """`uat` on targets of two inputs: the adapters `uat.cli.options.two_inputs` sends them to.
 
 Each is the 2-D form of a command of `uat.cli.app`: options in, one `uat.jobs.commands2d`
-call, a figure from `uat.plot.figures2d`, printing out (`uat.cli.report2d`); the rules live
+call, a figure from `uat.plot.figures2d`, printing out (`uat.cli.report`); the rules live
 in `uat.jobs.commands2d`.
 """
 
@@ -54,24 +54,27 @@ def fit2d_cmd(
     **kw: Any,
 ) -> None:
     """`uat fit` on a surface: towers, ridges or a trained net, its figure and numbers."""
-    from uat.cli import report2d
+    from uat.jobs import commands as jobs
     from uat.jobs import commands2d as jobs2d
     from uat.plot.figures2d import fit2d_figure
 
     settings = _settings_values(kw)
     c = jobs2d.choose2d(settings.pop("method"), neurons, towers, layers, settings)
     t = jobs2d.resolve_target2d(target, domain, ydomain)
-    files = {"output": str(figure_path(out, jobs2d.output_name2d("fit", t, c.words)))}
+    name = jobs.output_name("fit", t, Settings(), net=c)
+    path = str(figure_path(out, name))
+    files: dict[str, str | None] = {"output": path, "network": None}
     if save_net is not None:
         files["network"] = str(output_path(save_net, "", (".json",)))
     t0 = time.perf_counter()
     result = jobs2d.fit2d(t, c.size, c.method, **c.options)
-    save(lambda: fit2d_figure(result), files["output"])
+    save(lambda: fit2d_figure(result), path)
     if save_net is not None:
         result.net.save(save_net)
     total = time.perf_counter() - t0
-    record = result.to_dict() | files | {"total_seconds": total}
-    _emit2d(record, json_, quiet, lambda: report2d.print_fit2d(result, files, total))
+    record = result.to_dict() | files | {"total_seconds": total, "eps": None}
+    record["smallest_width"] = None
+    _emit2d(record, json_, quiet, lambda: report.print_fit(result, files, total))
 
 
 def show2d_cmd(
@@ -84,14 +87,13 @@ def show2d_cmd(
     quiet: bool,
 ) -> None:
     """`uat show` on a uat-network/2 file: re-measure it and draw the 2-D fit figure."""
-    from uat.cli import report2d
     from uat.jobs import commands2d as jobs2d
     from uat.plot.figures2d import fit2d_figure
 
     files = {"output": str(figure_path(out, network.with_suffix(".png").name))}
     result = jobs2d.show2d(network, target, domain)
     save(lambda: fit2d_figure(result), files["output"])
-    _emit2d(result.to_dict() | files, json_, quiet, lambda: report2d.print_fit2d(result, files))
+    _emit2d(result.to_dict() | files, json_, quiet, lambda: report.print_fit(result, files))
 
 
 def explain2d_cmd(
@@ -108,6 +110,7 @@ def explain2d_cmd(
     **kw: Any,
 ) -> None:
     """`uat explain` on a surface: the neurons as surfaces, layer by layer (few towers)."""
+    from uat.jobs import commands as jobs
     from uat.jobs import commands2d as jobs2d
     from uat.plot.figures2d import layers_figure
 
@@ -121,7 +124,7 @@ def explain2d_cmd(
         default_towers=jobs2d.EXPLAIN_TOWERS,
     )
     t = jobs2d.resolve_target2d(target, domain, ydomain)
-    path = figure_path(out, jobs2d.output_name2d("explain", t, c.words))
+    path = figure_path(out, jobs.output_name("explain", t, Settings(), net=c))
     result = jobs2d.fit2d(t, c.size, c.method, **c.options)
     save(lambda: layers_figure(result.net, t), path)
     text = f"neurons of {jobs2d.net_label(c.method, c.size, c.layers)} as surfaces\nfigure: {path}"
@@ -151,7 +154,7 @@ def animate2d_cmd(
     **kw: Any,
 ) -> None:
     """`uat animate` on a surface: towers refining or growing, training, or a camera turn."""
-    from uat.cli import report2d
+    from uat.jobs import commands as jobs
     from uat.jobs import commands2d as jobs2d
     from uat.plot.animate import animate2d
 
@@ -171,7 +174,7 @@ def animate2d_cmd(
         kind, frames=frames, fps=fps, size=parse_size(size), dpi=dpi, writer=writer,
         hold=1.0 if hold is None else hold,
     )  # fmt: skip  # as in 1-D: another run's file keeps its name
-    name = jobs2d.output_name2d("animate", t, "-".join([kind, c.words, *words]), ".gif")
+    name = jobs.output_name("animate", t, Settings(), sweep=kind, ext=".gif", extra=words, net=c)
     path = figure_path(out, name, animated=True)
     opts = {k: v for k, v in c.options.items() if k in ("layers", "seed", "max_evaluations")}
     with report.staged_bar(quiet or json_) as update:
@@ -190,7 +193,7 @@ def animate2d_cmd(
             progress=update,
             **opts,
         )
-    _emit2d(res.to_dict(), json_, quiet, lambda: report2d.print_animation2d(res))
+    _emit2d(res.to_dict(), json_, quiet, lambda: report.print_animation2d(res))
 
 
 def compare2d_cmd(
@@ -209,7 +212,7 @@ def compare2d_cmd(
     **kw: Any,
 ) -> None:
     """`uat compare` on a surface: towers, ridges and trained nets at about N neurons."""
-    from uat.cli import report2d
+    from uat.jobs import commands as jobs
     from uat.jobs import commands2d as jobs2d
     from uat.plot.figures2d import compare2d_figure
 
@@ -222,7 +225,8 @@ def compare2d_cmd(
     _refuse2d({k: v for k, v in settings.items() if k not in ("seed", "max_iter")})
     n = jobs2d.DEFAULT_COMPARE_NEURONS if neurons is None else neurons
     t = jobs2d.resolve_target2d(target, domain, ydomain)
-    path = figure_path(out, jobs2d.output_name2d("compare", t, f"N{n}"))
+    given = Settings(**settings)
+    path = figure_path(out, jobs.output_name("compare", t, given, n))
     with report.progress_bar(4, "fitting 4 networks", quiet or json_) as bar:
         result = jobs2d.compare2d(
             t,
@@ -232,8 +236,8 @@ def compare2d_cmd(
             progress=bar,
         )
     save(lambda: compare2d_figure(result), path)
-    rec = result.to_dict() | {"output": str(path)}
-    _emit2d(rec, json_, quiet, lambda: report2d.print_compare2d(result, str(path)))
+    rec = result.to_dict() | {"output": str(path), "frames": None}
+    _emit2d(rec, json_, quiet, lambda: report.print_compare2d(result, f"figure: {path}"))
 
 
 def convergence2d_cmd(
@@ -254,7 +258,7 @@ def convergence2d_cmd(
     **kw: Any,
 ) -> None:
     """`uat convergence` on a surface: error against neurons per method, with slopes."""
-    from uat.cli import report2d
+    from uat.jobs import commands as jobs
     from uat.jobs import commands2d as jobs2d
     from uat.plot.figures2d import convergence2d_figure
 
@@ -269,14 +273,18 @@ def convergence2d_cmd(
     chosen = split_list(methods, "methods") or list(jobs2d.DEFAULT_CONVERGENCE2D)
     sizes = jobs2d.convergence_sizes(chosen, max_neurons)
     t = jobs2d.resolve_target2d(target, domain, ydomain)
-    files = {"output": str(figure_path(out, jobs2d.output_name2d("convergence", t, "2d")))}
+    words = [*(["-".join(chosen)] if methods is not None else [])]
+    words += [f"to{max_neurons}"] if max_neurons is not None else []
+    name = jobs.output_name("convergence", t, Settings(**settings), extra=words)
+    path = str(figure_path(out, name))
+    files: dict[str, str | None] = {"output": path, "csv": None}
     if csv is not None:
         files["csv"] = str(output_path(csv, "", (".csv",)))
     total = sum(len(v) for v in sizes.values())
     with report.progress_bar(total, f"fitting {total} networks", quiet or json_) as bar:
         result = jobs2d.convergence2d(t, sizes, progress=bar, seed=settings.get("seed", 0))
-    save(lambda: convergence2d_figure(result), files["output"])
+    save(lambda: convergence2d_figure(result), path)
     if csv is not None:
         write_csv(csv, [p.as_dict() for p in result.points])
     rec = result.to_dict() | files
-    _emit2d(rec, json_, quiet, lambda: report2d.print_convergence2d(result, files))
+    _emit2d(rec, json_, quiet, lambda: report.print_convergence2d(result, files))

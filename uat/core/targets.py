@@ -37,6 +37,7 @@ class Target:
     path: str | None = None  # CSV data: the file, resolved (a saved net records it)
     # expressions: the constants x is compared with, checked as jumps beside the grid's scan
     breaks: tuple[float, ...] = ()
+    dim = 1  # inputs (a class attribute, not a field)
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return np.asarray(self.f(np.asarray(x, dtype=float)), dtype=float)

@@ -37,6 +37,7 @@ class Target2D:
     samples: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # CSV data: x, y, z
     jump_curve: JumpCurve | None = None  # where f jumps, with normals (for one-sided limits)
     path: str | None = None  # CSV data: the file, resolved (a saved net records it)
+    dim = 2  # inputs (a class attribute, not a field)
 
     def __call__(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         xs, ys = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(y, dtype=float))

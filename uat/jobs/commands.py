@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -21,6 +21,12 @@ from uat.core.metrics import Errors, errors
 from uat.core.network import ShallowNet
 from uat.core.targets import Target
 from uat.errors import UatError
+
+if TYPE_CHECKING:
+    from uat.core.layered import LayeredNet
+    from uat.core.targets2d import Target2D
+    from uat.jobs.commands2d import Choice2D, Fit2D
+
 from uat.settings import (
     CHOICES,
     METHODS,
@@ -115,38 +121,68 @@ class Fit:
         """'construct' or 'train'."""
         return self.net.method
 
-    def to_dict(self) -> dict[str, Any]:
-        """The numbers of this fit, JSON-safe (no NaN: null)."""
-        return json_safe(
-            {
-                "target": self.target.name,
-                "method": self.method,
-                "activation": self.net.activation,
-                "output_activation": self.net.output_activation,
-                "neurons": self.net.n_neurons,
-                "parameters": self.net.n_parameters,
-                "domain": self.target.domain,
-                "sup_error": self.errors.sup,
-                "sup_at": self.errors.at,
-                "rmse": self.errors.rmse,
-                "rmse_on": f"uniform grid of {self.errors.grid} points",
-                "grid": self.errors.grid,
-                "float_rounding": self.errors.rounding,
-                "sup_error_on_grid": self.errors.grid_sup,
-                "sup_found_by": self.errors.found_by,
-                "bound": self.bound,
-                "seconds": self.seconds,
-                "settings": None if self.settings is None else asdict(self.settings),
-                **self._training(),
-            }
-        )
+    @property
+    def size(self) -> int:
+        """The width asked for: N neurons (per copy under shifts)."""
+        return self.net.n_neurons // int(self.net.meta.get("copies", 1) or 1)
 
-    def _training(self) -> dict[str, Any]:
-        """A trained net's iterations and why it stopped (nothing for a hand-built one)."""
-        m = self.net.meta
-        if self.method != "train":
-            return {}
-        return {"iterations": m.get("iterations"), "stopped": m.get("stopped")}
+    def to_dict(self) -> dict[str, Any]:
+        """The numbers of this fit, JSON-safe (no NaN: null); the keys of every dimension."""
+        from uat.core.metrics import bound_formula
+
+        e, net, m = self.errors, self.net, self.net.meta
+        formula = bound_formula(net.activation, net.output_activation, net=True)
+        trained = self.method == "train"
+        return fit_record(
+            self.target, self.method, self.size, net, e.sup, e.at, e.rmse, e.grid,
+            activation=net.activation, output_activation=net.output_activation,
+            widths=[net.n_neurons], grid_points=e.grid, sup_error_on_grid=e.grid_sup,
+            sup_found_by=e.found_by, float_rounding=e.rounding, bound=self.bound,
+            bound_formula=formula if self.bound is not None else None, seconds=self.seconds,
+            iterations=m.get("iterations") if trained else None,
+            stopped=m.get("stopped") if trained else None,
+            settings=None if self.settings is None else asdict(self.settings),
+        )  # fmt: skip
+
+
+def fit_record(
+    target: Target | Target2D,
+    method: str,
+    size: int,
+    net: ShallowNet | LayeredNet,
+    sup: float,
+    at: float | tuple[float, float],
+    rmse: float,
+    grid: int,
+    **rest: Any,
+) -> dict[str, Any]:
+    """The `to_dict()` of a fit of either dimension: the same keys, null where meaningless.
+
+    `rest` holds every other key of `FIT_KEYS` by name (activation, widths, bound, …).
+    """
+    inputs = getattr(target, "dim", 1)
+    side = "×".join([str(grid)] * inputs)
+    record = {
+        "target": target.name, "formula": target.formula, "inputs": inputs,
+        "domain": target.domain, "method": method, "size": size,
+        "neurons": net.n_neurons, "parameters": net.n_parameters, "sup_error": sup,
+        "sup_at": at, "rmse": rmse, "rmse_on": f"uniform grid of {side} points", "grid": grid,
+        "lipschitz": target.lipschitz(),
+    }  # fmt: skip
+    missing = set(FIT_KEYS) - set(record) - set(rest)
+    if missing or set(rest) - set(FIT_KEYS):
+        raise ValueError(f"fit record keys: missing {missing}, unknown {set(rest) - set(FIT_KEYS)}")
+    return json_safe({k: (record | rest)[k] for k in FIT_KEYS})
+
+
+# Every key of a fit's record (fit, show, explain, and each network of compare), in order.
+FIT_KEYS = (
+    "target", "formula", "inputs", "domain", "method", "size", "activation",
+    "output_activation", "neurons", "widths", "parameters", "sup_error", "sup_at",
+    "sup_error_on_grid", "sup_found_by", "float_rounding", "rmse", "rmse_on", "grid",
+    "grid_points", "bound", "bound_formula", "lipschitz", "seconds", "iterations", "stopped",
+    "settings",
+)  # fmt: skip
 
 
 def _bound(target: Target, net: ShallowNet) -> float | None:
@@ -363,17 +399,43 @@ class Comparison:
         return hand.errors.rmse / trained.errors.rmse
 
     def to_dict(self) -> dict[str, Any]:
-        """The numbers of every run and the ratios, JSON-safe."""
-        return json_safe(
-            {
-                "target": self.target.name,
-                "domain": self.target.domain,
-                "neurons": self.n_neurons,
-                "methods": [f.to_dict() for f in self.fits],
-                "sup_error_ratio": self.sup_error_ratio,
-                "rmse_ratio": self.rmse_ratio,
-            }
-        )
+        """The numbers of every run and the ratios, JSON-safe (the keys of every dimension)."""
+        losses = {f.net.meta.get("loss") for f in self.fits if f.method == "train"}
+        variants = []
+        for f in self.fits:
+            words = [f.method, *([f.net.activation] if len(self.activations) > 1 else [])]
+            if f.method == "train" and len(losses) > 1:
+                words.append(f"{f.net.meta.get('loss')}-loss")
+            variants.append("-".join(words))
+        return compare_record(self.target, self.n_neurons, self.activations, variants, self.fits,
+                              self.sup_error_ratio, self.rmse_ratio)  # fmt: skip
+
+
+def compare_record(
+    target: Target | Target2D,
+    neurons: int,
+    activations: list[str] | None,
+    variants: list[str],
+    fits: Sequence[Fit | Fit2D],
+    sup_ratio: float | None,
+    rmse_ratio: float | None,
+) -> dict[str, Any]:
+    """The `to_dict()` of a comparison of either dimension: one fit record per network."""
+    return json_safe(
+        {
+            "target": target.name,
+            "formula": target.formula,
+            "inputs": getattr(target, "dim", 1),
+            "domain": target.domain,
+            "neurons": neurons,
+            "activations": activations,
+            "networks": [
+                {"variant": v, **f.to_dict()} for v, f in zip(variants, fits, strict=True)
+            ],
+            "sup_error_ratio": sup_ratio,
+            "rmse_ratio": rmse_ratio,
+        }
+    )
 
 
 def compare(
@@ -416,7 +478,9 @@ class Point:
     seconds: float
     seed: int
     loss: str | None = None  # the trained loss (mse or sup); None for a hand-built net
-    rounding: bool = False  # the sup error is float rounding (a constant target): no rate
+    rounding: bool | None = False  # the sup error is float rounding (a constant): no rate
+    size: int | None = None  # what was asked: N (per copy), or K towers of a surface
+    bound: float | None = None  # the construction's bound, where one holds
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-/CSV-ready."""
@@ -571,17 +635,34 @@ class Convergence:
 
     def to_dict(self) -> dict[str, Any]:
         """Every point, the slopes, the floors and the target's Lipschitz constant, JSON-safe."""
-        return json_safe(
-            {
-                "target": self.target.name,
-                "domain": self.target.domain,
-                "points": [p.as_dict() for p in self.points],
-                "slopes": self.slopes,
-                "floors": self.floors,
-                "slopes_fitted": "over the widths above the optimiser's floor",
-                "lipschitz": self.target.lipschitz(),
-            }
-        )
+        rmse = {k: self.summary(m, loss, "rmse")["slope"] for k, m, loss in self.series}
+        return convergence_record(self.target, self.points, self.slopes, rmse, self.floors,
+                                  "over the widths above the optimiser's floor")  # fmt: skip
+
+
+def convergence_record(
+    target: Target | Target2D,
+    points: Sequence[Point],
+    slopes: dict[str, float | None],
+    rmse_slopes: dict[str, float | None],
+    floors: dict[str, Any],
+    fitted: str,
+) -> dict[str, Any]:
+    """The `to_dict()` of a convergence study of either dimension."""
+    return json_safe(
+        {
+            "target": target.name,
+            "formula": target.formula,
+            "inputs": getattr(target, "dim", 1),
+            "domain": target.domain,
+            "points": [p.as_dict() for p in points],
+            "slopes": slopes,
+            "rmse_slopes": rmse_slopes,
+            "floors": floors,
+            "slopes_fitted": fitted,
+            "lipschitz": target.lipschitz(),
+        }
+    )
 
 
 def check_losses(losses: Sequence[str]) -> list[Loss]:
@@ -655,7 +736,7 @@ def convergence(
                 for f in sweep(target, ws, rs, warm_start=False):
                     e = f.errors
                     points.append(Point(f.net.n_neurons, m, e.sup, e.rmse, f.seconds, seed, loss,
-                                        e.rounding))  # fmt: skip
+                                        e.rounding, f.size, f.bound))  # fmt: skip
                     if progress is not None:
                         progress(len(points))
     return Convergence(target, s, ws, chosen, points, trained)
@@ -772,7 +853,7 @@ def variant(s: Settings) -> str:
 
 def output_name(
     command: str,
-    target: Target,
+    target: Target | Target2D,
     settings: Settings,
     n_neurons: int | None = None,
     *,
@@ -780,43 +861,75 @@ def output_name(
     ext: str = ".png",
     extra: Sequence[str] = (),
     activations: Sequence[str] | None = None,
+    net: Choice2D | None = None,
 ) -> str:
     """The default output file of a command: every setting that changes the result is in it.
 
-    `command` is fit, explain, explore, compare, convergence or animate (with its `sweep`);
-    `extra` words (a command's own options, e.g. animate's `grow`) go before the width; a
-    domain other than the target's own and compare's `activations` are named too.
+    One rule for every dimension: the target, its domain where it is not the target's own,
+    the command (not for fit), the network and each setting that differs from its default,
+    `extra` words (a command's own options, e.g. animate's `grow`), then the width. `command`
+    is fit, explain, explore, compare, convergence or animate (with its `sweep`); compare's
+    `activations` are named too. A surface's network is `net` (method, K or N, options).
     """
+    if net is not None:
+        words, width = _net_words(command, net, sweep), [net.width_word]
+    else:
+        words = _words(command, settings, sweep, activations)
+        width = [] if n_neurons is None else [str(n_neurons)]
+    return "-".join([slug(target.name), *domain_word(target), *words, *extra, *width]) + ext
+
+
+def _words(
+    command: str, settings: Settings, sweep: str, activations: Sequence[str] | None
+) -> list[str]:
+    """The command's words and the settings of a network of one input that change it."""
     s = settings
     if activations:  # they replace the settings' one activation
         s = replace(s, activation=Settings().activation)
     if command == "animate":
         s = animation_settings(sweep, settings)
-        words = {
+        return {
             "width": [variant(s)],
             "training": ["training", s.optimizer, *(w for w in changes(s) if w != s.optimizer)],
             "compare": ["compare", *changes(s, METHODS)],
             "steepness": ["steepness", *changes(s)],
         }[sweep]
-    elif command in ("compare", "convergence"):
-        words = [command, *(activations or []), *changes(s, METHODS)]
-    elif command == "explore":
-        words = ["explore", *changes(s, METHODS)]
-    else:
-        words = ["explain", variant(s)] if command == "explain" else [variant(s)]
-    width = [] if n_neurons is None else [str(n_neurons)]
-    return "-".join([slug(target.name), *domain_word(target), *words, *extra, *width]) + ext
+    if command in ("compare", "convergence"):
+        return [command, *(activations or []), *changes(s, METHODS)]
+    if command == "explore":
+        return ["explore", *changes(s, METHODS)]
+    return ["explain", variant(s)] if command == "explain" else [variant(s)]
 
 
-def domain_word(target: Target) -> list[str]:
-    """['on0_1'] for sin on [0, 1]; [] on the target's own domain (or when it has none)."""
+def _net_words(command: str, net: Choice2D, sweep: str) -> list[str]:
+    """The command's words and a surface's network: method, layers and changed options."""
+    o, words = net.options, [net.method] if net.method else []
+    words += [f"layers{net.layers}"] if net.method == "train" and net.layers != 1 else []
+    words += [str(o["heights"])] if o.get("heights", "minimax") != "minimax" else []
+    words += [f"w{exact_word(o['steepness'])}"] if o.get("steepness") is not None else []
+    words += [f"seed{o['seed']}"] if o.get("seed") else []
+    words += [f"iter{o['max_evaluations']}"] if o.get("max_evaluations") is not None else []
+    if command == "animate":
+        return [sweep, *words] if sweep not in ("width", "refine") else words
+    return words if command == "fit" else [command, *words]
+
+
+def domain_word(target: Target | Target2D) -> list[str]:
+    """['on0_1'] for sin on [0, 1], ['onm1_1x0_2'] for a surface on [−1, 1] × [0, 2]; []
+    on the target's own domain (or when it has none)."""
     try:
-        own = resolve_target(target.name).domain
+        if getattr(target, "dim", 1) == 1:
+            own: Any = resolve_target(target.name).domain
+        else:
+            from uat.core.targets2d import get_target2d
+
+            own = get_target2d(target.name).domain
     except (UatError, OSError):
         return []
     if np.allclose(own, target.domain, rtol=1e-12, atol=0.0):
         return []
-    text = "_".join(exact_word(v) for v in target.domain)
+    box: list[Any] = [target.domain] if getattr(target, "dim", 1) == 1 else list(target.domain)
+    text = "x".join("_".join(exact_word(v) for v in side) for side in box)
     return ["on" + text.replace("-", "m").replace(".", "p").replace("+", "")]
 
 
