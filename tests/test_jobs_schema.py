@@ -94,32 +94,29 @@ def test_default_names_of_a_surface_carry_its_domain(cli) -> None:
     assert _name(cli, "fit", "sin", "-n", "4", "--domain=0,1") == "sin-on0_1-construct-4.png"
 
 
-def test_one_naming_rule_names_every_setting_of_a_surface(cli) -> None:
+def test_one_naming_rule_names_every_setting_of_a_surface() -> None:
     from uat.jobs.commands import output_name
-    from uat.jobs.commands2d import Choice2D, resolve_target2d
+    from uat.jobs.commands2d import resolve_target2d
     from uat.settings import Settings
 
     t = resolve_target2d("gaussian2d")
-    s = Settings()
-    build = {"steepness": None, "heights": "minimax"}
+    s, trained = Settings(), Settings(method="train")
     names = [
-        output_name("fit", t, s, net=Choice2D("construct", 8, 2, build)),
-        output_name("fit", t, s, net=Choice2D("construct", 8, 2, build | {"heights": "centre"})),
-        output_name("fit", t, s, net=Choice2D("construct", 8, 2, build | {"steepness": 80.0})),
-        output_name("fit", t, s, net=Choice2D("nielsen", 8, 2, build)),
-        output_name("fit", t, s, net=Choice2D("train", 8, 1, {"seed": 0})),
-        output_name("fit", t, s, net=Choice2D("train", 8, 2, {"seed": 0})),
-        output_name("fit", t, s, net=Choice2D("train", 8, 1, {"seed": 3})),
-        output_name("explain", t, s, net=Choice2D("construct", 8, 2, build)),
+        output_name("fit", t, s, towers=8),
+        output_name("fit", t, Settings(heights="centre"), towers=8),
+        output_name("fit", t, Settings(steepness=80.0), towers=8),
+        output_name("fit", t, s, method="nielsen", towers=8),
+        output_name("fit", t, trained, 8),
+        output_name("fit", t, trained, 8, layers=2),
+        output_name("fit", t, Settings(method="train", seed=3), 8),
+        output_name("explain", t, s, towers=8),
         output_name("compare", t, s, 48),
         output_name("compare", t, Settings(seed=2), 48),
     ]
     assert len(set(names)) == len(names)
-    assert names[0] == "gaussian2d-construct-K8.png"
-    assert output_name("fit", resolve_target2d("gaussian2d", "0,1"), s,
-                       net=Choice2D("construct", 8, 2, build)) == (
-        "gaussian2d-on0_1x0_1-construct-K8.png"
-    )  # fmt: skip
+    assert names[0] == "gaussian2d-construct-K8.png" and names[4] == "gaussian2d-train-8.png"
+    on = resolve_target2d("gaussian2d", "0,1")
+    assert output_name("fit", on, s, towers=8) == "gaussian2d-on0_1x0_1-construct-K8.png"
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
@@ -51,6 +51,13 @@ from uat.cli.options import (
 )
 from uat.errors import UatError
 from uat.io import output_path, transaction, write_csv
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from uat.jobs.commands import Fit
+    from uat.jobs.commands2d import Fit2D
+
 from uat.settings import (
     Method,
     Settings,
@@ -98,6 +105,19 @@ def _root(
 # -- helpers -----------------------------------------------------------------------------
 
 
+def fit_figure(result: Fit | Fit2D, eps: float | None = None) -> Figure:
+    """The figure of `uat fit` and `uat show`, for a curve (with the band f ± eps) or a surface."""
+    if getattr(result.target, "dim", 1) == 2:
+        from uat.plot.figures2d import fit2d_figure
+
+        return fit2d_figure(cast("Fit2D", result))
+    from uat.plot.figures import fit_figure as curve_figure
+
+    # the explorer's tests stand in a fit_figure(fit) for speed: eps only when given
+    fit = cast("Fit", result)
+    return curve_figure(fit) if eps is None else curve_figure(fit, eps=eps)
+
+
 def run_animation(t: Any, neurons: int, s: Settings, quiet: bool, **render: Any) -> Any:
     """Compute and render an animation with a progress bar; return the AnimationResult."""
     from uat.plot.animate import animate
@@ -127,7 +147,6 @@ def fit_cmd(
     """Approximate TARGET with N neurons, plot it, and report the errors."""
     check_width(neurons, settings)
     from uat.jobs import commands as jobs
-    from uat.plot.figures import fit_figure
 
     t = jobs.resolve_target(target, domain)
     t0 = time.perf_counter()
@@ -142,10 +161,7 @@ def fit_cmd(
         files["network"] = str(output_path(save_net, "", (".json",)))
     result = result or jobs.fit(t, neurons, settings)
     with transaction():  # the figure and the network appear together, or neither does
-        if eps is None:  # the explorer's tests stand in a fit_figure(fit) for speed
-            save(lambda: fit_figure(result), path)
-        else:
-            save(lambda: fit_figure(result, eps=eps), path)
+        save(lambda: fit_figure(result, eps), path)
         if save_net is not None:
             result.net.save(save_net)
     total = time.perf_counter() - t0
@@ -155,7 +171,6 @@ def fit_cmd(
 
 
 @app.command("show")
-@two_inputs(cli2d.show2d_cmd, unset=(), is2d="network")
 def show_cmd(
     network: Annotated[Path, typer.Argument(help="A network saved by `uat fit --save-net`.")],
     target: Annotated[str | None, typer.Option(help="Measure against this target instead.")] = None,
@@ -166,7 +181,6 @@ def show_cmd(
 ) -> None:
     """Read a saved network, re-measure it against its target, and draw the `uat fit` figure."""
     from uat.jobs import commands as jobs
-    from uat.plot.figures import fit_figure
 
     files = {"output": str(figure_path(out, network.with_suffix(".png").name))}
     result = jobs.show(network, target, domain)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from uat.cli import report
-from uat.cli.options import emit, figure_path, flag, save, split_list
+from uat.cli.options import emit, figure_path, save, split_list
 from uat.errors import UatError
 from uat.io import output_path, write_csv
 from uat.settings import Settings, parse_size
@@ -29,14 +29,6 @@ def _emit2d(record: dict[str, Any], json_: bool, quiet: bool, show: Callable[[],
     from uat.jobs.commands import json_safe
 
     emit(json_safe(record), json_, quiet, show)
-
-
-def _refuse2d(given: dict[str, Any]) -> None:
-    """Refuse Settings options, given away from their defaults, that a 2-D command ignores."""
-    defaults = {f.name: f.default for f in fields(Settings)}
-    for name, value in given.items():
-        if value != defaults[name]:
-            raise UatError(f"{flag(name)} is for targets of one input (x alone)")
 
 
 def fit2d_cmd(
@@ -58,16 +50,17 @@ def fit2d_cmd(
     from uat.jobs import commands2d as jobs2d
     from uat.plot.figures2d import fit2d_figure
 
-    settings = _settings_values(kw)
-    c = jobs2d.choose2d(settings.pop("method"), neurons, towers, layers, settings)
+    given = _settings_values(kw)
+    method, settings = given.pop("method"), Settings(**given)
+    net = {"method": method, "towers": towers, "layers": layers}
     t = jobs2d.resolve_target2d(target, domain, ydomain)
-    name = jobs.output_name("fit", t, Settings(), net=c)
+    name = jobs.output_name("fit", t, settings, neurons, **net)
     path = str(figure_path(out, name))
     files: dict[str, str | None] = {"output": path, "network": None}
     if save_net is not None:
         files["network"] = str(output_path(save_net, "", (".json",)))
     t0 = time.perf_counter()
-    result = jobs2d.fit2d(t, c.size, c.method, **c.options)
+    result = jobs.fit(t, neurons, settings, **net)
     save(lambda: fit2d_figure(result), path)
     if save_net is not None:
         result.net.save(save_net)
@@ -75,25 +68,6 @@ def fit2d_cmd(
     record = result.to_dict() | files | {"total_seconds": total, "eps": None}
     record["smallest_width"] = None
     _emit2d(record, json_, quiet, lambda: report.print_fit(result, files, total))
-
-
-def show2d_cmd(
-    *,
-    network: Path,
-    target: str | None,
-    domain: str | None,
-    out: Path | None,
-    json_: bool,
-    quiet: bool,
-) -> None:
-    """`uat show` on a uat-network/2 file: re-measure it and draw the 2-D fit figure."""
-    from uat.jobs import commands2d as jobs2d
-    from uat.plot.figures2d import fit2d_figure
-
-    files = {"output": str(figure_path(out, network.with_suffix(".png").name))}
-    result = jobs2d.show2d(network, target, domain)
-    save(lambda: fit2d_figure(result), files["output"])
-    _emit2d(result.to_dict() | files, json_, quiet, lambda: report.print_fit(result, files))
 
 
 def explain2d_cmd(
@@ -114,20 +88,15 @@ def explain2d_cmd(
     from uat.jobs import commands2d as jobs2d
     from uat.plot.figures2d import layers_figure
 
-    settings = _settings_values(kw)
-    c = jobs2d.choose2d(
-        settings.pop("method") or "nielsen",  # Nielsen's towers: an x-ridge plus a y-ridge
-        neurons,
-        towers,
-        layers,
-        settings,
-        default_towers=jobs2d.EXPLAIN_TOWERS,
-    )
+    given = _settings_values(kw)
+    method, settings = given.pop("method"), Settings(**given)
+    net = {"method": method, "towers": towers, "layers": layers}
     t = jobs2d.resolve_target2d(target, domain, ydomain)
-    path = figure_path(out, jobs.output_name("explain", t, Settings(), net=c))
-    result = jobs2d.fit2d(t, c.size, c.method, **c.options)
+    path = figure_path(out, jobs.output_name("explain", t, settings, neurons, **net))
+    result = jobs.explain(t, neurons, settings, **net)
     save(lambda: layers_figure(result.net, t), path)
-    text = f"neurons of {jobs2d.net_label(c.method, c.size, c.layers)} as surfaces\nfigure: {path}"
+    what = jobs2d.net_label(result.method, result.size, len(result.net.widths))
+    text = f"neurons of {what} as surfaces\nfigure: {path}"
     _emit2d(result.to_dict() | {"output": str(path)}, json_, quiet, lambda: report.say(text))
 
 
@@ -164,17 +133,18 @@ def animate2d_cmd(
             f"--sweep {sweep} is for 1-D targets; a surface takes refine (or width), "
             "grow, training or turn"
         )
-    settings = _settings_values(kw)
+    given = _settings_values(kw)
     chosen = method or ("train" if kind == "training" else "construct")
-    c = jobs2d.choose2d(chosen, neurons, towers, layers, settings)
+    c = jobs.surface_choice("animate", neurons, Settings(**given), chosen, towers, layers)
     t = jobs2d.resolve_target2d(target, domain, ydomain)
-    from uat.jobs.commands import animation_words
-
-    words = animation_words(
+    words = jobs.animation_words(
         kind, frames=frames, fps=fps, size=parse_size(size), dpi=dpi, writer=writer,
         hold=1.0 if hold is None else hold,
     )  # fmt: skip  # as in 1-D: another run's file keeps its name
-    name = jobs.output_name("animate", t, Settings(), sweep=kind, ext=".gif", extra=words, net=c)
+    name = jobs.output_name(
+        "animate", t, Settings(**given), neurons, sweep=kind, ext=".gif", extra=words,
+        method=chosen, towers=towers, layers=layers,
+    )  # fmt: skip
     path = figure_path(out, name, animated=True)
     opts = {k: v for k, v in c.options.items() if k in ("layers", "seed", "max_evaluations")}
     with report.staged_bar(quiet or json_) as update:
@@ -221,20 +191,12 @@ def compare2d_cmd(
             "compare on a surface takes --neurons N (about N in every network): "
             "not --towers, --layers, --activations or --animate"
         )
-    settings = _settings_values(kw)
-    _refuse2d({k: v for k, v in settings.items() if k not in ("seed", "max_iter")})
+    settings = jobs.surface_settings(Settings(**_settings_values(kw)), ("seed", "max_iter"))
     n = jobs2d.DEFAULT_COMPARE_NEURONS if neurons is None else neurons
     t = jobs2d.resolve_target2d(target, domain, ydomain)
-    given = Settings(**settings)
-    path = figure_path(out, jobs.output_name("compare", t, given, n))
+    path = figure_path(out, jobs.output_name("compare", t, settings, n))
     with report.progress_bar(4, "fitting 4 networks", quiet or json_) as bar:
-        result = jobs2d.compare2d(
-            t,
-            n,
-            seed=settings.get("seed", 0),
-            max_evaluations=settings.get("max_iter"),
-            progress=bar,
-        )
+        result = jobs.compare(t, n, settings, progress=bar)
     save(lambda: compare2d_figure(result), path)
     rec = result.to_dict() | {"output": str(path), "frames": None}
     _emit2d(rec, json_, quiet, lambda: report.print_compare2d(result, f"figure: {path}"))
@@ -268,21 +230,20 @@ def convergence2d_cmd(
             "train, train2) and --max-neurons: not --towers, --layers, --widths, "
             "--seeds"
         )
-    settings = _settings_values(kw)
-    _refuse2d({k: v for k, v in settings.items() if k != "seed"})
+    settings = jobs.surface_settings(Settings(**_settings_values(kw)), ("seed",))
     chosen = split_list(methods, "methods") or list(jobs2d.DEFAULT_CONVERGENCE2D)
     sizes = jobs2d.convergence_sizes(chosen, max_neurons)
     t = jobs2d.resolve_target2d(target, domain, ydomain)
     words = [*(["-".join(chosen)] if methods is not None else [])]
     words += [f"to{max_neurons}"] if max_neurons is not None else []
-    name = jobs.output_name("convergence", t, Settings(**settings), extra=words)
+    name = jobs.output_name("convergence", t, settings, extra=words)
     path = str(figure_path(out, name))
     files: dict[str, str | None] = {"output": path, "csv": None}
     if csv is not None:
         files["csv"] = str(output_path(csv, "", (".csv",)))
     total = sum(len(v) for v in sizes.values())
     with report.progress_bar(total, f"fitting {total} networks", quiet or json_) as bar:
-        result = jobs2d.convergence2d(t, sizes, progress=bar, seed=settings.get("seed", 0))
+        result = jobs.convergence(t, None, chosen, settings, max_neurons=max_neurons, progress=bar)
     save(lambda: convergence2d_figure(result), path)
     if csv is not None:
         write_csv(csv, [p.as_dict() for p in result.points])

@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, cast, overload
 
 import numpy as np
 
@@ -20,12 +20,20 @@ from uat.core.expr import slug
 from uat.core.metrics import Errors, errors
 from uat.core.network import ShallowNet
 from uat.core.targets import Target
+from uat.core.targets2d import Target2D
 from uat.errors import UatError
+from uat.jobs.records import (
+    Point,
+    asymptotic_start,
+    compare_record,
+    convergence_record,
+    fit_record,
+    fitted_slope,
+    json_safe,
+)
 
 if TYPE_CHECKING:
-    from uat.core.layered import LayeredNet
-    from uat.core.targets2d import Target2D
-    from uat.jobs.commands2d import Choice2D, Fit2D
+    from uat.jobs.commands2d import Choice2D, Compare2D, Convergence2D, Fit2D
 
 from uat.settings import (
     CHOICES,
@@ -38,8 +46,8 @@ from uat.settings import (
 )
 
 __all__ = [
-    "METHODS", "Comparison", "Convergence", "Fit", "Point", "check_width", "compare",
-    "compare_runs", "convergence", "explain", "fit", "geometric_widths", "json_safe",
+    "METHODS", "Comparison", "Convergence", "Fit", "Point", "as_target", "check_width",
+    "compare", "compare_runs", "convergence", "explain", "fit", "geometric_widths", "json_safe",
     "output_name", "resolve_target", "show", "summarise", "sweep",
 ]  # fmt: skip
 
@@ -59,21 +67,6 @@ def resolve_target(text: str, domain: str | tuple[float, float] | None = None) -
     return get_target(text, dom)
 
 
-def _checked_request(target: Any, settings: Any) -> Settings:
-    """The settings (default when None), after checking both arguments' types by name."""
-    if not isinstance(target, Target):
-        raise UatError(
-            f"target must be a Target (from uat.resolve_target), not {type(target).__name__}",
-            param="target",
-        )
-    if settings is not None and not isinstance(settings, Settings):
-        raise UatError(
-            f"settings must be a uat.settings.Settings, not {type(settings).__name__}",
-            param="settings",
-        )
-    return settings or Settings()
-
-
 def _names(items: str | Sequence[str]) -> list[str]:
     """A list of names; text is read as the command line reads it, 'a,b' as ['a', 'b']."""
     if isinstance(items, str):
@@ -86,19 +79,6 @@ def _real(v: Any) -> bool:
     import numbers
 
     return isinstance(v, numbers.Real) and not isinstance(v, bool)
-
-
-def json_safe(value: Any) -> Any:
-    """`value` with tuples as lists, numpy scalars as Python numbers, NaN and ±inf as None."""
-    if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return [json_safe(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 # -- one network --------------------------------------------------------------------------
@@ -145,46 +125,6 @@ class Fit:
         )  # fmt: skip
 
 
-def fit_record(
-    target: Target | Target2D,
-    method: str,
-    size: int,
-    net: ShallowNet | LayeredNet,
-    sup: float,
-    at: float | tuple[float, float],
-    rmse: float,
-    grid: int,
-    **rest: Any,
-) -> dict[str, Any]:
-    """The `to_dict()` of a fit of either dimension: the same keys, null where meaningless.
-
-    `rest` holds every other key of `FIT_KEYS` by name (activation, widths, bound, …).
-    """
-    inputs = getattr(target, "dim", 1)
-    side = "×".join([str(grid)] * inputs)
-    record = {
-        "target": target.name, "formula": target.formula, "inputs": inputs,
-        "domain": target.domain, "method": method, "size": size,
-        "neurons": net.n_neurons, "parameters": net.n_parameters, "sup_error": sup,
-        "sup_at": at, "rmse": rmse, "rmse_on": f"uniform grid of {side} points", "grid": grid,
-        "lipschitz": target.lipschitz(),
-    }  # fmt: skip
-    missing = set(FIT_KEYS) - set(record) - set(rest)
-    if missing or set(rest) - set(FIT_KEYS):
-        raise ValueError(f"fit record keys: missing {missing}, unknown {set(rest) - set(FIT_KEYS)}")
-    return json_safe({k: (record | rest)[k] for k in FIT_KEYS})
-
-
-# Every key of a fit's record (fit, show, explain, and each network of compare), in order.
-FIT_KEYS = (
-    "target", "formula", "inputs", "domain", "method", "size", "activation",
-    "output_activation", "neurons", "widths", "parameters", "sup_error", "sup_at",
-    "sup_error_on_grid", "sup_found_by", "float_rounding", "rmse", "rmse_on", "grid",
-    "grid_points", "bound", "bound_formula", "lipschitz", "seconds", "iterations", "stopped",
-    "settings",
-)  # fmt: skip
-
-
 def _bound(target: Target, net: ShallowNet) -> float | None:
     """The bound of a hand-built net (`metrics.net_bound`, per copy under shifts); None if
     trained, or where no bound holds."""
@@ -195,7 +135,7 @@ def _bound(target: Target, net: ShallowNet) -> float | None:
     return net_bound(target, net)[0]
 
 
-def fit(
+def fit_curve(
     target: Target,
     n_neurons: int = 50,
     settings: Settings | None = None,
@@ -203,8 +143,8 @@ def fit(
     init: ShallowNet | None = None,
     callback: Callable[[int, float], None] | None = None,
 ) -> Fit:
-    """Build (by hand or by training) a network of width N for the target and measure it."""
-    s = _checked_request(target, settings)
+    """Build (by hand or by training) a network of width N for a curve and measure it."""
+    s = settings or Settings()
     n_neurons = check_width(n_neurons, s)
     t0 = time.perf_counter()
     history: list[tuple[int, float]] = []
@@ -245,17 +185,12 @@ def fit(
     return Fit(target, net, errors(net, target), seconds, _bound(target, net), history, s)
 
 
-def explain(target: Target, n_neurons: int = 10, settings: Settings | None = None) -> Fit:
-    """The fit `uat explain` dissects panel by panel (the anatomy figure draws it)."""
-    return fit(target, n_neurons, settings)
-
-
-def show(
+def show_curve(
     path: str | Path,
     target: str | None = None,
     domain: str | tuple[float, float] | None = None,
 ) -> Fit:
-    """Read a network saved by `uat fit --save-net` and measure it against its target.
+    """Read a `uat-network/1` file (`uat fit --save-net`) and measure it against its target.
 
     The target is the one recorded in the file, on the recorded domain, unless `target`
     (and `domain`) name another.
@@ -301,7 +236,7 @@ def sweep(
     fits: list[Fit] = []
     for i, n in enumerate(widths):
         init = fits[-1].net if fits and warm_start and s.method == "train" else None
-        fits.append(fit(target, n, s, init=init))
+        fits.append(fit_curve(target, n, s, init=init))
         if progress is not None:
             progress(i + 1)
     return fits
@@ -411,45 +346,23 @@ class Comparison:
                               self.sup_error_ratio, self.rmse_ratio)  # fmt: skip
 
 
-def compare_record(
-    target: Target | Target2D,
-    neurons: int,
-    activations: list[str] | None,
-    variants: list[str],
-    fits: Sequence[Fit | Fit2D],
-    sup_ratio: float | None,
-    rmse_ratio: float | None,
-) -> dict[str, Any]:
-    """The `to_dict()` of a comparison of either dimension: one fit record per network."""
-    return json_safe(
-        {
-            "target": target.name,
-            "formula": target.formula,
-            "inputs": getattr(target, "dim", 1),
-            "domain": target.domain,
-            "neurons": neurons,
-            "activations": activations,
-            "networks": [
-                {"variant": v, **f.to_dict()} for v, f in zip(variants, fits, strict=True)
-            ],
-            "sup_error_ratio": sup_ratio,
-            "rmse_ratio": rmse_ratio,
-        }
-    )
-
-
-def compare(
+def compare_curve(
     target: Target,
     n_neurons: int = 50,
     settings: Settings | None = None,
     *,
     activations: Sequence[str] | None = None,
     losses: Sequence[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Comparison:
     """Build every run of `compare_runs` (trained once per loss) and measure it."""
     s = settings or Settings()
     runs = compare_runs(s, n_neurons, activations, losses)
-    fits = [fit(target, width, rs) for rs, width in runs]
+    fits = []
+    for rs, width in runs:
+        fits.append(fit_curve(target, width, rs))
+        if progress is not None:
+            progress(len(fits), len(runs))
     acts: list[str] = list(activations) if activations is not None else [s.activation]
     return Comparison(target, n_neurons, fits, acts)
 
@@ -465,46 +378,6 @@ def geometric_widths(max_neurons: int, count: int = 12, *, start: int = 2) -> li
     raw = np.geomspace(start, max_neurons, count)
     widths = sorted({int(2 * round(w / 2)) for w in raw} | {max_neurons})
     return [w for w in widths if w >= start]
-
-
-@dataclass(frozen=True)
-class Point:
-    """One measured width of a convergence sweep."""
-
-    width: int
-    method: str
-    sup_error: float
-    rmse: float
-    seconds: float
-    seed: int
-    loss: str | None = None  # the trained loss (mse or sup); None for a hand-built net
-    rounding: bool | None = False  # the sup error is float rounding (a constant): no rate
-    size: int | None = None  # what was asked: N (per copy), or K towers of a surface
-    bound: float | None = None  # the construction's bound, where one holds
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-/CSV-ready."""
-        return asdict(self)
-
-
-def asymptotic_start(widths: Sequence[float]) -> float:
-    """Where the asymptotic fit starts: the upper half of the widths in log space."""
-    w = np.asarray(widths, float)
-    return float(np.sqrt(w.min() * w.max())) if w.size >= 4 else float(w.min())
-
-
-def fitted_slope(widths: Sequence[float], errors: Sequence[float]) -> float:
-    """Least-squares slope of log(error) against log(width), over the asymptotic widths.
-
-    Small widths sit before the asymptotic regime (the error saturates near ‖f‖), so with
-    four or more widths only those at or above √(min·max) count.
-    """
-    with np.errstate(divide="ignore"):  # an exact zero error has no logarithm: left out
-        x, y = np.log(np.asarray(widths, float)), np.log(np.asarray(errors, float))
-    ok = np.isfinite(y) & (x >= np.log(asymptotic_start(widths)) - 1e-12)
-    if ok.sum() < 2:
-        return float("nan")
-    return float(np.polyfit(x[ok], y[ok], 1)[0])
 
 
 # The optimiser's floor: from the first width where the least-squares slope of log(error)
@@ -640,31 +513,6 @@ class Convergence:
                                   "over the widths above the optimiser's floor")  # fmt: skip
 
 
-def convergence_record(
-    target: Target | Target2D,
-    points: Sequence[Point],
-    slopes: dict[str, float | None],
-    rmse_slopes: dict[str, float | None],
-    floors: dict[str, Any],
-    fitted: str,
-) -> dict[str, Any]:
-    """The `to_dict()` of a convergence study of either dimension."""
-    return json_safe(
-        {
-            "target": target.name,
-            "formula": target.formula,
-            "inputs": getattr(target, "dim", 1),
-            "domain": target.domain,
-            "points": [p.as_dict() for p in points],
-            "slopes": slopes,
-            "rmse_slopes": rmse_slopes,
-            "floors": floors,
-            "slopes_fitted": fitted,
-            "lipschitz": target.lipschitz(),
-        }
-    )
-
-
 def check_losses(losses: Sequence[str]) -> list[Loss]:
     """Checked trained losses, each once: a subset of mse, sup."""
     chosen = list(dict.fromkeys(losses))
@@ -707,7 +555,7 @@ def convergence_plan(
     return ws, chosen, len(ws) * sum(per_train if m == "train" else 1 for m in chosen)
 
 
-def convergence(
+def convergence_curve(
     target: Target,
     widths: Sequence[int] | None = None,
     methods: Sequence[str] = METHODS,
@@ -861,7 +709,9 @@ def output_name(
     ext: str = ".png",
     extra: Sequence[str] = (),
     activations: Sequence[str] | None = None,
-    net: Choice2D | None = None,
+    method: str | None = None,
+    towers: int | None = None,
+    layers: int | None = None,
 ) -> str:
     """The default output file of a command: every setting that changes the result is in it.
 
@@ -869,9 +719,11 @@ def output_name(
     the command (not for fit), the network and each setting that differs from its default,
     `extra` words (a command's own options, e.g. animate's `grow`), then the width. `command`
     is fit, explain, explore, compare, convergence or animate (with its `sweep`); compare's
-    `activations` are named too. A surface's network is `net` (method, K or N, options).
+    `activations` are named too. A surface's network (fit, explain, animate) is the one
+    `surface_choice` makes of `n_neurons`, the settings, `method`, `towers` and `layers`.
     """
-    if net is not None:
+    if getattr(target, "dim", 1) == 2 and command in ("fit", "explain", "animate"):
+        net = surface_choice(command, n_neurons, settings, method, towers, layers)
         words, width = _net_words(command, net, sweep), [net.width_word]
     else:
         words = _words(command, settings, sweep, activations)
@@ -989,7 +841,7 @@ def smallest_width(
     fits: dict[int, Fit] = {}
 
     def meets(n: int) -> bool:
-        fits[n] = fits.get(n) or fit(target, n, settings)
+        fits[n] = fits.get(n) or fit_curve(target, n, settings)
         return fits[n].errors.sup <= eps
 
     def first_meeting(start: int, stride: int) -> int | None:
@@ -1031,3 +883,299 @@ def smallest_width(
         )
     n = min(found)
     return n, fits[n]
+
+
+# -- the commands, for a target of one input or two ---------------------------------------
+
+TargetLike = str | Target | Target2D  # TARGET text (a name, an expression, a CSV), or a target
+
+
+def as_target(
+    target: TargetLike,
+    domain: str | tuple[float, float] | None = None,
+    ydomain: str | None = None,
+) -> Target | Target2D:
+    """A target of either dimension: given, or resolved from TARGET text and domain text.
+
+    Text that uses y, a named surface or a CSV of x,y,z is a surface; `ydomain` ('C,D') is
+    its y interval (else `domain` serves both axes).
+    """
+    if not isinstance(target, str):
+        if getattr(target, "dim", None) not in (1, 2):
+            raise UatError(
+                f"target must be text or a Target, not {type(target).__name__}", param="target"
+            )
+        if domain is not None or ydomain is not None:
+            raise UatError("give a domain with TARGET text, not with a Target", param="domain")
+        return target
+    from uat.core.targets2d import is_target2d
+
+    if is_target2d(target):
+        from uat.jobs.commands2d import resolve_target2d
+
+        if domain is not None and not isinstance(domain, str):
+            raise UatError("a surface's domain is text 'A,B' (with ydomain 'C,D')", "domain")
+        return resolve_target2d(target, domain, ydomain)
+    if ydomain is not None:
+        raise UatError(
+            f"ydomain is for targets of two inputs (x and y); {target!r} is a function of x alone",
+            param="ydomain",
+        )
+    return resolve_target(target, domain)
+
+
+def request(settings: Settings | None, options: dict[str, object]) -> Settings:
+    """The settings (default when None) with `options` (Settings fields by name) applied."""
+    if settings is not None and not isinstance(settings, Settings):
+        raise UatError(
+            f"settings must be a uat.settings.Settings, not {type(settings).__name__}",
+            param="settings",
+        )
+    known = [f.name for f in fields(Settings)]
+    for name in options:
+        if name not in known:
+            raise UatError(f"unknown setting {name!r}; the settings are {', '.join(known)}", name)
+    return replace(settings or Settings(), **cast(dict[str, Any], options))
+
+
+def surface_settings(s: Settings, allowed: Sequence[str]) -> Settings:
+    """`s`, refused when a setting a surface's command does not take differs from its default."""
+    default = Settings()
+    for f in fields(Settings):
+        if f.name not in allowed and getattr(s, f.name) != getattr(default, f.name):
+            raise UatError(f"{f.name} is for targets of one input (x alone)", param=f.name)
+    return s
+
+
+def _curve_only(**given: object) -> None:
+    """Refuse options of a surface (towers, layers, …) given for a target of one input."""
+    for name, value in given.items():
+        if value is not None:
+            raise UatError(f"{name} is for targets of two inputs (x and y)", param=name)
+
+
+@overload
+def fit(target: Target, n_neurons: int | None = ..., settings: Settings | None = ..., *,
+        method: str | None = ..., towers: int | None = ..., layers: int | None = ...,
+        init: ShallowNet | None = ..., callback: Callable[[int, float], None] | None = ...,
+        **options: object) -> Fit: ...  # fmt: skip
+@overload
+def fit(target: Target2D, n_neurons: int | None = ..., settings: Settings | None = ..., *,
+        method: str | None = ..., towers: int | None = ..., layers: int | None = ...,
+        init: ShallowNet | None = ..., callback: Callable[[int, float], None] | None = ...,
+        **options: object) -> Fit2D: ...  # fmt: skip
+@overload
+def fit(target: str, n_neurons: int | None = ..., settings: Settings | None = ..., *,
+        method: str | None = ..., towers: int | None = ..., layers: int | None = ...,
+        init: ShallowNet | None = ..., callback: Callable[[int, float], None] | None = ...,
+        **options: object) -> Fit | Fit2D: ...  # fmt: skip
+def fit(
+    target: TargetLike,
+    n_neurons: int | None = None,
+    settings: Settings | None = None,
+    *,
+    method: str | None = None,
+    towers: int | None = None,
+    layers: int | None = None,
+    init: ShallowNet | None = None,
+    callback: Callable[[int, float], None] | None = None,
+    **options: object,
+) -> Fit | Fit2D:
+    """Build (by hand or by training) a network for the target and measure it.
+
+    `uat.fit("sin", 50)`, `uat.fit("gaussian2d", 48, method="train")`: TARGET text or a
+    target; keyword arguments are `Settings` fields. N neurons (default 50 for a curve); a
+    surface takes N or `towers` K (default 12×12 towers, 32 trained neurons), `layers` of a
+    trained net, and the methods nielsen and ridges too.
+    """
+    t = as_target(target)
+    if method is not None and getattr(t, "dim", 1) == 1:
+        options = {**options, "method": method}
+    s = request(settings, options)
+    if getattr(t, "dim", 1) == 2:
+        return _fit_surface(cast("Target2D", t), n_neurons, s, method, towers, layers)
+    _curve_only(towers=towers, layers=layers)
+    n = 50 if n_neurons is None else n_neurons
+    return fit_curve(cast(Target, t), n, s, init=init, callback=callback)
+
+
+def _fit_surface(
+    t: Target2D,
+    n_neurons: int | None,
+    s: Settings,
+    method: str | None,
+    towers: int | None,
+    layers: int | None,
+    *,
+    explain: bool = False,
+) -> Fit2D:
+    """`fit` of a surface: the network chosen from the request (see `surface_choice`)."""
+    from uat.jobs.commands2d import fit2d
+
+    c = surface_choice("explain" if explain else "fit", n_neurons, s, method, towers, layers)
+    return fit2d(t, c.size, c.method, **c.options)
+
+
+def surface_choice(
+    command: str,
+    n_neurons: int | None,
+    s: Settings,
+    method: str | None = None,
+    towers: int | None = None,
+    layers: int | None = None,
+) -> Choice2D:
+    """The network a surface's `command` builds (fit, explain, animate): checked, not built.
+
+    `method` (construct, nielsen, ridges, train) overrides the settings' one; explain's
+    default is 3×3 Nielsen towers, an x-ridge plus a y-ridge each.
+    """
+    from uat.jobs import commands2d as jobs2d
+
+    explain = command == "explain"
+    given = {k: v for k, v in asdict(s).items() if k != "method"}
+    default = jobs2d.EXPLAIN_TOWERS if explain else jobs2d.DEFAULT_TOWERS
+    chosen = method or ("nielsen" if explain and s.method == "construct" else s.method)
+    return jobs2d.choose2d(chosen, n_neurons, towers, layers, given, default_towers=default)
+
+
+@overload
+def explain(target: Target, n_neurons: int | None = ..., settings: Settings | None = ..., *,
+            method: str | None = ..., towers: int | None = ..., layers: int | None = ...,
+            **options: object) -> Fit: ...  # fmt: skip
+@overload
+def explain(target: Target2D, n_neurons: int | None = ..., settings: Settings | None = ..., *,
+            method: str | None = ..., towers: int | None = ..., layers: int | None = ...,
+            **options: object) -> Fit2D: ...  # fmt: skip
+@overload
+def explain(target: str, n_neurons: int | None = ..., settings: Settings | None = ..., *,
+            method: str | None = ..., towers: int | None = ..., layers: int | None = ...,
+            **options: object) -> Fit | Fit2D: ...  # fmt: skip
+def explain(
+    target: TargetLike,
+    n_neurons: int | None = None,
+    settings: Settings | None = None,
+    *,
+    method: str | None = None,
+    towers: int | None = None,
+    layers: int | None = None,
+    **options: object,
+) -> Fit | Fit2D:
+    """The fit `uat explain` dissects: few neurons (10 for a curve; 3×3 Nielsen towers, an
+    x-ridge plus a y-ridge each, for a surface unless another method is asked)."""
+    t = as_target(target)
+    if getattr(t, "dim", 1) == 2:
+        s = request(settings, options)
+        return _fit_surface(cast("Target2D", t), n_neurons, s, method, towers, layers,
+                            explain=True)  # fmt: skip
+    _curve_only(towers=towers, layers=layers)
+    s = request(settings, options | ({} if method is None else {"method": method}))
+    return fit_curve(cast(Target, t), 10 if n_neurons is None else n_neurons, s)
+
+
+def show(
+    path: str | Path,
+    target: str | None = None,
+    domain: str | tuple[float, float] | None = None,
+) -> Fit | Fit2D:
+    """Read a network saved by `uat fit --save-net` (either format) and measure it against
+    its recorded target, on its recorded domain, unless `target` (and `domain`) name another."""
+    from uat.core.targets2d import network_inputs
+
+    if network_inputs(path) == 2:
+        from uat.jobs.commands2d import show2d
+
+        if domain is not None and not isinstance(domain, str):
+            raise UatError("a surface's domain is text 'A,B'", param="domain")
+        return show2d(path, target, domain)
+    return show_curve(path, target, domain)
+
+
+@overload
+def compare(target: Target, n_neurons: int | None = ..., settings: Settings | None = ..., *,
+            activations: Sequence[str] | None = ..., losses: Sequence[str] | None = ...,
+            progress: Callable[[int, int], None] | None = ...,
+            **options: object) -> Comparison: ...  # fmt: skip
+@overload
+def compare(target: Target2D, n_neurons: int | None = ..., settings: Settings | None = ..., *,
+            activations: Sequence[str] | None = ..., losses: Sequence[str] | None = ...,
+            progress: Callable[[int, int], None] | None = ...,
+            **options: object) -> Compare2D: ...  # fmt: skip
+@overload
+def compare(target: str, n_neurons: int | None = ..., settings: Settings | None = ..., *,
+            activations: Sequence[str] | None = ..., losses: Sequence[str] | None = ...,
+            progress: Callable[[int, int], None] | None = ...,
+            **options: object) -> Comparison | Compare2D: ...  # fmt: skip
+def compare(
+    target: TargetLike,
+    n_neurons: int | None = None,
+    settings: Settings | None = None,
+    *,
+    activations: Sequence[str] | None = None,
+    losses: Sequence[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    **options: object,
+) -> Comparison | Compare2D:
+    """Hand-built against trained at the same width (a curve: N = 50 by default, per
+    activation and loss); on a surface towers, ridges and trained nets at about N = 48."""
+    t, s = as_target(target), request(settings, options)
+    if getattr(t, "dim", 1) == 2:
+        from uat.jobs.commands2d import DEFAULT_COMPARE_NEURONS, compare2d
+
+        _curve_only(activations=activations, losses=losses)
+        surface_settings(s, ("seed", "max_iter"))
+        n = DEFAULT_COMPARE_NEURONS if n_neurons is None else n_neurons
+        t2 = cast("Target2D", t)
+        return compare2d(t2, n, seed=s.seed, max_evaluations=s.max_iter, progress=progress)
+    n = 50 if n_neurons is None else n_neurons
+    return compare_curve(cast(Target, t), n, s, activations=activations, losses=losses,
+                         progress=progress)  # fmt: skip
+
+
+@overload
+def convergence(target: Target, widths: Sequence[int] | None = ...,
+                methods: str | Sequence[str] | None = ..., settings: Settings | None = ..., *,
+                max_neurons: int | None = ..., seeds: int = ...,
+                progress: Callable[[int], None] | None = ..., losses: Sequence[str] | None = ...,
+                **options: object) -> Convergence: ...  # fmt: skip
+@overload
+def convergence(target: Target2D, widths: Sequence[int] | None = ...,
+                methods: str | Sequence[str] | None = ..., settings: Settings | None = ..., *,
+                max_neurons: int | None = ..., seeds: int = ...,
+                progress: Callable[[int], None] | None = ..., losses: Sequence[str] | None = ...,
+                **options: object) -> Convergence2D: ...  # fmt: skip
+@overload
+def convergence(target: str, widths: Sequence[int] | None = ...,
+                methods: str | Sequence[str] | None = ..., settings: Settings | None = ..., *,
+                max_neurons: int | None = ..., seeds: int = ...,
+                progress: Callable[[int], None] | None = ..., losses: Sequence[str] | None = ...,
+                **options: object) -> Convergence | Convergence2D: ...  # fmt: skip
+def convergence(
+    target: TargetLike,
+    widths: Sequence[int] | None = None,
+    methods: str | Sequence[str] | None = None,
+    settings: Settings | None = None,
+    *,
+    max_neurons: int | None = None,
+    seeds: int = 1,
+    progress: Callable[[int], None] | None = None,
+    losses: Sequence[str] | None = None,
+    **options: object,
+) -> Convergence | Convergence2D:
+    """Errors against width for each method, with fitted slopes (see `convergence_curve`;
+    a surface: each method at its sizes up to `max_neurons`, `commands2d.convergence_sizes`)."""
+    t, s = as_target(target), request(settings, options)
+    if getattr(t, "dim", 1) == 2:
+        from uat.jobs import commands2d as jobs2d
+
+        _curve_only(widths=widths, losses=losses)
+        if seeds != 1:
+            raise UatError("seeds is for targets of one input (x alone)", param="seeds")
+        surface_settings(s, ("seed",))
+        chosen = _names(methods) if methods else list(jobs2d.DEFAULT_CONVERGENCE2D)
+        sizes = jobs2d.convergence_sizes(chosen, max_neurons)
+        return jobs2d.convergence2d(cast("Target2D", t), sizes, progress, seed=s.seed)
+    return convergence_curve(
+        cast(Target, t), widths, METHODS if methods is None else _names(methods), s,
+        max_neurons=200 if max_neurons is None else max_neurons, seeds=seeds,
+        progress=progress, losses=losses,
+    )  # fmt: skip

@@ -14,7 +14,7 @@ from uat.core.layered import LayeredNet
 from uat.core.metrics2d import Errors2D, errors2d
 from uat.core.targets2d import Target2D
 from uat.errors import UatError
-from uat.jobs.commands import Point
+from uat.jobs.records import Point, compare_record, convergence_record, fit_record, fitted_slope
 
 # construct: K×K quadrant towers; nielsen: Nielsen's towers (with their corner holes);
 # ridges: one hidden layer, K+1 steps in each of K directions; train: N neurons trained.
@@ -57,8 +57,6 @@ class Fit2D:
     def to_dict(self) -> dict[str, Any]:
         """The numbers of this fit, JSON-safe: the keys of a fit of one input, null where
         meaningless (a surface's sup error is not checked for float rounding)."""
-        from uat.jobs.commands import fit_record
-
         e, net = self.errors, self.net
         trained = self.method == "train"
         settings = None if self.options is None else {"method": self.method, **self.options}
@@ -139,15 +137,11 @@ class Convergence2D:
 
     def slope(self, method: str, key: str = "sup_error") -> float:
         """Fitted slope of log(error) against log(neurons) over the asymptotic sizes."""
-        from uat.jobs.commands import fitted_slope
-
         mine = [p for p in self.points if p.method == method]
         return fitted_slope([p.width for p in mine], [getattr(p, key) for p in mine])
 
     def to_dict(self) -> dict[str, Any]:
         """Points and slopes: the keys of 1-D's (no optimiser floor is sought here)."""
-        from uat.jobs.commands import convergence_record
-
         methods = list(dict.fromkeys(p.method for p in self.points))
         return convergence_record(
             self.target, self.points, {m: self.slope(m) for m in methods},
@@ -228,8 +222,6 @@ class Compare2D:
 
     def to_dict(self) -> dict[str, Any]:
         """Per network its variant and fit record, and the ratios: the keys of 1-D's."""
-        from uat.jobs.commands import compare_record
-
         return compare_record(self.target, self.neurons, None, self.variants, self.fits,
                               self.ratio("sup"), self.ratio("rmse"))  # fmt: skip
 

@@ -39,6 +39,7 @@ SETTINGS = [f.name for f in fields(Settings)]
 # the others: the command line's (`neurons` for the library's `n_neurons`).
 _SUPPLIED = {"target", "settings", "init", "callback", "progress", "out", "sweep", "runs"}
 _SPEC_NAMES = {"n_neurons": "neurons", "n": "neurons"}
+_CURVE_ONLY = {"method", "towers", "layers"}  # method: a Settings field; the rest: 2-D kinds
 
 
 def job(kind: str, still: bool = True) -> Callable[..., Any]:
@@ -65,8 +66,10 @@ def options_for(kind: str, still: bool = True) -> tuple[str, ...]:
     """
     if kind in KINDS2D:
         return OPTIONS2D[kind]
-    params = inspect.signature(job(kind, still)).parameters
-    own = [_SPEC_NAMES.get(p, p) for p in params if p not in _SUPPLIED]
+    params = inspect.signature(job(kind, still)).parameters.values()
+    # a surface's options (towers, layers) and the Settings as keywords are spelled apart
+    mine = [p.name for p in params if p.kind != p.VAR_KEYWORD and p.name not in _CURVE_ONLY]
+    own = [_SPEC_NAMES.get(p, p) for p in mine if p not in _SUPPLIED]
     takes_method = kind in ("fit", "explain", "width", "explore")
     settings = [k for k in SETTINGS if k != "method" or takes_method]
     return ("domain", *own, *settings)
