@@ -102,21 +102,21 @@ def test_one_naming_rule_names_every_setting_of_a_surface() -> None:
     t = resolve_target2d("gaussian2d")
     s, trained = Settings(), Settings(method="train")
     names = [
-        output_name("fit", t, s, towers=8),
-        output_name("fit", t, Settings(heights="centre"), towers=8),
-        output_name("fit", t, Settings(steepness=80.0), towers=8),
-        output_name("fit", t, s, method="nielsen", towers=8),
+        output_name("fit", t, Settings(towers=8)),
+        output_name("fit", t, Settings(heights="centre", towers=8)),
+        output_name("fit", t, Settings(steepness=80.0, towers=8)),
+        output_name("fit", t, Settings(method="nielsen", towers=8)),
         output_name("fit", t, trained, 8),
-        output_name("fit", t, trained, 8, layers=2),
+        output_name("fit", t, Settings(method="train", layers=2), 8),
         output_name("fit", t, Settings(method="train", seed=3), 8),
-        output_name("explain", t, s, towers=8),
+        output_name("explain", t, Settings(towers=8)),
         output_name("compare", t, s, 48),
         output_name("compare", t, Settings(seed=2), 48),
     ]
     assert len(set(names)) == len(names)
     assert names[0] == "gaussian2d-construct-K8.png" and names[4] == "gaussian2d-train-8.png"
     on = resolve_target2d("gaussian2d", "0,1")
-    assert output_name("fit", on, s, towers=8) == "gaussian2d-on0_1x0_1-construct-K8.png"
+    assert output_name("fit", on, Settings(towers=8)) == "gaussian2d-on0_1x0_1-construct-K8.png"
 
 
 @pytest.mark.parametrize(
@@ -129,3 +129,18 @@ def test_the_text_report_has_one_style(cli, argv: list[str]) -> None:
     for row in ("target", "domain", "method", "neurons", "sup", "RMSE", "grid", "time", "figure"):
         assert row in rows
     assert "output" not in out
+
+
+def test_the_api_takes_text_and_settings_as_keywords() -> None:
+    import uat
+
+    curve = uat.fit("sin", 10, heights="mean")
+    assert curve.net.meta["heights"] == "mean" and curve.net.n_neurons == 10
+    surface = uat.fit("gaussian2d", towers=3)  # a Settings field, as on the command line
+    assert surface.size == 3 and surface.net.widths == [6, 9]
+    again = uat.fit(uat.as_target("gaussian2d"), 15, uat.Settings())  # 15 = 3² + 2·3
+    assert again.errors.sup == surface.errors.sup
+    for bad, param in (({"towers": 3}, "towers"), ({"colour": 1}, "colour")):
+        with pytest.raises(uat.UatError) as exc:
+            uat.fit("sin", 10, **bad)
+        assert exc.value.param == param

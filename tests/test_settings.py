@@ -35,6 +35,8 @@ BAD = {
     "max_iter": (10**9, "from 1 to 100,000"),
     "tol": (math.nan, "non-negative"),
     "learning_rate": (0.0, "positive"),
+    "towers": (0, "from 1 to 64"),
+    "layers": (3, "from 1 to 2"),
 }
 
 

@@ -170,9 +170,14 @@ def staged_bar(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
         yield lambda stage, done, total: update(done, total, names.get(stage, stage))
 
 
-def print_comparison(result: Comparison, where: str) -> None:
+def print_comparison(result: Comparison | Compare2D, where: str) -> None:
     """The table and summary lines of `uat compare`: one row per activation when several."""
     from uat.plot.figures import format_number
+
+    if getattr(result.target, "dim", 1) == 2:
+        print_compare2d(cast("Compare2D", result), where)
+        return
+    result = cast("Comparison", result)
 
     con = console()
     con.print(comparison_table(result))
@@ -268,8 +273,12 @@ def files_text(files: Mapping[str, str | None]) -> str:
     return "\n".join(f"{names.get(k, k)}: {v}" for k, v in files.items() if v is not None)
 
 
-def print_convergence(result: Convergence, files: Mapping[str, str | None]) -> None:
+def print_convergence(result: Convergence | Convergence2D, files: Mapping[str, str | None]) -> None:
     """The table, the slopes above the optimiser's floor, and the floors of `uat convergence`."""
+    if getattr(result.target, "dim", 1) == 2:
+        print_convergence2d(cast("Convergence2D", result), files)
+        return
+    result = cast("Convergence", result)
     from rich.table import Table
 
     from uat.plot.figures import format_number, series_name

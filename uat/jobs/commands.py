@@ -709,9 +709,6 @@ def output_name(
     ext: str = ".png",
     extra: Sequence[str] = (),
     activations: Sequence[str] | None = None,
-    method: str | None = None,
-    towers: int | None = None,
-    layers: int | None = None,
 ) -> str:
     """The default output file of a command: every setting that changes the result is in it.
 
@@ -720,10 +717,10 @@ def output_name(
     `extra` words (a command's own options, e.g. animate's `grow`), then the width. `command`
     is fit, explain, explore, compare, convergence or animate (with its `sweep`); compare's
     `activations` are named too. A surface's network (fit, explain, animate) is the one
-    `surface_choice` makes of `n_neurons`, the settings, `method`, `towers` and `layers`.
+    `surface_choice` makes of `n_neurons` and the settings (method, towers, layers, …).
     """
     if getattr(target, "dim", 1) == 2 and command in ("fit", "explain", "animate"):
-        net = surface_choice(command, n_neurons, settings, method, towers, layers)
+        net = surface_choice(command, n_neurons, settings)
         words, width = _net_words(command, net, sweep), [net.width_word]
     else:
         words = _words(command, settings, sweep, activations)
@@ -818,8 +815,25 @@ def _beyond(value: float, eps: float) -> str:
     return repr(value)
 
 
+def _no_width(target: Target, eps: float, high: int, fits: dict[int, Fit]) -> None:
+    """Refuse eps that no width up to `high` reaches, saying why where the target tells."""
+    n = max(fits)
+    jumps = (
+        "; the target jumps, and no width brings the sup error below half a jump"
+        if target.has_jumps()
+        else "; the target's slope is unbounded, so the error falls slowly with width"
+        if target.lipschitz() is None
+        else ""
+    )
+    raise UatError(
+        f"no width up to N = {high:,} reaches sup error ≤ {eps:g} (N = {n:,} gives "
+        f"{_beyond(fits[n].errors.sup, eps)}); try a larger eps{jumps}",
+        param="eps",
+    )
+
+
 def smallest_width(
-    target: Target, eps: float, settings: Settings, *, animated: bool = False
+    target: Target | Target2D, eps: float, settings: Settings, *, animated: bool = False
 ) -> tuple[int, Fit]:
     """The smallest width N (per copy) whose true (refined) sup error is ≤ eps, and its fit.
 
@@ -832,6 +846,8 @@ def smallest_width(
     """
     from uat.settings import LIMITS, width_limit
 
+    if not isinstance(target, Target):
+        raise UatError("eps is for targets of one input (x alone)", param="eps")
     if isinstance(eps, bool) or not isinstance(eps, int | float) or not 0 < eps < math.inf:
         raise UatError(f"eps must be a positive number, got {eps!r}", param="eps")
     step = 2 if settings.method == "construct" else 1
@@ -868,19 +884,7 @@ def smallest_width(
     classes = [(2, 4), (4, 4)] if step == 2 else [(2, 1)]
     found = [n for n in (first_meeting(a, d) for a, d in classes) if n is not None]
     if not found:
-        n = max(fits)
-        jumps = (
-            "; the target jumps, and no width brings the sup error below half a jump"
-            if target.has_jumps()
-            else "; the target's slope is unbounded, so the error falls slowly with width"
-            if target.lipschitz() is None
-            else ""
-        )
-        raise UatError(
-            f"no width up to N = {high:,} reaches sup error ≤ {eps:g} (N = {n:,} gives "
-            f"{_beyond(fits[n].errors.sup, eps)}); try a larger eps{jumps}",
-            param="eps",
-        )
+        _no_width(target, eps, high, fits)
     n = min(found)
     return n, fits[n]
 
@@ -938,35 +942,61 @@ def request(settings: Settings | None, options: dict[str, object]) -> Settings:
     return replace(settings or Settings(), **cast(dict[str, Any], options))
 
 
-def surface_settings(s: Settings, allowed: Sequence[str]) -> Settings:
+SURFACE_ONLY = ("towers", "layers")  # Settings fields of a surface's networks
+
+
+def surface_settings(s: Settings, allowed: Sequence[str], command: str = "fit") -> Settings:
     """`s`, refused when a setting a surface's command does not take differs from its default."""
     default = Settings()
     for f in fields(Settings):
-        if f.name not in allowed and getattr(s, f.name) != getattr(default, f.name):
-            raise UatError(f"{f.name} is for targets of one input (x alone)", param=f.name)
+        if f.name in allowed or getattr(s, f.name) == getattr(default, f.name):
+            continue
+        if f.name in SURFACE_ONLY:
+            raise UatError(f"{command} on a surface takes n_neurons, not {f.name}", param=f.name)
+        raise UatError(f"{f.name} is for targets of one input (x alone)", param=f.name)
+    return s
+
+
+def curve_settings(s: Settings) -> Settings:
+    """`s`, refused when it holds a surface's option (towers, layers, nielsen, ridges)."""
+    if s.method not in METHODS:
+        raise UatError(f"method {s.method} is for 2-D targets; a curve takes construct or train",
+                       param="method")  # fmt: skip
+    for name in SURFACE_ONLY:
+        if getattr(s, name) is not None:
+            raise UatError(f"{name} is for targets of two inputs (x and y)", param=name)
     return s
 
 
 def _curve_only(**given: object) -> None:
-    """Refuse options of a surface (towers, layers, …) given for a target of one input."""
+    """Refuse a curve's options (activations, widths, …) given for a surface."""
     for name, value in given.items():
         if value is not None:
-            raise UatError(f"{name} is for targets of two inputs (x and y)", param=name)
+            raise UatError(f"{name} is for targets of one input (x alone)", param=name)
+
+
+def default_width(command: str, target: Target | Target2D, n_neurons: int | None) -> int | None:
+    """N as given, or a curve's default (explain 10, else 50); a surface's stays None (its
+    network then chooses: 12×12 towers, 32 trained neurons, explain's 3×3 towers)."""
+    if n_neurons is not None:
+        return n_neurons
+    if getattr(target, "dim", 1) == 2:
+        from uat.jobs.commands2d import DEFAULT_COMPARE_NEURONS
+
+        return DEFAULT_COMPARE_NEURONS if command == "compare" else None
+    return 10 if command == "explain" else 50
 
 
 @overload
 def fit(target: Target, n_neurons: int | None = ..., settings: Settings | None = ..., *,
-        method: str | None = ..., towers: int | None = ..., layers: int | None = ...,
         init: ShallowNet | None = ..., callback: Callable[[int, float], None] | None = ...,
         **options: object) -> Fit: ...  # fmt: skip
 @overload
 def fit(target: Target2D, n_neurons: int | None = ..., settings: Settings | None = ..., *,
-        method: str | None = ..., towers: int | None = ..., layers: int | None = ...,
         init: ShallowNet | None = ..., callback: Callable[[int, float], None] | None = ...,
         **options: object) -> Fit2D: ...  # fmt: skip
 @overload
 def fit(target: str, n_neurons: int | None = ..., settings: Settings | None = ..., *,
-        method: str | None = ..., towers: int | None = ..., layers: int | None = ...,
         init: ShallowNet | None = ..., callback: Callable[[int, float], None] | None = ...,
         **options: object) -> Fit | Fit2D: ...  # fmt: skip
 def fit(
@@ -974,9 +1004,6 @@ def fit(
     n_neurons: int | None = None,
     settings: Settings | None = None,
     *,
-    method: str | None = None,
-    towers: int | None = None,
-    layers: int | None = None,
     init: ShallowNet | None = None,
     callback: Callable[[int, float], None] | None = None,
     **options: object,
@@ -988,88 +1015,140 @@ def fit(
     surface takes N or `towers` K (default 12×12 towers, 32 trained neurons), `layers` of a
     trained net, and the methods nielsen and ridges too.
     """
-    t = as_target(target)
-    if method is not None and getattr(t, "dim", 1) == 1:
-        options = {**options, "method": method}
-    s = request(settings, options)
+    t, s = as_target(target), request(settings, options)
     if getattr(t, "dim", 1) == 2:
-        return _fit_surface(cast("Target2D", t), n_neurons, s, method, towers, layers)
-    _curve_only(towers=towers, layers=layers)
-    n = 50 if n_neurons is None else n_neurons
-    return fit_curve(cast(Target, t), n, s, init=init, callback=callback)
+        return _fit_surface(cast("Target2D", t), n_neurons, s)
+    n = cast(int, default_width("fit", t, n_neurons))
+    return fit_curve(cast(Target, t), n, curve_settings(s), init=init, callback=callback)
 
 
-def _fit_surface(
-    t: Target2D,
-    n_neurons: int | None,
-    s: Settings,
-    method: str | None,
-    towers: int | None,
-    layers: int | None,
-    *,
-    explain: bool = False,
-) -> Fit2D:
+def _fit_surface(t: Target2D, n_neurons: int | None, s: Settings, command: str = "fit") -> Fit2D:
     """`fit` of a surface: the network chosen from the request (see `surface_choice`)."""
     from uat.jobs.commands2d import fit2d
 
-    c = surface_choice("explain" if explain else "fit", n_neurons, s, method, towers, layers)
+    c = surface_choice(command, n_neurons, s)
     return fit2d(t, c.size, c.method, **c.options)
 
 
-def surface_choice(
-    command: str,
-    n_neurons: int | None,
-    s: Settings,
-    method: str | None = None,
-    towers: int | None = None,
-    layers: int | None = None,
-) -> Choice2D:
+def surface_choice(command: str, n_neurons: int | None, s: Settings) -> Choice2D:
     """The network a surface's `command` builds (fit, explain, animate): checked, not built.
 
-    `method` (construct, nielsen, ridges, train) overrides the settings' one; explain's
-    default is 3×3 Nielsen towers, an x-ridge plus a y-ridge each.
+    Explain's default is 3×3 Nielsen towers (an x-ridge plus a y-ridge each, for construct).
     """
     from uat.jobs import commands2d as jobs2d
 
     explain = command == "explain"
-    given = {k: v for k, v in asdict(s).items() if k != "method"}
+    own = ("method", *SURFACE_ONLY)
+    given = {k: v for k, v in asdict(s).items() if k not in own}
     default = jobs2d.EXPLAIN_TOWERS if explain else jobs2d.DEFAULT_TOWERS
-    chosen = method or ("nielsen" if explain and s.method == "construct" else s.method)
-    return jobs2d.choose2d(chosen, n_neurons, towers, layers, given, default_towers=default)
+    method = "nielsen" if explain and s.method == "construct" else s.method
+    return jobs2d.choose2d(method, n_neurons, s.towers, s.layers, given, default_towers=default)
 
 
 @overload
-def explain(target: Target, n_neurons: int | None = ..., settings: Settings | None = ..., *,
-            method: str | None = ..., towers: int | None = ..., layers: int | None = ...,
+def explain(target: Target, n_neurons: int | None = ..., settings: Settings | None = ...,
             **options: object) -> Fit: ...  # fmt: skip
 @overload
-def explain(target: Target2D, n_neurons: int | None = ..., settings: Settings | None = ..., *,
-            method: str | None = ..., towers: int | None = ..., layers: int | None = ...,
+def explain(target: Target2D, n_neurons: int | None = ..., settings: Settings | None = ...,
             **options: object) -> Fit2D: ...  # fmt: skip
 @overload
-def explain(target: str, n_neurons: int | None = ..., settings: Settings | None = ..., *,
-            method: str | None = ..., towers: int | None = ..., layers: int | None = ...,
+def explain(target: str, n_neurons: int | None = ..., settings: Settings | None = ...,
             **options: object) -> Fit | Fit2D: ...  # fmt: skip
 def explain(
     target: TargetLike,
     n_neurons: int | None = None,
     settings: Settings | None = None,
-    *,
-    method: str | None = None,
-    towers: int | None = None,
-    layers: int | None = None,
     **options: object,
 ) -> Fit | Fit2D:
     """The fit `uat explain` dissects: few neurons (10 for a curve; 3×3 Nielsen towers, an
     x-ridge plus a y-ridge each, for a surface unless another method is asked)."""
-    t = as_target(target)
+    t, s = as_target(target), request(settings, options)
+    n = default_width("explain", t, n_neurons)
+    explain_plan(t, n, s)
     if getattr(t, "dim", 1) == 2:
-        s = request(settings, options)
-        return _fit_surface(cast("Target2D", t), n_neurons, s, method, towers, layers,
-                            explain=True)  # fmt: skip
-    _curve_only(towers=towers, layers=layers)
-    s = request(settings, options | ({} if method is None else {"method": method}))
-    return fit_curve(cast(Target, t), 10 if n_neurons is None else n_neurons, s)
+        return _fit_surface(cast("Target2D", t), n, s, "explain")
+    return fit_curve(cast(Target, t), cast(int, n), s)
+
+
+def explain_plan(target: Target | Target2D, n_neurons: int | None, s: Settings) -> None:
+    """Check an explain request before any work (a trained curve's neurons are drawn on the
+    dense grid, so their count is bounded by `check_grid`)."""
+    from uat.settings import check_grid
+
+    if getattr(target, "dim", 1) == 2:
+        surface_choice("explain", n_neurons, s)
+        return
+    check_width(n_neurons, curve_settings(s))
+    if s.method == "train":  # its neurons' curves are dense; pairs are drawn locally
+        check_grid(cast(int, n_neurons))
+
+
+def compare_plan(
+    target: Target | Target2D,
+    n_neurons: int,
+    settings: Settings,
+    activations: Sequence[str] | None = None,
+    losses: Sequence[str] | None = None,
+    *,
+    animate: bool = False,
+) -> list[str]:
+    """Check a comparison before any work; the networks it builds (by variant or method)."""
+    if getattr(target, "dim", 1) == 2:
+        from uat.core.train2d import check_widths
+        from uat.jobs import commands2d as jobs2d
+
+        _curve_only(activations=activations, losses=losses, animate=animate or None)
+        surface_settings(settings, ("seed", "max_iter"), "compare")
+        jobs2d.sizes_for_neurons(n_neurons)
+        for variant in jobs2d.COMPARE2D:
+            method, layers = jobs2d.VARIANTS2D[variant]
+            if method == "train":
+                check_widths(jobs2d.trained_widths(n_neurons, layers))
+        return list(jobs2d.COMPARE2D)
+    runs = compare_runs(curve_settings(settings), n_neurons, activations, losses)
+    return [f"{s.method}-{s.activation}-{s.loss}" for s, _ in runs]
+
+
+def convergence_count(
+    target: Target | Target2D,
+    widths: Sequence[int] | None,
+    methods: Sequence[str] | None,
+    settings: Settings,
+    *,
+    max_neurons: int | None = None,
+    seeds: int = 1,
+    losses: Sequence[str] | None = None,
+) -> int:
+    """Check a convergence study before any work; how many networks it fits."""
+    if getattr(target, "dim", 1) == 2:
+        from uat.jobs import commands2d as jobs2d
+
+        _curve_only(widths=widths, losses=losses, seeds=None if seeds == 1 else seeds)
+        surface_settings(settings, ("seed",), "convergence")
+        chosen = list(methods) if methods else list(jobs2d.DEFAULT_CONVERGENCE2D)
+        return sum(len(v) for v in jobs2d.convergence_sizes(chosen, max_neurons).values())
+    plan = convergence_plan(
+        curve_settings(settings), widths, METHODS if methods is None else methods,
+        max_neurons=200 if max_neurons is None else max_neurons, seeds=seeds, losses=losses,
+    )  # fmt: skip
+    return plan[2]
+
+
+def convergence_words(
+    target: Target | Target2D,
+    widths: Sequence[int] | None,
+    max_neurons: int | None,
+    methods: Sequence[str] | None,
+    seeds: int,
+    losses: Sequence[str] | None,
+) -> list[str]:
+    """The convergence options that change the result, as words of the default file name."""
+    if getattr(target, "dim", 1) == 2:
+        words = ["-".join(methods)] if methods else []
+        return words + ([f"to{max_neurons}"] if max_neurons is not None else [])
+    chosen = METHODS if methods is None else methods
+    top = 200 if max_neurons is None else max_neurons
+    return sweep_words(widths, top, chosen, seeds, losses or ["mse"])
 
 
 def show(
@@ -1122,11 +1201,12 @@ def compare(
         from uat.jobs.commands2d import DEFAULT_COMPARE_NEURONS, compare2d
 
         _curve_only(activations=activations, losses=losses)
-        surface_settings(s, ("seed", "max_iter"))
+        surface_settings(s, ("seed", "max_iter"), "compare")
         n = DEFAULT_COMPARE_NEURONS if n_neurons is None else n_neurons
         t2 = cast("Target2D", t)
         return compare2d(t2, n, seed=s.seed, max_evaluations=s.max_iter, progress=progress)
     n = 50 if n_neurons is None else n_neurons
+    s = curve_settings(s)
     return compare_curve(cast(Target, t), n, s, activations=activations, losses=losses,
                          progress=progress)  # fmt: skip
 
@@ -1170,12 +1250,13 @@ def convergence(
         _curve_only(widths=widths, losses=losses)
         if seeds != 1:
             raise UatError("seeds is for targets of one input (x alone)", param="seeds")
-        surface_settings(s, ("seed",))
+        surface_settings(s, ("seed",), "convergence")
         chosen = _names(methods) if methods else list(jobs2d.DEFAULT_CONVERGENCE2D)
         sizes = jobs2d.convergence_sizes(chosen, max_neurons)
         return jobs2d.convergence2d(cast("Target2D", t), sizes, progress, seed=s.seed)
     return convergence_curve(
-        cast(Target, t), widths, METHODS if methods is None else _names(methods), s,
+        cast(Target, t), widths, METHODS if methods is None else _names(methods),
+        curve_settings(s),
         max_neurons=200 if max_neurons is None else max_neurons, seeds=seeds,
         progress=progress, losses=losses,
     )  # fmt: skip

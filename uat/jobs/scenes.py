@@ -36,7 +36,7 @@ _SNAPSHOT_CAP = 1_000_000  # training runs: snapshots are requested log-spaced u
 _SNAPSHOTS = 400
 # Settings fields that only the hand-built construction reads; every other field goes to the
 # trainer by name, so a new training option cannot be forgotten (train() refuses unknown ones).
-_CONSTRUCT_ONLY = frozenset({"method", "heights", "steepness", "shifts"})
+_CONSTRUCT_ONLY = frozenset({"method", "heights", "steepness", "shifts", "towers", "layers"})
 
 
 # -- numbers and words shared by captions and figures ------------------------------------------
