@@ -63,9 +63,9 @@ def test_tower_fit_record() -> None:
 def test_tower_convergence_in_neurons_is_minus_one_half() -> None:
     # K² towers: error ~ 1/K ~ N^(-1/2): the cost of a second dimension
     study = convergence2d(GAUSS, {"construct": [6, 8, 12, 16]})
-    assert [p.neurons for p in study.points] == [2 * k + k * k for k in (6, 8, 12, 16)]
+    assert [p.width for p in study.points] == [2 * k + k * k for k in (6, 8, 12, 16)]
     assert study.slope("construct") == pytest.approx(-0.5, abs=0.15)
-    assert study.to_dict()["slopes"]["construct"]["sup_error"] == study.slope("construct")
+    assert study.to_dict()["slopes"]["construct"] == study.slope("construct")
 
 
 def test_unknown_method() -> None:
@@ -218,20 +218,18 @@ def test_convergence_covers_towers_ridges_and_trained_nets() -> None:
     study = convergence2d(GAUSS, sizes, max_evaluations=30)
     record = study.to_dict()
     assert set(record["slopes"]) == set(sizes)
-    assert [p.neurons for p in study.points if p.method == "train2"] == [4, 8]
-    assert all(math.isfinite(s["sup_error"]) for s in record["slopes"].values())
+    assert [p.width for p in study.points if p.method == "train2"] == [4, 8]
+    assert all(math.isfinite(s) for s in record["slopes"].values())
     assert study.slope("train") < study.slope("construct") < 0  # training gains faster
 
 
 @pytest.mark.parametrize("spec", ["x*y", "gaussian2d"])
-def test_the_sup_line_says_whether_refinement_found_more(spec: str) -> None:
-    from uat.cli.report2d import fit_lines
+def test_the_record_says_whether_refinement_found_more(spec: str) -> None:
     from uat.core.targets import get_target
 
     fit = fit2d(get_target(spec), 6)
-    (line,) = [ln for ln in fit_lines(fit) if ln.startswith("sup error")]
-    if fit.errors.sup > fit.errors.grid_sup:  # x*y peaks at a corner, a grid point
-        assert "refined off the grid" in line
-    else:
-        assert "(on the grid; refinement found no larger error)" in line
-    assert ("refined off the grid" in line) == (spec == "gaussian2d")
+    record = fit.to_dict()
+    assert record["sup_error_on_grid"] == fit.errors.grid_sup <= record["sup_error"]
+    refined = fit.errors.sup > fit.errors.grid_sup  # x*y peaks at a corner, a grid point
+    assert record["sup_found_by"] == ("local maximum" if refined else "grid")
+    assert refined == (spec == "gaussian2d")

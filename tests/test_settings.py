@@ -36,6 +36,8 @@ BAD = {
     "tol": (math.nan, "non-negative"),
     "learning_rate": (0.0, "positive"),
     "restarts": (0, "from 1 to 20"),
+    "towers": (0, "from 1 to 64"),
+    "layers": (3, "from 1 to 2"),
 }
 
 

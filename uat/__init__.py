@@ -3,10 +3,11 @@
 The library behind the `uat` command. Everything the CLI does is a call here::
 
     import uat
-    t = uat.resolve_target("sin")
-    f = uat.fit(t, 50)                      # hand-built: 25 bumps of step pairs
-    g = uat.fit(t, 50, uat.Settings(method="train"))
-    print(f.errors.sup, g.errors.rmse)
+    f = uat.fit("sin", 50)                  # hand-built: 25 bumps of step pairs
+    g = uat.fit("gaussian2d", 48, method="train")  # a surface; keywords are Settings fields
+    t = uat.resolve_target("sin", "0,pi")   # or a target, with settings
+    h = uat.fit(t, 50, uat.Settings(method="train"))
+    print(f.errors.sup, g.errors.rmse, h.to_dict()["sup_error"])
     fig = uat.fit_figure(f)
 
 The package is in layers, each a folder, each importing only those below it:
@@ -42,6 +43,7 @@ _EXPORTS = {
     "explain": "uat.jobs",
     "show": "uat.jobs",
     "resolve_target": "uat.jobs",
+    "as_target": "uat.jobs",
     "smallest_width": "uat.jobs",
     "animate": "uat.plot.animate",
     "fit_figure": "uat.plot",

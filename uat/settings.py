@@ -14,7 +14,9 @@ from typing import Any, Literal, get_args
 
 from uat.errors import UatError
 
-Method = Literal["construct", "train"]
+# construct and train for every target; a surface's nets also nielsen (Nielsen's towers) and
+# ridges (one hidden layer)
+Method = Literal["construct", "train", "nielsen", "ridges"]
 Heights = Literal["minimax", "mean", "centre"]
 # The hidden and output activations of `uat.core.activations.ACTIVATIONS` (a test keeps them equal;
 # the registry needs numpy, and `uat --help` must not).
@@ -23,9 +25,9 @@ OutputActivation = Literal["identity", "sigmoid"]
 Optimizer = Literal["lm", "adam"]
 Loss = Literal["mse", "sup"]
 
-METHODS: tuple[Method, ...] = get_args(Method)
+METHODS: tuple[Method, ...] = ("construct", "train")  # what a comparison and a sweep build
 CHOICES: dict[str, tuple[str, ...]] = {
-    "method": METHODS,
+    "method": get_args(Method),
     "heights": get_args(Heights),
     "activation": get_args(HiddenActivation),
     "output_activation": get_args(OutputActivation),
@@ -79,6 +81,8 @@ LIMITS: dict[str, Limit] = {
     "n_neurons_animated": Limit(1, 2_000, whole=True),
     "max_neurons": Limit(2, 10_000, whole=True),  # convergence's widest width
     "steepness": Limit(0, math.inf, open_low=True),
+    "towers": Limit(1, 64, whole=True),  # K per side: 4,096 towers, ~165 M evaluations on 201²
+    "layers": Limit(1, 2, whole=True),  # hidden layers of a surface's trained net
     "shifts": Limit(1, 100, whole=True),  # M copies of N neurons: M·N still within n_neurons
     "seed": Limit(0, 2**32 - 1, whole=True),  # numpy's legacy seeds and most RNGs take 32 bits
     "seeds": Limit(1, 100, whole=True),  # repeated trainings of each width in convergence
@@ -211,20 +215,26 @@ class Settings:
     tol: float = 1e-12
     learning_rate: float | None = None  # Adam's; None: per optimiser
     restarts: int = 3  # trained: seeds of the multi-start, run where they pay
+    towers: int | None = None  # a surface's K towers per side (ridges: K directions)
+    layers: int | None = None  # hidden layers of a surface's trained net (1 or 2)
 
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
             if f.name in CHOICES:
                 check_choice(f.name, value)
-            elif value is not None or f.name not in ("steepness", "max_iter", "learning_rate"):
+            elif value is not None or f.name not in _OPTIONAL:
                 # whole numbers given as 3.0 are stored as 3
                 object.__setattr__(self, f.name, check_number(f.name, value))
 
 
+_OPTIONAL = ("steepness", "max_iter", "learning_rate", "towers", "layers")  # None: automatic
+
+
 # One line of help per field: the command line offers every field as an option with it.
 FIELD_HELP = {
-    "method": "construct: hand-built bumps (the proof); train: fitted.",
+    "method": "construct: hand-built bumps (the proof) or towers; train: fitted; a surface "
+    "also nielsen (Nielsen's towers) or ridges (one hidden layer).",
     "heights": (
         "Bump heights: minimax (least sup error with exact steps; sigmoid's soft steps can "
         "make centre lower), mean (least squares with exact steps), centre (f at the middle)."
@@ -240,6 +250,8 @@ FIELD_HELP = {
     "tol": "Training stops when the loss improves less.",
     "learning_rate": "Adam's learning rate (per optimiser by default).",
     "restarts": "Trained: seeds tried where the first run loses to the hand-built net.",
+    "towers": "2-D: K towers per side (ridges: K directions), instead of --neurons.",
+    "layers": "2-D trained nets: 1 or 2 hidden layers.",
 }
 
 

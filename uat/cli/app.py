@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import fields, replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, cast
 
 import typer
 
 from uat import __version__
-from uat.cli import app2d as cli2d
 from uat.cli import report
 from uat.cli.options import (
     AnimEpsOpt,
@@ -39,11 +39,11 @@ from uat.cli.options import (
     Sweep,
     TargetArg,
     Writer,
+    YDomainOpt,
     _Commands,
     emit,
     figure_path,
     parse_widths,
-    save,
     settings_options,
     split_list,
     two_inputs,
@@ -53,9 +53,7 @@ from uat.io import output_path, transaction, write_csv
 from uat.settings import (
     Method,
     Settings,
-    check_grid,
     check_number,
-    check_width,
     parse_size,
 )
 from uat.text import printable
@@ -95,7 +93,42 @@ def _root(
     """Make the universal approximation theorem visible."""
 
 
+CurveMethodOpt = Annotated[
+    Literal["construct", "train"] | None, typer.Option(help="construct (default) or train.")
+]
+
+
 # -- helpers -----------------------------------------------------------------------------
+
+
+def deliver(
+    command: str,
+    result: Any,
+    files: dict[str, str | None],
+    answer: tuple[bool, bool, Callable[[dict[str, Any]], None]],
+    *,
+    eps: float | None = None,
+    also: Callable[[], object] | None = None,
+    extra: dict[str, Any] | None = None,
+    t0: float | None = None,
+) -> None:
+    """job → figure → file → record → print, for every command and dimension.
+
+    The figure (and what `also` writes) appear together or not at all; then the record (the
+    result's `to_dict()`, the files, `extra`, and the seconds since `t0` as total_seconds)
+    as JSON, or the report (`answer`: json_, quiet, and `show`, given the record).
+    """
+    from uat.plot.draw import draw
+
+    with transaction():
+        draw(command, result, cast(str, files["output"]), eps=eps)
+        if also is not None:
+            also()
+    record = result.to_dict() | files | (extra or {})
+    if t0 is not None:
+        record["total_seconds"] = time.perf_counter() - t0
+    json_, quiet, show = answer
+    emit(record, json_, quiet, lambda: show(record))
 
 
 def run_animation(t: Any, neurons: int, s: Settings, quiet: bool, **render: Any) -> Any:
@@ -110,12 +143,12 @@ def run_animation(t: Any, neurons: int, s: Settings, quiet: bool, **render: Any)
 
 
 @app.command("fit")
-@two_inputs(cli2d.fit2d_cmd)
 @settings_options()
 def fit_cmd(
     target: TargetArg,
     domain: DomainOpt = None,
-    neurons: NeuronsOpt = 50,
+    neurons: NeuronsOpt = None,
+    ydomain: YDomainOpt = None,
     *,
     settings: Settings,
     eps: EpsOpt = None,
@@ -125,37 +158,29 @@ def fit_cmd(
     quiet: QuietOpt = False,
 ) -> None:
     """Approximate TARGET with N neurons, plot it, and report the errors."""
-    check_width(neurons, settings)
     from uat.jobs import commands as jobs
-    from uat.plot.figures import fit_figure
 
-    t = jobs.resolve_target(target, domain)
-    t0 = time.perf_counter()
-    result = None
+    t = jobs.as_target(target, domain, ydomain)
+    n = jobs.default_width("fit", t, neurons)
+    t0, result = time.perf_counter(), None
     if eps is not None:
-        neurons, result = jobs.smallest_width(t, eps, settings)
-    stem = jobs.output_name("fit", t, settings, neurons, ext="")
+        n, result = jobs.smallest_width(t, eps, settings)
+    stem = jobs.output_name("fit", t, settings, n, ext="")
     name = stem + ("" if eps is None else f"-eps{eps:g}") + ".png"
-    files = {"output": str(figure_path(out, name))}
+    files: dict[str, str | None] = {"output": str(figure_path(out, name)), "network": None}
     if save_net is not None:
         files["network"] = str(output_path(save_net, "", (".json",)))
-    result = result or jobs.fit(t, neurons, settings)
-    with transaction():  # the figure and the network appear together, or neither does
-        if eps is None:  # the explorer's tests stand in a fit_figure(fit) for speed
-            save(lambda: fit_figure(result), files["output"])
-        else:
-            save(lambda: fit_figure(result, eps=eps), files["output"])
-        if save_net is not None:
-            result.net.save(save_net)
-    total = time.perf_counter() - t0
-    record = result.to_dict() | files | {"total_seconds": total}
-    if eps is not None:
-        record |= {"eps": eps, "smallest_width": neurons}
-    emit(record, json_, quiet, lambda: report.print_fit(result, files, total, eps=eps))
+    made = result or jobs.fit(t, n, settings)
+    extra = {"eps": eps, "smallest_width": None if eps is None else n}
+
+    def show(record: dict[str, Any]) -> None:
+        report.print_fit(made, files, record["total_seconds"], eps=eps)
+
+    also = None if save_net is None else lambda: made.net.save(save_net)
+    deliver("fit", made, files, (json_, quiet, show), eps=eps, also=also, extra=extra, t0=t0)
 
 
 @app.command("show")
-@two_inputs(cli2d.show2d_cmd, unset=(), is2d="network")
 def show_cmd(
     network: Annotated[Path, typer.Argument(help="A network saved by `uat fit --save-net`.")],
     target: Annotated[str | None, typer.Option(help="Measure against this target instead.")] = None,
@@ -166,24 +191,82 @@ def show_cmd(
 ) -> None:
     """Read a saved network, re-measure it against its target, and draw the `uat fit` figure."""
     from uat.jobs import commands as jobs
-    from uat.plot.figures import fit_figure
 
-    files = {"output": str(figure_path(out, network.with_suffix(".png").name))}
+    path = figure_path(out, network.with_suffix(".png").name)
+    files: dict[str, str | None] = {"output": str(path)}
     result = jobs.show(network, target, domain)
-    save(lambda: fit_figure(result), files["output"])
-    emit(result.to_dict() | files, json_, quiet, lambda: report.print_fit(result, files))
+    deliver("show", result, files, (json_, quiet, lambda _: report.print_fit(result, files)))
+
+
+def _animate_surface(
+    *,
+    target: str,
+    domain: str | None,
+    ydomain: str | None,
+    neurons: int | None,
+    towers: int | None,
+    layers: int | None,
+    method: str | None,
+    sweep: str,
+    compare: bool,
+    frames: int | None,
+    fps: float,
+    size: str,
+    dpi: float,
+    hold: float | None,
+    writer: str,
+    out: Path | None,
+    json_: bool,
+    quiet: bool,
+    **kw: Any,
+) -> None:
+    """`uat animate` on a surface: towers refining or growing, training, or a camera turn.
+
+    (Until the animate command dispatches as the others do, `two_inputs` sends surfaces here.)
+    """
+    from uat.jobs import commands as jobs
+    from uat.jobs import commands2d as jobs2d
+    from uat.plot.animate import animate
+
+    kind = "refine" if sweep == "width" else sweep
+    if compare or kind not in ("refine", "grow", "training", "turn"):
+        raise UatError(
+            f"--sweep {sweep} is for 1-D targets; a surface takes refine (or width), "
+            "grow, training or turn"
+        )
+    one_d = {k: kw.pop(k) for k in ("dwell", "grow", "diagram", "init", "eps") if k in kw}
+    given = {f.name: kw.pop(f.name) for f in fields(Settings) if f.name in kw}
+    chosen = method or ("train" if kind == "training" else "construct")
+    s = Settings(**given, method=cast(Method, chosen), towers=towers, layers=layers)
+    c = jobs.surface_choice("animate", neurons, s)
+    t = jobs2d.resolve_target2d(target, domain, ydomain)
+    words = jobs.animation_words(
+        kind, frames=frames, fps=fps, size=parse_size(size), dpi=dpi, writer=writer,
+        hold=1.0 if hold is None else hold, dwell=one_d.get("dwell"),
+    )  # fmt: skip  # as in 1-D: another run's file keeps its name
+    name = jobs.output_name("animate", t, s, neurons, sweep=kind, ext=".gif", extra=words)
+    path = figure_path(out, name, animated=True)
+    opts = {k: v for k, v in c.options.items() if k in ("layers", "max_evaluations")}
+    with report.staged_bar(quiet or json_) as update:
+        res = animate(
+            t, c.size, Settings(seed=c.options.get("seed", 0)), method=c.method, sweep=kind,
+            out=path, frames=frames, fps=fps, size=parse_size(size), dpi=dpi, hold=hold,
+            writer=writer, progress=update, **one_d, **opts,
+        )  # fmt: skip
+    record = jobs.json_safe(res.to_dict())
+    emit(record, json_, quiet, lambda: report.print_animation(res))
 
 
 @app.command("animate")
-@two_inputs(cli2d.animate2d_cmd, unset=("neurons", "hold"))
-@settings_options(without=("method",))
+@two_inputs(_animate_surface, unset=("neurons", "hold"))
+@settings_options(without=("method", "towers", "layers"))
 def animate_cmd(
     target: TargetArg,
     domain: DomainOpt = None,
-    neurons: NeuronsOpt = 50,
+    neurons: Annotated[int, typer.Option("--neurons", "-n", help="Hidden neurons N.")] = 50,
     *,
     settings: Settings,
-    method: Annotated[Method | None, typer.Option(help="construct (default) or train.")] = None,
+    method: CurveMethodOpt = None,
     sweep: Annotated[
         Sweep, typer.Option(help="Over widths, one training run, both methods, or steepness.")
     ] = "width",
@@ -236,12 +319,12 @@ def animate_cmd(
 
 
 @app.command("compare")
-@two_inputs(cli2d.compare2d_cmd)
-@settings_options(without=("method", "loss"))
+@settings_options(without=("method", "loss", "towers", "layers"))
 def compare_cmd(
     target: TargetArg,
     domain: DomainOpt = None,
-    neurons: NeuronsOpt = 50,
+    neurons: NeuronsOpt = None,
+    ydomain: YDomainOpt = None,
     *,
     settings: Settings,
     loss: Annotated[str, LossOpt] = "mse",
@@ -259,56 +342,88 @@ def compare_cmd(
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Hand-built against trained at the same width: one figure, one table."""
+    """Hand-built against trained at the same width (a surface: towers, ridges and trained
+    nets at about N neurons): one figure, one table."""
     from uat.jobs import commands as jobs
 
     acts = split_list(activations, "activations")
     if animate and acts is not None and len(acts) > 1:
         raise UatError("--animate compares one activation; drop --activations or give one")
-    losses = jobs.check_losses(split_list(loss, "loss") or [])
-    if animate and len(losses) > 1:
+    losses = None if loss == "mse" else jobs.check_losses(split_list(loss, "loss") or [])
+    if animate and losses is not None and len(losses) > 1:
         raise UatError("--animate compares one loss; give --loss mse or --loss sup")
-    settings = replace(settings, loss=losses[0])
-    jobs.compare_runs(settings, neurons, acts, losses)  # every check before any work
-    t = jobs.resolve_target(target, domain)
-    ext = ".gif" if animate else ".png"
-    extra = ["-".join(losses) + "-loss"] if len(losses) > 1 else []
+    settings = settings if losses is None else replace(settings, loss=losses[0])
+    t = jobs.as_target(target, domain, ydomain)
+    n = cast(int, jobs.default_width("compare", t, neurons))
+    jobs.compare_plan(t, n, settings, acts, losses, animate=animate)  # every check, no work
+    extra = ["-".join(losses) + "-loss"] if losses is not None and len(losses) > 1 else []
     if animate:
         extra += jobs.animation_words(
             "compare", frames=frames, fps=fps, hold=hold, size=parse_size(size), dpi=100.0
         )
         extra = [w for w in extra if w != "1000x500"]  # compare's own default size
-    name = jobs.output_name("compare", t, settings, neurons, ext=ext, activations=acts, extra=extra)
+    ext = ".gif" if animate else ".png"
+    name = jobs.output_name("compare", t, settings, n, ext=ext, activations=acts, extra=extra)
     path = figure_path(out, name, animated=animate)
-    made = {"output": str(path)}
     if animate:
-        res = run_animation(
-            t, neurons, settings, quiet or json_, sweep="compare", out=path, frames=frames,
-            fps=fps, size=parse_size(size), dpi=100, hold=hold, writer="auto",
-            runs=jobs.compare_runs(settings, neurons, acts),
-        )  # fmt: skip
-        made["frames"] = res.frames
-    result = jobs.compare(t, neurons, settings, activations=acts, losses=losses)
-    if not animate:
-        from uat.plot.figures import compare_figure
+        _compare_animation(t, n, settings, acts, path, (frames, fps, size, hold), (json_, quiet))
+        return
+    total = len(jobs.compare_plan(t, n, settings, acts, losses))
+    with report.progress_bar(total, f"fitting {total} networks", quiet or json_) as bar:
+        result = jobs.compare(t, n, settings, activations=acts, losses=losses, progress=bar)
+    files: dict[str, str | None] = {"output": str(path)}
+    show = lambda _: report.print_comparison(result, f"figure: {path}")  # noqa: E731
+    deliver("compare", result, files, (json_, quiet, show), extra={"frames": None})
 
-        save(lambda: compare_figure(result.fits, columns=len(result.activations)), path)
-    where = f"animation: {path} ({res.frames} frames)" if animate else f"figure: {path}"
-    emit(result.to_dict() | made, json_, quiet, lambda: report.print_comparison(result, where))
+
+def _compare_animation(
+    t: Any,
+    n: int,
+    settings: Settings,
+    acts: list[str] | None,
+    path: Path,
+    look: tuple[int | None, float, str, float],
+    answer: tuple[bool, bool],
+) -> None:
+    """`uat compare --animate`: the width sweeps of both methods side by side."""
+    from uat.jobs import commands as jobs
+
+    frames, fps, size, hold = look
+    json_, quiet = answer
+    res = run_animation(
+        t, n, settings, quiet or json_, sweep="compare", out=path, frames=frames,
+        fps=fps, size=parse_size(size), dpi=100, hold=hold, writer="auto",
+        runs=jobs.compare_runs(settings, n, acts),
+    )  # fmt: skip
+    result = jobs.compare(t, n, settings, activations=acts)
+    where = f"animation: {path} ({res.frames} frames)"
+    record = result.to_dict() | {"output": str(path), "frames": res.frames}
+    emit(record, json_, quiet, lambda: report.print_comparison(result, where))
 
 
 @app.command("convergence")
-@two_inputs(cli2d.convergence2d_cmd, unset=("methods", "max_neurons"))
-@settings_options(without=("method", "loss"))
+@settings_options(without=("method", "loss", "towers", "layers"))
 def convergence_cmd(
     target: TargetArg,
     domain: DomainOpt = None,
+    ydomain: YDomainOpt = None,
     *,
     settings: Settings,
     loss: Annotated[str, LossOpt] = "mse",
     widths: Annotated[str | None, typer.Option(help="Widths, e.g. 2,4,8,16,32 (even).")] = None,
-    max_neurons: Annotated[int, typer.Option(help="Else ~12 even widths up to this.")] = 200,
-    methods: Annotated[str, typer.Option(help="Methods to sweep.")] = "construct,train",
+    max_neurons: Annotated[
+        int | None,
+        typer.Option(
+            help="Else ~12 even widths up to this (200; a surface: each method's sizes up to it)."
+        ),  # fmt: skip
+    ] = None,
+    methods: Annotated[
+        str | None,
+        typer.Option(
+            help="Methods to sweep (construct,train; a surface: construct, nielsen, "
+            "ridges, train, train2)."
+        ),  # fmt: skip
+    ] = None,
     seeds: Annotated[int, typer.Option(help="Seeds per trained width (median and range).")] = 1,
     out: FigureOpt = None,
     csv: Annotated[Path | None, typer.Option(help="Also write every point as CSV.")] = None,
@@ -318,59 +433,53 @@ def convergence_cmd(
     """Sup error and RMSE against width, log-log, with the construction's bound and slopes."""
     from uat.jobs import commands as jobs
 
-    ws, chosen = parse_widths(widths), split_list(methods, "methods") or []
-    losses = jobs.check_losses(split_list(loss, "loss") or [])
-    settings = replace(settings, loss=losses[0])
-    plan = jobs.convergence_plan(
-        settings, ws, chosen, max_neurons=max_neurons, seeds=seeds, losses=losses
-    )
-    t = jobs.resolve_target(target, domain)
-    words = jobs.sweep_words(ws, max_neurons, chosen, seeds, losses)
+    ws, chosen = parse_widths(widths), split_list(methods, "methods")
+    losses = None if loss == "mse" else jobs.check_losses(split_list(loss, "loss") or [])
+    settings = settings if losses is None else replace(settings, loss=losses[0])
+    t = jobs.as_target(target, domain, ydomain)
+    plan = (ws, chosen, settings)
+    count = jobs.convergence_count(t, *plan, max_neurons=max_neurons, seeds=seeds, losses=losses)
+    words = jobs.convergence_words(t, ws, max_neurons, chosen, seeds, losses)
     name = jobs.output_name("convergence", t, settings, extra=words)
-    files = {"output": str(figure_path(out, name))}
+    files: dict[str, str | None] = {"output": str(figure_path(out, name)), "csv": None}
     if csv is not None:
         files["csv"] = str(output_path(csv, "", (".csv",)))
-    with report.progress_bar(plan[2], f"sweeping {len(plan[0])} widths", quiet or json_) as bar:
+    with report.progress_bar(count, f"fitting {count} networks", quiet or json_) as bar:
         result = jobs.convergence(
-            t, ws, chosen, settings, max_neurons=max_neurons, seeds=seeds, progress=bar,
-            losses=losses,
-        )  # fmt: skip
-    from uat.plot.figures import convergence_figure
-
-    with transaction():  # the figure and the CSV appear together, or neither does
-        save(lambda: convergence_figure(t, result.points, settings), files["output"])
-        if csv is not None:
-            write_csv(csv, [p.as_dict() for p in result.points])
-    record = result.to_dict() | {"output": files["output"]}
-    emit(record, json_, quiet, lambda: report.print_convergence(result, files))
+            t, *plan, max_neurons=max_neurons, seeds=seeds, progress=bar, losses=losses
+        )
+    also = None if csv is None else lambda: write_csv(csv, [p.as_dict() for p in result.points])
+    show = lambda _: report.print_convergence(result, files)  # noqa: E731
+    deliver("convergence", result, files, (json_, quiet, show), also=also)
 
 
 @app.command("explain")
-@two_inputs(cli2d.explain2d_cmd, unset=("neurons", "method"))
 @settings_options()
 def explain_cmd(
     target: TargetArg,
     domain: DomainOpt = None,
-    neurons: Annotated[int, typer.Option("--neurons", "-n", help="Hidden neurons N (few).")] = 10,
+    neurons: Annotated[
+        int | None,
+        typer.Option("--neurons", "-n", help="Hidden neurons N, few (10; a surface: 3×3 towers)."),
+    ] = None,
+    ydomain: YDomainOpt = None,
     *,
     settings: Settings,
     out: FigureOpt = None,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """The anatomy of a fit: the construction (or a trained net) panel by panel."""
-    check_width(neurons, settings)
-    if settings.method == "train":  # its neurons' curves are dense; pairs are drawn locally
-        check_grid(neurons)
+    """The anatomy of a fit: the construction (or a trained net) panel by panel; a surface's
+    neurons as surfaces, layer by layer."""
     from uat.jobs import commands as jobs
-    from uat.plot.anatomy import anatomy_figure
 
-    t = jobs.resolve_target(target, domain)
-    path = figure_path(out, jobs.output_name("explain", t, settings, neurons))
-    result = jobs.explain(t, neurons, settings)
-    save(lambda: anatomy_figure(result), path)
+    t = jobs.as_target(target, domain, ydomain)
+    n = jobs.default_width("explain", t, neurons)
+    jobs.explain_plan(t, n, settings)  # every check before any work
+    path = str(figure_path(out, jobs.output_name("explain", t, settings, n)))
+    result = jobs.explain(t, n, settings)
     text = f"{report.describe_method(result)}\nfigure: {path}"
-    emit(result.to_dict() | {"output": str(path)}, json_, quiet, lambda: report.say(text))
+    deliver("explain", result, {"output": path}, (json_, quiet, lambda _: report.say(text)))
 
 
 @app.command("gallery")
@@ -413,7 +522,7 @@ TRAINING_FIELDS = ("optimizer", "loss", "seed", "max_iter", "tol", "learning_rat
 
 
 @app.command("explore")
-@settings_options(without=TRAINING_FIELDS)
+@settings_options(without=(*TRAINING_FIELDS, "towers", "layers"))
 def explore_cmd(
     target: TargetArg,
     domain: DomainOpt = None,

@@ -100,7 +100,8 @@ def settings_options(*, without: tuple[str, ...] = ()) -> Callable[[Callable[...
             for p in inspect.signature(func, eval_str=True).parameters.values()
             if p.name != "settings"
         ]
-        cut = next(i for i, p in enumerate(own) if p.name not in ("target", "domain", "neurons"))
+        lead = ("target", "domain", "neurons", "ydomain")
+        cut = next(i for i, p in enumerate(own) if p.name not in lead)
 
         @functools.wraps(func)
         def command(**kw: Any) -> Any:
@@ -119,7 +120,8 @@ TargetArg = Annotated[
     str,
     typer.Argument(
         help="A named target (see `uat targets`), an expression in x such as "
-        "'x**2*sin(5*x)', or a CSV file of x,y samples.",
+        "'x**2*sin(5*x)', or a CSV file of x,y samples. Or a surface: a 2-D name (gaussian2d, "
+        "saddle, ripple, tower, disc), an expression in x and y, or a CSV of x,y,z.",
         metavar="TARGET",
         show_default=False,
     ),
@@ -132,7 +134,20 @@ DomainOpt = Annotated[
 ]
 
 
-NeuronsOpt = Annotated[int, typer.Option("--neurons", "-n", help="Hidden neurons N.")]
+NeuronsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--neurons",
+        "-n",
+        help="Hidden neurons N (50; a surface: 12×12 towers, 32 trained, compare 48).",
+        show_default=False,
+    ),
+]
+
+
+YDomainOpt = Annotated[
+    str | None, typer.Option(help="2-D: interval C,D of y (else --domain serves both).")
+]
 
 
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]

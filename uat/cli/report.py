@@ -8,16 +8,18 @@ from __future__ import annotations
 import contextlib
 import math
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from uat.text import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from uat.core.targets import Target
     from uat.jobs.commands import Comparison, Convergence, Fit
+    from uat.jobs.commands2d import Compare2D, Convergence2D, Fit2D
 
 
 def console(stderr: bool = False) -> Console:
@@ -36,9 +38,11 @@ def console(stderr: bool = False) -> Console:
     return _Escaping(stderr=stderr, highlight=False, markup=False)
 
 
-def describe_method(fit: Fit) -> str:
+def describe_method(fit: Fit | Fit2D) -> str:
     """One line on how the network was built."""
-    net = fit.net
+    if getattr(fit.target, "dim", 1) == 2:
+        return describe_net2d(cast("Fit2D", fit))
+    net = cast("Fit", fit).net
     if fit.method == "construct":
         from uat.plot.figures import unit_count
 
@@ -62,7 +66,7 @@ def describe_method(fit: Fit) -> str:
     return f"trained: {opt}{loss}, {its} iterations{why}, seed {net.meta.get('seed', 0)}"
 
 
-def describe_training_checks(fit: Fit) -> dict[str, str]:
+def describe_training_checks(fit: Fit | Fit2D) -> dict[str, str]:
     """A trained net against the hand-built net of its width, and any damping of its output."""
     from uat.plot.figures import format_number
 
@@ -81,12 +85,25 @@ def describe_training_checks(fit: Fit) -> dict[str, str]:
     return rows
 
 
-def describe_bound(fit: Fit) -> str:
+def describe_net2d(fit: Fit2D) -> str:
+    """One line on how a surface's network was built: towers, ridges, or training."""
+    from uat.jobs.commands2d import net_label
+
+    label = net_label(fit.method, fit.size, len(fit.net.widths))
+    if fit.method != "train":
+        return f"hand-built: {label}"
+    seed = fit.net.meta.get("seed", 0)
+    return f"trained: lm, {len(fit.history)} iterations, seed {seed} ({label})"
+
+
+def describe_bound(fit: Fit | Fit2D) -> str:
     """The construction's error bound, with its formula, or why there is none."""
     from uat.core.metrics import bound_formula, net_bound
     from uat.plot.figures import format_number
 
-    net, t = fit.net, fit.target
+    if getattr(fit.target, "dim", 1) == 2:
+        return describe_bound2d(cast("Fit2D", fit))
+    net, t = cast("Fit", fit).net, cast("Target", fit.target)
     formula = bound_formula(net.activation, net.output_activation, net=True)
     if fit.bound is None:
         why = net_bound(t, net)[1] if net.method == "construct" else None
@@ -99,26 +116,46 @@ def describe_bound(fit: Fit) -> str:
     return text + (f", per copy of {copies}" if copies > 1 else "")
 
 
-def summary_table(fit: Fit, extra: dict[str, str], *, measured: bool = False) -> Any:
-    """The rich table `uat fit` and `uat show` print."""
+def describe_bound2d(fit: Fit2D) -> str:
+    """The towers' bound, or why a surface's hand-built net has none."""
+    from uat.core.construct2d import TOWER_BOUND_FORMULA
+    from uat.plot.figures import format_number
+
+    if fit.bound is None:
+        return "none: the bound is proved for K×K quadrant towers on a Lipschitz target"
+    lip = fit.target.lipschitz()
+    return (
+        f"{TOWER_BOUND_FORMULA} = {format_number(fit.bound)}  with L = {lip:.4g} "
+        "(exact steps: sigmoid corners may exceed it by a few %)"
+    )
+
+
+def summary_table(fit: Fit | Fit2D, extra: dict[str, str], *, measured: bool = False) -> Any:
+    """The rich table `uat fit` and `uat show` print, for a target of either dimension."""
     from rich.table import Table
 
     from uat.plot.figures import format_number
 
-    t, e = fit.target, fit.errors
+    t, e, net = fit.target, fit.errors, fit.net
+    two = getattr(t, "dim", 1) == 2
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
     table.add_column(overflow="fold")  # a long file name wraps, never loses its end
     table.add_row("target", f"{t.name}  ({t.formula})" if t.formula != t.name else t.name)
-    table.add_row("domain", f"[{t.domain[0]:.6g}, {t.domain[1]:.6g}]")
+    sides: list[Any] = list(t.box) if two else [t.domain]
+    table.add_row("domain", " × ".join(f"[{a:.6g}, {b:.6g}]" for a, b in sides))
     table.add_row("method", describe_method(fit))
-    table.add_row("neurons", f"{fit.net.n_neurons}  ({fit.net.n_parameters} parameters)")
+    layers = f" {cast('Fit2D', fit).net.widths}" if two else ""
+    table.add_row("neurons", f"{net.n_neurons}{layers}  ({net.n_parameters} parameters)")
     for k, v in describe_training_checks(fit).items():
         table.add_row(k, v)
-    rounding = "  (float rounding)" if e.rounding else ""
-    table.add_row("sup error", f"{format_number(e.sup)}  at x = {e.at:.4g}{rounding}")
+    rounding = "  (float rounding)" if getattr(e, "rounding", False) else ""
+    at = (
+        f"(x, y) = ({e.at[0]:.4g}, {e.at[1]:.4g})" if isinstance(e.at, tuple) else f"x = {e.at:.4g}"
+    )
+    table.add_row("sup error", f"{format_number(e.sup)}  at {at}{rounding}")
     table.add_row("RMSE", f"{format_number(e.rmse)}  (on the grid)")
-    table.add_row("grid", f"{e.grid:,} uniform points")
+    table.add_row("grid", f"{'×'.join([f'{e.grid:,}'] * (2 if two else 1))} uniform points")
     if fit.method == "construct":
         table.add_row("bound", describe_bound(fit))
     table.add_row("time", f"{fit.seconds:.3f} s to {'measure' if measured else 'build'}")
@@ -165,9 +202,14 @@ def staged_bar(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
         yield lambda stage, done, total: update(done, total, names.get(stage, stage))
 
 
-def print_comparison(result: Comparison, where: str) -> None:
+def print_comparison(result: Comparison | Compare2D, where: str) -> None:
     """The table and summary lines of `uat compare`: one row per activation when several."""
     from uat.plot.figures import format_number
+
+    if getattr(result.target, "dim", 1) == 2:
+        print_compare2d(cast("Compare2D", result), where)
+        return
+    result = cast("Comparison", result)
 
     con = console()
     con.print(comparison_table(result))
@@ -257,8 +299,18 @@ def missing_notes(result: Comparison) -> list[str]:
     return notes
 
 
-def print_convergence(result: Convergence, files: dict[str, str]) -> None:
+def files_text(files: Mapping[str, str | None]) -> str:
+    """The files a command wrote, one line each: 'figure: …', 'points: …', 'network: …'."""
+    names = {"output": "figure", "csv": "points"}
+    return "\n".join(f"{names.get(k, k)}: {v}" for k, v in files.items() if v is not None)
+
+
+def print_convergence(result: Convergence | Convergence2D, files: Mapping[str, str | None]) -> None:
     """The table, the slopes above the optimiser's floor, and the floors of `uat convergence`."""
+    if getattr(result.target, "dim", 1) == 2:
+        print_convergence2d(cast("Convergence2D", result), files)
+        return
+    result = cast("Convergence", result)
     from rich.table import Table
 
     from uat.plot.figures import format_number, series_name
@@ -296,8 +348,7 @@ def print_convergence(result: Convergence, files: dict[str, str]) -> None:
             )
         lines.append(text)
     con.print(
-        "fitted slope of the sup error: " + ", ".join(lines) + f"\nfigure: {files['output']}"
-        + (f"\npoints: {files['csv']}" if "csv" in files else ""),
+        "fitted slope of the sup error: " + ", ".join(lines) + "\n" + files_text(files),
         soft_wrap=True,
     )  # fmt: skip
 
@@ -326,8 +377,8 @@ def print_gallery(outcomes: list[Any], folder: Path) -> None:
 
 
 def print_fit(
-    result: Fit,
-    files: dict[str, str],
+    result: Fit | Fit2D,
+    files: Mapping[str, str | None],
     total_seconds: float | None = None,
     *,
     eps: float | None = None,
@@ -337,7 +388,7 @@ def print_fit(
     if eps is not None:
         extra["ε"] = f"{eps:g}: N = {result.net.n_neurons} is the smallest width meeting it"
     names = {"output": "figure", "network": "network"}
-    extra |= {names[k]: v for k, v in files.items()}
+    extra |= {names[k]: v for k, v in files.items() if v is not None}
     console().print(summary_table(result, extra, measured=total_seconds is None))
 
 
@@ -381,3 +432,63 @@ def print_targets(rows: list[dict[str, Any]]) -> None:
 def say(text: str) -> None:
     """Print plain lines literally (no markup, no highlighting), long lines kept whole."""
     console().print(text, soft_wrap=True, markup=False)
+
+
+def print_compare2d(result: Compare2D, where: str) -> None:
+    """The table of `uat compare` on a surface (one row per network), in 1-D's style."""
+    from rich.table import Table
+
+    from uat.jobs.commands2d import net_label
+    from uat.plot.figures import format_number
+
+    t = result.target
+    (a, b), (c, d) = t.box
+    table = Table(
+        title=f"{t.name} on [{a:.4g}, {b:.4g}] × [{c:.4g}, {d:.4g}], about {result.neurons} "
+        "neurons",
+        caption=f"errors on a {result.fits[0].errors.grid}² grid, the sup refined",
+    )
+    for col in ("network", "neurons", "parameters", "sup error", "RMSE", "time"):
+        table.add_column(col, justify="left" if col == "network" else "right")
+    for f in result.fits:
+        table.add_row(
+            net_label(f.method, f.size, len(f.net.widths)), str(f.net.n_neurons),
+            str(f.net.n_parameters), format_number(f.errors.sup), format_number(f.errors.rmse),
+            f"{f.seconds:.3f} s",
+        )  # fmt: skip
+    con = console()
+    con.print(table)
+    sup, rmse = result.ratio("sup"), result.ratio("rmse")
+    if sup is not None:
+        ratios = f"sup error ×{format_number(sup)}"
+        ratios += f", RMSE ×{format_number(rmse)}" if rmse is not None else ", trained RMSE 0"
+        con.print(f"towers / trained (one layer): {ratios}", soft_wrap=True, markup=False)
+    con.print(where, soft_wrap=True, markup=False)
+
+
+def print_convergence2d(result: Convergence2D, files: Mapping[str, str | None]) -> None:
+    """The slopes of `uat convergence` on a surface, per method, in 1-D's style."""
+    from rich.table import Table
+
+    from uat.plot.figures import format_number
+
+    table = Table(title=f"{result.target.name}: error against neurons (sup refined, RMSE on grid)")
+    for col in ("method", "neurons", "sup error", "RMSE", "sup slope", "RMSE slope"):
+        table.add_column(col, justify="left" if col == "method" else "right")
+    d = result.to_dict()
+    for method, slope in d["slopes"].items():
+        mine = [p for p in result.points if p.method == method]
+        table.add_row(
+            method, f"{mine[0].width}–{mine[-1].width}", format_number(mine[-1].sup_error),
+            format_number(mine[-1].rmse), format_slope(slope),
+            format_slope(d["rmse_slopes"][method]),
+        )  # fmt: skip
+    con = console()
+    con.print(table)
+    slopes = ", ".join(f"{m} {format_slope(v)}" for m, v in d["slopes"].items())
+    con.print(
+        f"fitted slope of the sup error: {slopes}\n"
+        "towers: error ~ 1/K with K² + 2K neurons, so slope −1/2 in neurons\n" + files_text(files),
+        soft_wrap=True,
+        markup=False,
+    )

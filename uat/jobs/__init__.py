@@ -7,6 +7,7 @@ from uat.jobs.commands import (
     Comparison,
     Convergence,
     Fit,
+    as_target,
     compare,
     compare_runs,
     convergence,
@@ -19,6 +20,6 @@ from uat.jobs.commands import (
 )
 
 __all__ = [
-    "Comparison", "Convergence", "Fit", "compare", "compare_runs", "convergence", "explain",
-    "fit", "output_name", "resolve_target", "show", "smallest_width",
+    "Comparison", "Convergence", "Fit", "as_target", "compare", "compare_runs", "convergence",
+    "explain", "fit", "output_name", "resolve_target", "show", "smallest_width",
 ]  # fmt: skip

@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -21,6 +21,20 @@ from uat.core.metrics import Errors, errors
 from uat.core.network import ShallowNet
 from uat.core.targets import Target
 from uat.errors import UatError
+from uat.jobs.records import (
+    Point,
+    asymptotic_start,
+    compare_record,
+    convergence_record,
+    fit_record,
+    fitted_slope,
+    json_safe,
+    training_checks,
+)
+
+if TYPE_CHECKING:
+    from uat.jobs.commands2d import Choice2D, Compare2D, Convergence2D, Fit2D
+
 from uat.settings import (
     CHOICES,
     METHODS,
@@ -32,8 +46,8 @@ from uat.settings import (
 )
 
 __all__ = [
-    "METHODS", "Comparison", "Convergence", "Fit", "Point", "check_width", "compare",
-    "compare_runs", "convergence", "explain", "fit", "geometric_widths", "json_safe",
+    "METHODS", "Comparison", "Convergence", "Fit", "Point", "as_target", "check_width",
+    "compare", "compare_runs", "convergence", "explain", "fit", "geometric_widths", "json_safe",
     "output_name", "resolve_target", "show", "summarise", "sweep",
 ]  # fmt: skip
 
@@ -53,26 +67,6 @@ def resolve_target(text: str, domain: str | tuple[float, float] | None = None) -
     return get_target(text, dom)
 
 
-def _checked_request(target: Any, settings: Any) -> Settings:
-    """The settings (default when None), after checking both arguments' types by name."""
-    if not isinstance(target, Target):
-        raise UatError(
-            f"target must be a Target (from uat.resolve_target), not {type(target).__name__}",
-            param="target",
-        )
-    if target.dim != 1:  # the commands of two inputs are uat.jobs.commands2d's
-        raise UatError(
-            f"{target.name!r} is a target of two inputs (x and y); this takes targets of one",
-            param="target",
-        )
-    if settings is not None and not isinstance(settings, Settings):
-        raise UatError(
-            f"settings must be a uat.settings.Settings, not {type(settings).__name__}",
-            param="settings",
-        )
-    return settings or Settings()
-
-
 def _names(items: str | Sequence[str]) -> list[str]:
     """A list of names; text is read as the command line reads it, 'a,b' as ['a', 'b']."""
     if isinstance(items, str):
@@ -85,19 +79,6 @@ def _real(v: Any) -> bool:
     import numbers
 
     return isinstance(v, numbers.Real) and not isinstance(v, bool)
-
-
-def json_safe(value: Any) -> Any:
-    """`value` with tuples as lists, numpy scalars as Python numbers, NaN and ±inf as None."""
-    if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return [json_safe(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 # -- one network --------------------------------------------------------------------------
@@ -120,39 +101,29 @@ class Fit:
         """'construct' or 'train'."""
         return self.net.method
 
-    def to_dict(self) -> dict[str, Any]:
-        """The numbers of this fit, JSON-safe (no NaN: null)."""
-        return json_safe(
-            {
-                "target": self.target.name,
-                "method": self.method,
-                "activation": self.net.activation,
-                "output_activation": self.net.output_activation,
-                "neurons": self.net.n_neurons,
-                "parameters": self.net.n_parameters,
-                "domain": self.target.domain,
-                "sup_error": self.errors.sup,
-                "sup_at": self.errors.at,
-                "rmse": self.errors.rmse,
-                "rmse_on": f"uniform grid of {self.errors.grid} points",
-                "grid": self.errors.grid,
-                "float_rounding": self.errors.rounding,
-                "sup_error_on_grid": self.errors.grid_sup,
-                "sup_found_by": self.errors.found_by,
-                "bound": self.bound,
-                "seconds": self.seconds,
-                "settings": None if self.settings is None else asdict(self.settings),
-                **self._training(),
-            }
-        )
+    @property
+    def size(self) -> int:
+        """The width asked for: N neurons (per copy under shifts)."""
+        return self.net.n_neurons // int(self.net.meta.get("copies", 1) or 1)
 
-    def _training(self) -> dict[str, Any]:
-        """A trained net's iterations and why it stopped (nothing for a hand-built one)."""
-        m = self.net.meta
-        if self.method != "train":
-            return {}
-        keys = ("iterations", "stopped", "beats_hand_built", "hand_built_sup", "start", "runs")
-        return {k: m.get(k) for k in keys} | {"output_ridge": m.get("output_ridge")}
+    def to_dict(self) -> dict[str, Any]:
+        """The numbers of this fit, JSON-safe (no NaN: null); the keys of every dimension."""
+        from uat.core.metrics import bound_formula
+
+        e, net, m = self.errors, self.net, self.net.meta
+        formula = bound_formula(net.activation, net.output_activation, net=True)
+        trained = self.method == "train"
+        return fit_record(
+            self.target, self.method, self.size, net, e.sup, e.at, e.rmse, e.grid,
+            activation=net.activation, output_activation=net.output_activation,
+            widths=[net.n_neurons], grid_points=e.grid, sup_error_on_grid=e.grid_sup,
+            sup_found_by=e.found_by, float_rounding=e.rounding, bound=self.bound,
+            bound_formula=formula if self.bound is not None else None, seconds=self.seconds,
+            iterations=m.get("iterations") if trained else None,
+            stopped=m.get("stopped") if trained else None,
+            **training_checks(m, trained),
+            settings=None if self.settings is None else asdict(self.settings),
+        )  # fmt: skip
 
 
 def _bound(target: Target, net: ShallowNet) -> float | None:
@@ -165,7 +136,7 @@ def _bound(target: Target, net: ShallowNet) -> float | None:
     return net_bound(target, net)[0]
 
 
-def fit(
+def fit_curve(
     target: Target,
     n_neurons: int = 50,
     settings: Settings | None = None,
@@ -173,8 +144,8 @@ def fit(
     init: ShallowNet | None = None,
     callback: Callable[[int, float], None] | None = None,
 ) -> Fit:
-    """Build (by hand or by training) a network of width N for the target and measure it."""
-    s = _checked_request(target, settings)
+    """Build (by hand or by training) a network of width N for a curve and measure it."""
+    s = settings or Settings()
     n_neurons = check_width(n_neurons, s)
     t0 = time.perf_counter()
     history: list[tuple[int, float]] = []
@@ -216,17 +187,12 @@ def fit(
     return Fit(target, net, errors(net, target), seconds, _bound(target, net), history, s)
 
 
-def explain(target: Target, n_neurons: int = 10, settings: Settings | None = None) -> Fit:
-    """The fit `uat explain` dissects panel by panel (the anatomy figure draws it)."""
-    return fit(target, n_neurons, settings)
-
-
-def show(
+def show_curve(
     path: str | Path,
     target: str | None = None,
     domain: str | tuple[float, float] | None = None,
 ) -> Fit:
-    """Read a network saved by `uat fit --save-net` and measure it against its target.
+    """Read a `uat-network/1` file (`uat fit --save-net`) and measure it against its target.
 
     The target is the one recorded in the file, on the recorded domain, unless `target`
     (and `domain`) name another.
@@ -274,7 +240,7 @@ def sweep(
     fits: list[Fit] = []
     for i, n in enumerate(widths):
         init = fits[-1].net if fits and warm_start and s.method == "train" else None
-        fits.append(fit(target, n, s, init=init))
+        fits.append(fit_curve(target, n, s, init=init))
         if progress is not None:
             progress(i + 1)
     return fits
@@ -372,31 +338,35 @@ class Comparison:
         return hand.errors.rmse / trained.errors.rmse
 
     def to_dict(self) -> dict[str, Any]:
-        """The numbers of every run and the ratios, JSON-safe."""
-        return json_safe(
-            {
-                "target": self.target.name,
-                "domain": self.target.domain,
-                "neurons": self.n_neurons,
-                "methods": [f.to_dict() for f in self.fits],
-                "sup_error_ratio": self.sup_error_ratio,
-                "rmse_ratio": self.rmse_ratio,
-            }
-        )
+        """The numbers of every run and the ratios, JSON-safe (the keys of every dimension)."""
+        losses = {f.net.meta.get("loss") for f in self.fits if f.method == "train"}
+        variants = []
+        for f in self.fits:
+            words = [f.method, *([f.net.activation] if len(self.activations) > 1 else [])]
+            if f.method == "train" and len(losses) > 1:
+                words.append(f"{f.net.meta.get('loss')}-loss")
+            variants.append("-".join(words))
+        return compare_record(self.target, self.n_neurons, self.activations, variants, self.fits,
+                              self.sup_error_ratio, self.rmse_ratio)  # fmt: skip
 
 
-def compare(
+def compare_curve(
     target: Target,
     n_neurons: int = 50,
     settings: Settings | None = None,
     *,
     activations: Sequence[str] | None = None,
     losses: Sequence[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Comparison:
     """Build every run of `compare_runs` (trained once per loss) and measure it."""
     s = settings or Settings()
     runs = compare_runs(s, n_neurons, activations, losses)
-    fits = [fit(target, width, rs) for rs, width in runs]
+    fits = []
+    for rs, width in runs:
+        fits.append(fit_curve(target, width, rs))
+        if progress is not None:
+            progress(len(fits), len(runs))
     acts: list[str] = list(activations) if activations is not None else [s.activation]
     return Comparison(target, n_neurons, fits, acts)
 
@@ -412,44 +382,6 @@ def geometric_widths(max_neurons: int, count: int = 12, *, start: int = 2) -> li
     raw = np.geomspace(start, max_neurons, count)
     widths = sorted({int(2 * round(w / 2)) for w in raw} | {max_neurons})
     return [w for w in widths if w >= start]
-
-
-@dataclass(frozen=True)
-class Point:
-    """One measured width of a convergence sweep."""
-
-    width: int
-    method: str
-    sup_error: float
-    rmse: float
-    seconds: float
-    seed: int
-    loss: str | None = None  # the trained loss (mse or sup); None for a hand-built net
-    rounding: bool = False  # the sup error is float rounding (a constant target): no rate
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-/CSV-ready."""
-        return asdict(self)
-
-
-def asymptotic_start(widths: Sequence[float]) -> float:
-    """Where the asymptotic fit starts: the upper half of the widths in log space."""
-    w = np.asarray(widths, float)
-    return float(np.sqrt(w.min() * w.max())) if w.size >= 4 else float(w.min())
-
-
-def fitted_slope(widths: Sequence[float], errors: Sequence[float]) -> float:
-    """Least-squares slope of log(error) against log(width), over the asymptotic widths.
-
-    Small widths sit before the asymptotic regime (the error saturates near ‖f‖), so with
-    four or more widths only those at or above √(min·max) count.
-    """
-    with np.errstate(divide="ignore"):  # an exact zero error has no logarithm: left out
-        x, y = np.log(np.asarray(widths, float)), np.log(np.asarray(errors, float))
-    ok = np.isfinite(y) & (x >= np.log(asymptotic_start(widths)) - 1e-12)
-    if ok.sum() < 2:
-        return float("nan")
-    return float(np.polyfit(x[ok], y[ok], 1)[0])
 
 
 # The optimiser's floor: the first width from which wider nets stop improving. With
@@ -576,17 +508,9 @@ class Convergence:
 
     def to_dict(self) -> dict[str, Any]:
         """Every point, the slopes, the floors and the target's Lipschitz constant, JSON-safe."""
-        return json_safe(
-            {
-                "target": self.target.name,
-                "domain": self.target.domain,
-                "points": [p.as_dict() for p in self.points],
-                "slopes": self.slopes,
-                "floors": self.floors,
-                "slopes_fitted": "over the widths above the optimiser's floor",
-                "lipschitz": self.target.lipschitz(),
-            }
-        )
+        rmse = {k: self.summary(m, loss, "rmse")["slope"] for k, m, loss in self.series}
+        return convergence_record(self.target, self.points, self.slopes, rmse, self.floors,
+                                  "over the widths above the optimiser's floor")  # fmt: skip
 
 
 def check_losses(losses: Sequence[str]) -> list[Loss]:
@@ -631,7 +555,7 @@ def convergence_plan(
     return ws, chosen, len(ws) * sum(per_train if m == "train" else 1 for m in chosen)
 
 
-def convergence(
+def convergence_curve(
     target: Target,
     widths: Sequence[int] | None = None,
     methods: Sequence[str] = METHODS,
@@ -660,7 +584,7 @@ def convergence(
                 for f in sweep(target, ws, rs, warm_start=False):
                     e = f.errors
                     points.append(Point(f.net.n_neurons, m, e.sup, e.rmse, f.seconds, seed, loss,
-                                        e.rounding))  # fmt: skip
+                                        e.rounding, f.size, f.bound))  # fmt: skip
                     if progress is not None:
                         progress(len(points))
     return Convergence(target, s, ws, chosen, points, trained)
@@ -788,40 +712,74 @@ def output_name(
 ) -> str:
     """The default output file of a command: every setting that changes the result is in it.
 
-    `command` is fit, explain, explore, compare, convergence or animate (with its `sweep`);
-    `extra` words (a command's own options, e.g. animate's `grow`) go before the width; a
-    domain other than the target's own and compare's `activations` are named too.
+    One rule for every dimension: the target, its domain where it is not the target's own,
+    the command (not for fit), the network and each setting that differs from its default,
+    `extra` words (a command's own options, e.g. animate's `grow`), then the width. `command`
+    is fit, explain, explore, compare, convergence or animate (with its `sweep`); compare's
+    `activations` are named too. A surface's network (fit, explain, animate) is the one
+    `surface_choice` makes of `n_neurons` and the settings (method, towers, layers, …).
     """
+    if getattr(target, "dim", 1) == 2 and command in ("fit", "explain", "animate"):
+        net = surface_choice(command, n_neurons, settings)
+        words, width = _net_words(command, net, sweep), [net.width_word]
+    else:
+        words = _words(command, settings, sweep, activations)
+        width = [] if n_neurons is None else [str(n_neurons)]
+    return "-".join([slug(target.name), *domain_word(target), *words, *extra, *width]) + ext
+
+
+def _words(
+    command: str, settings: Settings, sweep: str, activations: Sequence[str] | None
+) -> list[str]:
+    """The command's words and the settings of a network of one input that change it."""
     s = settings
     if activations:  # they replace the settings' one activation
         s = replace(s, activation=Settings().activation)
     if command == "animate":
         s = animation_settings(sweep, settings)
-        words = {
+        return {
             "width": [variant(s)],
             "training": ["training", s.optimizer, *(w for w in changes(s) if w != s.optimizer)],
             "compare": ["compare", *changes(s, METHODS)],
             "steepness": ["steepness", *changes(s)],
         }[sweep]
-    elif command in ("compare", "convergence"):
-        words = [command, *(activations or []), *changes(s, METHODS)]
-    elif command == "explore":
-        words = ["explore", *changes(s, METHODS)]
-    else:
-        words = ["explain", variant(s)] if command == "explain" else [variant(s)]
-    width = [] if n_neurons is None else [str(n_neurons)]
-    return "-".join([slug(target.name), *domain_word(target), *words, *extra, *width]) + ext
+    if command in ("compare", "convergence"):
+        return [command, *(activations or []), *changes(s, METHODS)]
+    if command == "explore":
+        return ["explore", *changes(s, METHODS)]
+    return ["explain", variant(s)] if command == "explain" else [variant(s)]
+
+
+def _net_words(command: str, net: Choice2D, sweep: str) -> list[str]:
+    """The command's words and a surface's network: method, layers and changed options."""
+    o, words = net.options, [net.method] if net.method else []
+    words += [f"layers{net.layers}"] if net.method == "train" and net.layers != 1 else []
+    words += [str(o["heights"])] if o.get("heights", "minimax") != "minimax" else []
+    words += [f"w{exact_word(o['steepness'])}"] if o.get("steepness") is not None else []
+    words += [f"seed{o['seed']}"] if o.get("seed") else []
+    words += [f"iter{o['max_evaluations']}"] if o.get("max_evaluations") is not None else []
+    if command == "animate":
+        return [sweep, *words] if sweep not in ("width", "refine") else words
+    return words if command == "fit" else [command, *words]
 
 
 def domain_word(target: Target) -> list[str]:
-    """['on0_1'] for sin on [0, 1]; [] on the target's own domain (or when it has none)."""
+    """['on0_1'] for sin on [0, 1], ['onm1_1x0_2'] for a surface on [−1, 1] × [0, 2]; []
+    on the target's own domain (or when it has none)."""
     try:
-        own = resolve_target(target.name).domain
+        if getattr(target, "dim", 1) == 1:
+            own: Any = resolve_target(target.name).domain
+        else:
+            from uat.core.targets import get_target
+
+            own = get_target(target.name, dim=2).box
     except (UatError, OSError):
         return []
-    if np.allclose(own, target.domain, rtol=1e-12, atol=0.0):
+    mine: Any = target.domain if target.dim == 1 else target.box
+    if np.allclose(own, mine, rtol=1e-12, atol=0.0):
         return []
-    text = "_".join(exact_word(v) for v in target.domain)
+    box: list[Any] = [target.domain] if target.dim == 1 else list(target.box)
+    text = "x".join("_".join(exact_word(v) for v in side) for side in box)
     return ["on" + text.replace("-", "m").replace(".", "p").replace("+", "")]
 
 
@@ -858,6 +816,23 @@ def _beyond(value: float, eps: float) -> str:
     return repr(value)
 
 
+def _no_width(target: Target, eps: float, high: int, fits: dict[int, Fit]) -> None:
+    """Refuse eps that no width up to `high` reaches, saying why where the target tells."""
+    n = max(fits)
+    jumps = (
+        "; the target jumps, and no width brings the sup error below half a jump"
+        if target.has_jumps()
+        else "; the target's slope is unbounded, so the error falls slowly with width"
+        if target.lipschitz() is None
+        else ""
+    )
+    raise UatError(
+        f"no width up to N = {high:,} reaches sup error ≤ {eps:g} (N = {n:,} gives "
+        f"{_beyond(fits[n].errors.sup, eps)}); try a larger eps{jumps}",
+        param="eps",
+    )
+
+
 def smallest_width(
     target: Target, eps: float, settings: Settings, *, animated: bool = False
 ) -> tuple[int, Fit]:
@@ -872,6 +847,8 @@ def smallest_width(
     """
     from uat.settings import LIMITS, width_limit
 
+    if not isinstance(target, Target):
+        raise UatError("eps is for targets of one input (x alone)", param="eps")
     if isinstance(eps, bool) or not isinstance(eps, int | float) or not 0 < eps < math.inf:
         raise UatError(f"eps must be a positive number, got {eps!r}", param="eps")
     step = 2 if settings.method == "construct" else 1
@@ -881,7 +858,7 @@ def smallest_width(
     fits: dict[int, Fit] = {}
 
     def meets(n: int) -> bool:
-        fits[n] = fits.get(n) or fit(target, n, settings)
+        fits[n] = fits.get(n) or fit_curve(target, n, settings)
         return fits[n].errors.sup <= eps
 
     def first_meeting(start: int, stride: int) -> int | None:
@@ -908,18 +885,325 @@ def smallest_width(
     classes = [(2, 4), (4, 4)] if step == 2 else [(2, 1)]
     found = [n for n in (first_meeting(a, d) for a, d in classes) if n is not None]
     if not found:
-        n = max(fits)
-        jumps = (
-            "; the target jumps, and no width brings the sup error below half a jump"
-            if target.has_jumps()
-            else "; the target's slope is unbounded, so the error falls slowly with width"
-            if target.lipschitz() is None
-            else ""
-        )
-        raise UatError(
-            f"no width up to N = {high:,} reaches sup error ≤ {eps:g} (N = {n:,} gives "
-            f"{_beyond(fits[n].errors.sup, eps)}); try a larger eps{jumps}",
-            param="eps",
-        )
+        _no_width(target, eps, high, fits)
     n = min(found)
     return n, fits[n]
+
+
+# -- the commands, for a target of one input or two ---------------------------------------
+
+TargetLike = str | Target  # TARGET text (a name, an expression, a CSV), or a target
+
+
+def as_target(
+    target: TargetLike,
+    domain: str | tuple[float, float] | None = None,
+    ydomain: str | None = None,
+) -> Target:
+    """A target of either dimension: given, or resolved from TARGET text and domain text.
+
+    Text that uses y, a named surface or a CSV of x,y,z is a surface; `ydomain` ('C,D') is
+    its y interval (else `domain` serves both axes).
+    """
+    if not isinstance(target, str):
+        if getattr(target, "dim", None) not in (1, 2):
+            raise UatError(
+                f"target must be text or a Target, not {type(target).__name__}", param="target"
+            )
+        if domain is not None or ydomain is not None:
+            raise UatError("give a domain with TARGET text, not with a Target", param="domain")
+        return target
+    from uat.core.targets import target_dim
+
+    if target_dim(target) == 2:
+        from uat.jobs.commands2d import resolve_target2d
+
+        if domain is not None and not isinstance(domain, str):
+            raise UatError("a surface's domain is text 'A,B' (with ydomain 'C,D')", "domain")
+        return resolve_target2d(target, domain, ydomain)
+    if ydomain is not None:
+        raise UatError(
+            f"ydomain is for targets of two inputs (x and y); {target!r} is a function of x alone",
+            param="ydomain",
+        )
+    return resolve_target(target, domain)
+
+
+def request(settings: Settings | None, options: dict[str, object]) -> Settings:
+    """The settings (default when None) with `options` (Settings fields by name) applied."""
+    if settings is not None and not isinstance(settings, Settings):
+        raise UatError(
+            f"settings must be a uat.settings.Settings, not {type(settings).__name__}",
+            param="settings",
+        )
+    known = [f.name for f in fields(Settings)]
+    for name in options:
+        if name not in known:
+            raise UatError(f"unknown setting {name!r}; the settings are {', '.join(known)}", name)
+    return replace(settings or Settings(), **cast(dict[str, Any], options))
+
+
+SURFACE_ONLY = ("towers", "layers")  # Settings fields of a surface's networks
+
+
+def surface_settings(s: Settings, allowed: Sequence[str], command: str = "fit") -> Settings:
+    """`s`, refused when a setting a surface's command does not take differs from its default."""
+    default = Settings()
+    for f in fields(Settings):
+        if f.name in allowed or getattr(s, f.name) == getattr(default, f.name):
+            continue
+        if f.name in SURFACE_ONLY:
+            raise UatError(f"{command} on a surface takes n_neurons, not {f.name}", param=f.name)
+        raise UatError(f"{f.name} is for targets of one input (x alone)", param=f.name)
+    return s
+
+
+def curve_settings(s: Settings) -> Settings:
+    """`s`, refused when it holds a surface's option (towers, layers, nielsen, ridges)."""
+    if s.method not in METHODS:
+        raise UatError(f"method {s.method} is for 2-D targets; a curve takes construct or train",
+                       param="method")  # fmt: skip
+    for name in SURFACE_ONLY:
+        if getattr(s, name) is not None:
+            raise UatError(f"{name} is for targets of two inputs (x and y)", param=name)
+    return s
+
+
+def _curve_only(**given: object) -> None:
+    """Refuse a curve's options (activations, widths, …) given for a surface."""
+    for name, value in given.items():
+        if value is not None:
+            raise UatError(f"{name} is for targets of one input (x alone)", param=name)
+
+
+def default_width(command: str, target: Target, n_neurons: int | None) -> int | None:
+    """N as given, or a curve's default (explain 10, else 50); a surface's stays None (its
+    network then chooses: 12×12 towers, 32 trained neurons, explain's 3×3 towers)."""
+    if n_neurons is not None:
+        return n_neurons
+    if getattr(target, "dim", 1) == 2:
+        from uat.jobs.commands2d import DEFAULT_COMPARE_NEURONS
+
+        return DEFAULT_COMPARE_NEURONS if command == "compare" else None
+    return 10 if command == "explain" else 50
+
+
+def fit(
+    target: TargetLike,
+    n_neurons: int | None = None,
+    settings: Settings | None = None,
+    *,
+    init: ShallowNet | None = None,
+    callback: Callable[[int, float], None] | None = None,
+    **options: object,
+) -> Fit | Fit2D:
+    """Build (by hand or by training) a network for the target and measure it.
+
+    `uat.fit("sin", 50)`, `uat.fit("gaussian2d", 48, method="train")`: TARGET text or a
+    target; keyword arguments are `Settings` fields. N neurons (default 50 for a curve); a
+    surface takes N or `towers` K (default 12×12 towers, 32 trained neurons), `layers` of a
+    trained net, and the methods nielsen and ridges too.
+    """
+    t, s = as_target(target), request(settings, options)
+    if getattr(t, "dim", 1) == 2:
+        return _fit_surface(t, n_neurons, s)
+    n = cast(int, default_width("fit", t, n_neurons))
+    return fit_curve(cast(Target, t), n, curve_settings(s), init=init, callback=callback)
+
+
+def _fit_surface(t: Target, n_neurons: int | None, s: Settings, command: str = "fit") -> Fit2D:
+    """`fit` of a surface: the network chosen from the request (see `surface_choice`)."""
+    from uat.jobs.commands2d import fit2d
+
+    c = surface_choice(command, n_neurons, s)
+    return fit2d(t, c.size, c.method, **c.options)
+
+
+def surface_choice(command: str, n_neurons: int | None, s: Settings) -> Choice2D:
+    """The network a surface's `command` builds (fit, explain, animate): checked, not built.
+
+    Explain's default is 3×3 Nielsen towers (an x-ridge plus a y-ridge each, for construct).
+    """
+    from uat.jobs import commands2d as jobs2d
+
+    explain = command == "explain"
+    own = ("method", *SURFACE_ONLY)
+    given = {k: v for k, v in asdict(s).items() if k not in own}
+    default = jobs2d.EXPLAIN_TOWERS if explain else jobs2d.DEFAULT_TOWERS
+    method = "nielsen" if explain and s.method == "construct" else s.method
+    return jobs2d.choose2d(method, n_neurons, s.towers, s.layers, given, default_towers=default)
+
+
+def explain(
+    target: TargetLike,
+    n_neurons: int | None = None,
+    settings: Settings | None = None,
+    **options: object,
+) -> Fit | Fit2D:
+    """The fit `uat explain` dissects: few neurons (10 for a curve; 3×3 Nielsen towers, an
+    x-ridge plus a y-ridge each, for a surface unless another method is asked)."""
+    t, s = as_target(target), request(settings, options)
+    n = default_width("explain", t, n_neurons)
+    explain_plan(t, n, s)
+    if getattr(t, "dim", 1) == 2:
+        return _fit_surface(t, n, s, "explain")
+    return fit_curve(cast(Target, t), cast(int, n), s)
+
+
+def explain_plan(target: Target, n_neurons: int | None, s: Settings) -> None:
+    """Check an explain request before any work (a trained curve's neurons are drawn on the
+    dense grid, so their count is bounded by `check_grid`)."""
+    from uat.settings import check_grid
+
+    if getattr(target, "dim", 1) == 2:
+        surface_choice("explain", n_neurons, s)
+        return
+    check_width(n_neurons, curve_settings(s))
+    if s.method == "train":  # its neurons' curves are dense; pairs are drawn locally
+        check_grid(cast(int, n_neurons))
+
+
+def compare_plan(
+    target: Target,
+    n_neurons: int,
+    settings: Settings,
+    activations: Sequence[str] | None = None,
+    losses: Sequence[str] | None = None,
+    *,
+    animate: bool = False,
+) -> list[str]:
+    """Check a comparison before any work; the networks it builds (by variant or method)."""
+    if getattr(target, "dim", 1) == 2:
+        from uat.core.train2d import check_widths
+        from uat.jobs import commands2d as jobs2d
+
+        _curve_only(activations=activations, losses=losses, animate=animate or None)
+        surface_settings(settings, ("seed", "max_iter"), "compare")
+        jobs2d.sizes_for_neurons(n_neurons)
+        for variant in jobs2d.COMPARE2D:
+            method, layers = jobs2d.VARIANTS2D[variant]
+            if method == "train":
+                check_widths(jobs2d.trained_widths(n_neurons, layers))
+        return list(jobs2d.COMPARE2D)
+    runs = compare_runs(curve_settings(settings), n_neurons, activations, losses)
+    return [f"{s.method}-{s.activation}-{s.loss}" for s, _ in runs]
+
+
+def convergence_count(
+    target: Target,
+    widths: Sequence[int] | None,
+    methods: Sequence[str] | None,
+    settings: Settings,
+    *,
+    max_neurons: int | None = None,
+    seeds: int = 1,
+    losses: Sequence[str] | None = None,
+) -> int:
+    """Check a convergence study before any work; how many networks it fits."""
+    if getattr(target, "dim", 1) == 2:
+        from uat.jobs import commands2d as jobs2d
+
+        _curve_only(widths=widths, losses=losses, seeds=None if seeds == 1 else seeds)
+        surface_settings(settings, ("seed",), "convergence")
+        chosen = list(methods) if methods else list(jobs2d.DEFAULT_CONVERGENCE2D)
+        return sum(len(v) for v in jobs2d.convergence_sizes(chosen, max_neurons).values())
+    plan = convergence_plan(
+        curve_settings(settings), widths, METHODS if methods is None else methods,
+        max_neurons=200 if max_neurons is None else max_neurons, seeds=seeds, losses=losses,
+    )  # fmt: skip
+    return plan[2]
+
+
+def convergence_words(
+    target: Target,
+    widths: Sequence[int] | None,
+    max_neurons: int | None,
+    methods: Sequence[str] | None,
+    seeds: int,
+    losses: Sequence[str] | None,
+) -> list[str]:
+    """The convergence options that change the result, as words of the default file name."""
+    if getattr(target, "dim", 1) == 2:
+        words = ["-".join(methods)] if methods else []
+        return words + ([f"to{max_neurons}"] if max_neurons is not None else [])
+    chosen = METHODS if methods is None else methods
+    top = 200 if max_neurons is None else max_neurons
+    return sweep_words(widths, top, chosen, seeds, losses or ["mse"])
+
+
+def show(
+    path: str | Path,
+    target: str | None = None,
+    domain: str | tuple[float, float] | None = None,
+) -> Fit | Fit2D:
+    """Read a network saved by `uat fit --save-net` (either format) and measure it against
+    its recorded target, on its recorded domain, unless `target` (and `domain`) name another."""
+    from uat.core.network import network_inputs
+
+    if network_inputs(path) == 2:
+        from uat.jobs.commands2d import show2d
+
+        if domain is not None and not isinstance(domain, str):
+            raise UatError("a surface's domain is text 'A,B'", param="domain")
+        return show2d(path, target, domain)
+    return show_curve(path, target, domain)
+
+
+def compare(
+    target: TargetLike,
+    n_neurons: int | None = None,
+    settings: Settings | None = None,
+    *,
+    activations: Sequence[str] | None = None,
+    losses: Sequence[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    **options: object,
+) -> Comparison | Compare2D:
+    """Hand-built against trained at the same width (a curve: N = 50 by default, per
+    activation and loss); on a surface towers, ridges and trained nets at about N = 48."""
+    t, s = as_target(target), request(settings, options)
+    if getattr(t, "dim", 1) == 2:
+        from uat.jobs.commands2d import DEFAULT_COMPARE_NEURONS, compare2d
+
+        _curve_only(activations=activations, losses=losses)
+        surface_settings(s, ("seed", "max_iter"), "compare")
+        n = DEFAULT_COMPARE_NEURONS if n_neurons is None else n_neurons
+        t2 = t
+        return compare2d(t2, n, seed=s.seed, max_evaluations=s.max_iter, progress=progress)
+    n = 50 if n_neurons is None else n_neurons
+    s = curve_settings(s)
+    return compare_curve(cast(Target, t), n, s, activations=activations, losses=losses,
+                         progress=progress)  # fmt: skip
+
+
+def convergence(
+    target: TargetLike,
+    widths: Sequence[int] | None = None,
+    methods: str | Sequence[str] | None = None,
+    settings: Settings | None = None,
+    *,
+    max_neurons: int | None = None,
+    seeds: int = 1,
+    progress: Callable[[int], None] | None = None,
+    losses: Sequence[str] | None = None,
+    **options: object,
+) -> Convergence | Convergence2D:
+    """Errors against width for each method, with fitted slopes (see `convergence_curve`;
+    a surface: each method at its sizes up to `max_neurons`, `commands2d.convergence_sizes`)."""
+    t, s = as_target(target), request(settings, options)
+    if getattr(t, "dim", 1) == 2:
+        from uat.jobs import commands2d as jobs2d
+
+        _curve_only(widths=widths, losses=losses)
+        if seeds != 1:
+            raise UatError("seeds is for targets of one input (x alone)", param="seeds")
+        surface_settings(s, ("seed",), "convergence")
+        chosen = _names(methods) if methods else list(jobs2d.DEFAULT_CONVERGENCE2D)
+        sizes = jobs2d.convergence_sizes(chosen, max_neurons)
+        return jobs2d.convergence2d(t, sizes, progress, seed=s.seed)
+    return convergence_curve(
+        cast(Target, t), widths, METHODS if methods is None else _names(methods),
+        curve_settings(s),
+        max_neurons=200 if max_neurons is None else max_neurons, seeds=seeds,
+        progress=progress, losses=losses,
+    )  # fmt: skip

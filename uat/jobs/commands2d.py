@@ -14,6 +14,14 @@ from uat.core.layered import LayeredNet
 from uat.core.metrics2d import Errors2D, errors2d
 from uat.core.targets import Target
 from uat.errors import UatError
+from uat.jobs.records import (
+    Point,
+    compare_record,
+    convergence_record,
+    fit_record,
+    fitted_slope,
+    training_checks,
+)
 
 # construct: K×K quadrant towers; nielsen: Nielsen's towers (with their corner holes);
 # ridges: one hidden layer, K+1 steps in each of K directions; train: N neurons trained.
@@ -51,24 +59,24 @@ class Fit2D:
     size: int  # K for towers and ridges, N for a trained net
     history: list[tuple[int, float]] = field(default_factory=list)
 
+    options: dict[str, Any] | None = None  # what built it (seed, steepness, …); None if read
+
     def to_dict(self) -> dict[str, Any]:
-        """The numbers of this fit, JSON-ready."""
-        lip = self.target.lipschitz()
-        return {
-            "target": self.target.name,
-            "formula": self.target.formula,
-            "domain": [list(d) for d in self.target.box],
-            "method": self.method,
-            "size": self.size,
-            "neurons": self.net.n_neurons,
-            "widths": self.net.widths,
-            "parameters": self.net.n_parameters,
-            **self.errors.as_dict(),
-            "bound": self.bound,
-            "bound_formula": TOWER_BOUND_FORMULA if self.bound is not None else None,
-            "lipschitz": lip,
-            "seconds": self.seconds,
-        }
+        """The numbers of this fit, JSON-safe: the keys of a fit of one input, null where
+        meaningless (a surface's sup error is not checked for float rounding)."""
+        e, net = self.errors, self.net
+        trained = self.method == "train"
+        settings = None if self.options is None else {"method": self.method, **self.options}
+        return fit_record(
+            self.target, self.method, self.size, net, e.sup, e.at, e.rmse, e.grid,
+            activation=net.layers[0].activation, output_activation=net.layers[-1].activation,
+            widths=net.widths, grid_points=e.grid**2, sup_error_on_grid=e.grid_sup,
+            sup_found_by="local maximum" if e.sup > e.grid_sup else "grid",
+            float_rounding=None, bound=self.bound,
+            bound_formula=TOWER_BOUND_FORMULA if self.bound is not None else None,
+            seconds=self.seconds, iterations=len(self.history) if trained else None,
+            stopped=None, **training_checks(net.meta, trained), settings=settings,
+        )  # fmt: skip
 
 
 def build2d(
@@ -123,23 +131,8 @@ def fit2d(target: Target, size: int, method: str = "construct", **options: Any) 
     bound = tower_bound(target, size) if method == "construct" else None
     if target.path is not None:  # `uat show` finds the CSV from any folder
         net.meta["target_path"] = target.path
-    return Fit2D(target, net, errors2d(net, target), seconds, bound, method, size, history)
-
-
-@dataclass(frozen=True)
-class Point2D:
-    """One fit of a convergence study."""
-
-    method: str
-    size: int
-    neurons: int
-    sup_error: float
-    rmse: float
-    bound: float | None
-
-    def as_dict(self) -> dict[str, Any]:
-        """The numbers, JSON-ready."""
-        return dict(self.__dict__)
+    e = errors2d(net, target)
+    return Fit2D(target, net, e, seconds, bound, method, size, history, dict(options))
 
 
 @dataclass
@@ -147,24 +140,21 @@ class Convergence2D:
     """Errors against hidden neurons for several methods, with fitted slopes."""
 
     target: Target
-    points: list[Point2D]
+    points: list[Point]  # width: hidden neurons; size: K, or N trained
 
     def slope(self, method: str, key: str = "sup_error") -> float:
         """Fitted slope of log(error) against log(neurons) over the asymptotic sizes."""
-        from uat.jobs.commands import fitted_slope
-
         mine = [p for p in self.points if p.method == method]
-        return fitted_slope([p.neurons for p in mine], [getattr(p, key) for p in mine])
+        return fitted_slope([p.width for p in mine], [getattr(p, key) for p in mine])
 
     def to_dict(self) -> dict[str, Any]:
-        """Points and slopes, JSON-ready."""
+        """Points and slopes: the keys of 1-D's (no optimiser floor is sought here)."""
         methods = list(dict.fromkeys(p.method for p in self.points))
-        slopes = {m: {"sup_error": self.slope(m), "rmse": self.slope(m, "rmse")} for m in methods}
-        return {
-            "target": self.target.name,
-            "points": [p.as_dict() for p in self.points],
-            "slopes": slopes,
-        }
+        return convergence_record(
+            self.target, self.points, {m: self.slope(m) for m in methods},
+            {m: self.slope(m, "rmse") for m in methods}, dict.fromkeys(methods),
+            "over the asymptotic sizes (the upper half, in log scale)",
+        )  # fmt: skip
 
 
 def fit_variant(target: Target, size: int, variant: str, **options: Any) -> Fit2D:
@@ -192,9 +182,9 @@ def convergence2d(
     for method, method_sizes in (sizes or DEFAULT_CONVERGENCE2D).items():
         for size in method_sizes:
             fit = fit_variant(target, size, method, **options)
-            points.append(
-                Point2D(method, size, fit.net.n_neurons, fit.errors.sup, fit.errors.rmse, fit.bound)
-            )
+            e, seed = fit.errors, options.get("seed", 0)
+            points.append(Point(fit.net.n_neurons, method, e.sup, e.rmse, fit.seconds, seed, None,
+                                None, size, fit.bound))  # fmt: skip
             done += 1
             if progress is not None:
                 progress(done)
@@ -229,20 +219,18 @@ class Compare2D:
     variants: list[str]
     fits: list[Fit2D]
 
+    def ratio(self, key: str) -> float | None:
+        """Towers' error over the one-layer trained net's (`key`: sup or rmse), if both ran."""
+        by = dict(zip(self.variants, self.fits, strict=True))
+        if "construct" not in by or "train" not in by:
+            return None
+        hand, trained = (getattr(by[v].errors, key) for v in ("construct", "train"))
+        return hand / trained if trained else None
+
     def to_dict(self) -> dict[str, Any]:
-        """Per network: its variant, size, neurons, parameters, errors and time."""
-        keep = ("method", "size", "neurons", "widths", "parameters", "sup_error", "rmse",
-                "sup_at", "grid", "bound", "bound_formula", "seconds")  # fmt: skip
-        entries = []
-        for variant, fit in zip(self.variants, self.fits, strict=True):
-            d = fit.to_dict()
-            entries.append({"variant": variant, **{k: d[k] for k in keep}})
-        return {
-            "target": self.target.name,
-            "formula": self.target.formula,
-            "neurons": self.neurons,
-            "networks": entries,
-        }
+        """Per network its variant and fit record, and the ratios: the keys of 1-D's."""
+        return compare_record(self.target, self.neurons, None, self.variants, self.fits,
+                              self.ratio("sup"), self.ratio("rmse"))  # fmt: skip
 
 
 def compare2d(
@@ -372,11 +360,9 @@ class Choice2D:
     options: dict[str, Any]
 
     @property
-    def words(self) -> str:
-        """The network in a file name: construct-K12, ridges-K8, train-N32, train2-N32."""
-        if self.method == "train":
-            return f"train{'2' if self.layers == 2 else ''}-N{self.size}"
-        return f"{self.method}-K{self.size}"
+    def width_word(self) -> str:
+        """The size in a file name: K12 (towers or ridge directions), or 32 neurons trained."""
+        return str(self.size) if self.method == "train" else f"K{self.size}"
 
 
 def size_for(method: str, neurons: int | None, towers: int | None, default: int) -> int:

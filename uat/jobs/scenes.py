@@ -18,7 +18,8 @@ import numpy as np
 from uat.core.network import ShallowNet
 from uat.core.targets import Target
 from uat.errors import UatError
-from uat.jobs.commands import Fit, compare_runs, fit, sweep
+from uat.jobs.commands import Fit, compare_runs, sweep
+from uat.jobs.commands import fit_curve as fit
 from uat.settings import LIMITS, Method, Settings, check_number, check_width, how_to_raise
 
 SWEEPS = ("width", "training", "compare", "steepness")
@@ -35,7 +36,7 @@ _SNAPSHOT_CAP = 1_000_000  # training runs: snapshots are requested log-spaced u
 _SNAPSHOTS = 400
 # Settings fields that only the hand-built construction reads; every other field goes to the
 # trainer by name, so a new training option cannot be forgotten (train() refuses unknown ones).
-_CONSTRUCT_ONLY = frozenset({"method", "heights", "steepness", "shifts"})
+_CONSTRUCT_ONLY = frozenset({"method", "heights", "steepness", "shifts", "towers", "layers"})
 
 
 # -- numbers and words shared by captions and figures ------------------------------------------

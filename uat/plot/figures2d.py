@@ -182,8 +182,8 @@ def convergence2d_figure(study: Convergence2D, *, size: tuple[float, float] = (7
         fig = Figure(figsize=size)
         ax = fig.add_subplot()
         for method in dict.fromkeys(p.method for p in study.points):
-            mine = sorted((p for p in study.points if p.method == method), key=lambda p: p.neurons)
-            n = [p.neurons for p in mine]
+            mine = sorted((p for p in study.points if p.method == method), key=lambda p: p.width)
+            n = [p.width for p in mine]
             color = METHOD_COLORS2D.get(method, "#000000")
             label = f"{METHOD_NAMES2D.get(method, method)}: slope {study.slope(method):.2f}"
             ax.loglog(n, [p.sup_error for p in mine], "o-", color=color, label=label)

@@ -19,14 +19,27 @@ import signal
 import time
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from uat import __version__
 from uat.errors import UatError
-from uat.settings import Settings, how_to_raise, parse_size
-from uat.web.gallery2d import KINDS2D, OPTIONS2D, argv2d, build_entry2d
+from uat.settings import Method, Settings, how_to_raise, parse_size
+
+# Entries on a surface: their kinds, each one's command, and the options it takes.
+KINDS2D = ("fit2d", "explain2d", "compare2d", "convergence2d", "animate2d")
+_COMMANDS = {"fit2d": "fit", "explain2d": "explain", "compare2d": "compare",
+             "convergence2d": "convergence", "animate2d": "animate"}  # fmt: skip
+_NET = ("domain", "ydomain", "method", "neurons", "towers", "layers", "seed")
+OPTIONS2D: dict[str, tuple[str, ...]] = {
+    "fit2d": _NET,
+    "explain2d": _NET,
+    "compare2d": ("domain", "ydomain", "neurons", "seed"),
+    "convergence2d": ("domain", "ydomain", "methods", "max_neurons", "seed"),
+    "animate2d": (*_NET, "sweep", "frames", "fps", "dwell", "size", "hold"),
+}
+
 
 KINDS: tuple[str, ...] = ("fit", "width", "training", "compare", "convergence", "steepness")
 KINDS += ("explain", "explore", *KINDS2D)
@@ -39,6 +52,7 @@ SETTINGS = [f.name for f in fields(Settings)]
 _SUPPLIED = {"target", "settings", "init", "callback", "progress", "out", "sweep", "runs"}
 _SUPPLIED |= {"method", "layers", "max_evaluations"}  # animate's: a surface's net (2-D entries)
 _SPEC_NAMES = {"n_neurons": "neurons", "n": "neurons"}
+_CURVE_ONLY = {"method", "towers", "layers"}  # method: a Settings field; the rest: 2-D kinds
 
 
 def job(kind: str, still: bool = True) -> Callable[..., Any]:
@@ -65,8 +79,10 @@ def options_for(kind: str, still: bool = True) -> tuple[str, ...]:
     """
     if kind in KINDS2D:
         return OPTIONS2D[kind]
-    params = inspect.signature(job(kind, still)).parameters
-    own = [_SPEC_NAMES.get(p, p) for p in params if p not in _SUPPLIED]
+    params = inspect.signature(job(kind, still)).parameters.values()
+    # a surface's options (towers, layers) and the Settings as keywords are spelled apart
+    mine = [p.name for p in params if p.kind != p.VAR_KEYWORD and p.name not in _CURVE_ONLY]
+    own = [_SPEC_NAMES.get(p, p) for p in mine if p not in _SUPPLIED]
     takes_method = kind in ("fit", "explain", "width", "explore")
     settings = [k for k in SETTINGS if k != "method" or takes_method]
     return ("domain", *own, *settings)
@@ -296,10 +312,8 @@ def check_entry(entry: Entry) -> None:
 
     try:
         if entry.kind in KINDS2D:
-            from uat.jobs.commands2d import resolve_target2d
-
             o = entry.options
-            resolve_target2d(entry.target, _text(o.get("domain")), _text(o.get("ydomain")))
+            jobs.as_target(entry.target, _joined(o.get("domain")), _joined(o.get("ydomain")))
             if entry.kind == "animate2d":
                 _check_animation(entry, o)
             return
@@ -484,29 +498,103 @@ def _child_seconds() -> float:
 def _draw(kind: str, result: Any, path: Path) -> dict[str, str]:
     """Draw a still entry's figure from its job's result; return the numbers to show."""
     from uat.plot import figures as plot
+    from uat.plot.draw import draw
 
+    draw(kind, result, path)
     numbers: dict[str, str] = {}
-    with plot.style():
-        if kind == "convergence":
-            fig = plot.convergence_figure(result.target, result.points, result.settings)
-            for m, slope in result.slopes.items():
-                numbers[f"{_NAMES[m]} slope"] = "—" if slope is None else f"{slope:+.2f}"
-        elif kind == "compare":
-            fig = plot.compare_figure(result.fits, columns=len(result.activations))
-            for f in result.fits:
-                numbers[f"{_NAMES[f.method]} sup error"] = plot.format_number(f.errors.sup)
-            numbers["ratio"] = plot.format_number(result.sup_error_ratio)
-        else:
-            from uat.plot.anatomy import anatomy_figure
-
-            fig = anatomy_figure(result) if kind == "explain" else plot.fit_figure(result)
-            numbers["sup error"] = plot.format_number(result.errors.sup)
-            numbers["RMSE"] = plot.format_number(result.errors.rmse)
-        plot.save_figure(fig, path)
+    if kind == "convergence":
+        for m, slope in result.slopes.items():
+            numbers[f"{_NAMES[m]} slope"] = "—" if slope is None else f"{slope:+.2f}"
+    elif kind == "compare":
+        for f in result.fits:
+            numbers[f"{_NAMES[f.method]} sup error"] = plot.format_number(f.errors.sup)
+        numbers["ratio"] = plot.format_number(result.sup_error_ratio)
+    else:
+        numbers["sup error"] = plot.format_number(result.errors.sup)
+        numbers["RMSE"] = plot.format_number(result.errors.rmse)
     return numbers
 
 
 _NAMES = {"construct": "hand-built", "train": "trained"}
+
+
+# -- entries on a surface --------------------------------------------------------------
+
+
+def argv2d(entry: Any) -> list[str]:
+    """The `uat` arguments of a 2-D entry (without the program name)."""
+    args = [_COMMANDS[entry.kind], entry.target]
+    for opt in OPTIONS2D[entry.kind]:
+        if opt not in entry.options:
+            continue
+        val = entry.options[opt]
+        text = ",".join(str(v) for v in val) if isinstance(val, list) else str(val)
+        flag = "--" + opt.replace("_", "-")
+        args += [f"{flag}={text}"] if text.startswith("-") else [flag, text]
+    return [*args, "--out", entry.filename]
+
+
+def build_entry2d(entry: Entry, out_dir: str | Path) -> dict[str, str]:
+    """Render an entry on a surface into `out_dir` by calling its job and drawing; return its
+    numbers. The same calls `entry.command()` makes, so the command shown makes the same file."""
+    from uat.jobs import commands as jobs
+    from uat.plot.draw import draw
+
+    o, kind = entry.options, entry.kind
+    target = jobs.as_target(entry.target, _joined(o.get("domain")), _joined(o.get("ydomain")))
+    out = Path(out_dir) / entry.filename
+    s = Settings(**{k: o[k] for k in ("method", "seed", "towers", "layers") if k in o})
+    n = jobs.default_width(_COMMANDS[kind], target, o.get("neurons"))
+    result: Any
+    if kind == "animate2d":
+        method = o.get("method") or ("train" if o.get("sweep") == "training" else "construct")
+        c = jobs.surface_choice("animate", n, replace(s, method=cast(Method, method)))
+        result = _animate(target, c, o, out)
+    else:
+        if kind == "compare2d":
+            result = jobs.compare(target, n, s)
+        elif kind == "convergence2d":
+            result = jobs.convergence(target, None, o.get("methods"), s,
+                                      max_neurons=o.get("max_neurons"))  # fmt: skip
+        else:
+            result = (jobs.explain if kind == "explain2d" else jobs.fit)(target, n, s)
+        draw(_COMMANDS[kind], result, out)
+    return numbers2d(kind, jobs.json_safe(result.to_dict()))
+
+
+def _joined(value: Any) -> str | None:
+    """A spec value as the option text the command line would take (lists joined by commas)."""
+    if value is None:
+        return None
+    return ",".join(str(v) for v in value) if isinstance(value, list) else str(value)
+
+
+def _animate(target: Any, c: Any, o: dict[str, Any], out: Path) -> Any:
+    """The animation of a 2-D entry, with the command line's defaults for what it leaves out."""
+    from uat.plot.animate import animate
+    from uat.settings import parse_size
+
+    opts = {k: v for k, v in c.options.items() if k in ("layers", "max_evaluations")}
+    return animate(
+        target, c.size, Settings(seed=c.options.get("seed", 0)), method=c.method,
+        sweep=o.get("sweep"), out=out, frames=o.get("frames"), fps=o.get("fps", 20),
+        size=parse_size(o.get("size", "800x500")), hold=o.get("hold"), dwell=o.get("dwell"),
+        **opts,
+    )  # fmt: skip
+
+
+def numbers2d(kind: str, record: dict[str, Any]) -> dict[str, str]:
+    """The few numbers shown under a 2-D entry, from its command's --json record."""
+    if kind in ("fit2d", "explain2d"):
+        return {"sup error": f"{record['sup_error']:.3g}", "RMSE": f"{record['rmse']:.3g}",
+                "neurons": str(record["neurons"])}  # fmt: skip
+    if kind == "compare2d":
+        return {f"{n['variant']} sup error": f"{n['sup_error']:.3g}" for n in record["networks"]}
+    if kind == "convergence2d":
+        return {
+            f"{m} slope": "—" if v is None else f"{v:+.2f}" for m, v in record["slopes"].items()
+        }
+    return {"frames": str(record["frame_count"]), "file": f"{record['bytes'] / 1e6:.2f} MB"}
 
 
 def spec_message(exc: BaseException) -> str:
