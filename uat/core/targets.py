@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from uat.core import facts
 from uat.errors import UatError
 from uat.settings import LIMITS, how_to_raise
 
@@ -63,8 +64,8 @@ class Target:
 
     @functools.cached_property
     def _detected_jumps(self) -> np.ndarray:
-        if self.samples is not None or self.df is not None:
-            return np.empty(0)
+        if self.samples is not None or self.df is not None or facts.continuous(self):
+            return np.empty(0)  # steep is not a jump: tanh(20x) has no operation that jumps
         found = detect_jumps(self, self.domain)
         a, b = self.domain
         inside = [c for c in self.breaks if a < c < b and _jumps_at(self, c)]
@@ -92,7 +93,10 @@ class Target:
             seg = (xs[1:] > a) & (xs[:-1] < b)
             slopes = np.abs(np.diff(ys) / np.diff(xs))[seg]
             return float(slopes.max()) if slopes.size else 0.0
-        x = np.linspace(a, b, _LIP_GRID)
+        bound, how = facts.lipschitz(self)  # a bound from the expression, or unbounded
+        if how != "unknown":
+            return bound
+        x = np.linspace(a, b, _LIP_GRID)  # else an estimate: `lipschitz_is_exact` is False
         if self.df is not None:
             return float(np.max(np.abs(self.df(x))))
         coarse, fine = _max_slope(self, (_LIP_GRID - 1) // 2 + 1), _max_slope(self, _LIP_GRID)
@@ -116,8 +120,8 @@ class Target:
 
     @property
     def lipschitz_is_exact(self) -> bool:
-        """True when `lipschitz` is exact: a known derivative or a piecewise-linear interpolant."""
-        return self.df is not None or self.samples is not None
+        """True when `lipschitz` is a bound: from the expression, or of an interpolant."""
+        return self.samples is not None or facts.lipschitz(self)[1] == "bound"
 
     def sup_norm(self) -> float:
         """max |f| over the domain, on the dense grid."""
