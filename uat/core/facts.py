@@ -394,24 +394,14 @@ def expression_of(target: Target) -> str | None:
         return None
     name = target.name
     if name.startswith("logit(") and name.endswith(")"):  # σ⁻¹∘f of a sigmoid output
-        inner = expression_of(_renamed(target, name[len("logit(") : -1]))
+        base = name[len("logit(") : -1]
+        inner = NAMED_EXPRESSIONS.get(base, base if _tree(base) is not None else None)
         return None if inner is None else f"log(({inner})/(1 - ({inner})))"
     if name in NAMED_EXPRESSIONS:
         return NAMED_EXPRESSIONS[name]
     if target.df is not None or target.jump_points is not None or target.formula != name:
         return None
     return name if _tree(name) is not None else None
-
-
-def _renamed(target: Target, name: str) -> Target:
-    from dataclasses import replace
-
-    from uat.core.targets import TARGETS
-
-    base = TARGETS.get(name)
-    if base is not None:
-        return base.on(target.domain)
-    return replace(target, name=name, formula=name, df=None)
 
 
 def _evaluate(text: str, lo: np.ndarray, hi: np.ndarray) -> tuple[Dual, np.ndarray]:
