@@ -29,8 +29,8 @@ def test_fit_writes_a_png_and_reports_honest_numbers(cli) -> None:
     )
     assert rec["neurons"] == 50 and rec["method"] == "construct"
     assert rec["domain"] == pytest.approx([-math.pi, math.pi])
-    assert rec["bound"] == pytest.approx(2 * math.pi / 25 / 2)
-    assert 0 < rec["sup_error"] <= 1.02 * rec["bound"]
+    assert 2 * math.pi / 25 / 2 <= rec["bound"] <= 1.05 * 2 * math.pi / 25 / 2  # + the leak
+    assert 0 < rec["sup_error"] <= rec["bound"]
 
 
 def test_fit_summary_table(cli) -> None:
@@ -358,7 +358,7 @@ def test_fit_on_a_surface_reports_numbers_a_saved_net_reproduces(cli) -> None:
     assert rec["domain"] == [[-2, 2], [-2, 2]]
     lip = math.sqrt(2) * math.exp(-0.5)  # max |∇f| of the Gaussian, at r = 1/√2
     assert rec["lipschitz"] == pytest.approx(lip, rel=0.01)
-    assert rec["bound"] == pytest.approx(lip * math.hypot(4 / 6, 4 / 6) / 2, rel=0.01)
+    assert rec["bound"] is None  # sigmoid towers' corners: none claimed
     # the RMSE on the 201² grid and the sup against a 601² grid, evaluated independently
     xs = np.linspace(-2, 2, 201)
     x, y = np.meshgrid(xs, xs)
@@ -368,7 +368,6 @@ def test_fit_on_a_surface_reports_numbers_a_saved_net_reproduces(cli) -> None:
     x, y = np.meshgrid(xs, xs)
     dense = float(np.max(np.abs(_forward(Path("g.json"), x, y) - _gauss(x, y))))
     assert 0.97 * rec["sup_error"] <= dense <= rec["sup_error"] * (1 + 1e-9)
-    assert rec["sup_error"] <= 1.05 * rec["bound"]  # sigmoid corners: a few % over exact steps
 
 
 def test_fit_neurons_must_fit_the_tower_layout(cli) -> None:

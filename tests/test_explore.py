@@ -100,7 +100,7 @@ def test_page_is_one_file_without_network_and_embeds_what_the_cli_computes(tmp_p
     d = page_data(page.path)
     t = get_target("gaussian")
     assert d["target"]["domain"] == list(t.domain)
-    assert d["target"]["lipschitz"] == pytest.approx(math.sqrt(2 / math.e), rel=1e-9)
+    assert 1 <= d["target"]["lipschitz"] / math.sqrt(2 / math.e) <= 1 + 1e-5  # a bound on L
     assert d["settings"]["neurons"] == 30
     assert [n["neurons"] for n in d["trained"]] == list(WIDTHS)
     for rec in d["trained"]:

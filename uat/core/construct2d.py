@@ -70,8 +70,8 @@ def tower_heights(target: Target, k: int, rule: str = "minimax") -> np.ndarray:
 def tower_bound(target: Target, k: int) -> float | None:
     """L·√(Δx²+Δy²)/2 (= L·Δ/√2 on square cells): minimax towers with exact steps.
 
-    Sigmoid steps blend neighbouring heights near the corners: on gaussian2d the refined sup
-    of quadrant towers measured 0.4 %, 3.8 % and 2.7 % above this at K = 8, 12, 16.
+    The theorem for exact steps, which sets the steepness; a built (sigmoid) tower net can
+    exceed it near the corners, so none is printed for one (`net_bound2d`).
     """
     lip = target.lipschitz()
     if lip is None:
@@ -81,6 +81,21 @@ def tower_bound(target: Target, k: int) -> float | None:
 
 
 TOWER_BOUND_FORMULA = "L·√(Δx²+Δy²)/2"
+# Why a built tower net gets no bound: its second layer thresholds σx + σy, which is not the
+# product of the two steps, so within a transition of each corner the net mixes four heights
+# with weights that need not be a convex combination. Measured (refined sup over the bound):
+# sin(x)·cos(y) on [−π, π]² 1.23× at K = 4 and 8; gaussian2d 1.004–1.038× at K = 8–20. The
+# spike does not narrow away with a steeper w (its shape scales with 1/w), so no leak term
+# bounds it.
+TOWERS_NO_BOUND = (
+    "sigmoid towers blend four heights at each corner (not a convex combination), so "
+    f"{TOWER_BOUND_FORMULA}, a bound for exact steps, is not claimed"
+)
+
+
+def net_bound2d(target: Target, net: LayeredNet) -> tuple[float | None, str | None]:
+    """(bound, why none) for a built 2-D net: none for sigmoid towers (`TOWERS_NO_BOUND`)."""
+    return None, TOWERS_NO_BOUND
 
 
 def _eps(target: Target, k: int) -> float:

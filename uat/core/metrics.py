@@ -242,10 +242,13 @@ def _zoom(
 def bump_bound(target: Target, n_neurons: int) -> float | None:
     """L·Δ/2: the sup error of N/2 exact-step bumps with minimax or centre heights.
 
-    None where f jumps or where the bound overflows double precision (e.g. exp(709x)).
+    None where f jumps, where L is not a proved bound (an estimate from samples), or where
+    the bound overflows double precision (e.g. exp(709x)).
     """
     lip = target.lipschitz()
-    if lip is None or n_neurons < 2:  # fewer than one bump: no construction to bound
+    if (
+        lip is None or not target.lipschitz_is_exact or n_neurons < 2
+    ):  # fewer than one bump: no construction to bound
         return None
     a, b = target.domain
     return _finite(lip * ((b - a) / (n_neurons // 2)) / 2)
@@ -292,6 +295,11 @@ def bound_reason(
             return "the target jumps, so the sup error cannot vanish"
         if inner.lipschitz() is None:
             return "the target's slope is unbounded (not Lipschitz), so L·Δ/2 does not apply"
+        if not inner.lipschitz_is_exact:
+            return (
+                "no bound on the target's slope follows from its expression, so L·Δ/2 is "
+                "not claimed"
+            )
         return "L·Δ/2 overflows double precision: the target is too steep to bound"
     if inner.curvature() is None:
         return "f″ does not exist everywhere (a kink or a jump), so Δ²·max|f″|/8 does not apply"
@@ -326,13 +334,46 @@ def bound_formula(
     activation: str = "sigmoid", output_activation: str = "identity", *, net: bool = False
 ) -> str:
     """The formula behind `construction_bound`, in words fit for a table or a legend; with
-    `net`, that of a built net's bound (`net_bound`: softplus adds its hinges' rounding)."""
+    `net`, that of a built net's bound (`net_bound`: softplus adds its hinges' rounding, soft
+    steps their leak)."""
     from uat.core.activations import get_activation
 
-    inner = "L·Δ/2" if get_activation(activation).makes_steps else "Δ²·max|f″|/8"
+    act = get_activation(activation)
+    inner = "L·Δ/2" if act.makes_steps else "Δ²·max|f″|/8"
     if net and activation == "softplus":
         inner += " + hinge rounding"
+    if net and act.makes_steps and math.isfinite(act.gain):
+        inner += " + soft-step leak"
     return f"¼·{inner} of σ⁻¹∘f" if output_activation == "sigmoid" else inner
+
+
+_LEAK_PEAK = 0.27846455  # max over z > 0 of z·σ(−z) (= e^{−z} at z = 1.27846), rounded up
+
+
+def step_leak(target: Target, net: ShallowNet, gw: float) -> float:
+    """How far the soft steps of a hand-built bump net (steepness g·w) can add to L·Δ/2.
+
+    The net is Σ_k h_k·φ_k with φ_k = σ(gw(x − l_k)) − σ(gw(x − r_k)) ≥ 0 summing to
+    S(x) ≤ 1, and |h_k − f(x)| ≤ L·Δ/2 + L·dist(x, bump k) for any of the three height rules;
+    so |net − f| ≤ L·Δ/2 + L·Σ_k φ_k·dist_k + (1 − S)·‖f‖. Bump j beyond x's own, at
+    distance u ≥ (j−1)·Δ + t, weighs φ ≤ σ(−gw·u), and u·σ(−gw·u) ≤ 0.2785/(gw): the nearest
+    on each side adds at most 0.2785/(gw) + Δ·σ(−gw·Δ/2), the others Σ jΔ·σ(−gw·jΔ) each. The
+    outer steps, m outside [a, b], leave 1 − S ≤ σ(−gw·m) + σ(−gw·(m + b − a)). ‖f‖ is the
+    grid's max plus L·h/2 between its points. Summed over the copies (f/M each).
+    """
+    from scipy.special import expit
+
+    a, b = target.domain
+    lip = target.lipschitz() or 0.0
+    delta = float(net.meta.get("bump_width", (b - a) / max(net.n_neurons // 2, 1)))
+    margin = float(net.meta.get("edge_margin", delta / 2))
+    k = max(net.n_neurons // 2, 1)
+    j = np.arange(1, k + 1) * delta
+    near = _LEAK_PEAK / gw + delta * float(expit(-gw * delta / 2))
+    far = 2 * float(np.sum(j * expit(-gw * j)))
+    fmax = target.sup_norm() + lip * (b - a) / (DENSE - 1) / 2
+    ends = float(expit(-gw * margin) + expit(-gw * (margin + b - a)))
+    return lip * (near + far) + fmax * ends
 
 
 def net_bound(target: Target, net: ShallowNet) -> tuple[float | None, str | None]:
@@ -366,6 +407,11 @@ def net_bound(target: Target, net: ShallowNet) -> tuple[float | None, str | None
                 f"the steepness w = {w:.4g} is below the automatic {auto:.4g}: the soft "
                 "steps overlap, so L·Δ/2 is not guaranteed"
             )
+        if copies > 1:  # shifted copies tile with Δ' = (b−a)/(K − (M−1)/M), wider than Δ
+            a, b = inner.domain
+            bound *= float(net.meta["bump_width"]) / ((b - a) / (per_copy // 2))
+        leak = step_leak(inner, net, act.gain * w)
+        bound = (bound + leak / 4) if net.output_activation == "sigmoid" else bound + leak
     if net.activation == "softplus":
         a, b = net.domain if net.domain is not None else target.domain
         knots = net.step_positions

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from uat.core import facts
 from uat.errors import UatError
 from uat.settings import LIMITS, how_to_raise
 
@@ -125,8 +126,8 @@ class Target:
 
     @functools.cached_property
     def _detected_jumps(self) -> np.ndarray:
-        if self.samples is not None or self.df is not None:
-            return np.empty(0)
+        if self.samples is not None or self.df is not None or facts.continuous(self):
+            return np.empty(0)  # steep is not a jump: tanh(20x) has no operation that jumps
         found = detect_jumps(self, self.domain)
         a, b = self.domain
         inside = [c for c in self.breaks if a < c < b and _jumps_at(self, c)]
@@ -158,7 +159,10 @@ class Target:
             seg = (xs[1:] > a) & (xs[:-1] < b)
             slopes = np.abs(np.diff(ys) / np.diff(xs))[seg]
             return float(slopes.max()) if slopes.size else 0.0
-        x = np.linspace(a, b, _LIP_GRID)
+        bound, how = facts.lipschitz(self)  # a bound from the expression, or unbounded
+        if how != "unknown":
+            return bound
+        x = np.linspace(a, b, _LIP_GRID)  # else an estimate: `lipschitz_is_exact` is False
         if self.df is not None:
             return float(np.max(np.abs(self.df(x))))
         coarse, fine = _max_slope(self, (_LIP_GRID - 1) // 2 + 1), _max_slope(self, _LIP_GRID)
@@ -184,9 +188,8 @@ class Target:
 
     @property
     def lipschitz_is_exact(self) -> bool:
-        """True when `lipschitz` is exact: a known derivative or a piecewise-linear interpolant
-        of one input."""
-        return self.dim == 1 and (self.df is not None or self.samples is not None)
+        """True when `lipschitz` is a bound: from the expression, or of an interpolant (1-D)."""
+        return self.dim == 1 and (self.samples is not None or facts.lipschitz(self)[1] == "bound")
 
     def sup_norm(self) -> float:
         """max |f| over the box, on the error grid."""

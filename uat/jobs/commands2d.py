@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from uat.core.construct2d import TOWER_BOUND_FORMULA, ridge_sums, tower_bound, towers
+from uat.core.construct2d import TOWER_BOUND_FORMULA, net_bound2d, ridge_sums, towers
 from uat.core.layered import LayeredNet
 from uat.core.metrics2d import Errors2D, errors2d
 from uat.core.targets import Target
@@ -128,7 +128,7 @@ def fit2d(target: Target, size: int, method: str = "construct", **options: Any) 
     start = time.perf_counter()
     net, history = build2d(target, size, method, **options)
     seconds = time.perf_counter() - start
-    bound = tower_bound(target, size) if method == "construct" else None
+    bound = net_bound2d(target, net)[0] if method == "construct" else None
     if target.path is not None:  # `uat show` finds the CSV from any folder
         net.meta["target_path"] = target.path
     e = errors2d(net, target)
@@ -457,8 +457,6 @@ def output_name2d(command: str, target: Target, what: str, ext: str = ".png") ->
 
 def show2d(path: str | Path, target: str | None = None, domain: str | None = None) -> Fit2D:
     """Read a `uat-network/2` file and measure it against its recorded target (or another)."""
-    from uat.core.construct2d import tower_bound
-
     t0 = time.perf_counter()
     from uat.core.targets import recorded_target
 
@@ -479,6 +477,6 @@ def show2d(path: str | Path, target: str | None = None, domain: str | None = Non
     quadrant = method == "construct" and form == "quadrant"
     from uat.core.claims import is_construction
 
-    bound = tower_bound(t, size) if quadrant and is_construction(net, t) else None
+    bound = net_bound2d(t, net)[0] if quadrant and is_construction(net, t) else None
     errors = errors2d(net, t)
     return Fit2D(t, net, errors, time.perf_counter() - t0, bound, method, size)

@@ -235,9 +235,21 @@
     if (!t) return null;
     const delta = (B - A) / (st.n / 2);
     let bound;
-    if (makesSteps(st.act)) bound = t.lipschitz === null ? null : (t.lipschitz * delta) / 2;
+    if (makesSteps(st.act)) bound = t.lipschitz === null || !t.lipschitz_bound ? null : (t.lipschitz * delta) / 2;
     else bound = t.curvature === null ? null : (delta ** 2 * t.curvature) / 8;
     return bound === null ? null : st.out === "sigmoid" ? bound / 4 : bound;
+  }
+
+  // The soft steps' leak beyond L·Δ/2 (uat.core.metrics.step_leak): the nearest bump on each
+  // side 0.2785/(gw) + Δ·σ(−gw·Δ/2), the others Σ jΔ·σ(−gw·jΔ), the outer steps' ‖f‖ share.
+  const expit = (z) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+  function stepLeak(t, net, gw, delta, margin) {
+    const lip = t.lipschitz || 0, k = Math.max(Math.floor(net.w.length / 2), 1);
+    let far = 0;
+    for (let j = 1; j <= k; j++) far += j * delta * expit(-gw * j * delta);
+    const near = 0.27846455 / gw + delta * expit((-gw * delta) / 2);
+    const fmax = t.sup_norm + (lip * (B - A)) / (10000 * 2);
+    return lip * (near + 2 * far) + fmax * (expit(-gw * margin) + expit(-gw * (margin + B - A)));
   }
 
   // The bound of the built net, as `uat fit` gives it (uat.metrics.net_bound): none for steps
@@ -251,6 +263,10 @@
       const inner = st.out === "sigmoid" ? squashedFacts : targetFacts;
       const gain = Number.isFinite(a.gain) ? a.gain : 1.0;
       if (net.first.w < (autoSteepness(inner, st.n / 2) / gain) * (1 - 1e-9)) return null;
+      const k = st.n / 2, wide = net.first.edges[1] - net.first.edges[0];
+      if (st.shifts > 1) bound *= wide / ((B - A) / k);
+      const leak = stepLeak(inner, net, a.gain * net.first.w, wide, edgeMargin(inner, k, net.first.w * a.gain));
+      bound += st.out === "sigmoid" ? leak / 4 : leak;
     }
     if (st.act === "softplus") {
       const hinges = new Map();

@@ -121,6 +121,7 @@ def _facts(target: Target) -> dict[str, Any]:
     return {
         "sup_norm": target.sup_norm(),
         "lipschitz": _finite_or_none(target.lipschitz()),
+        "lipschitz_bound": target.lipschitz_is_exact,  # L proved, not estimated: a bound
         "curvature": _finite_or_none(target.curvature()),
     }
 
