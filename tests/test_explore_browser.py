@@ -671,3 +671,61 @@ def test_next_bump_adds_exactly_one_pair_left_to_right_as_animate_grow(
     p.page.get_by_test_id("all-bumps").click()
     assert p.page.locator(pairs).count() == 16  # 20 pairs, summarised
     assert_same_numbers(p, tmp_path)
+
+
+def page_net(p: Page, expr: str) -> Any:
+    """The net `expr` evaluates to in the page, as a uat ShallowNet on sin's domain."""
+    from uat.core.network import ShallowNet
+
+    d = p.page.evaluate(f"(() => {{ const n = {expr}; return {{ ...n }}; }})()")
+    arr = {k: np.array(d[k], dtype=float) for k in ("w", "b", "v")}
+    return ShallowNet(**arr, c=float(d["c"]), activation=d["act"],
+                      output_activation=d["out"], domain=(-np.pi, np.pi))  # fmt: skip
+
+
+def test_live_training_lowers_the_rmse_100_fold_and_reads_as_the_cli(desktop: Page) -> None:
+    from uat.core.metrics import errors
+    from uat.core.targets import get_target
+
+    p = desktop
+    p.set("neurons", 20)
+    p.page.get_by_test_id("train-random").click()
+    assert p.value("train-steps") == 0
+    start = p.value("train-rmse")
+    p.page.get_by_test_id("train-step").click()  # one step is one step
+    assert p.value("train-steps") == 1
+    p.page.get_by_test_id("train-reset").click()  # the same seed: the same start, exactly
+    assert p.value("train-steps") == 0 and p.value("train-rmse") == start
+    p.page.get_by_test_id("train-play").click()
+    p.page.wait_for_function(
+        "+document.querySelector('[data-testid=train-steps]').dataset.value >= 50"
+    )
+    p.page.get_by_test_id("train-play").click()  # pause: the count stays
+    paused = p.value("train-steps")
+    p.page.wait_for_timeout(100)
+    assert p.value("train-steps") == paused and p.value("train-rmse") < start
+    p.page.get_by_test_id("train-reset").click()
+    p.page.evaluate("window.uatExplore.training.run(2000)")
+    assert p.value("train-steps") == 2000
+    assert p.value("train-rmse") <= start / 100
+    # the readouts are the evaluator's, equal to uat's for the net on screen
+    t = get_target("sin")
+    e = errors(page_net(p, "window.uatExplore.training.net()"), t)
+    assert p.value("train-sup-error") == pytest.approx(e.sup, rel=1e-6)
+    assert p.value("train-rmse") == pytest.approx(e.rmse, rel=1e-6)
+    # LM's reference at this width is the embedded trained net's
+    assert p.value("train-reference") == p.value("trained-rmse")
+    p.set("train-lr", -1)  # the learning rate slider, log scale
+    p.page.get_by_test_id("train-step").click()
+    assert "lr = 0.1" in p.text("train-status")
+
+
+def test_the_optimiser_takes_over_the_hand_built_net(desktop: Page) -> None:
+    p = desktop
+    p.set("neurons", 10)
+    p.page.get_by_test_id("train-takeover").click()
+    assert p.value("train-steps") == 0
+    assert p.value("train-rmse") == pytest.approx(p.value("construct-rmse"), rel=1e-9)
+    assert "hand-built" in p.text("train-status")
+    p.page.evaluate("window.uatExplore.training.run(200)")
+    assert p.value("train-rmse") < p.value("construct-rmse")

@@ -593,7 +593,7 @@
     const shown = { x: [], y: [], font: fs };
     for (const t of yt.ticks) {
       ctx.moveTo(box.x - 4, Y(t)); ctx.lineTo(box.x, Y(t));
-      ctx.fillText(tickText(t, yt.step), box.x - 6, Y(t)); shown.y.push(t);
+      ctx.fillText(opts.yText ? opts.yText(t) : tickText(t, yt.step), box.x - 6, Y(t)); shown.y.push(t);
     }
     ctx.textAlign = "center"; ctx.textBaseline = "top";
     for (const t of xt.ticks) {
@@ -1100,6 +1100,192 @@
     ui.main.addEventListener("pointerleave", () => { if (dragging < 0) setHover(-1); });
   }
 
+  // ---- live training: full-batch Adam in the page ---------------------------------------
+  // As uat/core/train.py's "adam": the MSE of all 3N + 1 weights on the normalised input
+  // u = (x − m)/h ∈ [−1, 1], β = (0.9, 0.999), step lr/√(1 + t/300). The net drawn and its
+  // sup error and RMSE come from errorsOf, the evaluator of the hand-built net.
+
+  const TRAINABLE = ["sigmoid", "tanh", "relu", "softplus"];
+  const ADAM_DECAY = 300, TRAIN_POINTS = 256, TRAIN_MAX_NEURONS = 400;
+  const DERIV = { // the activation's slope from z and its value a
+    sigmoid: (z, a) => a * (1 - a), tanh: (z, a) => 1 - a * a, relu: (z) => (z > 0 ? 1 : 0),
+    softplus: (z) => sigma(z),
+  };
+  function mulberry32(seed) { // a small seeded generator: a reset replays the same run
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6D2B79F5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const MID = 0.5 * (A + B), HALF = 0.5 * (B - A);
+  const SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
+  const power = (k) => "10" + String(Math.round(k)).replace(/./g, (ch) => SUPERSCRIPT[ch]); // 10⁻³
+
+  // A trainer of n neurons: θ = (w_u, b_u, v, c). `init` is "random" (uat's random start: soft
+  // steps of either sign at random centres, small v) or a net in x to take over.
+  function makeTrainer(n, act, out, seed, init) {
+    const th = new Float64Array(3 * n + 1), m1 = new Float64Array(th.length), m2 = new Float64Array(th.length);
+    const g = new Float64Array(th.length), a = new Float64Array(n), z = new Float64Array(n);
+    const M = Math.max(TRAIN_POINTS, 4 * n), U = linspace(-1, 1, M);
+    const Y = Float64Array.from(U, (u) => f(MID + HALF * u));
+    if (init) {
+      for (let i = 0; i < n; i++) { th[i] = init.w[i] * HALF; th[n + i] = init.b[i] + init.w[i] * MID; th[2 * n + i] = init.v[i]; }
+      th[3 * n] = init.c;
+    } else {
+      const rnd = mulberry32(seed), normal = () => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
+      for (let i = 0; i < n; i++) {
+        const w = (rnd() < 0.5 ? -1 : 1) * (1 + 3 * rnd()), centre = -1 + 2 * rnd();
+        th[i] = w; th[n + i] = -w * centre; th[2 * n + i] = (0.5 * normal()) / Math.sqrt(n);
+      }
+    }
+    const F = ACTS[act].f, D = DERIV[act];
+    let t = 0, loss = NaN;
+    function gradient() { // ∇ of mean (y − f)² and the RMSE on the training points
+      g.fill(0);
+      let sq = 0;
+      for (let j = 0; j < M; j++) {
+        let s = th[3 * n];
+        for (let i = 0; i < n; i++) { z[i] = th[i] * U[j] + th[n + i]; a[i] = F(z[i]); s += th[2 * n + i] * a[i]; }
+        let r = s - Y[j];
+        if (out === "sigmoid") { const y = sigma(s); r = (y - Y[j]); sq += r * r; r *= y * (1 - y); } else sq += r * r;
+        for (let i = 0; i < n; i++) {
+          const d = r * th[2 * n + i] * D(z[i], a[i]);
+          g[i] += d * U[j]; g[n + i] += d; g[2 * n + i] += r * a[i];
+        }
+        g[3 * n] += r;
+      }
+      for (let k = 0; k < g.length; k++) g[k] *= 2 / M;
+      loss = Math.sqrt(sq / M);
+    }
+    gradient();
+    return {
+      n, act, out,
+      get steps() { return t; },
+      get loss() { return loss; },
+      step(lr) {
+        t++;
+        const size = lr / Math.sqrt(1 + t / ADAM_DECAY), c1 = 1 - Math.pow(0.9, t), c2 = 1 - Math.pow(0.999, t);
+        for (let k = 0; k < th.length; k++) {
+          m1[k] = 0.9 * m1[k] + 0.1 * g[k]; m2[k] = 0.999 * m2[k] + 0.001 * g[k] * g[k];
+          th[k] -= (size * (m1[k] / c1)) / (Math.sqrt(m2[k] / c2) + 1e-8);
+        }
+        gradient();
+        return Number.isFinite(loss);
+      },
+      net() { // the weights in x, as the page's evaluator and `uat show` read them
+        const w = [], b = [], v = [];
+        for (let i = 0; i < n; i++) { w.push(th[i] / HALF); b.push(th[n + i] - (th[i] * MID) / HALF); v.push(th[2 * n + i]); }
+        return { w, b, v, c: th[3 * n], act, out, group: 1, ids: [] };
+      },
+    };
+  }
+
+  function buildTraining() {
+    const tr = { seed: 0, lr: 0.02, from: "random", trainer: null, playing: false, history: [], net: null, errors: null, note: "" };
+    const canvas = el("canvas", { class: "small", "data-testid": "train-plot", role: "img", "aria-label": "the network being trained" });
+    const lossCanvas = el("canvas", { class: "small", "data-testid": "train-loss", role: "img", "aria-label": "RMSE against steps, log scale" });
+    const steps = readout("steps", "train-steps"), sup = readout("sup error", "train-sup-error"), rmse = readout("RMSE", "train-rmse");
+    const ref = readout("what LM reaches at this width", "train-reference");
+    const status = el("p", { class: "note", "data-testid": "train-status" });
+    const button = (text, testid, onclick) => { const b = el("button", { type: "button", text, "data-testid": testid }); b.addEventListener("click", onclick); return b; };
+    const play = button("play", "train-play", () => (tr.playing ? pause() : start()));
+    const lr = slider("learning rate (log scale)", "train-lr", -4, -0.5, 0.01, Math.log10(tr.lr), (v) => { tr.lr = Number(Math.pow(10, v).toPrecision(3)); lr.out.textContent = `lr = ${tr.lr}`; });
+    lr.out.textContent = `lr = ${tr.lr}`;
+    const seed = el("input", { type: "number", min: 0, max: 999999, step: 1, value: 0, "data-testid": "train-seed", "aria-label": "seed" });
+    seed.addEventListener("change", () => { const v = Math.floor(Number(seed.value)); tr.seed = v >= 0 && v <= 999999 ? v : 0; seed.value = tr.seed; reset("random"); });
+    function widthNow() { return state.n; }
+    function reset(from) {
+      pause();
+      tr.from = from;
+      const act = TRAINABLE.includes(state.act) ? state.act : "sigmoid";
+      if (from === "hand-built") {
+        const net = current.net;
+        if (net.w.length > TRAIN_MAX_NEURONS || !TRAINABLE.includes(net.act)) {
+          tr.note = net.w.length > TRAIN_MAX_NEURONS ? `the optimiser takes nets up to ${TRAIN_MAX_NEURONS} neurons; this one has ${net.w.length}` : `${net.act} neurons cannot be trained by gradients (their slope is zero almost everywhere): starting from a random ${act} net`;
+          if (net.w.length > TRAIN_MAX_NEURONS) { show(); return; }
+          tr.trainer = makeTrainer(widthNow(), act, state.out, tr.seed, null); tr.from = "random";
+        } else {
+          tr.trainer = makeTrainer(net.w.length, net.act, net.out, tr.seed, net); tr.note = "";
+        }
+      } else { tr.trainer = makeTrainer(widthNow(), act, state.out, tr.seed, null); tr.note = ""; }
+      tr.history = [];
+      measure();
+      show();
+    }
+    function measure() {
+      tr.net = tr.trainer.net();
+      tr.errors = errorsOf(tr.net);
+      tr.history.push([tr.trainer.steps, tr.errors.rmse]);
+    }
+    function advance(count, budgetMs) { // up to `count` steps, or as many as fit in budgetMs
+      const t0 = performance.now();
+      for (let k = 0; k < count; k++) {
+        if (!tr.trainer.step(tr.lr)) { pause(); tr.note = `training diverged at step ${tr.trainer.steps}: try a smaller learning rate than ${tr.lr}`; break; }
+        if (budgetMs && performance.now() - t0 > budgetMs) break;
+      }
+      measure();
+      show();
+    }
+    function start() {
+      if (!tr.trainer) reset("random");
+      tr.playing = true; play.textContent = "pause"; play.setAttribute("aria-pressed", "true");
+      const frameStep = () => { if (!tr.playing) return; advance(1e9, 8); requestAnimationFrame(frameStep); };
+      requestAnimationFrame(frameStep);
+    }
+    function pause() { tr.playing = false; play.textContent = "play"; play.setAttribute("aria-pressed", "false"); }
+    function show() {
+      const T0 = tr.trainer;
+      if (!T0) return;
+      setNumber(steps.v, T0.steps); steps.v.textContent = String(T0.steps);
+      setNumber(sup.v, tr.errors.sup); setNumber(rmse.v, tr.errors.rmse);
+      rmse.k.textContent = `RMSE (${tr.errors.grid.toLocaleString("en")}-point grid)`;
+      const lm = trainedFor(T0.n), lmNet = trainedNet(lm);
+      setNumber(ref.v, lmNet.errors.rmse);
+      ref.k.textContent = `what LM reaches (RMSE${lm.neurons === T0.n ? "" : `, at N = ${lm.neurons}`})`;
+      status.textContent = tr.note || `${T0.n} ${T0.act} neurons from ${tr.from === "random" ? `a random start (seed ${tr.seed})` : "the hand-built net"}, Adam at lr = ${tr.lr}`;
+      drawNet(); drawLoss(lmNet.errors.rmse, lm.neurons);
+    }
+    function drawNet() {
+      const { ctx, W, H } = fitCanvas(canvas);
+      const fr = frame(ctx, BOX(W, H), [A, B], YR, `Adam, N = ${tr.trainer.n}, step ${tr.trainer.steps}`, { x: false });
+      const ys = denseOut(tr.net, tr.errors.hs);
+      denseCurve(ctx, fr, ys, COLORS.trained, 2);
+      drawTarget(ctx, fr);
+      errorStrip(ctx, STRIP(W, H), ys);
+    }
+    function drawLoss(lmRmse, lmN) {
+      const { ctx, W, H } = fitCanvas(lossCanvas), hs = tr.history;
+      const vals = hs.map((p) => p[1]).concat([lmRmse]).filter((v) => v > 0 && Number.isFinite(v));
+      const lo = Math.floor(Math.log10(Math.min(...vals))), hi = Math.ceil(Math.log10(Math.max(...vals)) + 1e-9);
+      const last = Math.max(10, hs.length ? hs[hs.length - 1][0] : 10), fs = view.font;
+      const fr = frame(ctx, { x: 4.5 * fs, y: 6, w: W - 5.5 * fs, h: H - 16 - 2 * fs }, [0, last], [lo, hi === lo ? lo + 1 : hi], "RMSE (log scale)", { yCount: Math.min(6, hi - lo), yText: power });
+      ctx.fillStyle = "#333"; ctx.textAlign = "center"; ctx.fillText("step", fr.box.x + fr.box.w / 2, H - 2);
+      ctx.save(); ctx.strokeStyle = "#666"; ctx.setLineDash([6, 4]); ctx.lineWidth = 1.5 * view.lw; ctx.beginPath();
+      ctx.moveTo(fr.box.x, fr.Y(Math.log10(lmRmse))); ctx.lineTo(fr.box.x + fr.box.w, fr.Y(Math.log10(lmRmse))); ctx.stroke(); ctx.restore();
+      ctx.fillStyle = "#444"; ctx.textAlign = "right";
+      ctx.fillText(`LM at N = ${lmN}`, fr.box.x + fr.box.w - 6, fr.Y(Math.log10(lmRmse)) - 4);
+      curve(ctx, fr, hs.map((p) => p[0]), hs.map((p) => Math.log10(Math.max(p[1], 1e-300))), COLORS.trained, 2);
+    }
+    const section = el("section", { id: "training" },
+      el("h2", { text: "Training, live: Adam from a random start, or from the hand-built net" }),
+      el("div", { class: "readouts" }, steps.box, sup.box, rmse.box, ref.box),
+      el("div", { class: "command" }, play, button("one step", "train-step", () => { if (!tr.trainer) reset("random"); pause(); advance(1, 0); }),
+        button("reset (same seed)", "train-reset", () => reset(tr.from === "hand-built" ? "hand-built" : "random")),
+        button("random start", "train-random", () => reset("random")),
+        button("let the optimiser take over", "train-takeover", () => reset("hand-built")),
+        el("label", { class: "inline" }, el("span", { text: "seed " }), seed)),
+      el("div", { class: "controls" }, lr.label),
+      el("div", { class: "row" }, el("div", { class: "grow" }, canvas), el("div", { class: "side" }, lossCanvas)),
+      status);
+    return {
+      section, draw: () => { if (tr.trainer) show(); },
+      api: { reset, run: (k) => advance(k, 0), net: () => tr.net, state: tr },
+    };
+  }
+
   // ---- one neuron, then two: w, b and the step at s = −b/w --------------------------------
 
   function buildNeuron() {
@@ -1262,9 +1448,12 @@
     const challenge = DATA.settings.challenge ? buildChallenge() : null;
     if (challenge) app.append(challenge.section); // a challenge page opens on the challenge
     const neuron = buildNeuron();
-    app.append(buildMain(), neuron.section,
+    app.append(buildMain());
+    const training = buildTraining();
+    window.uatExplore.training = training.api;
+    app.append(training.section, neuron.section,
       el("p", { class: "note", text: "Every number is computed as `uat fit` computes it: the sup error on a 10,001-point grid refined around every local maximum, the RMSE on that grid (16 points a bump where the net has more than 625 bumps), the bound only while it is a theorem about the net on screen." }));
-    const redrawAll = () => { neuron.draw(); if (challenge) challenge.draw(); render(false); };
+    const redrawAll = () => { neuron.draw(); if (challenge) challenge.draw(); render(false); training.draw(); };
     projector.addEventListener("click", () => { // large type and thick lines for a room
       const on = !document.body.classList.contains("projector");
       document.body.classList.toggle("projector", on);
