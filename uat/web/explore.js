@@ -116,7 +116,18 @@
     return e;
   }
 
+  // Heights depend on the bump edges and the rule alone: a drag or a steepness change reuses
+  // them (800 bumps' minimax heights are 52,000 evaluations of f).
+  const heightCache = new Map();
   function bumpHeights(t, edges, rule) {
+    const key = `${t === targetFacts ? "f" : "s"}|${rule}|${edges.length}|${edges[1]}|${edges[edges.length - 2]}`;
+    if (!heightCache.has(key)) {
+      if (heightCache.size > 64) heightCache.clear();
+      heightCache.set(key, computeHeights(t, edges, rule));
+    }
+    return Float64Array.from(heightCache.get(key));
+  }
+  function computeHeights(t, edges, rule) {
     const k = edges.length - 1, h = new Float64Array(k);
     for (let i = 0; i < k; i++) {
       const lo = edges[i], hi = edges[i + 1];
@@ -308,7 +319,14 @@
         tail(0, j0 - 1, left, v, w, b);
         tail(j1 + 1, n - 1, right, v, w, b);
       }
-      for (let j = j0; j <= j1; j++) out[j] += v * a.f(X[j] * w + b);
+      if (net.act === "sigmoid" && j1 > j0 && Math.abs(w) * H <= 1) {
+        // σ along the grid by one exp and a product a point: e^(−z) steps by e^(−w·H)
+        // (a relative drift of ~1e-16 a step, far under any digit shown); a neuron steeper
+        // than the grid (|w|·H > 1) has a few points in its window and e^(−z) could overflow
+        let e = Math.exp(-(X[j0] * w + b));
+        const r = Math.exp(-w * H);
+        for (let j = j0; j <= j1; j++) { out[j] += v / (1 + e); e *= r; }
+      } else for (let j = j0; j <= j1; j++) out[j] += v * a.f(X[j] * w + b);
     }
     let c = 0, s = 0;
     for (let j = 0; j < n; j++) { c += C[j]; s += S[j]; out[j] += c + s * X[j] + net.c; }
@@ -542,8 +560,30 @@
     node.setAttribute("data-value", v === null ? "" : String(v));
   }
 
+  // A canvas's size, kept up to date by a ResizeObserver: reading it afresh in every redraw
+  // forced a layout of the whole page after the readouts changed (12% of a redraw).
+  const canvasSizes = new WeakMap();
+  let onCanvasResize = () => {};
+  const resizes = typeof ResizeObserver === "undefined" ? null : new ResizeObserver((entries) => {
+    let changed = false;
+    for (const en of entries) {
+      const r = en.target.getBoundingClientRect(), old = canvasSizes.get(en.target);
+      canvasSizes.set(en.target, { width: r.width, height: r.height });
+      changed = changed || !old || old.width !== r.width || old.height !== r.height;
+    }
+    if (changed) onCanvasResize();
+  });
+  function canvasSize(c) {
+    if (!canvasSizes.has(c)) {
+      const r = c.getBoundingClientRect();
+      canvasSizes.set(c, { width: r.width, height: r.height });
+      if (resizes) resizes.observe(c);
+    }
+    return canvasSizes.get(c);
+  }
+
   function fitCanvas(c) {
-    const r = c.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
+    const r = resizes ? canvasSize(c) : c.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
     const W = Math.max(50, r.width), H = Math.max(50, r.height);
     if (c.width !== Math.round(W * dpr) || c.height !== Math.round(H * dpr)) {
       c.width = Math.round(W * dpr); c.height = Math.round(H * dpr);
@@ -672,11 +712,33 @@
   // drawn everywhere, 100 parts pile up along y = 0 into one solid line.
   function drawParts(ctx, fr, net, Y) {
     const units = net.w.length / 2, act = ACTS[net.act].f, q = Math.min(PLOT_POINTS, Math.ceil(fr.box.w / 2));
-    const xq = linspace(A, B, q), minPx = 1.0;
-    const unit = (u) => Array.from(xq, (x) => net.v[2 * u] * act(x * net.w[2 * u] + net.b[2 * u]) + net.v[2 * u + 1] * act(x * net.w[2 * u + 1] + net.b[2 * u + 1]));
-    const path = (y) => {
+    const xq = linspace(A, B, q), minPx = 1.0, a = ACTS[net.act], y = new Float64Array(q);
+    const at = (i, x) => { // a neuron's value; beyond |z| > cut its tail, α + β·z, without exp
+      const z = x * net.w[i] + net.b[i];
+      if (!(Math.abs(z) > a.cut)) return act(z);
+      const [al, be] = a.tails[z > 0 ? 1 : 0];
+      return al + be * z;
+    };
+    // A pair of step-like neurons is zero beyond both their transitions (+h and −h): only
+    // the points inside are computed (800 bumps at 200 points each cost 500 ms a redraw).
+    const unit = (u) => {
+      const i = 2 * u, k = i + 1;
+      let j0 = 0, j1 = q - 1;
+      if (makesSteps(net.act) && a.cut > 0 && net.w[i] !== 0 && net.w[k] !== 0) {
+        const ends = [i, k].flatMap((n) => [(-a.cut - net.b[n]) / net.w[n], (a.cut - net.b[n]) / net.w[n]]);
+        const lo = Math.min(...ends), hi = Math.max(...ends);
+        const side = (x) => net.v[i] * at(i, x) + net.v[k] * at(k, x);
+        if (Math.abs(side(lo - 1)) + Math.abs(side(hi + 1)) <= 1e-12 * (Math.abs(net.v[i]) + Math.abs(net.v[k]))) {
+          j0 = Math.max(0, Math.floor(((lo - A) / (B - A)) * (q - 1)) - 1);
+          j1 = Math.min(q - 1, Math.ceil(((hi - A) / (B - A)) * (q - 1)) + 1);
+        }
+      }
+      for (let j = j0; j <= j1; j++) y[j] = net.v[i] * at(i, xq[j]) + net.v[k] * at(k, xq[j]);
+      return [j0, j1];
+    };
+    const path = ([j0, j1]) => {
       let pen = false;
-      for (let i = 0; i < q; i++) {
+      for (let i = j0; i <= j1; i++) {
         const py = Math.max(-1e4, Math.min(1e4, Y(y[i])));
         if (Math.abs(py - Y(0)) < minPx) { pen = false; continue; }
         if (pen) ctx.lineTo(fr.X(xq[i]), py); else ctx.moveTo(fr.X(xq[i]), py);
@@ -865,7 +927,7 @@
 
   // ---- ε: the smallest width whose sup error is at most ε --------------------------------
 
-  // The search runs in slices of ~25 ms between frames, so the sliders stay live; a newer
+  // The search runs in slices of ~8 ms between frames, so the sliders stay live; a newer
   // search (settings or ε changed) cancels the running one.
   let epsSearch = 0;
   function scheduleEps() {
@@ -884,7 +946,7 @@
     const slice = () => {
       if (id !== epsSearch) return;
       const t0 = performance.now();
-      for (; n <= DATA.limits.neurons && performance.now() - t0 < 25; n += 2) {
+      for (; n <= DATA.limits.neurons && performance.now() - t0 < 8; n += 2) {
         const net = handBuilt(settingsOf(st, n), null);
         if (gridErrors(net).sup <= eps && errorsOf(net).sup <= eps) return finish(n); // grid sup ≤ sup
       }
@@ -1470,6 +1532,10 @@
     neuron.draw();
     if (challenge) challenge.draw();
     window.addEventListener("resize", redrawAll);
+    let pending = false;
+    onCanvasResize = () => { // a canvas changed size (projector, a scroll bar, a narrower window)
+      if (!pending) { pending = true; requestAnimationFrame(() => { pending = false; redrawAll(); }); }
+    };
     document.addEventListener("keydown", (ev) => { // n: next bump, unless typing in a field
       const tag = (ev.target && ev.target.tagName) || "";
       if (ev.key === "n" && !ev.ctrlKey && !ev.metaKey && !ev.altKey && !/^(INPUT|SELECT|TEXTAREA)$/.test(tag)) { ev.preventDefault(); nextBump(); }
@@ -1477,6 +1543,6 @@
     window.addEventListener("hashchange", () => { if (location.hash !== hashText()) { state.over = {}; state.grow = null; readHash(); fromHash(); } });
   }
 
-  window.uatExplore = { errorsOf, handBuilt, netAt, constructionBound, timings, state, render, data: DATA, view, frame: () => ui.mainFrame };
+  window.uatExplore = { errorsOf, handBuilt, netAt, constructionBound, timings, state, render, dragHeight, setHover, data: DATA, view, frame: () => ui.mainFrame };
   start();
 })();
