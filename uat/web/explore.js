@@ -9,7 +9,7 @@
   const DATA = JSON.parse(document.getElementById("uat-data").textContent);
   const T = DATA.target;
   const DENSE = DATA.dense;
-  const [A, B] = T.domain;
+  let [A, B] = T.domain; // let: a curve drawn or pasted on the page replaces the target
   const [GL_NODES, GL_WEIGHTS] = DATA.gauss_legendre;
   const MINIMAX_SAMPLES = 65;
   const SOFTPLUS_STEEPNESS = 1000.0;
@@ -75,11 +75,11 @@
     };
   }
 
-  const f = T.samples ? interp(T.samples[0], T.samples[1]) : (x) => evalTree(T.tree, x);
+  let f = T.samples ? interp(T.samples[0], T.samples[1]) : (x) => evalTree(T.tree, x);
   const logit = (y) => Math.log(y) - Math.log1p(-y);
   const squashed = (x) => logit(Math.min(Math.max(f(x), 1e-15), 1 - 1e-15));
-  const targetFacts = { f: f, ...T };
-  const squashedFacts = T.squashed ? { f: squashed, ...T.squashed } : null;
+  let targetFacts = { f: f, ...T };
+  let squashedFacts = T.squashed ? { f: squashed, ...T.squashed } : null;
 
   function linspace(a, b, n) {
     const x = new Float64Array(n), step = (b - a) / (n - 1);
@@ -87,9 +87,9 @@
     x[n - 1] = b;
     return x;
   }
-  const XG = linspace(A, B, DENSE);
-  const HG = (B - A) / (DENSE - 1);
-  const FG = XG.map(f);
+  let XG = linspace(A, B, DENSE);
+  let HG = (B - A) / (DENSE - 1);
+  let FG = XG.map(f);
 
   // ---- activations: value, limits, and where they saturate --------------------------------
   // tails: the value as z → −∞ and z → +∞, as α + β·z; beyond |z| > cut the activation equals
@@ -420,7 +420,7 @@
   // ---- page state, permalink ----------------------------------------------------------
 
   const S0 = DATA.settings;
-  const FMAX = T.sup_norm || 1;
+  let FMAX = T.sup_norm || 1;
   const TRAINED = DATA.trained;
   const EPS_RANGE = [1e-4, 1]; // the ε slider, relative to max|f|
   const state = {
@@ -443,6 +443,7 @@
     const edits = Object.keys(state.over).map((k) => `${k}:${String(state.over[k])}`); // exact
     if (edits.length) p.set("h", edits.join(","));
     if (state.grow !== null) p.set("grow", state.grow);
+    if (drawn) p.set("curve", drawn[0].map((x, i) => `${String(x)},${String(drawn[1][i])}`).join(","));
     return "#" + p.toString();
   }
 
@@ -465,6 +466,13 @@
     if (p.get("method") === "construct" || p.get("method") === "train") state.method = p.get("method");
     const eps = Number(p.get("eps"));
     if (eps >= EPS_RANGE[0] * FMAX && eps <= EPS_RANGE[1] * FMAX) state.eps = eps;
+    const curve = p.get("curve");
+    if (curve && curve.length < 60 * MAX_CURVE_POINTS) {
+      const v = curve.split(",");
+      const rows = v.length % 2 ? "" : Array.from({ length: v.length / 2 }, (_, i) => `${v[2 * i]},${v[2 * i + 1]}`).join("\n");
+      const [samples] = parseRows(rows);
+      if (samples) useTarget(samples);
+    } else if (!curve && drawn) useTarget(null);
     const edits = p.get("h") || "";
     if (/^\d{1,4}:[-+0-9.e]{1,24}(,\d{1,4}:[-+0-9.e]{1,24}){0,4999}$/.test(edits)) {
       for (const item of edits.split(",")) {
@@ -480,7 +488,7 @@
 
   function commandText() {
     const parts = ["uat", "fit", shellQuote(T.spec)];
-    if (DATA.domain_text !== null) parts.push(shellQuote("--domain=" + DATA.domain_text));
+    if (DATA.domain_text !== null && !drawn) parts.push(shellQuote("--domain=" + DATA.domain_text));
     if (state.method === "train") {
       const t = trainedFor(state.n);
       parts.push("-n", String(t.neurons), "--method", "train");
@@ -494,6 +502,7 @@
     }
     if (state.out !== "identity") parts.push("--output-activation", state.out);
     parts.push("--json");
+    if (drawn) parts.push(`# ${CURVE_FILE}: your curve (download it beside the plot)`);
     const edited = state.method !== "train" ? Object.keys(state.over).length : 0;
     // the command line has no per-bump height: say that it makes the net before the edits
     if (edited) parts.push(`# the unedited net: ${edited} bump height${edited > 1 ? "s" : ""} dragged here (the permalink keeps them)`);
@@ -509,6 +518,65 @@
     return best;
   }
   const trainedCache = new Map();
+
+  // ---- your own curve: drawn with the mouse or pasted as x,y rows ---------------------------
+  // It becomes the target as a CSV file would (uat/core/targets.py's csv_target): linear
+  // interpolation, the domain its x range, L its steepest segment, no curvature, no jumps.
+
+  const CURVE_FILE = "curve.csv", MAX_CURVE_POINTS = 2000, MAX_CURVE_VALUE = 1e100;
+  const ORIGINAL = { ...T };
+  const ORIGINAL_F = f;
+  let drawn = null; // [xs, ys] of the curve in use; null: the page's own target
+
+  function useTarget(samples) {
+    drawn = samples;
+    if (samples) {
+      const [xs, ys] = samples;
+      let lip = 0;
+      for (let i = 0; i + 1 < xs.length; i++) lip = Math.max(lip, Math.abs((ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i])));
+      Object.assign(T, { samples, domain: [xs[0], xs[xs.length - 1]], spec: CURVE_FILE, name: CURVE_FILE,
+        formula: `samples from ${CURVE_FILE} (${xs.length} points)`, lipschitz: lip, curvature: null, jumps: [], squashed: null });
+    } else Object.assign(T, ORIGINAL);
+    [A, B] = T.domain;
+    f = T.samples ? interp(T.samples[0], T.samples[1]) : (x) => evalTree(T.tree, x);
+    XG = linspace(A, B, DENSE); HG = (B - A) / (DENSE - 1); FG = XG.map(f);
+    if (samples) { let m = 0; for (const y of FG) m = Math.max(m, Math.abs(y)); T.sup_norm = m; }
+    targetFacts = { f, ...T };
+    squashedFacts = T.squashed ? { f: squashed, ...T.squashed } : null;
+    FMAX = T.sup_norm || 1;
+    fmin = Infinity; fmaxv = -Infinity;
+    for (const y of FG) { fmin = Math.min(fmin, y); fmaxv = Math.max(fmaxv, y); }
+    pad = 0.15 * (fmaxv - fmin || 1); YR = [fmin - pad, fmaxv + pad];
+    XP = linspace(A, B, PLOT_POINTS); MID = 0.5 * (A + B); HALF = 0.5 * (B - A);
+    rmseGrids.clear(); heightCache.clear(); trainedCache.clear();
+    if (samples) { state.out = "identity"; state.method = "construct"; }
+    const h1 = document.querySelector("#app h1");
+    if (h1) h1.textContent = `uat explore: f(x) = ${T.formula} on [${fmt(A)}, ${fmt(B)}]`;
+  }
+
+  // Rows "x,y" (or x y, x;y), x strictly increasing; null and a reason when they are not.
+  function parseRows(text) {
+    const xs = [], ys = [];
+    for (const line of text.split(/\r?\n/)) {
+      const t = line.replace(/#.*/, "").trim();
+      if (!t) continue;
+      const cells = t.split(/[\s,;]+/);
+      if (cells.length !== 2 || !cells.every((c) => /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(c))) {
+        if (!xs.length && !ys.length && /[a-z]/i.test(t)) continue; // a header
+        return [null, `not two numbers: ${t.slice(0, 40)}`];
+      }
+      xs.push(Number(cells[0])); ys.push(Number(cells[1]));
+    }
+    if (xs.length < 2) return [null, "at least two rows x,y are needed"];
+    if (xs.length > MAX_CURVE_POINTS) return [null, `at most ${MAX_CURVE_POINTS} rows`];
+    for (let i = 0; i < xs.length; i++) {
+      if (!Number.isFinite(xs[i]) || !(Math.abs(ys[i]) <= MAX_CURVE_VALUE)) return [null, `row ${i + 1}: not a finite value`];
+      if (i && !(xs[i] > xs[i - 1])) return [null, `row ${i + 1}: x must increase`];
+    }
+    if (!(xs[xs.length - 1] - xs[0] > 0 && Number.isFinite(xs[xs.length - 1] - xs[0]))) return [null, "the x range is empty"];
+    return [[xs, ys], ""];
+  }
+  const curveCsv = ([xs, ys]) => "x,y\n" + xs.map((x, i) => `${String(x)},${String(ys[i])}`).join("\n") + "\n";
   function trainedNet(t) {
     if (!trainedCache.has(t.neurons)) {
       const net = { w: t.w, b: t.b, v: t.v, c: t.c, act: t.activation, out: t.output_activation, group: 1 };
@@ -674,10 +742,10 @@
 
   let fmin = Infinity, fmaxv = -Infinity;
   for (const y of FG) { fmin = Math.min(fmin, y); fmaxv = Math.max(fmaxv, y); }
-  const pad = 0.15 * (fmaxv - fmin || 1);
-  const YR = [fmin - pad, fmaxv + pad];
+  let pad = 0.15 * (fmaxv - fmin || 1);
+  let YR = [fmin - pad, fmaxv + pad];
   const PLOT_POINTS = 400;
-  const XP = linspace(A, B, PLOT_POINTS);
+  let XP = linspace(A, B, PLOT_POINTS);
   // The main box and, below it on the same x axis, the error strip (its x labels at the foot).
   const BOX = (W, H) => ({ x: 4.5 * view.font, y: 6, w: W - 8 * view.font, h: H * 0.7 - 6 });
   const STRIP = (W, H) => ({ x: 4.5 * view.font, y: H * 0.7 + 8, w: W - 8 * view.font, h: H * 0.3 - 16 - view.font });
@@ -815,7 +883,8 @@
 
   function drawTrained(tn, t) {
     const { ctx, W, H } = fitCanvas(ui.trained);
-    const fr = frame(ctx, BOX(W, H), [A, B], YR, `trained (LM), N = ${t.neurons}`, { x: false });
+    const fr = frame(ctx, BOX(W, H), [A, B], YR, drawn ? "LM's nets: for the page's own f" : `trained (LM), N = ${t.neurons}`, { x: false });
+    if (drawn) { drawTarget(ctx, fr); return; } // the live training below trains on your curve
     const ys = denseOut(tn, tn.errors.hs);
     denseCurve(ctx, fr, ys, COLORS.trained, 2);
     drawTarget(ctx, fr);
@@ -963,6 +1032,8 @@
   function render(settingsChanged) {
     const t0 = performance.now();
     if (settingsChanged) { state.over = {}; state.grow = null; }
+    if (drawn) { state.method = "construct"; state.out = "identity"; } // LM's nets are for the page's f
+    if (state.out === "sigmoid" && !T.squashed) state.out = "identity";
     const st = settingsOf(state);
     const full = handBuilt(st, state.over), pairs = full.w.length / 2;
     if (state.grow !== null && state.grow >= pairs) state.grow = null;
@@ -979,8 +1050,8 @@
     ui.both.querySelector("[data-k=tn]").textContent = `trained, N = ${t.neurons}`;
     setNumber(ui.both.querySelector("[data-testid=construct-sup-error]"), current.errors.sup);
     setNumber(ui.both.querySelector("[data-testid=construct-rmse]"), current.errors.rmse);
-    setNumber(ui.both.querySelector("[data-testid=trained-sup-error]"), tn.errors.sup);
-    setNumber(ui.both.querySelector("[data-testid=trained-rmse]"), tn.errors.rmse);
+    setNumber(ui.both.querySelector("[data-testid=trained-sup-error]"), drawn ? null : tn.errors.sup);
+    setNumber(ui.both.querySelector("[data-testid=trained-rmse]"), drawn ? null : tn.errors.rmse);
     drawMain();
     drawTrained(tn, t);
     const key = [st.n, st.shifts, st.act, st.out, st.heights, st.w, state.grow, JSON.stringify(state.over)].join();
@@ -1182,7 +1253,7 @@
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
   }
-  const MID = 0.5 * (A + B), HALF = 0.5 * (B - A);
+  let MID = 0.5 * (A + B), HALF = 0.5 * (B - A);
   const SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
   const power = (k) => "10" + String(Math.round(k)).replace(/./g, (ch) => SUPERSCRIPT[ch]); // 10⁻³
 
@@ -1304,11 +1375,11 @@
       setNumber(steps.v, T0.steps); steps.v.textContent = String(T0.steps);
       setNumber(sup.v, tr.errors.sup); setNumber(rmse.v, tr.errors.rmse);
       rmse.k.textContent = `RMSE (${tr.errors.grid.toLocaleString("en")}-point grid)`;
-      const lm = trainedFor(T0.n), lmNet = trainedNet(lm);
-      setNumber(ref.v, lmNet.errors.rmse);
+      const lm = trainedFor(T0.n), lmNet = drawn ? null : trainedNet(lm);
+      setNumber(ref.v, lmNet ? lmNet.errors.rmse : null);
       ref.k.textContent = `what LM reaches (RMSE${lm.neurons === T0.n ? "" : `, at N = ${lm.neurons}`})`;
       status.textContent = tr.note || `${T0.n} ${T0.act} neurons from ${tr.from === "random" ? `a random start (seed ${tr.seed})` : "the hand-built net"}, Adam at lr = ${tr.lr}`;
-      drawNet(); drawLoss(lmNet.errors.rmse, lm.neurons);
+      drawNet(); drawLoss(lmNet ? lmNet.errors.rmse : null, lm.neurons);
     }
     function drawNet() {
       const { ctx, W, H } = fitCanvas(canvas);
@@ -1320,15 +1391,17 @@
     }
     function drawLoss(lmRmse, lmN) {
       const { ctx, W, H } = fitCanvas(lossCanvas), hs = tr.history;
-      const vals = hs.map((p) => p[1]).concat([lmRmse]).filter((v) => v > 0 && Number.isFinite(v));
+      const vals = hs.map((p) => p[1]).concat(lmRmse === null ? [] : [lmRmse]).filter((v) => v > 0 && Number.isFinite(v));
       const lo = Math.floor(Math.log10(Math.min(...vals))), hi = Math.ceil(Math.log10(Math.max(...vals)) + 1e-9);
       const last = Math.max(10, hs.length ? hs[hs.length - 1][0] : 10), fs = view.font;
       const fr = frame(ctx, { x: 4.5 * fs, y: 6, w: W - 5.5 * fs, h: H - 16 - 2 * fs }, [0, last], [lo, hi === lo ? lo + 1 : hi], "RMSE (log scale)", { yCount: Math.min(6, hi - lo), yText: power });
       ctx.fillStyle = "#333"; ctx.textAlign = "center"; ctx.fillText("step", fr.box.x + fr.box.w / 2, H - 2);
-      ctx.save(); ctx.strokeStyle = "#666"; ctx.setLineDash([6, 4]); ctx.lineWidth = 1.5 * view.lw; ctx.beginPath();
-      ctx.moveTo(fr.box.x, fr.Y(Math.log10(lmRmse))); ctx.lineTo(fr.box.x + fr.box.w, fr.Y(Math.log10(lmRmse))); ctx.stroke(); ctx.restore();
-      ctx.fillStyle = "#444"; ctx.textAlign = "right";
-      ctx.fillText(`LM at N = ${lmN}`, fr.box.x + fr.box.w - 6, fr.Y(Math.log10(lmRmse)) - 4);
+      if (lmRmse !== null && lmRmse > 0) {
+        ctx.save(); ctx.strokeStyle = "#666"; ctx.setLineDash([6, 4]); ctx.lineWidth = 1.5 * view.lw; ctx.beginPath();
+        ctx.moveTo(fr.box.x, fr.Y(Math.log10(lmRmse))); ctx.lineTo(fr.box.x + fr.box.w, fr.Y(Math.log10(lmRmse))); ctx.stroke(); ctx.restore();
+        ctx.fillStyle = "#444"; ctx.textAlign = "right";
+        ctx.fillText(`LM at N = ${lmN}`, fr.box.x + fr.box.w - 6, fr.Y(Math.log10(lmRmse)) - 4);
+      }
       curve(ctx, fr, hs.map((p) => p[0]), hs.map((p) => Math.log10(Math.max(p[1], 1e-300))), COLORS.trained, 2);
     }
     const section = el("section", { id: "training" },
@@ -1346,6 +1419,63 @@
       section, draw: () => { if (tr.trainer) show(); },
       api: { reset, run: (k) => advance(k, 0), net: () => tr.net, state: tr },
     };
+  }
+
+  // ---- the drawing panel ----------------------------------------------------------------
+
+  function buildDrawing(redrawAll) {
+    const K = 41, [a0, b0] = ORIGINAL.domain;
+    const kx = Array.from({ length: K }, (_, i) => Number((a0 + ((b0 - a0) * i) / (K - 1)).toPrecision(6)));
+    let ky = kx.map((x) => Number(f(x).toPrecision(4)));
+    const canvas = el("canvas", { class: "small", "data-testid": "draw-plot", role: "img", "aria-label": "draw your own target: drag across the plot" });
+    const status = el("p", { class: "note", "data-testid": "draw-status" });
+    const rows = el("textarea", { rows: 4, cols: 30, "data-testid": "draw-rows", "aria-label": "x,y rows", placeholder: "x,y rows, one a line" });
+    const csv = el("a", { "data-testid": "draw-csv", download: CURVE_FILE, text: `download ${CURVE_FILE}` });
+    let fr = null, last = -1;
+    const yr = () => [Math.min(YR[0], ...ky) - 0.1, Math.max(YR[1], ...ky) + 0.1];
+    let range = yr();
+    function draw() {
+      const { ctx, W, H } = fitCanvas(canvas), fs = view.font;
+      fr = frame(ctx, { x: 4 * fs, y: 6, w: W - 5 * fs, h: H - 14 - fs }, [a0, b0], range, "drag across to draw y(x)");
+      ctx.save(); ctx.setLineDash([6, 4]); curve(ctx, fr, kx, ky, COLORS.f, 2); ctx.restore();
+      ctx.fillStyle = COLORS.f;
+      for (let i = 0; i < K; i++) { ctx.beginPath(); ctx.arc(fr.X(kx[i]), fr.Y(ky[i]), 2.5 * view.lw, 0, 2 * Math.PI); ctx.fill(); }
+      if (drawn) csv.setAttribute("href", "data:text/csv;charset=utf-8," + encodeURIComponent(curveCsv(drawn)));
+      csv.hidden = !drawn;
+    }
+    const put = (ev) => { // the knot under the pointer takes its height; a fast stroke fills between
+      const r = canvas.getBoundingClientRect(), x = fr.Xinv(ev.clientX - r.left), y = fr.Yinv(ev.clientY - r.top);
+      const i = Math.max(0, Math.min(K - 1, Math.round(((x - a0) / (b0 - a0)) * (K - 1))));
+      const from = last < 0 ? i : last, yFrom = last < 0 ? y : ky[last];
+      for (let j = Math.min(from, i); j <= Math.max(from, i); j++) {
+        const t = from === i ? 1 : (j - from) / (i - from);
+        ky[j] = Number((yFrom + t * (y - yFrom)).toPrecision(4));
+      }
+      last = i; draw();
+    };
+    canvas.addEventListener("pointerdown", (ev) => { range = yr(); last = -1; canvas.setPointerCapture(ev.pointerId); put(ev); });
+    canvas.addEventListener("pointermove", (ev) => { if (last >= 0) put(ev); });
+    canvas.addEventListener("pointerup", () => { last = -1; });
+    const apply = (samples, what) => {
+      useTarget(samples);
+      state.over = {}; state.grow = null;
+      status.textContent = samples ? `${what}: ${samples[0].length} points on [${fmt(samples[0][0])}, ${fmt(samples[0][samples[0].length - 1])}], linear between them, as uat reads ${CURVE_FILE}` : "the page's own f";
+      redrawAll(); scheduleEps();
+    };
+    const button = (text, testid, onclick) => { const b = el("button", { type: "button", text, "data-testid": testid }); b.addEventListener("click", onclick); return b; };
+    const section = el("section", { id: "draw" },
+      el("h2", { text: "Your own curve" }),
+      el("p", { class: "lead", text: `Drag across the plot to draw a target, or paste x,y rows; it replaces f everywhere on the page, the permalink keeps it, and ${CURVE_FILE} with the command reproduces it with the CLI.` }),
+      el("div", { class: "row" },
+        el("div", { class: "grow" }, canvas),
+        el("div", { class: "side" }, rows, el("div", { class: "command" },
+          button("use these rows", "draw-rows-use", () => { const [s, why] = parseRows(rows.value); if (s) apply(s, "your rows"); else status.textContent = `not used: ${why}`; })))),
+      el("div", { class: "command" },
+        button("use this curve", "draw-use", () => apply([kx.slice(), ky.slice()], "your curve")),
+        button("back to the page's f", "draw-original", () => { ky = kx.map((x) => Number(ORIGINAL_F(x).toPrecision(4))); apply(null, ""); }),
+        csv),
+      status);
+    return { section, draw: () => { range = yr(); draw(); } };
   }
 
   // ---- one neuron, then two: w, b and the step at s = −b/w --------------------------------
@@ -1513,9 +1643,10 @@
     app.append(buildMain());
     const training = buildTraining();
     window.uatExplore.training = training.api;
-    app.append(training.section, neuron.section,
+    const drawing = challenge ? null : buildDrawing(() => redrawAll());
+    app.append(training.section, ...(drawing ? [drawing.section] : []), neuron.section,
       el("p", { class: "note", text: "Every number is computed as `uat fit` computes it: the sup error on a 10,001-point grid refined around every local maximum, the RMSE on that grid (16 points a bump where the net has more than 625 bumps), the bound only while it is a theorem about the net on screen." }));
-    const redrawAll = () => { neuron.draw(); if (challenge) challenge.draw(); render(false); training.draw(); };
+    const redrawAll = () => { neuron.draw(); if (challenge) challenge.draw(); render(false); training.draw(); if (drawing) drawing.draw(); };
     projector.addEventListener("click", () => { // large type and thick lines for a room
       const on = !document.body.classList.contains("projector");
       document.body.classList.toggle("projector", on);
@@ -1530,6 +1661,7 @@
     };
     fromHash();
     neuron.draw();
+    if (drawing) drawing.draw();
     if (challenge) challenge.draw();
     window.addEventListener("resize", redrawAll);
     let pending = false;
