@@ -5,8 +5,11 @@
 // numbers follow uat/core/construct.py and uat/core/metrics.py operation for operation, so the
 // page's sup error, RMSE and bound are those of `uat fit ... --json`.
 "use strict";
-(function () {
-  const DATA = JSON.parse(document.getElementById("uat-data").textContent);
+// The same code is the page's script and, in a notebook, an anywidget ES module
+// (uat/web/widget.py appends `export function render`): uatExploreMount(DATA, app, host)
+// builds the explorer inside `app`; a `host` (the widget) is handed the net on screen after
+// every redraw, and the page's URL is left alone.
+function uatExploreMount(DATA, app, host = null) {
   const T = DATA.target;
   const DENSE = DATA.dense;
   let [A, B] = T.domain; // let: a curve drawn or pasted on the page replaces the target
@@ -485,7 +488,7 @@
   }
 
   function readHash() {
-    const p = new URLSearchParams(location.hash.slice(1));
+    const p = new URLSearchParams(host ? "" : location.hash.slice(1));
     // Anything out of range or malformed is ignored: a link never opens a view the sliders
     // cannot show (the values are only ever compared and shown as text, never run).
     const int = (k, lo, hi, even) => {
@@ -587,7 +590,7 @@
     XP = linspace(A, B, PLOT_POINTS); MID = 0.5 * (A + B); HALF = 0.5 * (B - A);
     rmseGrids.clear(); heightCache.clear(); trainedCache.clear();
     if (samples) { state.out = "identity"; state.method = "construct"; }
-    const h1 = document.querySelector("#app h1");
+    const h1 = app.querySelector("h1");
     if (h1) h1.textContent = `uat explore: f(x) = ${T.formula} on [${fmt(A)}, ${fmt(B)}]`;
   }
 
@@ -1103,6 +1106,10 @@
     const ms = performance.now() - t0;
     timings.push(ms);
     ui.timing.setAttribute("data-value", String(ms)); // for the benchmark; never shown
+    if (host && host.onNet) { // the widget's `net`: the network on screen, in x
+      const n = current.net;
+      host.onNet({ w: Array.from(n.w), b: Array.from(n.b), v: Array.from(n.v), c: n.c, activation: n.act, output_activation: n.out, domain: [A, B] });
+    }
   }
 
   // The bound is shown only while it is a theorem about the net on screen; otherwise the
@@ -1151,7 +1158,7 @@
     ui.command.textContent = commandText();
     const h = hashText();
     ui.permalink.setAttribute("href", h);
-    if (location.hash !== h) { try { history.replaceState(null, "", h); } catch (err) { /* file:// in some browsers */ } }
+    if (!host && location.hash !== h) { try { history.replaceState(null, "", h); } catch (err) { /* file:// in some browsers */ } }
   }
 
   function buildMain() {
@@ -1669,7 +1676,6 @@
 
   function start() {
     readHash();
-    const app = document.getElementById("app");
     app.replaceChildren();
     const projector = el("button", { type: "button", text: "projector", "aria-pressed": "false", "data-testid": "projector", title: "large type and thick lines" });
     app.append(el("header", { class: "top" },
@@ -1685,8 +1691,8 @@
       el("p", { class: "note", text: "Every number is computed as `uat fit` computes it: the sup error on a 10,001-point grid refined around every local maximum, the RMSE on that grid (16 points a bump where the net has more than 625 bumps), the bound only while it is a theorem about the net on screen." }));
     const redrawAll = () => { neuron.draw(); if (challenge) challenge.draw(); render(false); training.draw(); if (drawing) drawing.draw(); };
     projector.addEventListener("click", () => { // large type and thick lines for a room
-      const on = !document.body.classList.contains("projector");
-      document.body.classList.toggle("projector", on);
+      const on = !app.classList.contains("projector");
+      app.classList.toggle("projector", on);
       projector.setAttribute("aria-pressed", String(on));
       Object.assign(view, on ? { font: 22, lw: 2.2 } : { font: 14, lw: 1 });
       redrawAll();
@@ -1705,13 +1711,17 @@
     onCanvasResize = () => { // a canvas changed size (projector, a scroll bar, a narrower window)
       if (!pending) { pending = true; requestAnimationFrame(() => { pending = false; redrawAll(); }); }
     };
-    document.addEventListener("keydown", (ev) => { // n: next bump, unless typing in a field
+    if (!host) document.addEventListener("keydown", (ev) => { // n: next bump, unless typing in a field
       const tag = (ev.target && ev.target.tagName) || "";
       if (ev.key === "n" && !ev.ctrlKey && !ev.metaKey && !ev.altKey && !/^(INPUT|SELECT|TEXTAREA)$/.test(tag)) { ev.preventDefault(); nextBump(); }
     });
-    window.addEventListener("hashchange", () => { if (location.hash !== hashText()) { state.over = {}; state.grow = null; readHash(); fromHash(); } });
+    if (!host) window.addEventListener("hashchange", () => { if (location.hash !== hashText()) { state.over = {}; state.grow = null; readHash(); fromHash(); } });
   }
 
   window.uatExplore = { errorsOf, handBuilt, netAt, constructionBound, timings, state, render, dragHeight, setHover, data: DATA, view, frame: () => ui.mainFrame };
   start();
-})();
+}
+
+if (typeof document !== "undefined" && document.getElementById("uat-data")) {
+  uatExploreMount(JSON.parse(document.getElementById("uat-data").textContent), document.getElementById("app"));
+}
