@@ -671,3 +671,115 @@ def test_next_bump_adds_exactly_one_pair_left_to_right_as_animate_grow(
     p.page.get_by_test_id("all-bumps").click()
     assert p.page.locator(pairs).count() == 16  # 20 pairs, summarised
     assert_same_numbers(p, tmp_path)
+
+
+def page_net(p: Page, expr: str) -> Any:
+    """The net `expr` evaluates to in the page, as a uat ShallowNet on sin's domain."""
+    from uat.core.network import ShallowNet
+
+    d = p.page.evaluate(f"(() => {{ const n = {expr}; return {{ ...n }}; }})()")
+    arr = {k: np.array(d[k], dtype=float) for k in ("w", "b", "v")}
+    return ShallowNet(**arr, c=float(d["c"]), activation=d["act"],
+                      output_activation=d["out"], domain=(-np.pi, np.pi))  # fmt: skip
+
+
+def test_live_training_lowers_the_rmse_100_fold_and_reads_as_the_cli(desktop: Page) -> None:
+    from uat.core.metrics import errors
+    from uat.core.targets import get_target
+
+    p = desktop
+    p.set("neurons", 20)
+    p.page.get_by_test_id("train-random").click()
+    assert p.value("train-steps") == 0
+    start = p.value("train-rmse")
+    p.page.get_by_test_id("train-step").click()  # one step is one step
+    assert p.value("train-steps") == 1
+    p.page.get_by_test_id("train-reset").click()  # the same seed: the same start, exactly
+    assert p.value("train-steps") == 0 and p.value("train-rmse") == start
+    p.page.get_by_test_id("train-play").click()
+    p.page.wait_for_function(
+        "+document.querySelector('[data-testid=train-steps]').dataset.value >= 50"
+    )
+    p.page.get_by_test_id("train-play").click()  # pause: the count stays
+    paused = p.value("train-steps")
+    p.page.wait_for_timeout(100)
+    assert p.value("train-steps") == paused and p.value("train-rmse") < start
+    p.page.get_by_test_id("train-reset").click()
+    p.page.evaluate("window.uatExplore.training.run(2000)")
+    assert p.value("train-steps") == 2000
+    assert p.value("train-rmse") <= start / 100
+    # the readouts are the evaluator's, equal to uat's for the net on screen
+    t = get_target("sin")
+    e = errors(page_net(p, "window.uatExplore.training.net()"), t)
+    assert p.value("train-sup-error") == pytest.approx(e.sup, rel=1e-6)
+    assert p.value("train-rmse") == pytest.approx(e.rmse, rel=1e-6)
+    # LM's reference at this width is the embedded trained net's
+    assert p.value("train-reference") == p.value("trained-rmse")
+    p.set("train-lr", -1)  # the learning rate slider, log scale
+    p.page.get_by_test_id("train-step").click()
+    assert "lr = 0.1" in p.text("train-status")
+
+
+def test_the_optimiser_takes_over_the_hand_built_net(desktop: Page) -> None:
+    p = desktop
+    p.set("neurons", 10)
+    p.page.get_by_test_id("train-takeover").click()
+    assert p.value("train-steps") == 0
+    assert p.value("train-rmse") == pytest.approx(p.value("construct-rmse"), rel=1e-9)
+    assert "hand-built" in p.text("train-status")
+    p.page.evaluate("window.uatExplore.training.run(200)")
+    assert p.value("train-rmse") < p.value("construct-rmse")
+
+
+def csv_of(p: Page, path: Path) -> Path:
+    """The page's CSV download (a data: link), written to `path`."""
+    from urllib.parse import unquote
+
+    href = p.page.get_by_test_id("draw-csv").get_attribute("href")
+    assert href.startswith("data:text/csv;charset=utf-8,")
+    path.write_text(unquote(href.split(",", 1)[1]))
+    return path
+
+
+def test_a_drawn_curve_is_the_target_the_csv_and_the_command_reproduce(
+    desktop: Page, spare: Page, pages: dict[str, Path], tmp_path: Path
+) -> None:
+    from uat.core.data import load_csv
+
+    p = desktop
+    p.set("neurons", 20)
+    canvas = p.page.get_by_test_id("draw-plot")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    p.page.mouse.move(box["x"] + 0.2 * box["width"], box["y"] + 0.5 * box["height"])
+    p.page.mouse.down()
+    p.page.mouse.move(box["x"] + 0.5 * box["width"], box["y"] + 0.15 * box["height"], steps=6)
+    p.page.mouse.move(box["x"] + 0.8 * box["width"], box["y"] + 0.8 * box["height"], steps=6)
+    p.page.mouse.up()
+    p.page.get_by_test_id("draw-use").click()
+    assert "curve.csv" in p.text("command") and "curve=" in p.page.evaluate("location.hash")
+    xs, ys = load_csv(csv_of(p, tmp_path / "curve.csv"))
+    assert xs.size == 41 and np.ptp(ys) > 0.5  # the stroke moved the curve
+    command = p.text("command").split(" #")[0]  # the comment says where curve.csv comes from
+    rec = cli_numbers(command.replace("curve.csv", str(tmp_path / "curve.csv")), tmp_path)
+    assert p.value("sup-error") == pytest.approx(rec["sup_error"], rel=1e-6)
+    assert p.value("rmse") == pytest.approx(rec["rmse"], rel=1e-6)
+    assert float(p.page.get_by_test_id("bound").get_attribute("data-value")) == pytest.approx(
+        rec["bound"], rel=1e-9
+    )
+    # the permalink keeps the curve
+    link = p.page.get_by_test_id("permalink").get_attribute("href")
+    q = spare.open(pages["sin"], (390, 844), link)
+    assert q.value("sup-error") == p.value("sup-error")
+    # pasted rows: a bad row is refused in words, good ones become the target
+    p.page.get_by_test_id("draw-rows").fill("x,y\n0,0\n1,oops\n")
+    p.page.get_by_test_id("draw-rows-use").click()
+    assert "not used" in p.text("draw-status")
+    p.page.get_by_test_id("draw-rows").fill("x,y\n0,0\n0.5,1\n2,0.25\n3,0\n")
+    p.page.get_by_test_id("draw-rows-use").click()
+    assert "[0, 3.000]" in p.text("draw-status")
+    command = p.text("command").split(" #")[0]
+    rec = cli_numbers(command.replace("curve.csv", str(csv_of(p, tmp_path / "r.csv"))), tmp_path)
+    assert p.value("sup-error") == pytest.approx(rec["sup_error"], rel=1e-6)
+    p.page.get_by_test_id("draw-original").click()
+    assert "curve.csv" not in p.text("command")

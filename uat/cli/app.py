@@ -557,7 +557,9 @@ def explore_cmd(
     drawn = one_input(jobs.resolve_target(target, domain))
     default = jobs.output_name("explore", drawn, s, ext=".html")
     path = output_path(out, default, (".html",))
-    page = explore(target, path, page_settings, domain=domain)
+    what = "training the LM reference nets"
+    with report.progress_bar(None, what, quiet or json_) as bar:
+        page = explore(target, path, page_settings, domain=domain, progress=bar)
     record = {"output": str(page.path), "bytes": page.bytes}
     emit(record, json_, quiet, lambda: report.say(f"wrote {page.path} "
          f"({page.bytes / 1e3:.0f} kB): open it in any browser"))  # fmt: skip

@@ -5,11 +5,14 @@
 // numbers follow uat/core/construct.py and uat/core/metrics.py operation for operation, so the
 // page's sup error, RMSE and bound are those of `uat fit ... --json`.
 "use strict";
-(function () {
-  const DATA = JSON.parse(document.getElementById("uat-data").textContent);
+// The same code is the page's script and, in a notebook, an anywidget ES module
+// (uat/web/widget.py appends `export function render`): uatExploreMount(DATA, app, host)
+// builds the explorer inside `app`; a `host` (the widget) is handed the net on screen after
+// every redraw, and the page's URL is left alone.
+function uatExploreMount(DATA, app, host = null) {
   const T = DATA.target;
   const DENSE = DATA.dense;
-  const [A, B] = T.domain;
+  let [A, B] = T.domain; // let: a curve drawn or pasted on the page replaces the target
   const [GL_NODES, GL_WEIGHTS] = DATA.gauss_legendre;
   const MINIMAX_SAMPLES = 65;
   const SOFTPLUS_STEEPNESS = 1000.0;
@@ -75,11 +78,11 @@
     };
   }
 
-  const f = T.samples ? interp(T.samples[0], T.samples[1]) : (x) => evalTree(T.tree, x);
+  let f = T.samples ? interp(T.samples[0], T.samples[1]) : (x) => evalTree(T.tree, x);
   const logit = (y) => Math.log(y) - Math.log1p(-y);
   const squashed = (x) => logit(Math.min(Math.max(f(x), 1e-15), 1 - 1e-15));
-  const targetFacts = { f: f, ...T };
-  const squashedFacts = T.squashed ? { f: squashed, ...T.squashed } : null;
+  let targetFacts = { f: f, ...T };
+  let squashedFacts = T.squashed ? { f: squashed, ...T.squashed } : null;
 
   function linspace(a, b, n) {
     const x = new Float64Array(n), step = (b - a) / (n - 1);
@@ -87,9 +90,9 @@
     x[n - 1] = b;
     return x;
   }
-  const XG = linspace(A, B, DENSE);
-  const HG = (B - A) / (DENSE - 1);
-  const FG = XG.map(f);
+  let XG = linspace(A, B, DENSE);
+  let HG = (B - A) / (DENSE - 1);
+  let FG = XG.map(f);
 
   // ---- activations: value, limits, and where they saturate --------------------------------
   // tails: the value as z → −∞ and z → +∞, as α + β·z; beyond |z| > cut the activation equals
@@ -116,7 +119,18 @@
     return e;
   }
 
+  // Heights depend on the bump edges and the rule alone: a drag or a steepness change reuses
+  // them (800 bumps' minimax heights are 52,000 evaluations of f).
+  const heightCache = new Map();
   function bumpHeights(t, edges, rule) {
+    const key = `${t === targetFacts ? "f" : "s"}|${rule}|${edges.length}|${edges[1]}|${edges[edges.length - 2]}`;
+    if (!heightCache.has(key)) {
+      if (heightCache.size > 64) heightCache.clear();
+      heightCache.set(key, computeHeights(t, edges, rule));
+    }
+    return Float64Array.from(heightCache.get(key));
+  }
+  function computeHeights(t, edges, rule) {
     const k = edges.length - 1, h = new Float64Array(k);
     for (let i = 0; i < k; i++) {
       const lo = edges[i], hi = edges[i + 1];
@@ -289,10 +303,47 @@
   function outFn(net) { return net.out === "sigmoid" ? sigma : (u) => u; }
 
   function netAt(net, x) {
-    const act = ACTS[net.act].f;
-    let s = 0;
-    for (let i = 0; i < net.w.length; i++) s += net.v[i] * act(x * net.w[i] + net.b[i]);
-    return outFn(net)(s + net.c);
+    if (!net.sumAt) net.sumAt = hiddenSumAt(net);
+    return outFn(net)(net.sumAt(x) + net.c);
+  }
+
+  // x → Σ v_i·act(w_i·x + b_i). A wide net evaluates only the neurons whose transition holds
+  // x: the others sit on a tail α + β·z, summed in advance over the neurons sorted by where
+  // their transition starts and ends. The sup's refinement evaluates the net ~50 times at each
+  // local maximum: 8 × 200 step neurons took 400 ms a redraw summing all 1,600 each time.
+  function hiddenSumAt(net) {
+    const a = ACTS[net.act], n = net.w.length, act = a.f;
+    if (n < 64) return (x) => { let s = 0; for (let i = 0; i < n; i++) s += net.v[i] * act(x * net.w[i] + net.b[i]); return s; };
+    let constant = 0, width = 0;
+    const rows = [];
+    for (let i = 0; i < n; i++) {
+      const w = net.w[i], b = net.b[i], v = net.v[i];
+      if (v === 0) continue;
+      if (w === 0) { constant += v * act(b); continue; }
+      const x1 = (-a.cut - b) / w, x2 = (a.cut - b) / w, lo = Math.min(x1, x2), hi = Math.max(x1, x2);
+      const [left, right] = w > 0 ? a.tails : [a.tails[1], a.tails[0]];
+      rows.push({ i, lo, hi, left: [v * (left[0] + left[1] * b), v * left[1] * w], right: [v * (right[0] + right[1] * b), v * right[1] * w] });
+      width = Math.max(width, hi - lo);
+    }
+    const byLo = rows.slice().sort((p, q) => p.lo - q.lo), byHi = rows.slice().sort((p, q) => p.hi - q.hi), m = rows.length;
+    const LO = byLo.map((r) => r.lo), HI = byHi.map((r) => r.hi);
+    const sufP = new Float64Array(m + 1), sufQ = new Float64Array(m + 1), preP = new Float64Array(m + 1), preQ = new Float64Array(m + 1);
+    for (let k = m - 1; k >= 0; k--) { sufP[k] = sufP[k + 1] + byLo[k].left[0]; sufQ[k] = sufQ[k + 1] + byLo[k].left[1]; }
+    for (let k = 0; k < m; k++) { preP[k + 1] = preP[k] + byHi[k].right[0]; preQ[k + 1] = preQ[k] + byHi[k].right[1]; }
+    const firstAbove = (arr, x, strict) => { // the first index whose value is > x (≥ x if !strict)
+      let lo = 0, hi = arr.length;
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (strict ? arr[mid] <= x : arr[mid] < x) lo = mid + 1; else hi = mid; }
+      return lo;
+    };
+    return (x) => {
+      const kLo = firstAbove(LO, x, true), kHi = firstAbove(HI, x, false); // lo > x: left; hi < x: right
+      let s = constant + sufP[kLo] + sufQ[kLo] * x + preP[kHi] + preQ[kHi] * x;
+      for (let k = firstAbove(LO, x - width, false); k < kLo; k++) {
+        const r = byLo[k];
+        if (r.hi >= x) s += net.v[r.i] * act(x * net.w[r.i] + net.b[r.i]);
+      }
+      return s;
+    };
   }
 
   // Σ v_i·act(w_i·x + b_i) + c on the dense grid, evaluating each neuron only where it is not
@@ -324,7 +375,14 @@
         tail(0, j0 - 1, left, v, w, b);
         tail(j1 + 1, n - 1, right, v, w, b);
       }
-      for (let j = j0; j <= j1; j++) out[j] += v * a.f(X[j] * w + b);
+      if (net.act === "sigmoid" && j1 > j0 && Math.abs(w) * H <= 1) {
+        // σ along the grid by one exp and a product a point: e^(−z) steps by e^(−w·H)
+        // (a relative drift of ~1e-16 a step, far under any digit shown); a neuron steeper
+        // than the grid (|w|·H > 1) has a few points in its window and e^(−z) could overflow
+        let e = Math.exp(-(X[j0] * w + b));
+        const r = Math.exp(-w * H);
+        for (let j = j0; j <= j1; j++) { out[j] += v / (1 + e); e *= r; }
+      } else for (let j = j0; j <= j1; j++) out[j] += v * a.f(X[j] * w + b);
     }
     let c = 0, s = 0;
     for (let j = 0; j < n; j++) { c += C[j]; s += S[j]; out[j] += c + s * X[j] + net.c; }
@@ -418,7 +476,7 @@
   // ---- page state, permalink ----------------------------------------------------------
 
   const S0 = DATA.settings;
-  const FMAX = T.sup_norm || 1;
+  let FMAX = T.sup_norm || 1;
   const TRAINED = DATA.trained;
   const EPS_RANGE = [1e-4, 1]; // the ε slider, relative to max|f|
   const state = {
@@ -441,11 +499,12 @@
     const edits = Object.keys(state.over).map((k) => `${k}:${String(state.over[k])}`); // exact
     if (edits.length) p.set("h", edits.join(","));
     if (state.grow !== null) p.set("grow", state.grow);
+    if (drawn) p.set("curve", drawn[0].map((x, i) => `${String(x)},${String(drawn[1][i])}`).join(","));
     return "#" + p.toString();
   }
 
   function readHash() {
-    const p = new URLSearchParams(location.hash.slice(1));
+    const p = new URLSearchParams(host ? "" : location.hash.slice(1));
     // Anything out of range or malformed is ignored: a link never opens a view the sliders
     // cannot show (the values are only ever compared and shown as text, never run).
     const int = (k, lo, hi, even) => {
@@ -463,6 +522,13 @@
     if (p.get("method") === "construct" || p.get("method") === "train") state.method = p.get("method");
     const eps = Number(p.get("eps"));
     if (eps >= EPS_RANGE[0] * FMAX && eps <= EPS_RANGE[1] * FMAX) state.eps = eps;
+    const curve = p.get("curve");
+    if (curve && curve.length < 60 * MAX_CURVE_POINTS) {
+      const v = curve.split(",");
+      const rows = v.length % 2 ? "" : Array.from({ length: v.length / 2 }, (_, i) => `${v[2 * i]},${v[2 * i + 1]}`).join("\n");
+      const [samples] = parseRows(rows);
+      if (samples) useTarget(samples);
+    } else if (!curve && drawn) useTarget(null);
     const edits = p.get("h") || "";
     if (/^\d{1,4}:[-+0-9.e]{1,24}(,\d{1,4}:[-+0-9.e]{1,24}){0,4999}$/.test(edits)) {
       for (const item of edits.split(",")) {
@@ -478,7 +544,7 @@
 
   function commandText() {
     const parts = ["uat", "fit", shellQuote(T.spec)];
-    if (DATA.domain_text !== null) parts.push(shellQuote("--domain=" + DATA.domain_text));
+    if (DATA.domain_text !== null && !drawn) parts.push(shellQuote("--domain=" + DATA.domain_text));
     if (state.method === "train") {
       const t = trainedFor(state.n);
       parts.push("-n", String(t.neurons), "--method", "train");
@@ -492,6 +558,7 @@
     }
     if (state.out !== "identity") parts.push("--output-activation", state.out);
     parts.push("--json");
+    if (drawn) parts.push(`# ${CURVE_FILE}: your curve (download it beside the plot)`);
     const edited = state.method !== "train" ? Object.keys(state.over).length : 0;
     // the command line has no per-bump height: say that it makes the net before the edits
     if (edited) parts.push(`# the unedited net: ${edited} bump height${edited > 1 ? "s" : ""} dragged here (the permalink keeps them)`);
@@ -507,6 +574,65 @@
     return best;
   }
   const trainedCache = new Map();
+
+  // ---- your own curve: drawn with the mouse or pasted as x,y rows ---------------------------
+  // It becomes the target as a CSV file would (uat/core/targets.py's csv_target): linear
+  // interpolation, the domain its x range, L its steepest segment, no curvature, no jumps.
+
+  const CURVE_FILE = "curve.csv", MAX_CURVE_POINTS = 2000, MAX_CURVE_VALUE = 1e100;
+  const ORIGINAL = { ...T };
+  const ORIGINAL_F = f;
+  let drawn = null; // [xs, ys] of the curve in use; null: the page's own target
+
+  function useTarget(samples) {
+    drawn = samples;
+    if (samples) {
+      const [xs, ys] = samples;
+      let lip = 0;
+      for (let i = 0; i + 1 < xs.length; i++) lip = Math.max(lip, Math.abs((ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i])));
+      Object.assign(T, { samples, domain: [xs[0], xs[xs.length - 1]], spec: CURVE_FILE, name: CURVE_FILE,
+        formula: `samples from ${CURVE_FILE} (${xs.length} points)`, lipschitz: lip, curvature: null, jumps: [], squashed: null });
+    } else Object.assign(T, ORIGINAL);
+    [A, B] = T.domain;
+    f = T.samples ? interp(T.samples[0], T.samples[1]) : (x) => evalTree(T.tree, x);
+    XG = linspace(A, B, DENSE); HG = (B - A) / (DENSE - 1); FG = XG.map(f);
+    if (samples) { let m = 0; for (const y of FG) m = Math.max(m, Math.abs(y)); T.sup_norm = m; }
+    targetFacts = { f, ...T };
+    squashedFacts = T.squashed ? { f: squashed, ...T.squashed } : null;
+    FMAX = T.sup_norm || 1;
+    fmin = Infinity; fmaxv = -Infinity;
+    for (const y of FG) { fmin = Math.min(fmin, y); fmaxv = Math.max(fmaxv, y); }
+    pad = 0.15 * (fmaxv - fmin || 1); YR = [fmin - pad, fmaxv + pad];
+    XP = linspace(A, B, PLOT_POINTS); MID = 0.5 * (A + B); HALF = 0.5 * (B - A);
+    rmseGrids.clear(); heightCache.clear(); trainedCache.clear();
+    if (samples) { state.out = "identity"; state.method = "construct"; }
+    const h1 = app.querySelector("h1");
+    if (h1) h1.textContent = `uat explore: f(x) = ${T.formula} on [${fmt(A)}, ${fmt(B)}]`;
+  }
+
+  // Rows "x,y" (or x y, x;y), x strictly increasing; null and a reason when they are not.
+  function parseRows(text) {
+    const xs = [], ys = [];
+    for (const line of text.split(/\r?\n/)) {
+      const t = line.replace(/#.*/, "").trim();
+      if (!t) continue;
+      const cells = t.split(/[\s,;]+/);
+      if (cells.length !== 2 || !cells.every((c) => /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(c))) {
+        if (!xs.length && !ys.length && /[a-z]/i.test(t)) continue; // a header
+        return [null, `not two numbers: ${t.slice(0, 40)}`];
+      }
+      xs.push(Number(cells[0])); ys.push(Number(cells[1]));
+    }
+    if (xs.length < 2) return [null, "at least two rows x,y are needed"];
+    if (xs.length > MAX_CURVE_POINTS) return [null, `at most ${MAX_CURVE_POINTS} rows`];
+    for (let i = 0; i < xs.length; i++) {
+      if (!Number.isFinite(xs[i]) || !(Math.abs(ys[i]) <= MAX_CURVE_VALUE)) return [null, `row ${i + 1}: not a finite value`];
+      if (i && !(xs[i] > xs[i - 1])) return [null, `row ${i + 1}: x must increase`];
+    }
+    if (!(xs[xs.length - 1] - xs[0] > 0 && Number.isFinite(xs[xs.length - 1] - xs[0]))) return [null, "the x range is empty"];
+    return [[xs, ys], ""];
+  }
+  const curveCsv = ([xs, ys]) => "x,y\n" + xs.map((x, i) => `${String(x)},${String(ys[i])}`).join("\n") + "\n";
   function trainedNet(t) {
     if (!trainedCache.has(t.neurons)) {
       const net = { w: t.w, b: t.b, v: t.v, c: t.c, act: t.activation, out: t.output_activation, group: 1 };
@@ -558,8 +684,30 @@
     node.setAttribute("data-value", v === null ? "" : String(v));
   }
 
+  // A canvas's size, kept up to date by a ResizeObserver: reading it afresh in every redraw
+  // forced a layout of the whole page after the readouts changed (12% of a redraw).
+  const canvasSizes = new WeakMap();
+  let onCanvasResize = () => {};
+  const resizes = typeof ResizeObserver === "undefined" ? null : new ResizeObserver((entries) => {
+    let changed = false;
+    for (const en of entries) {
+      const r = en.target.getBoundingClientRect(), old = canvasSizes.get(en.target);
+      canvasSizes.set(en.target, { width: r.width, height: r.height });
+      changed = changed || !old || old.width !== r.width || old.height !== r.height;
+    }
+    if (changed) onCanvasResize();
+  });
+  function canvasSize(c) {
+    if (!canvasSizes.has(c)) {
+      const r = c.getBoundingClientRect();
+      canvasSizes.set(c, { width: r.width, height: r.height });
+      if (resizes) resizes.observe(c);
+    }
+    return canvasSizes.get(c);
+  }
+
   function fitCanvas(c) {
-    const r = c.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
+    const r = resizes ? canvasSize(c) : c.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
     const W = Math.max(50, r.width), H = Math.max(50, r.height);
     if (c.width !== Math.round(W * dpr) || c.height !== Math.round(H * dpr)) {
       c.width = Math.round(W * dpr); c.height = Math.round(H * dpr);
@@ -609,7 +757,7 @@
     const shown = { x: [], y: [], font: fs };
     for (const t of yt.ticks) {
       ctx.moveTo(box.x - 4, Y(t)); ctx.lineTo(box.x, Y(t));
-      ctx.fillText(tickText(t, yt.step), box.x - 6, Y(t)); shown.y.push(t);
+      ctx.fillText(opts.yText ? opts.yText(t) : tickText(t, yt.step), box.x - 6, Y(t)); shown.y.push(t);
     }
     ctx.textAlign = "center"; ctx.textBaseline = "top";
     for (const t of xt.ticks) {
@@ -650,10 +798,10 @@
 
   let fmin = Infinity, fmaxv = -Infinity;
   for (const y of FG) { fmin = Math.min(fmin, y); fmaxv = Math.max(fmaxv, y); }
-  const pad = 0.15 * (fmaxv - fmin || 1);
-  const YR = [fmin - pad, fmaxv + pad];
+  let pad = 0.15 * (fmaxv - fmin || 1);
+  let YR = [fmin - pad, fmaxv + pad];
   const PLOT_POINTS = 400;
-  const XP = linspace(A, B, PLOT_POINTS);
+  let XP = linspace(A, B, PLOT_POINTS);
   // The main box and, below it on the same x axis, the error strip (its x labels at the foot).
   const BOX = (W, H) => ({ x: 4.5 * view.font, y: 6, w: W - 8 * view.font, h: H * 0.7 - 6 });
   const STRIP = (W, H) => ({ x: 4.5 * view.font, y: H * 0.7 + 8, w: W - 8 * view.font, h: H * 0.3 - 16 - view.font });
@@ -688,11 +836,33 @@
   // drawn everywhere, 100 parts pile up along y = 0 into one solid line.
   function drawParts(ctx, fr, net, Y) {
     const units = net.w.length / 2, act = ACTS[net.act].f, q = Math.min(PLOT_POINTS, Math.ceil(fr.box.w / 2));
-    const xq = linspace(A, B, q), minPx = 1.0;
-    const unit = (u) => Array.from(xq, (x) => net.v[2 * u] * act(x * net.w[2 * u] + net.b[2 * u]) + net.v[2 * u + 1] * act(x * net.w[2 * u + 1] + net.b[2 * u + 1]));
-    const path = (y) => {
+    const xq = linspace(A, B, q), minPx = 1.0, a = ACTS[net.act], y = new Float64Array(q);
+    const at = (i, x) => { // a neuron's value; beyond |z| > cut its tail, α + β·z, without exp
+      const z = x * net.w[i] + net.b[i];
+      if (!(Math.abs(z) > a.cut)) return act(z);
+      const [al, be] = a.tails[z > 0 ? 1 : 0];
+      return al + be * z;
+    };
+    // A pair of step-like neurons is zero beyond both their transitions (+h and −h): only
+    // the points inside are computed (800 bumps at 200 points each cost 500 ms a redraw).
+    const unit = (u) => {
+      const i = 2 * u, k = i + 1;
+      let j0 = 0, j1 = q - 1;
+      if (makesSteps(net.act) && a.cut > 0 && net.w[i] !== 0 && net.w[k] !== 0) {
+        const ends = [i, k].flatMap((n) => [(-a.cut - net.b[n]) / net.w[n], (a.cut - net.b[n]) / net.w[n]]);
+        const lo = Math.min(...ends), hi = Math.max(...ends);
+        const side = (x) => net.v[i] * at(i, x) + net.v[k] * at(k, x);
+        if (Math.abs(side(lo - 1)) + Math.abs(side(hi + 1)) <= 1e-12 * (Math.abs(net.v[i]) + Math.abs(net.v[k]))) {
+          j0 = Math.max(0, Math.floor(((lo - A) / (B - A)) * (q - 1)) - 1);
+          j1 = Math.min(q - 1, Math.ceil(((hi - A) / (B - A)) * (q - 1)) + 1);
+        }
+      }
+      for (let j = j0; j <= j1; j++) y[j] = net.v[i] * at(i, xq[j]) + net.v[k] * at(k, xq[j]);
+      return [j0, j1];
+    };
+    const path = ([j0, j1]) => {
       let pen = false;
-      for (let i = 0; i < q; i++) {
+      for (let i = j0; i <= j1; i++) {
         const py = Math.max(-1e4, Math.min(1e4, Y(y[i])));
         if (Math.abs(py - Y(0)) < minPx) { pen = false; continue; }
         if (pen) ctx.lineTo(fr.X(xq[i]), py); else ctx.moveTo(fr.X(xq[i]), py);
@@ -769,7 +939,8 @@
 
   function drawTrained(tn, t) {
     const { ctx, W, H } = fitCanvas(ui.trained);
-    const fr = frame(ctx, BOX(W, H), [A, B], YR, `trained (LM), N = ${t.neurons}`, { x: false });
+    const fr = frame(ctx, BOX(W, H), [A, B], YR, drawn ? "LM's nets: for the page's own f" : `trained (LM), N = ${t.neurons}`, { x: false });
+    if (drawn) { drawTarget(ctx, fr); return; } // the live training below trains on your curve
     const ys = denseOut(tn, tn.errors.hs);
     denseCurve(ctx, fr, ys, COLORS.trained, 2);
     drawTarget(ctx, fr);
@@ -881,7 +1052,7 @@
 
   // ---- ε: the smallest width whose sup error is at most ε --------------------------------
 
-  // The search runs in slices of ~25 ms between frames, so the sliders stay live; a newer
+  // The search runs in slices of ~8 ms between frames, so the sliders stay live; a newer
   // search (settings or ε changed) cancels the running one.
   let epsSearch = 0;
   function scheduleEps() {
@@ -900,7 +1071,7 @@
     const slice = () => {
       if (id !== epsSearch) return;
       const t0 = performance.now();
-      for (; n <= DATA.limits.neurons && performance.now() - t0 < 25; n += 2) {
+      for (; n <= DATA.limits.neurons && performance.now() - t0 < 8; n += 2) {
         const net = handBuilt(settingsOf(st, n), null);
         if (gridErrors(net).sup <= eps && errorsOf(net).sup <= eps) return finish(n); // grid sup ≤ sup
       }
@@ -917,6 +1088,8 @@
   function render(settingsChanged) {
     const t0 = performance.now();
     if (settingsChanged) { state.over = {}; state.grow = null; }
+    if (drawn) { state.method = "construct"; state.out = "identity"; } // LM's nets are for the page's f
+    if (state.out === "sigmoid" && !T.squashed) state.out = "identity";
     const st = settingsOf(state);
     const full = handBuilt(st, state.over), pairs = full.w.length / 2;
     if (state.grow !== null && state.grow >= pairs) state.grow = null;
@@ -933,8 +1106,8 @@
     ui.both.querySelector("[data-k=tn]").textContent = `trained, N = ${t.neurons}`;
     setNumber(ui.both.querySelector("[data-testid=construct-sup-error]"), current.errors.sup);
     setNumber(ui.both.querySelector("[data-testid=construct-rmse]"), current.errors.rmse);
-    setNumber(ui.both.querySelector("[data-testid=trained-sup-error]"), tn.errors.sup);
-    setNumber(ui.both.querySelector("[data-testid=trained-rmse]"), tn.errors.rmse);
+    setNumber(ui.both.querySelector("[data-testid=trained-sup-error]"), drawn ? null : tn.errors.sup);
+    setNumber(ui.both.querySelector("[data-testid=trained-rmse]"), drawn ? null : tn.errors.rmse);
     drawMain();
     drawTrained(tn, t);
     const key = [st.n, st.shifts, st.act, st.out, st.heights, st.w, state.grow, JSON.stringify(state.over)].join();
@@ -949,6 +1122,10 @@
     const ms = performance.now() - t0;
     timings.push(ms);
     ui.timing.setAttribute("data-value", String(ms)); // for the benchmark; never shown
+    if (host && host.onNet) { // the widget's `net`: the network on screen, in x
+      const n = current.net;
+      host.onNet({ w: Array.from(n.w), b: Array.from(n.b), v: Array.from(n.v), c: n.c, activation: n.act, output_activation: n.out, domain: [A, B] });
+    }
   }
 
   // The bound is shown only while it is a theorem about the net on screen; otherwise the
@@ -997,7 +1174,7 @@
     ui.command.textContent = commandText();
     const h = hashText();
     ui.permalink.setAttribute("href", h);
-    if (location.hash !== h) { try { history.replaceState(null, "", h); } catch (err) { /* file:// in some browsers */ } }
+    if (!host && location.hash !== h) { try { history.replaceState(null, "", h); } catch (err) { /* file:// in some browsers */ } }
   }
 
   function buildMain() {
@@ -1114,6 +1291,251 @@
     ui.main.addEventListener("pointerup", stop);
     ui.main.addEventListener("pointercancel", stop);
     ui.main.addEventListener("pointerleave", () => { if (dragging < 0) setHover(-1); });
+  }
+
+  // ---- live training: full-batch Adam in the page ---------------------------------------
+  // As uat/core/train.py's "adam": the MSE of all 3N + 1 weights on the normalised input
+  // u = (x − m)/h ∈ [−1, 1], β = (0.9, 0.999), step lr/√(1 + t/300). The net drawn and its
+  // sup error and RMSE come from errorsOf, the evaluator of the hand-built net.
+
+  const TRAINABLE = ["sigmoid", "tanh", "relu", "softplus"];
+  const ADAM_DECAY = 300, TRAIN_POINTS = 256, TRAIN_MAX_NEURONS = 400;
+  const DERIV = { // the activation's slope from z and its value a
+    sigmoid: (z, a) => a * (1 - a), tanh: (z, a) => 1 - a * a, relu: (z) => (z > 0 ? 1 : 0),
+    softplus: (z) => sigma(z),
+  };
+  function mulberry32(seed) { // a small seeded generator: a reset replays the same run
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6D2B79F5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  let MID = 0.5 * (A + B), HALF = 0.5 * (B - A);
+  const SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
+  const power = (k) => "10" + String(Math.round(k)).replace(/./g, (ch) => SUPERSCRIPT[ch]); // 10⁻³
+
+  // A trainer of n neurons: θ = (w_u, b_u, v, c). `init` is "random" (uat's random start: soft
+  // steps of either sign at random centres, small v) or a net in x to take over.
+  function makeTrainer(n, act, out, seed, init) {
+    const th = new Float64Array(3 * n + 1), m1 = new Float64Array(th.length), m2 = new Float64Array(th.length);
+    const g = new Float64Array(th.length), a = new Float64Array(n), z = new Float64Array(n);
+    const M = Math.max(TRAIN_POINTS, 4 * n), U = linspace(-1, 1, M);
+    const Y = Float64Array.from(U, (u) => f(MID + HALF * u));
+    if (init) {
+      for (let i = 0; i < n; i++) { th[i] = init.w[i] * HALF; th[n + i] = init.b[i] + init.w[i] * MID; th[2 * n + i] = init.v[i]; }
+      th[3 * n] = init.c;
+    } else {
+      const rnd = mulberry32(seed), normal = () => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
+      for (let i = 0; i < n; i++) {
+        const w = (rnd() < 0.5 ? -1 : 1) * (1 + 3 * rnd()), centre = -1 + 2 * rnd();
+        th[i] = w; th[n + i] = -w * centre; th[2 * n + i] = (0.5 * normal()) / Math.sqrt(n);
+      }
+    }
+    const F = ACTS[act].f, D = DERIV[act];
+    let t = 0, loss = NaN;
+    function gradient() { // ∇ of mean (y − f)² and the RMSE on the training points
+      g.fill(0);
+      let sq = 0;
+      for (let j = 0; j < M; j++) {
+        let s = th[3 * n];
+        for (let i = 0; i < n; i++) { z[i] = th[i] * U[j] + th[n + i]; a[i] = F(z[i]); s += th[2 * n + i] * a[i]; }
+        let r = s - Y[j];
+        if (out === "sigmoid") { const y = sigma(s); r = (y - Y[j]); sq += r * r; r *= y * (1 - y); } else sq += r * r;
+        for (let i = 0; i < n; i++) {
+          const d = r * th[2 * n + i] * D(z[i], a[i]);
+          g[i] += d * U[j]; g[n + i] += d; g[2 * n + i] += r * a[i];
+        }
+        g[3 * n] += r;
+      }
+      for (let k = 0; k < g.length; k++) g[k] *= 2 / M;
+      loss = Math.sqrt(sq / M);
+    }
+    gradient();
+    return {
+      n, act, out,
+      get steps() { return t; },
+      get loss() { return loss; },
+      step(lr) {
+        t++;
+        const size = lr / Math.sqrt(1 + t / ADAM_DECAY), c1 = 1 - Math.pow(0.9, t), c2 = 1 - Math.pow(0.999, t);
+        for (let k = 0; k < th.length; k++) {
+          m1[k] = 0.9 * m1[k] + 0.1 * g[k]; m2[k] = 0.999 * m2[k] + 0.001 * g[k] * g[k];
+          th[k] -= (size * (m1[k] / c1)) / (Math.sqrt(m2[k] / c2) + 1e-8);
+        }
+        gradient();
+        return Number.isFinite(loss);
+      },
+      net() { // the weights in x, as the page's evaluator and `uat show` read them
+        const w = [], b = [], v = [];
+        for (let i = 0; i < n; i++) { w.push(th[i] / HALF); b.push(th[n + i] - (th[i] * MID) / HALF); v.push(th[2 * n + i]); }
+        return { w, b, v, c: th[3 * n], act, out, group: 1, ids: [] };
+      },
+    };
+  }
+
+  function buildTraining() {
+    const tr = { seed: 0, lr: 0.02, from: "random", trainer: null, playing: false, history: [], net: null, errors: null, note: "" };
+    const canvas = el("canvas", { class: "small", "data-testid": "train-plot", role: "img", "aria-label": "the network being trained" });
+    const lossCanvas = el("canvas", { class: "small", "data-testid": "train-loss", role: "img", "aria-label": "RMSE against steps, log scale" });
+    const steps = readout("steps", "train-steps"), sup = readout("sup error", "train-sup-error"), rmse = readout("RMSE", "train-rmse");
+    const ref = readout("what LM reaches at this width", "train-reference");
+    const status = el("p", { class: "note", "data-testid": "train-status" });
+    const button = (text, testid, onclick) => { const b = el("button", { type: "button", text, "data-testid": testid }); b.addEventListener("click", onclick); return b; };
+    const play = button("play", "train-play", () => (tr.playing ? pause() : start()));
+    const lr = slider("learning rate (log scale)", "train-lr", -4, -0.5, 0.01, Math.log10(tr.lr), (v) => { tr.lr = Number(Math.pow(10, v).toPrecision(3)); lr.out.textContent = `lr = ${tr.lr}`; });
+    lr.out.textContent = `lr = ${tr.lr}`;
+    const seed = el("input", { type: "number", min: 0, max: 999999, step: 1, value: 0, "data-testid": "train-seed", "aria-label": "seed" });
+    seed.addEventListener("change", () => { const v = Math.floor(Number(seed.value)); tr.seed = v >= 0 && v <= 999999 ? v : 0; seed.value = tr.seed; reset("random"); });
+    function widthNow() { return state.n; }
+    function reset(from) {
+      pause();
+      tr.from = from;
+      const act = TRAINABLE.includes(state.act) ? state.act : "sigmoid";
+      if (from === "hand-built") {
+        const net = current.net;
+        if (net.w.length > TRAIN_MAX_NEURONS || !TRAINABLE.includes(net.act)) {
+          tr.note = net.w.length > TRAIN_MAX_NEURONS ? `the optimiser takes nets up to ${TRAIN_MAX_NEURONS} neurons; this one has ${net.w.length}` : `${net.act} neurons cannot be trained by gradients (their slope is zero almost everywhere): starting from a random ${act} net`;
+          if (net.w.length > TRAIN_MAX_NEURONS) { show(); return; }
+          tr.trainer = makeTrainer(widthNow(), act, state.out, tr.seed, null); tr.from = "random";
+        } else {
+          tr.trainer = makeTrainer(net.w.length, net.act, net.out, tr.seed, net); tr.note = "";
+        }
+      } else { tr.trainer = makeTrainer(widthNow(), act, state.out, tr.seed, null); tr.note = ""; }
+      tr.history = [];
+      measure();
+      show();
+    }
+    function measure() {
+      tr.net = tr.trainer.net();
+      tr.errors = errorsOf(tr.net);
+      tr.history.push([tr.trainer.steps, tr.errors.rmse]);
+    }
+    function advance(count, budgetMs) { // up to `count` steps, or as many as fit in budgetMs
+      const t0 = performance.now();
+      for (let k = 0; k < count; k++) {
+        if (!tr.trainer.step(tr.lr)) { pause(); tr.note = `training diverged at step ${tr.trainer.steps}: try a smaller learning rate than ${tr.lr}`; break; }
+        if (budgetMs && performance.now() - t0 > budgetMs) break;
+      }
+      measure();
+      show();
+    }
+    function start() {
+      if (!tr.trainer) reset("random");
+      tr.playing = true; play.textContent = "pause"; play.setAttribute("aria-pressed", "true");
+      const frameStep = () => { if (!tr.playing) return; advance(1e9, 8); requestAnimationFrame(frameStep); };
+      requestAnimationFrame(frameStep);
+    }
+    function pause() { tr.playing = false; play.textContent = "play"; play.setAttribute("aria-pressed", "false"); }
+    function show() {
+      const T0 = tr.trainer;
+      if (!T0) return;
+      setNumber(steps.v, T0.steps); steps.v.textContent = String(T0.steps);
+      setNumber(sup.v, tr.errors.sup); setNumber(rmse.v, tr.errors.rmse);
+      rmse.k.textContent = `RMSE (${tr.errors.grid.toLocaleString("en")}-point grid)`;
+      const lm = trainedFor(T0.n), lmNet = drawn ? null : trainedNet(lm);
+      setNumber(ref.v, lmNet ? lmNet.errors.rmse : null);
+      ref.k.textContent = `what LM reaches (RMSE${lm.neurons === T0.n ? "" : `, at N = ${lm.neurons}`})`;
+      status.textContent = tr.note || `${T0.n} ${T0.act} neurons from ${tr.from === "random" ? `a random start (seed ${tr.seed})` : "the hand-built net"}, Adam at lr = ${tr.lr}`;
+      drawNet(); drawLoss(lmNet ? lmNet.errors.rmse : null, lm.neurons);
+    }
+    function drawNet() {
+      const { ctx, W, H } = fitCanvas(canvas);
+      const fr = frame(ctx, BOX(W, H), [A, B], YR, `Adam, N = ${tr.trainer.n}, step ${tr.trainer.steps}`, { x: false });
+      const ys = denseOut(tr.net, tr.errors.hs);
+      denseCurve(ctx, fr, ys, COLORS.trained, 2);
+      drawTarget(ctx, fr);
+      errorStrip(ctx, STRIP(W, H), ys);
+    }
+    function drawLoss(lmRmse, lmN) {
+      const { ctx, W, H } = fitCanvas(lossCanvas), hs = tr.history;
+      const vals = hs.map((p) => p[1]).concat(lmRmse === null ? [] : [lmRmse]).filter((v) => v > 0 && Number.isFinite(v));
+      const lo = Math.floor(Math.log10(Math.min(...vals))), hi = Math.ceil(Math.log10(Math.max(...vals)) + 1e-9);
+      const last = Math.max(10, hs.length ? hs[hs.length - 1][0] : 10), fs = view.font;
+      const fr = frame(ctx, { x: 4.5 * fs, y: 6, w: W - 5.5 * fs, h: H - 16 - 2 * fs }, [0, last], [lo, hi === lo ? lo + 1 : hi], "RMSE (log scale)", { yCount: Math.min(6, hi - lo), yText: power });
+      ctx.fillStyle = "#333"; ctx.textAlign = "center"; ctx.fillText("step", fr.box.x + fr.box.w / 2, H - 2);
+      if (lmRmse !== null && lmRmse > 0) {
+        ctx.save(); ctx.strokeStyle = "#666"; ctx.setLineDash([6, 4]); ctx.lineWidth = 1.5 * view.lw; ctx.beginPath();
+        ctx.moveTo(fr.box.x, fr.Y(Math.log10(lmRmse))); ctx.lineTo(fr.box.x + fr.box.w, fr.Y(Math.log10(lmRmse))); ctx.stroke(); ctx.restore();
+        ctx.fillStyle = "#444"; ctx.textAlign = "right";
+        ctx.fillText(`LM at N = ${lmN}`, fr.box.x + fr.box.w - 6, fr.Y(Math.log10(lmRmse)) - 4);
+      }
+      curve(ctx, fr, hs.map((p) => p[0]), hs.map((p) => Math.log10(Math.max(p[1], 1e-300))), COLORS.trained, 2);
+    }
+    const section = el("section", { id: "training" },
+      el("h2", { text: "Training, live: Adam from a random start, or from the hand-built net" }),
+      el("div", { class: "readouts" }, steps.box, sup.box, rmse.box, ref.box),
+      el("div", { class: "command" }, play, button("one step", "train-step", () => { if (!tr.trainer) reset("random"); pause(); advance(1, 0); }),
+        button("reset (same seed)", "train-reset", () => reset(tr.from === "hand-built" ? "hand-built" : "random")),
+        button("random start", "train-random", () => reset("random")),
+        button("let the optimiser take over", "train-takeover", () => reset("hand-built")),
+        el("label", { class: "inline" }, el("span", { text: "seed " }), seed)),
+      el("div", { class: "controls" }, lr.label),
+      el("div", { class: "row" }, el("div", { class: "grow" }, canvas), el("div", { class: "side" }, lossCanvas)),
+      status);
+    return {
+      section, draw: () => { if (tr.trainer) show(); },
+      api: { reset, run: (k) => advance(k, 0), net: () => tr.net, state: tr },
+    };
+  }
+
+  // ---- the drawing panel ----------------------------------------------------------------
+
+  function buildDrawing(redrawAll) {
+    const K = 41, [a0, b0] = ORIGINAL.domain;
+    const kx = Array.from({ length: K }, (_, i) => Number((a0 + ((b0 - a0) * i) / (K - 1)).toPrecision(6)));
+    let ky = kx.map((x) => Number(f(x).toPrecision(4)));
+    const canvas = el("canvas", { class: "small", "data-testid": "draw-plot", role: "img", "aria-label": "draw your own target: drag across the plot" });
+    const status = el("p", { class: "note", "data-testid": "draw-status" });
+    const rows = el("textarea", { rows: 4, cols: 30, "data-testid": "draw-rows", "aria-label": "x,y rows", placeholder: "x,y rows, one a line" });
+    const csv = el("a", { "data-testid": "draw-csv", download: CURVE_FILE, text: `download ${CURVE_FILE}` });
+    let fr = null, last = -1;
+    const yr = () => [Math.min(YR[0], ...ky) - 0.1, Math.max(YR[1], ...ky) + 0.1];
+    let range = yr();
+    function draw() {
+      const { ctx, W, H } = fitCanvas(canvas), fs = view.font;
+      fr = frame(ctx, { x: 4 * fs, y: 6, w: W - 5 * fs, h: H - 14 - fs }, [a0, b0], range, "drag across to draw y(x)");
+      ctx.save(); ctx.setLineDash([6, 4]); curve(ctx, fr, kx, ky, COLORS.f, 2); ctx.restore();
+      ctx.fillStyle = COLORS.f;
+      for (let i = 0; i < K; i++) { ctx.beginPath(); ctx.arc(fr.X(kx[i]), fr.Y(ky[i]), 2.5 * view.lw, 0, 2 * Math.PI); ctx.fill(); }
+      if (drawn) csv.setAttribute("href", "data:text/csv;charset=utf-8," + encodeURIComponent(curveCsv(drawn)));
+      csv.hidden = !drawn;
+    }
+    const put = (ev) => { // the knot under the pointer takes its height; a fast stroke fills between
+      const r = canvas.getBoundingClientRect(), x = fr.Xinv(ev.clientX - r.left), y = fr.Yinv(ev.clientY - r.top);
+      const i = Math.max(0, Math.min(K - 1, Math.round(((x - a0) / (b0 - a0)) * (K - 1))));
+      const from = last < 0 ? i : last, yFrom = last < 0 ? y : ky[last];
+      for (let j = Math.min(from, i); j <= Math.max(from, i); j++) {
+        const t = from === i ? 1 : (j - from) / (i - from);
+        ky[j] = Number((yFrom + t * (y - yFrom)).toPrecision(4));
+      }
+      last = i; draw();
+    };
+    canvas.addEventListener("pointerdown", (ev) => { range = yr(); last = -1; canvas.setPointerCapture(ev.pointerId); put(ev); });
+    canvas.addEventListener("pointermove", (ev) => { if (last >= 0) put(ev); });
+    canvas.addEventListener("pointerup", () => { last = -1; });
+    const apply = (samples, what) => {
+      useTarget(samples);
+      state.over = {}; state.grow = null;
+      status.textContent = samples ? `${what}: ${samples[0].length} points on [${fmt(samples[0][0])}, ${fmt(samples[0][samples[0].length - 1])}], linear between them, as uat reads ${CURVE_FILE}` : "the page's own f";
+      redrawAll(); scheduleEps();
+    };
+    const button = (text, testid, onclick) => { const b = el("button", { type: "button", text, "data-testid": testid }); b.addEventListener("click", onclick); return b; };
+    const section = el("section", { id: "draw" },
+      el("h2", { text: "Your own curve" }),
+      el("p", { class: "lead", text: `Drag across the plot to draw a target, or paste x,y rows; it replaces f everywhere on the page, the permalink keeps it, and ${CURVE_FILE} with the command reproduces it with the CLI.` }),
+      el("div", { class: "row" },
+        el("div", { class: "grow" }, canvas),
+        el("div", { class: "side" }, rows, el("div", { class: "command" },
+          button("use these rows", "draw-rows-use", () => { const [s, why] = parseRows(rows.value); if (s) apply(s, "your rows"); else status.textContent = `not used: ${why}`; })))),
+      el("div", { class: "command" },
+        button("use this curve", "draw-use", () => apply([kx.slice(), ky.slice()], "your curve")),
+        button("back to the page's f", "draw-original", () => { ky = kx.map((x) => Number(ORIGINAL_F(x).toPrecision(4))); apply(null, ""); }),
+        csv),
+      status);
+    return { section, draw: () => { range = yr(); draw(); } };
   }
 
   // ---- one neuron, then two: w, b and the step at s = −b/w --------------------------------
@@ -1270,7 +1692,6 @@
 
   function start() {
     readHash();
-    const app = document.getElementById("app");
     app.replaceChildren();
     const projector = el("button", { type: "button", text: "projector", "aria-pressed": "false", "data-testid": "projector", title: "large type and thick lines" });
     app.append(el("header", { class: "top" },
@@ -1278,12 +1699,16 @@
     const challenge = DATA.settings.challenge ? buildChallenge() : null;
     if (challenge) app.append(challenge.section); // a challenge page opens on the challenge
     const neuron = buildNeuron();
-    app.append(buildMain(), neuron.section,
+    app.append(buildMain());
+    const training = buildTraining();
+    window.uatExplore.training = training.api;
+    const drawing = challenge ? null : buildDrawing(() => redrawAll());
+    app.append(training.section, ...(drawing ? [drawing.section] : []), neuron.section,
       el("p", { class: "note", text: "Every number is computed as `uat fit` computes it: the sup error on a 10,001-point grid refined around every local maximum, the RMSE on that grid (16 points a bump where the net has more than 625 bumps), the bound only while it is a theorem about the net on screen." }));
-    const redrawAll = () => { neuron.draw(); if (challenge) challenge.draw(); render(false); };
+    const redrawAll = () => { neuron.draw(); if (challenge) challenge.draw(); render(false); training.draw(); if (drawing) drawing.draw(); };
     projector.addEventListener("click", () => { // large type and thick lines for a room
-      const on = !document.body.classList.contains("projector");
-      document.body.classList.toggle("projector", on);
+      const on = !app.classList.contains("projector");
+      app.classList.toggle("projector", on);
       projector.setAttribute("aria-pressed", String(on));
       Object.assign(view, on ? { font: 22, lw: 2.2 } : { font: 14, lw: 1 });
       redrawAll();
@@ -1295,15 +1720,24 @@
     };
     fromHash();
     neuron.draw();
+    if (drawing) drawing.draw();
     if (challenge) challenge.draw();
     window.addEventListener("resize", redrawAll);
-    document.addEventListener("keydown", (ev) => { // n: next bump, unless typing in a field
+    let pending = false;
+    onCanvasResize = () => { // a canvas changed size (projector, a scroll bar, a narrower window)
+      if (!pending) { pending = true; requestAnimationFrame(() => { pending = false; redrawAll(); }); }
+    };
+    if (!host) document.addEventListener("keydown", (ev) => { // n: next bump, unless typing in a field
       const tag = (ev.target && ev.target.tagName) || "";
       if (ev.key === "n" && !ev.ctrlKey && !ev.metaKey && !ev.altKey && !/^(INPUT|SELECT|TEXTAREA)$/.test(tag)) { ev.preventDefault(); nextBump(); }
     });
-    window.addEventListener("hashchange", () => { if (location.hash !== hashText()) { state.over = {}; state.grow = null; readHash(); fromHash(); } });
+    if (!host) window.addEventListener("hashchange", () => { if (location.hash !== hashText()) { state.over = {}; state.grow = null; readHash(); fromHash(); } });
   }
 
-  window.uatExplore = { errorsOf, handBuilt, netAt, constructionBound, timings, state, render, data: DATA, view, frame: () => ui.mainFrame };
+  window.uatExplore = { errorsOf, handBuilt, netAt, constructionBound, timings, state, render, dragHeight, setHover, data: DATA, view, frame: () => ui.mainFrame };
   start();
-})();
+}
+
+if (typeof document !== "undefined" && document.getElementById("uat-data")) {
+  uatExploreMount(JSON.parse(document.getElementById("uat-data").textContent), document.getElementById("app"));
+}
