@@ -207,8 +207,8 @@ def test_sigmoid_output_error_panel_names_the_inner_bound() -> None:
         get_target("0.5+0.4*sin(x)", domain=(-3.0, 3.0)), 10, Settings(output_activation="sigmoid")
     )
     title, labels = error_labels(make(f))
-    assert "¼·L·Δ/2 of σ⁻¹∘f" in title
-    assert any(t.startswith("±bound ¼·L·Δ/2 of σ⁻¹∘f") for t in labels)
+    assert "¼·L·Δ/2 + soft-step leak of σ⁻¹∘f" in title
+    assert any(t.startswith("±bound ¼·L·Δ/2 + soft-step leak of σ⁻¹∘f") for t in labels)
 
 
 def test_many_bumps_are_filled_per_colour_and_sum_to_the_network() -> None:

@@ -78,11 +78,10 @@ def test_nielsen_towers_have_a_hole_at_shared_corners() -> None:
 @pytest.mark.parametrize(("spec", "k"), [("sin(x)*cos(y)", 4), ("sin(x)*cos(y)", 8)])
 def test_built_towers_claim_no_bound_since_their_corners_break_it(spec: str, k: int) -> None:
     # L·√(Δx²+Δy²)/2 is the theorem for exact steps; sigmoid corners exceeded it by 23 % here
-    from uat.core.targets2d import get_target2d
-
     from uat.core.construct2d import net_bound2d
+    from uat.core.targets import get_target
 
-    target = get_target2d(spec, ((-np.pi, np.pi), (-np.pi, np.pi)))
+    target = get_target(spec, ((-np.pi, np.pi), (-np.pi, np.pi)))
     net = towers(target, k)
     exact = math.hypot(2 * np.pi / k, 2 * np.pi / k) / 2  # L = 1 for sin(x)·cos(y)
     assert tower_bound(target, k) == pytest.approx(exact, rel=1e-3)

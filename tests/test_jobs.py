@@ -81,11 +81,11 @@ def test_convergence_cli_exports_every_point(cli) -> None:
     assert len(rows) == len(rec["points"]) == 8
     assert set(rows[0]) == {"width", "method", "sup_error", "rmse", "seconds", "seed", "loss",
                             "rounding", "size", "bound"}  # fmt: skip
-    for r in rows:  # abs is 1-Lipschitz: the construction's bound L·Δ/2 holds, Δ = 2·2/N
+    for r in rows:  # abs is 1-Lipschitz: the bound is L·Δ/2 (Δ = 2·2/N) plus the steps' leak
         assert int(r["size"]) == int(r["width"])
         if r["method"] == "construct":
-            assert float(r["bound"]) == pytest.approx(2 / int(r["width"]))
-            assert float(r["sup_error"]) <= float(r["bound"]) * (1 + 1e-3)  # sigmoid leak
+            assert 2 / int(r["width"]) <= float(r["bound"]) <= 1.1 * 2 / int(r["width"])
+            assert float(r["sup_error"]) <= float(r["bound"])
         else:
             assert r["bound"] == ""
     assert {r["loss"] for r in rows} == {"", "mse"}  # none for the hand-built net
@@ -334,7 +334,8 @@ def test_a_constant_target_reports_float_rounding() -> None:
     from uat.jobs.commands import fit, resolve_target
 
     d = fit(resolve_target("5"), 50).to_dict()
-    assert d["bound"] == 0.0
+    # L = 0: the bound is the soft steps' leak alone, a few ulps of 5, and it holds
+    assert d["sup_error"] <= d["bound"] <= 16 * 5.0 * np.finfo(float).eps
     assert d["float_rounding"] is True
     assert d["sup_error"] <= 16 * 5.0 * np.finfo(float).eps
 
@@ -418,7 +419,7 @@ def test_fit_command_says_why_training_stopped_and_what_the_numbers_are(cli) -> 
     assert "(on the grid)" in out  # the RMSE is a grid quantity
     code, out, err = cli("fit", "5")
     assert code == 0, err
-    assert "(float rounding)" in out and "L·Δ/2 = 0" in out
+    assert "(float rounding)" in out and "with L = 0" in out
     code, out, err = cli("fit", "exp(709*x)")  # 8.2e307: no figure can draw it
     assert code == 2 and err.count("\n") == 1 and "beyond ±1e+300 at x = 0.9744" in err, err
     code, out, err = cli("fit", "1e290*exp(x)")  # large, drawn, its bound a finite number

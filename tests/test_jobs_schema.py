@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import pytest
@@ -71,8 +70,9 @@ def test_fit_json_of_a_surface_reports_its_grid_and_layers(cli) -> None:
     assert r["sup_error_on_grid"] <= r["sup_error"]
     assert r["float_rounding"] is None and r["eps"] is None and r["network"] is None
     (a, b), (c, d) = r["domain"]
-    lip = r["lipschitz"]  # the bound L·√(Δx²+Δy²)/2 with Δ = side/K
-    assert r["bound"] == pytest.approx(lip * math.hypot((b - a) / 3, (d - c) / 3) / 2)
+    assert (a, b, c, d) == (-2, 2, -2, 2) and r["lipschitz"] > 0
+    # sigmoid towers' corners break L·√(Δx²+Δy²)/2 (by 23 % at K = 4): no bound is claimed
+    assert r["bound"] is None and r["bound_formula"] is None
 
 
 def _name(cli, *argv: str) -> str:

@@ -54,7 +54,7 @@ def test_grid_peaks_are_local_maxima_in_order() -> None:
 def _dense_sup2d(net, target) -> float:  # noqa: ANN001
     """An independent sup: a 2001² grid, then a 41² patch over the two cells around each of the
     200 largest grid errors, in plain numpy."""
-    (a, b), (c, d) = target.domain
+    (a, b), (c, d) = target.box
     xs, ys = np.linspace(a, b, 2001), np.linspace(c, d, 2001)
     rows = [np.abs(net(np.broadcast_to(xs, (50, 2001)), ys[i : i + 50, None] + 0 * xs)
                    - target(xs[None, :] + 0 * ys[i : i + 50, None], ys[i : i + 50, None] + 0 * xs))
@@ -81,11 +81,10 @@ def _dense_sup2d(net, target) -> float:  # noqa: ANN001
 def test_the_refined_sup_of_towers_is_the_sup(
     spec: str, domain: tuple[float, float], k: int
 ) -> None:
-    from uat.core.targets2d import get_target2d
-
     from uat.core.construct2d import towers
+    from uat.core.targets import get_target
 
-    t = get_target2d(spec, (domain, domain))
+    t = get_target(spec, (domain, domain))
     net = towers(t, k)
     dense = _dense_sup2d(net, t)
     assert errors2d(net, t).sup == pytest.approx(dense, rel=0.01)

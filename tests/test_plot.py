@@ -62,7 +62,7 @@ def test_fit_figure_under_a_sigmoid_output_names_the_inner_bound() -> None:
     fig = make(f)
     assert len(fig.axes) == 3
     title = fig.axes[-1].get_title(loc="left")
-    assert "¼·L·Δ/2 of σ⁻¹∘f" in title
+    assert "¼·L·Δ/2 + soft-step leak of σ⁻¹∘f" in title
     x, h = line_data(fig.axes[0], "hidden sum")
     np.testing.assert_allclose(h, f.net.hidden_sum(x), atol=1e-12)
 

@@ -1074,7 +1074,7 @@ def compare_plan(
 ) -> list[str]:
     """Check a comparison before any work; the networks it builds (by variant or method)."""
     if getattr(target, "dim", 1) == 2:
-        from uat.core.train2d import check_widths
+        from uat.core.train import check_widths
         from uat.jobs import commands2d as jobs2d
 
         _curve_only(activations=activations, losses=losses, animate=animate or None)

@@ -594,7 +594,7 @@ def numbers2d(kind: str, record: dict[str, Any]) -> dict[str, str]:
         return {
             f"{m} slope": "—" if v is None else f"{v:+.2f}" for m, v in record["slopes"].items()
         }
-    return {"frames": str(record["frame_count"]), "file": f"{record['bytes'] / 1e6:.2f} MB"}
+    return {"frames": str(record["frames"]), "file": f"{record['bytes'] / 1e6:.2f} MB"}
 
 
 def spec_message(exc: BaseException) -> str:
