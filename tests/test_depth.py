@@ -106,3 +106,48 @@ BAD = [
 def test_bad_requests_are_one_line_and_exit_2(cli, args: list[str]) -> None:
     code, _, err = cli("depth", *args)
     assert code == 2 and err.count("\n") == 1
+
+
+def test_the_layers_figure_names_three_hidden_layers_and_their_shapes(
+    rng: np.random.Generator,
+) -> None:
+    from uat.core.layered import Layer, LayeredNet
+    from uat.plot.depth import layers_figure
+
+    sizes = [1, 4, 3, 5, 1]
+    layers = [Layer(rng.normal(size=(o, i)), rng.normal(size=o), "relu")
+              for i, o in zip(sizes, sizes[1:], strict=False)]  # fmt: skip
+    layers[-1].activation = "identity"
+    net = LayeredNet(layers, domain=((-1.0, 2.0),))
+    fig = layers_figure(net, n=301)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert fig.get_suptitle().startswith("3 hidden layers")
+    for want in ("W₁: 4×1, b₁: 4", "W₂: 3×4, b₂: 3", "W₃: 5×3, b₃: 5", "W₄: 1×5, b₄: 1"):
+        assert want in titles
+    assert [t for t in titles if t.startswith("hidden layer")] == [
+        "hidden layer 1: 4 neurons",
+        "hidden layer 2: 3 neurons",
+        "hidden layer 3: 5 neurons",
+    ]
+    # each top panel draws its layer's neurons: numpy's forward pass, layer by layer
+    a = np.linspace(-1.0, 2.0, 301)[:, None]
+    for i, layer in enumerate(layers):
+        a = a @ layer.weights.T + layer.biases
+        a = np.maximum(a, 0.0) if i < 3 else a
+        drawn = np.array([line.get_ydata() for line in fig.axes[i].lines]).T
+        np.testing.assert_allclose(drawn, a, atol=1e-12)
+        # the heat map holds the weights then the biases
+        np.testing.assert_array_equal(
+            fig.axes[len(layers) + i].images[0].get_array(), np.c_[layer.weights, layer.biases]
+        )
+
+
+def test_depth_draws_the_hand_built_net_with_explain(cli, tmp_path: Path) -> None:
+    code, out, _ = cli("depth", "x**2", "--domain", "0,1", "--layers-list", "2", "--seeds", "1",
+                       "--neurons", "4", "--explain", "layers.png", "--json")  # fmt: skip
+    record = json.loads(out)
+    assert code == 0 and (tmp_path / "layers.png").stat().st_size > 10_000
+    hb = record["hand_built"]
+    assert hb["widths"] == [3, 3] and hb["sup_error"] == pytest.approx(2.0**-6, rel=1e-9)
+    # Yarotsky's m = 2: the interpolant of x² at the 5 points j/4, so 4 pieces
+    assert hb["linear_pieces"] == 4 and record["explain"] == "layers.png"

@@ -36,24 +36,37 @@ def depth_cmd(
         Path | None, typer.Option(help="Folder to save every net whose numbers are printed.")
     ] = None,
     out: FigureOpt = None,
+    explain: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also draw the hand-built (else the deepest trained) net layer by layer: each "
+            "layer's neurons against x and its weight matrix with its shape."
+        ),
+    ] = None,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Depth measured: trained ReLU nets of 1, 2, 3, 4 hidden layers at equal parameter counts,
     the hand-built deep net where one exists (tentK, x**2 on [0,1]) and, for tentK, the
     smallest one-hidden-layer width reaching sup error ≤ 0.1 beside the bound 2^K − 1."""
+    from uat.core.expr import slug
     from uat.jobs.commands import resolve_target
     from uat.jobs.depth import depth
     from uat.plot.depth import save_depth_figure
 
     t = resolve_target(target, domain)
     result = depth(t, _layers(layers_list), neurons, seeds, save_nets)
-    figure = save_depth_figure(result, out or Path(f"depth-{t.name}.png"))
+    figure = save_depth_figure(result, out or Path(f"depth-{slug(t.name)}.png"))
     record = result.to_dict() | {"figure": str(figure)}
-    emit(record, json_, quiet, lambda: _show(result, figure))
+    drawn = result.deepest()
+    if explain is not None and drawn is not None:
+        from uat.plot.depth import save_layers_figure
+
+        record["explain"] = str(save_layers_figure(drawn, explain))
+    emit(record, json_, quiet, lambda: _show(result, figure, record.get("explain")))
 
 
-def _show(result: object, figure: Path) -> None:
+def _show(result: object, figure: Path, explain: str | None) -> None:
     from uat.jobs.depth import DepthResult
 
     assert isinstance(result, DepthResult)
@@ -78,3 +91,5 @@ def _show(result: object, figure: Path) -> None:
             typer.echo(f"shallow    {result.shallow_width} neurons reach sup error ≤ 0.1 "
                        f"(measured); the pieces bound says ≥ {result.shallow_bound}")  # fmt: skip
     typer.echo(f"figure     {figure}")
+    if explain:
+        typer.echo(f"layers     {explain}")

@@ -42,6 +42,7 @@ class DepthRow:
     pieces: int
     seed: int | None = None
     path: str | None = None
+    net: LayeredNet | None = field(default=None, repr=False)  # not printed: drawn by --explain
 
     def to_dict(self) -> dict[str, Any]:
         """The record `--json` prints for this net."""
@@ -64,6 +65,12 @@ class DepthResult:
     shallow_bound: int | None = None
     shallow_limit: int | None = None
     search: list[DepthRow] = field(default_factory=list)
+
+    def deepest(self) -> LayeredNet | None:
+        """The net `--explain` draws: the hand-built one, else the deepest trained one."""
+        if self.hand_built is not None:
+            return self.hand_built.net
+        return max(self.rows, key=lambda r: len(r.widths)).net if self.rows else None
 
     def to_dict(self) -> dict[str, Any]:
         """The record `--json` prints."""
@@ -142,8 +149,7 @@ def deep_start(widths: list[int], u: np.ndarray, rng: np.random.Generator) -> li
     kinks = np.linspace(-1, 1, n1 + 2)[1:-1] + rng.uniform(-0.5, 0.5, n1) / (n1 + 1)
     layers = [Layer(w[:, None], -w * kinks, "relu")]
     for n in widths[1:]:
-        h = LayeredNet([*layers, Layer(np.zeros((1, layers[-1].shape[0])), np.zeros(1), "identity")])
-        below = h.activations(u[:, None])[-2][1]
+        below = LayeredNet(list(layers)).activations(u[:, None])[-1][1]
         weights = rng.normal(0.0, math.sqrt(2.0 / below.shape[1]), (n, below.shape[1]))
         at = below[rng.integers(0, below.shape[0], n)]  # each neuron switches at a data point
         layers.append(Layer(weights, -np.sum(weights * at, axis=1), "relu"))
@@ -194,7 +200,7 @@ class _Saver:
             path = str(net.save(self.folder / f"{name}.json"))
         sup, rmse = measure(net, self.target)
         pieces = linear_pieces(net, self.target.domain)
-        return DepthRow(kind, net.widths, net.n_parameters, sup, rmse, pieces, seed, path)
+        return DepthRow(kind, net.widths, net.n_parameters, sup, rmse, pieces, seed, path, net)
 
 
 def _trained(target: Target, widths: list[int], seed: int, max_iter: int) -> LayeredNet:
