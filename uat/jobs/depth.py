@@ -274,6 +274,8 @@ def depth(
     for name, value in (("neurons", neurons), ("seeds", seeds), ("max_iter", max_iter)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise UatError(f"{name} must be a whole number ≥ 1, got {value!r}", param=name)
+    if seeds > int(LIMITS["seeds"].high):
+        raise UatError(f"seeds is at most {LIMITS['seeds'].high:.0f}", param="seeds")
     if neurons > int(LIMITS["n_neurons_dense"].high):
         raise UatError(f"neurons is at most {LIMITS['n_neurons_dense'].high:.0f}", param="neurons")
     saver, budget = _Saver(target, save_nets), parameters_of([neurons])
