@@ -151,3 +151,21 @@ def test_depth_draws_the_hand_built_net_with_explain(cli, tmp_path: Path) -> Non
     assert hb["widths"] == [3, 3] and hb["sup_error"] == pytest.approx(2.0**-6, rel=1e-9)
     # Yarotsky's m = 2: the interpolant of x² at the 5 points j/4, so 4 pieces
     assert hb["linear_pieces"] == 4 and record["explain"] == "layers.png"
+
+
+def test_fit_and_show_print_the_exact_pieces_of_a_relu_net(cli, tmp_path: Path) -> None:
+    code, out, _ = cli("fit", "sin", "--neurons", "9", "--activation", "relu", "--method",
+                       "train", "--save-net", "n.json")  # fmt: skip
+    assert code == 0
+    d = json.loads((tmp_path / "n.json").read_text())
+    w, b, v = (np.array(d[k]) for k in ("hidden_weights", "hidden_biases", "output_weights"))
+    a, c = d["domain"]
+    kinks = -b / w
+    inside = np.unique(np.round(kinks[(kinks > a) & (kinks < c) & (np.abs(v * w) > 1e-12)], 9))
+    # by hand: the slope jumps by Σ v·|w| at a kink; count the kinks where it really jumps
+    jumps = [abs(sum(vi * abs(wi) for wi, vi, k in zip(w, v, kinks, strict=True)
+                     if abs(k - s) < 1e-9)) for s in inside]  # fmt: skip
+    want = 1 + sum(j > 1e-9 for j in jumps)
+    assert f"pieces     {want} linear pieces" in out
+    code, shown, _ = cli("show", "n.json")
+    assert code == 0 and f"{want} linear pieces" in shown

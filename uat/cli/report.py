@@ -94,6 +94,10 @@ def summary_table(fit: Fit, extra: dict[str, str], *, measured: bool = False) ->
     table.add_row("domain", f"[{t.domain[0]:.6g}, {t.domain[1]:.6g}]")
     table.add_row("method", describe_method(fit))
     table.add_row("neurons", f"{fit.net.n_neurons}  ({fit.net.n_parameters} parameters)")
+    from uat.jobs.depth import relu_pieces
+
+    if (pieces := relu_pieces(fit.net, t.domain)) is not None:
+        table.add_row("pieces", f"{pieces} linear pieces (counted exactly at every breakpoint)")
     rounding = "  (float rounding)" if e.rounding else ""
     table.add_row("sup error", f"{format_number(e.sup)}  at x = {e.at:.4g}{rounding}")
     table.add_row("RMSE", f"{format_number(e.rmse)}  (on the grid)")

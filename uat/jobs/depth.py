@@ -297,3 +297,22 @@ def depth(
             target, seeds, max_iter, saver, result.shallow_limit
         )
     return result
+
+
+def relu_pieces(net: Any, domain: tuple[float, float]) -> int | None:
+    """The exact linear pieces of a ReLU net of one input (ShallowNet or LayeredNet), else None."""
+    if not isinstance(net, LayeredNet):
+        if getattr(net, "output_activation", None) != "identity" or not hasattr(net, "w"):
+            return None
+        net = layered_of(replace_domain(net, domain))
+    hidden = {layer.activation for layer in net.layers[:-1]}
+    if net.inputs != 1 or hidden != {"relu"} or net.layers[-1].activation != "identity":
+        return None
+    return linear_pieces(net, domain)
+
+
+def replace_domain(shallow: Any, domain: tuple[float, float]) -> Any:
+    """The ShallowNet with its domain set (a net built in memory may have none)."""
+    from dataclasses import replace
+
+    return replace(shallow, domain=tuple(domain))
