@@ -61,3 +61,25 @@ def test_yarotskys_square_reaches_its_error_exactly(m: int) -> None:
     assert sup == pytest.approx(yarotsky_error(m), rel=1e-2)
     assert sup == pytest.approx(2.0 ** (-2 * m - 2), rel=1e-9)
     assert linear_pieces(net, (0.0, 1.0)) == 2**m
+
+
+def test_kinks_that_coincide_up_to_rounding_count_once(rng: np.random.Generator) -> None:
+    """Neurons sharing a kink through different (w, b) (as trained nets do): one piece each."""
+    kinks = np.sort(rng.uniform(0.05, 0.95, 9))
+    w = rng.uniform(0.5, 300.0, 27) * rng.choice([-1.0, 1.0], 27)
+    at = np.repeat(kinks, 3)  # three neurons a kink, their b = −w·s rounded differently
+    v = np.abs(rng.normal(size=27)) + 0.1  # same-signed slope changes: nothing cancels
+    net = LayeredNet(
+        [Layer(w[:, None], -w * at, "relu"), Layer(v[None, :], np.zeros(1), "identity")]
+    )
+    # by hand: the slope changes by Σ v·|w| at each kink, so 9 kinks make 10 pieces
+    assert linear_pieces(net, (0.0, 1.0)) == kinks.size + 1 <= net.n_neurons + 1
+
+
+def test_tent_targets_are_the_composed_tent() -> None:
+    from uat.core.targets import TARGETS
+
+    x = np.linspace(0.0, 1.0, 4097)
+    for k in (1, 6, 12):
+        assert np.array_equal(TARGETS[f"tent{k}"](x), sawtooth(x, k))
+        assert TARGETS[f"tent{k}"].domain == (0.0, 1.0) and TARGETS[f"tent{k}"].jumps().size == 0

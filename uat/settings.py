@@ -125,6 +125,7 @@ LIMITS: dict[str, Limit] = {
     # net of 100×100 towers has 10,200 neurons in its widest layer
     "network_inputs": Limit(1, 64, whole=True),
     "network_layers": Limit(1, 64, whole=True),
+    "depth_layers": Limit(1, 12, whole=True),  # hidden layers of a net `uat depth` trains
     "layer_width": Limit(1, 100_000, whole=True),
     # |weight| in a saved network: sums of such weights overflow before any plot; beyond it a
     # file is corrupt, not a network

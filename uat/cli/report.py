@@ -148,6 +148,10 @@ def summary_table(fit: Fit | Fit2D, extra: dict[str, str], *, measured: bool = F
     table.add_row("neurons", f"{net.n_neurons}{layers}  ({net.n_parameters} parameters)")
     for k, v in describe_training_checks(fit).items():
         table.add_row(k, v)
+    from uat.jobs.depth import relu_pieces
+
+    if not two and (pieces := relu_pieces(fit.net, t.domain)) is not None:
+        table.add_row("pieces", f"{pieces} linear pieces (counted exactly at every breakpoint)")
     rounding = "  (float rounding)" if getattr(e, "rounding", False) else ""
     at = (
         f"(x, y) = ({e.at[0]:.4g}, {e.at[1]:.4g})" if isinstance(e.at, tuple) else f"x = {e.at:.4g}"

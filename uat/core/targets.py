@@ -413,6 +413,26 @@ TARGETS: dict[str, Target] = {
     ]
 }
 
+# Telgarsky's tent composed k times on [0, 1] (uat.core.deep): 2^k linear pieces, no jumps
+TARGETS |= {
+    f"tent{k}": Target(
+        f"tent{k}",
+        functools.partial(lambda x, k: _deep_tent(x, k), k=k),
+        ((0.0, 1.0),),
+        f"tent composed {k} times",
+        rf"$\mathrm{{tent}}^{{{k}}}(x)$",
+        jump_points=lambda a, b: np.empty(0),
+    )
+    for k in range(1, 13)
+}
+
+
+def _deep_tent(x: np.ndarray, k: int) -> np.ndarray:
+    """2·min(a, 1 − a), k times: `uat.core.deep.tent`, whose nets need not be imported here."""
+    for _ in range(k):
+        x = 2.0 * np.minimum(x, 1.0 - x)
+    return x
+
 
 # -- targets of two inputs -------------------------------------------------------------------
 

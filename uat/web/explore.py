@@ -61,7 +61,7 @@ NAMED_EXPRESSIONS: dict[str, str] = {
     "runge": "1.0/(1.0 + 25*x**2)",
     "sinc": "sinc(x)",
     "nielsen": "0.2 + 0.4*x**2 + 0.3*x*sin(15*x) + 0.05*cos(50*x)",
-}
+} | {f"tent{k}": f"1 - abs((2**{k}*x) % 2 - 1)" for k in range(1, 13)}  # the tent k times
 
 _BINOP_NAMES: dict[type[ast.operator], str] = {
     ast.Add: "add",

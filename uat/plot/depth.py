@@ -1,0 +1,121 @@
+"""Figures of depth: sup error against parameters, one line per depth; a deep net's layers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from uat.core.layered import Layer, LayeredNet
+from uat.errors import UatError
+from uat.jobs.depth import DepthResult, DepthRow
+
+
+def _points(rows: list[DepthRow]) -> dict[int, list[tuple[int, float]]]:
+    by_depth: dict[int, list[tuple[int, float]]] = {}
+    for r in rows:
+        by_depth.setdefault(len(r.widths), []).append((r.parameters, r.sup))
+    return {d: sorted(set(p)) for d, p in sorted(by_depth.items())}
+
+
+def depth_figure(result: DepthResult) -> Any:
+    """Sup error against parameters: a line (or point) per depth, the hand-built net a star."""
+    from matplotlib.figure import Figure
+
+    from uat.plot.figures import style
+
+    with style():
+        fig = Figure(figsize=(7.0, 4.2), layout="constrained")
+        ax = fig.add_subplot()
+        floor = 1e-17
+        for depth, pts in _points([*result.rows, *result.search]).items():
+            p, e = np.array(pts, dtype=float).T
+            label = f"{depth} hidden layer{'s' if depth > 1 else ''} (trained)"
+            ax.plot(p, np.maximum(e, floor), "o-", label=label)
+        if (h := result.hand_built) is not None:
+            ax.plot([h.parameters], [max(h.sup, floor)], "*", ms=16, color="black",
+                    label=f"hand-built, {len(h.widths)} layers of {h.widths[0]}")  # fmt: skip
+        if result.shallow_width is not None:
+            ax.axhline(0.1, color="grey", lw=0.8, ls=":", label="sup error 0.1")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("parameters (every weight and bias)")
+        ax.set_ylabel("sup error (exact for ReLU nets)")
+        ax.set_title(f"{result.target}: what depth buys at equal parameter counts")
+        ax.legend(fontsize="small")
+    return fig
+
+
+def save_depth_figure(result: DepthResult, path: str | Path) -> Path:
+    """Draw and save `depth_figure`."""
+    from uat.plot.figures import save_figure
+
+    return save_figure(depth_figure(result), path)
+
+
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def layer_labels(net: LayeredNet) -> list[str]:
+    """'W₁: n₁×1, b₁: n₁' for every layer, the output layer last."""
+    return [f"W{str(i + 1).translate(_SUB)}: {o}×{n}, b{str(i + 1).translate(_SUB)}: {o}"
+            for i, (o, n) in enumerate(layer.shape for layer in net.layers)]  # fmt: skip
+
+
+def layers_figure(net: LayeredNet, n: int = 2001) -> Any:
+    """A deep net of one input drawn layer by layer: each hidden layer's neurons as functions
+    of x (the folding: one tent, two, four …) above its weight matrix and biases as a heat map
+    labelled with its shape; the last column is the output. The title counts the hidden layers.
+    """
+    from matplotlib.figure import Figure
+
+    from uat.plot.figures import style
+
+    if net.inputs != 1:
+        raise UatError("the layers are drawn as functions of x for networks of one input")
+    (a, b) = net.domain[0] if net.domain else (0.0, 1.0)
+    x = np.linspace(a, b, n)
+    outputs = [act for _, act in net.activations(x[:, None])]
+    labels, cols = layer_labels(net), len(net.layers)
+    hidden = len(net.widths)
+    with style():
+        fig = Figure(figsize=(2.3 * cols + 1, 5.2), layout="constrained")
+        axes = fig.subplots(2, cols, squeeze=False, height_ratios=[1.2, 1])
+        for i, (layer, out) in enumerate(zip(net.layers, outputs, strict=True)):
+            top, bottom = axes[0][i], axes[1][i]
+            name = f"hidden layer {i + 1}" if i < hidden else "output"
+            top.plot(x, out, lw=1)
+            top.set_title(f"{name}: {layer.shape[0]} neuron{'s' * (layer.shape[0] > 1)}",
+                          fontsize="small")  # fmt: skip
+            top.set_xlabel("x", fontsize="small")
+            _heat(bottom, layer, labels[i])
+        widths = "×".join(map(str, net.widths)) if len(set(net.widths)) > 1 else None
+        each = widths or f"{net.widths[0]} neuron{'s' * (net.widths[0] > 1)} each"
+        fig.suptitle(f"{hidden} hidden layer{'s' * (hidden > 1)} ({each}), "
+                     f"{net.n_parameters} parameters: {net.target or 'network'}")  # fmt: skip
+    return fig
+
+
+def _heat(ax: Any, layer: Layer, label: str) -> None:
+    """Weights and, in the last column, biases as a diverging heat map with its values."""
+    m = np.c_[layer.weights, layer.biases]
+    top = float(np.max(np.abs(m))) or 1.0
+    ax.imshow(m, cmap="RdBu_r", vmin=-top, vmax=top, aspect="auto", interpolation="nearest")
+    ax.grid(False)
+    ax.axvline(m.shape[1] - 1.5, color="black", lw=0.8)  # weights | biases
+    if m.size <= 64:
+        for (r, c), v in np.ndenumerate(m):
+            ink = "white" if abs(v) > top / 2 else "black"
+            ax.text(c, r, f"{v:.3g}", ha="center", va="center", fontsize=7, color=ink)
+    ax.set_xticks(range(m.shape[1]), [*(str(j + 1) for j in range(m.shape[1] - 1)), "b"],
+                  fontsize=6)  # fmt: skip
+    ax.set_yticks(range(m.shape[0]), [str(j + 1) for j in range(m.shape[0])], fontsize=6)
+    ax.set_title(label, fontsize="small")
+
+
+def save_layers_figure(net: LayeredNet, path: str | Path) -> Path:
+    """Draw and save `layers_figure`."""
+    from uat.plot.figures import save_figure
+
+    return save_figure(layers_figure(net), path)
