@@ -19,6 +19,10 @@ import pytest
 from tests.test_gallery_browser import ARGS, browser_or_skip
 from uat.web.explore import ExploreSettings, explore, explore_data
 
+# One Chromium at a time (one xdist worker): two headless browsers contending for the
+# clipboard left a copy button's promise unsettled under load.
+pytestmark = pytest.mark.xdist_group("chromium")
+
 WIDTHS = (10, 20)  # trained nets embedded in the test pages
 
 

@@ -15,6 +15,10 @@ import pytest
 
 from uat.web.gallery import build, load_spec
 
+# One Chromium at a time (one xdist worker): two headless browsers contending for the
+# clipboard left a copy button's promise unsettled under load.
+pytestmark = pytest.mark.xdist_group("chromium")
+
 SMALL = Path(__file__).with_name("gallery_small.toml")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = [

@@ -48,6 +48,12 @@ def test_results_show_as_images_and_the_animation_as_a_video(executed) -> None:
     assert len(videos) == 1 and "data:video/mp4;base64," in videos[0]
 
 
+def test_the_explorer_is_a_widget_view(executed) -> None:
+    pytest.importorskip("anywidget")
+    views = outputs(executed, "application/vnd.jupyter.widget-view+json")
+    assert len(views) == 1 and views[0]["model_id"]
+
+
 def test_after_style_the_inline_backend_is_still_active(tmp_path) -> None:
     first = (
         "import matplotlib.pyplot as plt\nimport uat\nwith uat.plot.style():\n"

@@ -14,6 +14,10 @@ from uat.core.targets import get_target  # noqa: E402
 from uat.web.explore import ExploreSettings, explore_data  # noqa: E402
 from uat.web.widget import explore_widget, net_from_state, net_state, widget_esm  # noqa: E402
 
+# One Chromium at a time (one xdist worker): two headless browsers contending for the
+# clipboard left a copy button's promise unsettled under load.
+pytestmark = pytest.mark.xdist_group("chromium")
+
 JS = Path(__file__).resolve().parents[1] / "uat" / "web" / "explore.js"
 
 

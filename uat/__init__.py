@@ -46,6 +46,7 @@ _EXPORTS = {
     "as_target": "uat.jobs",
     "smallest_width": "uat.jobs",
     "animate": "uat.plot.animate",
+    "explore": "uat.web.widget:explore_widget",  # in a notebook: the explorer as a widget
     "fit_figure": "uat.plot",
     "save_figure": "uat.plot",
     "style": "uat.plot",
@@ -59,7 +60,8 @@ _MODULES = {"settings", "errors", "io", "threads", "core", "jobs", "plot", "web"
 
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
+        module, _, attr = _EXPORTS[name].partition(":")
+        return getattr(importlib.import_module(module), attr or name)
     if name in _MODULES:
         return importlib.import_module(f"uat.{name}")
     raise AttributeError(f"module 'uat' has no attribute {name!r}")
