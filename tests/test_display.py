@@ -90,3 +90,19 @@ def test_a_gif_animation_shows_as_an_image_with_its_last_frame_as_png(shell, tmp
         last = np.asarray(im.convert("RGB"))
     with Image.open(io.BytesIO(data["image/png"])) as png:
         assert np.array_equal(np.asarray(png.convert("RGB")), last)
+
+
+def test_an_animation_asked_without_a_file_is_an_mp4_that_plays_inline(
+    shell, tmp_path, monkeypatch
+):
+    import uat
+
+    monkeypatch.chdir(tmp_path)
+    result = uat.animate("sin", 6, frames=3)  # as in a notebook: no out
+    assert (
+        result.path.suffix == ".mp4"
+        and result.path.parent == tmp_path
+        or not result.path.is_absolute()
+    )
+    assert (tmp_path / result.path.name).stat().st_size > 0
+    assert "<video controls" in shown(shell, result)["text/html"]

@@ -255,7 +255,7 @@ def animate(
     n: int,
     settings: Settings | None = None,
     *,
-    out: str | Path,
+    out: str | Path | None = None,
     sweep: str | None = None,
     frames: int | None = None,
     fps: float = 20,
@@ -282,7 +282,7 @@ def animate(
     n : the final size: width N (1-D; even for hand-built nets, per copy under shifts), K_max
         (2-D refine), K (2-D grow: K² towers), N (training), the net to turn round (2-D turn).
     settings : method and options; hand-built by default, passed whole to every 1-D network.
-    out : the file: .gif, .mp4 or .png (contact sheet).
+    out : the file: .gif, .mp4 or .png (contact sheet); None: the command's default name, as .mp4.
     sweep : 1-D "width" (default; one frame per width), "training" (one run of width N,
         frames at log-spaced iterations), "compare" (the `runs` side by side, over widths) or
         "steepness" (one hand-built net, its steps going from soft to steep); 2-D "refine"
@@ -314,7 +314,7 @@ def animate(
     hold = (0.0 if kind == "turn" else 1.0) if hold is None else hold
     check_frames(frames)
     check_dwell(dwell)
-    p = Path(out)
+    p = Path(out) if out is not None else _default_mp4(tgt, n, s, kind)
     if dim == 1:
         _check_curves(p, grow, diagram, method, layers, max_evaluations)
     else:
@@ -367,6 +367,14 @@ def _stage(
     if progress is None:
         return None
     return lambda done, total: progress(name, done, total)
+
+
+def _default_mp4(target: Target, n: int, s: Settings, sweep: str) -> Path:
+    """Where an animation asked for without `out` goes: the command's default name, as MP4
+    (a notebook shows it inline as a video)."""
+    from uat.jobs.commands import output_name
+
+    return Path(output_name("animate", target, s, n, sweep=sweep, ext=".mp4"))
 
 
 def _resolve(target: Target | str) -> Target:
