@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,7 +10,7 @@ import numpy as np
 
 from uat.core.activations import ACTIVATIONS, get_activation
 from uat.core.network import FORMAT as FORMAT1
-from uat.core.network import ShallowNet, check_claim, check_meta, read_network
+from uat.core.network import ShallowNet, check_claim, check_meta, read_network, write_network
 from uat.errors import UatError
 from uat.settings import LIMITS
 from uat.threads import one_blas_thread
@@ -198,12 +196,7 @@ class LayeredNet:
 
     def save(self, path: str | Path) -> Path:
         """Write the network as JSON, atomically."""
-        from uat.io import atomic_write
-
-        text = json.dumps(self.to_dict(), indent=1, default=_json_default)
-        with atomic_write(path, "w") as fh:
-            fh.write(text + "\n")
-        return Path(path)
+        return write_network(self.to_dict(), path)
 
     @classmethod
     def load(cls, path: str | Path) -> LayeredNet:
@@ -316,13 +309,3 @@ def _domain_from(value: Any, inputs: int) -> tuple[tuple[float, float], ...] | N
         return tuple(check_domain((p[0], p[1])) for p in value)
     except UatError as exc:  # the file's domain, not a --domain the user gave
         raise UatError(f"invalid {FORMAT}: {exc}") from None
-
-
-def _json_default(o: Any) -> Any:
-    if isinstance(o, np.generic):
-        return o.item()
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    if isinstance(o, float) and not math.isfinite(o):
-        return None
-    raise TypeError(f"not JSON serialisable: {type(o).__name__}")

@@ -264,17 +264,22 @@ class ShallowNet:
 
     def save(self, path: str | Path) -> Path:
         """Write the network as JSON, atomically."""
-        from uat.io import atomic_write
-
-        text = json.dumps(self.to_dict(), indent=1, default=_json_default)
-        with atomic_write(path, "w") as fh:
-            fh.write(text + "\n")
-        return Path(path)
+        return write_network(self.to_dict(), path)
 
     @classmethod
     def load(cls, path: str | Path) -> ShallowNet:
         """Read a network written by `save`; anything else is one clear UatError."""
         return cls.from_dict(read_network(path))
+
+
+def write_network(d: dict[str, Any], path: str | Path) -> Path:
+    """A network's record as JSON at `path`, atomically (every format: `save` of each net)."""
+    from uat.io import atomic_write
+
+    text = json.dumps(d, indent=1, default=_json_default)
+    with atomic_write(path, "w") as fh:
+        fh.write(text + "\n")
+    return Path(path)
 
 
 def read_network(path: str | Path) -> Any:
