@@ -389,7 +389,7 @@ def test_files_written_today_load_and_measure_the_same(cli, tmp_path: Path, case
 @pytest.fixture(scope="module")
 def towers_file(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A 4×4 tower net of gaussian2d as `uat fit gaussian2d --towers 4 --save-net` writes it."""
-    from uat.core.construct2d import towers
+    from uat.core.towers import towers
     from uat.core.targets import TARGETS2D
 
     path = tmp_path_factory.mktemp("towers") / "n.json"

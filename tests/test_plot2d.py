@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from uat.core.construct2d import towers
+from uat.core.towers import towers
 from uat.core.targets import TARGETS2D
 from uat.jobs.commands2d import fit2d
 from uat.plot.figures import save_figure
@@ -48,7 +48,7 @@ def test_layers_figure_shows_first_layer_then_one_neuron() -> None:
 
 
 def test_one_hidden_layer_shows_its_output_sum_once() -> None:
-    from uat.core.construct2d import ridge_sums
+    from uat.core.towers import ridge_sums
 
     fig = layers_figure(ridge_sums(GAUSS, 3, 4), GAUSS, first=3)
     assert [ax.name for ax in fig.axes] == ["3d"] * 4

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from uat.core.construct2d import towers
+from uat.core.towers import towers
 from uat.core.targets import TARGETS2D
 from uat.jobs.scenes2d import grow_scene, turn_scene
 from uat.plot import render as rn

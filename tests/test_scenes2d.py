@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from uat.core.construct2d import towers
+from uat.core.towers import towers
 from uat.core.targets import TARGETS2D
 from uat.errors import UatError
 from uat.jobs.scenes2d import (

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from uat.core.construct2d import towers
+from uat.core.towers import towers
 from uat.core.layered import Layer
-from uat.core.metrics2d import errors2d
+from uat.core.metrics import errors
 from uat.core.targets import TARGETS2D
 from uat.core.train import check_widths, spread_start, train2d
 from uat.core.train.layered import layered_residual_jacobian as residual_jacobian
@@ -51,7 +51,7 @@ def test_trained_beats_towers_at_equal_neurons(widths: list[int]) -> None:
     tower_net = towers(GAUSS, 4)  # 4 + 4 steps and 16 towers: 24 neurons
     run = train2d(GAUSS, widths, max_iter=40)
     assert run.net.n_neurons == tower_net.n_neurons == 24
-    trained, built = errors2d(run.net, GAUSS).sup, errors2d(tower_net, GAUSS).sup
+    trained, built = errors(run.net, GAUSS).sup, errors(tower_net, GAUSS).sup
     assert trained < 0.1 * built
     rmse = [r for _, r in run.history]
     assert len(rmse) == run.iterations + 1 <= 41 and min(rmse) < 0.1 * rmse[0]
@@ -72,7 +72,7 @@ def test_training_is_blind_to_the_surfaces_scale() -> None:
     assert np.array_equal(b.net.layers[-1].weights, 2.0**990 * a.net.layers[-1].weights)
     assert np.array_equal(b.net.layers[0].weights, a.net.layers[0].weights)
     assert b.history[-1][1] == 2.0**990 * a.history[-1][1]
-    assert errors2d(b.net, huge).sup == pytest.approx(2.0**990 * errors2d(a.net, small).sup)
+    assert errors(b.net, huge).sup == pytest.approx(2.0**990 * errors(a.net, small).sup)
 
 
 def test_a_surface_beyond_the_drawable_range_is_refused() -> None:

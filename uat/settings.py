@@ -83,6 +83,8 @@ LIMITS: dict[str, Limit] = {
     "steepness": Limit(0, math.inf, open_low=True),
     "towers": Limit(1, 64, whole=True),  # K per side: 4,096 towers, ~165 M evaluations on 201²
     "layers": Limit(1, 2, whole=True),  # hidden layers of a surface's trained net
+    # a sum of ridges: its least-squares design matrix is 121² × N, 175 MB at 1,500 neurons
+    "ridge_neurons": Limit(1, 1_500, whole=True),
     "shifts": Limit(1, 100, whole=True),  # M copies of N neurons: M·N still within n_neurons
     "seed": Limit(0, 2**32 - 1, whole=True),  # numpy's legacy seeds and most RNGs take 32 bits
     "seeds": Limit(1, 100, whole=True),  # repeated trainings of each width in convergence

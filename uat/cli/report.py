@@ -117,7 +117,7 @@ def describe_bound(fit: Fit | Fit2D) -> str:
 
 def describe_bound2d(fit: Fit2D) -> str:
     """The towers' bound, or why a surface's hand-built net has none."""
-    from uat.core.construct2d import TOWER_BOUND_FORMULA
+    from uat.core.towers import TOWER_BOUND_FORMULA
     from uat.plot.figures import format_number
 
     if fit.bound is None:

@@ -27,7 +27,7 @@ def _rebuilt(net: ShallowNet | LayeredNet, target: Target) -> ShallowNet | Layer
     """The construction the meta names: `hand_built` bumps or ramps, or `towers`."""
     m = net.meta
     if isinstance(net, LayeredNet):
-        from uat.core.construct2d import towers
+        from uat.core.towers import towers
 
         if "towers_per_side" not in m:
             raise UatError("not towers")

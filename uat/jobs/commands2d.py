@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from uat.core.construct2d import TOWER_BOUND_FORMULA, net_bound2d, ridge_sums, towers
+from uat.core.towers import TOWER_BOUND_FORMULA, tower_net_bound, ridge_sums, towers
 from uat.core.layered import LayeredNet
-from uat.core.metrics2d import Errors2D, errors2d
+from uat.core.metrics import Errors, errors
 from uat.core.targets import Target
 from uat.errors import UatError
 from uat.jobs.records import (
@@ -52,7 +52,7 @@ class Fit2D:
 
     target: Target
     net: LayeredNet
-    errors: Errors2D
+    errors: Errors
     seconds: float  # time spent building or training the network
     bound: float | None  # L·√(Δx²+Δy²)/2 for towers on a Lipschitz target
     method: str
@@ -128,10 +128,10 @@ def fit2d(target: Target, size: int, method: str = "construct", **options: Any) 
     start = time.perf_counter()
     net, history = build2d(target, size, method, **options)
     seconds = time.perf_counter() - start
-    bound = net_bound2d(target, net)[0] if method == "construct" else None
+    bound = tower_net_bound(target, net)[0] if method == "construct" else None
     if target.path is not None:  # `uat show` finds the CSV from any folder
         net.meta["target_path"] = target.path
-    e = errors2d(net, target)
+    e = errors(net, target)
     return Fit2D(target, net, e, seconds, bound, method, size, history, dict(options))
 
 
@@ -367,7 +367,7 @@ class Choice2D:
 
 def size_for(method: str, neurons: int | None, towers: int | None, default: int) -> int:
     """K from --towers, or from --neurons when it is a count the layout makes exactly."""
-    from uat.core.construct2d import check_towers
+    from uat.core.towers import check_towers
 
     if neurons is not None and towers is not None:
         raise UatError("give n_neurons or towers, not both", param="n_neurons")
@@ -477,6 +477,6 @@ def show2d(path: str | Path, target: str | None = None, domain: str | None = Non
     quadrant = method == "construct" and form == "quadrant"
     from uat.core.claims import is_construction
 
-    bound = net_bound2d(t, net)[0] if quadrant and is_construction(net, t) else None
-    errors = errors2d(net, t)
+    bound = tower_net_bound(t, net)[0] if quadrant and is_construction(net, t) else None
+    errors = errors(net, t)
     return Fit2D(t, net, errors, time.perf_counter() - t0, bound, method, size)

@@ -8,7 +8,7 @@ Four sweeps, each a `Scene2D` that `uat.plot.render2d` draws without computing a
 - ``training``: one LM run of a trained net, frames at log-spaced evaluations;
 - ``turn``: the camera going once round one network's surface.
 
-Every frame's sup error (refined over the plane) and RMSE come from `uat.core.metrics2d.errors2d`
+Every frame's sup error (refined over the plane) and RMSE come from `uat.core.metrics.errors`
 on a `FRAME_GRID`² grid, which the scene names.
 """
 
@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from uat.core.construct2d import ridge_sums, tower_edges, towers
+from uat.core.towers import ridge_sums, tower_edges, towers
 from uat.core.layered import Layer, LayeredNet, one_blas_thread
-from uat.core.metrics2d import errors2d
+from uat.core.metrics import errors
 from uat.core.targets import Target
 from uat.errors import UatError
 from uat.jobs.scenes import check_frames
@@ -106,7 +106,7 @@ def surface_points(k: int = 0) -> int:
 def measure(net: LayeredNet, target: Target, grid: tuple[np.ndarray, ...]) -> dict[str, Any]:
     """A network's surface, error map, refined sup error and RMSE for one frame."""
     x, y, ex, ey = grid
-    e = errors2d(net, target, FRAME_GRID)
+    e = errors(net, target, FRAME_GRID)
     with np.errstate(all="ignore"):
         error = np.abs(net(ex, ey) - target(ex, ey))
     return {"z": net(x, y), "error": error, "sup": e.sup, "rmse": e.rmse, "sup_at": e.at}

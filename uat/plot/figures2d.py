@@ -68,7 +68,7 @@ def fit_note(fit: Fit2D) -> str:
     e = fit.errors
     note = f"sup (★) {e.sup:.3g}, RMSE {e.rmse:.3g} ({e.grid}×{e.grid} grid)"
     if fit.bound is not None:
-        from uat.core.construct2d import TOWER_BOUND_FORMULA
+        from uat.core.towers import TOWER_BOUND_FORMULA
 
         note += f", bound {TOWER_BOUND_FORMULA} = {fit.bound:.3g}"
     return note
@@ -175,7 +175,7 @@ def convergence2d_figure(study: Convergence2D, *, size: tuple[float, float] = (7
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
-    from uat.core.construct2d import TOWER_BOUND_FORMULA
+    from uat.core.towers import TOWER_BOUND_FORMULA
     from uat.plot.figures import STYLE
 
     with mpl.rc_context(STYLE):  # type: ignore[arg-type]

@@ -32,18 +32,16 @@ from uat.core.targets import Target
 from uat.errors import UatError
 
 TOWER_FORMS = ("quadrant", "nielsen")
-HEIGHT_RULES2D = ("minimax", "centre")
-MAX_TOWERS_PER_SIDE = 64  # 4,096 towers: ~165 M neuron evaluations on the 201² error grid
-MAX_RIDGE_NEURONS = 1500  # the least-squares design matrix is 121² × N: 175 MB at the limit
+TOWER_HEIGHT_RULES = ("minimax", "centre")
 _MINIMAX_SAMPLES = 17  # per side of a cell
 _RIDGE_FIT_GRID = 121  # per side: the least-squares grid of the ridge route
 
 
 def check_towers(k: int) -> int:
     """Validate K, the towers per side, before anything is allocated."""
-    if not 1 <= k <= MAX_TOWERS_PER_SIDE:
-        raise UatError(f"towers per side must be 1..{MAX_TOWERS_PER_SIDE}, got {k}")
-    return k
+    from uat.settings import check_number
+
+    return int(check_number("towers", k))
 
 
 def tower_edges(target: Target, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -59,7 +57,7 @@ def tower_heights(target: Target, k: int, rule: str = "minimax") -> np.ndarray:
         xc, yc = 0.5 * (xe[:-1] + xe[1:]), 0.5 * (ye[:-1] + ye[1:])
         return target(*np.meshgrid(xc, yc))
     if rule != "minimax":
-        raise UatError(f"unknown height rule {rule!r}; choose one of: {', '.join(HEIGHT_RULES2D)}")
+        raise UatError(f"unknown height rule {rule!r}; choose one of: {', '.join(TOWER_HEIGHT_RULES)}")
     u = np.linspace(0.0, 1.0, _MINIMAX_SAMPLES)
     xs = (xe[:-1, None] + np.diff(xe)[:, None] * u).ravel()  # (K·S,) grouped by column
     ys = (ye[:-1, None] + np.diff(ye)[:, None] * u).ravel()
@@ -71,7 +69,7 @@ def tower_bound(target: Target, k: int) -> float | None:
     """L·√(Δx²+Δy²)/2 (= L·Δ/√2 on square cells): minimax towers with exact steps.
 
     The theorem for exact steps, which sets the steepness; a built (sigmoid) tower net can
-    exceed it near the corners, so none is printed for one (`net_bound2d`).
+    exceed it near the corners, so none is printed for one (`tower_net_bound`).
     """
     lip = target.lipschitz()
     if lip is None:
@@ -93,7 +91,7 @@ TOWERS_NO_BOUND = (
 )
 
 
-def net_bound2d(target: Target, net: LayeredNet) -> tuple[float | None, str | None]:
+def tower_net_bound(target: Target, net: LayeredNet) -> tuple[float | None, str | None]:
     """(bound, why none) for a built 2-D net: none for sigmoid towers (`TOWERS_NO_BOUND`)."""
     return None, TOWERS_NO_BOUND
 
@@ -104,7 +102,7 @@ def _eps(target: Target, k: int) -> float:
     return bound if bound else 1e-3 * max(target.sup_norm(), 1e-300)
 
 
-def auto_steepness2d(target: Target, k: int) -> float:
+def tower_steepness(target: Target, k: int) -> float:
     """First-layer w with w·Δ ≥ max(24, 2·ln(2‖f‖/ε)), Δ the narrower cell side (as in 1-D)."""
     delta = min(target.side) / k
     ratio = 2.0 * target.sup_norm() / _eps(target, k)
@@ -118,7 +116,7 @@ def threshold_steepness(target: Target, k: int, out_weights: np.ndarray) -> floa
     return max(20.0, 2.0 * math.log(ratio) if ratio > 1 else 0.0)
 
 
-def check_steepness2d(w: float, target: Target) -> float:
+def check_plane_steepness(w: float, target: Target) -> float:
     """A steepness whose pre-activations w·(x − s) stay finite over the rectangle."""
     (a, b), (c, d) = target.box
     reach = 2 * max(abs(a), abs(b), abs(c), abs(d), b - a, d - c)
@@ -152,7 +150,7 @@ def towers(
     ----------
     target : the surface and rectangle.
     k : towers per side; K² towers of Δx × Δy.
-    steepness : first-layer weight w; automatic (`auto_steepness2d`) if None.
+    steepness : first-layer weight w; automatic (`tower_steepness`) if None.
     heights : "minimax" ((max f + min f)/2 over the cell) or "centre".
     form : "quadrant" or "nielsen" (see the module docstring).
 
@@ -164,8 +162,8 @@ def towers(
     if form not in TOWER_FORMS:
         raise UatError(f"unknown tower form {form!r}; choose one of: {', '.join(TOWER_FORMS)}")
     h = tower_heights(target, k, heights)
-    w = auto_steepness2d(target, k) if steepness is None else float(steepness)
-    check_steepness2d(w, target)
+    w = tower_steepness(target, k) if steepness is None else float(steepness)
+    check_plane_steepness(w, target)
     xe, ye = tower_edges(target, k)
     margin = max(min(target.side) / k / 2, math.log(1000.0) / w)  # outer steps off the domain
     xe[0], ye[0] = xe[0] - margin, ye[0] - margin
@@ -215,11 +213,14 @@ def ridge_sums(
     weights (with the bias) are the least-squares fit on a grid: the layout is by hand, the
     linear part solved. A single layer can only sum ridges, so the error falls slowly.
     """
-    n = directions * (k + 1)
-    if directions < 1 or k < 1 or n > MAX_RIDGE_NEURONS:
+    from uat.settings import LIMITS, how_to_raise
+
+    n, most = directions * (k + 1), int(LIMITS["ridge_neurons"].high)
+    if directions < 1 or k < 1 or n > most:
         raise UatError(
-            f"ridges need directions ≥ 1 and steps ≥ 1 with at most {MAX_RIDGE_NEURONS} neurons, "
-            f"got {directions} × {k + 1}"
+            f"ridges need directions ≥ 1 and steps ≥ 1 with at most {most:,} neurons, "
+            f"got {directions} × {k + 1} {how_to_raise('ridge_neurons')}",
+            param="towers",
         )
     (a, b), (c, d) = target.box
     theta = np.pi * np.arange(directions) / directions
@@ -227,7 +228,7 @@ def ridge_sums(
     corners = np.array([[a, c], [a, d], [b, c], [b, d]]) @ normals.T  # (4, M)
     lo, hi = corners.min(axis=0), corners.max(axis=0)
     delta = (hi - lo) / k
-    w = check_steepness2d(24.0 / float(np.min(delta)) if steepness is None else steepness, target)
+    w = check_plane_steepness(24.0 / float(np.min(delta)) if steepness is None else steepness, target)
     s = lo[:, None] + delta[:, None] * np.arange(k + 1)  # (M, K+1) step positions
     s[:, 0] -= delta / 2  # the first step is on everywhere: half a bump before the corner
     weights = np.repeat(normals, k + 1, axis=0) * w

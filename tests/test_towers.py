@@ -7,14 +7,14 @@ import math
 import numpy as np
 import pytest
 
-from uat.core.construct2d import (
+from uat.core.towers import (
     ridge_sums,
     threshold_steepness,
     tower_bound,
     tower_heights,
     towers,
 )
-from uat.core.metrics2d import errors2d
+from uat.core.metrics import errors
 from uat.core.targets import TARGETS2D, get_target, parse_domain
 from uat.errors import UatError
 
@@ -78,20 +78,20 @@ def test_nielsen_towers_have_a_hole_at_shared_corners() -> None:
 @pytest.mark.parametrize(("spec", "k"), [("sin(x)*cos(y)", 4), ("sin(x)*cos(y)", 8)])
 def test_built_towers_claim_no_bound_since_their_corners_break_it(spec: str, k: int) -> None:
     # L·√(Δx²+Δy²)/2 is the theorem for exact steps; sigmoid corners exceeded it by 23 % here
-    from uat.core.construct2d import net_bound2d
+    from uat.core.towers import tower_net_bound
     from uat.core.targets import get_target
 
     target = get_target(spec, ((-np.pi, np.pi), (-np.pi, np.pi)))
     net = towers(target, k)
     exact = math.hypot(2 * np.pi / k, 2 * np.pi / k) / 2  # L = 1 for sin(x)·cos(y)
     assert tower_bound(target, k) == pytest.approx(exact, rel=1e-3)
-    assert errors2d(net, target).sup > 1.1 * exact  # so no bound may be printed
-    bound, why = net_bound2d(target, net)
+    assert errors(net, target).sup > 1.1 * exact  # so no bound may be printed
+    bound, why = tower_net_bound(target, net)
     assert bound is None and why is not None and "not claimed" in why
 
 
 def test_towers_refuse_bad_sizes() -> None:
-    with pytest.raises(UatError, match="towers per side"):
+    with pytest.raises(UatError, match="towers must be a whole number from 1 to 64"):
         towers(GAUSS, 0)
     with pytest.raises(UatError, match="tower form"):
         towers(GAUSS, 4, form="pyramid")
@@ -104,11 +104,11 @@ def test_one_direction_of_ridges_is_a_one_dimensional_fit() -> None:
     target = get_target("sin(x)", parse_domain("-pi,pi"), dim=2)
     net = ridge_sums(target, 1, 20)
     assert net.n_neurons == 21 and len(net.layers) == 2
-    assert errors2d(net, target).sup < 1.0 * (2 * math.pi / 20) / 2  # L·Δ/2 with L = 1
+    assert errors(net, target).sup < 1.0 * (2 * math.pi / 20) / 2  # L·Δ/2 with L = 1
 
 
 def test_more_ridge_directions_fit_a_bump_better() -> None:
-    sup = [errors2d(ridge_sums(GAUSS, m, 8), GAUSS).sup for m in (2, 8)]
+    sup = [errors(ridge_sums(GAUSS, m, 8), GAUSS).sup for m in (2, 8)]
     assert sup[1] < 0.6 * sup[0]  # measured 0.53
 
 
@@ -121,5 +121,5 @@ def test_steepness_that_overflows_is_refused() -> None:
 
 def test_ridge_weights_do_not_oscillate_between_fit_points() -> None:
     # the refined sup stays within a few times the RMSE of the fit grid (no exploding weights)
-    e = errors2d(ridge_sums(GAUSS, 24, 24), GAUSS)
+    e = errors(ridge_sums(GAUSS, 24, 24), GAUSS)
     assert e.sup < 10 * e.rmse

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from uat.core.metrics2d import errors2d, grid_peaks
+from uat.core.metrics import errors, grid_peaks
 from uat.core.targets import TARGETS2D
 
 GAUSS = TARGETS2D["gaussian2d"]
@@ -18,7 +18,7 @@ def test_a_narrow_peak_between_grid_points_is_found() -> None:
     def approx(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return GAUSS(x, y) + np.exp(-((x - cx) ** 2 + (y - cy) ** 2) / 2e-4)
 
-    e = errors2d(approx, GAUSS)
+    e = errors(approx, GAUSS)
     assert e.grid_sup < 0.7  # the nearest grid point is 0.01 away: e^{-0.51} = 0.6
     assert e.sup == pytest.approx(1.0, abs=1e-3)
     assert e.at == pytest.approx((cx, cy), abs=1e-4)
@@ -30,7 +30,7 @@ def test_both_sides_of_a_jump() -> None:
     def outer(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return x / 4  # error 1 − x/4 inside: its sup 1.15 is the limit at (−0.6, 0), not attained
 
-    e = errors2d(outer, disc)
+    e = errors(outer, disc)
     assert e.sup == pytest.approx(1.15, abs=1e-6)
     assert e.at == pytest.approx((-0.6, 0.0), abs=1e-3)
 
@@ -39,7 +39,7 @@ def test_rmse_on_the_grid_against_its_definition() -> None:
     def shifted(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return GAUSS(x, y) + 0.01 * x  # error |x|/100 on [-2, 2]: RMSE of a uniform grid
 
-    e = errors2d(shifted, GAUSS, n=101)
+    e = errors(shifted, GAUSS, n=101)
     xs = np.linspace(-2, 2, 101)
     assert e.rmse == pytest.approx(0.01 * np.sqrt(np.mean(xs**2)), rel=1e-12)
     assert e.sup == pytest.approx(0.02, rel=1e-12) and e.grid == 101
@@ -81,10 +81,10 @@ def _dense_sup2d(net, target) -> float:  # noqa: ANN001
 def test_the_refined_sup_of_towers_is_the_sup(
     spec: str, domain: tuple[float, float], k: int
 ) -> None:
-    from uat.core.construct2d import towers
+    from uat.core.towers import towers
     from uat.core.targets import get_target
 
     t = get_target(spec, (domain, domain))
     net = towers(t, k)
     dense = _dense_sup2d(net, t)
-    assert errors2d(net, t).sup == pytest.approx(dense, rel=0.01)
+    assert errors(net, t).sup == pytest.approx(dense, rel=0.01)
