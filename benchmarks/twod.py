@@ -21,11 +21,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from uat.jobs.UNKNOWN import (
+    fit,  # noqa: E402
+    fit2d,  # noqa: E402
+)
+
 from uat.core.targets import TARGETS, TARGETS2D  # noqa: E402
-from uat.jobs.commands import fit  # noqa: E402
-from uat.jobs.commands2d import fit2d  # noqa: E402
 from uat.plot.figures import fit_figure, save_figure, style  # noqa: E402
-from uat.plot.figures2d import fit2d_figure  # noqa: E402
+from uat.plot.surfaces import surface_fit_figure  # noqa: E402
 
 GOAL = 3.0  # seconds, from issue 14
 GOAL_ANIMATION = 20.0  # seconds for 60 frames, from issue 14
@@ -38,7 +41,7 @@ def towers_20(out: Path) -> tuple[float, float, float]:
     result = fit2d(target, 20)
     t1 = time.perf_counter()
     with style():
-        save_figure(fit2d_figure(result), out)
+        save_figure(surface_fit_figure(result), out)
     return t1 - t0, time.perf_counter() - t1, result.errors.sup
 
 

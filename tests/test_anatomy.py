@@ -14,7 +14,8 @@ from PIL import Image
 
 from uat.core.activations import sigmoid
 from uat.core.targets import get_target
-from uat.jobs.commands import Fit, fit
+from uat.jobs.commands import fit
+from uat.jobs.fitting import Fit
 from uat.plot.anatomy import anatomy_figure, middle_pair, neuron_order
 from uat.plot.figures import format_number, style
 from uat.settings import Settings

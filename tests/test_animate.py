@@ -292,8 +292,8 @@ def test_a_diagram_in_a_contact_sheet_is_refused_not_dropped(sin, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("target", "n", "sweep"),
-    [("sin", 6, "width"), ("gaussian2d", 2, "grow")],  # 3 frames each: widths 2, 4, 6; towers
+    ("target", "width", "sweep"),
+    [("sin", {"n": 6}, "width"), ("gaussian2d", {"towers": 2}, "grow")],  # 3 frames each
 )
 @pytest.mark.parametrize(
     ("fmt", "fps", "dwell", "hold"),
@@ -304,11 +304,11 @@ def test_a_diagram_in_a_contact_sheet_is_refused_not_dropped(sin, tmp_path):
     ],
 )
 def test_dwell_fps_and_hold_pace_curves_and_surfaces_alike(
-    tmp_path, target, n, sweep, fmt, fps, dwell, hold
+    tmp_path, target, width, sweep, fmt, fps, dwell, hold
 ):
     out = tmp_path / f"a.{fmt}"
     res = an.animate(
-        target, n, sweep=sweep, frames=3, out=out, fps=fps, dwell=dwell, hold=hold, size=SIZE
+        target, **width, sweep=sweep, frames=3, out=out, fps=fps, dwell=dwell, hold=hold, size=SIZE
     )
     repeats = round(dwell * fps)  # file frames per scene frame at the file's clock
     if fmt == "gif":  # each distinct frame stored once, its dwell the delay, the hold in the last
@@ -322,7 +322,11 @@ def test_dwell_fps_and_hold_pace_curves_and_surfaces_alike(
         assert count == 3 * repeats + round(hold * fps)
         assert seconds == pytest.approx(3 * dwell + hold, abs=1.01 / fps)
     rec = res.to_dict()
-    assert rec["frames"] == 3 and rec["file_frames"] == count and rec["dim"] == (2 if n == 2 else 1)
+    assert (
+        rec["frames"] == 3
+        and rec["file_frames"] == count
+        and rec["dim"] == (2 if "towers" in width else 1)
+    )
     assert rec["dwell"] == pytest.approx(dwell) and rec["hold"] == pytest.approx(hold)
     assert len(rec["steps"]) == 3 and all(s["sup_error"] >= s["rmse"] > 0 for s in rec["steps"])
 
@@ -330,7 +334,7 @@ def test_dwell_fps_and_hold_pace_curves_and_surfaces_alike(
 def test_a_record_has_the_same_keys_in_both_dimensions(tmp_path):
     kw = {"size": SIZE, "writer": "pillow"}
     one = an.animate("sin", 4, out=tmp_path / "a.gif", **kw).to_dict()
-    two = an.animate("gaussian2d", 2, frames=2, out=tmp_path / "b.gif", **kw).to_dict()
+    two = an.animate("gaussian2d", towers=2, frames=2, out=tmp_path / "b.gif", **kw).to_dict()
     assert list(one) == list(two)
     assert (one["frame_grid"], two["frame_grid"], one["dim"], two["dim"]) == (None, 101, 1, 2)
     assert two["neurons"] == 2 * 2 + 4 and one["neurons"] == 4  # K = 2: 2K steps + K² towers
@@ -339,7 +343,7 @@ def test_a_record_has_the_same_keys_in_both_dimensions(tmp_path):
 def test_a_turn_is_one_motion_without_a_pause(tmp_path, monkeypatch):
     monkeypatch.setattr(wr, "ffmpeg_exe", lambda: None)
     res = an.animate(
-        "gaussian2d", 2, sweep="turn", frames=4, out=tmp_path / "t.gif", size=SIZE, fps=25
+        "gaussian2d", towers=2, sweep="turn", frames=4, out=tmp_path / "t.gif", size=SIZE, fps=25
     )
     assert gif_info(res.path)[2] == [40] * 4  # 1/fps each, no hold: a seamless loop
     assert res.dwell == pytest.approx(0.04) and res.hold == 0
@@ -352,8 +356,8 @@ def test_a_turn_is_one_motion_without_a_pause(tmp_path, monkeypatch):
 )  # fmt: skip
 def test_a_surface_refuses_curve_options_before_computing(tmp_path, kwargs, match):
     with pytest.raises(UatError, match=match):
-        an.animate("gaussian2d", 2, out=tmp_path / "a.gif", **kwargs)
-    with pytest.raises(UatError, match="for surfaces"):
+        an.animate("gaussian2d", towers=2, out=tmp_path / "a.gif", **kwargs)
+    with pytest.raises(UatError, match="layers is for targets of two inputs"):
         an.animate("sin", 4, out=tmp_path / "a.gif", layers=2)
     assert not any(tmp_path.iterdir())
 

@@ -628,20 +628,14 @@ def test_animate_json_counts_the_files_frames_and_hold(cli) -> None:
     assert "--dwell 0.33 rounded to whole frames at 20 fps" in out
 
 
-def test_the_surface_choices_named_by_the_cli_are_the_2d_ones() -> None:
-    from uat.cli.options import SURFACE_CHOICES
-    from uat.jobs.commands2d import METHODS2D
-    from uat.jobs.scenes2d import SWEEPS2D
-
-    assert SURFACE_CHOICES["method"] == METHODS2D
-    assert set(SURFACE_CHOICES["sweep"]) == {*SWEEPS2D, "width"}
-
-
 @pytest.mark.parametrize(
     ("args", "phrase"),
     [
         (["animate", "sin", "--sweep", "nonsense"], "unknown --sweep 'nonsense'"),
-        (["animate", "sin", "--sweep", "turn"], "--sweep turn is for 2-D targets"),
+        (["animate", "sin", "--sweep", "turn"], "sweep turn is for 2-D targets"),
+        (["animate", "sin", "--method", "ridges"], "method ridges is for 2-D targets"),
+        (["animate", "sin", "--towers", "4"], "towers is for targets of two inputs"),
+        (["animate", "gaussian2d", "--grow"], "grow is for targets of one input"),
         (["animate", "sin", "--writer", "foo"], "'--writer': 'foo' is not one of"),
         (["fit", "step", "--eps", "0.1"], "no width brings the sup error below half a jump"),
         (["fit", "sin", "-o", "."], "it is a folder"),

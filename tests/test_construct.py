@@ -162,7 +162,7 @@ def test_inverse_output_is_the_logit_under_a_sigmoid() -> None:
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
 def test_constant_target_is_built_to_float_rounding(activation: str) -> None:
     from uat.core.construct import hand_built
-    from uat.jobs.commands import resolve_target
+    from uat.jobs.request import resolve_target
 
     net = hand_built(resolve_target("5"), 50, activation=activation)
     x = np.linspace(-1.0, 1.0, 100_001)  # evaluated here, not by the net's own code

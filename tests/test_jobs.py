@@ -15,7 +15,10 @@ from PIL import Image
 
 from uat.core.targets import get_target
 from uat.errors import UatError
-from uat.jobs.commands import convergence, fitted_slope, geometric_widths, summarise, sweep
+from uat.jobs.commands import convergence
+from uat.jobs.fitting import sweep
+from uat.jobs.rates import geometric_widths, summarise
+from uat.jobs.records import fitted_slope
 from uat.settings import Settings
 
 WIDTHS = [10, 20, 40, 80, 160]
@@ -216,8 +219,9 @@ def test_every_settings_field_is_covered() -> None:
 @pytest.mark.parametrize("name", FIELD_CASES)
 def test_every_field_reaches_the_network_on_the_fit_path(name: str) -> None:
     from uat.jobs import commands as jobs
+    from uat.jobs import request
 
-    t = jobs.resolve_target(CURVE, DOMAIN)
+    t = request.resolve_target(CURVE, DOMAIN)
     base, changed = _settings(name)
     got, default = jobs.fit(t, N, changed), jobs.fit(t, N, base)
     shows = FIELDS[name][2]
@@ -230,8 +234,9 @@ def test_every_field_reaches_the_network_on_the_fit_path(name: str) -> None:
 @pytest.mark.parametrize("name", FIELD_CASES)
 def test_every_field_reaches_the_network_through_compare_and_convergence(name: str) -> None:
     from uat.jobs import commands as jobs
+    from uat.jobs import request
 
-    t = jobs.resolve_target(CURVE, DOMAIN)
+    t = request.resolve_target(CURVE, DOMAIN)
     base, changed = _settings(name)
     alone = jobs.fit(t, N * (changed.shifts if changed.method == "train" else 1), changed)
     if name != "method":  # compare builds both methods itself
@@ -245,6 +250,7 @@ def test_every_field_reaches_the_network_through_compare_and_convergence(name: s
 @pytest.mark.parametrize("name", FIELD_CASES)
 def test_every_field_reaches_the_network_through_the_gallery(tmp_path, name: str) -> None:
     from uat.jobs import commands as jobs
+    from uat.jobs import request
     from uat.plot.figures import format_number
     from uat.web.gallery import build
 
@@ -258,7 +264,7 @@ def test_every_field_reaches_the_network_through_the_gallery(tmp_path, name: str
     )
     (outcome,) = build(spec, jobs=1)
     assert outcome.ok, outcome.error
-    alone = jobs.fit(jobs.resolve_target(CURVE, DOMAIN), N, Settings(**options))
+    alone = jobs.fit(request.resolve_target(CURVE, DOMAIN), N, Settings(**options))
     assert outcome.numbers["RMSE"] == format_number(alone.errors.rmse)
 
 
@@ -266,7 +272,7 @@ def test_every_field_reaches_the_network_through_the_gallery(tmp_path, name: str
 
 
 def test_compare_runs_match_widths_under_shifts() -> None:
-    from uat.jobs.commands import compare_runs
+    from uat.jobs.comparison import compare_runs
 
     runs = compare_runs(Settings(shifts=2), 10)
     assert [(s.method, n) for s, n in runs] == [("construct", 10), ("train", 20)]
@@ -292,7 +298,8 @@ def test_compare_under_shifts_has_equal_widths_in_table_and_json(cli) -> None:
 
 
 def test_default_names_hold_every_setting_that_changes_the_result() -> None:
-    from uat.jobs.commands import output_name, resolve_target
+    from uat.jobs.naming import output_name
+    from uat.jobs.request import resolve_target
 
     t = resolve_target("x**2*sin(5*x)")
     assert output_name("fit", t, Settings(), 50) == "x2-sin5x-construct-50.png"
@@ -331,7 +338,8 @@ def test_an_overflowing_target_gives_strict_json_and_no_warning() -> None:
 
 
 def test_a_constant_target_reports_float_rounding() -> None:
-    from uat.jobs.commands import fit, resolve_target
+    from uat.jobs.commands import fit
+    from uat.jobs.request import resolve_target
 
     d = fit(resolve_target("5"), 50).to_dict()
     # L = 0: the bound is the soft steps' leak alone, a few ulps of 5, and it holds
@@ -341,7 +349,7 @@ def test_a_constant_target_reports_float_rounding() -> None:
 
 
 def test_no_floor_is_found_in_a_clean_power_law() -> None:
-    from uat.jobs.commands import optimiser_floor
+    from uat.jobs.rates import optimiser_floor
 
     w = np.array(geometric_widths(200), float)
     assert optimiser_floor(w, 3.0 / w) is None
@@ -349,7 +357,7 @@ def test_no_floor_is_found_in_a_clean_power_law() -> None:
 
 
 def test_the_slope_is_fitted_above_a_floor_only() -> None:
-    from uat.jobs.commands import Point
+    from uat.jobs.records import Point
 
     widths = [2, 4, 8, 16, 32, 64, 128, 256, 512]
     law = [5.0 * float(w) ** -2.0 for w in widths]  # reaches 1e-3 near N = 71
@@ -430,7 +438,8 @@ def test_fit_command_says_why_training_stopped_and_what_the_numbers_are(cli) -> 
 @pytest.mark.parametrize(("method", "eps"), [("construct", 0.05), ("train", 1e-3)])
 def test_smallest_width_reaches_eps_and_one_step_narrower_does_not(method, eps) -> None:
     from uat.core.targets import get_target
-    from uat.jobs.commands import fit, smallest_width
+    from uat.jobs.commands import fit
+    from uat.jobs.fitting import smallest_width
 
     target, s = get_target("gaussian"), Settings(method=method)
     n, found = smallest_width(target, eps, s)
@@ -445,7 +454,7 @@ def test_smallest_width_reaches_eps_and_one_step_narrower_does_not(method, eps) 
 @pytest.mark.parametrize("eps", [0, -1, float("nan"), True])
 def test_smallest_width_refuses_a_meaningless_eps(eps) -> None:
     from uat.core.targets import get_target
-    from uat.jobs.commands import smallest_width
+    from uat.jobs.fitting import smallest_width
 
     with pytest.raises(UatError, match="eps must be a positive number") as info:
         smallest_width(get_target("sin"), eps, Settings())
@@ -456,7 +465,8 @@ def test_smallest_width_refuses_a_meaningless_eps(eps) -> None:
 def test_smallest_width_meets_eps_and_the_next_narrower_does_not(name: str, eps: float) -> None:
     """Checked on a dense grid of its own, not by the code's refined sup."""
     from uat.core.targets import get_target
-    from uat.jobs.commands import fit, smallest_width
+    from uat.jobs.commands import fit
+    from uat.jobs.fitting import smallest_width
 
     t = get_target(name)
     n, f = smallest_width(t, eps, Settings())
@@ -472,7 +482,7 @@ def test_smallest_width_meets_eps_and_the_next_narrower_does_not(name: str, eps:
 
 def test_smallest_width_says_none_when_no_width_reaches_eps() -> None:
     from uat.core.targets import get_target
-    from uat.jobs.commands import smallest_width
+    from uat.jobs.fitting import smallest_width
 
     with pytest.raises(UatError, match="no width up to N = 10,000 reaches") as info:
         smallest_width(get_target("step"), 0.1, Settings())
@@ -483,7 +493,8 @@ def test_smallest_width_says_none_when_no_width_reaches_eps() -> None:
 
 def test_default_names_tell_apart_a_domain_and_a_set_of_activations() -> None:
     """Issue 12: `--domain 0,1` and `compare --activations` overwrote the default run's file."""
-    from uat.jobs.commands import output_name, resolve_target
+    from uat.jobs.naming import output_name
+    from uat.jobs.request import resolve_target
 
     s = Settings()
     own = output_name("fit", resolve_target("sin"), s, 50)
@@ -522,28 +533,30 @@ def test_default_names_tell_apart_a_domain_and_a_set_of_activations() -> None:
     ],
 )
 def test_wrong_types_name_the_parameter(call, param: str) -> None:
-    from uat.jobs import commands as jobs
+    import uat  # the public API: uat.fit, uat.resolve_target
 
     with pytest.raises(UatError) as info:
-        call(jobs, jobs.resolve_target("sin"))
+        call(uat, uat.resolve_target("sin"))
     assert info.value.param == param and "--" not in str(info.value)
 
 
 def test_numpy_integers_and_comma_text_are_taken_as_a_caller_means_them() -> None:
     from uat.jobs import commands as jobs
+    from uat.jobs import comparison, rates, request
 
-    t = jobs.resolve_target("sin")
+    t = request.resolve_target("sin")
     f = jobs.fit(t, np.int64(10), Settings(seed=np.int64(3)))
     assert f.net.n_neurons == 10 and isinstance(f.settings.seed, int)
-    runs = jobs.compare_runs(Settings(), 10, "relu,sigmoid")  # not ['r', 'e', 'l', 'u']
+    runs = comparison.compare_runs(Settings(), 10, "relu,sigmoid")  # not ['r', 'e', 'l', 'u']
     assert {s.activation for s, _ in runs} == {"relu", "sigmoid"}
-    assert jobs.convergence_plan(Settings(), [4], "construct")[1] == ["construct"]
+    assert rates.convergence_plan(Settings(), [4], "construct")[1] == ["construct"]
 
 
 def test_every_seed_of_a_convergence_is_checked_before_any_training() -> None:
     from uat.jobs import commands as jobs
+    from uat.jobs import request
 
-    t = jobs.resolve_target("sin")
+    t = request.resolve_target("sin")
     with pytest.raises(UatError, match="got 4,294,967,296") as info:
         jobs.convergence(t, [4], ["train"], Settings(seed=2**32 - 1), seeds=2)
     assert info.value.param == "seed"
@@ -551,8 +564,9 @@ def test_every_seed_of_a_convergence_is_checked_before_any_training() -> None:
 
 def test_show_measures_another_target_on_the_nets_domain_without_its_bound(tmp_path) -> None:
     from uat.jobs import commands as jobs
+    from uat.jobs import request
 
-    built = jobs.fit(jobs.resolve_target("sin"), 20)
+    built = jobs.fit(request.resolve_target("sin"), 20)
     built.net.save(tmp_path / "s.json")
     again = jobs.show(tmp_path / "s.json")
     assert again.bound == built.bound and again.errors.sup == built.errors.sup
@@ -566,12 +580,13 @@ def test_show_measures_another_target_on_the_nets_domain_without_its_bound(tmp_p
 
 def test_show_finds_a_csv_target_from_any_folder(tmp_path, monkeypatch) -> None:
     from uat.jobs import commands as jobs
+    from uat.jobs import request
 
     data = tmp_path / "data"
     data.mkdir()
     (data / "wave.csv").write_text("x,y\n0,0\n1,1\n2,0\n3,1\n")
     monkeypatch.chdir(tmp_path)
-    built = jobs.fit(jobs.resolve_target("data/wave.csv"), 10)
+    built = jobs.fit(request.resolve_target("data/wave.csv"), 10)
     built.net.save(tmp_path / "net.json")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -589,20 +604,20 @@ def test_show_finds_a_csv_target_from_any_folder(tmp_path, monkeypatch) -> None:
 
 
 def test_show2d_finds_a_csv_surface_from_any_folder(tmp_path, monkeypatch) -> None:
-    from uat.jobs import commands2d as jobs2d
+    from uat.jobs import commands as jobs
 
     (tmp_path / "s.csv").write_text("x,y,z\n0,0,0\n1,0,1\n0,1,1\n1,1,0\n")
     monkeypatch.chdir(tmp_path)
-    built = jobs2d.fit2d(jobs2d.resolve_target2d("s.csv"), 3)
+    built = jobs.fit("s.csv", towers=3)
     built.net.save(tmp_path / "n.json")
     monkeypatch.chdir(tmp_path.parent)
-    assert jobs2d.show2d(tmp_path / "n.json").errors.sup == built.errors.sup
+    assert jobs.show(tmp_path / "n.json").errors.sup == built.errors.sup
 
 
 def test_default_names_hold_every_file_option_of_an_animation_and_a_sweep() -> None:
     # `uat animate sin` then `--fps 10` (or --size, --dpi, --hold, --dwell, --writer) wrote the
     # same file; so did `uat convergence sin --widths 2,4` and `--widths 2,8`
-    from uat.jobs.commands import animation_words, sweep_words
+    from uat.jobs.naming import animation_words, sweep_words
 
     options = [{}, {"fps": 10}, {"dwell": 1.0}, {"hold": 0.0}, {"size": (640, 400)},
                {"dpi": 80.0}, {"writer": "pillow"}, {"fps": 10, "dpi": 80.0}]  # fmt: skip
@@ -619,7 +634,8 @@ def test_default_names_hold_every_file_option_of_an_animation_and_a_sweep() -> N
 
 
 def test_trained_json_says_how_training_went_and_where_the_sup_was_found() -> None:
-    from uat.jobs.commands import fit, resolve_target
+    from uat.jobs.commands import fit
+    from uat.jobs.request import resolve_target
 
     d = fit(resolve_target("sin"), 6, Settings(method="train", max_iter=7)).to_dict()
     assert d["iterations"] == 7 and d["stopped"] == "iteration cap"
@@ -632,7 +648,8 @@ def test_trained_json_says_how_training_went_and_where_the_sup_was_found() -> No
 def test_no_slope_through_float_rounding_nor_the_optimisers_floor() -> None:
     # "hand-built -1.00" for the constant 5 (errors 9e-16 … 7e-15); the sup-loss slope -1.11
     # on sin fitted over 7.7e-9 … 4.6e-10, the optimiser's own level
-    from uat.jobs.commands import convergence, resolve_target
+    from uat.jobs.commands import convergence
+    from uat.jobs.request import resolve_target
 
     flat = convergence(resolve_target("5"), [2, 4, 8, 16, 32], ["construct"])
     assert flat.slopes["construct"] is None
@@ -673,7 +690,8 @@ def test_huge_values_are_drawn_without_a_warning(cli, spec: str, args: tuple[str
 
 def test_eps_searches_odd_and_even_bump_counts() -> None:
     from uat.core.targets import get_target
-    from uat.jobs.commands import fit, smallest_width
+    from uat.jobs.commands import fit
+    from uat.jobs.fitting import smallest_width
 
     target, s = get_target("sqrt(abs(x))"), Settings()
     n, found = smallest_width(target, 0.02, s)  # an odd count centres a bump on the cusp
@@ -697,7 +715,7 @@ def test_default_names_tell_close_domains_apart(cli, a: tuple[str], b: tuple[str
 
 
 def test_default_names_tell_close_steepnesses_apart() -> None:
-    from uat.jobs.commands import changes
+    from uat.jobs.naming import changes
 
     assert changes(Settings(steepness=100)) == ["w100"]
     assert changes(Settings(steepness=100.00001)) == ["w100.00001"]
@@ -720,7 +738,7 @@ def test_default_names_tell_close_steepnesses_apart() -> None:
 def test_a_floor_is_a_width_past_which_no_wider_net_improves_2x(
     errors: list[float], scale: float | None
 ) -> None:
-    from uat.jobs.commands import optimiser_floor
+    from uat.jobs.rates import optimiser_floor
 
     widths = geometric_widths(200)
     at = optimiser_floor(widths, errors, scale)

@@ -68,7 +68,7 @@ def test_fit_json_of_a_surface_reports_its_grid_and_layers(cli) -> None:
     assert r["widths"] == [6, 9] and r["neurons"] == 15 and r["size"] == 3
     assert r["grid_points"] == r["grid"] ** 2
     assert r["sup_error_on_grid"] <= r["sup_error"]
-    assert r["float_rounding"] is None and r["eps"] is None and r["network"] is None
+    assert r["float_rounding"] is False and r["eps"] is None and r["network"] is None
     (a, b), (c, d) = r["domain"]
     assert (a, b, c, d) == (-2, 2, -2, 2) and r["lipschitz"] > 0
     # sigmoid towers' corners break L·√(Δx²+Δy²)/2 (by 23 % at K = 4): no bound is claimed
@@ -95,8 +95,8 @@ def test_default_names_of_a_surface_carry_its_domain(cli) -> None:
 
 
 def test_one_naming_rule_names_every_setting_of_a_surface() -> None:
-    from uat.jobs.commands import output_name
-    from uat.jobs.commands2d import resolve_target2d
+    from uat.jobs.naming import output_name
+    from uat.jobs.request import resolve_target as resolve_target2d
     from uat.settings import Settings
 
     t = resolve_target2d("gaussian2d")

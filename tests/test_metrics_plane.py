@@ -81,8 +81,8 @@ def _dense_sup2d(net, target) -> float:  # noqa: ANN001
 def test_the_refined_sup_of_towers_is_the_sup(
     spec: str, domain: tuple[float, float], k: int
 ) -> None:
-    from uat.core.towers import towers
     from uat.core.targets import get_target
+    from uat.core.towers import towers
 
     t = get_target(spec, (domain, domain))
     net = towers(t, k)

@@ -389,8 +389,8 @@ def test_files_written_today_load_and_measure_the_same(cli, tmp_path: Path, case
 @pytest.fixture(scope="module")
 def towers_file(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A 4×4 tower net of gaussian2d as `uat fit gaussian2d --towers 4 --save-net` writes it."""
-    from uat.core.towers import towers
     from uat.core.targets import TARGETS2D
+    from uat.core.towers import towers
 
     path = tmp_path_factory.mktemp("towers") / "n.json"
     towers(TARGETS2D["gaussian2d"], 4).save(path)

@@ -10,7 +10,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from uat.core.targets import get_target
-from uat.jobs.commands import Fit, fit
+from uat.jobs.commands import fit
+from uat.jobs.fitting import Fit
 from uat.plot.figures import Curves, compare_figure, fit_figure, style
 from uat.settings import Settings
 
@@ -94,7 +95,7 @@ def test_compare_figure_draws_each_error_on_one_log_axis() -> None:
 
 
 def test_convergence_figure_draws_the_bound_computed_by_hand() -> None:
-    from uat.jobs.commands import Point
+    from uat.jobs.records import Point
     from uat.plot.figures import convergence_figure
 
     widths = [4, 8, 16, 32]
@@ -112,7 +113,7 @@ def test_convergence_figure_draws_the_bound_computed_by_hand() -> None:
 
 
 def test_convergence_figure_says_a_jump_has_no_uniform_convergence() -> None:
-    from uat.jobs.commands import Point
+    from uat.jobs.records import Point
     from uat.plot.figures import convergence_figure
 
     points = [Point(n, "construct", 0.5, 1.0 / n, 0.0, 0) for n in (4, 8, 16)]
@@ -135,7 +136,7 @@ def test_constant_target_is_not_called_a_jump() -> None:
 
 
 def test_convergence_figure_marks_the_optimiser_floor_and_fits_above_it() -> None:
-    from uat.jobs.commands import Point
+    from uat.jobs.records import Point
     from uat.plot.figures import convergence_figure
 
     widths = [2, 4, 8, 16, 32, 64, 128, 256, 512]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from uat.core.targets import get_target
-from uat.jobs.commands import Comparison, compare
+from uat.jobs.commands import compare
+from uat.jobs.comparison import Comparison
 from uat.settings import Settings
 
 

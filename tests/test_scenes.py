@@ -15,7 +15,7 @@ from uat.core.network import ShallowNet
 from uat.core.targets import get_target
 from uat.errors import UatError
 from uat.jobs import scenes as sc
-from uat.jobs.commands import compare_runs
+from uat.jobs.comparison import compare_runs
 from uat.settings import Settings
 
 
@@ -278,7 +278,7 @@ PATHS: dict[str, tuple[Callable[..., sc.Scene], set[str]]] = {
 
 
 def test_every_settings_field_is_covered_on_every_path():
-    from uat.jobs.commands import SURFACE_ONLY  # a surface's fields: no curve's scene reads them
+    from uat.jobs.request import SURFACE_ONLY  # a surface's fields: no curve's scene reads them
 
     names = {f.name for f in fields(Settings)} - set(SURFACE_ONLY)
     assert set(CASES) | {"method"} == names  # a new field needs a case here

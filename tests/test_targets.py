@@ -324,7 +324,8 @@ def test_the_explorer_knows_2d_names_and_says_it_draws_one_input(tmp_path: Path)
 
 
 def test_one_lookup_feeds_the_commands_of_either_dimension() -> None:
-    from uat.jobs.commands import fit, resolve_target
+    from uat.jobs.commands import fit
+    from uat.jobs.request import resolve_target
 
     surface = resolve_target("x*y")  # resolved by the one lookup, of two inputs
     assert surface.dim == 2

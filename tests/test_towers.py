@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pytest
 
+from uat.core.metrics import errors
+from uat.core.targets import TARGETS2D, get_target, parse_domain
 from uat.core.towers import (
     ridge_sums,
     threshold_steepness,
@@ -14,8 +16,6 @@ from uat.core.towers import (
     tower_heights,
     towers,
 )
-from uat.core.metrics import errors
-from uat.core.targets import TARGETS2D, get_target, parse_domain
 from uat.errors import UatError
 
 GAUSS = TARGETS2D["gaussian2d"]
@@ -78,8 +78,8 @@ def test_nielsen_towers_have_a_hole_at_shared_corners() -> None:
 @pytest.mark.parametrize(("spec", "k"), [("sin(x)*cos(y)", 4), ("sin(x)*cos(y)", 8)])
 def test_built_towers_claim_no_bound_since_their_corners_break_it(spec: str, k: int) -> None:
     # L·√(Δx²+Δy²)/2 is the theorem for exact steps; sigmoid corners exceeded it by 23 % here
-    from uat.core.towers import tower_net_bound
     from uat.core.targets import get_target
+    from uat.core.towers import tower_net_bound
 
     target = get_target(spec, ((-np.pi, np.pi), (-np.pi, np.pi)))
     net = towers(target, k)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from uat.core.towers import towers
 from uat.core.layered import Layer
 from uat.core.metrics import errors
 from uat.core.targets import TARGETS2D
+from uat.core.towers import towers
 from uat.core.train import check_widths, spread_start, train2d
 from uat.core.train.layered import layered_residual_jacobian as residual_jacobian
 from uat.core.train.layered import pack as _pack

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import fields, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Literal, cast
 
@@ -36,7 +36,6 @@ from uat.cli.options import (
     QuietOpt,
     SaveNetOpt,
     SizeOpt,
-    Sweep,
     TargetArg,
     Writer,
     YDomainOpt,
@@ -46,7 +45,6 @@ from uat.cli.options import (
     parse_widths,
     settings_options,
     split_list,
-    two_inputs,
 )
 from uat.errors import UatError
 from uat.io import output_path, transaction, write_csv
@@ -131,7 +129,7 @@ def deliver(
     emit(record, json_, quiet, lambda: show(record))
 
 
-def run_animation(t: Any, neurons: int, s: Settings, quiet: bool, **render: Any) -> Any:
+def run_animation(t: Any, neurons: int | None, s: Settings, quiet: bool, **render: Any) -> Any:
     """Compute and render an animation with a progress bar; return the AnimationResult."""
     from uat.plot.animate import animate
 
@@ -159,13 +157,14 @@ def fit_cmd(
 ) -> None:
     """Approximate TARGET with N neurons, plot it, and report the errors."""
     from uat.jobs import commands as jobs
+    from uat.jobs import fitting, naming, request
 
-    t = jobs.as_target(target, domain, ydomain)
-    n = jobs.default_width("fit", t, neurons)
+    t = request.as_target(target, domain, ydomain)
+    n = request.default_width("fit", t, neurons)
     t0, result = time.perf_counter(), None
     if eps is not None:
-        n, result = jobs.smallest_width(t, eps, settings)
-    stem = jobs.output_name("fit", t, settings, n, ext="")
+        n, result = fitting.smallest_width(t, eps, settings)
+    stem = naming.output_name("fit", t, settings, n, ext="")
     name = stem + ("" if eps is None else f"-eps{eps:g}") + ".png"
     files: dict[str, str | None] = {"output": str(figure_path(out, name)), "network": None}
     if save_net is not None:
@@ -198,78 +197,34 @@ def show_cmd(
     deliver("show", result, files, (json_, quiet, lambda _: report.print_fit(result, files)))
 
 
-def _animate_surface(
-    *,
-    target: str,
-    domain: str | None,
-    ydomain: str | None,
-    neurons: int | None,
-    towers: int | None,
-    layers: int | None,
-    method: str | None,
-    sweep: str,
-    compare: bool,
-    frames: int | None,
-    fps: float,
-    size: str,
-    dpi: float,
-    hold: float | None,
-    writer: str,
-    out: Path | None,
-    json_: bool,
-    quiet: bool,
-    **kw: Any,
-) -> None:
-    """`uat animate` on a surface: towers refining or growing, training, or a camera turn.
-
-    (Until the animate command dispatches as the others do, `two_inputs` sends surfaces here.)
-    """
-    from uat.jobs import commands as jobs
-    from uat.jobs import commands2d as jobs2d
-    from uat.plot.animate import animate
-
-    kind = "refine" if sweep == "width" else sweep
-    if compare or kind not in ("refine", "grow", "training", "turn"):
-        raise UatError(
-            f"--sweep {sweep} is for 1-D targets; a surface takes refine (or width), "
-            "grow, training or turn"
-        )
-    one_d = {k: kw.pop(k) for k in ("dwell", "grow", "diagram", "init", "eps") if k in kw}
-    given = {f.name: kw.pop(f.name) for f in fields(Settings) if f.name in kw}
-    chosen = method or ("train" if kind == "training" else "construct")
-    s = Settings(**given, method=cast(Method, chosen), towers=towers, layers=layers)
-    c = jobs.surface_choice("animate", neurons, s)
-    t = jobs2d.resolve_target2d(target, domain, ydomain)
-    words = jobs.animation_words(
-        kind, frames=frames, fps=fps, size=parse_size(size), dpi=dpi, writer=writer,
-        hold=1.0 if hold is None else hold, dwell=one_d.get("dwell"),
-    )  # fmt: skip  # as in 1-D: another run's file keeps its name
-    name = jobs.output_name("animate", t, s, neurons, sweep=kind, ext=".gif", extra=words)
-    path = figure_path(out, name, animated=True)
-    opts = {k: v for k, v in c.options.items() if k in ("layers", "max_evaluations")}
-    with report.staged_bar(quiet or json_) as update:
-        res = animate(
-            t, c.size, Settings(seed=c.options.get("seed", 0)), method=c.method, sweep=kind,
-            out=path, frames=frames, fps=fps, size=parse_size(size), dpi=dpi, hold=hold,
-            writer=writer, progress=update, **one_d, **opts,
-        )  # fmt: skip
-    record = jobs.json_safe(res.to_dict())
-    emit(record, json_, quiet, lambda: report.print_animation(res))
+SweepOpt = Annotated[
+    str,
+    typer.Option(
+        metavar="SWEEP",
+        help="width, training, compare or steepness; a surface: refine (= width), grow, "
+        "training or turn.",
+    ),
+]
+AnimMethodOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="METHOD",
+        help="construct (default) or train; a surface also nielsen or ridges.",
+    ),
+]
 
 
 @app.command("animate")
-@two_inputs(_animate_surface, unset=("neurons", "hold"))
-@settings_options(without=("method", "towers", "layers"))
+@settings_options(without=("method",))
 def animate_cmd(
     target: TargetArg,
     domain: DomainOpt = None,
-    neurons: Annotated[int, typer.Option("--neurons", "-n", help="Hidden neurons N.")] = 50,
+    neurons: NeuronsOpt = None,
+    ydomain: YDomainOpt = None,
     *,
     settings: Settings,
-    method: CurveMethodOpt = None,
-    sweep: Annotated[
-        Sweep, typer.Option(help="Over widths, one training run, both methods, or steepness.")
-    ] = "width",
+    method: AnimMethodOpt = None,
+    sweep: SweepOpt = "width",
     compare: Annotated[bool, typer.Option("--compare", help="Same as --sweep compare.")] = False,
     grow: GrowOpt = False,
     diagram: DiagramOpt = False,
@@ -280,42 +235,48 @@ def animate_cmd(
     dwell: DwellOpt = None,
     size: SizeOpt = "800x500",
     dpi: Annotated[float, typer.Option(help="Dots per inch: scales fonts and lines.")] = 100,
-    hold: HoldOpt = 1.0,
+    hold: Annotated[
+        float | None,
+        typer.Option(
+            help="Seconds to pause on the last frame (1; a surface's turn 0).", show_default=False
+        ),
+    ] = None,
     writer: Annotated[Writer, typer.Option(help="GIF encoder; auto: ffmpeg if present.")] = "auto",
     out: AnimOutOpt = None,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Animate the approximation converging: over widths, one bump at a time, or training."""
-    from uat.jobs import commands as jobs
+    """Animate the approximation converging: over widths, one bump at a time, or training
+    (a surface: towers refining or growing, training, or a camera turn)."""
+    from uat.jobs import fitting, naming, request, scenes
 
+    t = request.as_target(target, domain, ydomain)
     kind = "compare" if compare else sweep
-    given = replace(settings, method=method or "construct")
-    s = jobs.animation_settings(kind, given, method_given=method is not None)
+    s = replace(settings, method=cast(Method, method or "construct"))
+    if t.dim == 1:
+        s = scenes.animation_settings(kind, request.curve_settings(s), method_given=bool(method))
+        neurons = 50 if neurons is None else neurons
+        if eps is not None:  # the final width is the smallest that reaches eps
+            neurons, _ = fitting.smallest_width(t, eps, s, animated=True)
+        scenes.check_animation_width(kind, neurons, s)
     pixels = parse_size(size)
-    t = jobs.resolve_target(target, domain)
-    if eps is not None:  # the final width is the smallest that reaches eps
-        neurons, _ = jobs.smallest_width(t, eps, s, animated=True)
-    jobs.check_animation_width(kind, neurons, s)
-    words = jobs.animation_words(
+    words = naming.animation_words(
         kind, grow=grow, diagram=diagram, init=init, frames=frames, eps=eps, fps=fps,
-        dwell=dwell, hold=hold, size=pixels, dpi=dpi, writer=writer,
+        dwell=dwell, hold=1.0 if hold is None else hold, size=pixels, dpi=dpi, writer=writer,
     )  # fmt: skip
-    name = jobs.output_name("animate", t, s, neurons, sweep=kind, ext=".gif", extra=words)
-    path = figure_path(out, name, animated=True)
+    name = naming.output_name("animate", t, s, neurons, sweep=kind, ext=".gif", extra=words)
     res = run_animation(
-        t, neurons, s, quiet or json_, sweep=kind, out=path, frames=frames, fps=fps,
-        size=pixels, dpi=dpi, hold=hold, writer=writer, dwell=dwell, grow=grow,
-        diagram=diagram, init=init, eps=eps,
+        t, neurons, s, quiet or json_, sweep=kind, out=figure_path(out, name, animated=True),
+        frames=frames, fps=fps, size=pixels, dpi=dpi, hold=hold, writer=writer, dwell=dwell,
+        grow=grow, diagram=diagram, init=init, eps=eps,
     )  # fmt: skip
-    record = res.to_dict()
 
     def show() -> None:
         if eps is not None:
             report.console().print(f"N = {neurons}: the smallest width with sup error ≤ {eps:g}")
         report.print_animation(res)
 
-    emit(record, json_, quiet, show)
+    emit(res.to_dict(), json_, quiet, show)
 
 
 @app.command("compare")
@@ -345,30 +306,31 @@ def compare_cmd(
     """Hand-built against trained at the same width (a surface: towers, ridges and trained
     nets at about N neurons): one figure, one table."""
     from uat.jobs import commands as jobs
+    from uat.jobs import comparison, naming, request
 
     acts = split_list(activations, "activations")
     if animate and acts is not None and len(acts) > 1:
         raise UatError("--animate compares one activation; drop --activations or give one")
-    losses = None if loss == "mse" else jobs.check_losses(split_list(loss, "loss") or [])
+    losses = None if loss == "mse" else request.check_losses(split_list(loss, "loss") or [])
     if animate and losses is not None and len(losses) > 1:
         raise UatError("--animate compares one loss; give --loss mse or --loss sup")
     settings = settings if losses is None else replace(settings, loss=losses[0])
-    t = jobs.as_target(target, domain, ydomain)
-    n = cast(int, jobs.default_width("compare", t, neurons))
-    jobs.compare_plan(t, n, settings, acts, losses, animate=animate)  # every check, no work
+    t = request.as_target(target, domain, ydomain)
+    n = cast(int, request.default_width("compare", t, neurons))
+    comparison.compare_plan(t, n, settings, acts, losses, animate=animate)  # every check, no work
     extra = ["-".join(losses) + "-loss"] if losses is not None and len(losses) > 1 else []
     if animate:
-        extra += jobs.animation_words(
+        extra += naming.animation_words(
             "compare", frames=frames, fps=fps, hold=hold, size=parse_size(size), dpi=100.0
         )
         extra = [w for w in extra if w != "1000x500"]  # compare's own default size
     ext = ".gif" if animate else ".png"
-    name = jobs.output_name("compare", t, settings, n, ext=ext, activations=acts, extra=extra)
+    name = naming.output_name("compare", t, settings, n, ext=ext, activations=acts, extra=extra)
     path = figure_path(out, name, animated=animate)
     if animate:
         _compare_animation(t, n, settings, acts, path, (frames, fps, size, hold), (json_, quiet))
         return
-    total = len(jobs.compare_plan(t, n, settings, acts, losses))
+    total = len(comparison.compare_plan(t, n, settings, acts, losses))
     with report.progress_bar(total, f"fitting {total} networks", quiet or json_) as bar:
         result = jobs.compare(t, n, settings, activations=acts, losses=losses, progress=bar)
     files: dict[str, str | None] = {"output": str(path)}
@@ -387,13 +349,14 @@ def _compare_animation(
 ) -> None:
     """`uat compare --animate`: the width sweeps of both methods side by side."""
     from uat.jobs import commands as jobs
+    from uat.jobs import comparison
 
     frames, fps, size, hold = look
     json_, quiet = answer
     res = run_animation(
         t, n, settings, quiet or json_, sweep="compare", out=path, frames=frames,
         fps=fps, size=parse_size(size), dpi=100, hold=hold, writer="auto",
-        runs=jobs.compare_runs(settings, n, acts),
+        runs=comparison.compare_runs(settings, n, acts),
     )  # fmt: skip
     result = jobs.compare(t, n, settings, activations=acts)
     where = f"animation: {path} ({res.frames} frames)"
@@ -432,15 +395,16 @@ def convergence_cmd(
 ) -> None:
     """Sup error and RMSE against width, log-log, with the construction's bound and slopes."""
     from uat.jobs import commands as jobs
+    from uat.jobs import naming, rates, request
 
     ws, chosen = parse_widths(widths), split_list(methods, "methods")
-    losses = None if loss == "mse" else jobs.check_losses(split_list(loss, "loss") or [])
+    losses = None if loss == "mse" else request.check_losses(split_list(loss, "loss") or [])
     settings = settings if losses is None else replace(settings, loss=losses[0])
-    t = jobs.as_target(target, domain, ydomain)
+    t = request.as_target(target, domain, ydomain)
     plan = (ws, chosen, settings)
-    count = jobs.convergence_count(t, *plan, max_neurons=max_neurons, seeds=seeds, losses=losses)
-    words = jobs.convergence_words(t, ws, max_neurons, chosen, seeds, losses)
-    name = jobs.output_name("convergence", t, settings, extra=words)
+    count = rates.convergence_count(t, *plan, max_neurons=max_neurons, seeds=seeds, losses=losses)
+    words = rates.convergence_words(t, ws, max_neurons, chosen, seeds, losses)
+    name = naming.output_name("convergence", t, settings, extra=words)
     files: dict[str, str | None] = {"output": str(figure_path(out, name)), "csv": None}
     if csv is not None:
         files["csv"] = str(output_path(csv, "", (".csv",)))
@@ -472,11 +436,12 @@ def explain_cmd(
     """The anatomy of a fit: the construction (or a trained net) panel by panel; a surface's
     neurons as surfaces, layer by layer."""
     from uat.jobs import commands as jobs
+    from uat.jobs import fitting, naming, request
 
-    t = jobs.as_target(target, domain, ydomain)
-    n = jobs.default_width("explain", t, neurons)
-    jobs.explain_plan(t, n, settings)  # every check before any work
-    path = str(figure_path(out, jobs.output_name("explain", t, settings, n)))
+    t = request.as_target(target, domain, ydomain)
+    n = request.default_width("explain", t, neurons)
+    fitting.explain_plan(t, n, settings)  # every check before any work
+    path = str(figure_path(out, naming.output_name("explain", t, settings, n)))
     result = jobs.explain(t, n, settings)
     text = f"{report.describe_method(result)}\nfigure: {path}"
     deliver("explain", result, {"output": path}, (json_, quiet, lambda _: report.say(text)))
@@ -545,7 +510,7 @@ def explore_cmd(
     quiet: QuietOpt = False,
 ) -> None:
     """Write one self-contained HTML page to explore the construction live (no server)."""
-    from uat.jobs import commands as jobs
+    from uat.jobs import naming, request
     from uat.web.explore import ExploreSettings, explore, one_input
 
     s = settings
@@ -554,8 +519,8 @@ def explore_cmd(
         shifts=s.shifts, output_activation=s.output_activation, method=s.method, eps=eps,
         challenge=challenge,
     )  # fmt: skip
-    drawn = one_input(jobs.resolve_target(target, domain))
-    default = jobs.output_name("explore", drawn, s, ext=".html")
+    drawn = one_input(request.resolve_target(target, domain))
+    default = naming.output_name("explore", drawn, s, ext=".html")
     path = output_path(out, default, (".html",))
     what = "training the LM reference nets"
     with report.progress_bar(None, what, quiet or json_) as bar:
@@ -568,9 +533,9 @@ def explore_cmd(
 @app.command("targets")
 def targets_cmd(json_: JsonOpt = False) -> None:
     """List the named targets: formula, default domain, Lipschitz constant."""
-    from uat.jobs import commands as jobs
+    from uat.jobs import request
 
-    rows = jobs.targets()
+    rows = request.targets()
     emit(rows, json_, False, lambda: report.print_targets(rows))
 
 

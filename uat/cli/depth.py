@@ -50,8 +50,8 @@ def depth_cmd(
     the hand-built deep net where one exists (tentK, x**2 on [0,1]) and, for tentK, the
     smallest one-hidden-layer width reaching sup error ≤ 0.1 beside the bound 2^K − 1."""
     from uat.core.expr import slug
-    from uat.jobs.commands import resolve_target
     from uat.jobs.depth import depth
+    from uat.jobs.request import resolve_target
     from uat.plot.depth import save_depth_figure
 
     t = resolve_target(target, domain)

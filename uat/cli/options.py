@@ -1,7 +1,7 @@
-"""Command-line plumbing shared by `uat.cli.app` and `uat.cli.app2d`: options, flags, output, exits.
+"""Command-line plumbing shared by the commands: options, flags, output, exits.
 
-Options are made from the `Settings` fields (`settings_options`) and, for targets of two
-inputs, widened by `two_inputs`; library parameters are spelled as flags only here (`flag`).
+Options are made from the `Settings` fields (`settings_options`), the same for a target of
+one input or two; library parameters are spelled as flags only here (`flag`).
 Nothing here computes: typer and the standard library only, so `uat --help` stays fast.
 """
 
@@ -162,9 +162,6 @@ FigureOpt = Annotated[
 ]
 
 
-Sweep = Literal["width", "training", "compare", "steepness"]
-
-
 Writer = Literal["auto", "ffmpeg", "pillow"]
 
 
@@ -224,133 +221,6 @@ def parse_widths(text: str | None) -> list[int] | None:
         return None if items is None else [int(w) for w in items]
     except ValueError:
         raise UatError(f"--widths {text!r} must be whole numbers such as 2,4,8,16") from None
-
-
-def _choices(annotation: Any) -> tuple[str, ...]:
-    """The values a Literal option (possibly `| None`, possibly Annotated) allows."""
-    base = typing.get_args(annotation)[0] if hasattr(annotation, "__metadata__") else annotation
-    found: list[str] = []
-    for arg in typing.get_args(base) or [base]:
-        found += [str(v) for v in typing.get_args(arg)] if typing.get_args(arg) else []
-        found += [arg] if isinstance(arg, str) else []
-    return tuple(found)
-
-
-# What a 2-D target adds to an option's help (the 1-D help comes from Settings and the commands).
-HELP2D = {
-    "target": " Or a surface: a 2-D name (gaussian2d, saddle, ripple, tower, disc), an "
-    "expression in x and y, or a CSV of x,y,z.",
-    "neurons": " 2-D: hidden neurons in all layers; K×K towers take K²+2K.",
-    "method": " 2-D: construct (towers), nielsen, ridges (one layer) or train.",
-    "sweep": " 2-D: refine (= width), grow, training or turn.",
-}
-
-
-# the values --method and --sweep take for a surface (uat.jobs.commands2d, uat.jobs.scenes2d),
-# named here so that a 1-D run tells a 2-D value from a typo without importing the 2-D code
-SURFACE_CHOICES = {
-    "method": ("construct", "nielsen", "ridges", "train"),
-    "sweep": ("refine", "grow", "training", "turn", "width"),
-}
-UNSET_DEFAULTS = {"hold": "{}; 0 for a 2-D turn"}  # how an option's 1-D default reads in help
-
-OPTIONS2D = {
-    "ydomain": (str, "2-D: interval C,D of y (else --domain serves both)."),
-    "towers": (int, "2-D: K towers per side (ridges: K directions), instead of --neurons."),
-    "layers": (int, "2-D trained nets: 1 or 2 hidden layers."),
-}
-
-
-def _params2d(old: list[inspect.Parameter], unset: tuple[str, ...], extra: bool) -> list[Any]:
-    """A command's parameters for 2-D too: method and sweep as text, `unset` ones None by
-    default, help that names the 2-D choices, and --ydomain, --towers, --layers after domain."""
-    import copy
-
-    params = []
-    for p in old:
-        base, *meta = typing.get_args(p.annotation)
-        if p.name in HELP2D and meta:
-            meta[0] = copy.copy(meta[0])
-            meta[0].help = (meta[0].help or "") + HELP2D[p.name]
-        if p.name in ("method", "sweep"):
-            base = str | None if p.default is None else str
-            if meta:  # str shows as <str>: name the choices of one and two inputs
-                meta[0] = copy.copy(meta[0])
-                both = dict.fromkeys([*_choices(p.annotation), *SURFACE_CHOICES[p.name]])
-                listed = "<" + "|".join(both) + ">"
-                meta[0].metavar = listed if len(listed) <= 20 else p.name.upper()  # help lists them
-        if p.name in unset:
-            if meta and p.default is not None:  # the help still shows the 1-D default
-                meta[0] = copy.copy(meta[0])
-                # typer puts a text default in parentheses: "[default: (50 in 1-D)]"
-                meta[0].show_default = UNSET_DEFAULTS.get(p.name, "{} in 1-D").format(p.default)
-            p, base = p.replace(default=None), base | None
-        params.append(p.replace(annotation=Annotated[(base, *meta)]) if meta else p)
-        if p.name == "domain" and extra:
-            params += [
-                inspect.Parameter(
-                    k,
-                    inspect.Parameter.KEYWORD_ONLY,
-                    default=None,
-                    annotation=Annotated[kind | None, typer.Option(help=text)],
-                )
-                for k, (kind, text) in OPTIONS2D.items()
-            ]
-    return params
-
-
-def two_inputs(
-    adapter: Callable[..., Any], *, unset: tuple[str, ...] = ("neurons",), is2d: str = "target"
-) -> Callable[[Callable[..., Any]], Any]:
-    """Give a command --ydomain, --towers and --layers, and send 2-D targets to `adapter`.
-
-    The 2-D methods (nielsen, ridges) and sweeps (refine, grow, turn) are let through the
-    Literal choices and checked here for 1-D targets; options in `unset` default to None so
-    that a 2-D adapter knows whether they were given (1-D gets its own default back).
-    `is2d` names the argument that decides: a TARGET text, or a saved network's file.
-    """
-    extra = OPTIONS2D if is2d == "target" else {}
-
-    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
-        old = list(inspect.signature(func, eval_str=True).parameters.values())
-        loose = {p.name: _choices(p.annotation) for p in old if p.name in ("method", "sweep")}
-        defaults = {p.name: p.default for p in old if p.name in unset}
-        params = _params2d(old, unset, bool(extra))
-
-        @functools.wraps(func)
-        def command(**kw: Any) -> Any:
-            from uat.core.network import network_inputs
-            from uat.core.targets import target_dim
-
-            if is2d == "target" and target_dim(kw["target"]) == 2:
-                return adapter(**kw)
-            if is2d == "network" and network_inputs(kw["network"]) == 2:
-                return adapter(**kw)
-            for k in extra:
-                if kw.pop(k) is not None:
-                    raise UatError(
-                        f"--{k} is for targets of two inputs (x and y); "
-                        f"{kw['target']!r} is a function of x alone"
-                    )
-            for k, allowed in loose.items():
-                if kw[k] is not None and kw[k] not in allowed:
-                    surface = SURFACE_CHOICES.get(k, ())
-                    told = (
-                        f"--{k} {kw[k]} is for 2-D targets"
-                        if kw[k] in surface
-                        else f"unknown --{k} {kw[k]!r}"
-                    )
-                    also = f" (a surface: {', '.join(surface)})" if surface else ""
-                    raise UatError(f"{told}; a 1-D target takes {', '.join(allowed)}{also}")
-            return func(
-                **{k: (defaults[k] if k in defaults and v is None else v) for k, v in kw.items()}
-            )
-
-        command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-        command.__annotations__ = {p.name: p.annotation for p in params}
-        return command
-
-    return decorate
 
 
 SaveNetOpt = Annotated[Path | None, typer.Option(help="Also write the network as JSON here.")]

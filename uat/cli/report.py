@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from uat.core.targets import Target
-    from uat.jobs.commands import Comparison, Convergence, Fit
-    from uat.jobs.commands2d import Compare2D, Convergence2D, Fit2D
+    from uat.jobs.comparison import Comparison
+    from uat.jobs.fitting import Fit
+    from uat.jobs.rates import Convergence
 
 
 def console(stderr: bool = False) -> Console:
@@ -38,11 +39,11 @@ def console(stderr: bool = False) -> Console:
     return _Escaping(stderr=stderr, highlight=False, markup=False)
 
 
-def describe_method(fit: Fit | Fit2D) -> str:
+def describe_method(fit: Fit) -> str:
     """One line on how the network was built."""
     if getattr(fit.target, "dim", 1) == 2:
-        return describe_net2d(cast("Fit2D", fit))
-    net = cast("Fit", fit).net
+        return describe_net2d(fit)
+    net = fit.net
     if fit.method == "construct":
         from uat.plot.figures import unit_count
 
@@ -66,7 +67,7 @@ def describe_method(fit: Fit | Fit2D) -> str:
     return f"trained: {opt}{loss}, {its} iterations{why}, seed {net.meta.get('seed', 0)}"
 
 
-def describe_training_checks(fit: Fit | Fit2D) -> dict[str, str]:
+def describe_training_checks(fit: Fit) -> dict[str, str]:
     """A trained net against the hand-built net of its width, and any damping of its output."""
     from uat.plot.figures import format_number
 
@@ -85,9 +86,9 @@ def describe_training_checks(fit: Fit | Fit2D) -> dict[str, str]:
     return rows
 
 
-def describe_net2d(fit: Fit2D) -> str:
+def describe_net2d(fit: Fit) -> str:
     """One line on how a surface's network was built: towers, ridges, or training."""
-    from uat.jobs.commands2d import net_label
+    from uat.jobs.choice import net_label
 
     label = net_label(fit.method, fit.size, len(fit.net.widths))
     if fit.method != "train":
@@ -96,14 +97,14 @@ def describe_net2d(fit: Fit2D) -> str:
     return f"trained: lm, {len(fit.history)} iterations, seed {seed} ({label})"
 
 
-def describe_bound(fit: Fit | Fit2D) -> str:
+def describe_bound(fit: Fit) -> str:
     """The construction's error bound, with its formula, or why there is none."""
     from uat.core.metrics import bound_formula, net_bound
     from uat.plot.figures import format_number
 
     if getattr(fit.target, "dim", 1) == 2:
-        return describe_bound2d(cast("Fit2D", fit))
-    net, t = cast("Fit", fit).net, cast("Target", fit.target)
+        return describe_bound2d(fit)
+    net, t = fit.net, cast("Target", fit.target)
     formula = bound_formula(net.activation, net.output_activation, net=True)
     if fit.bound is None:
         why = net_bound(t, net)[1] if net.method == "construct" else None
@@ -115,7 +116,7 @@ def describe_bound(fit: Fit | Fit2D) -> str:
     return text + (f", per copy of {copies}" if copies > 1 else "")
 
 
-def describe_bound2d(fit: Fit2D) -> str:
+def describe_bound2d(fit: Fit) -> str:
     """The towers' bound, or why a surface's hand-built net has none."""
     from uat.core.towers import TOWER_BOUND_FORMULA
     from uat.plot.figures import format_number
@@ -129,7 +130,7 @@ def describe_bound2d(fit: Fit2D) -> str:
     )
 
 
-def summary_table(fit: Fit | Fit2D, extra: dict[str, str], *, measured: bool = False) -> Any:
+def summary_table(fit: Fit, extra: dict[str, str], *, measured: bool = False) -> Any:
     """The rich table `uat fit` and `uat show` print, for a target of either dimension."""
     from rich.table import Table
 
@@ -144,7 +145,7 @@ def summary_table(fit: Fit | Fit2D, extra: dict[str, str], *, measured: bool = F
     sides: list[Any] = list(t.box) if two else [t.domain]
     table.add_row("domain", " × ".join(f"[{a:.6g}, {b:.6g}]" for a, b in sides))
     table.add_row("method", describe_method(fit))
-    layers = f" {cast('Fit2D', fit).net.widths}" if two else ""
+    layers = f" {cast('Fit', fit).net.widths}" if two else ""
     table.add_row("neurons", f"{net.n_neurons}{layers}  ({net.n_parameters} parameters)")
     for k, v in describe_training_checks(fit).items():
         table.add_row(k, v)
@@ -205,14 +206,13 @@ def staged_bar(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
         yield lambda stage, done, total: update(done, total, names.get(stage, stage))
 
 
-def print_comparison(result: Comparison | Compare2D, where: str) -> None:
+def print_comparison(result: Comparison, where: str) -> None:
     """The table and summary lines of `uat compare`: one row per activation when several."""
     from uat.plot.figures import format_number
 
     if getattr(result.target, "dim", 1) == 2:
-        print_compare2d(cast("Compare2D", result), where)
+        print_compare2d(result, where)
         return
-    result = cast("Comparison", result)
 
     con = console()
     con.print(comparison_table(result))
@@ -308,12 +308,11 @@ def files_text(files: Mapping[str, str | None]) -> str:
     return "\n".join(f"{names.get(k, k)}: {v}" for k, v in files.items() if v is not None)
 
 
-def print_convergence(result: Convergence | Convergence2D, files: Mapping[str, str | None]) -> None:
+def print_convergence(result: Convergence, files: Mapping[str, str | None]) -> None:
     """The table, the slopes above the optimiser's floor, and the floors of `uat convergence`."""
     if getattr(result.target, "dim", 1) == 2:
-        print_convergence2d(cast("Convergence2D", result), files)
+        print_convergence2d(result, files)
         return
-    result = cast("Convergence", result)
     from rich.table import Table
 
     from uat.plot.figures import format_number, series_name
@@ -380,7 +379,7 @@ def print_gallery(outcomes: list[Any], folder: Path) -> None:
 
 
 def print_fit(
-    result: Fit | Fit2D,
+    result: Fit,
     files: Mapping[str, str | None],
     total_seconds: float | None = None,
     *,
@@ -437,17 +436,17 @@ def say(text: str) -> None:
     console().print(text, soft_wrap=True, markup=False)
 
 
-def print_compare2d(result: Compare2D, where: str) -> None:
+def print_compare2d(result: Comparison, where: str) -> None:
     """The table of `uat compare` on a surface (one row per network), in 1-D's style."""
     from rich.table import Table
 
-    from uat.jobs.commands2d import net_label
+    from uat.jobs.choice import net_label
     from uat.plot.figures import format_number
 
     t = result.target
     (a, b), (c, d) = t.box
     table = Table(
-        title=f"{t.name} on [{a:.4g}, {b:.4g}] × [{c:.4g}, {d:.4g}], about {result.neurons} "
+        title=f"{t.name} on [{a:.4g}, {b:.4g}] × [{c:.4g}, {d:.4g}], about {result.n_neurons} "
         "neurons",
         caption=f"errors on a {result.fits[0].errors.grid}² grid, the sup refined",
     )
@@ -461,7 +460,7 @@ def print_compare2d(result: Compare2D, where: str) -> None:
         )  # fmt: skip
     con = console()
     con.print(table)
-    sup, rmse = result.ratio("sup"), result.ratio("rmse")
+    sup, rmse = result.sup_error_ratio, result.rmse_ratio
     if sup is not None:
         ratios = f"sup error ×{format_number(sup)}"
         ratios += f", RMSE ×{format_number(rmse)}" if rmse is not None else ", trained RMSE 0"
@@ -469,7 +468,7 @@ def print_compare2d(result: Compare2D, where: str) -> None:
     con.print(where, soft_wrap=True, markup=False)
 
 
-def print_convergence2d(result: Convergence2D, files: Mapping[str, str | None]) -> None:
+def print_convergence2d(result: Convergence, files: Mapping[str, str | None]) -> None:
     """The slopes of `uat convergence` on a surface, per method, in 1-D's style."""
     from rich.table import Table
 

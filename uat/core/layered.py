@@ -90,6 +90,16 @@ class LayeredNet:
         return [layer.shape[0] for layer in self.layers[:-1]]
 
     @property
+    def activation(self) -> str:
+        """The first hidden layer's activation."""
+        return self.layers[0].activation
+
+    @property
+    def output_activation(self) -> str:
+        """The output neuron's activation."""
+        return self.layers[-1].activation
+
+    @property
     def n_neurons(self) -> int:
         """Hidden neurons in all layers (the output neuron not counted, as in 1-D)."""
         return sum(self.widths)

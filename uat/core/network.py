@@ -54,6 +54,21 @@ class Network(Protocol):
         ...
 
     @property
+    def widths(self) -> list[int]:
+        """Neurons per hidden layer."""
+        ...
+
+    @property
+    def activation(self) -> str:
+        """The (first) hidden layer's activation."""
+        ...
+
+    @property
+    def output_activation(self) -> str:
+        """The output neuron's activation."""
+        ...
+
+    @property
     def n_parameters(self) -> int:
         """Number of real parameters (weights and biases)."""
         ...
@@ -108,6 +123,11 @@ class ShallowNet:
     def inputs(self) -> int:
         """Number of inputs: one, x."""
         return 1
+
+    @property
+    def widths(self) -> list[int]:
+        """Neurons per hidden layer: one layer."""
+        return [self.n_neurons]
 
     @property
     def n_neurons(self) -> int:

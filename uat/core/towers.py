@@ -57,7 +57,9 @@ def tower_heights(target: Target, k: int, rule: str = "minimax") -> np.ndarray:
         xc, yc = 0.5 * (xe[:-1] + xe[1:]), 0.5 * (ye[:-1] + ye[1:])
         return target(*np.meshgrid(xc, yc))
     if rule != "minimax":
-        raise UatError(f"unknown height rule {rule!r}; choose one of: {', '.join(TOWER_HEIGHT_RULES)}")
+        raise UatError(
+            f"unknown height rule {rule!r}; choose one of: {', '.join(TOWER_HEIGHT_RULES)}"
+        )
     u = np.linspace(0.0, 1.0, _MINIMAX_SAMPLES)
     xs = (xe[:-1, None] + np.diff(xe)[:, None] * u).ravel()  # (K·S,) grouped by column
     ys = (ye[:-1, None] + np.diff(ye)[:, None] * u).ravel()
@@ -228,7 +230,9 @@ def ridge_sums(
     corners = np.array([[a, c], [a, d], [b, c], [b, d]]) @ normals.T  # (4, M)
     lo, hi = corners.min(axis=0), corners.max(axis=0)
     delta = (hi - lo) / k
-    w = check_plane_steepness(24.0 / float(np.min(delta)) if steepness is None else steepness, target)
+    w = check_plane_steepness(
+        24.0 / float(np.min(delta)) if steepness is None else steepness, target
+    )
     s = lo[:, None] + delta[:, None] * np.arange(k + 1)  # (M, K+1) step positions
     s[:, 0] -= delta / 2  # the first step is on everywhere: half a bump before the corner
     weights = np.repeat(normals, k + 1, axis=0) * w

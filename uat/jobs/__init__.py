@@ -1,25 +1,9 @@
-"""One function per command: a request (target, width, `Settings`) in, a result out.
+"""One function per command (`uat.jobs.commands`): a request (target, width, `Settings`) in,
+a result out, for a target of one input or two.
 
-The CLI, the gallery, notebooks and Python users share these calls; nothing here draws.
+The modules beneath: `request` (the target and the settings), `choice` (which network a
+request over the plane builds), `fitting` (one network, built or trained, and measured),
+`comparison`, `rates` (error against width), `naming` (default file names), `records` (the
+JSON schema every dimension shares), `scenes` (animations as data), `depth`, `export`. The
+CLI, the gallery, notebooks and Python callers share them; nothing here draws.
 """
-
-from uat.jobs.commands import (
-    Comparison,
-    Convergence,
-    Fit,
-    as_target,
-    compare,
-    compare_runs,
-    convergence,
-    explain,
-    fit,
-    output_name,
-    resolve_target,
-    show,
-    smallest_width,
-)
-
-__all__ = [
-    "Comparison", "Convergence", "Fit", "as_target", "compare", "compare_runs", "convergence",
-    "explain", "fit", "output_name", "resolve_target", "show", "smallest_width",
-]  # fmt: skip

@@ -18,8 +18,7 @@ if TYPE_CHECKING:
     from uat.core.layered import LayeredNet
     from uat.core.network import ShallowNet
     from uat.core.targets import Target
-    from uat.jobs.commands import Fit
-    from uat.jobs.commands2d import Fit2D
+    from uat.jobs.fitting import Fit
 
 
 def json_safe(value: Any) -> Any:
@@ -90,7 +89,7 @@ def compare_record(
     neurons: int,
     activations: list[str] | None,
     variants: list[str],
-    fits: Sequence[Fit | Fit2D],
+    fits: Sequence[Fit],
     sup_ratio: float | None,
     rmse_ratio: float | None,
 ) -> dict[str, Any]:

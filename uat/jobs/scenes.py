@@ -18,11 +18,41 @@ import numpy as np
 from uat.core.network import ShallowNet
 from uat.core.targets import Target
 from uat.errors import UatError
-from uat.jobs.commands import Fit, compare_runs, sweep
-from uat.jobs.commands import fit_curve as fit
+from uat.jobs.comparison import compare_runs
+from uat.jobs.fitting import Fit, sweep
+from uat.jobs.fitting import fit_curve as fit
 from uat.settings import LIMITS, Method, Settings, check_number, check_width, how_to_raise
 
+# -- animations: which settings a sweep runs -----------------------------------------------
+
 SWEEPS = ("width", "training", "compare", "steepness")
+SURFACE_SWEEPS = ("refine", "grow", "training", "turn")  # over the plane
+
+
+def animation_settings(sweep: str, settings: Settings, *, method_given: bool = False) -> Settings:
+    """The settings an animation sweep runs: a training sweep trains, a steepness sweep is
+    hand-built, a comparison builds both (its runs come from `compare_runs`)."""
+    if sweep in SURFACE_SWEEPS and sweep not in SWEEPS:
+        raise UatError(f"sweep {sweep} is for 2-D targets; a curve takes {', '.join(SWEEPS)}",
+                       param="sweep")  # fmt: skip
+    if sweep not in SWEEPS:
+        raise UatError(f"unknown sweep {sweep!r}; choose one of: {', '.join(SWEEPS)}", "sweep")
+    if method_given and sweep != "width":
+        what = {"training": "trains", "compare": "shows both methods", "steepness": "is hand-built"}
+        raise UatError(
+            f"sweep {sweep} {what[sweep]}; drop method {settings.method}", param="method"
+        )
+    if sweep == "training":
+        return replace(settings, method="train")
+    return replace(settings, method="construct") if sweep == "steepness" else settings
+
+
+def check_animation_width(sweep: str, n_neurons: int, settings: Settings) -> int:
+    """Validate the final width of an animation (a comparison is checked as hand-built)."""
+    s = replace(settings, method="construct") if sweep == "compare" else settings
+    return check_width(n_neurons, s, animated=True)
+
+
 # At 0.5 s a frame (uat.plot.animate.MIN_DWELL), 36 frames last 18 s: a sweep to talk over.
 DEFAULT_FRAMES = 36  # a width sweep of hand-built nets: 2, 4, …, N, thinned beyond this
 DEFAULT_TRAIN_FRAMES = 30

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from uat.core.network import ShallowNet
-    from uat.jobs.commands import Fit
+    from uat.jobs.fitting import Fit
 
 POSITION_CMAP = "viridis"  # sequential, perceptually uniform, colour-blind safe
 BAR_COLORS = (OKABE_ITO["blue"], OKABE_ITO["orange"])  # neighbouring bumps alternate

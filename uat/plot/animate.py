@@ -1,7 +1,7 @@
 """Animations in one call, for curves and surfaces: a scene → frames → a file.
 
 `animate` computes the scene of one sweep (`uat.jobs.scenes` for a target of x,
-`uat.jobs.scenes2d` for one of x and y) and `render` writes it: one pacing rule (each scene
+`uat.jobs.surface_scenes` for one of x and y) and `render` writes it: one pacing rule (each scene
 frame stays `dwell` seconds, whole frames at `fps`, the last `hold` seconds more), one renderer
 interface (`uat.plot.render.FrameRenderer`: the curves' `Renderer`, the surfaces'
 `SurfaceRenderer`) and one set of writers (`uat.plot.writers`: a looping GIF storing each
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -36,9 +36,12 @@ from uat.jobs.scenes import (
     training_run,
     width_sweep,
 )
-from uat.jobs.scenes2d import SWEEPS2D, Scene2D
+from uat.jobs.surface_scenes import SURFACE_SWEEPS, SurfaceScene
 from uat.plot.writers import FORMATS, GIF_FPS, WRITERS, check_output, check_pace, ffmpeg_exe
 from uat.settings import Settings, check_number
+
+if TYPE_CHECKING:
+    from uat.jobs.choice import Choice
 
 __all__ = [
     "DEFAULT_FRAMES",
@@ -47,7 +50,7 @@ __all__ = [
     "FORMATS",
     "GIF_FPS",
     "SWEEPS",
-    "SWEEPS2D",
+    "SURFACE_SWEEPS",
     "WRITERS",
     "AnimationResult",
     "LossTrace",
@@ -63,7 +66,7 @@ __all__ = [
     "width_sweep",
 ]
 
-AnyScene = Scene | Scene2D
+AnyScene = Scene | SurfaceScene
 
 
 @dataclass(frozen=True)
@@ -171,11 +174,11 @@ def _continuous(scene: AnyScene) -> bool:
 
 
 def _room(scene: AnyScene) -> Any:
-    """The drawing module of a scene: curves (`render`) or surfaces (`render2d`)."""
-    if isinstance(scene, Scene2D):
-        from uat.plot import render2d
+    """The drawing module of a scene: curves (`render`) or surfaces (`surface_render`)."""
+    if isinstance(scene, SurfaceScene):
+        from uat.plot import surface_render
 
-        return render2d
+        return surface_render
     from uat.plot import render as rn
 
     return rn
@@ -203,7 +206,7 @@ def render(
 
     Parameters
     ----------
-    scene : what to draw: a `Scene` of curves or a `Scene2D` of surfaces.
+    scene : what to draw: a `Scene` of curves or a `SurfaceScene` of surfaces.
     out : the file; ``.gif``, ``.mp4`` or ``.png`` (a grid of up to 9 frames, first and last
         included, each cell `size` pixels). Written atomically.
     fps : frames per second of the file; a GIF allows 1, 2, 4, 5, 10, 20, 25 or 50.
@@ -252,7 +255,7 @@ def render(
 
 def animate(
     target: Target | str,
-    n: int,
+    n: int | None = None,
     settings: Settings | None = None,
     *,
     out: str | Path | None = None,
@@ -270,18 +273,19 @@ def animate(
     diagram: bool = False,
     init: str | None = None,
     eps: float | None = None,
-    method: str | None = None,
-    layers: int = 1,
-    max_evaluations: int | None = None,
+    **options: object,
 ) -> AnimationResult:
     """Compute a scene and render it: the one call behind `uat animate`, in 1-D and 2-D.
 
     Parameters
     ----------
     target : a Target (one input or two), or text naming one ("sin", "x**2", "gaussian2d", a CSV).
-    n : the final size: width N (1-D; even for hand-built nets, per copy under shifts), K_max
-        (2-D refine), K (2-D grow: K² towers), N (training), the net to turn round (2-D turn).
-    settings : method and options; hand-built by default, passed whole to every 1-D network.
+    n : the final width N (a curve: default 50, even for hand-built nets, per copy under
+        shifts). Over the plane N hidden neurons, or None with `towers` K in the settings: the
+        network `uat fit` would build (K_max of a refine, K² towers of a grow, N trained, the
+        net a turn goes round).
+    settings : the network's settings (or their fields as keyword `options`): hand-built by
+        default; over the plane also method nielsen, ridges, towers and layers.
     out : the file: .gif, .mp4 or .png (contact sheet); None: the command's default name, as .mp4.
     sweep : 1-D "width" (default; one frame per width), "training" (one run of width N,
         frames at log-spaced iterations), "compare" (the `runs` side by side, over widths) or
@@ -295,8 +299,6 @@ def animate(
         per panel; `grow`: a hand-built width sweep adds one bump at a time; `diagram`: the
         network beside the curves (with `grow`); `init`: the start of a training sweep;
         `eps`: draw the band target ± eps.
-    method, layers, max_evaluations : 2-D only: construct, nielsen, ridges or train (None:
-        settings.method), and a trained net's hidden layers and evaluation budget.
 
     Returns
     -------
@@ -304,55 +306,67 @@ def animate(
     numbers; `to_dict()` gives the same keys in both dimensions.
     """
     from uat.io import check_writable
+    from uat.jobs.request import as_target, request
     from uat.jobs.scenes import check_frames
 
     t0 = time.perf_counter()
-    s = settings or Settings()
-    tgt = _resolve(target)
-    dim = tgt.dim
-    kind = _sweep(sweep, dim)
+    s, tgt = request(settings, options), as_target(target)
+    kind = _sweep(sweep, tgt.dim)
     hold = (0.0 if kind == "turn" else 1.0) if hold is None else hold
     check_frames(frames)
     check_dwell(dwell)
     p = Path(out) if out is not None else _default_mp4(tgt, n, s, kind)
-    if dim == 1:
-        _check_curves(p, grow, diagram, method, layers, max_evaluations)
+    if tgt.dim == 1:
+        _check_curves(p, grow, diagram, s)
+        n = 50 if n is None else n
     else:
         _check_surfaces(runs, grow, diagram, init, eps)
     how = check_output(p, fps, size, dpi, hold, writer)  # fail before any computing
     size = (int(size[0]), int(size[1]))
-    bound = _frame_bound(dim, kind, n, frames, s.method)
+    choice = _surface_choice(tgt, kind, n, s)
+    bound = _frame_bound(tgt.dim, kind, n if choice is None else choice.size, frames, s.method)
     k = step_repeats(dwell, fps, bound, kind == "turn")
     check_pace(p.suffix.lower(), how, bound, k, fps, hold, size)
     check_writable(p)
 
     scene: AnyScene
-    if dim == 1:
-        compute = _stage(progress, "compute")
-        scene = scene_for(tgt, n, s, kind, frames, runs=runs, progress=compute, grow=grow,
-                          init=init)  # fmt: skip
+    compute = _stage(progress, "compute")
+    if choice is None:
+        scene = scene_for(tgt, cast(int, n), s, kind, frames, runs=runs, progress=compute,
+                          grow=grow, init=init)  # fmt: skip
         scene.band = eps
         scene.diagram = scene.diagram if diagram else None
     else:
-        chosen = method or ("train" if kind == "training" else s.method)
-        evaluations = max_evaluations if max_evaluations is not None else s.max_iter
-        scene = _surfaces(tgt, n, chosen, kind, frames, layers, s.seed, evaluations,
-                          _stage(progress, "compute"))  # fmt: skip
+        from uat.jobs.surface_scenes import surface_scene
+
+        scene = surface_scene(tgt, choice, kind, frames, progress=compute)
     render(scene, p, fps=fps, size=size, dpi=dpi, hold=hold, progress=_stage(progress, "render"),
            writer=writer, dwell=dwell)  # fmt: skip
-    return _result(scene, p, tgt, kind, s, n, fps, size, hold, dwell, grow, eps, t0)
+    return _result(scene, p, tgt, kind, s, cast(int, n or 0), fps, size, hold, dwell, grow, eps,
+                   t0)  # fmt: skip
+
+
+def _surface_choice(target: Target, sweep: str, n: int | None, s: Settings) -> Choice | None:
+    """The network a surface's sweep animates (a training sweep trains); None for a curve."""
+    from uat.jobs.choice import surface_choice
+
+    if target.dim == 1:
+        return None
+    if sweep == "training" and s.method == "construct":
+        s = replace(s, method="train")
+    return surface_choice("animate", n, s)
 
 
 def _frame_bound(dim: int, sweep: str, n: int, frames: int | None, method: str) -> int:
     """At most how many frames a sweep's scene will have, known before computing it."""
-    from uat.jobs.scenes2d import DEFAULT_FRAMES2D
+    from uat.jobs.surface_scenes import SURFACE_FRAMES
 
     if dim == 1:  # every 1-D sweep thins to `frames`, else to at most DEFAULT_FRAMES
         most = frames or max(DEFAULT_FRAMES, DEFAULT_TRAIN_FRAMES)
         if sweep == "width":  # one frame per width: N/2 bump counts, or N trained widths
             most = min(most, max(n // 2, 1) if method == "construct" else n)
         return max(most, 1)
-    most = frames or DEFAULT_FRAMES2D[sweep]
+    most = frames or SURFACE_FRAMES[sweep]
     if sweep == "refine":
         most = min(most, n)
     elif sweep == "grow":
@@ -369,10 +383,10 @@ def _stage(
     return lambda done, total: progress(name, done, total)
 
 
-def _default_mp4(target: Target, n: int, s: Settings, sweep: str) -> Path:
+def _default_mp4(target: Target, n: int | None, s: Settings, sweep: str) -> Path:
     """Where an animation asked for without `out` goes: the command's default name, as MP4
     (a notebook shows it inline as a video)."""
-    from uat.jobs.commands import output_name
+    from uat.jobs.naming import output_name
 
     return Path(output_name("animate", target, s, n, sweep=sweep, ext=".mp4"))
 
@@ -388,11 +402,14 @@ def _sweep(sweep: str | None, dim: int) -> str:
     """The sweep asked, checked against the target's dimension ("width" is 2-D's refine)."""
     if dim == 1:
         kind = sweep or "width"
+        if kind in SURFACE_SWEEPS and kind not in SWEEPS:
+            raise UatError(f"sweep {kind} is for 2-D targets; a curve takes {', '.join(SWEEPS)}",
+                           param="sweep")  # fmt: skip
         if kind not in SWEEPS:
-            raise UatError(f"unknown sweep {kind!r}; choose one of: {', '.join(SWEEPS)}")
+            raise UatError(f"unknown sweep {kind!r}; choose one of: {', '.join(SWEEPS)}", "sweep")
         return kind
     kind = "refine" if sweep in (None, "width") else sweep
-    if kind not in SWEEPS2D:
+    if kind not in SURFACE_SWEEPS:
         raise UatError(
             f"unknown 2-D sweep {kind!r}; a surface takes refine (or width), grow, training "
             "or turn",
@@ -401,15 +418,11 @@ def _sweep(sweep: str | None, dim: int) -> str:
     return kind
 
 
-def _check_curves(
-    p: Path, grow: bool, diagram: bool, method: str | None, layers: int, evaluations: int | None
-) -> None:
+def _check_curves(p: Path, grow: bool, diagram: bool, s: Settings) -> None:
     """Refuse what a 1-D animation cannot do, naming the option."""
-    if method is not None or layers != 1 or evaluations is not None:
-        raise UatError(
-            "method, layers and max_evaluations are for surfaces; settings set a curve's net",
-            param="method" if method is not None else "layers",
-        )
+    from uat.jobs.request import curve_settings
+
+    curve_settings(s)  # towers, layers and the plane's methods are for surfaces
     if diagram and not grow:
         raise UatError("--diagram lights the pair each frame adds: use it with --grow")
     if diagram and p.suffix.lower() == ".png":
@@ -431,31 +444,6 @@ def _check_surfaces(
             raise UatError(f"--{name} is for targets of one input (x alone){hint}", param=name)
 
 
-def _surfaces(
-    target: Target,
-    size: int,
-    method: str,
-    sweep: str,
-    frames: int | None,
-    layers: int,
-    seed: int,
-    max_evaluations: int | None,
-    progress: Callable[[int, int], None] | None,
-) -> Scene2D:
-    """The 2-D scene of one sweep (a turn builds its network first)."""
-    from uat.jobs.commands2d import build2d, net_label
-    from uat.jobs.scenes2d import scene2d
-
-    net = None
-    if sweep == "turn":
-        net, _ = build2d(target, size, method, layers=layers, seed=seed,
-                         max_evaluations=max_evaluations)  # fmt: skip
-    return scene2d(
-        target, size, method, sweep, frames, net=net, label=net_label(method, size, layers),
-        layers=layers, seed=seed, max_evaluations=max_evaluations, progress=progress,
-    )  # fmt: skip
-
-
 def _result(
     scene: AnyScene,
     p: Path,
@@ -474,7 +462,7 @@ def _result(
     """The result of a written scene: its pace as the file stores it, and its numbers."""
     k = step_repeats(dwell, fps, len(scene), _continuous(scene))
     count, held = stored(p.suffix.lower(), len(scene), k, fps, hold)
-    two = isinstance(scene, Scene2D)
+    two = isinstance(scene, SurfaceScene)
     method = scene.meta.get("method", "") if two else s.method
     return AnimationResult(
         path=p, frames=len(scene), seconds=time.perf_counter() - t0, bytes=p.stat().st_size,

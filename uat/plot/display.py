@@ -34,18 +34,13 @@ def png_bytes(fig: Figure, dpi: float = DPI) -> bytes:
 
 def _figure_makers() -> dict[type, Callable[[Any], Figure]]:
     """The figure of each result type, as its command draws it."""
-    from uat.jobs import commands as jobs
-    from uat.jobs import commands2d as jobs2d
-    from uat.plot import figures2d
-    from uat.plot.figures import compare_figure, convergence_figure, fit_figure
+    from uat.jobs import comparison, fitting, rates
+    from uat.plot.draw import command_figure
 
     return {
-        jobs.Fit: fit_figure,
-        jobs.Comparison: lambda r: compare_figure(list(r.fits)),
-        jobs.Convergence: lambda r: convergence_figure(r.target, r.points, r.settings),
-        jobs2d.Fit2D: figures2d.fit2d_figure,
-        jobs2d.Compare2D: figures2d.compare2d_figure,
-        jobs2d.Convergence2D: figures2d.convergence2d_figure,
+        fitting.Fit: lambda r: command_figure("fit", r),
+        comparison.Comparison: lambda r: command_figure("compare", r),
+        rates.Convergence: lambda r: command_figure("convergence", r),
     }
 
 
@@ -68,7 +63,7 @@ def network_png(net: Any) -> bytes | None:
             draw_network(fig.add_subplot(), net)
             return png_bytes(fig)
         from uat.core.targets import get_target
-        from uat.plot.figures2d import layers_figure
+        from uat.plot.surfaces import layers_figure
 
         if not net.target:
             return None

@@ -22,33 +22,33 @@ def command_figure(command: str, result: Any, *, eps: float | None = None) -> Fi
     surface = getattr(result.target, "dim", 1) == 2
     if command in ("fit", "show"):
         if surface:
-            from uat.plot.figures2d import fit2d_figure
+            from uat.plot.surfaces import surface_fit_figure
 
-            return fit2d_figure(result)
+            return surface_fit_figure(result)
         from uat.plot.figures import fit_figure
 
         # the explorer's tests stand in a fit_figure(fit) for speed: eps only when given
         return fit_figure(result) if eps is None else fit_figure(result, eps=eps)
     if command == "explain":
         if surface:
-            from uat.plot.figures2d import layers_figure
+            from uat.plot.surfaces import layers_figure
 
             return layers_figure(result.net, result.target)
         from uat.plot.anatomy import anatomy_figure
 
         return anatomy_figure(result)
     if command == "compare":
-        from uat.plot import figures2d
+        from uat.plot import surfaces
         from uat.plot.figures import compare_figure
 
         if surface:
-            return figures2d.compare2d_figure(result)
-        return compare_figure(result.fits, columns=len(result.activations))
-    from uat.plot import figures2d
+            return surfaces.surface_compare_figure(result)
+        return compare_figure(result.fits, columns=len(result.activations or [None]))
+    from uat.plot import surfaces
     from uat.plot.figures import convergence_figure
 
     if surface:
-        return figures2d.convergence2d_figure(result)
+        return surfaces.surface_convergence_figure(result)
     return convergence_figure(result.target, result.points, result.settings)
 
 

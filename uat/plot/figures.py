@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from uat.jobs.commands import Fit
+    from uat.jobs.fitting import Fit
     from uat.settings import Settings
 
 # Okabe–Ito: distinguishable with every common colour-vision deficiency.
@@ -668,7 +668,7 @@ def _draw_series(
     look: tuple[str, str, str],
 ) -> None:
     """One curve: medians, seed range, and (trained) the optimiser's floor, hollow and dotted."""
-    from uat.jobs.commands import summarise
+    from uat.jobs.rates import summarise
 
     (m, loss, key), (color, ls, marker) = which, look
     jump = key == "sup_error" and target.has_jumps()  # half the jump, not a floor
@@ -714,7 +714,7 @@ def _draw_bound(ax: Axes, target: Target, widths: list[int], s: Settings) -> boo
 
 def _shade_before_asymptotic(ax: Axes, widths: list[int]) -> None:
     """Grey out the widths below the asymptotic start, which the fitted slopes leave out."""
-    from uat.jobs.commands import asymptotic_start
+    from uat.jobs.records import asymptotic_start
 
     start = asymptotic_start(widths)
     if start > min(widths):

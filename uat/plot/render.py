@@ -458,7 +458,7 @@ def _card(ax: Axes, inset: Axes, renderer: Any) -> Any:
 
 class FrameRenderer(Protocol):
     """What the animation driver asks of a renderer, for curves (`Renderer`) and surfaces
-    (`uat.plot.render2d.SurfaceRenderer`) alike: its scene, and one frame's pixels."""
+    (`uat.plot.surface_render.SurfaceRenderer`) alike: its scene, and one frame's pixels."""
 
     @property
     def scene(self) -> Any: ...

@@ -19,13 +19,13 @@ import signal
 import time
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from uat import __version__
 from uat.errors import UatError
-from uat.settings import Method, Settings, how_to_raise, parse_size
+from uat.settings import Settings, how_to_raise, parse_size
 
 # Entries on a surface: their kinds, each one's command, and the options it takes.
 KINDS2D = ("fit2d", "explain2d", "compare2d", "convergence2d", "animate2d")
@@ -308,24 +308,25 @@ def check_entry(entry: Entry) -> None:
     The target, the settings, the width and an animation's file options are checked as the
     build will use them; one UatError names the entry and the spec's key.
     """
-    from uat.jobs import commands as jobs
+    from uat.jobs import request, scenes
+    from uat.settings import check_width
 
     try:
         if entry.kind in KINDS2D:
             o = entry.options
-            jobs.as_target(entry.target, _joined(o.get("domain")), _joined(o.get("ydomain")))
+            request.as_target(entry.target, _joined(o.get("domain")), _joined(o.get("ydomain")))
             if entry.kind == "animate2d":
                 _check_animation(entry, o)
             return
         o = {k: v for k, v in entry.options.items() if k in options_for(entry.kind, entry.still)}
         settings = Settings(**{k: o.pop(k) for k in SETTINGS if k in o})
-        jobs.resolve_target(entry.target, o.pop("domain", None))
+        request.resolve_target(entry.target, o.pop("domain", None))
         if "neurons" in o:
             if entry.kind in ANIMATED and not entry.still:
-                s = jobs.animation_settings(entry.kind, settings, method_given="method" in o)
-                jobs.check_animation_width(entry.kind, o["neurons"], s)
+                s = scenes.animation_settings(entry.kind, settings, method_given="method" in o)
+                scenes.check_animation_width(entry.kind, o["neurons"], s)
             elif entry.kind != "explore":
-                jobs.check_width(o["neurons"], settings)
+                check_width(o["neurons"], settings)
         if entry.kind in ANIMATED and not entry.still:
             _check_animation(entry, o)
     except UatError as exc:
@@ -388,7 +389,7 @@ def _entry(where: str, item: Any, defaults: dict[str, Any]) -> Entry:
 
 def build_entry(entry: Entry, out_dir: str | Path) -> dict[str, str]:
     """Render one entry into `out_dir` by calling its job and drawing; return its numbers."""
-    from uat.jobs import commands as jobs
+    from uat.jobs import request
 
     if entry.kind in KINDS2D:
         numbers = build_entry2d(entry, out_dir)
@@ -397,7 +398,7 @@ def build_entry(entry: Entry, out_dir: str | Path) -> dict[str, str]:
         return numbers
     o = {k: v for k, v in entry.options.items() if k in options_for(entry.kind, entry.still)}
     settings = Settings(**{k: o.pop(k) for k in SETTINGS if k in o})
-    target = jobs.resolve_target(entry.target, o.pop("domain", None))
+    target = request.resolve_target(entry.target, o.pop("domain", None))
     path = Path(out_dir) / entry.filename
     kw = {("n_neurons" if k == "neurons" else k): v for k, v in o.items()}
     if entry.kind == "explore":
@@ -411,13 +412,13 @@ def build_entry(entry: Entry, out_dir: str | Path) -> dict[str, str]:
 def _animation(
     entry: Entry, target: Any, settings: Settings, path: Path, kw: dict[str, Any]
 ) -> dict[str, str]:
-    from uat.jobs import commands as jobs
+    from uat.jobs import scenes
     from uat.plot.animate import animate
 
     given = "method" in entry.options
-    s = jobs.animation_settings(entry.kind, settings, method_given=given)
+    s = scenes.animation_settings(entry.kind, settings, method_given=given)
     n = kw.pop("n_neurons", 50)
-    jobs.check_animation_width(entry.kind, n, s)
+    scenes.check_animation_width(entry.kind, n, s)
     if "size" in kw:
         kw["size"] = parse_size(kw["size"])
     res = animate(target, n, s, sweep=entry.kind, out=path, **kw)
@@ -538,18 +539,17 @@ def build_entry2d(entry: Entry, out_dir: str | Path) -> dict[str, str]:
     """Render an entry on a surface into `out_dir` by calling its job and drawing; return its
     numbers. The same calls `entry.command()` makes, so the command shown makes the same file."""
     from uat.jobs import commands as jobs
+    from uat.jobs import records, request
     from uat.plot.draw import draw
 
     o, kind = entry.options, entry.kind
-    target = jobs.as_target(entry.target, _joined(o.get("domain")), _joined(o.get("ydomain")))
+    target = request.as_target(entry.target, _joined(o.get("domain")), _joined(o.get("ydomain")))
     out = Path(out_dir) / entry.filename
     s = Settings(**{k: o[k] for k in ("method", "seed", "towers", "layers") if k in o})
-    n = jobs.default_width(_COMMANDS[kind], target, o.get("neurons"))
+    n = request.default_width(_COMMANDS[kind], target, o.get("neurons"))
     result: Any
     if kind == "animate2d":
-        method = o.get("method") or ("train" if o.get("sweep") == "training" else "construct")
-        c = jobs.surface_choice("animate", n, replace(s, method=cast(Method, method)))
-        result = _animate(target, c, o, out)
+        result = _animate(target, n, s, o, out)
     else:
         if kind == "compare2d":
             result = jobs.compare(target, n, s)
@@ -559,7 +559,7 @@ def build_entry2d(entry: Entry, out_dir: str | Path) -> dict[str, str]:
         else:
             result = (jobs.explain if kind == "explain2d" else jobs.fit)(target, n, s)
         draw(_COMMANDS[kind], result, out)
-    return numbers2d(kind, jobs.json_safe(result.to_dict()))
+    return numbers2d(kind, records.json_safe(result.to_dict()))
 
 
 def _joined(value: Any) -> str | None:
@@ -569,17 +569,15 @@ def _joined(value: Any) -> str | None:
     return ",".join(str(v) for v in value) if isinstance(value, list) else str(value)
 
 
-def _animate(target: Any, c: Any, o: dict[str, Any], out: Path) -> Any:
+def _animate(target: Any, n: int | None, s: Settings, o: dict[str, Any], out: Path) -> Any:
     """The animation of a 2-D entry, with the command line's defaults for what it leaves out."""
     from uat.plot.animate import animate
     from uat.settings import parse_size
 
-    opts = {k: v for k, v in c.options.items() if k in ("layers", "max_evaluations")}
     return animate(
-        target, c.size, Settings(seed=c.options.get("seed", 0)), method=c.method,
-        sweep=o.get("sweep"), out=out, frames=o.get("frames"), fps=o.get("fps", 20),
-        size=parse_size(o.get("size", "800x500")), hold=o.get("hold"), dwell=o.get("dwell"),
-        **opts,
+        target, n, s, sweep=o.get("sweep"), out=out, frames=o.get("frames"),
+        fps=o.get("fps", 20), size=parse_size(o.get("size", "800x500")), hold=o.get("hold"),
+        dwell=o.get("dwell"),
     )  # fmt: skip
 
 

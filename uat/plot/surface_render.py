@@ -1,4 +1,4 @@
-"""Draws a `Scene2D` on one Agg canvas: the network's surface beside its error map, frame by frame.
+"""Draws a `SurfaceScene` on one Agg canvas: the net's surface beside its error map, frame by frame.
 
 A 3-D Axes cannot be blitted (its depth sort changes with every surface), so each frame is a
 full draw made cheap instead: one figure and one set of artists for the whole scene, the
@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from uat.jobs.scenes2d import ELEVATION, Scene2D, SurfaceFrame
+from uat.jobs.surface_scenes import ELEVATION, SurfaceFrame, SurfaceScene
+from uat.plot.surfaces import ERROR_CMAP, SURFACE_CMAP
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-SURFACE_CMAP = "viridis"
-ERROR_CMAP = "magma"
 HIGHLIGHT = "#D55E00"  # the towers added in this frame
 _WIRE_LINES = 11  # target wireframe lines per side: the shape without hiding the surface
 _SHEET = (3, 3)  # rows, columns of a PNG contact sheet
@@ -51,7 +50,7 @@ def agg_figure(pixels: tuple[int, int], dpi: float) -> Figure:
 class SurfaceRenderer:
     """One figure for a whole scene; `draw(frame)` updates its artists and returns the pixels."""
 
-    def __init__(self, scene: Scene2D, size: tuple[int, int], dpi: float) -> None:
+    def __init__(self, scene: SurfaceScene, size: tuple[int, int], dpi: float) -> None:
         import matplotlib as mpl
         from matplotlib.colors import LogNorm, Normalize
 
@@ -154,7 +153,9 @@ def _rectangle(cell: tuple[float, float, float, float, float]) -> np.ndarray:
 
 
 @contextlib.contextmanager
-def open_renderer(scene: Scene2D, size: tuple[int, int], dpi: float) -> Iterator[SurfaceRenderer]:
+def open_renderer(
+    scene: SurfaceScene, size: tuple[int, int], dpi: float
+) -> Iterator[SurfaceRenderer]:
     """A SurfaceRenderer for the scene, under uat's style while it is in use."""
     import matplotlib as mpl
 
@@ -165,13 +166,13 @@ def open_renderer(scene: Scene2D, size: tuple[int, int], dpi: float) -> Iterator
 
 
 def contact_sheet(
-    scene: Scene2D,
+    scene: SurfaceScene,
     size: tuple[int, int],
     dpi: float,
     progress: Callable[[int, int], None] | None = None,
 ) -> np.ndarray:
     """Up to 3×3 evenly chosen frames (first and last included) tiled as one RGB image."""
-    from uat.jobs.scenes2d import evenly
+    from uat.jobs.surface_scenes import evenly
 
     rows, cols = _SHEET
     picks = evenly(range(len(scene)), rows * cols)

@@ -1,4 +1,5 @@
-"""Figures of two inputs: surfaces side by side, the error map, and neurons as R²→R surfaces."""
+"""Figures of a function of two inputs: surfaces side by side, the error map, neurons as
+R²→R surfaces (their frame-by-frame renderer is `surface_render`)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from uat.jobs.commands2d import Compare2D, Convergence2D, Fit2D
+    from uat.jobs.comparison import Comparison
+    from uat.jobs.fitting import Fit
+    from uat.jobs.rates import Convergence
+
 
 SURFACE_CMAP = "viridis"
 ERROR_CMAP = "magma"
 MAX_SURFACE_GRID = 101  # points per side of a drawn surface (10,000 facets)
-METHOD_NAMES2D = {
+SURFACE_METHOD_NAMES = {
     "construct": "towers (quadrant form)",
     "nielsen": "Nielsen's towers",
     "ridges": "sums of ridges, one hidden layer",
@@ -47,7 +51,7 @@ def draw_surface(ax: Axes, x: np.ndarray, y: np.ndarray, z: np.ndarray, title: s
     return art
 
 
-def draw_error_map(ax: Axes, fit: Fit2D, x: np.ndarray, y: np.ndarray, norm: Any = None) -> Any:
+def draw_error_map(ax: Axes, fit: Fit, x: np.ndarray, y: np.ndarray, norm: Any = None) -> Any:
     """|network − f| as a heat map (linear, or the given colour norm), the refined sup marked."""
     with np.errstate(all="ignore"):
         e = np.abs(fit.net(x, y) - fit.target(x, y))
@@ -63,7 +67,7 @@ def draw_error_map(ax: Axes, fit: Fit2D, x: np.ndarray, y: np.ndarray, norm: Any
     return image
 
 
-def fit_note(fit: Fit2D) -> str:
+def fit_note(fit: Fit) -> str:
     """Sup, RMSE (with its grid) and the bound where one is known, in one line."""
     e = fit.errors
     note = f"sup (★) {e.sup:.3g}, RMSE {e.rmse:.3g} ({e.grid}×{e.grid} grid)"
@@ -74,7 +78,7 @@ def fit_note(fit: Fit2D) -> str:
     return note
 
 
-def fit2d_figure(fit: Fit2D, *, size: tuple[float, float] = (15.0, 5.0)) -> Figure:
+def surface_fit_figure(fit: Fit, *, size: tuple[float, float] = (15.0, 5.0)) -> Figure:
     """Target and network as surfaces side by side, and the error map with its sup marked."""
     import matplotlib as mpl
     from matplotlib.figure import Figure
@@ -86,7 +90,7 @@ def fit2d_figure(fit: Fit2D, *, size: tuple[float, float] = (15.0, 5.0)) -> Figu
         x, y = surface_grid(fit.target, fit.net)
         z_target, z_net = fit.target(x, y), fit.net(x, y)
         lo, hi = float(min(z_target.min(), z_net.min())), float(max(z_target.max(), z_net.max()))
-        name = METHOD_NAMES2D.get(fit.method, fit.method)
+        name = SURFACE_METHOD_NAMES.get(fit.method, fit.method)
         titles = [f"target {fit.target.label}", f"{name}: {fit.net.n_neurons} neurons"]
         for i, (z, title) in enumerate(zip((z_target, z_net), titles, strict=True)):
             ax = fig.add_subplot(1, 3, i + 1, projection="3d")
@@ -161,7 +165,7 @@ def layers_figure(
     return fig
 
 
-METHOD_COLORS2D = {
+SURFACE_METHOD_COLORS = {
     "construct": "#0072B2",
     "nielsen": "#56B4E9",
     "ridges": "#009E73",
@@ -170,7 +174,9 @@ METHOD_COLORS2D = {
 }
 
 
-def convergence2d_figure(study: Convergence2D, *, size: tuple[float, float] = (7.5, 5.0)) -> Figure:
+def surface_convergence_figure(
+    study: Convergence, *, size: tuple[float, float] = (7.5, 5.0)
+) -> Figure:
     """Sup error against hidden neurons, log-log, per method with its slope; towers' bound."""
     import matplotlib as mpl
     from matplotlib.figure import Figure
@@ -181,11 +187,14 @@ def convergence2d_figure(study: Convergence2D, *, size: tuple[float, float] = (7
     with mpl.rc_context(STYLE):  # type: ignore[arg-type]
         fig = Figure(figsize=size)
         ax = fig.add_subplot()
+        slopes = study.slopes
         for method in dict.fromkeys(p.method for p in study.points):
             mine = sorted((p for p in study.points if p.method == method), key=lambda p: p.width)
             n = [p.width for p in mine]
-            color = METHOD_COLORS2D.get(method, "#000000")
-            label = f"{METHOD_NAMES2D.get(method, method)}: slope {study.slope(method):.2f}"
+            color = SURFACE_METHOD_COLORS.get(method, "#000000")
+            slope = slopes.get(method)
+            words = "no slope" if slope is None else f"slope {slope:.2f}"
+            label = f"{SURFACE_METHOD_NAMES.get(method, method)}: {words}"
             ax.loglog(n, [p.sup_error for p in mine], "o-", color=color, label=label)
             bounds = [p.bound for p in mine]
             if all(b is not None for b in bounds):
@@ -197,15 +206,17 @@ def convergence2d_figure(study: Convergence2D, *, size: tuple[float, float] = (7
     return fig
 
 
-def variant_name(variant: str, fit: Fit2D) -> str:
+def variant_name(variant: str, fit: Fit) -> str:
     """A network's name in a comparison: '6×6 towers', 'trained, 2 hidden layers (24×24)'."""
-    from uat.jobs.commands2d import net_label
+    from uat.jobs.choice import net_label
 
     label = net_label(fit.method, fit.size, len(fit.net.widths))
     return label + (f" ({'×'.join(map(str, fit.net.widths))})" if fit.method == "train" else "")
 
 
-def compare2d_figure(result: Compare2D, *, size: tuple[float, float] | None = None) -> Figure:
+def surface_compare_figure(
+    result: Comparison, *, size: tuple[float, float] | None = None
+) -> Figure:
     """Each network's surface over its error map (one log colour scale), numbers in titles."""
     import matplotlib as mpl
     from matplotlib.colors import LogNorm
@@ -237,5 +248,5 @@ def compare2d_figure(result: Compare2D, *, size: tuple[float, float] | None = No
             )
         assert image is not None
         fig.colorbar(image, ax=fig.axes[1::2], shrink=0.8, label="|error| (log scale)")
-        fig.suptitle(f"{result.target.formula}: about {result.neurons} hidden neurons each")
+        fig.suptitle(f"{result.target.formula}: about {result.n_neurons} hidden neurons each")
     return fig

@@ -13,11 +13,22 @@ import pytest
 
 from uat.core.targets import TARGETS2D
 from uat.errors import UatError
-from uat.jobs.commands2d import compare2d, convergence2d, fit2d, sizes_for_neurons
+from uat.jobs.choice import sizes_for_neurons
+from uat.jobs.commands import fit
+from uat.jobs.comparison import compare_surface
+from uat.jobs.rates import convergence_surface
 from uat.plot.animate import animate
 from uat.plot.writers import ffmpeg_exe
+from uat.settings import Settings
 
 GAUSS = TARGETS2D["gaussian2d"]
+
+
+def fit2d(target: Any, size: int, method: str = "construct", **options: Any) -> Any:
+    """The public `fit` of a surface: K towers (or ridge directions) per side, or N trained."""
+    if method == "train":
+        return fit(target, size, method=method, **options)
+    return fit(target, method=method, towers=size, **options)
 
 
 def forward_from_json(d: dict[str, Any], x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -31,7 +42,7 @@ def forward_from_json(d: dict[str, Any], x: np.ndarray, y: np.ndarray) -> np.nda
 
 @pytest.mark.parametrize(
     ("size", "method", "options"),
-    [(6, "construct", {}), (5, "nielsen", {}), (12, "train", {"layers": 2, "max_evaluations": 15})],
+    [(6, "construct", {}), (5, "nielsen", {}), (12, "train", {"layers": 2, "max_iter": 15})],
 )
 def test_saved_networks_reproduce_the_errors(
     tmp_path: Path, size: int, method: str, options: dict[str, Any]
@@ -61,10 +72,10 @@ def test_tower_fit_record() -> None:
 
 def test_tower_convergence_in_neurons_is_minus_one_half() -> None:
     # K² towers: error ~ 1/K ~ N^(-1/2): the cost of a second dimension
-    study = convergence2d(GAUSS, {"construct": [6, 8, 12, 16]})
+    study = convergence_surface(GAUSS, {"construct": [6, 8, 12, 16]})
     assert [p.width for p in study.points] == [2 * k + k * k for k in (6, 8, 12, 16)]
-    assert study.slope("construct") == pytest.approx(-0.5, abs=0.15)
-    assert study.to_dict()["slopes"]["construct"] == study.slope("construct")
+    assert study.slopes["construct"] == pytest.approx(-0.5, abs=0.15)
+    assert study.to_dict()["slopes"]["construct"] == study.slopes["construct"]
 
 
 def test_unknown_method() -> None:
@@ -88,7 +99,7 @@ def gif_frames(path: Path) -> int:
 @pytest.mark.parametrize("writer", [pytest.param("ffmpeg", marks=needs_ffmpeg), "pillow"])
 def test_refine_gif_has_one_frame_per_k_and_errors_that_fall(tmp_path: Path, writer: str) -> None:
     result = animate(
-        GAUSS, 5, sweep="refine", out=tmp_path / "r.gif", size=SMALL, hold=0, writer=writer
+        GAUSS, towers=5, sweep="refine", out=tmp_path / "r.gif", size=SMALL, hold=0, writer=writer
     )
     record = json.loads(json.dumps(result.to_dict()))
     assert gif_frames(tmp_path / "r.gif") == record["frames"] == 5
@@ -106,7 +117,7 @@ def test_training_mp4_frames_and_hold(tmp_path: Path) -> None:
     out = tmp_path / "t.mp4"
     result = animate(
         GAUSS, 6, sweep="training", out=out, frames=8, fps=10, hold=0.5, size=SMALL,
-        max_evaluations=25, dwell=0.1,
+        max_iter=25, dwell=0.1,
     )  # fmt: skip
     frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(out))
     assert result.frames == 8 and frames == 8 + 5  # the hold: round(0.5 s × 10 fps)
@@ -118,7 +129,7 @@ def test_training_mp4_frames_and_hold(tmp_path: Path) -> None:
 def test_grow_png_contact_sheet(tmp_path: Path) -> None:
     from PIL import Image
 
-    result = animate(GAUSS, 3, sweep="grow", out=tmp_path / "g.png", size=SMALL, dpi=50)
+    result = animate(GAUSS, towers=3, sweep="grow", out=tmp_path / "g.png", size=SMALL, dpi=50)
     with Image.open(tmp_path / "g.png") as im:
         assert im.size == (3 * 320, 3 * 200)
     assert [f["towers"] for f in result.steps] == list(range(1, 10))
@@ -127,7 +138,7 @@ def test_grow_png_contact_sheet(tmp_path: Path) -> None:
 def test_turn_of_a_trained_net(tmp_path: Path) -> None:
     result = animate(
         GAUSS, 6, method="train", sweep="turn", out=tmp_path / "t.gif", frames=3, size=SMALL,
-        writer="pillow", max_evaluations=10,
+        writer="pillow", max_iter=10,
     )  # fmt: skip
     from PIL import Image
 
@@ -154,7 +165,7 @@ def test_a_failing_render_leaves_the_existing_file_intact(
 
     monkeypatch.setattr(rn, "draw_frame", draw)
     with pytest.raises(RuntimeError, match="disk on fire"):
-        animate(GAUSS, 4, sweep="refine", out=out, size=SMALL, writer="pillow")
+        animate(GAUSS, towers=4, sweep="refine", out=out, size=SMALL, writer="pillow")
     assert out.read_bytes() == b"old animation"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.gif"]  # no temporary left
 
@@ -172,11 +183,13 @@ def test_a_failing_render_leaves_the_existing_file_intact(
 def test_animate2d_checks_before_computing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kwargs: dict[str, Any], match: str
 ) -> None:
-    import uat.jobs.scenes2d
+    import uat.jobs.surface_scenes
 
-    monkeypatch.setattr(uat.jobs.scenes2d, "towers", None)  # any computing would fail otherwise
+    monkeypatch.setattr(
+        uat.jobs.surface_scenes, "towers", None
+    )  # any computing would fail otherwise
     with pytest.raises(UatError, match=match):
-        animate(GAUSS, 4, out=tmp_path / "x.gif", **{"sweep": "refine", **kwargs})
+        animate(GAUSS, towers=4, out=tmp_path / "x.gif", **{"sweep": "refine", **kwargs})
     assert list(tmp_path.iterdir()) == []
 
 
@@ -193,7 +206,7 @@ def test_sizes_for_neurons_match_the_layouts() -> None:
 
 
 def test_compare_at_equal_neurons_trained_beats_towers() -> None:
-    result = compare2d(GAUSS, 24, max_evaluations=40)
+    result = compare_surface(GAUSS, 24, Settings(max_iter=40))
     record = json.loads(json.dumps(result.to_dict()))
     nets = {e["variant"]: e for e in record["networks"]}
     assert list(nets) == ["construct", "ridges", "train", "train2"]
@@ -205,19 +218,19 @@ def test_compare_at_equal_neurons_trained_beats_towers() -> None:
 
 def test_compare_refuses_before_building() -> None:
     with pytest.raises(UatError, match="unknown 2-D method 'magic'"):
-        compare2d(GAUSS, 24, variants=("construct", "magic"))
+        compare_surface(GAUSS, 24, variants=("construct", "magic"))
     with pytest.raises(UatError, match="parameters"):  # two layers of 300: too many to train
-        compare2d(GAUSS, 600, variants=("construct", "train2"))
+        compare_surface(GAUSS, 600, variants=("construct", "train2"))
 
 
 def test_convergence_covers_towers_ridges_and_trained_nets() -> None:
     sizes = {"construct": [3, 4, 6, 8], "ridges": [3, 4, 6], "train": [4, 8], "train2": [4, 8]}
-    study = convergence2d(GAUSS, sizes, max_evaluations=30)
+    study = convergence_surface(GAUSS, sizes, Settings(max_iter=30))
     record = study.to_dict()
     assert set(record["slopes"]) == set(sizes)
     assert [p.width for p in study.points if p.method == "train2"] == [4, 8]
     assert all(math.isfinite(s) for s in record["slopes"].values())
-    assert study.slope("train") < study.slope("construct") < 0  # training gains faster
+    assert study.slopes["train"] < study.slopes["construct"] < 0  # training gains faster
 
 
 @pytest.mark.parametrize("spec", ["x*y", "gaussian2d"])

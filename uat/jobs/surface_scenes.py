@@ -1,6 +1,6 @@
 """2-D animations as data: the surface, the error map and the numbers of every frame (numpy only).
 
-Four sweeps, each a `Scene2D` that `uat.plot.render2d` draws without computing anything:
+Four sweeps, each a `SurfaceScene` that `uat.plot.surface_render` draws without computing anything:
 
 - ``refine``: K×K towers for K = 1, 2, …, K_max, each re-tiling the plane;
 - ``grow``: K×K towers added a few at a time, outwards from the tallest, so the first frame
@@ -16,19 +16,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from uat.core.towers import ridge_sums, tower_edges, towers
 from uat.core.layered import Layer, LayeredNet, one_blas_thread
 from uat.core.metrics import errors
 from uat.core.targets import Target
+from uat.core.towers import ridge_sums, tower_edges, towers
 from uat.errors import UatError
-from uat.jobs.scenes import check_frames
+from uat.jobs.scenes import SURFACE_SWEEPS, check_frames
 
-SWEEPS2D = ("refine", "grow", "training", "turn")
-DEFAULT_FRAMES2D = {"refine": 60, "grow": 60, "training": 60, "turn": 90}
+if TYPE_CHECKING:
+    from uat.jobs.choice import Choice
+
+SURFACE_FRAMES = {"refine": 60, "grow": 60, "training": 60, "turn": 90}
 # A frame's RMSE grid: the 201² grid of a fit measured 0.1–0.6 s per frame for towers here,
 # 101² a quarter of that; the sup is refined off the grid either way.
 FRAME_GRID = 101
@@ -65,7 +67,7 @@ class SurfaceFrame:
 
 
 @dataclass
-class Scene2D:
+class SurfaceScene:
     """An animation of surfaces: fixed grids, the target, fixed limits, and the frames."""
 
     sweep: str
@@ -130,7 +132,7 @@ def _scene(
     title: str,
     step_name: str,
     meta: dict[str, Any],
-) -> Scene2D:
+) -> SurfaceScene:
     """Fix the limits over every frame and the target; assemble the scene."""
     x, y = grid[0], grid[1]
     zt = target(x, y)
@@ -138,7 +140,7 @@ def _scene(
     hi = max(float(zt.max()), *(float(f.z.max()) for f in frames))
     pad = 0.05 * (hi - lo) if hi > lo else 0.5
     top = max(max(f.sup for f in frames), 1e-300)
-    return Scene2D(
+    return SurfaceScene(
         sweep, x, y, zt, (target.box[0], target.box[1]), frames, (lo - pad, hi + pad),
         (top * _ERROR_FLOOR, top), title, step_name, {"frame_grid": FRAME_GRID, **meta},
     )  # fmt: skip
@@ -159,12 +161,12 @@ def refine_scene(
     frames: int | None = None,
     *,
     progress: Progress = None,
-) -> Scene2D:
+) -> SurfaceScene:
     """K×K towers (or K directions × K+1 ridge steps) for K = 1 … K_max, one frame each."""
     if method not in ("construct", "nielsen", "ridges"):
         raise UatError(f"a refine sweep builds towers or ridges, not {method!r}")
     check_frames(frames)
-    ks = evenly(range(1, k_max + 1), frames or DEFAULT_FRAMES2D["refine"])
+    ks = evenly(range(1, k_max + 1), frames or SURFACE_FRAMES["refine"])
     grid = _grids(target, k_max)
     out = []
     for i, k in enumerate(ks):
@@ -211,7 +213,7 @@ def grow_scene(
     frames: int | None = None,
     *,
     progress: Progress = None,
-) -> Scene2D:
+) -> SurfaceScene:
     """K×K towers added a few at a time outwards from the tallest; the new ones outlined.
 
     Each frame is the real network with the missing towers' heights at zero. In the quadrant
@@ -225,7 +227,7 @@ def grow_scene(
     full = towers(target, k, form="nielsen" if method == "nielsen" else "quadrant")
     h = np.asarray(full.meta["tower_heights"])
     order = growth_order(h)
-    count = min(frames or DEFAULT_FRAMES2D["grow"], k * k)
+    count = min(frames or SURFACE_FRAMES["grow"], k * k)
     ends = np.round(np.linspace(0, k * k, count + 1)).astype(int)
     xe, ye = tower_edges(target, k)
     grid = _grids(target, k)
@@ -267,17 +269,17 @@ def training_scene(
     frames: int | None = None,
     *,
     seed: int = 0,
-    max_evaluations: int | None = None,
+    max_iter: int | None = None,
     progress: Progress = None,
-) -> Scene2D:
+) -> SurfaceScene:
     """One LM run of N neurons (one or two hidden layers), frames at log-spaced evaluations."""
     from uat.core.train import LAYERED_ITERATIONS, train2d
 
     check_frames(frames)
     if layers not in (1, 2) or n < layers:
         raise UatError("a trained 2-D net has 1 or 2 hidden layers of ≥ 1 neuron each")
-    count = frames or DEFAULT_FRAMES2D["training"]
-    budget = max_evaluations or LAYERED_ITERATIONS
+    count = frames or SURFACE_FRAMES["training"]
+    budget = max_iter or LAYERED_ITERATIONS
     widths = [n] if layers == 1 else [n - n // 2, n // 2]
     # ask for many, keep `count`: the early evaluations collide as whole numbers
     run = train2d(target, widths, seed=seed, max_iter=budget,
@@ -322,10 +324,10 @@ def turn_scene(
     frames: int | None = None,
     *,
     progress: Progress = None,
-) -> Scene2D:
+) -> SurfaceScene:
     """The camera once round a network's surface, from the still figures' view and back."""
     check_frames(frames)
-    count = frames or DEFAULT_FRAMES2D["turn"]
+    count = frames or SURFACE_FRAMES["turn"]
     grid = _grids(target, int(net.meta.get("towers_per_side", 0)))
     m = measure(net, target, grid)
     text = f"{label}, {net.n_neurons} neurons · sup error {_number(m['sup'])}"
@@ -342,31 +344,30 @@ def turn_scene(
     return _scene("turn", target, grid, out, title, "frame", meta)
 
 
-def scene2d(
+def surface_scene(
     target: Target,
-    size: int,
-    method: str = "construct",
+    choice: Choice,
     sweep: str = "refine",
     frames: int | None = None,
     *,
-    net: LayeredNet | None = None,
-    label: str = "",
-    layers: int = 1,
-    seed: int = 0,
-    max_evaluations: int | None = None,
     progress: Progress = None,
-) -> Scene2D:
-    """The scene of one sweep: K_max (refine), K (grow), N (training); `net` for a turn."""
-    if sweep not in SWEEPS2D:
-        raise UatError(f"unknown 2-D sweep {sweep!r}; choose one of: {', '.join(SWEEPS2D)}")
+) -> SurfaceScene:
+    """The scene of one sweep of the chosen net: up to K (refine), K² towers one at a time
+    (grow), its training (N trained neurons), or a camera turn around it (built first)."""
+    from uat.jobs.choice import build, net_label
+
+    if sweep not in SURFACE_SWEEPS:
+        raise UatError(f"unknown 2-D sweep {sweep!r}; choose one of: {', '.join(SURFACE_SWEEPS)}")
+    method, size = choice.method, choice.size
     with one_blas_thread():  # skinny products on shared cores (see uat.core.layered)
         if sweep == "refine":
             return refine_scene(target, size, method, frames, progress=progress)
         if sweep == "grow":
             return grow_scene(target, size, method, frames, progress=progress)
         if sweep == "training":
-            return training_scene(target, size, layers, frames, seed=seed,
-                                  max_evaluations=max_evaluations, progress=progress)  # fmt: skip
-        if net is None:
-            raise UatError("a turn needs the network to turn around")
-        return turn_scene(target, net, label or method, frames, progress=progress)
+            o = choice.options
+            return training_scene(target, size, choice.layers, frames, seed=o.get("seed", 0),
+                                  max_iter=o.get("max_iter"), progress=progress)  # fmt: skip
+        net, _ = build(target, choice)
+        label = net_label(method, size, choice.layers)
+        return turn_scene(target, net, label, frames, progress=progress)

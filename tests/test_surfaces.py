@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from uat.core.towers import towers
 from uat.core.targets import TARGETS2D
-from uat.jobs.commands2d import fit2d
+from uat.core.towers import towers
+from uat.jobs.fitting import fit_surface as fit2d
 from uat.plot.figures import save_figure
-from uat.plot.figures2d import fit2d_figure, layers_figure, neuron_surfaces
+from uat.plot.surfaces import layers_figure, neuron_surfaces, surface_fit_figure
 
 GAUSS = TARGETS2D["gaussian2d"]
 
@@ -19,7 +19,7 @@ GAUSS = TARGETS2D["gaussian2d"]
 def test_fit_figure_has_two_surfaces_and_an_error_map(tmp_path: Path) -> None:
     from PIL import Image
 
-    fig = fit2d_figure(fit2d(GAUSS, 5), size=(9.0, 3.0))
+    fig = surface_fit_figure(fit2d(GAUSS, 5), size=(9.0, 3.0))
     names = [ax.name for ax in fig.axes]
     assert names.count("3d") == 2 and names.count("rectilinear") == 2  # map and colour bar
     assert "sup (★)" in fig.axes[2].get_title()  # no bound: sigmoid towers claim none
@@ -56,11 +56,11 @@ def test_one_hidden_layer_shows_its_output_sum_once() -> None:
 
 
 def test_convergence_figure_draws_each_method() -> None:
-    from uat.jobs.commands2d import convergence2d
-    from uat.plot.figures2d import convergence2d_figure
+    from uat.jobs.rates import convergence_surface as convergence2d
+    from uat.plot.surfaces import surface_convergence_figure
 
     study = convergence2d(GAUSS, {"construct": [2, 3, 4], "ridges": [2, 3]})
-    ax = convergence2d_figure(study).axes[0]
+    ax = surface_convergence_figure(study).axes[0]
     lines = ax.get_lines()
     assert len(lines) == 2  # towers and ridges: sigmoid towers claim no bound
     np.testing.assert_array_equal(lines[0].get_xdata(), [8, 15, 24])  # 2K + K² neurons
@@ -77,11 +77,11 @@ def test_only_neurons_that_feed_the_chosen_one_are_drawn() -> None:
 
 
 def test_compare_figure_has_a_surface_and_an_error_map_per_network() -> None:
-    from uat.jobs.commands2d import compare2d
-    from uat.plot.figures2d import compare2d_figure
+    from uat.jobs.comparison import compare_surface as compare2d
+    from uat.plot.surfaces import surface_compare_figure
 
     result = compare2d(GAUSS, 8, variants=("construct", "train"), max_evaluations=10)
-    fig = compare2d_figure(result)
+    fig = surface_compare_figure(result)
     names = [ax.name for ax in fig.axes]
     assert names.count("3d") == 2 and names.count("rectilinear") == 3  # 2 maps + colour bar
     titles = [ax.get_title() for ax in fig.axes if ax.name == "rectilinear"][:2]
@@ -91,10 +91,10 @@ def test_compare_figure_has_a_surface_and_an_error_map_per_network() -> None:
 
 
 def test_convergence_figure_has_a_line_and_slope_per_variant() -> None:
-    from uat.jobs.commands2d import convergence2d
-    from uat.plot.figures2d import convergence2d_figure
+    from uat.jobs.rates import convergence_surface as convergence2d
+    from uat.plot.surfaces import surface_convergence_figure
 
     study = convergence2d(GAUSS, {"construct": [2, 3], "train2": [4, 6]}, max_evaluations=10)
-    labels = convergence2d_figure(study).axes[0].get_legend_handles_labels()[1]
+    labels = surface_convergence_figure(study).axes[0].get_legend_handles_labels()[1]
     assert any(lbl.startswith("trained, two hidden layers: slope") for lbl in labels)
     assert any(lbl.startswith("towers (quadrant form): slope") for lbl in labels)

@@ -8,15 +8,15 @@ import math
 import numpy as np
 import pytest
 
-from uat.core.towers import towers
 from uat.core.targets import TARGETS2D
+from uat.core.towers import towers
 from uat.errors import UatError
-from uat.jobs.scenes2d import (
+from uat.jobs.surface_scenes import (
     FRAME_GRID,
     grow_scene,
     partial_towers,
     refine_scene,
-    scene2d,
+    surface_scene,
     training_scene,
     turn_scene,
 )
@@ -80,7 +80,7 @@ def test_partial_towers_with_every_height_is_the_net() -> None:
 
 
 def test_training_frames_are_log_spaced_and_improve() -> None:
-    scene = training_scene(GAUSS, 8, frames=12, max_evaluations=40)
+    scene = training_scene(GAUSS, 8, frames=12, max_iter=40)
     steps = [f.step for f in scene.frames]
     assert steps[0] == 1 and steps == sorted(set(steps)) and len(steps) == 12
     gaps = np.diff(np.log(steps))
@@ -102,8 +102,8 @@ def test_turn_goes_once_round_with_fixed_numbers() -> None:
 
 def test_bad_sweeps_and_frames() -> None:
     with pytest.raises(UatError, match="unknown 2-D sweep"):
-        scene2d(GAUSS, 3, sweep="spin")
+        surface_scene(GAUSS, 3, sweep="spin")
     with pytest.raises(UatError, match="frames must be"):
-        scene2d(GAUSS, 3, sweep="refine", frames=0)
+        surface_scene(GAUSS, 3, sweep="refine", frames=0)
     with pytest.raises(UatError, match="grow sweep adds towers"):
-        scene2d(GAUSS, 3, "ridges", sweep="grow")
+        surface_scene(GAUSS, 3, "ridges", sweep="grow")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from uat.core.towers import towers
 from uat.core.targets import TARGETS2D
-from uat.jobs.scenes2d import grow_scene, turn_scene
+from uat.core.towers import towers
+from uat.jobs.surface_scenes import grow_scene, turn_scene
 from uat.plot import render as rn
-from uat.plot.render2d import contact_sheet, open_renderer, quads
+from uat.plot.surface_render import contact_sheet, open_renderer, quads
 
 GAUSS = TARGETS2D["gaussian2d"]
 SIZE = (320, 200)
