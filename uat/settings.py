@@ -129,6 +129,11 @@ LIMITS: dict[str, Limit] = {
     "network_layers": Limit(1, 64, whole=True),
     "depth_layers": Limit(1, 12, whole=True),  # hidden layers of a net `uat depth` trains
     "layer_width": Limit(1, 100_000, whole=True),
+    # expressions: characters, nested AST nodes, and |p| of a constant exponent in a ** p
+    # (x**1000 already overflows beyond |x| > 2.03; beyond it a power is no teaching target)
+    "expression_length": Limit(1, 1_000, whole=True),
+    "expression_depth": Limit(1, 100, whole=True),
+    "exponent_abs": Limit(0, 1_000),
     # |weight| in a saved network: sums of such weights overflow before any plot; beyond it a
     # file is corrupt, not a network
     "weight_abs": Limit(0, 1e150),

@@ -246,8 +246,7 @@ def animate_cmd(
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Animate the approximation converging: over widths, one bump at a time, or training
-    (a surface: towers refining or growing, training, or a camera turn)."""
+    """Animate the approximation converging: over widths, one bump at a time, or training."""
     from uat.jobs import fitting, naming, request, scenes
 
     t = request.as_target(target, domain, ydomain)

@@ -210,21 +210,21 @@ def print_comparison(result: Comparison, where: str) -> None:
     """The table and summary lines of `uat compare`: one row per activation when several."""
     from uat.plot.figures import format_number
 
-    if getattr(result.target, "dim", 1) == 2:
-        print_compare2d(result, where)
-        return
-
     con = console()
     con.print(comparison_table(result))
-    several = len(result.activations) > 1
+    several = len(result.activations or []) > 1
     for note in missing_notes(result):
         con.print(note, soft_wrap=True, markup=False)
     for f in result.fits:
         who = f"{f.net.activation}, " if several else ""
         con.print(f"{who}{describe_method(f)}", soft_wrap=True, markup=False)
-    hand, trained = result.pair()
-    which = f" ({hand.net.activation})" if several else ""
-    if result.both_rounding:
+    pair = result.pair()
+    which = f" ({pair[0].net.activation})" if several and pair else ""
+    if result.target.dim == 2:
+        which = " (towers against one trained layer)"
+    if pair is None:
+        ratios = "no hand-built and trained pair, no ratio"
+    elif result.both_rounding:
         ratios = "both errors are float rounding, no ratio"
     elif result.sup_error_ratio is None:
         ratios = "the trained error is 0, no ratio"
@@ -247,24 +247,18 @@ def comparison_table(result: Comparison) -> Any:
 
     from uat.plot.figures import METHOD_NAMES, format_number
 
-    t = result.target
-    a, b = t.domain
+    t, first = result.target, result.fits[0].errors
     table = Table(
-        title=f"{t.name} on [{a:.4g}, {b:.4g}], {result.n_neurons} neurons",
-        caption="errors on a 10,001-point grid, the sup refined",
+        title=f"{t.name} on {domain_text(t)}, {result.n_neurons} neurons"
+        + (" (about, each network's layout)" if t.dim == 2 else ""),
+        caption=f"errors on a {grid_text(first)}-point grid, the sup refined",
     )
-    if len(result.activations) == 1:
-        for col in ("method", "neurons", "parameters", "sup error", "RMSE", "time"):
-            table.add_column(col, justify="left" if col == "method" else "right")
-        losses = {f.net.meta.get("loss") for f in result.fits if f.method == "train"}
-        for f in result.fits:
-            loss = (
-                f" ({f.net.meta.get('loss')} loss)"
-                if f.method == "train" and len(losses) > 1
-                else ""
-            )
+    if len(result.activations or [None]) == 1:
+        for col in ("network", "neurons", "parameters", "sup error", "RMSE", "time"):
+            table.add_column(col, justify="left" if col == "network" else "right")
+        for variant, f in zip(result.variants, result.fits, strict=True):
             table.add_row(
-                METHOD_NAMES[f.method] + loss, str(f.net.n_neurons), str(f.net.n_parameters),
+                network_name(f, variant), str(f.net.n_neurons), str(f.net.n_parameters),
                 format_number(f.errors.sup), format_number(f.errors.rmse), f"{f.seconds:.3f} s",
             )  # fmt: skip
         return table
@@ -283,13 +277,36 @@ def comparison_table(result: Comparison) -> Any:
     return table
 
 
+def network_name(f: Fit, variant: str) -> str:
+    """A compared network's name: hand-built or trained (with its loss where several are
+    compared); over the plane its layout ('6×6 towers', 'trained, 2 hidden layers')."""
+    from uat.plot.figures import METHOD_NAMES
+
+    if f.target.dim == 2:
+        from uat.jobs.choice import net_label
+
+        return net_label(f.method, f.size, len(f.net.widths))
+    loss = variant.rpartition("-")[2] if variant.endswith("-loss") else ""
+    return METHOD_NAMES[f.method] + (f" ({f.net.meta.get('loss')} loss)" if loss else "")
+
+
+def domain_text(t: Target) -> str:
+    """[a, b], or [a, b] × [c, d] over the plane."""
+    return " × ".join(f"[{a:.4g}, {b:.4g}]" for a, b in ([t.domain] if t.dim == 1 else t.box))
+
+
+def grid_text(e: Any) -> str:
+    """The RMSE grid's size: 10,001, or 201² over the plane."""
+    return f"{e.grid}²" if e.grid_points != e.grid else f"{e.grid:,}"
+
+
 def missing_notes(result: Comparison) -> list[str]:
     """One footnote per activation and method the comparison could not build."""
     from uat.core.activations import get_activation
 
     built = {(f.method, f.net.activation) for f in result.fits}
     notes = []
-    for act in result.activations:
+    for act in result.activations or []:
         if ("train", act) not in built:
             why = (
                 "a hard step has no gradient, so it cannot be trained"
@@ -309,36 +326,37 @@ def files_text(files: Mapping[str, str | None]) -> str:
 
 
 def print_convergence(result: Convergence, files: Mapping[str, str | None]) -> None:
-    """The table, the slopes above the optimiser's floor, and the floors of `uat convergence`."""
-    if getattr(result.target, "dim", 1) == 2:
-        print_convergence2d(result, files)
-        return
+    """The table, the slopes above the optimiser's floor, and the floors of `uat convergence`
+    (over the plane each method has its own widths: a dash where it has none)."""
     from rich.table import Table
 
-    from uat.plot.figures import format_number, series_name
+    from uat.plot.figures import format_number
 
     table = Table(title=f"{result.target.name}: error against width (sup refined, RMSE on grid)")
-    table.add_column("N", justify="right")
+    table.add_column("neurons N" if result.target.dim == 2 else "N", justify="right")
     series = result.series
     med = {}
     for key, m, loss in series:
-        name = series_name(m, loss, result.losses)
+        name = _series(result, m, loss)
         table.add_column(f"{name} sup", justify="right")
         table.add_column(f"{name} RMSE", justify="right")
         med[key] = [result.summary(m, loss, k) for k in ("sup_error", "rmse")]
-    for i, n in enumerate(result.widths):
+    for n in result.widths:
         row = [str(n)]
         for key, _, _ in series:
-            floor = med[key][0]["floor"]
+            sup, rmse = med[key]
+            if n not in sup["widths"]:
+                row += ["—", "—"]
+                continue
+            i, floor = sup["widths"].index(n), sup["floor"]
             mark = "  (floor)" if floor is not None and n >= floor["from_width"] else ""
-            row += [format_number(med[key][0]["median"][i]) + mark]
-            row += [format_number(med[key][1]["median"][i])]
+            row += [format_number(sup["median"][i]) + mark, format_number(rmse["median"][i])]
         table.add_row(*row)
     con = console()
     con.print(table)
     lines = []
     for key, m, loss in series:
-        r, name = med[key][0], series_name(m, loss, result.losses)
+        r, name = med[key][0], _series(result, m, loss)
         text = f"{name} {format_slope(json_number(r['slope']))}"
         if r["rounding"]:  # a constant built to the last bits: no rate to fit
             text = f"{name} none (the error is float rounding at every width)"
@@ -349,10 +367,21 @@ def print_convergence(result: Convergence, files: Mapping[str, str | None]) -> N
                 f"reached at N = {r['floor']['from_width']})"
             )
         lines.append(text)
+    why = ("\ntowers: error ~ 1/K with K² + 2K neurons, so slope −1/2 in neurons"
+           if result.target.dim == 2 else "")  # fmt: skip
     con.print(
-        "fitted slope of the sup error: " + ", ".join(lines) + "\n" + files_text(files),
+        "fitted slope of the sup error: " + ", ".join(lines) + why + "\n" + files_text(files),
         soft_wrap=True,
+        markup=False,
     )  # fmt: skip
+
+
+def _series(result: Convergence, method: str, loss: str | None) -> str:
+    """A convergence curve's name: the method's (with its loss), or over the plane the variant
+    (construct, nielsen, ridges, train, train2)."""
+    from uat.plot.figures import series_name
+
+    return method if result.target.dim == 2 else series_name(method, loss, result.losses)
 
 
 def json_number(v: float) -> float | None:
@@ -434,63 +463,3 @@ def print_targets(rows: list[dict[str, Any]]) -> None:
 def say(text: str) -> None:
     """Print plain lines literally (no markup, no highlighting), long lines kept whole."""
     console().print(text, soft_wrap=True, markup=False)
-
-
-def print_compare2d(result: Comparison, where: str) -> None:
-    """The table of `uat compare` on a surface (one row per network), in 1-D's style."""
-    from rich.table import Table
-
-    from uat.jobs.choice import net_label
-    from uat.plot.figures import format_number
-
-    t = result.target
-    (a, b), (c, d) = t.box
-    table = Table(
-        title=f"{t.name} on [{a:.4g}, {b:.4g}] × [{c:.4g}, {d:.4g}], about {result.n_neurons} "
-        "neurons",
-        caption=f"errors on a {result.fits[0].errors.grid}² grid, the sup refined",
-    )
-    for col in ("network", "neurons", "parameters", "sup error", "RMSE", "time"):
-        table.add_column(col, justify="left" if col == "network" else "right")
-    for f in result.fits:
-        table.add_row(
-            net_label(f.method, f.size, len(f.net.widths)), str(f.net.n_neurons),
-            str(f.net.n_parameters), format_number(f.errors.sup), format_number(f.errors.rmse),
-            f"{f.seconds:.3f} s",
-        )  # fmt: skip
-    con = console()
-    con.print(table)
-    sup, rmse = result.sup_error_ratio, result.rmse_ratio
-    if sup is not None:
-        ratios = f"sup error ×{format_number(sup)}"
-        ratios += f", RMSE ×{format_number(rmse)}" if rmse is not None else ", trained RMSE 0"
-        con.print(f"towers / trained (one layer): {ratios}", soft_wrap=True, markup=False)
-    con.print(where, soft_wrap=True, markup=False)
-
-
-def print_convergence2d(result: Convergence, files: Mapping[str, str | None]) -> None:
-    """The slopes of `uat convergence` on a surface, per method, in 1-D's style."""
-    from rich.table import Table
-
-    from uat.plot.figures import format_number
-
-    table = Table(title=f"{result.target.name}: error against neurons (sup refined, RMSE on grid)")
-    for col in ("method", "neurons", "sup error", "RMSE", "sup slope", "RMSE slope"):
-        table.add_column(col, justify="left" if col == "method" else "right")
-    d = result.to_dict()
-    for method, slope in d["slopes"].items():
-        mine = [p for p in result.points if p.method == method]
-        table.add_row(
-            method, f"{mine[0].width}–{mine[-1].width}", format_number(mine[-1].sup_error),
-            format_number(mine[-1].rmse), format_slope(slope),
-            format_slope(d["rmse_slopes"][method]),
-        )  # fmt: skip
-    con = console()
-    con.print(table)
-    slopes = ", ".join(f"{m} {format_slope(v)}" for m, v in d["slopes"].items())
-    con.print(
-        f"fitted slope of the sup error: {slopes}\n"
-        "towers: error ~ 1/K with K² + 2K neurons, so slope −1/2 in neurons\n" + files_text(files),
-        soft_wrap=True,
-        markup=False,
-    )

@@ -180,23 +180,11 @@ def bumps(
     s = np.column_stack([left, right]).ravel()  # up step, down step, bump by bump
     span = act.limits[1] - act.limits[0]  # a step of height 1 is (act − lo)/span
     v = np.column_stack([h, -h]).ravel() / span
-    return ShallowNet(
-        w=np.full(n_neurons, w),
-        b=-w * s,
-        v=v,
-        c=0.0,  # the lower limits cancel within each pair
-        activation=activation,
-        domain=target.domain,
-        target=target.name,
-        method="construct",
-        group=2,
-        meta={
-            "heights": heights,
-            "steepness": w,
-            "bump_width": float(delta),
-            "edge_margin": margin,
-        },
-    )
+    meta = {"heights": heights, "steepness": w, "bump_width": float(delta), "edge_margin": margin}
+    # c = 0: the lower limits cancel within each pair
+    return ShallowNet(w=np.full(n_neurons, w), b=-w * s, v=v, c=0.0, activation=activation,
+                      domain=target.domain, target=target.name, method="construct", group=2,
+                      meta=meta)  # fmt: skip
 
 
 def copy_edges(domain: tuple[float, float], k: int, copy: int = 0, copies: int = 1) -> np.ndarray:
@@ -337,18 +325,7 @@ def hand_built(
     -------
     ShallowNet of M·N neurons, in (up, down) pairs, ``group=2``.
     """
-    check_neurons(n_neurons)
-    most_shifts, most = int(LIMITS["shifts"].high), int(LIMITS["n_neurons"].high)
-    if not 1 <= shifts <= most_shifts:
-        raise UatError(f"shifts must be between 1 and {most_shifts}, got {shifts}", param="shifts")
-    if shifts * n_neurons > most:
-        raise UatError(
-            f"shifts {shifts} × n_neurons {n_neurons} = {shifts * n_neurons:,} neurons; "
-            f"the limit is {most:,}",
-            param="shifts",
-        )
-    if output_activation not in ("identity", "sigmoid"):
-        raise UatError(f"unknown output activation {output_activation!r}: identity or sigmoid")
+    _check_copies(n_neurons, shifts, output_activation)
     inner = squashed_target(target) if output_activation == "sigmoid" else target
     ramp = not get_activation(activation).makes_steps
     copies = []
@@ -364,25 +341,28 @@ def hand_built(
                 edges=e, scale=sc,
             )  # fmt: skip
         copies.append(net)
-    first = copies[0]
-    return ShallowNet(
-        w=np.concatenate([c.w for c in copies]),
-        b=np.concatenate([c.b for c in copies]),
-        v=np.concatenate([c.v for c in copies]),
-        c=sum(c.c for c in copies),
-        activation=activation,
-        output_activation=output_activation,
-        domain=target.domain,
-        target=target.name,
-        method="construct",
-        group=2,
-        meta=first.meta
-        | {
-            "copies": shifts,
-            "copy_neurons": n_neurons,
-            "bump_width": float(np.diff(copy_edges(target.domain, n_neurons // 2, 0, shifts))[0]),
-        },
-    )
+    width = float(np.diff(copy_edges(target.domain, n_neurons // 2, 0, shifts))[0])
+    meta = copies[0].meta | {"copies": shifts, "copy_neurons": n_neurons, "bump_width": width}
+    w, b, v = (np.concatenate([getattr(c, k) for c in copies]) for k in ("w", "b", "v"))
+    return ShallowNet(w=w, b=b, v=v, c=sum(c.c for c in copies), activation=activation,
+                      output_activation=output_activation, domain=target.domain,
+                      target=target.name, method="construct", group=2, meta=meta)  # fmt: skip
+
+
+def _check_copies(n_neurons: int, shifts: int, output_activation: str) -> None:
+    """Refuse a width, a number of shifted copies or an output activation before building."""
+    check_neurons(n_neurons)
+    most_shifts, most = int(LIMITS["shifts"].high), int(LIMITS["n_neurons"].high)
+    if not 1 <= shifts <= most_shifts:
+        raise UatError(f"shifts must be between 1 and {most_shifts}, got {shifts}", param="shifts")
+    if shifts * n_neurons > most:
+        raise UatError(
+            f"shifts {shifts} × n_neurons {n_neurons} = {shifts * n_neurons:,} neurons; "
+            f"the limit is {most:,}",
+            param="shifts",
+        )
+    if output_activation not in ("identity", "sigmoid"):
+        raise UatError(f"unknown output activation {output_activation!r}: identity or sigmoid")
 
 
 def inverse_output(y: np.ndarray, output_activation: str) -> np.ndarray | None:

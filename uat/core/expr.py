@@ -12,15 +12,13 @@ from typing import Any
 import numpy as np
 
 from uat.errors import UatError
+from uat.settings import LIMITS
 
 Fn = Callable[[np.ndarray], np.ndarray]
 Fn2 = Callable[[np.ndarray, np.ndarray], np.ndarray]
 _Val = Any  # a float or an ndarray while evaluating
 _Node = float | Callable[[np.ndarray], _Val]  # a folded constant, or a closure of x
 
-MAX_LENGTH = 1000  # characters
-MAX_DEPTH = 100  # nested AST nodes
-MAX_EXPONENT = 1000.0  # |p| allowed for a constant exponent in a ** p
 
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e, "tau": math.tau}
 
@@ -144,9 +142,10 @@ class _Compiler:
 
     def check(self, node: ast.AST, depth: int = 0) -> None:
         """Refuse anything outside the whitelist, before anything is evaluated."""
-        if depth > MAX_DEPTH:
+        if depth > LIMITS["expression_depth"].high:
             raise UatError(
-                f"expression {_quote(self.text)} is nested too deeply (over {MAX_DEPTH} levels)"
+                f"expression {_quote(self.text)} is nested too deeply (over "
+                f"{LIMITS['expression_depth'].high:g} levels)"
             )
         for table, unsafe in ((_UNSAFE, True), (_UNSUPPORTED, False)):
             what = table.get(type(node))
@@ -279,7 +278,7 @@ class _Compiler:
         if isinstance(node, ast.BinOp):
             left, right = self.build(node.left), self.build(node.right)
             pow_ = isinstance(node.op, ast.Pow)
-            if pow_ and isinstance(right, float) and abs(right) > MAX_EXPONENT:
+            if pow_ and isinstance(right, float) and abs(right) > LIMITS["exponent_abs"].high:
                 raise UatError(f"exponent too large in {self.seg(node)}")
             return self.combine(node, _BINOPS[type(node.op)], [left, right])
         if isinstance(node, ast.UnaryOp):
@@ -350,10 +349,10 @@ def _parse(
     """Parse and whitelist-check text."""
     if not isinstance(text, str):
         raise UatError(f"expression must be text, not {type(text).__name__}")
-    if len(text) > MAX_LENGTH:
+    if len(text) > LIMITS["expression_length"].high:
         raise UatError(
             f"expression {_quote(text, 40)} is too long ({len(text)} characters; "
-            f"at most {MAX_LENGTH})"
+            f"at most {LIMITS['expression_length'].high:g})"
         )
     stripped = text.strip()
     if not stripped:

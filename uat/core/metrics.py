@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 _CELL_SAMPLES = 33  # points across the two grid cells around a grid maximum (h/16 apart)
 _EDGE_SAMPLES = 17  # points across a network breakpoint, at two scales
-_MAX_CELLS = 20_000  # grid maxima refined, largest first
+_REFINED_CELLS = 20_000  # grid maxima refined, largest first
 _ZOOM_CENTRES = 32  # best points zoomed into
 _ZOOM_LEVELS = 10  # each narrows the bracket 4×: h/16 → h/16/4^10
 _SMOOTH = ("sigmoid", "tanh", "softplus")  # activations without a kink or a jump
@@ -27,12 +27,12 @@ _ROUNDING_ULPS = 16  # a sup at most this many ulps of max|f| is float rounding
 # on 10,001 points sampled only their edges and centres, and gaussian's RMSE at N = 10,000
 # read 2.3e-7 for a true 1.2e-4. 16 a bump is a composite rule within a few % of the integral.
 RMSE_PER_UNIT = 16
-RMSE_MAX_GRID = 400_001
+RMSE_GRID_CAP = 400_001  # points: a 400,000-bump RMSE grid is 3.2 MB a curve
 
 
 def rmse_points(units: int, n: int = DENSE) -> int:
     """Points of the RMSE's uniform grid for a net of `units` bumps (or trained neurons)."""
-    return max(n, min(RMSE_PER_UNIT * units + 1, RMSE_MAX_GRID))
+    return max(n, min(RMSE_PER_UNIT * units + 1, RMSE_GRID_CAP))
 
 
 @dataclass(frozen=True)
@@ -185,7 +185,7 @@ def _around_grid_maxima(x: np.ndarray, e: np.ndarray, h: float) -> np.ndarray:
     """Dense points across the two cells around each local maximum of the grid error."""
     pad = np.concatenate([[-np.inf], e, [-np.inf]])
     peaks = np.flatnonzero((e >= pad[:-2]) & (e >= pad[2:]))
-    peaks = peaks[np.argsort(e[peaks])[::-1][:_MAX_CELLS]]
+    peaks = peaks[np.argsort(e[peaks])[::-1][:_REFINED_CELLS]]
     offsets = np.linspace(-h, h, _CELL_SAMPLES)
     return (x[peaks, None] + offsets).ravel()
 

@@ -35,7 +35,7 @@ SURFACE_FRAMES = {"refine": 60, "grow": 60, "training": 60, "turn": 90}
 # 101² a quarter of that; the sup is refined off the grid either way.
 FRAME_GRID = 101
 AZIMUTH, ELEVATION = -60.0, 32.0  # the camera of the still figures (plot2d.draw_surface)
-_MIN_SURFACE, _MAX_SURFACE = 41, 81  # points per side of the drawn surface
+_SURFACE_POINTS = (41, 81)  # points per side of a frame's drawn surface
 _ERROR_FLOOR = 1e-4  # the error map's log scale spans at most four decades below the top
 
 Progress = Callable[[int, int], None] | None
@@ -102,7 +102,8 @@ class SurfaceScene:
 
 def surface_points(k: int = 0) -> int:
     """Points per side of the drawn surface: 4 per tower side so steps show, 41 to 81."""
-    return int(min(_MAX_SURFACE, max(_MIN_SURFACE, 4 * k + 1)))
+    low, high = _SURFACE_POINTS
+    return int(min(high, max(low, 4 * k + 1)))
 
 
 def measure(net: LayeredNet, target: Target, grid: tuple[np.ndarray, ...]) -> dict[str, Any]:

@@ -220,9 +220,7 @@ def render(
         stores each scene frame once with its dwell as its delay (exact: 100/fps hundredths
         is whole); an MP4 repeats it.
 
-    Returns
-    -------
-    The path written.
+    Returns the path written.
     """
     from uat.io import atomic_path
     from uat.plot import render as rn
@@ -277,39 +275,66 @@ def animate(
 ) -> AnimationResult:
     """Compute a scene and render it: the one call behind `uat animate`, in 1-D and 2-D.
 
-    Parameters
-    ----------
-    target : a Target (one input or two), or text naming one ("sin", "x**2", "gaussian2d", a CSV).
-    n : the final width N (a curve: default 50, even for hand-built nets, per copy under
-        shifts). Over the plane N hidden neurons, or None with `towers` K in the settings: the
-        network `uat fit` would build (K_max of a refine, K² towers of a grow, N trained, the
-        net a turn goes round).
-    settings : the network's settings (or their fields as keyword `options`): hand-built by
-        default; over the plane also method nielsen, ridges, towers and layers.
-    out : the file: .gif, .mp4 or .png (contact sheet); None: the command's default name, as .mp4.
-    sweep : 1-D "width" (default; one frame per width), "training" (one run of width N,
-        frames at log-spaced iterations), "compare" (the `runs` side by side, over widths) or
-        "steepness" (one hand-built net, its steps going from soft to steep); 2-D "refine"
-        (default; "width" is the same), "grow", "training" or "turn" (a camera turn).
-    frames : the most frames (thins the sweep; defaults per sweep).
-    fps, size, dpi, writer, dwell : as for `render`.
-    hold : seconds the last frame stays (None: 1 s; 0 for a turn, a seamless loop).
-    progress : called as progress(stage, done, total), stage "compute" then "render".
-    runs, grow, diagram, init, eps : 1-D only. `runs`: for "compare", (settings, final width)
-        per panel; `grow`: a hand-built width sweep adds one bump at a time; `diagram`: the
-        network beside the curves (with `grow`); `init`: the start of a training sweep;
-        `eps`: draw the band target ± eps.
+    target : a Target or TARGET text; n : the final width N (a curve: default 50; a surface:
+    N hidden neurons, or `towers` K in the settings: the net `uat fit` would build).
+    settings : the network's (or their fields as keyword `options`); hand-built by default.
+    out : .gif, .mp4 or .png (a contact sheet); None: the command's default name, as .mp4.
+    sweep : a curve's "width" (default), "training", "compare" (the `runs` side by side) or
+        "steepness"; a surface's "refine" (= width), "grow", "training" or "turn".
+    frames : the most frames (thins the sweep); fps, size, dpi, writer, dwell: see `render`;
+    hold : seconds on the last frame (None: 1 s; 0 for a turn, a seamless loop).
+    progress : progress(stage, done, total), stage "compute" then "render".
+    runs, grow, diagram, init, eps : a curve's only: the compared runs, one bump at a time,
+    the network beside it (with grow), a training sweep's start, the band target ± eps.
 
-    Returns
-    -------
-    AnimationResult with the path, frame count, pace, wall time, file size and every frame's
-    numbers; `to_dict()` gives the same keys in both dimensions.
+    Returns an AnimationResult (path, frames, pace, wall time, size, every frame's numbers);
+    its `to_dict()` has the same keys in both dimensions.
     """
+    t0 = time.perf_counter()
+    p, tgt, s, kind, n, choice, hold = _plan(
+        target, n, settings, options, out, sweep, frames, fps, size, dpi, hold, dwell, writer,
+        runs=runs, grow=grow, diagram=diagram, init=init, eps=eps,
+    )  # fmt: skip
+    compute = _stage(progress, "compute")
+    scene: AnyScene
+    if choice is None:
+        scene = scene_for(tgt, n, s, kind, frames, runs=runs, progress=compute, grow=grow,
+                          init=init)  # fmt: skip
+        scene.band = eps
+        scene.diagram = scene.diagram if diagram else None
+    else:
+        from uat.jobs.surface_scenes import surface_scene
+
+        scene = surface_scene(tgt, choice, kind, frames, progress=compute)
+    size = (int(size[0]), int(size[1]))
+    render(scene, p, fps=fps, size=size, dpi=dpi, hold=hold, progress=_stage(progress, "render"),
+           writer=writer, dwell=dwell)  # fmt: skip
+    return _result(scene, p, tgt, kind, s, n, fps, size, hold, dwell, grow, eps, t0)
+
+
+def _plan(
+    target: Target | str,
+    n: int | None,
+    settings: Settings | None,
+    options: dict[str, object],
+    out: str | Path | None,
+    sweep: str | None,
+    frames: int | None,
+    fps: float,
+    size: tuple[int, int],
+    dpi: float,
+    hold: float | None,
+    dwell: float | None,
+    writer: str,
+    **curve_only: Any,
+) -> tuple[Path, Target, Settings, str, int, Choice | None, float]:
+    """Every check of an animation before any computing: the file, the target and settings,
+    the sweep, its frames and pace. Returns the path, target, settings, sweep, final width (a
+    surface's: its hidden neurons), the surface's network choice and the hold."""
     from uat.io import check_writable
     from uat.jobs.request import as_target, request
     from uat.jobs.scenes import check_frames
 
-    t0 = time.perf_counter()
     s, tgt = request(settings, options), as_target(target)
     kind = _sweep(sweep, tgt.dim)
     hold = (0.0 if kind == "turn" else 1.0) if hold is None else hold
@@ -317,33 +342,26 @@ def animate(
     check_dwell(dwell)
     p = Path(out) if out is not None else _default_mp4(tgt, n, s, kind)
     if tgt.dim == 1:
-        _check_curves(p, grow, diagram, s)
+        _check_curves(p, curve_only["grow"], curve_only["diagram"], s)
         n = 50 if n is None else n
     else:
-        _check_surfaces(runs, grow, diagram, init, eps)
+        _check_surfaces(**curve_only)
     how = check_output(p, fps, size, dpi, hold, writer)  # fail before any computing
-    size = (int(size[0]), int(size[1]))
     choice = _surface_choice(tgt, kind, n, s)
-    bound = _frame_bound(tgt.dim, kind, n if choice is None else choice.size, frames, s.method)
+    bound = _frame_bound(tgt.dim, kind, cast(int, n) if choice is None else choice.size,
+                         frames, s.method)  # fmt: skip
     k = step_repeats(dwell, fps, bound, kind == "turn")
-    check_pace(p.suffix.lower(), how, bound, k, fps, hold, size)
+    check_pace(p.suffix.lower(), how, bound, k, fps, hold, (int(size[0]), int(size[1])))
     check_writable(p)
+    width = cast(int, n) if choice is None else _surface_neurons(choice)
+    return p, tgt, s, kind, width, choice, hold
 
-    scene: AnyScene
-    compute = _stage(progress, "compute")
-    if choice is None:
-        scene = scene_for(tgt, cast(int, n), s, kind, frames, runs=runs, progress=compute,
-                          grow=grow, init=init)  # fmt: skip
-        scene.band = eps
-        scene.diagram = scene.diagram if diagram else None
-    else:
-        from uat.jobs.surface_scenes import surface_scene
 
-        scene = surface_scene(tgt, choice, kind, frames, progress=compute)
-    render(scene, p, fps=fps, size=size, dpi=dpi, hold=hold, progress=_stage(progress, "render"),
-           writer=writer, dwell=dwell)  # fmt: skip
-    return _result(scene, p, tgt, kind, s, cast(int, n or 0), fps, size, hold, dwell, grow, eps,
-                   t0)  # fmt: skip
+def _surface_neurons(choice: Choice) -> int:
+    """The hidden neurons of a surface's chosen net (the number its record reports)."""
+    from uat.jobs.choice import neurons_of
+
+    return choice.size if choice.method == "train" else neurons_of(choice.method, choice.size)
 
 
 def _surface_choice(target: Target, sweep: str, n: int | None, s: Settings) -> Choice | None:
@@ -433,7 +451,7 @@ def _check_curves(p: Path, grow: bool, diagram: bool, s: Settings) -> None:
 
 
 def _check_surfaces(
-    runs: Any, grow: bool, diagram: bool, init: str | None, eps: float | None
+    *, runs: Any, grow: bool, diagram: bool, init: str | None, eps: float | None
 ) -> None:
     """Refuse the 1-D options on a surface rather than ignore them."""
     given = {"runs": runs is not None, "grow": grow, "diagram": diagram,

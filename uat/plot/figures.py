@@ -88,7 +88,7 @@ PART_COLOR = "#9a9a9a"
 # zeros to the eye, and 25 of them stacked on y = 0 are what made the false line.
 PART_FLOOR = 1e-3
 EPS_COLOR = OKABE_ITO["green"]
-_MAX_WINDOWS = 120
+_WINDOWS_DRAWN = 120  # windows of failure shaded at most (more read as noise)
 
 
 @contextlib.contextmanager
@@ -418,7 +418,7 @@ def draw_hidden(ax: Axes, fit: Fit, curves: Curves) -> list[Any]:
 def draw_windows(ax: Axes, net: ShallowNet, domain: tuple[float, float]) -> list[Any]:
     """Shade the windows of failure, one colour per shifted copy."""
     spans = windows(net, domain)
-    if not spans or sum(len(s) for s in spans) > _MAX_WINDOWS:
+    if not spans or sum(len(s) for s in spans) > _WINDOWS_DRAWN:
         return []
     artists = []
     for j, rows in enumerate(spans):

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 SURFACE_CMAP = "viridis"
 ERROR_CMAP = "magma"
-MAX_SURFACE_GRID = 101  # points per side of a drawn surface (10,000 facets)
+_DRAWN_POINTS = (61, 101)  # points per side of a drawn surface: 3,600 to 10,000 facets
 SURFACE_METHOD_NAMES = {
     "construct": "towers (quadrant form)",
     "nielsen": "Nielsen's towers",
@@ -32,9 +32,10 @@ SURFACE_METHOD_NAMES = {
 
 
 def surface_grid(target: Target, net: LayeredNet | None = None) -> tuple[np.ndarray, ...]:
-    """X, Y for drawing: 4 points per tower side so steps show, 61 to MAX_SURFACE_GRID."""
+    """X, Y for drawing: 4 points per tower side so steps show, 61 to 101 per side."""
     k = int(net.meta.get("towers_per_side", 0)) if net is not None else 0
-    n = int(min(MAX_SURFACE_GRID, max(61, 4 * k + 1)))
+    low, high = _DRAWN_POINTS
+    n = int(min(high, max(low, 4 * k + 1)))
     return tuple(target.grid(n))
 
 
