@@ -122,7 +122,7 @@ def test_training_mp4_frames_and_hold(tmp_path: Path) -> None:
     frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(out))
     assert result.frames == 8 and frames == 8 + 5  # the hold: round(0.5 s × 10 fps)
     assert seconds == pytest.approx(1.3, abs=0.11)
-    steps = [f["evaluation"] for f in result.steps]
+    steps = [f["iteration"] for f in result.steps]  # the key of a curve's training sweep
     assert steps[0] == 1 and steps == sorted(set(steps))
 
 

@@ -302,7 +302,7 @@ def training_scene(
     history = [[i, r] for i, r in run.history]
     meta = {"method": "train", "widths": widths, "seed": seed, "history": history}
     meta["neurons"] = run.net.n_neurons
-    return _scene("training", target, grid, out, title, "evaluation", meta)
+    return _scene("training", target, grid, out, title, "iteration", meta)
 
 
 def _log_picks(steps: Sequence[int], count: int) -> list[int]:

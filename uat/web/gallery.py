@@ -50,7 +50,6 @@ SETTINGS = [f.name for f in fields(Settings)]
 # Job parameters an entry does not set (the gallery supplies them), and the spec's names of
 # the others: the command line's (`neurons` for the library's `n_neurons`).
 _SUPPLIED = {"target", "settings", "init", "callback", "progress", "out", "sweep", "runs"}
-_SUPPLIED |= {"method", "layers", "max_evaluations"}  # animate's: a surface's net (2-D entries)
 _SPEC_NAMES = {"n_neurons": "neurons", "n": "neurons"}
 _CURVE_ONLY = {"method", "towers", "layers"}  # method: a Settings field; the rest: 2-D kinds
 
