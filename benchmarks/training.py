@@ -2,7 +2,16 @@
 
 Run as ``python benchmarks/training.py`` (over half an hour: N = 1000 trains for about a minute,
 and each peer gets that time for every seed), with ``--quick`` (under a minute),
-or with ``--widths`` (uat alone on sin at N = 25 … 400).
+with ``--widths`` (uat alone on sin at N = 25 … 400), or with ``--process`` (whole processes
+at N = 50, about two minutes).
+
+``--process`` times what a user runs, start to finish, each in its own process:
+``uat fit TARGET -n 50 --method train`` (parsing, training, the hand-built comparison, the
+refined sup error and the figure) against a Python process that imports scikit-learn, fits
+the peer below with scikit-learn's own stopping rule (default ``tol`` and ``max_iter``: the fair
+run a user gets) and predicts the grid. It prints the time ratio (uat / sklearn; the goal is
+at most 2×) and the RMSE ratio (sklearn / uat; the goal is at least 100×), the median of
+``PROCESS_REPEATS`` interleaved runs, on smooth and kinked targets the trainer was not tuned on.
 
 Peers, each given every chance to do well:
 
@@ -73,6 +82,19 @@ QUICK = {10: ("sin", "cos", "step", "expcos"), 50: ("sin", "cos", "step", "expco
 # MINPACK's dense LM costs ~ M·(3N)² an iteration: ~0.4 s at N = 200 (so one target there),
 # minutes at N = 1000 (skipped)
 LSQ_TARGETS = {10: FULL[10], 50: FULL[50], 200: ("sin", "step")}
+PROCESS_TARGETS = ("cos", "cubic", "sinc", *KINKED)  # never used for tuning
+PROCESS_N = 50
+PROCESS_REPEATS = 3
+GOAL_TIME = 2.0  # uat's whole process at most this many times scikit-learn's ...
+# the fair scikit-learn process: its own stopping rule, inputs scaled to [−1, 1]
+SK_PROCESS = """
+import sys, numpy as np
+from sklearn.neural_network import MLPRegressor
+d = np.load(sys.argv[1])
+m = MLPRegressor(hidden_layer_sizes=(int(sys.argv[2]),), activation="logistic",
+                 solver="lbfgs", alpha=0.0, random_state=0).fit(d["u"][:, None], d["y"])
+print(float(np.sqrt(np.mean((m.predict(d["gu"][:, None]) - d["gf"]) ** 2))))
+"""
 
 
 def _target(name: str) -> Target:
@@ -233,9 +255,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only uat on sin at N = 25 … 400 (does the RMSE keep falling with the width?)",
     )
+    parser.add_argument(
+        "--process",
+        action="store_true",
+        help=f"whole processes at N = {PROCESS_N}: uat fit against a fair scikit-learn run",
+    )
     args = parser.parse_args(argv)
     if args.widths:
         return _widths()
+    if args.process:
+        return _processes()
     try:
         import sklearn
         from sklearn.exceptions import ConvergenceWarning
@@ -283,6 +312,77 @@ def _widths() -> int:
                 f"{r.net.meta['stopped']:<14} {r.seconds:>6.2f}s"
             )
     return 0
+
+
+def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, str]:
+    """(wall seconds, stdout) of one process, start to finish."""
+    import subprocess
+
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True, timeout=600)
+    return time.perf_counter() - t0, out.stdout
+
+
+def _process_case(name: str, tmp: Path, env: dict[str, str]) -> tuple[float, float, float, float]:
+    """(uat seconds, uat RMSE, sklearn seconds, sklearn RMSE): medians of PROCESS_REPEATS."""
+    import json
+
+    target = _target(name)
+    _, y, u = _points(target, PROCESS_N)
+    grid = np.linspace(*target.domain, GRID)
+    data = tmp / f"{name}.npz"
+    np.savez(data, u=u, y=y, gu=_scaled(target)(grid), gf=target(grid))
+    text = KINKED[name][0] if name in KINKED else name
+    a, b = target.domain
+    uat = [str(Path(sys.executable).with_name("uat")), "fit", text, f"--domain={a!r},{b!r}"]
+    uat += ["-n", str(PROCESS_N), "--method", "train", "--json", "-o", str(tmp / "fit.png")]
+    sk = [sys.executable, "-c", SK_PROCESS, str(data), str(PROCESS_N)]
+    runs = []
+    for _ in range(PROCESS_REPEATS):  # interleaved: both see the same load
+        ut, out = _timed(uat, env)
+        st, sk_out = _timed(sk, env)
+        runs.append((ut, json.loads(out)["rmse"], st, float(sk_out.split()[-1])))
+    ut, ue, st, se = (float(np.median([r[k] for r in runs])) for k in range(4))
+    return ut, ue, st, se
+
+
+def _processes() -> int:
+    """Whole processes at N = PROCESS_N: the time and RMSE ratios, and the goal line."""
+    import os
+    import tempfile
+
+    env = os.environ | {
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "PYTHONWARNINGS": "ignore",
+    }
+    print(
+        f"whole processes at N = {PROCESS_N}, median of {PROCESS_REPEATS} interleaved runs, BLAS "
+        "on 1 thread; uat fit --method train (figure included) against MLPRegressor(logistic, "
+        "lbfgs, alpha=0) with its own stopping rule\n"
+    )
+    header = (
+        f"{'target':<9}{'kind':<6}{'uat RMSE':>9} {'time':>7} {'sk RMSE':>9} {'time':>7} "
+        f"{'time ratio':>11} {'RMSE ratio':>11}"
+    )
+    print(header + "\n" + "-" * len(header))
+    worst_time, worst_rmse = 0.0, math.inf
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in PROCESS_TARGETS:
+            ut, ue, st, se = _process_case(name, Path(tmp), env)
+            worst_time, worst_rmse = max(worst_time, ut / st), min(worst_rmse, se / ue)
+            kind = "kink" if name in KINKED else "new"
+            print(
+                f"{name:<9}{kind:<6}{ue:>9.2e} {ut:>6.2f}s {se:>9.2e} {st:>6.2f}s "
+                f"{ut / st:>10.2f}× {se / ue:>10.3g}×"
+            )
+    met = worst_time <= GOAL_TIME and worst_rmse >= GOAL_SMOOTH
+    print(
+        f"\ngoal (uat's whole process within {GOAL_TIME:g}× scikit-learn's at ≥ "
+        f"{GOAL_SMOOTH:.0f}× lower RMSE): {'met' if met else 'NOT met'} (time ratio at most "
+        f"{worst_time:.2f}×, RMSE ratio at least {worst_rmse:.3g}×)"
+    )
+    return 0 if met else 1
 
 
 def _reach(name: str, n: int, starts: int = REACH_STARTS) -> tuple[float, str]:

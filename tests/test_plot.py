@@ -94,22 +94,27 @@ def test_compare_figure_draws_each_error_on_one_log_axis() -> None:
         np.testing.assert_allclose(e, want, rtol=1e-9, atol=1e-15)
 
 
-def test_convergence_figure_draws_the_bound_computed_by_hand() -> None:
-    from uat.jobs.records import Point
+def test_convergence_figure_draws_the_bound_that_fit_prints() -> None:
+    from uat.core.construct import hand_built
+    from uat.jobs.commands import convergence
     from uat.plot.figures import convergence_figure
 
     widths = [4, 8, 16, 32]
-    points = [Point(n, "construct", 3.0 / n, 1.0 / n, 0.0, 0) for n in widths]
+    target = get_target("sin")
+    res = convergence(target, widths, ["construct"])
     with style():
-        fig = convergence_figure(get_target("sin"), points)
+        fig = convergence_figure(target, res.points)
     ax = fig.axes[0]
     (bound,) = [ln for ln in ax.get_lines() if str(ln.get_label()).startswith("bound L·Δ/2")]
-    # L·Δ/2 with L = 1 and Δ = 2π/(N/2): 2π/N
-    np.testing.assert_allclose(
-        np.asarray(bound.get_ydata(), float), [2 * math.pi / n for n in widths]
-    )
-    x, y = line_data(ax, "hand-built sup (slope -1.00)")
-    np.testing.assert_allclose(y, [3.0 / n for n in widths])
+    assert "leak" in str(bound.get_label())
+    drawn = np.asarray(bound.get_ydata(), float)
+    printed = [fit(target, n, Settings()).to_dict()["bound"] for n in widths]
+    np.testing.assert_allclose(drawn, printed, rtol=1e-12)
+    # above L·Δ/2 with L = 1 and Δ = 2π/(N/2) (the leak is added), and above the true sup
+    assert np.all(drawn > [2 * math.pi / n for n in widths])
+    x = np.linspace(-math.pi, math.pi, 400_001)
+    true = [float(np.max(np.abs(hand_built(target, n)(x) - np.sin(x)))) for n in widths]
+    assert np.all(drawn >= true)
 
 
 def test_convergence_figure_says_a_jump_has_no_uniform_convergence() -> None:

@@ -644,7 +644,7 @@ def convergence_figure(
                 (color, ls, marker),
             )
     title = f"{target.label}: error against width"
-    drawn = series[:1] == [("construct", None)] and _draw_bound(ax, target, all_widths, s)
+    drawn = series[:1] == [("construct", None)] and _draw_bound(ax, points, s)
     if not drawn and target.has_jumps():
         title += (
             "\nthe target jumps, so the sup error cannot vanish whatever N;"
@@ -694,21 +694,24 @@ def _draw_series(
               label=f"{name} {what}: optimiser's floor ≈ {format_number(level)}")  # fmt: skip
 
 
-def _draw_bound(ax: Axes, target: Target, widths: list[int], s: Settings) -> bool:
-    """The construction's bound for `s` at each width's neurons per copy; False if unknown."""
-    from uat.core.metrics import bound_formula, construction_bound
+def _draw_bound(ax: Axes, points: Sequence[Any], s: Settings) -> bool:
+    """The hand-built nets' own bounds (`metrics.net_bound`: the soft steps' leak included, as
+    `fit` prints it) at each width, the largest over seeds; False where a width has none."""
+    from uat.core.metrics import bound_formula
 
-    copies = s.shifts
-    bounds = [
-        construction_bound(target, int(n) // copies, s.activation, s.output_activation)
-        for n in widths
-    ]
-    if not all(bd is not None and bd > 0 for bd in bounds):
+    at: dict[int, float] = {}
+    for p in points:
+        if p.method == "construct":
+            if p.bound is None or not p.bound > 0:
+                return False
+            at[p.width] = max(at.get(p.width, 0.0), p.bound)
+    if not at:
         return False
-    formula = bound_formula(s.activation, s.output_activation)
-    per = " per copy" if copies > 1 else ""
+    widths = sorted(at)
+    formula = bound_formula(s.activation, s.output_activation, net=True)
+    per = " per copy" if s.shifts > 1 else ""
     label = f"bound {formula}{per}, Δ = 2(b−a)/N"
-    ax.loglog(widths, bounds, color="#777777", ls=":", lw=1.8, label=label)
+    ax.loglog(widths, [at[n] for n in widths], color="#777777", ls=":", lw=1.8, label=label)
     return True
 
 

@@ -24,6 +24,13 @@ PLATEAU_GAIN = 1.01
 # function. Measured on exp(-abs(x))*cos(4*x) over [−2, 2], N = 50: the midpoints' RMSE is
 # 1.1e-4 from iteration 275 on while the training RMSE falls from 1e-5 to 5e-8 by 1,843.
 HOLDOUT_EVERY = 25
+# The slow-progress rule: once the training RMSE is below FINE of max|y|, a run goes on only while
+# every SLOW_WINDOW iterations divide it by at least SLOW_GAIN. Measured on sinc at N = 50: 489
+# iterations to the 1 % plateau (RMSE 3.4e-10) against 300 (8.4e-10); the rest paid 2.5× in an
+# RMSE 1e8 below the target's size at 40 % of the run's time.
+FINE = 1e-9
+SLOW_WINDOW = 50
+SLOW_GAIN = 1.5
 HOLDOUT_RATIO = 10.0
 HOLDOUT_GAIN = 1.1
 TINY_STEEPNESS = 1e-12  # a flat neuron keeps w > 0, so its centre −b/w stays defined
@@ -32,6 +39,7 @@ TINY_STEEPNESS = 1e-12  # a flat neuron keeps w > 0, so its centre −b/w stays 
 TOLERANCE = "tolerance"  # training RMSE ≤ tol·RMS(y)
 CONVERGED = "converged"  # no step lowers the loss any more: stationary up to rounding
 PLATEAU = "plateau"  # the last PLATEAU_WINDOW iterations gained less than 1 %
+SLOW = "fine and slow"  # below FINE·max|y|, the last SLOW_WINDOW iterations gained < SLOW_GAIN×
 HELD_OUT = "held-out error stopped falling"  # between the training points (HOLDOUT_*)
 CAP = "iteration cap"  # max_iter iterations
 START = "no round beat the hand-built start"  # loss "sup": the construction was not beaten
@@ -142,6 +150,8 @@ class Run:
         """Why the run should stop now (a plateau, or the held-out rule), or None."""
         if self.plateaued():
             return PLATEAU
+        if self.slowed():
+            return SLOW
         return HELD_OUT if self.held_out_stalled() else None
 
     def held_out_stalled(self) -> bool:
@@ -157,6 +167,13 @@ class Run:
             return False
         stalled = self.checked[-2] < HOLDOUT_GAIN * now
         return stalled and now > HOLDOUT_RATIO * self.history[-1][1]
+
+    def slowed(self) -> bool:
+        """The slow-progress rule (see FINE): fine already, and gaining little."""
+        if len(self.history) <= SLOW_WINDOW:
+            return False
+        before, now = self.history[-1 - SLOW_WINDOW][1], self.history[-1][1]
+        return now < FINE * self.gain and now * SLOW_GAIN > before
 
     def plateaued(self) -> bool:
         """True when the last PLATEAU_WINDOW iterations gained less than 1 %."""

@@ -26,15 +26,23 @@ import numpy as np
 from uat.core.metrics import Errors, errors
 from uat.core.network import ShallowNet
 from uat.core.targets import Target
-from uat.core.train.common import TrainResult, act_value
+from uat.core.train.common import CONVERGED, HELD_OUT, TrainResult, act_value
 from uat.errors import UatError
 from uat.threads import one_blas_thread
 
 RESTART_ABOVE = 1e-3  # a fit whose grid RMSE is above this fraction of RMS(f) is worth restarts
 RESTART_STEEPNESS = (0.5, 6.0)  # a spread restart's steepness factor, log-uniform in this range
 RESTART_ITERATIONS = 100
+# A first run that stopped on the held-out rule or at a stationary point (a corner in f, as in
+# exp(-abs(x))*cos(4*x) or abs(x-0.3)) runs once more from a spread start KINK_STEEPNESS× steeper
+# and keeps the better. Measured at N = 50 (grid RMSE): abs(x-0.3) 2.15e-4 → 7.9e-5 (205
+# iterations), exp(-abs(x))*cos(4*x) 5.9e-5 → 4.7e-5 (50), maximum(x, 0)**1.5 1.86e-7 → 1.81e-7
+# (150); steeper still (3×) cost maximum(x, 0)**1.5 925 iterations. Smooth targets stop on a
+# plateau and never pay for it (cos from the 2× start: 9e-7 against 1.2e-10).
+KINK_STEEPNESS = 2.0
 RIDGES = (1e-4, 1e-3, 1e-2, 1e-1)  # Tikhonov λ tried on the output weights of samples' fits
 HELD_OUT_EVERY = 5  # every fifth sample is held out when λ is picked
+KINK_STOPS = (HELD_OUT, CONVERGED)
 LOST = "no trained start beat the hand-built net"
 LOST_HOW = "the hand-built net"
 
@@ -284,6 +292,9 @@ def mse_never_loses(
     first = once(target, n, **kw)
     hand = hand_built_net(target, n, kw["activation"], kw["output_activation"])
     c0 = candidate(first, f"spread start, seed {kw['seed']}", truth)
+    if c0 is not None and target.samples is None and first.net.meta["stopped"] in KINK_STOPS:
+        c0 = _steeper(once, target, n, kw, c0, truth)
+        first = c0.result
     # a restart may take twice the first run's iterations (at least RESTART_ITERATIONS)
     again = {**kw, "max_iter": kw["max_iter"] or max(RESTART_ITERATIONS, 2 * first.iterations)}
     if c0 is None:
@@ -301,6 +312,25 @@ def mse_never_loses(
         result = described(result, target, n, kw["n_train"])
     _annotate(result.net, best.errors, hb, best.how, best.runs)
     return replace(result, seconds=time.perf_counter() - t0)
+
+
+def _steeper(
+    once: Once, target: Target, n: int, kw: dict[str, Any], c0: Candidate, truth: Target
+) -> Candidate:
+    """The better by the loss asked for of `c0` and a run from a KINK_STEEPNESS× steeper start."""
+    from uat.core.train.initial import spread_init
+
+    start = spread_init(
+        target, n, kw["activation"], output_activation=kw["output_activation"],
+        seed=kw["seed"], steepness=KINK_STEEPNESS, n_train=kw["n_train"],
+    )  # fmt: skip
+    try:
+        steep = candidate(once(target, n, **{**kw, "init": start}), "steeper spread start", truth)
+    except UatError:
+        return c0
+    if steep is None or score(steep, kw["loss"]) >= score(c0, kw["loss"]):
+        return c0
+    return steep
 
 
 def sup_never_loses(
