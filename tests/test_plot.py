@@ -296,7 +296,8 @@ def test_style_leaves_the_backend_and_rcparams_as_it_found_them(tmp_path) -> Non
     # a notebook's inline backend must survive `with style():` (it was switched to Agg for good)
     import matplotlib
 
-    from uat.jobs import fit, resolve_target
+    from uat.jobs.commands import fit
+    from uat.jobs.request import resolve_target
     from uat.plot import fit_figure, save_figure, style
     from uat.plot.figures import STYLE
 
