@@ -500,10 +500,8 @@ def grow_sweep(
     frames : the most frames (default 36): beyond it several bumps are added a frame.
     progress : called as progress(done, total) after each frame's network is measured.
 
-    Returns
-    -------
-    A one-panel Scene; frame k shows the first k bumps, the newest highlighted, and `diagram`
-    is the final net (frame k lights its newest pair).
+    Returns a one-panel Scene; frame k shows the first k bumps, the newest highlighted, and
+    `diagram` is the final net (frame k lights its newest pair).
     """
     from uat.core.metrics import errors
 
@@ -539,16 +537,11 @@ def grow_sweep(
             progress(i + 1, len(ks))
     per = int(np.diff(ks).max()) if len(ks) > 1 else 1  # the first frame may take a few flat ones
     how = "added one at a time" if per == 1 else f"added left to right, up to {per} a frame"
-    return Scene(
-        x=x,
-        target=yt,
-        target_label=target.label,
-        frames=[[p] for p in panels],
-        ylims=[_limits(yt, panels, parts=True)],
-        title=f"{target.label}: {len(order)} hand-built {unit_name(full)}s {how}",
-        meta={"sweep": "width", "grow": True, "widths": [2 * k for k in ks], "method": "construct"},
-        diagram=full,
-    )
+    meta = {"sweep": "width", "grow": True, "widths": [2 * k for k in ks], "method": "construct"}
+    title = f"{target.label}: {len(order)} hand-built {unit_name(full)}s {how}"
+    return Scene(x=x, target=yt, target_label=target.label, frames=[[p] for p in panels],
+                 ylims=[_limits(yt, panels, parts=True)], title=title, meta=meta,
+                 diagram=full)  # fmt: skip
 
 
 def steepness_sweep(
@@ -650,9 +643,7 @@ def training_run(
         `default_init`.
     progress : called as progress(done, total) after each frame's network is measured.
 
-    Returns
-    -------
-    A one-panel Scene whose frames are at increasing iterations.
+    Returns a one-panel Scene whose frames are at increasing iterations.
     """
     from uat.core.metrics import errors
 
@@ -683,22 +674,11 @@ def training_run(
             progress(i + 1, len(snaps))
     unit = "neuron" if n == 1 else "neurons"
     optimizer = {"lm": "Levenberg–Marquardt", "adam": "Adam"}.get(s.optimizer, s.optimizer)
-    return Scene(
-        x=x,
-        target=yt,
-        target_label=target.label,
-        frames=[[p] for p in panels],
-        ylims=[_limits(yt, panels, parts=False)],
-        title=f"{target.label}: training {n} {s.activation} {unit} ({optimizer}, {init} start)",
-        meta={
-            "strip": True,
-            "init": init,
-            "sweep": "training",
-            "iterations": [sn.iteration for sn in snaps],
-            "converged": bool(result.converged),
-            "method": "train",
-        },
-    )
+    meta = {"strip": True, "init": init, "sweep": "training", "method": "train",
+            "iterations": [sn.iteration for sn in snaps], "converged": bool(result.converged)}
+    title = f"{target.label}: training {n} {s.activation} {unit} ({optimizer}, {init} start)"
+    return Scene(x=x, target=yt, target_label=target.label, frames=[[p] for p in panels],
+                 ylims=[_limits(yt, panels, parts=False)], title=title, meta=meta)  # fmt: skip
 
 
 def default_init(s: Settings, n: int) -> str:
