@@ -9,9 +9,10 @@ import pytest
 
 from uat.core.targets import TARGETS2D
 from uat.core.towers import towers
-from uat.jobs.fitting import fit_surface as fit2d
+from uat.jobs.commands import fit
 from uat.plot.figures import save_figure
 from uat.plot.surfaces import layers_figure, neuron_surfaces, surface_fit_figure
+from uat.settings import Settings
 
 GAUSS = TARGETS2D["gaussian2d"]
 
@@ -19,7 +20,7 @@ GAUSS = TARGETS2D["gaussian2d"]
 def test_fit_figure_has_two_surfaces_and_an_error_map(tmp_path: Path) -> None:
     from PIL import Image
 
-    fig = surface_fit_figure(fit2d(GAUSS, 5), size=(9.0, 3.0))
+    fig = surface_fit_figure(fit(GAUSS, towers=5), size=(9.0, 3.0))
     names = [ax.name for ax in fig.axes]
     assert names.count("3d") == 2 and names.count("rectilinear") == 2  # map and colour bar
     assert "sup (★)" in fig.axes[2].get_title()  # no bound: sigmoid towers claim none
@@ -56,10 +57,10 @@ def test_one_hidden_layer_shows_its_output_sum_once() -> None:
 
 
 def test_convergence_figure_draws_each_method() -> None:
-    from uat.jobs.rates import convergence_surface as convergence2d
+    from uat.jobs.rates import convergence_surface
     from uat.plot.surfaces import surface_convergence_figure
 
-    study = convergence2d(GAUSS, {"construct": [2, 3, 4], "ridges": [2, 3]})
+    study = convergence_surface(GAUSS, {"construct": [2, 3, 4], "ridges": [2, 3]})
     ax = surface_convergence_figure(study).axes[0]
     lines = ax.get_lines()
     assert len(lines) == 2  # towers and ridges: sigmoid towers claim no bound
@@ -77,10 +78,10 @@ def test_only_neurons_that_feed_the_chosen_one_are_drawn() -> None:
 
 
 def test_compare_figure_has_a_surface_and_an_error_map_per_network() -> None:
-    from uat.jobs.comparison import compare_surface as compare2d
+    from uat.jobs.comparison import compare_surface
     from uat.plot.surfaces import surface_compare_figure
 
-    result = compare2d(GAUSS, 8, variants=("construct", "train"), max_evaluations=10)
+    result = compare_surface(GAUSS, 8, Settings(max_iter=10), variants=("construct", "train"))
     fig = surface_compare_figure(result)
     names = [ax.name for ax in fig.axes]
     assert names.count("3d") == 2 and names.count("rectilinear") == 3  # 2 maps + colour bar
@@ -91,10 +92,12 @@ def test_compare_figure_has_a_surface_and_an_error_map_per_network() -> None:
 
 
 def test_convergence_figure_has_a_line_and_slope_per_variant() -> None:
-    from uat.jobs.rates import convergence_surface as convergence2d
+    from uat.jobs.rates import convergence_surface
     from uat.plot.surfaces import surface_convergence_figure
 
-    study = convergence2d(GAUSS, {"construct": [2, 3], "train2": [4, 6]}, max_evaluations=10)
+    study = convergence_surface(
+        GAUSS, {"construct": [2, 3], "train2": [4, 6]}, Settings(max_iter=10)
+    )
     labels = surface_convergence_figure(study).axes[0].get_legend_handles_labels()[1]
     assert any(lbl.startswith("trained, two hidden layers: slope") for lbl in labels)
     assert any(lbl.startswith("towers (quadrant form): slope") for lbl in labels)
