@@ -86,8 +86,8 @@ def test_compare_figure_has_a_surface_and_an_error_map_per_network() -> None:
     names = [ax.name for ax in fig.axes]
     assert names.count("3d") == 2 and names.count("rectilinear") == 3  # 2 maps + colour bar
     titles = [ax.get_title() for ax in fig.axes if ax.name == "rectilinear"][:2]
-    for title, fit in zip(titles, result.fits, strict=True):
-        assert f"sup (★) {fit.errors.sup:.3g}" in title and f"RMSE {fit.errors.rmse:.3g}" in title
+    for title, made in zip(titles, result.fits, strict=True):
+        assert f"sup (★) {made.errors.sup:.3g}" in title and f"RMSE {made.errors.rmse:.3g}" in title
     assert "2×2 towers" in fig.axes[0].get_title() and "(8)" in fig.axes[2].get_title()
 
 
