@@ -1,4 +1,5 @@
-"""The 2-D gallery kinds: the spec's entries, their commands, and one built and read back."""
+"""Gallery entries on a surface: the same kinds as a curve's, their commands, one built and read
+back, and a spec of an earlier version (kinds fit2d, …, animate2d) read as today's."""
 
 from __future__ import annotations
 
@@ -11,14 +12,15 @@ from PIL import Image
 from uat.web.gallery import Entry, build, load_spec
 
 
-def test_the_spec_holds_four_2d_entries_whose_commands_are_2d_commands() -> None:
+def test_the_spec_holds_surface_entries_whose_commands_are_the_same_commands() -> None:
+    from uat.core.targets import target_dim
+
     entries, _ = load_spec(Path(__file__).parent.parent / "gallery" / "gallery.toml")
-    two = {e.name: e for e in entries if e.kind.endswith("2d")}
-    assert {e.kind for e in two.values()} >= {"animate2d", "explain2d", "compare2d",
-                                              "convergence2d"}  # fmt: skip
+    two = {e.name: e for e in entries if target_dim(e.target) == 2}
+    assert {e.kind for e in two.values()} >= {"grow", "explain", "compare", "convergence"}
     grow = shlex.split(two["towers-grow"].command())
-    assert grow[:5] == ["uat", "animate", "gaussian2d", "--method", "construct"]
-    assert "--sweep" in grow and grow[grow.index("--sweep") + 1] == "grow"
+    assert grow[:5] == ["uat", "animate", "gaussian2d", "--sweep", "grow"]
+    assert grow[grow.index("--method") + 1] == "construct"
     assert grow[-2:] == ["--out", "towers-grow.gif"]
     assert "--fps" in grow  # the spec's defaults reach animations, not stills
     assert "--fps" not in shlex.split(two["neurons-as-surfaces"].command())
@@ -27,7 +29,7 @@ def test_the_spec_holds_four_2d_entries_whose_commands_are_2d_commands() -> None
 def test_a_2d_entry_builds_its_figure_and_numbers(tmp_path) -> None:
     spec = tmp_path / "g.toml"
     spec.write_text(
-        '[[entry]]\nname = "sq"\nkind = "fit2d"\ntarget = "x*y"\ndomain = "-1,1"\n'
+        '[[entry]]\nname = "sq"\nkind = "fit"\ntarget = "x*y"\ndomain = "-1,1"\n'
         'towers = 4\ncaption = "c"\n'
     )
     [outcome] = build(spec, tmp_path / "out", jobs=1)
@@ -37,7 +39,7 @@ def test_a_2d_entry_builds_its_figure_and_numbers(tmp_path) -> None:
     assert 0.3 < float(outcome.numbers["sup error"]) <= 1.05 * 0.5
     with Image.open(tmp_path / "out" / "sq.png") as im:
         assert im.format == "PNG"
-    assert Entry("sq", "fit2d", "x*y", "c", options={"towers": 4}).argv() == [
+    assert Entry("sq", "fit", "x*y", "c", options={"towers": 4}).argv() == [
         "fit",
         "x*y",
         "--towers",
@@ -47,15 +49,16 @@ def test_a_2d_entry_builds_its_figure_and_numbers(tmp_path) -> None:
     ]
 
 
-def test_a_failing_2d_entry_reports_the_command_line_error(tmp_path) -> None:
+def test_a_surface_entry_is_refused_before_any_build_as_a_curves_is(tmp_path) -> None:
+    from uat.errors import UatError
+
     spec = tmp_path / "g.toml"
     spec.write_text(
-        '[[entry]]\nname = "bad"\nkind = "fit2d"\ntarget = "gaussian2d"\nneurons = 50\n'
+        '[[entry]]\nname = "bad"\nkind = "fit"\ntarget = "gaussian2d"\nneurons = 50\n'
         'caption = "c"\n'
     )
-    [outcome] = build(spec, tmp_path / "out", jobs=1)
-    assert not outcome.ok
-    assert outcome.error.startswith("neurons 50 does not fit") and "try 48" in outcome.error
+    with pytest.raises(UatError, match=r"gallery entry 'bad': neurons 50 does not fit.*try 48"):
+        build(spec, tmp_path / "out", jobs=1)
     assert not (tmp_path / "out" / "bad.png").exists()
 
 
@@ -64,7 +67,7 @@ def test_a_2d_animation_has_its_mp4_and_poster_like_a_1d_one(tmp_path) -> None:
 
     spec = tmp_path / "g.toml"
     spec.write_text(
-        '[[entry]]\nname = "grow"\nkind = "animate2d"\ntarget = "gaussian2d"\nsweep = "grow"\n'
+        '[[entry]]\nname = "grow"\nkind = "grow"\ntarget = "gaussian2d"\n'
         'towers = 2\nframes = 2\nsize = "320x200"\ndwell = 0.5\nhold = 0\ncaption = "c"\n'
     )
     [outcome] = build(spec, tmp_path / "out", jobs=1)
@@ -83,3 +86,18 @@ def test_a_2d_animation_has_its_mp4_and_poster_like_a_1d_one(tmp_path) -> None:
     assert seconds == pytest.approx(1.0, abs=0.11)  # two frames of 0.5 s
     page = (out / "index.html").read_text()
     assert 'src="grow.mp4"' in page and 'poster="grow-poster.png"' in page
+
+
+def test_a_spec_of_an_earlier_version_reads_its_surface_kinds_as_todays(tmp_path) -> None:
+    spec = tmp_path / "g.toml"
+    old = {"fit2d": "fit", "explain2d": "explain", "compare2d": "compare"}
+    text = "".join(
+        f'[[entry]]\nname = "{k}"\nkind = "{k}"\ntarget = "gaussian2d"\ncaption = "c"\n'
+        for k in old
+    )
+    text += '[[entry]]\nname = "a"\nkind = "animate2d"\ntarget = "saddle"\nsweep = "turn"\n'
+    text += 'caption = "c"\n[[entry]]\nname = "b"\nkind = "animate2d"\ntarget = "saddle"\n'
+    spec.write_text(text + 'caption = "c"\n')
+    entries, _ = load_spec(spec)
+    assert [e.kind for e in entries] == [*old.values(), "turn", "refine"]
+    assert entries[3].argv()[:4] == ["animate", "saddle", "--sweep", "turn"]

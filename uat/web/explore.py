@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from uat.core.metrics import RMSE_MAX_GRID, RMSE_PER_UNIT
+from uat.core.metrics import RMSE_GRID_CAP, RMSE_PER_UNIT
 from uat.core.targets import DENSE, Target
 from uat.errors import UatError
 
@@ -337,7 +337,7 @@ def explore_data(
     return {
         "format": "uat-explore/1",
         "dense": DENSE,
-        "rmse_grid": {"per_unit": RMSE_PER_UNIT, "max": RMSE_MAX_GRID},
+        "rmse_grid": {"per_unit": RMSE_PER_UNIT, "max": RMSE_GRID_CAP},
         "target": target_spec(target, spec),
         "domain_text": domain_text,
         "settings": dataclasses.asdict(s),

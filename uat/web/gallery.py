@@ -19,7 +19,7 @@ import signal
 import time
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,23 +27,15 @@ from uat import __version__
 from uat.errors import UatError
 from uat.settings import Settings, how_to_raise, parse_size
 
-# Entries on a surface: their kinds, each one's command, and the options it takes.
-KINDS2D = ("fit2d", "explain2d", "compare2d", "convergence2d", "animate2d")
-_COMMANDS = {"fit2d": "fit", "explain2d": "explain", "compare2d": "compare",
-             "convergence2d": "convergence", "animate2d": "animate"}  # fmt: skip
-_NET = ("domain", "ydomain", "method", "neurons", "towers", "layers", "seed")
-OPTIONS2D: dict[str, tuple[str, ...]] = {
-    "fit2d": _NET,
-    "explain2d": _NET,
-    "compare2d": ("domain", "ydomain", "neurons", "seed"),
-    "convergence2d": ("domain", "ydomain", "methods", "max_neurons", "seed"),
-    "animate2d": (*_NET, "sweep", "frames", "fps", "dwell", "size", "hold"),
-}
-
-
+# An entry's kind is its command, or for an animation its sweep; its target decides the
+# dimension, as on the command line. A curve's sweeps are width, training, compare and
+# steepness, a surface's refine (= width), grow, training and turn. Specs of an earlier
+# version named a surface's kinds apart (fit2d, …, animate2d with a sweep): read as these.
 KINDS: tuple[str, ...] = ("fit", "width", "training", "compare", "convergence", "steepness")
-KINDS += ("explain", "explore", *KINDS2D)
-ANIMATED = {"width", "training", "compare", "steepness", "animate2d"}
+KINDS += ("explain", "explore", "refine", "grow", "turn")
+ANIMATED = {"width", "training", "compare", "steepness", "refine", "grow", "turn"}
+_EARLIER_KINDS = {"fit2d": "fit", "explain2d": "explain", "compare2d": "compare",
+                  "convergence2d": "convergence", "animate2d": "refine"}  # fmt: skip
 MANIFEST = ".gallery.json"
 _ENTRY_WORDS = {"name", "kind", "target", "caption", "title"}  # the rest are command options
 SETTINGS = [f.name for f in fields(Settings)]
@@ -76,15 +68,13 @@ def options_for(kind: str, still: bool = True) -> tuple[str, ...]:
     A sweep other than width decides the method itself, a comparison or a convergence
     sweep builds both, so those take no `method`.
     """
-    if kind in KINDS2D:
-        return OPTIONS2D[kind]
     params = inspect.signature(job(kind, still)).parameters.values()
     # a surface's options (towers, layers) and the Settings as keywords are spelled apart
     mine = [p.name for p in params if p.kind != p.VAR_KEYWORD and p.name not in _CURVE_ONLY]
     own = [_SPEC_NAMES.get(p, p) for p in mine if p not in _SUPPLIED]
-    takes_method = kind in ("fit", "explain", "width", "explore")
+    takes_method = kind in ("fit", "explain", "width", "explore", "refine", "grow", "turn")
     settings = [k for k in SETTINGS if k != "method" or takes_method]
-    return ("domain", *own, *settings)
+    return ("domain", "ydomain", *own, *settings)
 
 
 def _all_keys() -> set[str]:
@@ -133,8 +123,6 @@ class Entry:
 
     def argv(self) -> list[str]:
         """The `uat` arguments that make this entry's output (without the program name)."""
-        if self.kind in KINDS2D:
-            return argv2d(self)
         o = self.options
         if self.kind in ("fit", "convergence", "explain", "explore") or (
             self.kind == "compare" and self.still
@@ -307,26 +295,26 @@ def check_entry(entry: Entry) -> None:
     The target, the settings, the width and an animation's file options are checked as the
     build will use them; one UatError names the entry and the spec's key.
     """
-    from uat.jobs import request, scenes
+    from uat.jobs import choice, request, scenes
     from uat.settings import check_width
 
     try:
-        if entry.kind in KINDS2D:
-            o = entry.options
-            request.as_target(entry.target, _joined(o.get("domain")), _joined(o.get("ydomain")))
-            if entry.kind == "animate2d":
-                _check_animation(entry, o)
-            return
         o = {k: v for k, v in entry.options.items() if k in options_for(entry.kind, entry.still)}
         settings = Settings(**{k: o.pop(k) for k in SETTINGS if k in o})
-        request.resolve_target(entry.target, o.pop("domain", None))
-        if "neurons" in o:
-            if entry.kind in ANIMATED and not entry.still:
+        target = request.as_target(entry.target, o.pop("domain", None), o.pop("ydomain", None))
+        moving = entry.kind in ANIMATED and not entry.still
+        if target.dim == 2 and entry.kind not in ("compare", "convergence", "explore"):
+            command = "animate" if moving else entry.kind
+            training = entry.kind == "training" and settings.method == "construct"
+            s = replace(settings, method="train") if training else settings
+            choice.surface_choice(command, o.get("neurons"), s)
+        elif "neurons" in o and target.dim == 1:
+            if moving:
                 s = scenes.animation_settings(entry.kind, settings, method_given="method" in o)
                 scenes.check_animation_width(entry.kind, o["neurons"], s)
             elif entry.kind != "explore":
                 check_width(o["neurons"], settings)
-        if entry.kind in ANIMATED and not entry.still:
+        if moving:
             _check_animation(entry, o)
     except UatError as exc:
         raise UatError(f"gallery entry {entry.name!r}: {spec_message(exc)}") from None
@@ -352,10 +340,22 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+def _current(item: dict[str, Any]) -> dict[str, Any]:
+    """An entry of an earlier spec (kind fit2d, …, or animate2d with a sweep) in today's words:
+    the command, or the sweep, as its kind."""
+    kind = item.get("kind")
+    if kind not in _EARLIER_KINDS:
+        return item
+    sweep = item.get("sweep") if kind == "animate2d" else None
+    rest = {k: v for k, v in item.items() if k != "sweep"}
+    return rest | {"kind": sweep if sweep not in (None, "width") else _EARLIER_KINDS[kind]}
+
+
 def _entry(where: str, item: Any, defaults: dict[str, Any]) -> Entry:
     """One validated [[entry]] table as an Entry."""
     if not isinstance(item, dict):
         raise UatError(f"{where}: entry must be a [[entry]] table, got {item!r}")
+    item = _current(item)
     unknown = set(item) - _all_keys()
     if unknown:
         raise UatError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
@@ -390,18 +390,14 @@ def build_entry(entry: Entry, out_dir: str | Path) -> dict[str, str]:
     """Render one entry into `out_dir` by calling its job and drawing; return its numbers."""
     from uat.jobs import request
 
-    if entry.kind in KINDS2D:
-        numbers = build_entry2d(entry, out_dir)
-        if entry.kind == "animate2d" and entry.format == "gif":  # its MP4 and poster, as in 1-D
-            numbers |= classroom_media(Path(out_dir) / entry.filename)
-        return numbers
     o = {k: v for k, v in entry.options.items() if k in options_for(entry.kind, entry.still)}
     settings = Settings(**{k: o.pop(k) for k in SETTINGS if k in o})
-    target = request.resolve_target(entry.target, o.pop("domain", None))
+    domain = o.pop("domain", None)
+    target = request.as_target(entry.target, domain, o.pop("ydomain", None))
     path = Path(out_dir) / entry.filename
     kw = {("n_neurons" if k == "neurons" else k): v for k, v in o.items()}
     if entry.kind == "explore":
-        return explore_page(entry.target, settings=settings, out=path, **kw)
+        return explore_page(entry.target, settings=settings, out=path, domain=domain, **kw)
     if entry.kind in ANIMATED and not (entry.kind == "compare" and entry.still):
         return _animation(entry, target, settings, path, kw)
     result = job(entry.kind)(target, settings=settings, **kw)
@@ -414,10 +410,11 @@ def _animation(
     from uat.jobs import scenes
     from uat.plot.animate import animate
 
-    given = "method" in entry.options
-    s = scenes.animation_settings(entry.kind, settings, method_given=given)
-    n = kw.pop("n_neurons", 50)
-    scenes.check_animation_width(entry.kind, n, s)
+    n, s = kw.pop("n_neurons", None), settings
+    if target.dim == 1:  # a surface's sweep chooses its net as `uat animate` does
+        s = scenes.animation_settings(entry.kind, settings, method_given="method" in entry.options)
+        n = 50 if n is None else n
+        scenes.check_animation_width(entry.kind, n, s)
     if "size" in kw:
         kw["size"] = parse_size(kw["size"])
     res = animate(target, n, s, sweep=entry.kind, out=path, **kw)
@@ -504,94 +501,19 @@ def _draw(kind: str, result: Any, path: Path) -> dict[str, str]:
     numbers: dict[str, str] = {}
     if kind == "convergence":
         for m, slope in result.slopes.items():
-            numbers[f"{_NAMES[m]} slope"] = "—" if slope is None else f"{slope:+.2f}"
+            numbers[f"{_NAMES.get(m, m)} slope"] = "—" if slope is None else f"{slope:+.2f}"
     elif kind == "compare":
-        for f in result.fits:
-            numbers[f"{_NAMES[f.method]} sup error"] = plot.format_number(f.errors.sup)
+        for variant, f in zip(result.variants, result.fits, strict=True):
+            numbers[f"{_NAMES.get(variant, variant)} sup error"] = plot.format_number(f.errors.sup)
         numbers["ratio"] = plot.format_number(result.sup_error_ratio)
     else:
         numbers["sup error"] = plot.format_number(result.errors.sup)
         numbers["RMSE"] = plot.format_number(result.errors.rmse)
+        numbers["neurons"] = str(result.net.n_neurons)
     return numbers
 
 
 _NAMES = {"construct": "hand-built", "train": "trained"}
-
-
-# -- entries on a surface --------------------------------------------------------------
-
-
-def argv2d(entry: Any) -> list[str]:
-    """The `uat` arguments of a 2-D entry (without the program name)."""
-    args = [_COMMANDS[entry.kind], entry.target]
-    for opt in OPTIONS2D[entry.kind]:
-        if opt not in entry.options:
-            continue
-        val = entry.options[opt]
-        text = ",".join(str(v) for v in val) if isinstance(val, list) else str(val)
-        flag = "--" + opt.replace("_", "-")
-        args += [f"{flag}={text}"] if text.startswith("-") else [flag, text]
-    return [*args, "--out", entry.filename]
-
-
-def build_entry2d(entry: Entry, out_dir: str | Path) -> dict[str, str]:
-    """Render an entry on a surface into `out_dir` by calling its job and drawing; return its
-    numbers. The same calls `entry.command()` makes, so the command shown makes the same file."""
-    from uat.jobs import commands as jobs
-    from uat.jobs import records, request
-    from uat.plot.draw import draw
-
-    o, kind = entry.options, entry.kind
-    target = request.as_target(entry.target, _joined(o.get("domain")), _joined(o.get("ydomain")))
-    out = Path(out_dir) / entry.filename
-    s = Settings(**{k: o[k] for k in ("method", "seed", "towers", "layers") if k in o})
-    n = request.default_width(_COMMANDS[kind], target, o.get("neurons"))
-    result: Any
-    if kind == "animate2d":
-        result = _animate(target, n, s, o, out)
-    else:
-        if kind == "compare2d":
-            result = jobs.compare(target, n, s)
-        elif kind == "convergence2d":
-            result = jobs.convergence(target, None, o.get("methods"), s,
-                                      max_neurons=o.get("max_neurons"))  # fmt: skip
-        else:
-            result = (jobs.explain if kind == "explain2d" else jobs.fit)(target, n, s)
-        draw(_COMMANDS[kind], result, out)
-    return numbers2d(kind, records.json_safe(result.to_dict()))
-
-
-def _joined(value: Any) -> str | None:
-    """A spec value as the option text the command line would take (lists joined by commas)."""
-    if value is None:
-        return None
-    return ",".join(str(v) for v in value) if isinstance(value, list) else str(value)
-
-
-def _animate(target: Any, n: int | None, s: Settings, o: dict[str, Any], out: Path) -> Any:
-    """The animation of a 2-D entry, with the command line's defaults for what it leaves out."""
-    from uat.plot.animate import animate
-    from uat.settings import parse_size
-
-    return animate(
-        target, n, s, sweep=o.get("sweep"), out=out, frames=o.get("frames"),
-        fps=o.get("fps", 20), size=parse_size(o.get("size", "800x500")), hold=o.get("hold"),
-        dwell=o.get("dwell"),
-    )  # fmt: skip
-
-
-def numbers2d(kind: str, record: dict[str, Any]) -> dict[str, str]:
-    """The few numbers shown under a 2-D entry, from its command's --json record."""
-    if kind in ("fit2d", "explain2d"):
-        return {"sup error": f"{record['sup_error']:.3g}", "RMSE": f"{record['rmse']:.3g}",
-                "neurons": str(record["neurons"])}  # fmt: skip
-    if kind == "compare2d":
-        return {f"{n['variant']} sup error": f"{n['sup_error']:.3g}" for n in record["networks"]}
-    if kind == "convergence2d":
-        return {
-            f"{m} slope": "—" if v is None else f"{v:+.2f}" for m, v in record["slopes"].items()
-        }
-    return {"frames": str(record["frames"]), "file": f"{record['bytes'] / 1e6:.2f} MB"}
 
 
 def spec_message(exc: BaseException) -> str:
