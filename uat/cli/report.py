@@ -267,7 +267,7 @@ def comparison_table(result: Comparison) -> Any:
         for m in ("construct", "train"):
             table.add_column(f"{METHOD_NAMES[m]}\n{what}", justify="right")
     by = {(f.method, f.net.activation): f for f in result.fits}
-    for act in result.activations:
+    for act in result.activations or []:
         row = [act]
         for key in ("sup", "rmse"):
             for m in ("construct", "train"):

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import numpy as np
 
@@ -21,22 +21,27 @@ from uat.jobs.request import (
     curve_settings,
     resolve_target,
 )
-from uat.settings import Settings, check_width
+from uat.settings import Method, Settings, check_width
 
 if TYPE_CHECKING:
+    from uat.core.layered import LayeredNet
     from uat.jobs.choice import Choice
 
 
 # -- one network --------------------------------------------------------------------------
 
 
+NetT = TypeVar("NetT", bound=Network)
+
+
 @dataclass
-class Fit:
+class Fit(Generic[NetT]):
     """A network built for a target of either dimension, with its errors and, where it is a
-    theorem for this net, the construction's bound."""
+    theorem for this net, the construction's bound. `Fit[ShallowNet]` for a curve's one
+    hidden layer, `Fit[LayeredNet]` for a surface's (or a deep) net."""
 
     target: Target
-    net: Network
+    net: NetT
     errors: Errors
     seconds: float  # time spent building or training the network
     bound: float | None  # the construction's error bound, where one holds for this net
@@ -105,7 +110,7 @@ def fit_curve(
     *,
     init: ShallowNet | None = None,
     callback: Callable[[int, float], None] | None = None,
-) -> Fit:
+) -> Fit[ShallowNet]:
     """Build (by hand or by training) a network of width N for a curve and measure it."""
     s = settings or Settings()
     n_neurons = check_width(n_neurons, s)
@@ -153,7 +158,7 @@ def show_curve(
     path: str | Path,
     target: str | None = None,
     domain: str | tuple[float, float] | None = None,
-) -> Fit:
+) -> Fit[ShallowNet]:
     """Read a `uat-network/1` file (`uat fit --save-net`) and measure it against its target.
 
     The target is the one recorded in the file, on the recorded domain, unless `target`
@@ -189,7 +194,7 @@ def sweep(
     *,
     warm_start: bool = True,
     progress: Callable[[int], None] | None = None,
-) -> list[Fit]:
+) -> list[Fit[ShallowNet]]:
     """One fit per width; with `warm_start`, each trained width starts from the previous net.
 
     Warm starts measured 2–2.7× faster on sin, gaussian and nielsen up to 40 neurons, at
@@ -208,7 +213,9 @@ def sweep(
     return fits
 
 
-def fit_surface(target: Target, choice: Choice, settings: Settings | None = None) -> Fit:
+def fit_surface(
+    target: Target, choice: Choice, settings: Settings | None = None
+) -> Fit[LayeredNet]:
     """Build (or train) the chosen net over the plane and measure it: the sup refined over
     the plane (around the grid's peaks, across the net's step lines, at jumps), the RMSE on
     the grid. `settings` is the request it answers (recorded in the fit's record)."""
@@ -224,12 +231,12 @@ def fit_surface(target: Target, choice: Choice, settings: Settings | None = None
     return Fit(target, net, errors(net, target), seconds, bound, history, settings)
 
 
-def fit_variant(target: Target, size: int, variant: str, settings: Settings) -> Fit:
+def fit_variant(target: Target, size: int, variant: str, settings: Settings) -> Fit[LayeredNet]:
     """`fit_surface` of one of `choice.VARIANTS` (a method and its hidden layers) at `size`."""
     from uat.jobs.choice import variant_choice
 
     choice = variant_choice(variant, size, settings)
-    return fit_surface(target, choice, replace(settings, method=choice.method))
+    return fit_surface(target, choice, replace(settings, method=cast(Method, choice.method)))
 
 
 def _beyond(value: float, eps: float) -> str:
@@ -260,7 +267,7 @@ def _no_width(target: Target, eps: float, high: int, fits: dict[int, Fit]) -> No
 
 def smallest_width(
     target: Target, eps: float, settings: Settings, *, animated: bool = False
-) -> tuple[int, Fit]:
+) -> tuple[int, Fit[ShallowNet]]:
     """The smallest width N (per copy) whose true (refined) sup error is ≤ eps, and its fit.
 
     Widths double from 2 until one meets eps, then a bisection finds the first that does:
@@ -330,7 +337,9 @@ def explain_plan(target: Target, n_neurons: int | None, s: Settings) -> None:
         check_grid(cast(int, n_neurons))
 
 
-def show_surface(path: str | Path, target: str | None = None, domain: str | None = None) -> Fit:
+def show_surface(
+    path: str | Path, target: str | None = None, domain: str | None = None
+) -> Fit[LayeredNet]:
     """Read a `uat-network/2` file and measure it against its recorded target (or another)."""
     from uat.core.claims import is_construction
     from uat.core.layered import LayeredNet

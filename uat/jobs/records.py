@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from uat.core.layered import LayeredNet
-    from uat.core.network import ShallowNet
+    from uat.core.network import Network
     from uat.core.targets import Target
     from uat.jobs.fitting import Fit
 
@@ -38,7 +37,7 @@ def fit_record(
     target: Target,
     method: str,
     size: int,
-    net: ShallowNet | LayeredNet,
+    net: Network,
     sup: float,
     at: float | tuple[float, float],
     rmse: float,

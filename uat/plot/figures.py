@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -334,7 +334,7 @@ def error_note(fit: Fit) -> str:
     sup = fit.errors.sup
     bound = bound_label(fit)
     if bound is None:
-        return f"sup error {format_number(sup)} at x = {format_number(fit.errors.at)}"
+        return f"sup error {format_number(sup)} at x = {format_number(cast(float, fit.errors.at))}"
     assert fit.bound is not None
     return f"sup error {format_number(sup)} {'≤' if sup <= fit.bound else '>'} {bound}"
 

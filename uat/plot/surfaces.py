@@ -3,7 +3,7 @@ R²→R surfaces (their frame-by-frame renderer is `surface_render`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -61,7 +61,14 @@ def draw_error_map(ax: Axes, fit: Fit, x: np.ndarray, y: np.ndarray, norm: Any =
         e, origin="lower", extent=(a, b, c, d), cmap=ERROR_CMAP, aspect="auto",
         interpolation="nearest", norm=norm,
     )  # fmt: skip
-    ax.plot(*fit.errors.at, marker="*", ms=14, mec="white", mfc="#56B4E9", ls="none")
+    ax.plot(
+        *cast(tuple[float, float], fit.errors.at),
+        marker="*",
+        ms=14,
+        mec="white",
+        mfc="#56B4E9",
+        ls="none",
+    )
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.grid(False)
