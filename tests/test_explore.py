@@ -334,3 +334,41 @@ def test_a_challenge_the_flat_start_already_wins_is_refused(spec: str, tmp_path:
     with pytest.raises(UatError, match="five flat bumps at 0 already score") as info:
         explore(spec, tmp_path / "c.html", ExploreSettings(challenge=True), widths=(2,))
     assert info.value.param == "challenge" and not any(tmp_path.iterdir())
+
+
+def test_the_surface_pages_expressions_are_the_named_surfaces() -> None:
+    from uat.core.expr import compile_expression2d
+    from uat.core.targets import TARGETS2D
+    from uat.web.towers import NAMED_SURFACES
+
+    assert set(NAMED_SURFACES) == set(TARGETS2D)
+    for name, target in TARGETS2D.items():
+        x, y = target.grid(301)
+        f = compile_expression2d(NAMED_SURFACES[name])
+        np.testing.assert_array_equal(f(x, y), target(x, y), err_msg=name)
+
+
+def test_a_surface_page_embeds_the_librarys_towers_for_every_k(tmp_path: Path) -> None:
+    from uat.core.construct2d import towers
+    from uat.core.targets import get_target
+    from uat.settings import LIMITS
+    from uat.web.towers import towers_data
+
+    target = get_target("x*y + sin(3*x)")
+    data = towers_data(target, "x*y + sin(3*x)", ExploreSettings())
+    assert (
+        data["target"]["tree"][0] == "bin" and len(data["towers"]) == LIMITS["towers_explored"].high
+    )
+    for k in (1, 5, 24):
+        layout, net = data["towers"][k - 1], towers(target, k, form="nielsen")
+        assert layout["steepness"] == net.meta["steepness"]
+        assert layout["threshold"]["nielsen"] == net.meta["threshold_steepness"]
+        # the page's heights are the cells' (max + min)/2, checked on a finer sampling
+        (a, b), (c, d) = target.box
+        xs, ys = np.linspace(a, a + (b - a) / k, 65), np.linspace(c, c + (d - c) / k, 65)
+        z = target(*np.meshgrid(xs, ys))
+        assert layout["heights"][0] == pytest.approx(0.5 * (z.max() + z.min()), abs=1e-3)
+    page = explore("saddle", tmp_path / "s.html")
+    assert page.bytes < 1_500_000 and "uatTowersMount" in page.path.read_text(encoding="utf-8")
+    with pytest.raises(UatError, match="1-D only"):
+        explore("saddle", tmp_path / "m.html", ExploreSettings(heights="mean"))

@@ -82,6 +82,8 @@ LIMITS: dict[str, Limit] = {
     "max_neurons": Limit(2, 10_000, whole=True),  # convergence's widest width
     "steepness": Limit(0, math.inf, open_low=True),
     "towers": Limit(1, 64, whole=True),  # K per side: 4,096 towers, ~165 M evaluations on 201²
+    # the surface explorer's K slider: every K up to it is embedded and redrawn live
+    "towers_explored": Limit(1, 24, whole=True),
     "layers": Limit(1, 2, whole=True),  # hidden layers of a surface's trained net
     "shifts": Limit(1, 100, whole=True),  # M copies of N neurons: M·N still within n_neurons
     "seed": Limit(0, 2**32 - 1, whole=True),  # numpy's legacy seeds and most RNGs take 32 bits

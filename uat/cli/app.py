@@ -546,7 +546,7 @@ def explore_cmd(
 ) -> None:
     """Write one self-contained HTML page to explore the construction live (no server)."""
     from uat.jobs import commands as jobs
-    from uat.web.explore import ExploreSettings, explore, one_input
+    from uat.web.explore import ExploreSettings, explore
 
     s = settings
     page_settings = ExploreSettings(
@@ -554,7 +554,7 @@ def explore_cmd(
         shifts=s.shifts, output_activation=s.output_activation, method=s.method, eps=eps,
         challenge=challenge,
     )  # fmt: skip
-    drawn = one_input(jobs.resolve_target(target, domain))
+    drawn = jobs.resolve_target(target, domain)
     default = jobs.output_name("explore", drawn, s, ext=".html")
     path = output_path(out, default, (".html",))
     what = "training the LM reference nets"

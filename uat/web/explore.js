@@ -21,51 +21,6 @@ function uatExploreMount(DATA, app, host = null) {
 
   // ---- targets: an expression tree (never evaluated as code) or CSV samples ------------
 
-  const CALLS = {
-    sin: Math.sin, cos: Math.cos, tan: Math.tan, exp: Math.exp, exp2: (a) => Math.pow(2, a),
-    log: Math.log, log10: Math.log10, log2: Math.log2, log1p: Math.log1p, expm1: Math.expm1,
-    sqrt: Math.sqrt, cbrt: Math.cbrt, tanh: Math.tanh, sinh: Math.sinh, cosh: Math.cosh,
-    arctan: Math.atan, arcsin: Math.asin, arccos: Math.acos, arcsinh: Math.asinh,
-    arccosh: Math.acosh, arctanh: Math.atanh, sign: Math.sign, floor: Math.floor,
-    ceil: Math.ceil, abs: Math.abs,
-    sinc: (a) => (a === 0 ? 1 : Math.sin(Math.PI * a) / (Math.PI * a)),
-    heaviside: (a, h0 = 0.5) => (a < 0 ? 0 : a > 0 ? 1 : a === 0 ? h0 : NaN),
-    maximum: Math.max, minimum: Math.min, hypot: Math.hypot, arctan2: Math.atan2,
-    where: (c, a, b) => (c !== 0 ? a : b),
-    clip: (a, lo, hi) => Math.min(Math.max(a, lo), hi),
-  };
-  const BINOPS = {
-    add: (a, b) => a + b, sub: (a, b) => a - b, mul: (a, b) => a * b, div: (a, b) => a / b,
-    pow: Math.pow, floordiv: (a, b) => Math.floor(a / b),
-    mod: (a, b) => { // numpy's mod takes the divisor's sign
-      const r = a % b;
-      return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
-    },
-  };
-  const CMP = {
-    lt: (a, b) => a < b, le: (a, b) => a <= b, gt: (a, b) => a > b, ge: (a, b) => a >= b,
-    eq: (a, b) => a === b, ne: (a, b) => a !== b,
-  };
-
-  function evalTree(node, x) {
-    switch (node[0]) {
-      case "x": return x;
-      case "num": return node[1];
-      case "neg": return -evalTree(node[1], x);
-      case "pos": return evalTree(node[1], x);
-      case "bin": return BINOPS[node[1]](evalTree(node[2], x), evalTree(node[3], x));
-      case "if": return evalTree(node[1], x) !== 0 ? evalTree(node[2], x) : evalTree(node[3], x);
-      case "call": return CALLS[node[1]](...node[2].map((a) => evalTree(a, x)));
-      case "cmp": {
-        const vals = node[2].map((a) => evalTree(a, x));
-        let r = 1;
-        node[1].forEach((op, i) => { r *= CMP[op](vals[i], vals[i + 1]) ? 1 : 0; });
-        return r;
-      }
-      default: throw new Error("unknown node " + node[0]);
-    }
-  }
-
   function interp(xs, ys) { // numpy.interp: constant beyond the ends
     const n = xs.length;
     return (x) => {
@@ -78,7 +33,7 @@ function uatExploreMount(DATA, app, host = null) {
     };
   }
 
-  let f = T.samples ? interp(T.samples[0], T.samples[1]) : (x) => evalTree(T.tree, x);
+  let f = T.samples ? interp(T.samples[0], T.samples[1]) : uatCompileTree(T.tree);
   const logit = (y) => Math.log(y) - Math.log1p(-y);
   const squashed = (x) => logit(Math.min(Math.max(f(x), 1e-15), 1 - 1e-15));
   let targetFacts = { f: f, ...T };
@@ -594,7 +549,7 @@ function uatExploreMount(DATA, app, host = null) {
         formula: `samples from ${CURVE_FILE} (${xs.length} points)`, lipschitz: lip, curvature: null, jumps: [], squashed: null });
     } else Object.assign(T, ORIGINAL);
     [A, B] = T.domain;
-    f = T.samples ? interp(T.samples[0], T.samples[1]) : (x) => evalTree(T.tree, x);
+    f = T.samples ? interp(T.samples[0], T.samples[1]) : uatCompileTree(T.tree);
     XG = linspace(A, B, DENSE); HG = (B - A) / (DENSE - 1); FG = XG.map(f);
     if (samples) { let m = 0; for (const y of FG) m = Math.max(m, Math.abs(y)); T.sup_norm = m; }
     targetFacts = { f, ...T };

@@ -9,7 +9,6 @@ and writes the page atomically.
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import math
 from collections.abc import Callable
@@ -23,6 +22,7 @@ import numpy as np
 from uat.core.metrics import RMSE_MAX_GRID, RMSE_PER_UNIT
 from uat.core.targets import DENSE, Target
 from uat.errors import UatError
+from uat.web.expressions import expression_tree
 
 # Widths of the LM reference nets ("what LM reaches at this width"); the page trains any width
 # itself, live. Nine up to N = 50 keep `uat explore sin` within 2.5× `uat fit sin -n 50`: the
@@ -62,57 +62,6 @@ NAMED_EXPRESSIONS: dict[str, str] = {
     "sinc": "sinc(x)",
     "nielsen": "0.2 + 0.4*x**2 + 0.3*x*sin(15*x) + 0.05*cos(50*x)",
 } | {f"tent{k}": f"1 - abs((2**{k}*x) % 2 - 1)" for k in range(1, 13)}  # the tent k times
-
-_BINOP_NAMES: dict[type[ast.operator], str] = {
-    ast.Add: "add",
-    ast.Sub: "sub",
-    ast.Mult: "mul",
-    ast.Div: "div",
-    ast.FloorDiv: "floordiv",
-    ast.Mod: "mod",
-    ast.Pow: "pow",
-}
-_CMP_NAMES: dict[type[ast.cmpop], str] = {
-    ast.Lt: "lt",
-    ast.LtE: "le",
-    ast.Gt: "gt",
-    ast.GtE: "ge",
-    ast.Eq: "eq",
-    ast.NotEq: "ne",
-}
-
-
-def expression_tree(text: str) -> Any:
-    """The validated expression as a JSON tree the page evaluates (never as code).
-
-    `uat.core.expr.compile_expression` checks the text against its whitelist first; only the
-    node types it accepts are translated: ["x"], ["num", v], ["neg"|"pos", a],
-    ["bin", op, a, b], ["cmp", [ops], [operands]], ["if", test, a, b], ["call", name, [args]].
-    """
-    from uat.core.expr import ALIASES, CONSTANTS, compile_expression
-
-    compile_expression(text)  # raises UatError on anything outside the whitelist
-
-    def walk(node: ast.AST) -> Any:
-        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-            return ["num", float(node.value)]
-        if isinstance(node, ast.Name):
-            return ["x"] if node.id == "x" else ["num", CONSTANTS[node.id]]
-        if isinstance(node, ast.UnaryOp):
-            return ["neg" if isinstance(node.op, ast.USub) else "pos", walk(node.operand)]
-        if isinstance(node, ast.BinOp):
-            return ["bin", _BINOP_NAMES[type(node.op)], walk(node.left), walk(node.right)]
-        if isinstance(node, ast.Compare):
-            ops = [_CMP_NAMES[type(op)] for op in node.ops]
-            return ["cmp", ops, [walk(n) for n in (node.left, *node.comparators)]]
-        if isinstance(node, ast.IfExp):
-            return ["if", walk(node.test), walk(node.body), walk(node.orelse)]
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            name = ALIASES.get(node.func.id, node.func.id)
-            return ["call", name, [walk(a) for a in node.args]]
-        raise UatError(f"the explorer cannot draw {type(node).__name__} in {text!r}")
-
-    return walk(ast.parse(text.strip(), mode="eval").body)
 
 
 def _finite_or_none(v: float | None) -> float | None:
@@ -357,8 +306,9 @@ def _asset(name: str) -> str:
     return resources.files("uat.web").joinpath(name).read_text(encoding="utf-8")
 
 
-def page_html(data: dict[str, Any]) -> str:
-    """One HTML document with the page's CSS, JavaScript and data inlined."""
+def page_html(data: dict[str, Any], script: str = "explore.js") -> str:
+    """One HTML document with the page's CSS, JavaScript (expr.js, then `script`) and data
+    inlined."""
     import html
 
     from uat.text import json_for_html
@@ -368,7 +318,7 @@ def page_html(data: dict[str, Any]) -> str:
     return _TEMPLATE.format(
         title=title,
         css=_asset("explore.css"),
-        js=_asset("explore.js").replace("</script", "<\\/script"),
+        js=(_asset("expr.js") + _asset(script)).replace("</script", "<\\/script"),
         data=payload,
     )
 
@@ -417,7 +367,8 @@ def explore(
     if not widths or any(n < 2 or n % 2 for n in widths):
         raise UatError(f"trained widths must be even numbers of at least 2, got {widths}")
     target = get_target(spec, None if domain is None else parse_domain(domain))
-    one_input(target)
+    if target.dim == 2:
+        return surface_page(target, spec, path, settings or ExploreSettings(), domain)
     if target.samples is not None and target.samples[0].size > MAX_SAMPLES:
         # the page embeds every sample (~20 bytes each), and the trainer fits them all: refuse
         # before minutes of training end in an oversized page
@@ -443,6 +394,22 @@ def explore(
     with atomic_write(path, "wb") as fh:
         fh.write(text)
     return ExplorePage(path, len(text), widths)
+
+
+def surface_page(
+    target: Target, spec: str, path: Path, settings: ExploreSettings, domain: str | None
+) -> ExplorePage:
+    """The page of a target of two inputs: towers over the plane (uat/web/towers.py)."""
+    from uat.io import atomic_write
+    from uat.web.towers import towers_data
+
+    data = towers_data(target, spec, settings, domain_text=domain)
+    text = page_html(data, "towers.js").encode("utf-8")
+    if len(text) > MAX_PAGE_BYTES:
+        raise UatError(f"the page would be {len(text):,} bytes, over {MAX_PAGE_BYTES:,}")
+    with atomic_write(path, "wb") as fh:
+        fh.write(text)
+    return ExplorePage(path, len(text), ())
 
 
 _TEMPLATE = """<!doctype html>

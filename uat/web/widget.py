@@ -36,7 +36,11 @@ WIDGET_WIDTHS = (2, 4, 10, 20, 50)  # LM reference nets a widget embeds (trained
 
 def widget_esm() -> str:
     """The widget's ES module: explore.js, as the page runs it, and `render`."""
-    return resources.files("uat.web").joinpath("explore.js").read_text(encoding="utf-8") + RENDER
+    web = resources.files("uat.web")
+    return (
+        "".join(web.joinpath(n).read_text(encoding="utf-8") for n in ("expr.js", "explore.js"))
+        + RENDER
+    )
 
 
 def net_state(net: ShallowNet) -> dict[str, Any]:
