@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from tests.test_gallery_browser import ARGS, browser_or_skip
@@ -53,6 +54,8 @@ def open_page(browser: Any, path: Path, viewport: tuple[int, int] = (1280, 800))
 
 
 def number(page: Any, testid: str) -> float | None:
+    """A readout's value once the page has measured the net on screen."""
+    page.evaluate("() => window.uatTowers.settled()")
     text = page.get_attribute(f"[data-testid={testid}]", "data-value")
     return None if text == "" else float(text)
 
@@ -110,4 +113,49 @@ def test_the_page_opens_at_uat_fits_defaults_and_its_command_reproduces_it(
     assert number(page, "sup-error") == pytest.approx(cli["sup_error"], rel=1e-6)
     assert number(page, "rmse") == pytest.approx(cli["rmse"], rel=1e-6)
     assert page.errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)])
+def test_towers_heights_nielsens_holes_and_the_parts_panel(
+    browser: Any, pages: dict[str, Path], viewport: tuple[int, int]
+) -> None:
+    from uat.core.construct2d import towers
+    from uat.core.targets import get_target
+
+    page = open_page(browser, pages["gaussian2d"], viewport)
+    target, k = get_target("gaussian2d"), 4
+    page.fill("[data-testid=towers]", str(k))
+    assert page.locator("[data-testid=plot]").bounding_box()["y"] < 800  # the 3-D view first
+    # a corner where four towers meet, and the centre of tower (1, 1): the library's nets there
+    corner = (-1.0, -1.0)
+    for form, method in (("quadrant", "quadrant"), ("nielsen", "nielsen")):
+        page.select_option("[data-testid=form]", form)
+        shown = page.evaluate("([x, y]) => window.uatTowers.netAt(x, y)", list(corner))
+        built = towers(target, k, form=method)(np.array([corner[0]]), np.array([corner[1]]))[0]
+        assert shown == pytest.approx(built, rel=1e-9, abs=1e-12)
+    assert shown < 0.01  # Nielsen's hole: all four towers off where they meet
+    # keyed: ↑ on the plot raises the selected tower (cell (0, 0)) by 5 % of f's range
+    page.select_option("[data-testid=form]", "quadrant")
+    before = float(page.input_value("[data-testid=tower-height]"))
+    page.focus("[data-testid=plot]")
+    page.keyboard.press("ArrowUp")
+    after = float(page.input_value("[data-testid=tower-height]"))
+    y = np.linspace(-2, 2, 401)
+    f_range = float(np.ptp(target(*np.meshgrid(y, y))))
+    assert after - before == pytest.approx(0.05 * f_range, rel=1e-3)
+    centre = page.evaluate("() => window.uatTowers.netAt(-1.5, -1.5)")
+    assert centre == pytest.approx(after, abs=1e-3)  # the tower stands at its new height
+    assert "edited" in page.text_content("[data-testid=command]")
+    page.fill("[data-testid=tower-height]", "0.25")
+    page.dispatch_event("[data-testid=tower-height]", "change")
+    assert page.evaluate("() => window.uatTowers.netAt(-1.5, -1.5)") == pytest.approx(
+        0.25, abs=1e-3
+    )
+    page.click("[data-testid=reset-heights]")
+    assert float(page.input_value("[data-testid=tower-height]")) == pytest.approx(before)
+    assert "--towers 4" in page.text_content("[data-testid=command]")
+    for part in ("neuron", "ridge", "tower"):
+        page.select_option("[data-testid=parts]", part)
+    assert number(page, "sup-error") is not None and page.errors == []
     page.close()

@@ -61,18 +61,18 @@ function uatTowersMount(DATA, app) {
       }
     }
     const H = L.threshold[nielsen ? "nielsen" : "quadrant"];
-    const g = [sigma(-1.5 * H), sigma(H - 1.5 * H), sigma(2 * H - 1.5 * H)];
-    return { k, w, H, g, h, v, S, nielsen, steps, sx: xe.slice(0, steps), sy: ye.slice(0, steps), edges: [xe, ye],
+    return { k, w, H, h, v, S, nielsen, steps, sx: xe.slice(0, steps), sy: ye.slice(0, steps), edges: [xe, ye],
       neurons: 2 * steps + k * k, edited: Object.keys(st.over).length > 0 };
   }
 
   // Each coordinate's first-layer outputs as runs of equal values (steps far away are exactly
   // 0 or 1): u_i = σ(w·c − w·s_i) for quadrants, its ridge u_i − u_{i+1} for Nielsen's.
-  // A threshold neuron (j, i) sees H·(u_i + u_j) − 3H/2, so the output is a sum over pairs of
-  // runs of (block sum of output weights) × σ(...): a handful of terms instead of K².
-  function axisRuns(net, s, coords) {
-    const k = net.k, m = coords.length, w = net.w;
-    const starts = new Int32Array(m * (k + 2)), vals = new Float64Array(m * (k + 1)), counts = new Int32Array(m);
+  // A threshold neuron (j, i) sees z = H·(u_i + u_j) − 3H/2, and e^{−z} = e^{3H/2 − H·u_i}·e^{−H·u_j}
+  // factors: each run keeps its factor, so the output is a sum over pairs of runs of
+  // (block sum of output weights) / (1 + P·Q): a handful of terms instead of K², no exp.
+  function axisRuns(net, s, coords, lead) {
+    const k = net.k, m = coords.length, w = net.w, H = net.H;
+    const starts = new Int32Array(m * (k + 2)), factor = new Float64Array(m * (k + 1)), counts = new Int32Array(m);
     const a = new Float64Array(net.steps);
     for (let p = 0; p < m; p++) {
       const c = coords[p];
@@ -81,31 +81,30 @@ function uatTowersMount(DATA, app) {
       for (let i = 0; i < k; i++) {
         let u = net.nielsen ? a[i] - a[i + 1] : a[i];
         if (Math.abs(u) < TINY) u = 0;
-        if (u !== prev) { starts[p * (k + 2) + n] = i; vals[p * (k + 1) + n] = u; n++; prev = u; }
+        if (u !== prev) { starts[p * (k + 2) + n] = i; factor[p * (k + 1) + n] = Math.exp(lead - H * u); n++; prev = u; }
       }
       starts[p * (k + 2) + n] = k;
       counts[p] = n;
     }
-    return { starts, vals, counts, k };
+    return { starts, factor, counts };
   }
   function pairSum(net, rx, px, ry, py) {
-    const k = net.k, K1 = k + 1, S = net.S, H = net.H, g = net.g;
+    const k = net.k, K1 = k + 1, K2 = k + 2, S = net.S;
     let total = 0;
-    for (let a = 0; a < rx.counts[px]; a++) {
-      const i0 = rx.starts[px * (k + 2) + a], i1 = rx.starts[px * (k + 2) + a + 1], ux = rx.vals[px * K1 + a];
-      for (let b = 0; b < ry.counts[py]; b++) {
-        const j0 = ry.starts[py * (k + 2) + b], j1 = ry.starts[py * (k + 2) + b + 1];
+    const na = rx.counts[px], nb = ry.counts[py];
+    for (let a = 0; a < na; a++) {
+      const i0 = rx.starts[px * K2 + a], i1 = rx.starts[px * K2 + a + 1], P = rx.factor[px * K1 + a];
+      for (let b = 0; b < nb; b++) {
+        const j0 = ry.starts[py * K2 + b], j1 = ry.starts[py * K2 + b + 1];
         const block = S[j1 * K1 + i1] - S[j0 * K1 + i1] - S[j1 * K1 + i0] + S[j0 * K1 + i0];
-        if (block === 0) continue;
-        const t = ux + ry.vals[py * K1 + b];
-        total += block * (t === 0 ? g[0] : t === 1 ? g[1] : t === 2 ? g[2] : sigma(H * t - 1.5 * H));
+        if (block !== 0) total += block / (1 + P * ry.factor[py * K1 + b]);
       }
     }
     return total;
   }
   // The net on every (x, y) of xs × ys: out[iy·nx + ix].
   function tensor(net, xs, ys) {
-    const rx = axisRuns(net, net.sx, xs), ry = axisRuns(net, net.sy, ys), out = new Float64Array(xs.length * ys.length);
+    const rx = axisRuns(net, net.sx, xs, 1.5 * net.H), ry = axisRuns(net, net.sy, ys, 0), out = new Float64Array(xs.length * ys.length);
     for (let iy = 0; iy < ys.length; iy++) for (let ix = 0; ix < xs.length; ix++) out[iy * xs.length + ix] = pairSum(net, rx, ix, ry, iy);
     return out;
   }
@@ -113,7 +112,9 @@ function uatTowersMount(DATA, app) {
 
   // ---- errors (metrics2d.errors2d) -----------------------------------------------------------
 
-  function refine(net, starts, step) {
+  // The measurement is a generator: it yields between pieces of about a millisecond, so that
+  // the page draws first and measures in slices (`measure`); `errorsOf` runs it through.
+  function* refine(net, starts, step, into) {
     const Z = M.zoom_points, u = linspace(-1, 1, Z);
     let best = -1, where = [NaN, NaN], span = [step[0], step[1]], finite = true;
     const centre = starts.map((s) => [s[0], s[1]]), xs = new Float64Array(Z), ys = new Float64Array(Z);
@@ -133,20 +134,21 @@ function uatTowersMount(DATA, app) {
       }
       if (top >= 0 && topE > best) { best = topE; where = [centre[top][0], centre[top][1]]; }
       span = [span[0] / 2, span[1] / 2];
+      yield;
     }
-    return { value: best, where, finite };
+    into.push({ value: best, where, finite });
   }
 
-  function jumpErrors(net) {
+  function* jumpErrors(net, into) {
     const n = JUMPS.x.length;
-    if (!n) return { value: -1, where: [NaN, NaN], finite: true };
     let best = -Infinity, at = 0, finite = true;
     for (let i = 0; i < n; i++) {
       const e = Math.abs(netAt(net, JUMPS.x[i], JUMPS.y[i]) - JUMPS.f[i]);
       if (!Number.isFinite(e)) finite = false;
       if (e > best) { best = e; at = i; }
+      if (i % 500 === 499) yield;
     }
-    return { value: best, where: [JUMPS.x[at], JUMPS.y[at]], finite };
+    into.push(n ? { value: best, where: [JUMPS.x[at], JUMPS.y[at]], finite } : { value: -1, where: [NaN, NaN], finite });
   }
 
   const acrossCache = new Map(); // (K, w, form) → the points across the step lines and f there
@@ -160,33 +162,37 @@ function uatTowersMount(DATA, app) {
     const X1 = spread(lx, XA, XB), Y1 = spread(ly, YA, YB);
     const sets = [[X1, GY], [GX, Y1]];
     if (X1.length && Y1.length) sets.push([X1, Y1]);
-    const parts = sets.filter(([xs, ys]) => xs.length && ys.length).map(([xs, ys]) => {
-      const fv = new Float64Array(xs.length * ys.length);
-      for (let iy = 0; iy < ys.length; iy++) for (let ix = 0; ix < xs.length; ix++) fv[iy * xs.length + ix] = f(xs[ix], ys[iy]);
-      return { xs, ys, fv };
-    });
+    const parts = sets.filter(([xs, ys]) => xs.length && ys.length).map(([xs, ys]) => ({ xs, ys, fv: null }));
     const found = { parts, span: [half / (M.across >> 1), half / (M.across >> 1)] };
     if (acrossCache.size > 32) acrossCache.clear();
     acrossCache.set(key, found);
     return found;
   }
-  function acrossSteps(net) {
-    const { parts, span } = acrossPoints(net), P = M.peaks;
-    const bestE = [], bestP = [];
+  function* acrossSteps(net, into) {
+    const { parts, span } = acrossPoints(net), P = M.peaks, bestE = [], bestP = [];
     let finite = true;
-    for (const { xs, ys, fv } of parts) {
-      const vals = tensor(net, xs, ys);
-      for (let p = 0; p < vals.length; p++) {
-        const e = Math.abs(vals[p] - fv[p]);
-        if (!Number.isFinite(e)) { finite = false; continue; }
-        if (bestE.length === P && !(e > bestE[P - 1])) continue;
-        let at = bestE.length;
-        while (at > 0 && bestE[at - 1] < e) at--;
-        bestE.splice(at, 0, e); bestP.splice(at, 0, [xs[p % xs.length], ys[(p / xs.length) | 0]]);
-        if (bestE.length > P) { bestE.pop(); bestP.pop(); }
+    for (const part of parts) {
+      const { xs, ys } = part, nx = xs.length, rows = Math.max(1, Math.floor(4000 / nx));
+      if (!part.fv) { // f there, once for each (K, w, form)
+        const fv = new Float64Array(nx * ys.length);
+        for (let iy = 0; iy < ys.length; iy++) { for (let ix = 0; ix < nx; ix++) fv[iy * nx + ix] = f(xs[ix], ys[iy]); if (iy % rows === rows - 1) yield; }
+        part.fv = fv;
+      }
+      for (let y0 = 0; y0 < ys.length; y0 += rows) {
+        const vals = tensor(net, xs, ys.subarray(y0, y0 + rows)), fv = part.fv;
+        for (let p = 0; p < vals.length; p++) {
+          const e = Math.abs(vals[p] - fv[y0 * nx + p]);
+          if (!Number.isFinite(e)) { finite = false; continue; }
+          if (bestE.length === P && !(e > bestE[P - 1])) continue;
+          let at = bestE.length;
+          while (at > 0 && bestE[at - 1] < e) at--;
+          bestE.splice(at, 0, e); bestP.splice(at, 0, [xs[p % nx], ys[y0 + ((p / nx) | 0)]]);
+          if (bestE.length > P) { bestE.pop(); bestP.pop(); }
+        }
+        yield;
       }
     }
-    return { starts: bestP, span, finite };
+    into.push({ starts: bestP, span, finite });
   }
 
   function gridPeaks(E) {
@@ -209,28 +215,39 @@ function uatTowersMount(DATA, app) {
   }
 
   // Sup error (grid, refined around its peaks, across the step lines, at jumps), RMSE on the grid.
-  function errorsOf(net) {
-    const V = tensor(net, GX, GY), E = new Float64Array(N * N);
+  function* measuring(net) {
+    const V = new Float64Array(N * N), E = new Float64Array(N * N), rows = 10;
     let gridSup = -Infinity, at = 0, finite = true;
-    for (let p = 0; p < N * N; p++) {
-      const e = Math.abs(V[p] - FG[p]);
-      E[p] = e;
-      if (!Number.isFinite(e)) finite = false;
-      if (e > gridSup) { gridSup = e; at = p; }
+    for (let r0 = 0; r0 < N; r0 += rows) {
+      V.set(tensor(net, GX, GY.subarray(r0, r0 + rows)), r0 * N);
+      for (let p = r0 * N; p < Math.min(N, r0 + rows) * N; p++) {
+        const e = Math.abs(V[p] - FG[p]);
+        E[p] = e;
+        if (!Number.isFinite(e)) finite = false;
+        if (e > gridSup) { gridSup = e; at = p; }
+      }
+      yield;
     }
     let sup = gridSup, where = [GX[at % N], GY[(at / N) | 0]];
     const starts = gridPeaks(E).map((p) => [GX[p % N], GY[(p / N) | 0]]);
-    const across = acrossSteps(net);
-    const found = [refine(net, starts, [SX / (N - 1), SY / (N - 1)]), jumpErrors(net)];
-    if (across.starts.length) found.push(refine(net, across.starts, across.span));
+    yield;
+    const found = [], across = [];
+    yield* refine(net, starts, [SX / (N - 1), SY / (N - 1)], found);
+    yield* jumpErrors(net, found);
+    yield* acrossSteps(net, across);
+    if (across[0].starts.length) yield* refine(net, across[0].starts, across[0].span, found);
     for (const r of found) {
-      finite = finite && r.finite && across.finite;
+      finite = finite && r.finite && across[0].finite;
       if (r.value > sup) { sup = r.value; where = r.where; }
     }
     let ss = 0;
     if (gridSup > 0) for (let p = 0; p < N * N; p++) { const q = E[p] / gridSup; ss += q * q; }
     const rmse = gridSup > 0 ? gridSup * Math.sqrt(ss / (N * N)) : 0;
     return { sup: finite ? sup : NaN, rmse: finite ? rmse : NaN, at: where, gridSup, V, E };
+  }
+  function errorsOf(net) {
+    const gen = measuring(net);
+    for (;;) { const r = gen.next(); if (r.done) return r.value; }
   }
 
   // ---- 3-D: a small projection and the painter's algorithm ----------------------------------
@@ -260,12 +277,20 @@ function uatTowersMount(DATA, app) {
         const a = pts[r * nx + c], b = pts[r * nx + c + 1], d = pts[(r + 1) * nx + c], e = pts[(r + 1) * nx + c + 1];
         const zz = (z[r * nx + c] + z[(r + 1) * nx + c + 1]) / 2, slope = (z[r * nx + c + 1] - z[r * nx + c] + z[(r + 1) * nx + c] - z[r * nx + c]) / span;
         const light = Math.max(0.35, Math.min(1, 0.8 - 2.5 * slope)), level = (zz - zr[0]) / span;
-        const [R, G, B] = colour;
-        ctx.fillStyle = `rgb(${Math.round(R * light + 60 * level)},${Math.round(G * light + 60 * level)},${Math.round(B * light + 40 * level)})`;
+        ctx.fillStyle = shade(colour, Math.round(light * 32), Math.round(level * 16));
         ctx.beginPath(); ctx.moveTo(a[0], a[1]); ctx.lineTo(b[0], b[1]); ctx.lineTo(e[0], e[1]); ctx.lineTo(d[0], d[1]); ctx.closePath(); ctx.fill();
       }
     }
     return P;
+  }
+  const shades = new Map(); // fill styles by colour, light and level (quantised: a string each)
+  function shade(colour, light, level) {
+    const key = `${colour}|${light}|${level}`;
+    if (!shades.has(key)) {
+      const [R, G, B] = colour, l = light / 32, h = level / 16;
+      shades.set(key, `rgb(${Math.round(R * l + 60 * h)},${Math.round(G * l + 60 * h)},${Math.round(B * l + 40 * h)})`);
+    }
+    return shades.get(key);
   }
   function drawFloor(ctx, P, zr) {
     ctx.strokeStyle = "#999"; ctx.lineWidth = 1; ctx.beginPath();
@@ -306,17 +331,28 @@ function uatTowersMount(DATA, app) {
   const ui = {};
   const NET_RGB = [0, 114, 178], TARGET_RGB = [150, 150, 150];
 
-  function stride() { return state.k > 12 ? 2 : 4; }
-  function drawMain() {
-    const { ctx, W, H } = fitCanvas(ui.plot), s = stride(), xs = [], ys = [], rs = [];
-    for (let i = 0; i < N; i += s) { xs.push(GX[i]); ys.push(GY[i]); rs.push(i); }
-    const z = new Float64Array(xs.length * ys.length), zf = new Float64Array(z.length);
+  // The 3-D view's mesh: about four points a tower when the steps are steep, fewer when they
+  // are soft (every threshold neuron then sees every step: K² terms a point, on a smooth surface).
+  let mesh = null;
+  const meshF = new Map();
+  function meshOf(net) {
+    const soft = Math.min(net.k, (2 * 41) / (net.w * Math.min(SX, SY) / net.k) + 1) + 2; // runs an axis
+    const n = Math.max(17, Math.min(81, 4 * net.k + 1, Math.floor(Math.sqrt(400000) / soft)));
+    const xs = linspace(XA, XB, n), ys = linspace(YA, YB, n), z = tensor(net, xs, ys);
+    if (!meshF.has(n)) {
+      const zf = new Float64Array(n * n);
+      for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) zf[r * n + c] = f(xs[c], ys[r]);
+      meshF.set(n, zf);
+    }
+    const zf = meshF.get(n);
     let lo = Infinity, hi = -Infinity;
-    rs.forEach((r, a) => rs.forEach((c, b) => {
-      z[a * xs.length + b] = errs.V[r * N + c]; zf[a * xs.length + b] = FG[r * N + c];
-      lo = Math.min(lo, z[a * xs.length + b], zf[a * xs.length + b]); hi = Math.max(hi, z[a * xs.length + b], zf[a * xs.length + b]);
-    }));
-    const zr = [lo, hi], box = { x: 0, y: 0, w: W, h: H };
+    for (let q = 0; q < z.length; q++) { lo = Math.min(lo, z[q], zf[q]); hi = Math.max(hi, z[q], zf[q]); }
+    return { xs, ys, z, zf, zr: [lo, hi] };
+  }
+  const current = () => errs !== null && errs.net === net;
+  function drawMain() {
+    const { ctx, W, H } = fitCanvas(ui.plot), { xs, ys, z, zf, zr } = mesh;
+    const box = { x: 0, y: 0, w: W, h: H };
     const P = drawSurface(ctx, box, xs, ys, ui.showTarget.checked ? zf : z, zr, ui.showTarget.checked ? TARGET_RGB : NET_RGB);
     if (ui.showTarget.checked) { // the net as a wire over the target (uat's colours: network blue)
       ctx.strokeStyle = "rgba(0, 114, 178, 0.8)"; ctx.lineWidth = 1; ctx.beginPath();
@@ -330,6 +366,7 @@ function uatTowersMount(DATA, app) {
     ctx.strokeStyle = "#CC79A7"; ctx.lineWidth = 2.5; ctx.beginPath();
     [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]].forEach(([x, y], n) => { const p = P(x, y, hz); n ? ctx.lineTo(p[0], p[1]) : ctx.moveTo(p[0], p[1]); });
     ctx.stroke();
+    if (!current()) return;
     const m = P(errs.at[0], errs.at[1], zr[0]); // where the sup error is
     ctx.fillStyle = "#D55E00"; ctx.beginPath(); ctx.arc(m[0], m[1], 5, 0, 2 * Math.PI); ctx.fill();
   }
@@ -337,15 +374,19 @@ function uatTowersMount(DATA, app) {
   function drawMap() {
     const { ctx, W, H } = fitCanvas(ui.map), pad = 3.2 * view.font, side = Math.max(40, Math.min(W - pad - 10, H - pad - 10));
     const box = { x: pad, y: 8, w: side, h: side };
-    const img = ctx.createImageData(N, N), E = errs.E, top = errs.gridSup || 1;
-    for (let r = 0; r < N; r++) {
-      for (let c = 0; c < N; c++) {
-        const q = Math.min(1, E[r * N + c] / top), o = 4 * ((N - 1 - r) * N + c);
-        img.data[o] = 255; img.data[o + 1] = Math.round(255 * (1 - 0.75 * q)); img.data[o + 2] = Math.round(255 * (1 - q)); img.data[o + 3] = 255;
+    if (!errs) return;
+    if (!errs.image) { // the error image, once for each measurement
+      const img = new ImageData(N, N), E = errs.E, top = errs.gridSup || 1;
+      for (let r = 0; r < N; r++) {
+        for (let c = 0; c < N; c++) {
+          const q = Math.min(1, E[r * N + c] / top), o = 4 * ((N - 1 - r) * N + c);
+          img.data[o] = 255; img.data[o + 1] = Math.round(255 * (1 - 0.75 * q)); img.data[o + 2] = Math.round(255 * (1 - q)); img.data[o + 3] = 255;
+        }
       }
+      errs.image = document.createElement("canvas"); errs.image.width = N; errs.image.height = N;
+      errs.image.getContext("2d").putImageData(img, 0, 0);
     }
-    const off = document.createElement("canvas"); off.width = N; off.height = N; off.getContext("2d").putImageData(img, 0, 0);
-    ctx.imageSmoothingEnabled = false; ctx.drawImage(off, box.x, box.y, box.w, box.h);
+    ctx.imageSmoothingEnabled = false; ctx.drawImage(errs.image, box.x, box.y, box.w, box.h);
     const X = (x) => box.x + ((x - XA) / SX) * box.w, Y = (y) => box.y + box.h - ((y - YA) / SY) * box.h;
     ctx.strokeStyle = "rgba(0,0,0,0.25)"; ctx.lineWidth = 1; ctx.beginPath();
     const [xe, ye] = net.edges;
@@ -355,6 +396,7 @@ function uatTowersMount(DATA, app) {
     ctx.strokeStyle = "#CC79A7"; ctx.lineWidth = 2.5;
     ctx.strokeRect(X(Math.max(xe[i], XA)), Y(Math.min(ye[j + 1], YB)), X(Math.min(xe[i + 1], XB)) - X(Math.max(xe[i], XA)), Y(Math.max(ye[j], YA)) - Y(Math.min(ye[j + 1], YB)));
     ctx.fillStyle = "#D55E00"; ctx.beginPath(); ctx.arc(X(errs.at[0]), Y(errs.at[1]), 5, 0, 2 * Math.PI); ctx.fill();
+    if (!current()) { ctx.fillStyle = "rgba(255,255,255,0.6)"; ctx.fillRect(box.x, box.y, box.w, box.h); }
     ctx.fillStyle = "#333"; ctx.font = `${view.font}px system-ui, sans-serif`; ctx.textAlign = "center"; ctx.textBaseline = "top";
     for (const x of [XA, (XA + XB) / 2, XB]) ctx.fillText(fmtTick(x), X(x), box.y + box.h + 4);
     ctx.textAlign = "right"; ctx.textBaseline = "middle";
@@ -387,15 +429,13 @@ function uatTowersMount(DATA, app) {
     return parts.map(quote).join(" ");
   }
 
+  // A redraw draws the net at once; its errors follow in slices of a few milliseconds (the
+  // readouts say "measuring" meanwhile), so that a slider never waits for the refined sup.
   function render() {
     const t0 = performance.now();
     net = build(state);
-    errs = errorsOf(net);
+    mesh = meshOf(net);
     const idx = state.sel[1] * net.k + state.sel[0];
-    setNumber(ui.sup, errs.sup); setNumber(ui.sup2, errs.sup);
-    setNumber(ui.rmse, errs.rmse); setNumber(ui.rmse2, errs.rmse);
-    setNumber(ui.bound, null); setNumber(ui.bound2, null);
-    ui.supAt.textContent = `(${fmt(errs.at[0])}, ${fmt(errs.at[1])})`;
     ui.neurons.textContent = `${net.neurons} (${2 * net.steps} steps, ${net.k * net.k} towers)`;
     ui.kOut.textContent = `${state.k} × ${state.k}`;
     ui.wOut.textContent = `${fmt(net.w)}${state.w === null ? " (auto)" : ""}`;
@@ -405,9 +445,38 @@ function uatTowersMount(DATA, app) {
     ui.selOut.textContent = `tower (${state.sel[0] + 1}, ${state.sel[1] + 1}) of ${net.k} × ${net.k}`;
     ui.command.textContent = net.edited ? "edited heights: no command builds this net" : command();
     ui.edited.hidden = !net.edited;
+    for (const node of [ui.sup, ui.sup2, ui.rmse, ui.rmse2]) { node.textContent = "measuring…"; node.setAttribute("data-value", ""); }
+    ui.supAt.textContent = "…";
     drawMain(); drawMap(); drawPanel();
     timings.push(performance.now() - t0);
     if (timings.length > 200) timings.shift();
+    measure();
+  }
+  function showErrors() {
+    setNumber(ui.sup, errs.sup); setNumber(ui.sup2, errs.sup);
+    setNumber(ui.rmse, errs.rmse); setNumber(ui.rmse2, errs.rmse);
+    setNumber(ui.bound, null); setNumber(ui.bound2, null);
+    ui.supAt.textContent = `(${fmt(errs.at[0])}, ${fmt(errs.at[1])})`;
+    drawMain(); drawMap();
+  }
+  const queue = [], channel = new MessageChannel(); // a task without setTimeout's 4 ms clamp
+  channel.port1.onmessage = () => queue.shift()();
+  const post = (fn) => { queue.push(fn); channel.port2.postMessage(0); };
+  let generation = 0, pending = false, settledAt = 0;
+  function measure() {
+    const mine = ++generation, owner = net, gen = measuring(net), t0 = performance.now();
+    pending = true;
+    const slice = () => {
+      if (mine !== generation) return;
+      const t = performance.now();
+      let r;
+      do r = gen.next(); while (!r.done && performance.now() - t < 6);
+      if (!r.done) { post(slice); return; }
+      errs = { ...r.value, net: owner };
+      pending = false; settledAt = performance.now() - t0;
+      showErrors();
+    };
+    post(slice);
   }
   const timings = [];
 
@@ -520,7 +589,8 @@ function uatTowersMount(DATA, app) {
 
   mount();
   render();
-  window.uatTowers = { state, render, build, errorsOf, netAt: (x, y) => netAt(net, x, y), timings, view, data: DATA };
+  const settled = () => new Promise((done) => { const check = () => (pending ? setTimeout(check, 5) : done(settledAt)); check(); });
+  window.uatTowers = { state, render, build, errorsOf, settled, netAt: (x, y) => netAt(net, x, y), timings, view, data: DATA };
 }
 
 if (typeof document !== "undefined" && document.getElementById("uat-data")) {
