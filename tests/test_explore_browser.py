@@ -201,6 +201,10 @@ EXTREMES = [  # every slider at its ends, the step activation, ramps at the smal
     [("neurons", 200), ("shifts", 8), ("activation", "step")],
     [("neurons", 2), ("shifts", 1), ("activation", "relu"), ("steepness", 0)],
     [("neurons", 20), ("activation", "sigmoid"), ("steepness", 6), ("heights", "minimax")],
+    # soft neurons over the whole domain: the Chebyshev panels' path, against the CLI's sum
+    [("neurons", 200), ("shifts", 8), ("activation", "softplus"), ("steepness", 0)],
+    [("activation", "tanh"), ("steepness", 0.5)],
+    [("activation", "sigmoid"), ("steepness", 0)],
 ]
 
 
