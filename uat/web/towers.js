@@ -252,16 +252,23 @@ function uatTowersMount(DATA, app) {
 
   // ---- 3-D: a small projection and the painter's algorithm ----------------------------------
 
-  const view = { az: -0.6, el: 0.55, font: 14 };
-  function projector(box, zr) {
+  const view = { az: -0.6, el: 0.6, font: 14 };
+  function projector(box, zr) { // the box's eight corners fill the canvas, whatever the turn
     const ca = Math.cos(view.az), sa = Math.sin(view.az), ce = Math.cos(view.el), se = Math.sin(view.el);
-    const scale = Math.min(box.w / 1.5, box.h / 1.35), cx = box.x + box.w / 2, cy = box.y + box.h / 2 + 0.05 * scale;
-    const zs = zr[1] > zr[0] ? 0.55 / (zr[1] - zr[0]) : 0;
-    return (x, y, z) => {
-      const X = (x - XA) / SX - 0.5, Y = (y - YA) / SY - 0.5, Z = (z - zr[0]) * zs - 0.275;
+    const zs = zr[1] > zr[0] ? 0.7 / (zr[1] - zr[0]) : 0;
+    const unit = (x, y, z) => {
+      const X = (x - XA) / SX - 0.5, Y = (y - YA) / SY - 0.5, Z = (z - zr[0]) * zs - 0.35;
       const xr = X * ca - Y * sa, yr = X * sa + Y * ca;
-      return [cx + scale * xr, cy - scale * (Z * ce + yr * se), yr * ce - Z * se];
+      return [xr, -(Z * ce + yr * se), yr * ce - Z * se];
     };
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (const x of [XA, XB]) for (const y of [YA, YB]) for (const z of zr) {
+      const [u, v] = unit(x, y, z);
+      x0 = Math.min(x0, u); x1 = Math.max(x1, u); y0 = Math.min(y0, v); y1 = Math.max(y1, v);
+    }
+    const pad = 2.2 * view.font, scale = Math.min((box.w - 2 * pad) / (x1 - x0), (box.h - 2 * pad) / (y1 - y0));
+    const ox = box.x + box.w / 2 - (scale * (x0 + x1)) / 2, oy = box.y + box.h / 2 - (scale * (y0 + y1)) / 2;
+    return (x, y, z) => { const [u, v, d] = unit(x, y, z); return [ox + scale * u, oy + scale * v, d]; };
   }
   // A height field z[r·n + c] over xs × ys, back to front, shaded by its slope and height.
   function drawSurface(ctx, box, xs, ys, z, zr, colour) {
@@ -272,15 +279,22 @@ function uatTowersMount(DATA, app) {
     const rows = far(0, 0) > far(ny - 1, 0) ? [...Array(ny - 1).keys()] : [...Array(ny - 1).keys()].reverse();
     const cols = far(0, 0) > far(0, nx - 1) ? [...Array(nx - 1).keys()] : [...Array(nx - 1).keys()].reverse();
     const span = zr[1] - zr[0] || 1;
+    ctx.strokeStyle = "#999"; ctx.lineWidth = 1; ctx.beginPath(); // the floor, behind the surface
+    [[XA, YA], [XB, YA], [XB, YB], [XA, YB], [XA, YA]].map(([x, y]) => P(x, y, zr[0])).forEach((p, i) => (i ? ctx.lineTo(p[0], p[1]) : ctx.moveTo(p[0], p[1])));
+    ctx.stroke();
+    let style = null; // consecutive quads of one shade share a path: a fill a run, not a quad
+    ctx.beginPath();
     for (const r of rows) {
       for (const c of cols) {
         const a = pts[r * nx + c], b = pts[r * nx + c + 1], d = pts[(r + 1) * nx + c], e = pts[(r + 1) * nx + c + 1];
         const zz = (z[r * nx + c] + z[(r + 1) * nx + c + 1]) / 2, slope = (z[r * nx + c + 1] - z[r * nx + c] + z[(r + 1) * nx + c] - z[r * nx + c]) / span;
         const light = Math.max(0.35, Math.min(1, 0.8 - 2.5 * slope)), level = (zz - zr[0]) / span;
-        ctx.fillStyle = shade(colour, Math.round(light * 32), Math.round(level * 16));
-        ctx.beginPath(); ctx.moveTo(a[0], a[1]); ctx.lineTo(b[0], b[1]); ctx.lineTo(e[0], e[1]); ctx.lineTo(d[0], d[1]); ctx.closePath(); ctx.fill();
+        const next = shade(colour, Math.round(light * 32), Math.round(level * 16));
+        if (next !== style) { if (style) ctx.fill(); ctx.fillStyle = style = next; ctx.beginPath(); }
+        ctx.moveTo(a[0], a[1]); ctx.lineTo(b[0], b[1]); ctx.lineTo(e[0], e[1]); ctx.lineTo(d[0], d[1]); ctx.closePath();
       }
     }
+    if (style) ctx.fill();
     return P;
   }
   const shades = new Map(); // fill styles by colour, light and level (quantised: a string each)
@@ -292,13 +306,13 @@ function uatTowersMount(DATA, app) {
     }
     return shades.get(key);
   }
-  function drawFloor(ctx, P, zr) {
-    ctx.strokeStyle = "#999"; ctx.lineWidth = 1; ctx.beginPath();
-    const c = [[XA, YA], [XB, YA], [XB, YB], [XA, YB], [XA, YA]].map(([x, y]) => P(x, y, zr[0]));
-    c.forEach((p, i) => (i ? ctx.lineTo(p[0], p[1]) : ctx.moveTo(p[0], p[1])));
-    ctx.stroke();
+  function drawFloor(ctx, P, zr) { // the corners' coordinates, outside the surface
     ctx.fillStyle = "#333"; ctx.font = `${view.font}px system-ui, sans-serif`; ctx.textAlign = "center"; ctx.textBaseline = "middle";
-    const lab = (x, y, text) => { const p = P(x, y, zr[0]); ctx.fillText(text, p[0], p[1] + view.font); };
+    const o = P((XA + XB) / 2, (YA + YB) / 2, zr[0]);
+    const lab = (x, y, text) => { // pushed away from the floor's centre
+      const p = P(x, y, zr[0]), dx = p[0] - o[0], dy = p[1] - o[1], r = Math.hypot(dx, dy) || 1;
+      ctx.fillText(text, p[0] + (dx / r) * 1.2 * view.font, p[1] + (dy / r) * 1.2 * view.font);
+    };
     lab(XA, YA, `(${fmtTick(XA)}, ${fmtTick(YA)})`); lab(XB, YA, `x = ${fmtTick(XB)}`); lab(XA, YB, `y = ${fmtTick(YB)}`);
   }
   const fmtTick = (v) => (Number.isInteger(v) ? String(v) : v.toPrecision(3)).replace("-", "\u2212");
@@ -337,7 +351,7 @@ function uatTowersMount(DATA, app) {
   const meshF = new Map();
   function meshOf(net) {
     const soft = Math.min(net.k, (2 * 41) / (net.w * Math.min(SX, SY) / net.k) + 1) + 2; // runs an axis
-    const n = Math.max(17, Math.min(81, 4 * net.k + 1, Math.floor(Math.sqrt(400000) / soft)));
+    const n = Math.max(17, Math.min(73, 4 * net.k + 1, Math.floor(Math.sqrt(400000) / soft)));
     const xs = linspace(XA, XB, n), ys = linspace(YA, YB, n), z = tensor(net, xs, ys);
     if (!meshF.has(n)) {
       const zf = new Float64Array(n * n);
@@ -523,7 +537,7 @@ function uatTowersMount(DATA, app) {
     const reset = el("button", { type: "button", text: "reset heights", "data-testid": "reset-heights" });
     reset.addEventListener("click", () => { state.over = {}; render(); });
     ui.selOut = el("span", { "data-testid": "tower-selected" });
-    ui.plot = el("canvas", { class: "main", "data-testid": "plot", role: "img", tabindex: 0, "aria-label": "the network's surface in 3-D: drag to turn it; arrow keys raise or lower the selected tower" });
+    ui.plot = el("canvas", { class: "main surface", "data-testid": "plot", role: "img", tabindex: 0, "aria-label": "the network's surface in 3-D: drag to turn it; arrow keys raise or lower the selected tower" });
     ui.map = el("canvas", { class: "small", "data-testid": "error-map", role: "img", tabindex: 0, "aria-label": "the error |net − f| over the plane: click a tower to select it" });
     ui.panel = el("canvas", { class: "small", "data-testid": "parts-plot", role: "img", "aria-label": "one neuron, a ridge or a tower as a surface" });
     const panelChoice = el("select", { "data-testid": "parts", "aria-label": "part" },
@@ -567,9 +581,9 @@ function uatTowersMount(DATA, app) {
       if (!drag) return;
       view.az = drag[2] + (ev.clientX - drag[0]) * 0.01;
       view.el = Math.max(0.05, Math.min(1.5, drag[3] + (ev.clientY - drag[1]) * 0.01));
-      drawMain(); drawPanel();
+      drawMain();
     });
-    ui.plot.addEventListener("pointerup", () => { drag = null; });
+    ui.plot.addEventListener("pointerup", () => { if (drag) drawPanel(); drag = null; });
     const keys = (ev) => {
       const step = { ArrowUp: 0.05, ArrowDown: -0.05 }[ev.key];
       if (step === undefined) return;
