@@ -33,7 +33,8 @@ def test_the_widget_syncs_the_pages_data_and_runs_the_same_script(widget) -> Non
     state = widget.get_state()
     assert state["data"]["settings"] == data["settings"]
     assert state["data"]["target"]["tree"] == data["target"]["tree"]
-    scripts = (WEB / "expr.js").read_text(encoding="utf-8") + JS.read_text(encoding="utf-8")
+    scripts = "".join((WEB / n).read_text(encoding="utf-8") for n in ("helpers.js", "expr.js"))
+    scripts += JS.read_text(encoding="utf-8")
     assert widget._esm.startswith(scripts)  # the page's own scripts
     assert "export function render({ model, el })" in widget_esm()
 

@@ -39,12 +39,7 @@ function uatExploreMount(DATA, app, host = null) {
   let targetFacts = { f: f, ...T };
   let squashedFacts = T.squashed ? { f: squashed, ...T.squashed } : null;
 
-  function linspace(a, b, n) {
-    const x = new Float64Array(n), step = (b - a) / (n - 1);
-    for (let i = 0; i < n; i++) x[i] = i * step + a;
-    x[n - 1] = b;
-    return x;
-  }
+  const linspace = uatLinspace;
   let XG = linspace(A, B, DENSE);
   let HG = (B - A) / (DENSE - 1);
   let FG = XG.map(f);
@@ -661,16 +656,7 @@ function uatExploreMount(DATA, app, host = null) {
 
   // ---- DOM helpers ---------------------------------------------------------------------
 
-  function el(tag, attrs, ...kids) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === "text") e.textContent = v;
-      else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
-      else e.setAttribute(k, v);
-    }
-    e.append(...kids);
-    return e;
-  }
+  const el = uatEl;
   function svgEl(tag, attrs) {
     const e = document.createElementNS("http://www.w3.org/2000/svg", tag);
     for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
@@ -695,11 +681,7 @@ function uatExploreMount(DATA, app, host = null) {
     const k = el("span", { class: "k", text: key, "data-testid": `${testid}-label` });
     return { box: el("div", {}, k, v), v, k };
   }
-  const fmt = (v) => (v === null ? "none" : !Number.isFinite(v) ? "not finite" : v === 0 ? "0" : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(4) : v.toExponential(3));
-  function setNumber(node, v) {
-    node.textContent = fmt(v);
-    node.setAttribute("data-value", v === null ? "" : String(v));
-  }
+  const fmt = uatFmt, setNumber = uatSetNumber;
 
   // A canvas's size, kept up to date by a ResizeObserver: reading it afresh in every redraw
   // forced a layout of the whole page after the readouts changed (12% of a redraw).

@@ -306,9 +306,12 @@ def _asset(name: str) -> str:
     return resources.files("uat.web").joinpath(name).read_text(encoding="utf-8")
 
 
+SHARED_SCRIPTS = ("helpers.js", "expr.js")  # before either page's own script
+
+
 def page_html(data: dict[str, Any], script: str = "explore.js") -> str:
-    """One HTML document with the page's CSS, JavaScript (expr.js, then `script`) and data
-    inlined."""
+    """One HTML document with the page's CSS, JavaScript (SHARED_SCRIPTS, then `script`) and
+    data inlined."""
     import html
 
     from uat.text import json_for_html
@@ -318,7 +321,7 @@ def page_html(data: dict[str, Any], script: str = "explore.js") -> str:
     return _TEMPLATE.format(
         title=title,
         css=_asset("explore.css"),
-        js=(_asset("expr.js") + _asset(script)).replace("</script", "<\\/script"),
+        js="".join(map(_asset, (*SHARED_SCRIPTS, script))).replace("</script", "<\\/script"),
         data=payload,
     )
 

@@ -16,12 +16,7 @@ function uatTowersMount(DATA, app) {
   const clip = (v, lo, hi) => (v < lo ? lo : v > hi ? hi : v);
   const TINY = 1e-18; // a first-layer output below it adds < H·1e-18 to a threshold's input
 
-  function linspace(a, b, n) { // numpy.linspace
-    const x = new Float64Array(n), step = (b - a) / (n - 1);
-    for (let i = 0; i < n; i++) x[i] = i * step + a;
-    x[n - 1] = b;
-    return x;
-  }
+  const linspace = uatLinspace, el = uatEl, fmt = uatFmt, setNumber = uatSetNumber;
   const GX = linspace(XA, XB, N), GY = linspace(YA, YB, N);
   const FG = new Float64Array(N * N); // the target on the grid, row r (y), column c (x)
   for (let r = 0; r < N; r++) for (let c = 0; c < N; c++) FG[r * N + c] = f(GX[c], GY[r]);
@@ -319,17 +314,6 @@ function uatTowersMount(DATA, app) {
 
   // ---- page -------------------------------------------------------------------------------
 
-  function el(tag, attrs, ...kids) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === "text") e.textContent = v;
-      else e.setAttribute(k, v);
-    }
-    e.append(...kids);
-    return e;
-  }
-  const fmt = (v) => (v === null ? "none" : !Number.isFinite(v) ? "not finite" : v === 0 ? "0" : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(4) : v.toExponential(3));
-  function setNumber(node, v) { node.textContent = fmt(v); node.setAttribute("data-value", v === null ? "" : String(v)); }
   function fitCanvas(c) {
     const r = c.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
     const W = Math.max(50, r.width), H = Math.max(50, r.height);
