@@ -859,15 +859,23 @@ function uatExploreMount(DATA, app, host = null) {
       for (let j = j0; j <= j1; j++) y[j] = net.v[i] * at(i, xq[j]) + net.v[k] * at(k, xq[j]);
       return [j0, j1];
     };
+    // A flat run (a ramp's plateau, 800 of them 300 points wide) is drawn as its two ends:
+    // 240,000 segments a redraw took 20 ms to stroke.
     const path = ([j0, j1]) => {
-      let pen = false;
+      let pen = false, held = null;
       for (let i = j0; i <= j1; i++) {
         const py = Math.max(-1e4, Math.min(1e4, Y(y[i])));
-        if (Math.abs(py - Y(0)) < minPx) { pen = false; continue; }
-        if (pen) ctx.lineTo(fr.X(xq[i]), py); else ctx.moveTo(fr.X(xq[i]), py);
-        pen = true;
+        if (Math.abs(py - Y(0)) < minPx) { if (held) ctx.lineTo(held[0], held[1]); held = null; pen = false; continue; }
+        const px = fr.X(xq[i]);
+        if (pen && i < j1 && Math.abs(py - lastY) < 0.05) { held = [px, py]; continue; }
+        if (held) ctx.lineTo(held[0], held[1]);
+        held = null;
+        if (pen) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+        pen = true; lastY = py;
       }
+      if (held) ctx.lineTo(held[0], held[1]);
     };
+    let lastY = 0;
     ctx.save(); ctx.beginPath(); ctx.rect(fr.box.x, fr.box.y, fr.box.w, fr.box.h); ctx.clip();
     ctx.strokeStyle = COLORS.parts; ctx.lineWidth = view.lw; ctx.beginPath();
     for (let u = 0; u < units; u++) path(unit(u));
