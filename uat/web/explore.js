@@ -683,39 +683,8 @@ function uatExploreMount(DATA, app, host = null) {
   }
   const fmt = uatFmt, setNumber = uatSetNumber;
 
-  // A canvas's size, kept up to date by a ResizeObserver: reading it afresh in every redraw
-  // forced a layout of the whole page after the readouts changed (12% of a redraw).
-  const canvasSizes = new WeakMap();
   let onCanvasResize = () => {};
-  const resizes = typeof ResizeObserver === "undefined" ? null : new ResizeObserver((entries) => {
-    let changed = false;
-    for (const en of entries) {
-      const r = en.target.getBoundingClientRect(), old = canvasSizes.get(en.target);
-      canvasSizes.set(en.target, { width: r.width, height: r.height });
-      changed = changed || !old || old.width !== r.width || old.height !== r.height;
-    }
-    if (changed) onCanvasResize();
-  });
-  function canvasSize(c) {
-    if (!canvasSizes.has(c)) {
-      const r = c.getBoundingClientRect();
-      canvasSizes.set(c, { width: r.width, height: r.height });
-      if (resizes) resizes.observe(c);
-    }
-    return canvasSizes.get(c);
-  }
-
-  function fitCanvas(c) {
-    const r = resizes ? canvasSize(c) : c.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
-    const W = Math.max(50, r.width), H = Math.max(50, r.height);
-    if (c.width !== Math.round(W * dpr) || c.height !== Math.round(H * dpr)) {
-      c.width = Math.round(W * dpr); c.height = Math.round(H * dpr);
-    }
-    const ctx = c.getContext("2d");
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, W, H);
-    return { ctx, W, H };
-  }
+  const { fit: fitCanvas } = uatCanvasSizer(() => onCanvasResize());
 
   // What the projector toggle changes: type size and line width.
   const view = { font: 14, lw: 1 };

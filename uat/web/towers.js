@@ -98,9 +98,29 @@ function uatTowersMount(DATA, app) {
     return total;
   }
   // The net on every (x, y) of xs × ys: out[iy·nx + ix].
+  // Each distinct coordinate once: soft steps put the points across them outside the box,
+  // clipped onto its edge (w = 0.1: 391 x-values, 2 distinct).
+  function distinct(cs) {
+    if (cs.length <= 32) return { vals: cs, idx: null };
+    const at = new Map(), idx = new Int32Array(cs.length), vals = [];
+    for (let i = 0; i < cs.length; i++) {
+      let j = at.get(cs[i]);
+      if (j === undefined) { j = vals.length; at.set(cs[i], j); vals.push(cs[i]); }
+      idx[i] = j;
+    }
+    return vals.length * 4 > cs.length * 3 ? { vals: cs, idx: null } : { vals: Float64Array.from(vals), idx };
+  }
   function tensor(net, xs, ys) {
-    const rx = axisRuns(net, net.sx, xs, 1.5 * net.H), ry = axisRuns(net, net.sy, ys, 0), out = new Float64Array(xs.length * ys.length);
-    for (let iy = 0; iy < ys.length; iy++) for (let ix = 0; ix < xs.length; ix++) out[iy * xs.length + ix] = pairSum(net, rx, ix, ry, iy);
+    const ux = distinct(xs), uy = distinct(ys), nx = ux.vals.length;
+    const rx = axisRuns(net, net.sx, ux.vals, 1.5 * net.H), ry = axisRuns(net, net.sy, uy.vals, 0);
+    const u = new Float64Array(nx * uy.vals.length);
+    for (let iy = 0; iy < uy.vals.length; iy++) for (let ix = 0; ix < nx; ix++) u[iy * nx + ix] = pairSum(net, rx, ix, ry, iy);
+    if (!ux.idx && !uy.idx) return u;
+    const out = new Float64Array(xs.length * ys.length);
+    for (let iy = 0; iy < ys.length; iy++) {
+      const row = (uy.idx ? uy.idx[iy] : iy) * nx;
+      for (let ix = 0; ix < xs.length; ix++) out[iy * xs.length + ix] = u[row + (ux.idx ? ux.idx[ix] : ix)];
+    }
     return out;
   }
   const netAt = (net, x, y) => tensor(net, [x], [y])[0];
@@ -314,14 +334,9 @@ function uatTowersMount(DATA, app) {
 
   // ---- page -------------------------------------------------------------------------------
 
-  function fitCanvas(c) {
-    const r = c.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
-    const W = Math.max(50, r.width), H = Math.max(50, r.height);
-    if (c.width !== Math.round(W * dpr) || c.height !== Math.round(H * dpr)) { c.width = Math.round(W * dpr); c.height = Math.round(H * dpr); }
-    const ctx = c.getContext("2d");
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0); ctx.clearRect(0, 0, W, H);
-    return { ctx, W, H };
-  }
+  let redrawAll = () => {};
+  const { fit: fitCanvas } = uatCanvasSizer(() => redrawAll());
+
 
   const S0 = DATA.settings, KMAX = DATA.limits.towers;
   const state = { k: S0.towers, w: S0.steepness, form: S0.form, over: {}, sel: [0, 0], panel: "tower" };
@@ -582,7 +597,10 @@ function uatTowersMount(DATA, app) {
       state.sel = [Math.min(state.k - 1, Math.floor(((x - XA) / SX) * state.k)), Math.min(state.k - 1, Math.floor(((y - YA) / SY) * state.k))];
       render();
     });
-    window.addEventListener("resize", () => { drawMain(); drawMap(); drawPanel(); });
+    let queued = false;
+    redrawAll = () => { // a canvas changed size: redraw once, at the next frame
+      if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; if (mesh) { drawMain(); drawMap(); drawPanel(); } }); }
+    };
   }
 
   mount();
