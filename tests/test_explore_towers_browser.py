@@ -159,3 +159,16 @@ def test_towers_heights_nielsens_holes_and_the_parts_panel(
         page.select_option("[data-testid=parts]", part)
     assert number(page, "sup-error") is not None and page.errors == []
     page.close()
+
+
+def test_a_surface_on_another_domain_keeps_it_in_the_command(browser: Any, tmp_path: Path) -> None:
+    path = explore("ripple", tmp_path / "r.html", domain="-5,5").path
+    page = open_page(browser, path)
+    command = page.text_content("[data-testid=command]")
+    assert "--domain=-5,5" in command
+    cli = fit_json(command, tmp_path)
+    assert cli["domain"] == [[-5.0, 5.0], [-5.0, 5.0]]
+    assert number(page, "sup-error") == pytest.approx(cli["sup_error"], rel=1e-6)
+    assert number(page, "rmse") == pytest.approx(cli["rmse"], rel=1e-6)
+    assert page.errors == []
+    page.close()

@@ -434,7 +434,7 @@ function uatTowersMount(DATA, app) {
 
   function command() {
     const parts = ["uat", "fit", T.spec, "--towers", String(state.k)];
-    if (T.spec !== T.name || DATA.domain_text) parts.push("--domain", DATA.domain_text || `${XA},${XB}`);
+    if (DATA.domain_text !== null) parts.push("--domain=" + DATA.domain_text);
     if (state.form === "nielsen") parts.push("--method", "nielsen");
     if (state.w !== null) parts.push("--steepness", String(state.w));
     if (DATA.settings.heights !== "minimax") parts.push("--heights", DATA.settings.heights);
