@@ -13,8 +13,8 @@ import pytest
 
 from uat.core.targets import TARGETS, get_target
 from uat.errors import UatError
+from uat.settings import LIMITS
 from uat.web.explore import (
-    MAX_PAGE_BYTES,
     NAMED_EXPRESSIONS,
     ExploreSettings,
     challenge_rescale,
@@ -94,7 +94,7 @@ def test_page_is_one_file_without_network_and_embeds_what_the_cli_computes(tmp_p
 
     page = explore("gaussian", tmp_path / "g.html", ExploreSettings(neurons=30), widths=WIDTHS)
     text = page.path.read_text(encoding="utf-8")
-    assert page.bytes == len(text.encode("utf-8")) <= MAX_PAGE_BYTES
+    assert page.bytes == len(text.encode("utf-8")) <= LIMITS["page_bytes"].high
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)  # nothing to fetch
     assert "<script src" not in text and "<link" not in text
     d = page_data(page.path)
@@ -319,11 +319,13 @@ def test_the_plot_colours_stay_apart_for_colour_blind_readers(cvd: str | None) -
 
 
 def test_a_csv_with_too_many_samples_is_refused_before_training(tmp_path) -> None:
-    from uat.web.explore import MAX_SAMPLES, explore
+    from uat.web.explore import explore
 
-    x = np.linspace(0.0, 1.0, MAX_SAMPLES + 1)
+    most = int(LIMITS["explore_samples"].high)
+
+    x = np.linspace(0.0, 1.0, most + 1)
     np.savetxt(tmp_path / "big.csv", np.c_[x, np.sin(20 * x)], delimiter=",")
-    with pytest.raises(UatError, match=f"{MAX_SAMPLES + 1:,} samples"):
+    with pytest.raises(UatError, match=f"{most + 1:,} samples"):
         explore(str(tmp_path / "big.csv"), tmp_path / "p.html")
     assert not (tmp_path / "p.html").exists()
 
@@ -334,3 +336,41 @@ def test_a_challenge_the_flat_start_already_wins_is_refused(spec: str, tmp_path:
     with pytest.raises(UatError, match="five flat bumps at 0 already score") as info:
         explore(spec, tmp_path / "c.html", ExploreSettings(challenge=True), widths=(2,))
     assert info.value.param == "challenge" and not any(tmp_path.iterdir())
+
+
+def test_the_surface_pages_expressions_are_the_named_surfaces() -> None:
+    from uat.core.expr import compile_expression2d
+    from uat.core.targets import TARGETS2D
+    from uat.web.towers import NAMED_SURFACES
+
+    assert set(NAMED_SURFACES) == set(TARGETS2D)
+    for name, target in TARGETS2D.items():
+        x, y = target.grid(301)
+        f = compile_expression2d(NAMED_SURFACES[name])
+        np.testing.assert_array_equal(f(x, y), target(x, y), err_msg=name)
+
+
+def test_a_surface_page_embeds_the_librarys_towers_for_every_k(tmp_path: Path) -> None:
+    from uat.core.targets import get_target
+    from uat.core.towers import towers
+    from uat.settings import LIMITS
+    from uat.web.towers import towers_data
+
+    target = get_target("x*y + sin(3*x)")
+    data = towers_data(target, "x*y + sin(3*x)", ExploreSettings())
+    assert (
+        data["target"]["tree"][0] == "bin" and len(data["towers"]) == LIMITS["towers_explored"].high
+    )
+    for k in (1, 5, 24):
+        layout, net = data["towers"][k - 1], towers(target, k, form="nielsen")
+        assert layout["steepness"] == net.meta["steepness"]
+        assert layout["threshold"]["nielsen"] == net.meta["threshold_steepness"]
+        # the page's heights are the cells' (max + min)/2, checked on a finer sampling
+        (a, b), (c, d) = target.box
+        xs, ys = np.linspace(a, a + (b - a) / k, 65), np.linspace(c, c + (d - c) / k, 65)
+        z = target(*np.meshgrid(xs, ys))
+        assert layout["heights"][0] == pytest.approx(0.5 * (z.max() + z.min()), abs=1e-3)
+    page = explore("saddle", tmp_path / "s.html")
+    assert page.bytes < 1_500_000 and "uatTowersMount" in page.path.read_text(encoding="utf-8")
+    with pytest.raises(UatError, match="1-D only"):
+        explore("saddle", tmp_path / "m.html", ExploreSettings(heights="mean"))

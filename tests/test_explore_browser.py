@@ -115,6 +115,14 @@ class Page:
     def text(self, testid: str) -> str:
         return self.page.get_by_test_id(testid).inner_text()
 
+    def address_hash(self) -> str:
+        """The URL's hash once it follows the view (written when the reader pauses)."""
+        self.page.wait_for_function(
+            "location.hash === document.querySelector('[data-testid=permalink]')"
+            ".getAttribute('href')"
+        )
+        return str(self.page.evaluate("location.hash"))
+
     def close(self) -> None:
         assert self.errors == []
         assert self.requests == []
@@ -201,6 +209,10 @@ EXTREMES = [  # every slider at its ends, the step activation, ramps at the smal
     [("neurons", 200), ("shifts", 8), ("activation", "step")],
     [("neurons", 2), ("shifts", 1), ("activation", "relu"), ("steepness", 0)],
     [("neurons", 20), ("activation", "sigmoid"), ("steepness", 6), ("heights", "minimax")],
+    # soft neurons over the whole domain: the Chebyshev panels' path, against the CLI's sum
+    [("neurons", 200), ("shifts", 8), ("activation", "softplus"), ("steepness", 0)],
+    [("activation", "tanh"), ("steepness", 0.5)],
+    [("activation", "sigmoid"), ("steepness", 0)],
 ]
 
 
@@ -394,7 +406,7 @@ def test_the_permalink_and_the_command_keep_the_view(
     p.set("heights", "centre")
     link = p.page.get_by_test_id("permalink").get_attribute("href")
     assert "n=52" in link and "heights=centre" in link
-    assert p.page.evaluate("location.hash") == link
+    assert p.address_hash() == link
     q = open_pages["phone"].reset(link)
     assert q.value("sup-error") == p.value("sup-error")
     assert_same_numbers(q, tmp_path)
@@ -761,7 +773,7 @@ def test_a_drawn_curve_is_the_target_the_csv_and_the_command_reproduce(
     p.page.mouse.move(box["x"] + 0.8 * box["width"], box["y"] + 0.8 * box["height"], steps=6)
     p.page.mouse.up()
     p.page.get_by_test_id("draw-use").click()
-    assert "curve.csv" in p.text("command") and "curve=" in p.page.evaluate("location.hash")
+    assert "curve.csv" in p.text("command") and "curve=" in p.address_hash()
     xs, ys = load_csv(csv_of(p, tmp_path / "curve.csv"))
     assert xs.size == 41 and np.ptp(ys) > 0.5  # the stroke moved the curve
     command = p.text("command").split(" #")[0]  # the comment says where curve.csv comes from

@@ -314,11 +314,11 @@ def test_dim_asks_for_a_dimension() -> None:
         get_target("gaussian2d", dim=1)
 
 
-def test_the_explorer_knows_2d_names_and_says_it_draws_one_input(tmp_path: Path) -> None:
+def test_the_explorer_knows_2d_names_and_draws_their_towers(tmp_path: Path) -> None:
     from uat.web.explore import explore
 
-    with pytest.raises(UatError, match="the explorer draws targets of one input; 'gaussian2d'"):
-        explore("gaussian2d", tmp_path / "e.html")
+    page = explore("gaussian2d", tmp_path / "e.html")
+    assert "uat-towers/1" in page.path.read_text(encoding="utf-8")
     with pytest.raises(UatError, match="did you mean 'gaussian2d'"):
         get_target("gausian2d")
 

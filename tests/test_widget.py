@@ -18,7 +18,8 @@ from uat.web.widget import explore_widget, net_from_state, net_state, widget_esm
 # clipboard left a copy button's promise unsettled under load.
 pytestmark = pytest.mark.xdist_group("chromium")
 
-JS = Path(__file__).resolve().parents[1] / "uat" / "web" / "explore.js"
+WEB = Path(__file__).resolve().parents[1] / "uat" / "web"
+JS = WEB / "explore.js"
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,9 @@ def test_the_widget_syncs_the_pages_data_and_runs_the_same_script(widget) -> Non
     state = widget.get_state()
     assert state["data"]["settings"] == data["settings"]
     assert state["data"]["target"]["tree"] == data["target"]["tree"]
-    assert widget._esm.startswith(JS.read_text(encoding="utf-8"))  # the page's own script
+    scripts = "".join((WEB / n).read_text(encoding="utf-8") for n in ("helpers.js", "expr.js"))
+    scripts += JS.read_text(encoding="utf-8")
+    assert widget._esm.startswith(scripts)  # the page's own scripts
     assert "export function render({ model, el })" in widget_esm()
 
 

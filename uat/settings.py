@@ -82,6 +82,8 @@ LIMITS: dict[str, Limit] = {
     "max_neurons": Limit(2, 10_000, whole=True),  # convergence's widest width
     "steepness": Limit(0, math.inf, open_low=True),
     "towers": Limit(1, 64, whole=True),  # K per side: 4,096 towers, ~165 M evaluations on 201²
+    # the surface explorer's K slider: every K up to it is embedded and redrawn live
+    "towers_explored": Limit(1, 24, whole=True),
     "layers": Limit(1, 2, whole=True),  # hidden layers of a surface's trained net
     # a sum of ridges: its least-squares design matrix is 121² × N, 175 MB at 1,500 neurons
     "ridge_neurons": Limit(1, 1_500, whole=True),
@@ -134,6 +136,14 @@ LIMITS: dict[str, Limit] = {
     "expression_length": Limit(1, 1_000, whole=True),
     "expression_depth": Limit(1, 100, whole=True),
     "exponent_abs": Limit(0, 1_000),
+    # the explorer page: its sliders' ends, its size (one file a browser opens at once), the
+    # CSV samples it embeds (~0.4 MB of the 1.5 MB) and |f| it draws (beyond ~1e100 the
+    # construction's sums of heights and slopes over narrow bumps overflow)
+    "explore_neurons": Limit(2, 200, whole=True),
+    "explore_shifts": Limit(1, 8, whole=True),
+    "page_bytes": Limit(1, 1_500_000, whole=True),
+    "explore_samples": Limit(1, 20_000, whole=True),
+    "explore_value_abs": Limit(0, 1e100),
     # |weight| in a saved network: sums of such weights overflow before any plot; beyond it a
     # file is corrupt, not a network
     "weight_abs": Limit(0, 1e150),

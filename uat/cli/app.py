@@ -510,7 +510,7 @@ def explore_cmd(
 ) -> None:
     """Write one self-contained HTML page to explore the construction live (no server)."""
     from uat.jobs import naming, request
-    from uat.web.explore import ExploreSettings, explore, one_input
+    from uat.web.explore import ExploreSettings, explore
 
     s = settings
     page_settings = ExploreSettings(
@@ -518,7 +518,7 @@ def explore_cmd(
         shifts=s.shifts, output_activation=s.output_activation, method=s.method, eps=eps,
         challenge=challenge,
     )  # fmt: skip
-    drawn = one_input(request.resolve_target(target, domain))
+    drawn = request.resolve_target(target, domain)
     default = naming.output_name("explore", drawn, s, ext=".html")
     path = output_path(out, default, (".html",))
     what = "training the LM reference nets"

@@ -444,11 +444,12 @@ def net_bound(target: Target, net: ShallowNet) -> tuple[float | None, str | None
 # -- over the plane: a target of two inputs -------------------------------------------------
 
 Surface = Callable[[np.ndarray, np.ndarray], np.ndarray]
-_PLANE_PEAKS = 32  # grid local maxima refined
-_PLANE_ZOOMS = 10  # each zoom halves the search window: 2^-10 of a grid step at the end
-_PLANE_ZOOM_POINTS = 7  # per side of each zoom's sub-grid
-_ACROSS = 17  # points across a step line's transition (and per side of a crossing's patch)
-_JUMP_OFFSET = 1e-9  # of the rectangle's diameter: where a one-sided limit is sampled
+# public: the explorer's surface page ports this refinement to JavaScript with these constants
+PLANE_PEAKS = 32  # grid local maxima refined
+PLANE_ZOOMS = 10  # each zoom halves the search window: 2^-10 of a grid step at the end
+PLANE_ZOOM_POINTS = 7  # per side of each zoom's sub-grid
+PLANE_ACROSS = 17  # points across a step line's transition (and per side of a crossing's patch)
+PLANE_JUMP_OFFSET = 1e-9  # of the rectangle's diameter: where a one-sided limit is sampled
 
 
 def _plane_error(approx: Surface, target: Target, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -465,7 +466,7 @@ def _plane_error(approx: Surface, target: Target, x: np.ndarray, y: np.ndarray) 
     return e
 
 
-def grid_peaks(e: np.ndarray, count: int = _PLANE_PEAKS) -> np.ndarray:
+def grid_peaks(e: np.ndarray, count: int = PLANE_PEAKS) -> np.ndarray:
     """(row, column) of the `count` largest local maxima of an error grid (8 neighbours)."""
     padded = np.pad(e, 1, constant_values=-np.inf)
     rows, cols = e.shape
@@ -488,10 +489,10 @@ def refine_plane(
     (a, b), (c, d) = target.box
     centre = np.asarray(starts, dtype=float).reshape(-1, 2)
     span = np.array(step, dtype=float)
-    u = np.linspace(-1.0, 1.0, _PLANE_ZOOM_POINTS)
+    u = np.linspace(-1.0, 1.0, PLANE_ZOOM_POINTS)
     du, dv = (g.ravel() for g in np.meshgrid(u, u))
     best, where = -1.0, (float("nan"), float("nan"))
-    for _ in range(_PLANE_ZOOMS):
+    for _ in range(PLANE_ZOOMS):
         x = np.clip(centre[:, :1] + span[0] * du, a, b)
         y = np.clip(centre[:, 1:] + span[1] * dv, c, d)
         e = _plane_error(approx, target, x, y)
@@ -511,7 +512,7 @@ def _plane_jumps(approx: Surface, target: Target) -> tuple[float, tuple[float, f
     if not len(p):
         return -1.0, (float("nan"), float("nan"))
     (a, b), (c, d) = target.box
-    delta = _JUMP_OFFSET * float(np.hypot(*target.side))
+    delta = PLANE_JUMP_OFFSET * float(np.hypot(*target.side))
     sides = np.concatenate([p + delta * normal, p - delta * normal])
     x, y = np.clip(sides[:, 0], a, b), np.clip(sides[:, 1], c, d)
     e = _plane_error(approx, target, x, y)
@@ -544,7 +545,7 @@ def across_steps(approx: Surface, target: Target, n: int) -> tuple[np.ndarray, t
     (a, b), (c, d) = target.box
     xs, ys = xs[(xs >= a) & (xs <= b)], ys[(ys >= c) & (ys <= d)]
     half = 6.0 / w  # σ(w·u) is within e^{-6} of 0 or 1 beyond
-    t = np.linspace(-1.0, 1.0, _ACROSS)
+    t = np.linspace(-1.0, 1.0, PLANE_ACROSS)
     gx, gy = target.axes(n)
     pts = [
         np.c_[(xs[:, None, None] + half * t[None, :, None] + 0 * gy).ravel(),
@@ -561,8 +562,8 @@ def across_steps(approx: Surface, target: Target, n: int) -> tuple[np.ndarray, t
     if not len(p):  # K = 1: every step line lies outside the rectangle
         return np.empty((0, 2)), (0.0, 0.0)
     e = np.concatenate([_plane_error(approx, target, q[:, 0], q[:, 1]) for q in _chunks(p)])
-    best = p[np.argsort(e)[::-1][:_PLANE_PEAKS]]
-    return best, (half / (_ACROSS // 2), half / (_ACROSS // 2))
+    best = p[np.argsort(e)[::-1][:PLANE_PEAKS]]
+    return best, (half / (PLANE_ACROSS // 2), half / (PLANE_ACROSS // 2))
 
 
 def _chunks(p: np.ndarray, size: int = 200_000) -> list[np.ndarray]:

@@ -21,51 +21,6 @@ function uatExploreMount(DATA, app, host = null) {
 
   // ---- targets: an expression tree (never evaluated as code) or CSV samples ------------
 
-  const CALLS = {
-    sin: Math.sin, cos: Math.cos, tan: Math.tan, exp: Math.exp, exp2: (a) => Math.pow(2, a),
-    log: Math.log, log10: Math.log10, log2: Math.log2, log1p: Math.log1p, expm1: Math.expm1,
-    sqrt: Math.sqrt, cbrt: Math.cbrt, tanh: Math.tanh, sinh: Math.sinh, cosh: Math.cosh,
-    arctan: Math.atan, arcsin: Math.asin, arccos: Math.acos, arcsinh: Math.asinh,
-    arccosh: Math.acosh, arctanh: Math.atanh, sign: Math.sign, floor: Math.floor,
-    ceil: Math.ceil, abs: Math.abs,
-    sinc: (a) => (a === 0 ? 1 : Math.sin(Math.PI * a) / (Math.PI * a)),
-    heaviside: (a, h0 = 0.5) => (a < 0 ? 0 : a > 0 ? 1 : a === 0 ? h0 : NaN),
-    maximum: Math.max, minimum: Math.min, hypot: Math.hypot, arctan2: Math.atan2,
-    where: (c, a, b) => (c !== 0 ? a : b),
-    clip: (a, lo, hi) => Math.min(Math.max(a, lo), hi),
-  };
-  const BINOPS = {
-    add: (a, b) => a + b, sub: (a, b) => a - b, mul: (a, b) => a * b, div: (a, b) => a / b,
-    pow: Math.pow, floordiv: (a, b) => Math.floor(a / b),
-    mod: (a, b) => { // numpy's mod takes the divisor's sign
-      const r = a % b;
-      return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
-    },
-  };
-  const CMP = {
-    lt: (a, b) => a < b, le: (a, b) => a <= b, gt: (a, b) => a > b, ge: (a, b) => a >= b,
-    eq: (a, b) => a === b, ne: (a, b) => a !== b,
-  };
-
-  function evalTree(node, x) {
-    switch (node[0]) {
-      case "x": return x;
-      case "num": return node[1];
-      case "neg": return -evalTree(node[1], x);
-      case "pos": return evalTree(node[1], x);
-      case "bin": return BINOPS[node[1]](evalTree(node[2], x), evalTree(node[3], x));
-      case "if": return evalTree(node[1], x) !== 0 ? evalTree(node[2], x) : evalTree(node[3], x);
-      case "call": return CALLS[node[1]](...node[2].map((a) => evalTree(a, x)));
-      case "cmp": {
-        const vals = node[2].map((a) => evalTree(a, x));
-        let r = 1;
-        node[1].forEach((op, i) => { r *= CMP[op](vals[i], vals[i + 1]) ? 1 : 0; });
-        return r;
-      }
-      default: throw new Error("unknown node " + node[0]);
-    }
-  }
-
   function interp(xs, ys) { // numpy.interp: constant beyond the ends
     const n = xs.length;
     return (x) => {
@@ -78,18 +33,13 @@ function uatExploreMount(DATA, app, host = null) {
     };
   }
 
-  let f = T.samples ? interp(T.samples[0], T.samples[1]) : (x) => evalTree(T.tree, x);
+  let f = T.samples ? interp(T.samples[0], T.samples[1]) : uatCompileTree(T.tree);
   const logit = (y) => Math.log(y) - Math.log1p(-y);
   const squashed = (x) => logit(Math.min(Math.max(f(x), 1e-15), 1 - 1e-15));
   let targetFacts = { f: f, ...T };
   let squashedFacts = T.squashed ? { f: squashed, ...T.squashed } : null;
 
-  function linspace(a, b, n) {
-    const x = new Float64Array(n), step = (b - a) / (n - 1);
-    for (let i = 0; i < n; i++) x[i] = i * step + a;
-    x[n - 1] = b;
-    return x;
-  }
+  const linspace = uatLinspace;
   let XG = linspace(A, B, DENSE);
   let HG = (B - A) / (DENSE - 1);
   let FG = XG.map(f);
@@ -351,6 +301,66 @@ function uatExploreMount(DATA, app, host = null) {
   // hand-built sigmoid neuron is unsaturated on about 3 bump widths, so 100 neurons cost
   // ~60,000 activations instead of 1,000,100.
   function hiddenSumGrid(net, X = XG) {
+    const m = merged(net);
+    return smoothSum(m, X) || windowedSum(m, X);
+  }
+
+  // Neurons of the same (w, b) as one (neighbouring bumps share their edge: half the work).
+  function merged(net) {
+    const at = new Map(), w = [], b = [], v = [];
+    for (let i = 0; i < net.w.length; i++) {
+      const key = `${net.w[i]}|${net.b[i]}`;
+      if (at.has(key)) v[at.get(key)] += net.v[i];
+      else { at.set(key, w.length); w.push(net.w[i]); b.push(net.b[i]); v.push(net.v[i]); }
+    }
+    return { w, b, v, c: net.c, act: net.act };
+  }
+
+  // Soft neurons (a window wider than the grid's share of them) through Chebyshev panels: the
+  // hidden sum is analytic in a strip (σ and softplus are singular at z = ±iπ, tanh at ±iπ/2);
+  // on panels of half-length 1/(gain·|w|max) the Bernstein ellipse ρ = 4 stays inside it
+  // (|Im z| ≤ 1.875/gain), where every term is bounded by ~|v|, so degree 30 interpolates it to
+  // ~4^-30·Σ|v| ≈ 1e-18·Σ|v|. Each panel is checked against the exact sum at one point off its
+  // nodes; any disagreement beyond 1e-13·Σ|v| falls back to the windowed sum. 8 × 200 softplus
+  // neurons at w = 1: 1,600 × 22,800 activations (1.5 s) become 1,600 × 4 panels × 32.
+  const CHEB_DEGREE = 30;
+  function smoothSum(net, X) {
+    if (!["sigmoid", "tanh", "softplus"].includes(net.act)) return null;
+    const m = net, a = ACTS[net.act], n = X.length, lo = X[0], hi = X[n - 1], H = (hi - lo) / (n - 1);
+    let wmax = 0, direct = 0, total = 0;
+    for (let i = 0; i < m.w.length; i++) {
+      const w = Math.abs(m.w[i]);
+      wmax = Math.max(wmax, w); total += Math.abs(m.v[i]);
+      direct += Math.min(n, (2 * a.cut) / (w * H) + 2);
+    }
+    if (!(wmax > 0) || !Number.isFinite(wmax)) return null;
+    const half = 1 / (a.gain * wmax), panels = Math.ceil((hi - lo) / (2 * half)), d = CHEB_DEGREE;
+    if (2 * (panels * (d + 2) * m.w.length + 2 * n * (d + 1)) > direct) return null;
+    const exact = (x) => { let s = 0; for (let i = 0; i < m.w.length; i++) s += m.v[i] * a.f(x * m.w[i] + m.b[i]); return s; };
+    const t = Float64Array.from({ length: d + 1 }, (_, k) => Math.cos((k * Math.PI) / d));
+    const bw = Float64Array.from({ length: d + 1 }, (_, k) => (k % 2 ? -1 : 1) * (k === 0 || k === d ? 0.5 : 1));
+    const out = new Float64Array(n), width = (hi - lo) / panels, xk = new Float64Array(d + 1), fk = new Float64Array(d + 1);
+    const interp = (x) => {
+      let num = 0, den = 0;
+      for (let k = 0; k <= d; k++) {
+        const dx = x - xk[k];
+        if (dx === 0) return fk[k];
+        const q = bw[k] / dx; num += q * fk[k]; den += q;
+      }
+      return num / den;
+    };
+    let j = 0;
+    for (let p = 0; p < panels; p++) {
+      const p0 = lo + p * width, p1 = p === panels - 1 ? hi : lo + (p + 1) * width, mid = 0.5 * (p0 + p1), r = 0.5 * (p1 - p0);
+      for (let k = 0; k <= d; k++) { xk[k] = mid + r * t[k]; fk[k] = exact(xk[k]); }
+      const probe = mid + 0.37 * r;
+      if (!(Math.abs(interp(probe) - exact(probe)) <= 1e-13 * Math.max(total, 1e-300))) return null;
+      for (; j < n && (X[j] <= p1 || p === panels - 1); j++) out[j] = interp(X[j]) + m.c;
+    }
+    return out;
+  }
+
+  function windowedSum(net, X) {
     const n = X.length, a = ACTS[net.act], out = new Float64Array(n), H = (B - A) / (n - 1);
     const C = new Float64Array(n + 1), S = new Float64Array(n + 1);
     const tail = (lo, hi, [al, be], v, w, b) => {
@@ -375,13 +385,15 @@ function uatExploreMount(DATA, app, host = null) {
         tail(0, j0 - 1, left, v, w, b);
         tail(j1 + 1, n - 1, right, v, w, b);
       }
-      if (net.act === "sigmoid" && j1 > j0 && Math.abs(w) * H <= 1) {
+      const g = net.act === "tanh" ? 2 : 1; // tanh(z) = 2σ(2z) − 1
+      if ((net.act === "sigmoid" || net.act === "tanh") && j1 > j0 && g * Math.abs(w) * H <= 1) {
         // σ along the grid by one exp and a product a point: e^(−z) steps by e^(−w·H)
         // (a relative drift of ~1e-16 a step, far under any digit shown); a neuron steeper
         // than the grid (|w|·H > 1) has a few points in its window and e^(−z) could overflow
-        let e = Math.exp(-(X[j0] * w + b));
-        const r = Math.exp(-w * H);
-        for (let j = j0; j <= j1; j++) { out[j] += v / (1 + e); e *= r; }
+        let e = Math.exp(-g * (X[j0] * w + b));
+        const r = Math.exp(-g * w * H);
+        for (let j = j0; j <= j1; j++) { out[j] += (g * v) / (1 + e); e *= r; }
+        if (g === 2) tail(j0, j1, [-1, 0], v, w, b);
       } else for (let j = j0; j <= j1; j++) out[j] += v * a.f(X[j] * w + b);
     }
     let c = 0, s = 0;
@@ -594,7 +606,7 @@ function uatExploreMount(DATA, app, host = null) {
         formula: `samples from ${CURVE_FILE} (${xs.length} points)`, lipschitz: lip, curvature: null, jumps: [], squashed: null });
     } else Object.assign(T, ORIGINAL);
     [A, B] = T.domain;
-    f = T.samples ? interp(T.samples[0], T.samples[1]) : (x) => evalTree(T.tree, x);
+    f = T.samples ? interp(T.samples[0], T.samples[1]) : uatCompileTree(T.tree);
     XG = linspace(A, B, DENSE); HG = (B - A) / (DENSE - 1); FG = XG.map(f);
     if (samples) { let m = 0; for (const y of FG) m = Math.max(m, Math.abs(y)); T.sup_norm = m; }
     targetFacts = { f, ...T };
@@ -644,16 +656,7 @@ function uatExploreMount(DATA, app, host = null) {
 
   // ---- DOM helpers ---------------------------------------------------------------------
 
-  function el(tag, attrs, ...kids) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === "text") e.textContent = v;
-      else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
-      else e.setAttribute(k, v);
-    }
-    e.append(...kids);
-    return e;
-  }
+  const el = uatEl;
   function svgEl(tag, attrs) {
     const e = document.createElementNS("http://www.w3.org/2000/svg", tag);
     for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
@@ -678,45 +681,10 @@ function uatExploreMount(DATA, app, host = null) {
     const k = el("span", { class: "k", text: key, "data-testid": `${testid}-label` });
     return { box: el("div", {}, k, v), v, k };
   }
-  const fmt = (v) => (v === null ? "none" : !Number.isFinite(v) ? "not finite" : v === 0 ? "0" : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(4) : v.toExponential(3));
-  function setNumber(node, v) {
-    node.textContent = fmt(v);
-    node.setAttribute("data-value", v === null ? "" : String(v));
-  }
+  const fmt = uatFmt, setNumber = uatSetNumber;
 
-  // A canvas's size, kept up to date by a ResizeObserver: reading it afresh in every redraw
-  // forced a layout of the whole page after the readouts changed (12% of a redraw).
-  const canvasSizes = new WeakMap();
   let onCanvasResize = () => {};
-  const resizes = typeof ResizeObserver === "undefined" ? null : new ResizeObserver((entries) => {
-    let changed = false;
-    for (const en of entries) {
-      const r = en.target.getBoundingClientRect(), old = canvasSizes.get(en.target);
-      canvasSizes.set(en.target, { width: r.width, height: r.height });
-      changed = changed || !old || old.width !== r.width || old.height !== r.height;
-    }
-    if (changed) onCanvasResize();
-  });
-  function canvasSize(c) {
-    if (!canvasSizes.has(c)) {
-      const r = c.getBoundingClientRect();
-      canvasSizes.set(c, { width: r.width, height: r.height });
-      if (resizes) resizes.observe(c);
-    }
-    return canvasSizes.get(c);
-  }
-
-  function fitCanvas(c) {
-    const r = resizes ? canvasSize(c) : c.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
-    const W = Math.max(50, r.width), H = Math.max(50, r.height);
-    if (c.width !== Math.round(W * dpr) || c.height !== Math.round(H * dpr)) {
-      c.width = Math.round(W * dpr); c.height = Math.round(H * dpr);
-    }
-    const ctx = c.getContext("2d");
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, W, H);
-    return { ctx, W, H };
-  }
+  const { fit: fitCanvas } = uatCanvasSizer(() => onCanvasResize());
 
   // What the projector toggle changes: type size and line width.
   const view = { font: 14, lw: 1 };
@@ -860,15 +828,23 @@ function uatExploreMount(DATA, app, host = null) {
       for (let j = j0; j <= j1; j++) y[j] = net.v[i] * at(i, xq[j]) + net.v[k] * at(k, xq[j]);
       return [j0, j1];
     };
+    // A flat run (a ramp's plateau, 800 of them 300 points wide) is drawn as its two ends:
+    // 240,000 segments a redraw took 20 ms to stroke.
     const path = ([j0, j1]) => {
-      let pen = false;
+      let pen = false, held = null;
       for (let i = j0; i <= j1; i++) {
         const py = Math.max(-1e4, Math.min(1e4, Y(y[i])));
-        if (Math.abs(py - Y(0)) < minPx) { pen = false; continue; }
-        if (pen) ctx.lineTo(fr.X(xq[i]), py); else ctx.moveTo(fr.X(xq[i]), py);
-        pen = true;
+        if (Math.abs(py - Y(0)) < minPx) { if (held) ctx.lineTo(held[0], held[1]); held = null; pen = false; continue; }
+        const px = fr.X(xq[i]);
+        if (pen && i < j1 && Math.abs(py - lastY) < 0.05) { held = [px, py]; continue; }
+        if (held) ctx.lineTo(held[0], held[1]);
+        held = null;
+        if (pen) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+        pen = true; lastY = py;
       }
+      if (held) ctx.lineTo(held[0], held[1]);
     };
+    let lastY = 0;
     ctx.save(); ctx.beginPath(); ctx.rect(fr.box.x, fr.box.y, fr.box.w, fr.box.h); ctx.clip();
     ctx.strokeStyle = COLORS.parts; ctx.lineWidth = view.lw; ctx.beginPath();
     for (let u = 0; u < units; u++) path(unit(u));
@@ -1174,7 +1150,16 @@ function uatExploreMount(DATA, app, host = null) {
     ui.command.textContent = commandText();
     const h = hashText();
     ui.permalink.setAttribute("href", h);
-    if (!host && location.hash !== h) { try { history.replaceState(null, "", h); } catch (err) { /* file:// in some browsers */ } }
+    if (!host && location.hash !== h) { pendingHash = h; clearTimeout(hashTimer); hashTimer = setTimeout(flushHash, HASH_DELAY); }
+  }
+  // The address follows the view once the reader pauses: history.replaceState took 15 ms of a
+  // 60 ms redraw at 8 × 200 neurons. A permalink opened or a hash typed is written at once.
+  const HASH_DELAY = 200;
+  let pendingHash = null, hashTimer = 0;
+  function flushHash() {
+    clearTimeout(hashTimer);
+    if (pendingHash !== null && location.hash !== pendingHash) { try { history.replaceState(null, "", pendingHash); } catch (err) { /* file:// in some browsers */ } }
+    pendingHash = null;
   }
 
   function buildMain() {
@@ -1719,6 +1704,7 @@ function uatExploreMount(DATA, app, host = null) {
       if (Object.keys(edits).length || grow !== null) { state.over = edits; state.grow = grow; render(false); }
     };
     fromHash();
+    flushHash();
     neuron.draw();
     if (drawing) drawing.draw();
     if (challenge) challenge.draw();
@@ -1731,7 +1717,7 @@ function uatExploreMount(DATA, app, host = null) {
       const tag = (ev.target && ev.target.tagName) || "";
       if (ev.key === "n" && !ev.ctrlKey && !ev.metaKey && !ev.altKey && !/^(INPUT|SELECT|TEXTAREA)$/.test(tag)) { ev.preventDefault(); nextBump(); }
     });
-    if (!host) window.addEventListener("hashchange", () => { if (location.hash !== hashText()) { state.over = {}; state.grow = null; readHash(); fromHash(); } });
+    if (!host) window.addEventListener("hashchange", () => { if (location.hash !== hashText()) { state.over = {}; state.grow = null; readHash(); fromHash(); flushHash(); } });
   }
 
   window.uatExplore = { errorsOf, handBuilt, netAt, constructionBound, timings, state, render, dragHeight, setHover, data: DATA, view, frame: () => ui.mainFrame };

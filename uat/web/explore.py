@@ -9,7 +9,6 @@ and writes the page atomically.
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import math
 from collections.abc import Callable
@@ -23,15 +22,13 @@ import numpy as np
 from uat.core.metrics import RMSE_GRID_CAP, RMSE_PER_UNIT
 from uat.core.targets import DENSE, Target
 from uat.errors import UatError
+from uat.settings import LIMITS
+from uat.web.expressions import expression_tree
 
 # Widths of the LM reference nets ("what LM reaches at this width"); the page trains any width
 # itself, live. Nine up to N = 50 keep `uat explore sin` within 2.5× `uat fit sin -n 50`: the
 # former fifteen up to N = 100 took 39 s against fit's 6 s (N = 60–100 alone took 17 s).
 TRAINED_WIDTHS = (2, 4, 6, 8, 10, 16, 20, 30, 50)
-MAX_NEURONS = 200  # the neuron slider's end: 100 bumps
-MAX_SHIFTS = 8
-MAX_PAGE_BYTES = 1_500_000
-MAX_SAMPLES = 20_000  # CSV samples a page embeds: ~0.4 MB of the 1.5 MB
 TRAINABLE = ("sigmoid", "tanh", "relu", "softplus")
 CHALLENGE_BUMPS = 5
 CHALLENGE_POINTS = 100  # Nielsen's score: x = 0, 0.01, ..., 0.99 on [0, 1]
@@ -40,10 +37,7 @@ CHALLENGE_GOAL = 0.40
 # that the best five bumps (the medians of σ⁻¹∘f on each fifth) come exactly as close as they
 # do in Nielsen's own task, 0.372: his goal of 0.40 stays as demanding. A fixed range would
 # not: on [0.1, 0.9] sin's best is 0.425 (no solution), the square wave's 0.857.
-CHALLENGE_MAX_HALF_RANGE = 0.45
-# Beyond |f| ~ 1e100 the construction's sums of heights and slopes over narrow bumps
-# overflow (`1e308*x` overflows the minimax heights); the page draws f at that scale anyway.
-MAX_TARGET_VALUE = 1e100
+CHALLENGE_HALF_RANGE = 0.45  # the widest r
 
 # The named targets as expressions: the page evaluates them with the same tree walker as a
 # typed expression (tests check each against uat.core.targets on a dense grid).
@@ -62,57 +56,6 @@ NAMED_EXPRESSIONS: dict[str, str] = {
     "sinc": "sinc(x)",
     "nielsen": "0.2 + 0.4*x**2 + 0.3*x*sin(15*x) + 0.05*cos(50*x)",
 } | {f"tent{k}": f"1 - abs((2**{k}*x) % 2 - 1)" for k in range(1, 13)}  # the tent k times
-
-_BINOP_NAMES: dict[type[ast.operator], str] = {
-    ast.Add: "add",
-    ast.Sub: "sub",
-    ast.Mult: "mul",
-    ast.Div: "div",
-    ast.FloorDiv: "floordiv",
-    ast.Mod: "mod",
-    ast.Pow: "pow",
-}
-_CMP_NAMES: dict[type[ast.cmpop], str] = {
-    ast.Lt: "lt",
-    ast.LtE: "le",
-    ast.Gt: "gt",
-    ast.GtE: "ge",
-    ast.Eq: "eq",
-    ast.NotEq: "ne",
-}
-
-
-def expression_tree(text: str) -> Any:
-    """The validated expression as a JSON tree the page evaluates (never as code).
-
-    `uat.core.expr.compile_expression` checks the text against its whitelist first; only the
-    node types it accepts are translated: ["x"], ["num", v], ["neg"|"pos", a],
-    ["bin", op, a, b], ["cmp", [ops], [operands]], ["if", test, a, b], ["call", name, [args]].
-    """
-    from uat.core.expr import ALIASES, CONSTANTS, compile_expression
-
-    compile_expression(text)  # raises UatError on anything outside the whitelist
-
-    def walk(node: ast.AST) -> Any:
-        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-            return ["num", float(node.value)]
-        if isinstance(node, ast.Name):
-            return ["x"] if node.id == "x" else ["num", CONSTANTS[node.id]]
-        if isinstance(node, ast.UnaryOp):
-            return ["neg" if isinstance(node.op, ast.USub) else "pos", walk(node.operand)]
-        if isinstance(node, ast.BinOp):
-            return ["bin", _BINOP_NAMES[type(node.op)], walk(node.left), walk(node.right)]
-        if isinstance(node, ast.Compare):
-            ops = [_CMP_NAMES[type(op)] for op in node.ops]
-            return ["cmp", ops, [walk(n) for n in (node.left, *node.comparators)]]
-        if isinstance(node, ast.IfExp):
-            return ["if", walk(node.test), walk(node.body), walk(node.orelse)]
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            name = ALIASES.get(node.func.id, node.func.id)
-            return ["call", name, [walk(a) for a in node.args]]
-        raise UatError(f"the explorer cannot draw {type(node).__name__} in {text!r}")
-
-    return walk(ast.parse(text.strip(), mode="eval").body)
 
 
 def _finite_or_none(v: float | None) -> float | None:
@@ -236,7 +179,7 @@ def challenge_rescale(target: Target) -> tuple[float, float]:
     nielsen = TARGETS["nielsen"]
     goal = best_deviation(nielsen(challenge_points(nielsen)))
     u = (target(challenge_points(target)) - lo) / (hi - lo) - 0.5  # in [-1/2, 1/2]
-    r0, r1 = 0.0, CHALLENGE_MAX_HALF_RANGE
+    r0, r1 = 0.0, CHALLENGE_HALF_RANGE
     if best_deviation(0.5 + 2 * r1 * u) > goal:
         for _ in range(60):
             r = 0.5 * (r0 + r1)
@@ -272,12 +215,11 @@ def check_settings(s: ExploreSettings, target: Target) -> ExploreSettings:
     """Refuse settings the page's sliders cannot show, in one clear line each."""
     from uat.core.construct import hand_built
 
-    if not 2 <= s.neurons <= MAX_NEURONS:
-        raise UatError(
-            f"neurons must be between 2 and {MAX_NEURONS} in the explorer", param="neurons"
-        )
-    if not 1 <= s.shifts <= MAX_SHIFTS:
-        raise UatError(f"shifts must be between 1 and {MAX_SHIFTS} in the explorer", param="shifts")
+    most, shifts = int(LIMITS["explore_neurons"].high), int(LIMITS["explore_shifts"].high)
+    if not 2 <= s.neurons <= most:
+        raise UatError(f"neurons must be between 2 and {most} in the explorer", param="neurons")
+    if not 1 <= s.shifts <= shifts:
+        raise UatError(f"shifts must be between 1 and {shifts} in the explorer", param="shifts")
     if s.steepness is not None and not 1 <= s.steepness <= 1e6:
         raise UatError(
             f"steepness must be between 1 and 1e6 in the explorer, got {s.steepness:g}",
@@ -285,10 +227,11 @@ def check_settings(s: ExploreSettings, target: Target) -> ExploreSettings:
         )
     if s.eps is not None and not (s.eps > 0 and math.isfinite(s.eps)):
         raise UatError(f"eps must be a positive finite number, got {s.eps:g}", param="eps")
-    if not target.sup_norm() <= MAX_TARGET_VALUE:
+    if not target.sup_norm() <= LIMITS["explore_value_abs"].high:
         raise UatError(
             f"{target.name!r} reaches |f| = {target.sup_norm():.3g} on the domain; the explorer "
-            f"draws targets up to |f| = {MAX_TARGET_VALUE:g} (divide it by a constant)"
+            f"draws targets up to |f| = {LIMITS['explore_value_abs'].high:g} (divide it by a "
+            "constant)"
         )
     if s.method not in ("construct", "train"):
         raise UatError(f"unknown method {s.method!r}; choose construct or train")
@@ -341,7 +284,10 @@ def explore_data(
         "target": target_spec(target, spec),
         "domain_text": domain_text,
         "settings": dataclasses.asdict(s),
-        "limits": {"neurons": MAX_NEURONS, "shifts": MAX_SHIFTS},
+        "limits": {
+            "neurons": int(LIMITS["explore_neurons"].high),
+            "shifts": int(LIMITS["explore_shifts"].high),
+        },  # fmt: skip
         "gauss_legendre": [nodes.tolist(), weights.tolist()],
         "challenge": {
             "bumps": CHALLENGE_BUMPS,
@@ -357,8 +303,12 @@ def _asset(name: str) -> str:
     return resources.files("uat.web").joinpath(name).read_text(encoding="utf-8")
 
 
-def page_html(data: dict[str, Any]) -> str:
-    """One HTML document with the page's CSS, JavaScript and data inlined."""
+SHARED_SCRIPTS = ("helpers.js", "expr.js")  # before either page's own script
+
+
+def page_html(data: dict[str, Any], script: str = "explore.js") -> str:
+    """One HTML document with the page's CSS, JavaScript (SHARED_SCRIPTS, then `script`) and
+    data inlined."""
     import html
 
     from uat.text import json_for_html
@@ -368,7 +318,7 @@ def page_html(data: dict[str, Any]) -> str:
     return _TEMPLATE.format(
         title=title,
         css=_asset("explore.css"),
-        js=_asset("explore.js").replace("</script", "<\\/script"),
+        js="".join(map(_asset, (*SHARED_SCRIPTS, script))).replace("</script", "<\\/script"),
         data=payload,
     )
 
@@ -380,17 +330,6 @@ class ExplorePage:
     path: Path
     bytes: int
     trained_widths: tuple[int, ...]
-
-
-def one_input(target: Target) -> Target:
-    """The target if the explorer can draw it (one input), else a UatError saying so."""
-    if target.dim != 1:
-        raise UatError(
-            f"the explorer draws targets of one input; {target.name!r} is a function of x and y "
-            "(see its surface with `uat fit`)",
-            param="target",
-        )
-    return target
 
 
 def explore(
@@ -417,13 +356,15 @@ def explore(
     if not widths or any(n < 2 or n % 2 for n in widths):
         raise UatError(f"trained widths must be even numbers of at least 2, got {widths}")
     target = get_target(spec, None if domain is None else parse_domain(domain))
-    one_input(target)
-    if target.samples is not None and target.samples[0].size > MAX_SAMPLES:
+    if target.dim == 2:
+        return surface_page(target, spec, path, settings or ExploreSettings(), domain)
+    most = int(LIMITS["explore_samples"].high)
+    if target.samples is not None and target.samples[0].size > most:
         # the page embeds every sample (~20 bytes each), and the trainer fits them all: refuse
         # before minutes of training end in an oversized page
         raise UatError(
             f"{target.name} has {target.samples[0].size:,} samples; the explorer embeds at most "
-            f"{MAX_SAMPLES:,} (thin the CSV file)",
+            f"{most:,} (thin the CSV file)",
             param="target",
         )
     data = explore_data(
@@ -435,14 +376,32 @@ def explore(
         progress=progress,
     )
     text = page_html(data).encode("utf-8")
-    if len(text) > MAX_PAGE_BYTES:
+    if len(text) > LIMITS["page_bytes"].high:
         raise UatError(
-            f"the page would be {len(text):,} bytes, over {MAX_PAGE_BYTES:,}; "
+            f"the page would be {len(text):,} bytes, over {LIMITS['page_bytes'].high:,.0f}; "
             "a CSV target with fewer samples keeps it small"
         )
     with atomic_write(path, "wb") as fh:
         fh.write(text)
     return ExplorePage(path, len(text), widths)
+
+
+def surface_page(
+    target: Target, spec: str, path: Path, settings: ExploreSettings, domain: str | None
+) -> ExplorePage:
+    """The page of a target of two inputs: towers over the plane (uat/web/towers.py)."""
+    from uat.io import atomic_write
+    from uat.web.towers import towers_data
+
+    data = towers_data(target, spec, settings, domain_text=domain)
+    text = page_html(data, "towers.js").encode("utf-8")
+    if len(text) > LIMITS["page_bytes"].high:
+        raise UatError(
+            f"the page would be {len(text):,} bytes, over {LIMITS['page_bytes'].high:,.0f}"
+        )
+    with atomic_write(path, "wb") as fh:
+        fh.write(text)
+    return ExplorePage(path, len(text), ())
 
 
 _TEMPLATE = """<!doctype html>

@@ -17,7 +17,7 @@ import numpy as np
 
 from uat.core.network import ShallowNet
 from uat.errors import UatError
-from uat.web.explore import ExploreSettings, check_settings, explore_data
+from uat.web.explore import SHARED_SCRIPTS, ExploreSettings, check_settings, explore_data
 
 # What explore.js needs as a module: mount the explorer in the widget's element and hand
 # every net it draws to the model (the page itself never runs this).
@@ -35,8 +35,10 @@ WIDGET_WIDTHS = (2, 4, 10, 20, 50)  # LM reference nets a widget embeds (trained
 
 
 def widget_esm() -> str:
-    """The widget's ES module: explore.js, as the page runs it, and `render`."""
-    return resources.files("uat.web").joinpath("explore.js").read_text(encoding="utf-8") + RENDER
+    """The widget's ES module: the page's scripts, as the page runs them, and `render`."""
+    web = resources.files("uat.web")
+    names = (*SHARED_SCRIPTS, "explore.js")
+    return "".join(web.joinpath(n).read_text(encoding="utf-8") for n in names) + RENDER
 
 
 def net_state(net: ShallowNet) -> dict[str, Any]:
