@@ -101,9 +101,12 @@ def test_turn_goes_once_round_with_fixed_numbers() -> None:
 
 
 def test_bad_sweeps_and_frames() -> None:
+    from uat.jobs.choice import Choice
+
+    towers3, ridges3 = Choice("construct", 3, 2, {}), Choice("ridges", 3, 1, {})
     with pytest.raises(UatError, match="unknown 2-D sweep"):
-        surface_scene(GAUSS, 3, sweep="spin")
+        surface_scene(GAUSS, towers3, sweep="spin")
     with pytest.raises(UatError, match="frames must be"):
-        surface_scene(GAUSS, 3, sweep="refine", frames=0)
+        surface_scene(GAUSS, towers3, sweep="refine", frames=0)
     with pytest.raises(UatError, match="grow sweep adds towers"):
-        surface_scene(GAUSS, 3, "ridges", sweep="grow")
+        surface_scene(GAUSS, ridges3, sweep="grow")
