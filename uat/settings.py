@@ -82,7 +82,9 @@ LIMITS: dict[str, Limit] = {
     "max_neurons": Limit(2, 10_000, whole=True),  # convergence's widest width
     "steepness": Limit(0, math.inf, open_low=True),
     "towers": Limit(1, 64, whole=True),  # K per side: 4,096 towers, ~165 M evaluations on 201²
-    "layers": Limit(1, 2, whole=True),  # hidden layers of a surface's trained net
+    # hidden layers: a curve's deep net (tent12 needs 12); a surface's trained net takes 1 or 2
+    # (hidden_layers_trained)
+    "layers": Limit(1, 12, whole=True),
     "shifts": Limit(1, 100, whole=True),  # M copies of N neurons: M·N still within n_neurons
     "seed": Limit(0, 2**32 - 1, whole=True),  # numpy's legacy seeds and most RNGs take 32 bits
     "seeds": Limit(1, 100, whole=True),  # repeated trainings of each width in convergence
@@ -217,7 +219,7 @@ class Settings:
     learning_rate: float | None = None  # Adam's; None: per optimiser
     restarts: int = 3  # trained: seeds of the multi-start, run where they pay
     towers: int | None = None  # a surface's K towers per side (ridges: K directions)
-    layers: int | None = None  # hidden layers of a surface's trained net (1 or 2)
+    layers: int | None = None  # hidden layers (a curve: 1 to 12; a surface's trained net: 1 or 2)
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -252,7 +254,8 @@ FIELD_HELP = {
     "learning_rate": "Adam's learning rate (per optimiser by default).",
     "restarts": "Trained: seeds tried where the first run loses to the hand-built net.",
     "towers": "2-D: K towers per side (ridges: K directions), instead of --neurons.",
-    "layers": "2-D trained nets: 1 or 2 hidden layers.",
+    "layers": "Hidden layers: a curve's deep net (construct: tentK, x**2 on 0,1; or train), "
+    "2-D trained nets 1 or 2.",
 }
 
 

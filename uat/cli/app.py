@@ -161,7 +161,9 @@ def fit_cmd(
     from uat.jobs import commands as jobs
 
     t = jobs.as_target(target, domain, ydomain)
-    n = jobs.default_width("fit", t, neurons)
+    from uat.jobs.deepfit import is_deep
+
+    n = neurons if is_deep(t, settings, neurons) else jobs.default_width("fit", t, neurons)
     t0, result = time.perf_counter(), None
     if eps is not None:
         n, result = jobs.smallest_width(t, eps, settings)

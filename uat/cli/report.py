@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from uat.core.targets import Target
     from uat.jobs.commands import Comparison, Convergence, Fit
     from uat.jobs.commands2d import Compare2D, Convergence2D, Fit2D
+    from uat.jobs.deepfit import DeepFit
 
 
 def console(stderr: bool = False) -> Console:
@@ -38,10 +39,12 @@ def console(stderr: bool = False) -> Console:
     return _Escaping(stderr=stderr, highlight=False, markup=False)
 
 
-def describe_method(fit: Fit | Fit2D) -> str:
+def describe_method(fit: Fit | Fit2D | DeepFit) -> str:
     """One line on how the network was built."""
     if getattr(fit.target, "dim", 1) == 2:
         return describe_net2d(cast("Fit2D", fit))
+    if hasattr(fit, "theorem"):  # a deep net of one input
+        return cast("DeepFit", fit).describe()
     net = cast("Fit", fit).net
     if fit.method == "construct":
         from uat.plot.figures import unit_count
@@ -66,7 +69,7 @@ def describe_method(fit: Fit | Fit2D) -> str:
     return f"trained: {opt}{loss}, {its} iterations{why}, seed {net.meta.get('seed', 0)}"
 
 
-def describe_training_checks(fit: Fit | Fit2D) -> dict[str, str]:
+def describe_training_checks(fit: Fit | Fit2D | DeepFit) -> dict[str, str]:
     """A trained net against the hand-built net of its width, and any damping of its output."""
     from uat.plot.figures import format_number
 
@@ -96,13 +99,15 @@ def describe_net2d(fit: Fit2D) -> str:
     return f"trained: lm, {len(fit.history)} iterations, seed {seed} ({label})"
 
 
-def describe_bound(fit: Fit | Fit2D) -> str:
+def describe_bound(fit: Fit | Fit2D | DeepFit) -> str:
     """The construction's error bound, with its formula, or why there is none."""
     from uat.core.metrics import bound_formula, net_bound
     from uat.plot.figures import format_number
 
     if getattr(fit.target, "dim", 1) == 2:
         return describe_bound2d(cast("Fit2D", fit))
+    if hasattr(fit, "theorem"):
+        return cast("DeepFit", fit).bound_text()
     net, t = cast("Fit", fit).net, cast("Target", fit.target)
     formula = bound_formula(net.activation, net.output_activation, net=True)
     if fit.bound is None:
@@ -129,7 +134,9 @@ def describe_bound2d(fit: Fit2D) -> str:
     )
 
 
-def summary_table(fit: Fit | Fit2D, extra: dict[str, str], *, measured: bool = False) -> Any:
+def summary_table(
+    fit: Fit | Fit2D | DeepFit, extra: dict[str, str], *, measured: bool = False
+) -> Any:
     """The rich table `uat fit` and `uat show` print, for a target of either dimension."""
     from rich.table import Table
 
@@ -144,7 +151,7 @@ def summary_table(fit: Fit | Fit2D, extra: dict[str, str], *, measured: bool = F
     sides: list[Any] = list(t.box) if two else [t.domain]
     table.add_row("domain", " × ".join(f"[{a:.6g}, {b:.6g}]" for a, b in sides))
     table.add_row("method", describe_method(fit))
-    layers = f" {cast('Fit2D', fit).net.widths}" if two else ""
+    layers = f" {cast('Fit2D', fit).net.widths}" if two or hasattr(fit, "theorem") else ""
     table.add_row("neurons", f"{net.n_neurons}{layers}  ({net.n_parameters} parameters)")
     for k, v in describe_training_checks(fit).items():
         table.add_row(k, v)
@@ -380,7 +387,7 @@ def print_gallery(outcomes: list[Any], folder: Path) -> None:
 
 
 def print_fit(
-    result: Fit | Fit2D,
+    result: Fit | Fit2D | DeepFit,
     files: Mapping[str, str | None],
     total_seconds: float | None = None,
     *,

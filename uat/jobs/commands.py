@@ -34,6 +34,7 @@ from uat.jobs.records import (
 
 if TYPE_CHECKING:
     from uat.jobs.commands2d import Choice2D, Compare2D, Convergence2D, Fit2D
+    from uat.jobs.deepfit import DeepFit
 
 from uat.settings import (
     CHOICES,
@@ -725,6 +726,7 @@ def output_name(
     else:
         words = _words(command, settings, sweep, activations)
         width = [] if n_neurons is None else [str(n_neurons)]
+        words += [f"layers{settings.layers}"] if (settings.layers or 1) > 1 else []
     return "-".join([slug(target.name), *domain_word(target), *words, *extra, *width]) + ext
 
 
@@ -996,7 +998,7 @@ def fit(
     init: ShallowNet | None = None,
     callback: Callable[[int, float], None] | None = None,
     **options: object,
-) -> Fit | Fit2D:
+) -> Fit | Fit2D | DeepFit:
     """Build (by hand or by training) a network for the target and measure it.
 
     `uat.fit("sin", 50)`, `uat.fit("gaussian2d", 48, method="train")`: TARGET text or a
@@ -1007,6 +1009,11 @@ def fit(
     t, s = as_target(target), request(settings, options)
     if getattr(t, "dim", 1) == 2:
         return _fit_surface(t, n_neurons, s)
+    from uat.jobs.deepfit import fit_deep, is_deep
+
+    if is_deep(cast(Target, t), s, n_neurons):  # layers of one input: uat.jobs.deepfit
+        return fit_deep(cast(Target, t), n_neurons, s, callback)
+    s = replace(s, layers=None)  # one hidden layer: the fit of a curve
     n = cast(int, default_width("fit", t, n_neurons))
     return fit_curve(cast(Target, t), n, curve_settings(s), init=init, callback=callback)
 
@@ -1079,11 +1086,11 @@ def compare_plan(
 
         _curve_only(activations=activations, losses=losses, animate=animate or None)
         surface_settings(settings, ("seed", "max_iter"), "compare")
-        jobs2d.sizes_for_neurons(n_neurons)
+        sizes = jobs2d.sizes_for_neurons(n_neurons)
         for variant in jobs2d.COMPARE2D:
             method, layers = jobs2d.VARIANTS2D[variant]
             if method == "train":
-                check_widths(jobs2d.trained_widths(n_neurons, layers))
+                check_widths(jobs2d.trained_widths(sizes.get(variant, n_neurons), layers))
         return list(jobs2d.COMPARE2D)
     runs = compare_runs(curve_settings(settings), n_neurons, activations, losses)
     return [f"{s.method}-{s.activation}-{s.loss}" for s, _ in runs]
@@ -1135,11 +1142,14 @@ def show(
     path: str | Path,
     target: str | None = None,
     domain: str | tuple[float, float] | None = None,
-) -> Fit | Fit2D:
+) -> Fit | Fit2D | DeepFit:
     """Read a network saved by `uat fit --save-net` (either format) and measure it against
     its recorded target, on its recorded domain, unless `target` (and `domain`) name another."""
     from uat.core.network import network_inputs
+    from uat.jobs.deepfit import is_deep_file, show_deep
 
+    if is_deep_file(path):
+        return show_deep(path, target, domain)
     if network_inputs(path) == 2:
         from uat.jobs.commands2d import show2d
 

@@ -27,7 +27,7 @@ from uat.jobs.records import (
 # ridges: one hidden layer, K+1 steps in each of K directions; train: N neurons trained.
 METHODS2D = ("construct", "nielsen", "ridges", "train")
 # What a comparison or a convergence study may name: a method and its hidden layers
-# ("train2": N neurons trained in two hidden layers).
+# ("train2": a net of two hidden layers of N neurons each; compare gives it N/2 each).
 VARIANTS2D = {
     "construct": ("construct", 2),
     "nielsen": ("nielsen", 2),
@@ -42,7 +42,7 @@ DEFAULT_CONVERGENCE2D: dict[str, list[int]] = {
     "construct": [4, 6, 8, 12, 16],
     "ridges": [4, 6, 8, 12, 16],
     "train": [8, 16, 32, 64],
-    "train2": [8, 16, 32],
+    "train2": [4, 8, 16],  # per layer: 8, 16, 32 neurons in all
 }
 
 
@@ -110,8 +110,8 @@ def build2d(
 
 
 def trained_widths(n: int, layers: int) -> list[int]:
-    """N hidden neurons in one layer, or split evenly over two."""
-    return [n] if layers == 1 else [n - n // 2, n // 2]
+    """N hidden neurons in each hidden layer (`--neurons` is the width of a layer)."""
+    return [n] * layers
 
 
 def fit2d(target: Target, size: int, method: str = "construct", **options: Any) -> Fit2D:
@@ -121,7 +121,7 @@ def fit2d(target: Target, size: int, method: str = "construct", **options: Any) 
     ----------
     target : the surface and rectangle.
     size : K towers per side (construct, nielsen), K steps and K directions (ridges), or the
-        number N of hidden neurons (train; split evenly over two layers with layers=2).
+        number N of hidden neurons in each hidden layer (train; layers=2: N + N).
     method : one of METHODS2D.
     options : layers, seed, steepness, heights, max_evaluations (see `build2d`).
     """
@@ -207,7 +207,7 @@ def sizes_for_neurons(neurons: int) -> dict[str, int]:
     k_towers = max(1, round(math.sqrt(neurons + 1) - 1))  # 2K steps + K² thresholds
     k_ridges = max(1, round((math.sqrt(4 * neurons + 1) - 1) / 2))  # K directions × (K+1)
     sizes = {"construct": k_towers, "nielsen": k_towers, "ridges": k_ridges}
-    return {**sizes, "train": neurons, "train2": neurons}
+    return {**sizes, "train": neurons, "train2": max(1, neurons // 2)}  # N/2 + N/2 neurons
 
 
 @dataclass
@@ -263,7 +263,7 @@ def compare2d(
             )
         method, layers = VARIANTS2D[variant]
         if method == "train":
-            check_widths(trained_widths(neurons, layers))
+            check_widths(trained_widths(sizes.get(variant, neurons), layers))
     fits = []
     for i, variant in enumerate(variants):
         fits.append(

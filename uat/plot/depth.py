@@ -9,6 +9,7 @@ import numpy as np
 
 from uat.core.layered import Layer, LayeredNet
 from uat.errors import UatError
+from uat.jobs.deepfit import DeepFit
 from uat.jobs.depth import DepthResult, DepthRow
 
 
@@ -52,6 +53,48 @@ def save_depth_figure(result: DepthResult, path: str | Path) -> Path:
     from uat.plot.figures import save_figure
 
     return save_figure(depth_figure(result), path)
+
+
+def fit_figure(fit: DeepFit, n: int = 20_001) -> Any:
+    """The `uat fit --layers L` figure of a curve: the deep net against f above, its error
+    below, the title naming the hidden layers and how the net was made."""
+    from matplotlib.figure import Figure
+
+    from uat.plot.figures import format_number, set_title, style
+
+    t, net, e = fit.target, fit.net, fit.errors
+    x = np.linspace(*t.domain, n)
+    if (grid := relu_grid(fit)) is not None:  # every kink of a ReLU net drawn sharp
+        x = np.union1d(x, grid)
+    y, f = net(x), t(x)
+    with style():
+        fig = Figure(figsize=(8.0, 6.0), layout="constrained")
+        ax, ax_err = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1.3])
+        ax.plot(x, f, color="black", lw=2.2, alpha=0.35, label=f"f = {t.name}")
+        ax.plot(x, y, lw=1.1, label=f"network: {len(net.widths)} hidden layers {net.widths}")
+        made = "hand-built" if fit.method == "construct" else "trained"
+        set_title(ax, f"{t.name}: {made}, {len(net.widths)} hidden layers, "
+                      f"{net.n_neurons} neurons, {net.n_parameters} parameters")  # fmt: skip
+        ax.set_ylabel("y")
+        ax.legend(loc="best")
+        ax_err.plot(x, y - f, lw=0.9, color="tab:red")
+        ax_err.axhline(0.0, color="grey", lw=0.6)
+        ax_err.set_xlabel("x")
+        ax_err.set_ylabel("error")
+        note = f"sup {format_number(e.sup)}, RMSE {format_number(e.rmse)}"
+        note += "" if fit.bound is None else f", bound 2^(−2m−2) = {format_number(fit.bound)}"
+        set_title(ax_err, note + f"  ({e.grid:,}-point grid)", fontsize=10.5, loc="left")
+    return fig
+
+
+def relu_grid(fit: DeepFit) -> np.ndarray | None:
+    """The breakpoints of a ReLU net of one input, or None for smooth neurons."""
+    from uat.core.deep import breakpoints
+    from uat.jobs.depth import relu_pieces
+
+    if relu_pieces(fit.net, fit.target.domain) is None:
+        return None
+    return breakpoints(fit.net, fit.target.domain)[0]
 
 
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")

@@ -20,6 +20,10 @@ def command_figure(command: str, result: Any, *, eps: float | None = None) -> Fi
     study); `eps` draws the band f ± eps of a curve's fit.
     """
     surface = getattr(result.target, "dim", 1) == 2
+    if hasattr(result, "theorem"):  # a deep net of one input (uat.jobs.deepfit.DeepFit)
+        from uat.plot import depth
+
+        return depth.layers_figure(result.net) if command == "explain" else depth.fit_figure(result)
     if command in ("fit", "show"):
         if surface:
             from uat.plot.figures2d import fit2d_figure

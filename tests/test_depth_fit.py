@@ -1,0 +1,129 @@
+"""`uat fit --layers L` of a curve: the deep constructions and trained deep nets, each saved
+net evaluated again with plain numpy, and `uat show` reading it back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+
+def tent(x: np.ndarray, k: int) -> np.ndarray:
+    for _ in range(k):
+        x = 2.0 * np.minimum(x, 1.0 - x)
+    return x
+
+
+def forward(d: dict, x: np.ndarray) -> np.ndarray:
+    """A saved uat-network/2 of one input evaluated with numpy alone."""
+    acts = {"relu": lambda z: np.maximum(z, 0.0), "identity": lambda z: z,
+            "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)), "tanh": np.tanh}  # fmt: skip
+    a = x[:, None]
+    for layer in d["layers"]:
+        a = acts[layer["activation"]](a @ np.array(layer["weights"]).T + np.array(layer["biases"]))
+    return a[:, 0]
+
+
+def test_tent5_in_five_layers_of_two_is_exact_and_its_file_agrees(cli, tmp_path: Path) -> None:
+    args = ["fit", "tent5", "--layers", "5", "--neurons", "2", "--method", "construct"]
+    code, out, err = cli(*args, "--save-net", "t.json")
+    assert code == 0, err
+    assert "10 [2, 2, 2, 2, 2]" in out and "32 linear pieces" in out
+    code, out, _ = cli(*args, "--json")
+    rec = json.loads(out)
+    assert rec["sup_error"] <= 1e-12 and rec["neurons"] == 10 and rec["widths"] == [2] * 5
+    d = json.loads((tmp_path / "t.json").read_text())
+    assert d["format"] == "uat-network/2" and d["inputs"] == 1 and len(d["layers"]) == 6
+    x = np.linspace(0.0, 1.0, 100_001)
+    assert np.max(np.abs(forward(d, x) - tent(x, 5))) <= 1e-12
+    # the 2^5 + 1 dyadic points are the kinks: values 0, 1, 0, 1, … exactly
+    dyadic = np.arange(33) / 32
+    np.testing.assert_allclose(forward(d, dyadic), np.arange(33) % 2, atol=1e-12)
+    code, out, _ = cli("show", "t.json", "--json")
+    shown = json.loads(out)
+    assert code == 0 and shown["sup_error"] <= 1e-12 and shown["widths"] == [2] * 5
+
+
+@pytest.mark.parametrize("m", [1, 2, 3, 4, 5, 6, 7, 8])
+def test_yarotsky_square_reaches_its_bound(cli, tmp_path: Path, m: int) -> None:
+    code, out, err = cli("fit", "x**2", "--domain=0,1", "--layers", str(m), "--method",
+                         "construct", "--json", "--save-net", "s.json")  # fmt: skip
+    assert code == 0, err
+    rec = json.loads(out)
+    assert rec["widths"] == [3] * m
+    assert rec["sup_error"] == pytest.approx(2.0 ** (-2 * m - 2), rel=0.01)
+    # independently: the saved net on a fine grid and at the piece midpoints (where x² bends
+    # furthest from its chord: the error there is exactly (h/2)², h = 2^-m)
+    d = json.loads((tmp_path / "s.json").read_text())
+    mids = (np.arange(2**m) + 0.5) / 2**m
+    x = np.union1d(np.linspace(0.0, 1.0, 20_001), mids)
+    assert np.max(np.abs(forward(d, x) - x**2)) == pytest.approx(rec["sup_error"], rel=1e-6)
+
+
+def test_tent_with_more_layers_than_compositions_is_still_the_tent(cli, tmp_path: Path) -> None:
+    code, out, _ = cli("fit", "tent3", "--layers", "5", "--neurons", "2", "--method",
+                       "construct", "--json", "--save-net", "t.json")  # fmt: skip
+    assert code == 0 and json.loads(out)["widths"] == [2] * 5
+    x = np.linspace(0.0, 1.0, 10_001)
+    d = json.loads((tmp_path / "t.json").read_text())
+    assert np.max(np.abs(forward(d, x) - tent(x, 3))) <= 1e-12
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["sin", "--layers", "3", "--method", "construct"], "tent1 … tent12"),
+        (["x**2", "--layers", "3", "--method", "construct"], "tent1 … tent12"),  # on [-1, 1]
+        (["tent5", "--layers", "3", "--method", "construct"], "--layers 5 or more"),
+        (["tent5", "--layers", "5", "--neurons", "4", "--method", "construct"], "--neurons 2"),
+        (["sin", "--layers", "3", "--method", "train"], "needs --neurons"),
+        (["sin", "--layers", "2", "--neurons", "8,8,8", "--method", "train"], ""),
+        (["sin", "--layers", "2", "--neurons", "60", "--method", "train"], "parameters"),
+        (["sin", "--layers", "13", "--neurons", "2", "--method", "train"], "layers"),
+        (
+            ["sin", "--layers", "2", "--neurons", "4", "--method", "train", "--activation", "step"],
+            "step",
+        ),
+    ],
+)
+def test_deep_requests_without_a_net_are_one_line_and_exit_2(cli, args, says) -> None:
+    code, _, err = cli("fit", *args)
+    assert code == 2 and err.count("\n") == 1 and says in err, err
+
+
+def test_a_trained_deep_net_is_saved_shown_and_agrees_with_numpy(cli, tmp_path: Path) -> None:
+    code, out, err = cli("fit", "sin", "--layers", "3", "--neurons", "5", "--method", "train",
+                         "--activation", "tanh", "--restarts", "1", "--max-iter", "40",
+                         "--json", "--save-net", "d.json")  # fmt: skip
+    assert code == 0, err
+    rec = json.loads(out)
+    d = json.loads((tmp_path / "d.json").read_text())
+    assert rec["widths"] == [5, 5, 5] and rec["method"] == "train"
+    assert [la["activation"] for la in d["layers"]] == ["tanh"] * 3 + ["identity"]
+    # every weight trained: each layer differs from the start's
+    assert rec["parameters"] == 10 + 30 + 30 + 6
+    a, b = rec["domain"]
+    x = np.linspace(a, b, 10_001)
+    e = np.abs(forward(d, x) - np.sin(x))
+    assert rec["rmse"] == pytest.approx(float(np.sqrt(np.mean(e**2))), rel=1e-6)
+    assert float(e.max()) <= rec["sup_error"] <= float(e.max()) * 1.01
+    assert rec["sup_error"] < 0.05  # 15 tanh neurons in three layers fit one period
+    code, out, _ = cli("show", "d.json", "--json")
+    assert code == 0 and json.loads(out)["sup_error"] == pytest.approx(rec["sup_error"], rel=1e-9)
+
+
+def test_one_layer_is_the_fit_of_today(cli) -> None:
+    code, out, _ = cli("fit", "sin", "--neurons", "12", "--layers", "1", "--json")
+    _, plain, _ = cli("fit", "sin", "--neurons", "12", "--json")
+    rec, same = json.loads(out), json.loads(plain)
+    assert code == 0 and rec["widths"] == [12] and rec["sup_error"] == same["sup_error"]
+
+
+def test_widths_are_a_number_or_a_list_in_python() -> None:
+    import uat
+
+    fit = uat.fit("sin", [4, 6], method="train", layers=2, activation="relu", restarts=1,
+                  max_iter=20)  # fmt: skip
+    assert fit.net.widths == [4, 6] and fit.to_dict()["neurons"] == 10
