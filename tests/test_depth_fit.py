@@ -127,3 +127,50 @@ def test_widths_are_a_number_or_a_list_in_python() -> None:
     fit = uat.fit("sin", [4, 6], method="train", layers=2, activation="relu", restarts=1,
                   max_iter=20)  # fmt: skip
     assert fit.net.widths == [4, 6] and fit.to_dict()["neurons"] == 10
+
+
+def _texts(fig) -> list[str]:
+    """Every text the figure draws: titles, suptitle and text artists of every axes."""
+    out = [fig.get_suptitle()]
+    for ax in fig.axes:
+        out += [ax.get_title()] + [t.get_text() for t in ax.texts]
+    return out
+
+
+def test_explain_of_a_three_layer_net_names_its_layers_and_weight_shapes(cli, tmp_path) -> None:
+    from uat.jobs.commands import explain
+    from uat.plot.draw import command_figure
+
+    fit = explain("sin", [4, 3, 5], method="train", layers=3, activation="relu", restarts=1,
+                  max_iter=15)  # fmt: skip
+    fit.net.save(tmp_path / "n.json")
+    d = json.loads((tmp_path / "n.json").read_text())
+    fig = command_figure("explain", fit)
+    texts = _texts(fig)
+    assert fig.get_suptitle().startswith("3 hidden layers")
+    for want in ("W₁: 4×1, b₁: 4", "W₂: 3×4, b₂: 3", "W₃: 5×3, b₃: 5", "W₄: 1×5, b₄: 1"):
+        assert want in texts
+    names = [t for t in texts if t.startswith("hidden layer")]
+    assert names.count("hidden layer 1\n4 neurons") == 1 and "hidden layer 3\n5 neurons" in names
+    assert [t for t in names if "\n" not in t] == [
+        "hidden layer 1: 4 neurons", "hidden layer 2: 3 neurons", "hidden layer 3: 5 neurons"
+    ]  # fmt: skip
+    # the heat maps hold the saved file's weights and biases, layer by layer
+    heat = [ax.images[0].get_array() for ax in fig.axes if ax.images]
+    assert len(heat) == 4
+    for m, layer in zip(heat, d["layers"], strict=True):
+        np.testing.assert_array_equal(m, np.c_[np.array(layer["weights"]), layer["biases"]])
+
+
+def test_explain_draws_a_deep_fit_and_a_saved_deep_net(cli, tmp_path: Path) -> None:
+    code, out, err = cli("explain", "tent3", "--layers", "3", "--neurons", "2", "--method",
+                         "construct", "-o", "fit.png")  # fmt: skip
+    assert code == 0, err
+    assert "3 hidden layers [2, 2, 2]" in out and (tmp_path / "fit.png").stat().st_size > 20_000
+    cli("fit", "tent4", "--layers", "4", "--neurons", "2", "--method", "construct",
+        "--save-net", "t4.json")  # fmt: skip
+    code, out, err = cli("explain", "t4.json", "--json")
+    assert code == 0, err
+    rec = json.loads(out)
+    assert rec["widths"] == [2] * 4 and rec["sup_error"] <= 1e-12
+    assert (tmp_path / rec["output"]).stat().st_size > 20_000

@@ -474,9 +474,14 @@ def explain_cmd(
     """The anatomy of a fit: the construction (or a trained net) panel by panel; a surface's
     neurons as surfaces, layer by layer."""
     from uat.jobs import commands as jobs
+    from uat.jobs.deepfit import is_deep, is_deep_file
 
+    if is_deep_file(target):  # a saved deep net of one input, drawn layer by layer
+        from uat.cli.depth import explain_net
+
+        return explain_net(target, domain, out, json_, quiet)
     t = jobs.as_target(target, domain, ydomain)
-    n = jobs.default_width("explain", t, neurons)
+    n = neurons if is_deep(t, settings, neurons) else jobs.default_width("explain", t, neurons)
     jobs.explain_plan(t, n, settings)  # every check before any work
     path = str(figure_path(out, jobs.output_name("explain", t, settings, n)))
     result = jobs.explain(t, n, settings)

@@ -1046,10 +1046,14 @@ def explain(
     n_neurons: int | None = None,
     settings: Settings | None = None,
     **options: object,
-) -> Fit | Fit2D:
+) -> Fit | Fit2D | DeepFit:
     """The fit `uat explain` dissects: few neurons (10 for a curve; 3×3 Nielsen towers, an
     x-ridge plus a y-ridge each, for a surface unless another method is asked)."""
     t, s = as_target(target), request(settings, options)
+    from uat.jobs.deepfit import fit_deep, is_deep
+
+    if is_deep(cast(Target, t), s, n_neurons):  # layers of one input: uat.jobs.deepfit
+        return fit_deep(cast(Target, t), n_neurons, s)
     n = default_width("explain", t, n_neurons)
     explain_plan(t, n, s)
     if getattr(t, "dim", 1) == 2:
@@ -1064,6 +1068,10 @@ def explain_plan(target: Target, n_neurons: int | None, s: Settings) -> None:
 
     if getattr(target, "dim", 1) == 2:
         surface_choice("explain", n_neurons, s)
+        return
+    from uat.jobs.deepfit import is_deep
+
+    if is_deep(target, s, n_neurons):  # checked by `fit_deep` before it builds or trains
         return
     check_width(n_neurons, curve_settings(s))
     if s.method == "train":  # its neurons' curves are dense; pairs are drawn locally
