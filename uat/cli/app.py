@@ -270,7 +270,7 @@ def animate_cmd(
     settings: Settings,
     method: CurveMethodOpt = None,
     sweep: Annotated[
-        Sweep, typer.Option(help="Over widths, one training run, both methods, or steepness.")
+        Sweep, typer.Option(help="Over widths, one run, both methods, steepness, or depth.")
     ] = "width",
     compare: Annotated[bool, typer.Option("--compare", help="Same as --sweep compare.")] = False,
     grow: GrowOpt = False,
@@ -477,14 +477,14 @@ def explain_cmd(
     from uat.jobs.deepfit import is_deep, is_deep_file
 
     if is_deep_file(target):  # a saved deep net of one input, drawn layer by layer
-        from uat.cli.depth import explain_net
-
-        return explain_net(target, domain, out, json_, quiet)
-    t = jobs.as_target(target, domain, ydomain)
-    n = neurons if is_deep(t, settings, neurons) else jobs.default_width("explain", t, neurons)
-    jobs.explain_plan(t, n, settings)  # every check before any work
-    path = str(figure_path(out, jobs.output_name("explain", t, settings, n)))
-    result = jobs.explain(t, n, settings)
+        result = jobs.show(target, None, domain)
+        path = str(figure_path(out, Path(target).stem + "-explain.png"))
+    else:
+        t = jobs.as_target(target, domain, ydomain)
+        n = neurons if is_deep(t, settings, neurons) else jobs.default_width("explain", t, neurons)
+        jobs.explain_plan(t, n, settings)  # every check before any work
+        path = str(figure_path(out, jobs.output_name("explain", t, settings, n)))
+        result = jobs.explain(t, n, settings)
     text = f"{report.describe_method(result)}\nfigure: {path}"
     deliver("explain", result, {"output": path}, (json_, quiet, lambda _: report.say(text)))
 

@@ -93,18 +93,3 @@ def _show(result: object, figure: Path, explain: str | None) -> None:
     typer.echo(f"figure     {figure}")
     if explain:
         typer.echo(f"layers     {explain}")
-
-
-def explain_net(
-    network: str, domain: str | None, out: Path | None, json_: bool, quiet: bool
-) -> None:
-    """`uat explain NET.json` of a saved deep net of one input: its layers drawn."""
-    from uat.cli import report
-    from uat.cli.app import deliver
-    from uat.cli.options import figure_path
-    from uat.jobs import commands as jobs
-
-    result = jobs.show(network, None, domain)
-    path = str(figure_path(out, Path(network).with_suffix("").name + "-explain.png"))
-    text = f"{report.describe_method(result)}\nfigure: {path}"
-    deliver("explain", result, {"output": path}, (json_, quiet, lambda _: report.say(text)))

@@ -162,7 +162,7 @@ FigureOpt = Annotated[
 ]
 
 
-Sweep = Literal["width", "training", "compare", "steepness"]
+Sweep = Literal["width", "training", "compare", "steepness", "depth"]
 
 
 Writer = Literal["auto", "ffmpeg", "pillow"]

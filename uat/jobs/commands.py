@@ -593,7 +593,7 @@ def convergence_curve(
 
 # -- animations: which settings a sweep runs -----------------------------------------------
 
-SWEEPS = ("width", "training", "compare", "steepness")
+SWEEPS = ("width", "training", "compare", "steepness", "depth")
 
 
 def animation_settings(sweep: str, settings: Settings, *, method_given: bool = False) -> Settings:
@@ -601,7 +601,7 @@ def animation_settings(sweep: str, settings: Settings, *, method_given: bool = F
     hand-built, a comparison builds both (its runs come from `compare_runs`)."""
     if sweep not in SWEEPS:
         raise UatError(f"unknown sweep {sweep!r}; choose one of: {', '.join(SWEEPS)}", "sweep")
-    if method_given and sweep != "width":
+    if method_given and sweep not in ("width", "depth"):  # depth: construct, or train
         what = {"training": "trains", "compare": "shows both methods", "steepness": "is hand-built"}
         raise UatError(
             f"sweep {sweep} {what[sweep]}; drop method {settings.method}", param="method"
@@ -744,6 +744,7 @@ def _words(
             "training": ["training", s.optimizer, *(w for w in changes(s) if w != s.optimizer)],
             "compare": ["compare", *changes(s, METHODS)],
             "steepness": ["steepness", *changes(s)],
+            "depth": ["depth", variant(s)],
         }[sweep]
     if command in ("compare", "convergence"):
         return [command, *(activations or []), *changes(s, METHODS)]

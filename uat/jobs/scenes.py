@@ -22,7 +22,7 @@ from uat.jobs.commands import Fit, compare_runs, sweep
 from uat.jobs.commands import fit_curve as fit
 from uat.settings import LIMITS, Method, Settings, check_number, check_width, how_to_raise
 
-SWEEPS = ("width", "training", "compare", "steepness")
+SWEEPS = ("width", "training", "compare", "steepness", "depth")  # depth: uat.jobs.depthscene
 # At 0.5 s a frame (uat.plot.animate.MIN_DWELL), 36 frames last 18 s: a sweep to talk over.
 DEFAULT_FRAMES = 36  # a width sweep of hand-built nets: 2, 4, …, N, thinned beyond this
 DEFAULT_TRAIN_FRAMES = 30
@@ -732,6 +732,8 @@ def scene_for(
     """
     if sweep_kind not in SWEEPS:
         raise UatError(f"unknown sweep {sweep_kind!r}; choose one of: {', '.join(SWEEPS)}")
+    if sweep_kind == "depth":  # its nets are layered: uat.jobs.depthscene.depth_sweep
+        raise UatError("the depth sweep's scene is uat.jobs.depthscene.depth_sweep")
     check_frames(frames)
     target = replace(target, label=math_label(target))  # titles show x², not x**2
     if grow and (sweep_kind != "width" or settings.method != "construct"):

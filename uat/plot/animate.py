@@ -329,8 +329,13 @@ def animate(
     scene: AnyScene
     if dim == 1:
         compute = _stage(progress, "compute")
-        scene = scene_for(tgt, n, s, kind, frames, runs=runs, progress=compute, grow=grow,
-                          init=init)  # fmt: skip
+        if kind == "depth":  # layered nets: one more hidden layer each frame
+            from uat.jobs.depthscene import depth_sweep
+
+            scene = depth_sweep(tgt, n, s, frames, progress=compute)
+        else:
+            scene = scene_for(tgt, n, s, kind, frames, runs=runs, progress=compute, grow=grow,
+                              init=init)  # fmt: skip
         scene.band = eps
         scene.diagram = scene.diagram if diagram else None
     else:
