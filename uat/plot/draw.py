@@ -19,6 +19,10 @@ def command_figure(command: str, result: Any, *, eps: float | None = None) -> Fi
     `result` is the job's result of either dimension (a fit, comparison or convergence
     study); `eps` draws the band f ± eps of a curve's fit.
     """
+    if command == "depth":  # uat depth: sup error against parameters, a line per depth
+        from uat.plot.depth import depth_figure
+
+        return depth_figure(result)
     surface = getattr(result.target, "dim", 1) == 2
     if hasattr(result, "theorem"):  # a deep net of one input (uat.jobs.deepfit.DeepFit)
         from uat.plot import depth
