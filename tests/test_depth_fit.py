@@ -79,7 +79,9 @@ def test_tent_with_more_layers_than_compositions_is_still_the_tent(cli, tmp_path
         (["tent5", "--layers", "3", "--method", "construct"], "--layers 5 or more"),
         (["tent5", "--layers", "5", "--neurons", "4", "--method", "construct"], "--neurons 2"),
         (["sin", "--layers", "3", "--method", "train"], "needs --neurons"),
-        (["sin", "--layers", "2", "--neurons", "8,8,8", "--method", "train"], ""),
+        (["sin", "--layers", "2", "--neurons", "8,8,8", "--method", "train"], "2 hidden layers"),
+        (["sin", "--neurons", "4,6"], "--layers L > 1"),
+        (["sin", "--neurons", "4;6"], "N,N,…"),
         (["sin", "--layers", "2", "--neurons", "60", "--method", "train"], "parameters"),
         (["sin", "--layers", "13", "--neurons", "2", "--method", "train"], "layers"),
         (
@@ -174,3 +176,14 @@ def test_explain_draws_a_deep_fit_and_a_saved_deep_net(cli, tmp_path: Path) -> N
     rec = json.loads(out)
     assert rec["widths"] == [2] * 4 and rec["sup_error"] <= 1e-12
     assert (tmp_path / rec["output"]).stat().st_size > 20_000
+
+
+def test_the_command_line_takes_a_width_per_layer(cli, tmp_path: Path) -> None:
+    code, out, err = cli("fit", "sin", "--layers", "3", "--neurons", "4,6,5", "--method", "train",
+                         "--activation", "relu", "--restarts", "1", "--max-iter", "20",
+                         "--json", "--save-net", "w.json")  # fmt: skip
+    assert code == 0, err
+    rec = json.loads(out)
+    d = json.loads((tmp_path / "w.json").read_text())
+    assert rec["widths"] == [4, 6, 5] and [len(la["biases"]) for la in d["layers"]] == [4, 6, 5, 1]
+    assert Path(rec["output"]).name == "sin-train-relu-iter20-layers3-4x6x5.png"

@@ -38,11 +38,13 @@ from uat.cli.options import (
     SizeOpt,
     Sweep,
     TargetArg,
+    WidthsOpt,
     Writer,
     YDomainOpt,
     _Commands,
     emit,
     figure_path,
+    parse_neurons,
     parse_widths,
     settings_options,
     split_list,
@@ -147,7 +149,7 @@ def run_animation(t: Any, neurons: int, s: Settings, quiet: bool, **render: Any)
 def fit_cmd(
     target: TargetArg,
     domain: DomainOpt = None,
-    neurons: NeuronsOpt = None,
+    neurons: WidthsOpt = None,
     ydomain: YDomainOpt = None,
     *,
     settings: Settings,
@@ -163,11 +165,14 @@ def fit_cmd(
     t = jobs.as_target(target, domain, ydomain)
     from uat.jobs.deepfit import is_deep
 
-    n = neurons if is_deep(t, settings, neurons) else jobs.default_width("fit", t, neurons)
+    widths = parse_neurons(neurons)  # N, or N,N,… the width of each hidden layer
+    deep = isinstance(widths, list) or is_deep(t, settings, widths)  # a list: `fit` checks it
+    n = widths if deep or isinstance(widths, list) else jobs.default_width("fit", t, widths)
     t0, result = time.perf_counter(), None
     if eps is not None:
         n, result = jobs.smallest_width(t, eps, settings)
-    stem = jobs.output_name("fit", t, settings, n, ext="")
+    listed, width = (["x".join(map(str, n))], None) if isinstance(n, list) else ([], n)
+    stem = jobs.output_name("fit", t, settings, width, ext="", extra=listed)
     name = stem + ("" if eps is None else f"-eps{eps:g}") + ".png"
     files: dict[str, str | None] = {"output": str(figure_path(out, name)), "network": None}
     if save_net is not None:

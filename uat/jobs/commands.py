@@ -993,7 +993,7 @@ def default_width(command: str, target: Target, n_neurons: int | None) -> int | 
 
 def fit(
     target: TargetLike,
-    n_neurons: int | None = None,
+    n_neurons: int | list[int] | None = None,
     settings: Settings | None = None,
     *,
     init: ShallowNet | None = None,
@@ -1005,15 +1005,18 @@ def fit(
     `uat.fit("sin", 50)`, `uat.fit("gaussian2d", 48, method="train")`: TARGET text or a
     target; keyword arguments are `Settings` fields. N neurons (default 50 for a curve); a
     surface takes N or `towers` K (default 12×12 towers, 32 trained neurons), `layers` of a
-    trained net, and the methods nielsen and ridges too.
+    trained net, and the methods nielsen and ridges too. A curve's `layers` L > 1 takes a
+    width per hidden layer: N, or a list [N₁, …, N_L].
     """
     t, s = as_target(target), request(settings, options)
-    if getattr(t, "dim", 1) == 2:
-        return _fit_surface(t, n_neurons, s)
     from uat.jobs.deepfit import fit_deep, is_deep
 
     if is_deep(cast(Target, t), s, n_neurons):  # layers of one input: uat.jobs.deepfit
         return fit_deep(cast(Target, t), n_neurons, s, callback)
+    if isinstance(n_neurons, list):
+        raise UatError("a list of widths is for a curve's --layers L > 1", param="n_neurons")
+    if getattr(t, "dim", 1) == 2:
+        return _fit_surface(t, n_neurons, s)
     s = replace(s, layers=None)  # one hidden layer: the fit of a curve
     n = cast(int, default_width("fit", t, n_neurons))
     return fit_curve(cast(Target, t), n, curve_settings(s), init=init, callback=callback)
