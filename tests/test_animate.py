@@ -218,7 +218,7 @@ def test_animate_training_contact_sheet(tmp_path):
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"sweep": "depth"}, "unknown sweep"),
+        ({"sweep": "sideways"}, "unknown sweep"),
         ({"fps": 0}, "fps"),
         ({"fps": -5, "out": "a.mp4"}, "fps"),
         ({"frames": 0}, "frames"),

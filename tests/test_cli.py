@@ -385,7 +385,7 @@ def test_trained_two_layer_surface_is_saved_and_shown(cli) -> None:
     )  # fmt: skip
     assert code == 0, err
     rec = json.loads(out)
-    assert rec["widths"] == [4, 4] and len(json.loads(Path("t.json").read_text())["layers"]) == 3
+    assert rec["widths"] == [8, 8] and len(json.loads(Path("t.json").read_text())["layers"]) == 3
     xs = np.linspace(-1, 1, 201)
     x, y = np.meshgrid(xs, xs)
     e = _forward(Path("t.json"), x, y) - (x**2 - y**2)

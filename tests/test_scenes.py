@@ -174,7 +174,7 @@ def test_steepness_sweep_sharpens_the_steps(sin):
 
 def test_scene_for_refuses_unknown_sweeps_and_frame_counts(sin):
     with pytest.raises(UatError, match="unknown sweep"):
-        sc.scene_for(sin, 8, Settings(), "depth")
+        sc.scene_for(sin, 8, Settings(), "sideways")
     with pytest.raises(UatError, match="frames"):
         sc.scene_for(sin, 8, Settings(), "width", 0)
 

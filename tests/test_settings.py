@@ -37,7 +37,7 @@ BAD = {
     "learning_rate": (0.0, "positive"),
     "restarts": (0, "from 1 to 20"),
     "towers": (0, "from 1 to 64"),
-    "layers": (3, "from 1 to 2"),
+    "layers": (13, "from 1 to 12"),
 }
 
 

@@ -84,7 +84,9 @@ LIMITS: dict[str, Limit] = {
     "towers": Limit(1, 64, whole=True),  # K per side: 4,096 towers, ~165 M evaluations on 201²
     # the surface explorer's K slider: every K up to it is embedded and redrawn live
     "towers_explored": Limit(1, 24, whole=True),
-    "layers": Limit(1, 2, whole=True),  # hidden layers of a surface's trained net
+    # hidden layers: a curve's deep net (tent12 needs 12); a surface's trained net takes 1 or 2
+    # (hidden_layers_trained)
+    "layers": Limit(1, 12, whole=True),
     # a sum of ridges: its least-squares design matrix is 121² × N, 175 MB at 1,500 neurons
     "ridge_neurons": Limit(1, 1_500, whole=True),
     "shifts": Limit(1, 100, whole=True),  # M copies of N neurons: M·N still within n_neurons
@@ -234,7 +236,7 @@ class Settings:
     learning_rate: float | None = None  # Adam's; None: per optimiser
     restarts: int = 3  # trained: seeds of the multi-start, run where they pay
     towers: int | None = None  # a surface's K towers per side (ridges: K directions)
-    layers: int | None = None  # hidden layers of a surface's trained net (1 or 2)
+    layers: int | None = None  # hidden layers (a curve: 1 to 12; a surface's trained net: 1 or 2)
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -269,7 +271,8 @@ FIELD_HELP = {
     "learning_rate": "Adam's learning rate (per optimiser by default).",
     "restarts": "Trained: seeds tried where the first run loses to the hand-built net.",
     "towers": "2-D: K towers per side (ridges: K directions), instead of --neurons.",
-    "layers": "2-D trained nets: 1 or 2 hidden layers.",
+    "layers": "Hidden layers: a curve's deep net (construct: tentK, x**2 on 0,1; or train), "
+    "2-D trained nets 1 or 2.",
 }
 
 

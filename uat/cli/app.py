@@ -37,11 +37,13 @@ from uat.cli.options import (
     SaveNetOpt,
     SizeOpt,
     TargetArg,
+    WidthsOpt,
     Writer,
     YDomainOpt,
     _Commands,
     emit,
     figure_path,
+    parse_neurons,
     parse_widths,
     settings_options,
     split_list,
@@ -145,7 +147,7 @@ def run_animation(t: Any, neurons: int | None, s: Settings, quiet: bool, **rende
 def fit_cmd(
     target: TargetArg,
     domain: DomainOpt = None,
-    neurons: NeuronsOpt = None,
+    neurons: WidthsOpt = None,
     ydomain: YDomainOpt = None,
     *,
     settings: Settings,
@@ -160,11 +162,18 @@ def fit_cmd(
     from uat.jobs import fitting, naming, request
 
     t = request.as_target(target, domain, ydomain)
-    n = request.default_width("fit", t, neurons)
+    from uat.jobs.deepfit import is_deep
+
+    widths = parse_neurons(neurons)  # N, or N,N,… the width of each hidden layer
+    if isinstance(widths, list) or is_deep(t, settings, widths):  # a list: `fit` checks it
+        n: int | list[int] | None = widths
+    else:
+        n = request.default_width("fit", t, widths)
     t0, result = time.perf_counter(), None
     if eps is not None:
         n, result = fitting.smallest_width(t, eps, settings)
-    stem = naming.output_name("fit", t, settings, n, ext="")
+    listed, width = (["x".join(map(str, n))], None) if isinstance(n, list) else ([], n)
+    stem = naming.output_name("fit", t, settings, width, ext="", extra=listed)
     name = stem + ("" if eps is None else f"-eps{eps:g}") + ".png"
     files: dict[str, str | None] = {"output": str(figure_path(out, name)), "network": None}
     if save_net is not None:
@@ -201,8 +210,8 @@ SweepOpt = Annotated[
     str,
     typer.Option(
         metavar="SWEEP",
-        help="width, training, compare or steepness; a surface: refine (= width), grow, "
-        "training or turn.",
+        help="width, training, compare, steepness or depth; a surface: refine (= width), "
+        "grow, training or turn.",
     ),
 ]
 AnimMethodOpt = Annotated[
@@ -436,12 +445,18 @@ def explain_cmd(
     neurons as surfaces, layer by layer."""
     from uat.jobs import commands as jobs
     from uat.jobs import fitting, naming, request
+    from uat.jobs.deepfit import is_deep, is_deep_file
 
-    t = request.as_target(target, domain, ydomain)
-    n = request.default_width("explain", t, neurons)
-    fitting.explain_plan(t, n, settings)  # every check before any work
-    path = str(figure_path(out, naming.output_name("explain", t, settings, n)))
-    result = jobs.explain(t, n, settings)
+    if is_deep_file(target):  # a saved deep net of one input, drawn layer by layer
+        result = jobs.show(target, None, domain)
+        path = str(figure_path(out, Path(target).stem + "-explain.png"))
+    else:
+        t = request.as_target(target, domain, ydomain)
+        deep = is_deep(t, settings, neurons)
+        n = neurons if deep else request.default_width("explain", t, neurons)
+        fitting.explain_plan(t, n, settings)  # every check before any work
+        path = str(figure_path(out, naming.output_name("explain", t, settings, n)))
+        result = jobs.explain(t, n, settings)
     text = f"{report.describe_method(result)}\nfigure: {path}"
     deliver("explain", result, {"output": path}, (json_, quiet, lambda _: report.say(text)))
 

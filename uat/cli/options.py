@@ -145,6 +145,31 @@ NeuronsOpt = Annotated[
 ]
 
 
+WidthsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--neurons",
+        "-n",
+        help="Hidden neurons N (50; a surface: 12×12 towers, 32 trained, compare 48); with "
+        "--layers L on a curve the width of each hidden layer: N, or N,N,… one per layer.",
+        show_default=False,
+        metavar="N[,N…]",
+    ),
+]
+
+
+def parse_neurons(text: str | None) -> int | list[int] | None:
+    """--neurons text: N as a whole number, or N,N,… as the list of widths."""
+    if text is None:
+        return None
+    try:
+        parts = [int(p) for p in text.split(",")]
+    except ValueError:
+        raise UatError(f"--neurons {text!r} is not a valid integer N, nor N,N,… (a width per "
+                       "hidden layer)", param="n_neurons") from None  # fmt: skip
+    return parts[0] if len(parts) == 1 else parts
+
+
 YDomainOpt = Annotated[
     str | None, typer.Option(help="2-D: interval C,D of y (else --domain serves both).")
 ]

@@ -43,6 +43,8 @@ def describe_method(fit: Fit) -> str:
     """One line on how the network was built."""
     if getattr(fit.target, "dim", 1) == 2:
         return describe_net2d(fit)
+    if is_deep(fit):  # a net of one input and several hidden layers
+        return describe_deep(fit)
     net = fit.net
     if fit.method == "construct":
         from uat.plot.figures import unit_count
@@ -65,6 +67,33 @@ def describe_method(fit: Fit) -> str:
         why = why[:-1] + ": no step improved on the start and its linear solve for v, c)"
     loss = f", {net.meta['loss']} loss" if isinstance(net.meta.get("loss"), str) else ""
     return f"trained: {opt}{loss}, {its} iterations{why}, seed {net.meta.get('seed', 0)}"
+
+
+def is_deep(fit: Fit) -> bool:
+    """A net of one input built in layers (`uat fit --layers L`, a saved deep net)."""
+    from uat.core.network import ShallowNet
+
+    return fit.target.dim == 1 and not isinstance(fit.net, ShallowNet)
+
+
+def describe_deep(fit: Fit) -> str:
+    """One line on how a deep net of one input was built."""
+    shape = f"{len(fit.net.widths)} hidden layers {fit.net.widths}"
+    if fit.method == "construct":
+        return f"hand-built: {fit.theorem or 'a deep construction'}; {shape}"
+    m = fit.net.meta
+    return (f"trained: lm, every weight, {m.get('iterations', '?')} iterations (stopped: "
+            f"{m.get('stopped', '?')}), seed {m.get('seed', 0)}, best of "
+            f"{m.get('runs', 1)} run(s); {shape}")  # fmt: skip
+
+
+def deep_bound_text(fit: Fit) -> str:
+    """A deep construction's bound (Yarotsky's), or why there is none."""
+    if fit.bound is not None:
+        return f"2^(−2m−2) = {fit.bound:.6g} (Yarotsky, m = {len(fit.net.widths)})"
+    if fit.theorem is not None:
+        return "none needed: the construction is exact (float rounding aside)"
+    return "none: no theorem bounds this net"
 
 
 def describe_training_checks(fit: Fit) -> dict[str, str]:
@@ -104,6 +133,8 @@ def describe_bound(fit: Fit) -> str:
 
     if getattr(fit.target, "dim", 1) == 2:
         return describe_bound2d(fit)
+    if is_deep(fit):
+        return deep_bound_text(fit)
     net, t = fit.net, cast("Target", fit.target)
     formula = bound_formula(net.activation, net.output_activation, net=True)
     if fit.bound is None:
@@ -145,7 +176,7 @@ def summary_table(fit: Fit, extra: dict[str, str], *, measured: bool = False) ->
     sides: list[Any] = list(t.box) if two else [t.domain]
     table.add_row("domain", " × ".join(f"[{a:.6g}, {b:.6g}]" for a, b in sides))
     table.add_row("method", describe_method(fit))
-    layers = f" {cast('Fit', fit).net.widths}" if two else ""
+    layers = f" {fit.net.widths}" if two or is_deep(fit) else ""
     table.add_row("neurons", f"{net.n_neurons}{layers}  ({net.n_parameters} parameters)")
     for k, v in describe_training_checks(fit).items():
         table.add_row(k, v)

@@ -234,7 +234,8 @@ def _meta_matches(meta: dict[str, Any], layers: list[Layer], method: str) -> Non
         return UatError(f"invalid {FORMAT}: meta.{key} {str(meta[key])[:20]} contradicts the "
                         f"layers' widths {widths} ({shown})")  # fmt: skip
 
-    if method == "construct" and not {"towers_per_side", "steepness"} <= meta.keys():
+    deep = meta.get("construction") in ("tent", "yarotsky-square")  # uat.core.deep's nets
+    if method == "construct" and not deep and not {"towers_per_side", "steepness"} <= meta.keys():
         raise UatError(f"invalid {FORMAT}: towers must record meta.towers_per_side and steepness")
     if "towers_per_side" in meta:
         k = meta["towers_per_side"]

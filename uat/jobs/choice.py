@@ -17,7 +17,7 @@ from uat.settings import Settings
 # ridges: one hidden layer, K+1 steps in each of K directions; train: N neurons trained.
 SURFACE_METHODS = ("construct", "nielsen", "ridges", "train")
 # What a comparison or a convergence study may name: a method and its hidden layers
-# ("train2": N neurons trained in two hidden layers).
+# ("train2": a net of two hidden layers of N neurons each; compare gives it N/2 each).
 VARIANTS = {
     "construct": ("construct", 2),
     "nielsen": ("nielsen", 2),
@@ -74,8 +74,8 @@ def variant_choice(variant: str, size: int, s: Settings) -> Choice:
 
 
 def trained_widths(n: int, layers: int) -> list[int]:
-    """N hidden neurons in one layer, or split evenly over two."""
-    return [n] if layers == 1 else [n - n // 2, n // 2]
+    """N hidden neurons in each hidden layer (`--neurons` is the width of a layer)."""
+    return [n] * layers
 
 
 def net_label(method: str, size: int, layers: int = 1) -> str:
@@ -94,7 +94,7 @@ def sizes_for_neurons(neurons: int) -> dict[str, int]:
     k_towers = max(1, round(math.sqrt(neurons + 1) - 1))  # 2K steps + K² thresholds
     k_ridges = max(1, round((math.sqrt(4 * neurons + 1) - 1) / 2))  # K directions × (K+1)
     sizes = {"construct": k_towers, "nielsen": k_towers, "ridges": k_ridges}
-    return {**sizes, "train": neurons, "train2": neurons}
+    return {**sizes, "train": neurons, "train2": max(1, neurons // 2)}  # N/2 + N/2 neurons
 
 
 def neurons_of(method: str, k: int) -> int:

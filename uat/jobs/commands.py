@@ -10,6 +10,7 @@ command lives in those modules, never in an adapter; nothing here draws.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
@@ -50,7 +51,7 @@ __all__ = ["compare", "convergence", "explain", "fit", "show"]
 
 def fit(
     target: TargetLike,
-    n_neurons: int | None = None,
+    n_neurons: int | list[int] | None = None,
     settings: Settings | None = None,
     *,
     init: ShallowNet | None = None,
@@ -62,11 +63,19 @@ def fit(
     `uat.fit("sin", 50)`, `uat.fit("gaussian2d", 48, method="train")`: TARGET text or a
     target; keyword arguments are `Settings` fields. N neurons (default 50 for a curve); a
     surface takes N or `towers` K (default 12×12 towers, 32 trained neurons), `layers` of a
-    trained net, and the methods nielsen and ridges too.
+    trained net, and the methods nielsen and ridges too. A curve's `layers` L > 1 takes a
+    width per hidden layer: N, or a list [N₁, …, N_L] (`uat.jobs.deepfit`).
     """
+    from uat.jobs.deepfit import fit_deep, is_deep
+
     t, s = as_target(target), request(settings, options)
+    if is_deep(t, s, n_neurons):  # layers of one input
+        return fit_deep(t, n_neurons, s, callback)
+    if isinstance(n_neurons, list):
+        raise UatError("a list of widths is for a curve's --layers L > 1", param="n_neurons")
     if getattr(t, "dim", 1) == 2:
         return _fit_surface(t, n_neurons, s)
+    s = replace(s, layers=None)  # `--layers 1`: the one hidden layer of a curve's fit
     n = cast(int, default_width("fit", t, n_neurons))
     return fit_curve(cast(Target, t), n, curve_settings(s), init=init, callback=callback)
 
@@ -86,7 +95,11 @@ def explain(
 ) -> Fit:
     """The fit `uat explain` dissects: few neurons (10 for a curve; 3×3 Nielsen towers, an
     x-ridge plus a y-ridge each, for a surface unless another method is asked)."""
+    from uat.jobs.deepfit import fit_deep, is_deep
+
     t, s = as_target(target), request(settings, options)
+    if is_deep(t, s, n_neurons):  # layers of one input
+        return fit_deep(t, n_neurons, s)
     n = default_width("explain", t, n_neurons)
     explain_plan(t, n, s)
     if getattr(t, "dim", 1) == 2:
@@ -102,7 +115,10 @@ def show(
     """Read a network saved by `uat fit --save-net` (either format) and measure it against
     its recorded target, on its recorded domain, unless `target` (and `domain`) name another."""
     from uat.core.network import network_inputs
+    from uat.jobs.deepfit import is_deep_file, show_deep
 
+    if is_deep_file(path):  # layers of one input
+        return show_deep(path, target, domain)
     if network_inputs(path) == 2:
         if domain is not None and not isinstance(domain, str):
             raise UatError("a surface's domain is text 'A,B'", param="domain")

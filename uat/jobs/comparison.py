@@ -207,7 +207,7 @@ def _surface_sizes(neurons: int, variants: Sequence[str]) -> dict[str, int]:
             raise UatError(f"unknown 2-D method {variant!r}; choose one of: {', '.join(VARIANTS)}")
         method, layers = VARIANTS[variant]
         if method == "train":
-            check_widths(trained_widths(neurons, layers))
+            check_widths(trained_widths(sizes.get(variant, neurons), layers))
     return {v: sizes.get(v, neurons) for v in variants}
 
 

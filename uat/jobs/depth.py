@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,22 +143,33 @@ def train_points(target: Target) -> int:
     return max(2001, 8 * 2**k + 1) if k is not None else 2001
 
 
-def deep_start(widths: list[int], u: np.ndarray, rng: np.random.Generator) -> list[Layer]:
-    """Hidden ReLU layers on u ∈ [−1, 1]: first-layer kinks spread, every neuron switching."""
+def deep_start(
+    widths: list[int], u: np.ndarray, rng: np.random.Generator, activation: str = "relu"
+) -> list[Layer]:
+    """Hidden layers on u ∈ [−1, 1]: first-layer kinks (or steps) spread, every neuron switching."""
     n1 = widths[0]
     w = rng.choice([-1.0, 1.0], n1) * (1.0 + rng.uniform(0, 1, n1))
     kinks = np.linspace(-1, 1, n1 + 2)[1:-1] + rng.uniform(-0.5, 0.5, n1) / (n1 + 1)
-    layers = [Layer(w[:, None], -w * kinks, "relu")]
+    layers = [Layer(w[:, None], -w * kinks, activation)]
     for n in widths[1:]:
         below = LayeredNet(list(layers)).activations(u[:, None])[-1][1]
         weights = rng.normal(0.0, math.sqrt(2.0 / below.shape[1]), (n, below.shape[1]))
         at = below[rng.integers(0, below.shape[0], n)]  # each neuron switches at a data point
-        layers.append(Layer(weights, -np.sum(weights * at, axis=1), "relu"))
+        layers.append(Layer(weights, -np.sum(weights * at, axis=1), activation))
     return layers
 
 
-def train_deep(target: Target, widths: list[int], seed: int, max_iter: int) -> LayeredNet:
-    """Every weight of a ReLU net with hidden `widths` by the layered LM, on u = (x − mid)/half."""
+def train_deep(
+    target: Target,
+    widths: list[int],
+    seed: int,
+    max_iter: int,
+    activation: str = "relu",
+    callback: Callable[[int, float], None] | None = None,
+    history: list[tuple[int, float]] | None = None,
+) -> LayeredNet:
+    """Every weight of a net with hidden `widths` by the layered LM, on u = (x − mid)/half; the
+    training RMSE of every iteration is appended to `history` when one is given."""
     from uat.core.train.common import Run
     from uat.core.train.data import target_gain
     from uat.core.train.initial import output_layer
@@ -170,19 +182,21 @@ def train_deep(target: Target, widths: list[int], seed: int, max_iter: int) -> L
     z = target(mid + half * u)
     gain = target_gain(z)
     z = z / gain
-    hidden = deep_start(widths, u, np.random.default_rng(seed))
+    hidden = deep_start(widths, u, np.random.default_rng(seed), activation)
     layers = [*hidden, output_layer(LayeredNet(hidden), u[:, None], z)]
     shapes = [layer.shape for layer in layers]
-    acts = ["relu"] * len(widths) + ["identity"]
-    run = Run(lambda th, it: None, (), None, gain)
+    acts = [activation] * len(widths) + ["identity"]
+    run = Run(lambda th, it: None, (), callback, gain)
     with one_blas_thread():
-        out = lm_layered(pack(layers), shapes, (u[:, None], z), "relu", max_iter, run)
+        out = lm_layered(pack(layers), shapes, (u[:, None], z), activation, max_iter, run)
     net = net_of(out.state.theta, shapes, acts, target, gain)
     first = net.layers[0]  # back to x: w·u + b = (w/half)·x + b − w·mid/half
     net.layers[0] = Layer(first.weights / half, first.biases - first.weights[:, 0] * mid / half,
-                          "relu")  # fmt: skip
-    net.meta = {"widths": widths, "seed": seed, "optimizer": "lm", "activation": "relu",
+                          activation)  # fmt: skip
+    net.meta = {"widths": widths, "seed": seed, "optimizer": "lm", "activation": activation,
                 "iterations": out.iterations, "stopped": out.stopped}  # fmt: skip
+    if history is not None:
+        history.extend(run.history)
     return net
 
 

@@ -47,6 +47,7 @@ class Fit(Generic[NetT]):
     bound: float | None  # the construction's error bound, where one holds for this net
     history: list[tuple[int, float]] = field(default_factory=list)
     settings: Settings | None = None  # None for a network read back by `show`
+    theorem: str | None = None  # a deep construction's claim, in one line (uat.jobs.deepfit)
 
     @property
     def method(self) -> str:
@@ -74,6 +75,8 @@ class Fit(Generic[NetT]):
             return None
         if self.target.dim == 2:
             return TOWER_BOUND_FORMULA
+        if not isinstance(self.net, ShallowNet):  # a deep construction: Yarotsky's square
+            return "2^(-2m-2)"
         return bound_formula(self.net.activation, self.net.output_activation, net=True)
 
     def to_dict(self) -> dict[str, Any]:
@@ -331,6 +334,10 @@ def explain_plan(target: Target, n_neurons: int | None, s: Settings) -> None:
         from uat.jobs.choice import surface_choice
 
         surface_choice("explain", n_neurons, s)
+        return
+    from uat.jobs.deepfit import is_deep
+
+    if is_deep(target, s, n_neurons):  # checked by `fit_deep` before it builds or trains
         return
     check_width(n_neurons, curve_settings(s))
     if s.method == "train":  # its neurons' curves are dense; pairs are drawn locally

@@ -129,6 +129,7 @@ def output_name(
     else:
         words = _words(command, settings, sweep, activations)
         width = [] if n_neurons is None else [str(n_neurons)]
+        words += [f"layers{settings.layers}"] if (settings.layers or 1) > 1 else []
     return "-".join([slug(target.name), *domain_word(target), *words, *extra, *width]) + ext
 
 
@@ -148,6 +149,7 @@ def _words(
             "training": ["training", s.optimizer, *(w for w in changes(s) if w != s.optimizer)],
             "compare": ["compare", *changes(s, METHODS)],
             "steepness": ["steepness", *changes(s)],
+            "depth": ["depth", variant(s)],
         }[sweep]
     if command in ("compare", "convergence"):
         return [command, *(activations or []), *changes(s, METHODS)]

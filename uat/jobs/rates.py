@@ -28,7 +28,7 @@ SURFACE_SIZES: dict[str, list[int]] = {
     "construct": [4, 6, 8, 12, 16],
     "ridges": [4, 6, 8, 12, 16],
     "train": [8, 16, 32, 64],
-    "train2": [8, 16, 32],
+    "train2": [4, 8, 16],  # per layer: 8, 16, 32 neurons in all
 }
 
 
@@ -289,7 +289,8 @@ def convergence_sizes(
         if max_neurons is None:
             sizes[v] = SURFACE_SIZES.get(v, SURFACE_SIZES["construct"])
         elif VARIANTS[v][0] == "train":
-            sizes[v] = [n for n in _SWEEP_TRAINED if n <= max_neurons]
+            layers = VARIANTS[v][1]  # N neurons in each hidden layer
+            sizes[v] = [n for n in _SWEEP_TRAINED if n * layers <= max_neurons]
         else:
             sizes[v] = [k for k in _SWEEP_TOWERS if neurons_of(VARIANTS[v][0], k) <= max_neurons]
         if len(sizes[v]) < 2:

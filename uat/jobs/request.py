@@ -149,7 +149,8 @@ def curve_settings(s: Settings) -> Settings:
                        param="method")  # fmt: skip
     for name in SURFACE_ONLY:
         if getattr(s, name) is not None:
-            raise UatError(f"{name} is for targets of two inputs (x and y)", param=name)
+            deep = " or a curve's fit and explain (a deep net)" if name == "layers" else ""
+            raise UatError(f"{name} is for targets of two inputs (x and y){deep}", param=name)
     return s
 
 

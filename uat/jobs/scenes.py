@@ -25,7 +25,7 @@ from uat.settings import LIMITS, Method, Settings, check_number, check_width, ho
 
 # -- animations: which settings a sweep runs -----------------------------------------------
 
-SWEEPS = ("width", "training", "compare", "steepness")
+SWEEPS = ("width", "training", "compare", "steepness", "depth")  # depth: uat.jobs.depthscene
 SURFACE_SWEEPS = ("refine", "grow", "training", "turn")  # over the plane
 
 
@@ -37,7 +37,7 @@ def animation_settings(sweep: str, settings: Settings, *, method_given: bool = F
                        param="sweep")  # fmt: skip
     if sweep not in SWEEPS:
         raise UatError(f"unknown sweep {sweep!r}; choose one of: {', '.join(SWEEPS)}", "sweep")
-    if method_given and sweep != "width":
+    if method_given and sweep not in ("width", "depth"):  # depth: construct, or train
         what = {"training": "trains", "compare": "shows both methods", "steepness": "is hand-built"}
         raise UatError(
             f"sweep {sweep} {what[sweep]}; drop method {settings.method}", param="method"
@@ -748,6 +748,8 @@ def scene_for(
     """
     if sweep_kind not in SWEEPS:
         raise UatError(f"unknown sweep {sweep_kind!r}; choose one of: {', '.join(SWEEPS)}")
+    if sweep_kind == "depth":  # its nets are layered: uat.jobs.depthscene.depth_sweep
+        raise UatError("the depth sweep's scene is uat.jobs.depthscene.depth_sweep")
     check_frames(frames)
     target = replace(target, label=math_label(target))  # titles show x², not x**2
     if grow and (sweep_kind != "width" or settings.method != "construct"):

@@ -281,7 +281,9 @@ def training_scene(
         raise UatError("a trained 2-D net has 1 or 2 hidden layers of ≥ 1 neuron each")
     count = frames or SURFACE_FRAMES["training"]
     budget = max_iter or LAYERED_ITERATIONS
-    widths = [n] if layers == 1 else [n - n // 2, n // 2]
+    from uat.jobs.choice import trained_widths
+
+    widths = trained_widths(n, layers)
     # ask for many, keep `count`: the early evaluations collide as whole numbers
     run = train2d(target, widths, seed=seed, max_iter=budget,
                   snapshot_at=log_evaluations(budget, 4 * count))  # fmt: skip

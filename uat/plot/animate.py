@@ -297,15 +297,20 @@ def animate(
     )  # fmt: skip
     compute = _stage(progress, "compute")
     scene: AnyScene
-    if choice is None:
-        scene = scene_for(tgt, n, s, kind, frames, runs=runs, progress=compute, grow=grow,
-                          init=init)  # fmt: skip
-        scene.band = eps
-        scene.diagram = scene.diagram if diagram else None
-    else:
+    if choice is not None:
         from uat.jobs.surface_scenes import surface_scene
 
         scene = surface_scene(tgt, choice, kind, frames, progress=compute)
+    else:
+        if kind == "depth":  # layered nets: one more hidden layer each frame
+            from uat.jobs.depthscene import depth_sweep
+
+            scene = depth_sweep(tgt, n, s, frames, progress=compute)
+        else:
+            scene = scene_for(tgt, n, s, kind, frames, runs=runs, progress=compute, grow=grow,
+                              init=init)  # fmt: skip
+        scene.band = eps
+        scene.diagram = scene.diagram if diagram else None
     size = (int(size[0]), int(size[1]))
     render(scene, p, fps=fps, size=size, dpi=dpi, hold=hold, progress=_stage(progress, "render"),
            writer=writer, dwell=dwell)  # fmt: skip

@@ -19,7 +19,15 @@ def command_figure(command: str, result: Any, *, eps: float | None = None) -> Fi
     `result` is the job's result of either dimension (a fit, comparison or convergence
     study); `eps` draws the band f ± eps of a curve's fit.
     """
+    if command == "depth":  # uat depth: sup error against parameters, a line per depth
+        from uat.plot.depth import depth_figure
+
+        return depth_figure(result)
     surface = getattr(result.target, "dim", 1) == 2
+    if _deep(result):  # a fit of one input built in layers (uat.jobs.deepfit)
+        from uat.plot import depth
+
+        return depth.layers_figure(result.net) if command == "explain" else depth.fit_figure(result)
     if command in ("fit", "show"):
         if surface:
             from uat.plot.surfaces import surface_fit_figure
@@ -50,6 +58,18 @@ def command_figure(command: str, result: Any, *, eps: float | None = None) -> Fi
     if surface:
         return surfaces.surface_convergence_figure(result)
     return convergence_figure(result.target, result.points, result.settings)
+
+
+def _deep(result: Any) -> bool:
+    """A fit of one input whose net has hidden layers (not the one-hidden-layer ShallowNet)."""
+    from uat.core.network import ShallowNet
+
+    net = getattr(result, "net", None)
+    return (
+        getattr(result.target, "dim", 1) == 1
+        and net is not None
+        and not isinstance(net, ShallowNet)
+    )
 
 
 def draw(command: str, result: Any, path: str | Path, *, eps: float | None = None) -> None:

@@ -33,6 +33,8 @@ from uat.settings import Settings, how_to_raise, parse_size
 # version named a surface's kinds apart (fit2d, …, animate2d with a sweep): read as these.
 KINDS: tuple[str, ...] = ("fit", "width", "training", "compare", "convergence", "steepness")
 KINDS += ("explain", "explore", "refine", "grow", "turn")
+KINDS += ("depth",)  # `uat depth`: one hidden layer against several at equal parameters
+DEPTH_OPTIONS = ("domain", "layers_list", "neurons", "seeds")
 ANIMATED = {"width", "training", "compare", "steepness", "refine", "grow", "turn"}
 _EARLIER_KINDS = {"fit2d": "fit", "explain2d": "explain", "compare2d": "compare",
                   "convergence2d": "convergence", "animate2d": "refine"}  # fmt: skip
@@ -68,6 +70,8 @@ def options_for(kind: str, still: bool = True) -> tuple[str, ...]:
     A sweep other than width decides the method itself, a comparison or a convergence
     sweep builds both, so those take no `method`.
     """
+    if kind == "depth":
+        return DEPTH_OPTIONS
     params = inspect.signature(job(kind, still)).parameters.values()
     # a surface's options (towers, layers) and the Settings as keywords are spelled apart
     mine = [p.name for p in params if p.kind != p.VAR_KEYWORD and p.name not in _CURVE_ONLY]
@@ -124,7 +128,7 @@ class Entry:
     def argv(self) -> list[str]:
         """The `uat` arguments that make this entry's output (without the program name)."""
         o = self.options
-        if self.kind in ("fit", "convergence", "explain", "explore") or (
+        if self.kind in ("fit", "convergence", "explain", "explore", "depth") or (
             self.kind == "compare" and self.still
         ):
             args = [self.kind, self.target]
@@ -191,7 +195,7 @@ _INTS = {
     "layers",
 }
 _NUMBERS = {"fps", "hold", "dpi", "steepness", "tol", "learning_rate", "eps"}
-_LISTS = {"widths": int, "methods": str, "activations": str}
+_LISTS = {"widths": int, "methods": str, "activations": str, "layers_list": int}
 _WORDS = {"name", "kind", "target", "caption", "title", "format", "domain", "ydomain", "size"}
 # Output formats: a still is a figure, an animation a GIF, an MP4 or a contact sheet.
 FORMATS = {"still": ("png", "svg", "pdf"), "animated": ("gif", "mp4", "png")}
@@ -400,6 +404,8 @@ def build_entry(entry: Entry, out_dir: str | Path) -> dict[str, str]:
         return explore_page(entry.target, settings=settings, out=path, domain=domain, **kw)
     if entry.kind in ANIMATED and not (entry.kind == "compare" and entry.still):
         return _animation(entry, target, settings, path, kw)
+    if entry.kind == "depth":
+        return _depth(target, path, kw)
     result = job(entry.kind)(target, settings=settings, **kw)
     return _draw(entry.kind, result, path)
 
@@ -514,6 +520,25 @@ def _draw(kind: str, result: Any, path: Path) -> dict[str, str]:
 
 
 _NAMES = {"construct": "hand-built", "train": "trained"}
+
+
+def _depth(target: Any, path: Path, kw: dict[str, Any]) -> dict[str, str]:
+    """A depth entry: `uat depth TARGET` drawn to `path`; each depth's sup error its numbers."""
+    from uat.jobs.depth import depth
+    from uat.plot import figures as plot
+    from uat.plot.draw import draw
+
+    layers = kw.get("layers_list", [1, 2, 3, 4])
+    result = depth(target, layers, kw.get("n_neurons", 32), kw.get("seeds", 3))
+    draw("depth", result, path)
+    numbers = {f"{len(r.widths)} × {r.widths[0]} sup error": plot.format_number(r.sup)
+               for r in result.rows[: len(layers)]}  # fmt: skip
+    if result.hand_built is not None:
+        numbers["hand-built sup error"] = plot.format_number(result.hand_built.sup)
+    if result.shallow_bound is not None:
+        found = "none" if result.shallow_width is None else str(result.shallow_width)
+        numbers["one layer for sup ≤ 0.1"] = f"{found} (bound ≥ {result.shallow_bound})"
+    return numbers
 
 
 def spec_message(exc: BaseException) -> str:
@@ -719,7 +744,7 @@ def _numbers_text(numbers: dict[str, str]) -> str:
     return " · ".join(f"{k}: {v}" for k, v in numbers.items() if not k.startswith("_"))
 
 
-START_ORDER = ("anatomy", "bumps", "compare", "convergence", "beyond")
+START_ORDER = ("anatomy", "bumps", "compare", "convergence", "depth", "beyond")
 
 
 def reading_order(entries: list[Entry], meta: dict[str, Any]) -> list[tuple[str, list[Entry]]]:
@@ -740,7 +765,7 @@ def reading_order(entries: list[Entry], meta: dict[str, Any]) -> list[tuple[str,
                     steps[step].append(by_name[n])
                     placed.add(n)
     guess = {"explain": "anatomy", "width": "bumps", "compare": "compare",
-             "convergence": "convergence"}  # fmt: skip
+             "convergence": "convergence", "depth": "depth"}  # fmt: skip
     for e in entries:
         if e.name not in placed:
             steps[guess.get(e.kind, "beyond") if not named else "beyond"].append(e)
@@ -752,6 +777,7 @@ STEP_TITLES = {
     "bumps": "Bumps: the construction, one width at a time",
     "compare": "Hand-built against trained",
     "convergence": "How fast the error falls",
+    "depth": "Depth: what more hidden layers buy, measured",
     "beyond": "Beyond: harder targets, other activations, the explorer",
 }
 
