@@ -170,7 +170,10 @@ def fit_cmd(
     files: dict[str, str | None] = {"output": str(figure_path(out, name)), "network": None}
     if save_net is not None:
         files["network"] = str(output_path(save_net, "", (".json",)))
-    made = result or jobs.fit(t, n, settings)
+    with report.training_bar(
+        quiet or json_ or result is not None or settings.method != "train"
+    ) as cb:
+        made = result or jobs.fit(t, n, settings, callback=cb)
     extra = {"eps": eps, "smallest_width": None if eps is None else n}
 
     def show(record: dict[str, Any]) -> None:
@@ -477,7 +480,8 @@ def explain_cmd(
     n = jobs.default_width("explain", t, neurons)
     jobs.explain_plan(t, n, settings)  # every check before any work
     path = str(figure_path(out, jobs.output_name("explain", t, settings, n)))
-    result = jobs.explain(t, n, settings)
+    with report.progress_bar(None, "training", quiet or json_ or settings.method != "train"):
+        result = jobs.explain(t, n, settings)
     text = f"{report.describe_method(result)}\nfigure: {path}"
     deliver("explain", result, {"output": path}, (json_, quiet, lambda _: report.say(text)))
 

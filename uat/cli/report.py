@@ -181,10 +181,16 @@ def progress_bar(total: int | None, what: str, quiet: bool) -> Iterator[Callable
     if quiet or not sys.stderr.isatty():
         yield lambda done, total=None, what=None: None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
-    with Progress(
-        "[bold]{task.description}",
+    with Progress(  # the description is text, never markup: "[bold]" once printed literally
+        TextColumn("{task.description}", style="bold", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -195,6 +201,13 @@ def progress_bar(total: int | None, what: str, quiet: bool) -> Iterator[Callable
         yield lambda done, total=None, what=None: bar.update(
             task, completed=done, total=total, description=what
         )
+
+
+@contextlib.contextmanager
+def training_bar(quiet: bool) -> Iterator[Callable[[int, float], None]]:
+    """A progress bar for one training run: yields `callback(iteration, training RMSE)`."""
+    with progress_bar(None, "training", quiet) as update:
+        yield lambda it, loss: update(it, None, f"training: RMSE {loss:.3g}")
 
 
 @contextlib.contextmanager
