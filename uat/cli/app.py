@@ -195,9 +195,10 @@ def show_cmd(
     """Read a saved network, re-measure it against its target, and draw the `uat fit` figure."""
     from uat.jobs import commands as jobs
 
-    path = figure_path(out, network.with_suffix(".png").name)
-    files: dict[str, str | None] = {"output": str(path)}
     result = jobs.show(network, target, domain)
+    name = jobs.output_name("show", result.target, Settings(), network=(network, result.net))
+    path = figure_path(out, name)
+    files: dict[str, str | None] = {"output": str(path)}
     deliver("show", result, files, (json_, quiet, lambda _: report.print_fit(result, files)))
 
 

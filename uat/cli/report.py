@@ -38,6 +38,21 @@ def console(stderr: bool = False) -> Console:
     return _Escaping(stderr=stderr, highlight=False, markup=False)
 
 
+def print_table(con: Console, table: Any) -> None:
+    """Print a rich table with no line ending in spaces (rich pads every cell and title)."""
+    from rich.segment import Segment, Segments
+
+    out: list[Segment] = []
+    for line in con.render_lines(table, pad=False):
+        while line and not line[-1].control and not line[-1].text.rstrip():
+            line.pop()  # padding only
+        if line and not line[-1].control:
+            last = line.pop()
+            line.append(Segment(last.text.rstrip(), last.style))
+        out += [*line, Segment.line()]
+    con.print(Segments(out), soft_wrap=True, end="")
+
+
 def describe_method(fit: Fit | Fit2D) -> str:
     """One line on how the network was built."""
     if getattr(fit.target, "dim", 1) == 2:
@@ -228,7 +243,7 @@ def print_comparison(result: Comparison | Compare2D, where: str) -> None:
     result = cast("Comparison", result)
 
     con = console()
-    con.print(comparison_table(result))
+    print_table(con, comparison_table(result))
     several = len(result.activations) > 1
     for note in missing_notes(result):
         con.print(note, soft_wrap=True, markup=False)
@@ -349,7 +364,7 @@ def print_convergence(result: Convergence | Convergence2D, files: Mapping[str, s
             row += [format_number(med[key][1]["median"][i])]
         table.add_row(*row)
     con = console()
-    con.print(table)
+    print_table(con, table)
     lines = []
     for key, m, loss in series:
         r, name = med[key][0], series_name(m, loss, result.losses)
@@ -405,7 +420,7 @@ def print_fit(
         extra["ε"] = f"{eps:g}: N = {result.net.n_neurons} is the smallest width meeting it"
     names = {"output": "figure", "network": "network"}
     extra |= {names[k]: v for k, v in files.items() if v is not None}
-    console().print(summary_table(result, extra, measured=total_seconds is None))
+    print_table(console(), summary_table(result, extra, measured=total_seconds is None))
 
 
 def print_animation(res: Any) -> None:
@@ -418,6 +433,8 @@ def print_animation(res: Any) -> None:
     pace += f" = {res.frames * res.dwell + res.hold:.3g} s a loop"
     if res.path.suffix.lower() == ".mp4":
         pace += f" ({res.file_frames} video frames at {res.fps:g} fps)"
+    if res.path.suffix.lower() == ".png":  # a still: no loop, no pace
+        pace = f"a contact sheet (one still image) of {res.frames} steps"
     rest = f": {pace}, {w}×{h}, {res.bytes / 1e6:.2f} MB, {res.seconds:.1f} s"
     con = console()
     con.print(Text.assemble((printable(str(res.path)), "bold"), rest), soft_wrap=True)
@@ -442,7 +459,7 @@ def print_targets(rows: list[dict[str, Any]]) -> None:
         table.add_row(
             r["name"], r["formula"], f"[{a:.4g}, {b:.4g}]", "jumps" if lip is None else f"{lip:.4g}"
         )
-    console().print(table)
+    print_table(console(), table)
 
 
 def say(text: str) -> None:
@@ -473,7 +490,7 @@ def print_compare2d(result: Compare2D, where: str) -> None:
             f"{f.seconds:.3f} s",
         )  # fmt: skip
     con = console()
-    con.print(table)
+    print_table(con, table)
     sup, rmse = result.ratio("sup"), result.ratio("rmse")
     if sup is not None:
         ratios = f"sup error ×{format_number(sup)}"
@@ -500,7 +517,7 @@ def print_convergence2d(result: Convergence2D, files: Mapping[str, str | None]) 
             format_slope(d["rmse_slopes"][method]),
         )  # fmt: skip
     con = console()
-    con.print(table)
+    print_table(con, table)
     slopes = ", ".join(f"{m} {format_slope(v)}" for m, v in d["slopes"].items())
     con.print(
         f"fitted slope of the sup error: {slopes}\n"

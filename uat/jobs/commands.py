@@ -709,6 +709,7 @@ def output_name(
     ext: str = ".png",
     extra: Sequence[str] = (),
     activations: Sequence[str] | None = None,
+    network: tuple[str | Path, Any] | None = None,
 ) -> str:
     """The default output file of a command: every setting that changes the result is in it.
 
@@ -718,7 +719,17 @@ def output_name(
     is fit, explain, explore, compare, convergence or animate (with its `sweep`); compare's
     `activations` are named too. A surface's network (fit, explain, animate) is the one
     `surface_choice` makes of `n_neurons` and the settings (method, towers, layers, …).
+    show's `network` is the file read and its net: its name, then `vs` the target and
+    domain measured when they are not the ones the file records (runge-vs-abs.png).
     """
+    if command == "show" and network is not None:
+        path, net = network
+        mine = target.domain if getattr(target, "dim", 1) == 1 else target.box
+        own = net.target == target.name and (
+            net.domain is None or np.allclose(np.asarray(net.domain, float), mine)
+        )
+        words = [] if own else ["vs", slug(target.name), *domain_word(target)]
+        return "-".join([Path(path).stem, *words]) + ext
     if getattr(target, "dim", 1) == 2 and command in ("fit", "explain", "animate"):
         net = surface_choice(command, n_neurons, settings)
         words, width = _net_words(command, net, sweep), [net.width_word]

@@ -100,10 +100,12 @@ class Panel:
             ax.set_ylabel("y")
         self.band = None
         if scene.band is not None:  # static: in the saved background
+            from uat.plot.figures import EPS_ALPHA, EPS_COLOR, eps_label
+
             e = scene.band
             self.band = ax.fill_between(
-                scene.x, scene.target - e, scene.target + e, color=OKABE_ITO["sky"], alpha=0.25,
-                lw=0, zorder=1, label=f"target ± ε (ε = {e:g})",
+                scene.x, scene.target - e, scene.target + e, color=EPS_COLOR, alpha=EPS_ALPHA,
+                lw=0, zorder=1, label=eps_label(e),
             )  # fmt: skip
         self.parts = LineCollection([], colors=PARTS_COLOR, linewidths=1.0, zorder=2)
         ax.add_collection(self.parts)
