@@ -373,6 +373,17 @@ class Renderer:
                 if a is not None:
                     a.set_animated(True)
 
+    def _refocus(self, unit: int) -> None:
+        """Summarise the diagram again around `unit` (with its neighbours), which an
+        ellipsis row hid: the lit pair is always drawn, never "one of 19 more"."""
+        from uat.plot.diagram import NetworkDiagram
+
+        assert self.diagram is not None and self.diagram_ax is not None
+        for a in self.diagram.artists:
+            a.remove()
+        self.diagram = NetworkDiagram(self.diagram_ax, self.diagram.net, max_pairs=6, focus=unit)
+        self.diagram.set_animated(True)
+
     def draw(self, frame: list[PanelFrame]) -> np.ndarray:
         """Draw one frame; return the canvas pixels as an (H, W, 4) RGBA view (no copy)."""
         canvas = self.canvas
@@ -383,6 +394,8 @@ class Renderer:
                 a.axes.draw_artist(a)
         if self.diagram is not None and self.diagram_ax is not None:
             f0 = frame[0]  # lit in step with the new bumps; those not built yet are ghosts
+            if f0.unit is not None and f0.unit not in self.diagram.layout.rows:
+                self._refocus(f0.unit)
             for a in self.diagram.light(f0.unit, lit=f0.lit or None, built=f0.built):
                 self.diagram_ax.draw_artist(a)
         for region in self.inset_backgrounds:  # insets sit above the moving curves
