@@ -369,10 +369,10 @@ def step_leak(target: Target, net: ShallowNet, gw: float) -> float:
     margin = float(net.meta.get("edge_margin", delta / 2))
     k = max(net.n_neurons // 2, 1)
     j = np.arange(1, k + 1) * delta
-    near = _LEAK_PEAK / gw + delta * float(expit(-gw * delta / 2))
+    near = _LEAK_PEAK / gw + delta * float(expit(np.asarray(-gw * delta / 2)))
     far = 2 * float(np.sum(j * expit(-gw * j)))
     fmax = target.sup_norm() + lip * (b - a) / (DENSE - 1) / 2
-    ends = float(expit(-gw * margin) + expit(-gw * (margin + b - a)))
+    ends = float(expit(np.asarray(-gw * margin)) + expit(np.asarray(-gw * (margin + b - a))))
     return lip * (near + far) + fmax * ends
 
 
