@@ -239,8 +239,9 @@ def test_labels_can_be_turned_off() -> None:
         (5, 8, None, [0, 1, 2, 3, 4]),
         (20, 8, None, [0, 1, 2, 3, None, 16, 17, 18, 19]),
         (20, 7, None, [0, 1, 2, 3, None, 17, 18, 19]),
-        (20, 8, 10, [0, 1, 2, 3, None, 10, None, 17, 18, 19]),
-        (20, 8, 4, [0, 1, 2, 3, 4, None, 17, 18, 19]),
+        (20, 8, 10, [0, 1, 2, None, 9, 10, 11, None, 18, 19]),  # the focus and its neighbours
+        (20, 8, 4, [0, 1, 2, 3, 4, 5, None, 18, 19]),
+        (20, 4, 10, [0, 1, None, 10, None, 19]),  # no room for neighbours
         (20, 8, 18, [0, 1, 2, 3, None, 16, 17, 18, 19]),
     ],
 )
@@ -316,3 +317,24 @@ def test_a_height_at_float_rounding_is_labelled_zero() -> None:
     net.v[4:6] = [2.22e-16, -2.22e-16]  # what sin's middle pair holds: sin(0) in floats
     text = unit_label(net, diagram_layout(net), 2)
     assert "h = ±0" in text and "e-16" not in text
+
+
+def test_a_grow_animation_always_draws_its_lit_pair() -> None:
+    """`--grow --diagram`, 25 pairs in 6 rows: bumps 4–22 fell inside "⋮ 19 more pairs"."""
+    from uat.jobs import scenes as sc
+    from uat.plot import render as rn
+
+    scene = sc.grow_sweep(SIN, 50)
+    seen = set()
+    with rn.open_renderer(scene, (800, 500), 100) as r:
+        for frame in scene.frames:
+            r.draw(frame)
+            assert r.diagram is not None
+            unit = frame[0].unit
+            assert unit in r.diagram.layout.rows  # drawn as itself, not as an ellipsis
+            rows = [u for u in r.diagram.layout.rows if u is not None]
+            assert len(rows) <= 6 + 3  # still a summary
+            lit = r.diagram.hidden_nodes.get_facecolor()[:, :3] != 1.0
+            assert lit.any(axis=1).sum() >= 2  # its two neurons lit
+            seen.add(unit)
+    assert len(seen) == 25

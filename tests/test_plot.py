@@ -144,19 +144,19 @@ def test_convergence_figure_marks_the_optimiser_floor_and_fits_above_it() -> Non
     from uat.jobs.records import Point
     from uat.plot.figures import convergence_figure
 
-    widths = [2, 4, 8, 16, 32, 64, 128, 256, 512]
-    law = [min(1.0, 8.0 / n**3) for n in widths[:6]]  # 8/N³ up to N = 64
-    sups = law + [1e-5, 1.2e-5, 1.4e-5]  # then the floor, rising a little
+    widths = [2**k for k in range(1, 13)]  # 2 … 4096: the slopes start at √(2·4096) ≈ 90
+    law = [min(1.0, 8.0 / n**3) for n in widths[:9]]  # 8/N³ up to N = 512
+    sups = law + [2e-8, 2.4e-8, 2.8e-8]  # then the floor, rising a little
     pts = [Point(n, "train", e, e / 4, 0.0, 0, "mse") for n, e in zip(widths, sups, strict=True)]
     with style():
         fig = convergence_figure(get_target("sin"), pts)
     ax = fig.axes[0]
-    # above the floor the asymptotic widths 16, 32, 64 follow 8/N³: slope −3
+    # above the floor the widths right of the shaded band, 128, 256, 512, follow 8/N³: −3
     x, y = line_data(ax, "trained sup (slope -3.00 above the floor)")
-    np.testing.assert_allclose(x, widths[:7])  # drawn solid up to the floor's first width
+    np.testing.assert_allclose(x, widths[:10])  # drawn solid up to the floor's first width
     floor = [c for c in ax.collections if "optimiser's floor" in str(c.get_label())]
     assert len(floor) == 2  # sup and RMSE each have their dotted level
-    assert str(floor[0].get_label()).endswith("≈ 1.20e-05")  # the median of the floor values
+    assert str(floor[0].get_label()).endswith("≈ 2.40e-08")  # the median of the floor values
 
 
 def test_faint_bumps_are_grey_and_never_drawn_where_they_are_zero() -> None:
@@ -200,10 +200,12 @@ def test_each_trained_neuron_is_drawn_over_the_whole_domain() -> None:
     assert len(segs) >= 12  # one curve per neuron at least (split where it is zero)
     xs = np.concatenate([s[:, 0] for s in segs])
     assert xs.min() == pytest.approx(-3.0) and xs.max() == pytest.approx(3.0)
-    # every neuron's curve is v·σ(w·x + b) at its points: check one against the weights
+    # every neuron's curve is v·σ(w·x + b) at its points, shifted by a constant (its offset
+    # is the output bias's): check one against the weights
     net, seg = f.net, max(segs, key=len)
     curves = net.v[:, None] / (1 + np.exp(-(net.w[:, None] * seg[:, 0] + net.b[:, None])))
-    assert np.min(np.max(np.abs(curves - seg[:, 1]), axis=1)) < 1e-9
+    shifts = curves - seg[:, 1]
+    assert np.min(np.ptp(shifts, axis=1)) < 1e-9
 
 
 def test_wrap_text_keeps_mathtext_whole_and_lines_short() -> None:

@@ -371,3 +371,7 @@ def test_init_is_refused_where_no_training_run_starts():
     for sweep in ("width", "steepness", "compare"):
         with pytest.raises(UatError, match="--init chooses the start of a training sweep"):
             sc.scene_for(get_target("sin"), 4, Settings(), sweep, frames=2, init="spread")
+
+
+def test_a_width_sweep_has_the_error_strip_of_the_training_sweep(scene):
+    assert scene.meta["strip"] is True  # |error| under the curves, as in the training sweep

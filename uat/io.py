@@ -354,6 +354,11 @@ def _decode(data: bytes, where: str) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - data.rfind(b"\n", 0, exc.start)
+        kinds = {b"\x89PNG": "a PNG image", b"GIF8": "a GIF image", b"%PDF": "a PDF document"}
+        kind = next((k for sig, k in kinds.items() if data.startswith(sig)), None)
+        kind = "an MP4 video" if data[4:8] == b"ftyp" else kind
+        if kind is not None:  # `uat show fit.png`: the figure given for the network
+            raise UatError(f"cannot read {where}: it is {kind}, not text") from None
         raise UatError(
             f"cannot read {where}: not UTF-8 text (line {line}, byte {column})"
         ) from None

@@ -178,7 +178,10 @@ def fit_cmd(
     files: dict[str, str | None] = {"output": str(figure_path(out, name)), "network": None}
     if save_net is not None:
         files["network"] = str(output_path(save_net, "", (".json",)))
-    made = result or jobs.fit(t, n, settings)
+    with report.training_bar(
+        quiet or json_ or result is not None or settings.method != "train"
+    ) as cb:
+        made = result or jobs.fit(t, n, settings, callback=cb)
     extra = {"eps": eps, "smallest_width": None if eps is None else n}
 
     def show(record: dict[str, Any]) -> None:
@@ -199,10 +202,12 @@ def show_cmd(
 ) -> None:
     """Read a saved network, re-measure it against its target, and draw the `uat fit` figure."""
     from uat.jobs import commands as jobs
+    from uat.jobs import naming
 
-    path = figure_path(out, network.with_suffix(".png").name)
-    files: dict[str, str | None] = {"output": str(path)}
     result = jobs.show(network, target, domain)
+    name = naming.output_name("show", result.target, Settings(), network=(network, result.net))
+    path = figure_path(out, name)
+    files: dict[str, str | None] = {"output": str(path)}
     deliver("show", result, files, (json_, quiet, lambda _: report.print_fit(result, files)))
 
 
@@ -456,7 +461,8 @@ def explain_cmd(
         n = neurons if deep else request.default_width("explain", t, neurons)
         fitting.explain_plan(t, n, settings)  # every check before any work
         path = str(figure_path(out, naming.output_name("explain", t, settings, n)))
-        result = jobs.explain(t, n, settings)
+        with report.progress_bar(None, "training", quiet or json_ or settings.method != "train"):
+            result = jobs.explain(t, n, settings)
     text = f"{report.describe_method(result)}\nfigure: {path}"
     deliver("explain", result, {"output": path}, (json_, quiet, lambda _: report.say(text)))
 

@@ -39,6 +39,21 @@ def console(stderr: bool = False) -> Console:
     return _Escaping(stderr=stderr, highlight=False, markup=False)
 
 
+def print_table(con: Console, table: Any) -> None:
+    """Print a rich table with no line ending in spaces (rich pads every cell and title)."""
+    from rich.segment import Segment, Segments
+
+    out: list[Segment] = []
+    for line in con.render_lines(table, pad=False):
+        while line and not line[-1].control and not line[-1].text.rstrip():
+            line.pop()  # padding only
+        if line and not line[-1].control:
+            last = line.pop()
+            line.append(Segment(last.text.rstrip(), last.style))
+        out += [*line, Segment.line()]
+    con.print(Segments(out), soft_wrap=True, end="")
+
+
 def describe_method(fit: Fit) -> str:
     """One line on how the network was built."""
     if getattr(fit.target, "dim", 1) == 2:
@@ -213,10 +228,16 @@ def progress_bar(total: int | None, what: str, quiet: bool) -> Iterator[Callable
     if quiet or not sys.stderr.isatty():
         yield lambda done, total=None, what=None: None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
-    with Progress(
-        "[bold]{task.description}",
+    with Progress(  # the description is text, never markup: "[bold]" once printed literally
+        TextColumn("{task.description}", style="bold", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -227,6 +248,13 @@ def progress_bar(total: int | None, what: str, quiet: bool) -> Iterator[Callable
         yield lambda done, total=None, what=None: bar.update(
             task, completed=done, total=total, description=what
         )
+
+
+@contextlib.contextmanager
+def training_bar(quiet: bool) -> Iterator[Callable[[int, float], None]]:
+    """A progress bar for one training run: yields `callback(iteration, training RMSE)`."""
+    with progress_bar(None, "training", quiet) as update:
+        yield lambda it, loss: update(it, None, f"training: RMSE {loss:.3g}")
 
 
 @contextlib.contextmanager
@@ -242,7 +270,7 @@ def print_comparison(result: Comparison, where: str) -> None:
     from uat.plot.figures import format_number
 
     con = console()
-    con.print(comparison_table(result))
+    print_table(con, comparison_table(result))
     several = len(result.activations or []) > 1
     for note in missing_notes(result):
         con.print(note, soft_wrap=True, markup=False)
@@ -384,7 +412,7 @@ def print_convergence(result: Convergence, files: Mapping[str, str | None]) -> N
             row += [format_number(sup["median"][i]) + mark, format_number(rmse["median"][i])]
         table.add_row(*row)
     con = console()
-    con.print(table)
+    print_table(con, table)
     lines = []
     for key, m, loss in series:
         r, name = med[key][0], _series(result, m, loss)
@@ -451,7 +479,7 @@ def print_fit(
         extra["ε"] = f"{eps:g}: N = {result.net.n_neurons} is the smallest width meeting it"
     names = {"output": "figure", "network": "network"}
     extra |= {names[k]: v for k, v in files.items() if v is not None}
-    console().print(summary_table(result, extra, measured=total_seconds is None))
+    print_table(console(), summary_table(result, extra, measured=total_seconds is None))
 
 
 def print_animation(res: Any) -> None:
@@ -464,6 +492,8 @@ def print_animation(res: Any) -> None:
     pace += f" = {res.frames * res.dwell + res.hold:.3g} s a loop"
     if res.path.suffix.lower() == ".mp4":
         pace += f" ({res.file_frames} video frames at {res.fps:g} fps)"
+    if res.path.suffix.lower() == ".png":  # a still: no loop, no pace
+        pace = f"a contact sheet (one still image) of {res.frames} steps"
     rest = f": {pace}, {w}×{h}, {res.bytes / 1e6:.2f} MB, {res.seconds:.1f} s"
     con = console()
     con.print(Text.assemble((printable(str(res.path)), "bold"), rest), soft_wrap=True)
@@ -488,7 +518,7 @@ def print_targets(rows: list[dict[str, Any]]) -> None:
         table.add_row(
             r["name"], r["formula"], f"[{a:.4g}, {b:.4g}]", "jumps" if lip is None else f"{lip:.4g}"
         )
-    console().print(table)
+    print_table(console(), table)
 
 
 def say(text: str) -> None:

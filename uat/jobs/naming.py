@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -111,6 +112,7 @@ def output_name(
     ext: str = ".png",
     extra: Sequence[str] = (),
     activations: Sequence[str] | None = None,
+    network: tuple[str | Path, Any] | None = None,
 ) -> str:
     """The default output file of a command: every setting that changes the result is in it.
 
@@ -120,7 +122,17 @@ def output_name(
     is fit, explain, explore, compare, convergence or animate (with its `sweep`); compare's
     `activations` are named too. A surface's network (fit, explain, animate) is the one
     `surface_choice` makes of `n_neurons` and the settings (method, towers, layers, …).
+    show's `network` is the file read and its net: its name, then `vs` the target and
+    domain measured when they are not the ones the file records (runge-vs-abs.png).
     """
+    if command == "show" and network is not None:
+        path, net = network
+        mine = target.domain if getattr(target, "dim", 1) == 1 else target.box
+        own = net.target == target.name and (
+            net.domain is None or np.allclose(np.asarray(net.domain, float), mine)
+        )
+        words = [] if own else ["vs", slug(target.name), *domain_word(target)]
+        return "-".join([Path(path).stem, *words]) + ext
     if getattr(target, "dim", 1) == 2 and command in ("fit", "explain", "animate"):
         from uat.jobs.choice import surface_choice
 

@@ -107,10 +107,12 @@ def summarise(
     at = optimiser_floor(widths, med, scale) if wanted else None
     above = len(widths) if at is None else at
     exact = {p.width for p in mine if p.rounding}  # a constant to the last bits: no rate
-    fit_w = [w for w in widths[:above] if w not in exact]
-    fit_e = [e for w, e in zip(widths[:above], med[:above], strict=True) if w not in exact]
-    slope = fitted_slope(fit_w, fit_e) if len(fit_w) >= 2 else float("nan")
-    if at is not None and sum(w >= asymptotic_start(widths[:above]) for w in widths[:above]) < 3:
+    # the whole sweep's start, which the figure shades as "before the fitted slopes"
+    start = asymptotic_start(widths) if widths else 0.0
+    used = [i for i, w in enumerate(widths[:above]) if w not in exact and w >= start - 1e-9]
+    fit_w, fit_e = [widths[i] for i in used], [med[i] for i in used]
+    slope = fitted_slope(fit_w, fit_e, start) if len(fit_w) >= 2 else float("nan")
+    if at is not None and len(fit_w) < 3:
         slope = float("nan")  # two points before a floor are no rate (sin: −18 from N = 8, 10)
     return {
         "widths": widths,

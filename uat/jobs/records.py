@@ -136,15 +136,19 @@ def asymptotic_start(widths: Sequence[float]) -> float:
     return float(np.sqrt(w.min() * w.max())) if w.size >= 4 else float(w.min())
 
 
-def fitted_slope(widths: Sequence[float], errors: Sequence[float]) -> float:
+def fitted_slope(
+    widths: Sequence[float], errors: Sequence[float], start: float | None = None
+) -> float:
     """Least-squares slope of log(error) against log(width), over the asymptotic widths.
 
     Small widths sit before the asymptotic regime (the error saturates near ‖f‖), so with
-    four or more widths only those at or above √(min·max) count.
+    four or more widths only those at or above √(min·max) count (or above `start`: the
+    whole sweep's, where a floor cut the widths given).
     """
     with np.errstate(divide="ignore"):  # an exact zero error has no logarithm: left out
         x, y = np.log(np.asarray(widths, float)), np.log(np.asarray(errors, float))
-    ok = np.isfinite(y) & (x >= np.log(asymptotic_start(widths)) - 1e-12)
+    start = asymptotic_start(widths) if start is None else start
+    ok = np.isfinite(y) & (x >= np.log(start) - 1e-12)
     if ok.sum() < 2:
         return float("nan")
     return float(np.polyfit(x[ok], y[ok], 1)[0])

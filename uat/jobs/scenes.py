@@ -375,7 +375,7 @@ def width_sweep(
         frames=[[p] for p in panels],
         ylims=[_limits(yt, panels, parts=s.method == "construct")],
         title=f"{target.label}: {name} network, {_span([f.net.n_neurons for f in fits])} neurons",
-        meta={"sweep": "width", "widths": list(widths), "method": s.method},
+        meta={"sweep": "width", "widths": list(widths), "method": s.method, "strip": True},
     )
 
 

@@ -76,7 +76,8 @@ def shown_positions(n: int, limit: int, focus: int | None = None) -> list[int | 
     """Positions 0..n-1 to draw, at most `limit` of them; None marks each elided run.
 
     Without a focus the first ⌈limit/2⌉ and the last ⌊limit/2⌋ are shown; a focus inside
-    the elided middle is shown as well, between two ellipses.
+    the elided middle is shown as well, with its neighbours where the limit leaves room (5
+    or more), so a lit unit is drawn beside the units built before and after it.
     """
     limit = max(limit, 3)  # room for both ends and a focus
     if n <= limit:
@@ -84,8 +85,10 @@ def shown_positions(n: int, limit: int, focus: int | None = None) -> list[int | 
     head = (limit + 1) // 2
     keep = {*range(head), *range(n - (limit - head), n)}
     if focus is not None and 0 <= focus < n and focus not in keep:
-        head = limit // 2
-        keep = {*range(head), *range(n - (limit - 1 - head), n), focus}
+        near = {focus - 1, focus, focus + 1} if limit >= 5 else {focus}
+        room = limit - len(near)
+        head = (room + 1) // 2 if limit >= 5 else limit // 2
+        keep = {*range(head), *range(n - (room - head), n)} | near
     rows: list[int | None] = []
     for p in sorted(keep):
         if rows and rows[-1] is not None and p != rows[-1] + 1:

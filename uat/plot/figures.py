@@ -24,6 +24,7 @@ from uat.jobs.scenes import (
     unit_name,
     y_limits,
 )
+from uat.text import printable
 
 __all__ = [  # the text helpers live with the scenes, windows with the construction
     "DRAWN_PARTS",
@@ -88,6 +89,7 @@ PART_COLOR = "#9a9a9a"
 # zeros to the eye, and 25 of them stacked on y = 0 are what made the false line.
 PART_FLOOR = 1e-3
 EPS_COLOR = OKABE_ITO["green"]
+EPS_ALPHA = 0.22  # the band f ± ε: one colour in every figure and animation
 _WINDOWS_DRAWN = 120  # windows of failure shaded at most (more read as noise)
 
 
@@ -203,11 +205,15 @@ def nonzero_runs(x: np.ndarray, y: np.ndarray, floor: float = PART_FLOOR) -> lis
     return [np.column_stack([x[lo:hi], y[lo:hi]]) for lo, hi in edges.reshape(-1, 2)]
 
 
-def draw_contributions(ax: Axes, x: np.ndarray, net: ShallowNet, *, color: str = PART_COLOR) -> Any:
+def draw_contributions(
+    ax: Axes, x: np.ndarray, net: ShallowNet, *, color: str = PART_COLOR, level: float | None = None
+) -> Any:
     """Each neuron's (or bump's) weighted output, faintly, as one LineCollection.
 
     Bumps are evaluated only near their steps (`construct.pair_curves`) and drawn only where
     they are not zero (`nonzero_runs`); more than DRAWN_PARTS parts are a blur and are not drawn.
+    With `level`, a trained net's neurons are each shifted to have that mean: their offsets
+    are arbitrary (the output bias takes them) and put most of them out of view.
     """
     from matplotlib.collections import LineCollection
 
@@ -219,11 +225,19 @@ def draw_contributions(ax: Axes, x: np.ndarray, net: ShallowNet, *, color: str =
         curves = [(x[where], y) for _, where, y in pair_curves(net, x)]
     else:
         curves = [(x, y) for y in net.contributions(x)]
-    segs = [seg for cx, cy in curves for seg in nonzero_runs(cx, cy)]
+    if level is not None and net.method == "train" and net.group != 2:  # whole, about level
+        segs = [np.column_stack([x, y - y.mean() + level]) for _, y in curves]
+    else:
+        segs = [seg for cx, cy in curves for seg in nonzero_runs(cx, cy)]
     alpha = float(np.clip(6.0 / max(len(curves), 1), 0.25, 0.7))
     lc = LineCollection(segs, colors=color, linewidths=1.0, alpha=alpha, zorder=1.5)
     ax.add_collection(lc)
     return lc
+
+
+def shifted_words(net: ShallowNet) -> str:
+    """What a legend adds where `draw_contributions` shifted a trained net's neurons."""
+    return ", shifted to the mean" if net.method == "train" and net.group != 2 else ""
 
 
 def draw_fit(ax: Axes, fit: Fit, curves: Curves, *, contributions: bool = True) -> list[Any]:
@@ -232,9 +246,10 @@ def draw_fit(ax: Axes, fit: Fit, curves: Curves, *, contributions: bool = True) 
     x, yt, yn = curves.x, curves.target, curves.net
     artists: list[Any] = []
     framed = [yt, yn]
-    lc = draw_contributions(ax, x, fit.net) if contributions else None
+    level = float(np.mean(yn))
+    lc = draw_contributions(ax, x, fit.net, level=level) if contributions else None
     if lc is not None:
-        lc.set_label(f"each {unit_name(fit.net)}")
+        lc.set_label(f"each {unit_name(fit.net)}" + shifted_words(fit.net))
         artists.append(lc)
         if fit.net.group == 2:  # bumps stand on zero: show them whole
             framed.append(np.zeros(1))
@@ -392,6 +407,9 @@ def fit_title(fit: Fit) -> str:
     n = fit.net.n_neurons
     width = f"{n} neurons" + (f" ({unit_count(fit.net)})" if fit.net.group == 2 else "")
     name = METHOD_NAMES.get(fit.method, fit.method)
+    made_for = fit.net.target  # `uat show --target`: the net measured against another target
+    if isinstance(made_for, str) and made_for and made_for != fit.target.name:
+        name += f" for {printable(made_for)}"
     return f"{fit.target.label}: {name}, {width}, sup error {format_number(fit.errors.sup)}"
 
 
@@ -402,10 +420,10 @@ def draw_hidden(ax: Axes, fit: Fit, curves: Curves) -> list[Any]:
     color = method_color(fit.method)
     x = curves.x
     yt, yh = squashed_target(fit.target)(x), curves.hidden
-    lc = draw_contributions(ax, x, fit.net)
+    lc = draw_contributions(ax, x, fit.net, level=float(np.mean(yh)))
     artists: list[Any] = []
     if lc is not None:
-        lc.set_label(f"each {unit_name(fit.net)}")
+        lc.set_label(f"each {unit_name(fit.net)}" + shifted_words(fit.net))
         artists.append(lc)
     artists += ax.plot(x, yh, color=color, lw=2.4, alpha=0.9, label="hidden sum")
     artists += draw_target(ax, x, yt, label=r"$\sigma^{-1}(f)$")
@@ -431,11 +449,16 @@ def draw_windows(ax: Axes, net: ShallowNet, domain: tuple[float, float]) -> list
     return artists
 
 
+def eps_label(eps: float) -> str:
+    """The ε band's one label, in every figure and animation."""
+    return f"f ± ε, ε = {format_number(eps)}"
+
+
 def draw_eps_band(ax: Axes, ax_err: Axes, curves: Curves, eps: float) -> list[Any]:
     """The band f ± ε around the target (gid "eps") and ±ε on the error panel."""
     x, yt = curves.x, curves.target
-    label = f"f ± ε, ε = {format_number(eps)}"
-    band = ax.fill_between(x, yt - eps, yt + eps, color=EPS_COLOR, alpha=0.22, lw=0, zorder=1)
+    label = eps_label(eps)
+    band = ax.fill_between(x, yt - eps, yt + eps, color=EPS_COLOR, alpha=EPS_ALPHA, lw=0, zorder=1)
     band.set_label(label)
     band.set_gid("eps")
     artists: list[Any] = [band]

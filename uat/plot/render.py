@@ -100,10 +100,12 @@ class Panel:
             ax.set_ylabel("y")
         self.band = None
         if scene.band is not None:  # static: in the saved background
+            from uat.plot.figures import EPS_ALPHA, EPS_COLOR, eps_label
+
             e = scene.band
             self.band = ax.fill_between(
-                scene.x, scene.target - e, scene.target + e, color=OKABE_ITO["sky"], alpha=0.25,
-                lw=0, zorder=1, label=f"target ± ε (ε = {e:g})",
+                scene.x, scene.target - e, scene.target + e, color=EPS_COLOR, alpha=EPS_ALPHA,
+                lw=0, zorder=1, label=eps_label(e),
             )  # fmt: skip
         self.parts = LineCollection([], colors=PARTS_COLOR, linewidths=1.0, zorder=2)
         ax.add_collection(self.parts)
@@ -371,6 +373,17 @@ class Renderer:
                 if a is not None:
                     a.set_animated(True)
 
+    def _refocus(self, unit: int) -> None:
+        """Summarise the diagram again around `unit` (with its neighbours), which an
+        ellipsis row hid: the lit pair is always drawn, never "one of 19 more"."""
+        from uat.plot.diagram import NetworkDiagram
+
+        assert self.diagram is not None and self.diagram_ax is not None
+        for a in self.diagram.artists:
+            a.remove()
+        self.diagram = NetworkDiagram(self.diagram_ax, self.diagram.net, max_pairs=6, focus=unit)
+        self.diagram.set_animated(True)
+
     def draw(self, frame: list[PanelFrame]) -> np.ndarray:
         """Draw one frame; return the canvas pixels as an (H, W, 4) RGBA view (no copy)."""
         canvas = self.canvas
@@ -381,6 +394,8 @@ class Renderer:
                 a.axes.draw_artist(a)
         if self.diagram is not None and self.diagram_ax is not None:
             f0 = frame[0]  # lit in step with the new bumps; those not built yet are ghosts
+            if f0.unit is not None and f0.unit not in self.diagram.layout.rows:
+                self._refocus(f0.unit)
             for a in self.diagram.light(f0.unit, lit=f0.lit or None, built=f0.built):
                 self.diagram_ax.draw_artist(a)
         for region in self.inset_backgrounds:  # insets sit above the moving curves

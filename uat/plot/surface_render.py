@@ -81,8 +81,10 @@ class SurfaceRenderer:
         self.ax_err.set_xlabel("x", fontsize=0.9 * fs)
         self.ax_err.set_ylabel("y", fontsize=0.9 * fs)
         self.ax_err.tick_params(labelsize=0.8 * fs)
-        fig.text(0.5, 0.965, scene.title, ha="center", va="top", fontsize=1.1 * fs)
-        self.caption = fig.text(0.5, 0.02, first.text, ha="center", va="bottom", fontsize=fs)
+        self.title = fig.text(0.5, 0.99, scene.title, ha="center", va="top", fontsize=1.1 * fs)
+        self.caption = fig.text(0.5, 0.01, first.text, ha="center", va="bottom", fontsize=fs)
+        self.cax = cax
+        _arrange(self)
         # a turning camera redraws the 3-D axes whole; a fixed one only the surface's artists
         self.turning = len({f.azimuth for f in scene.frames}) > 1
         self.ax3.view_init(elev=ELEVATION, azim=first.azimuth)
@@ -144,6 +146,56 @@ class SurfaceRenderer:
         for a in self.moving():
             self.fig.draw_artist(a)
         return np.asarray(canvas.buffer_rgba())[: self.size[1], : self.size[0]]
+
+
+def _arrange(r: SurfaceRenderer) -> None:
+    """Place the axes between the title and the caption, measured in pixels, so that no
+    text meets another or leaves the canvas at any size the limits allow (480×300 put the
+    title over the subtitles, the caption over the ticks, the colour-bar label outside)."""
+    from uat.plot.render import fit_text
+
+    fig, (w, h) = r.fig, r.size
+    canvas: Any = fig.canvas
+    renderer = canvas.get_renderer()
+    pad = max(2.0, 0.01 * h)
+    for text, width in ((r.title, w), (r.caption, w), (r.ax3.title, 0.58 * w)):
+        fit_text(text, renderer, width - 2 * pad)
+    fit_text(r.ax_err.title, renderer, 0.4 * w - 2 * pad)
+    top = r.title.get_window_extent(renderer).y0 - pad
+    bottom = r.caption.get_window_extent(renderer).y1 + pad
+    bar = max(4.0, 0.015 * w)
+    if w < 400 or h < 250:  # few ticks where few fit, closer to their axes
+        from matplotlib.ticker import MaxNLocator, NullFormatter
+
+        for axis in (r.ax_err.xaxis, r.ax_err.yaxis):
+            axis.set_major_locator(MaxNLocator(3))
+        if w < 400:  # the surface's numbers are the error map's: leave it the room
+            for axis in (r.ax3.xaxis, r.ax3.yaxis, r.ax3.zaxis):
+                axis.set_major_formatter(NullFormatter())
+        for ax in (r.ax_err, r.cax, r.ax3):
+            ax.tick_params(pad=1.0)
+        r.ax_err.xaxis.labelpad = r.ax_err.yaxis.labelpad = r.cax.yaxis.labelpad = 1.0
+    for _ in range(3):  # tick labels change with the axes' size: settle
+        err, cbox = r.ax_err.get_tightbbox(renderer), r.cax.get_tightbbox(renderer)
+        assert err is not None and cbox is not None  # both are drawn
+        e, c = r.ax_err.get_window_extent(renderer), r.cax.get_window_extent(renderer)
+        below = e.y0 - min(err.y0, cbox.y0)
+        above = max(err.y1, cbox.y1) - e.y1
+        y0, y1 = bottom + below, top - above
+        x1 = w - pad - (cbox.x1 - c.x1)  # the colour bar's right edge, its label inside
+        x0 = (0.6 if w >= 400 else 0.55) * w + (e.x0 - err.x0)
+        gap = (c.x0 - e.x1) if c.x0 > e.x1 else 0.02 * w
+        gap = max(gap, (cbox.x0 - c.x0) + 0.01 * w)
+        ex1 = x1 - bar - gap
+        if y1 - y0 < 8 or ex1 - x0 < 8:
+            break  # no room left to shrink into: keep the last placement
+        r.ax_err.set_position((x0 / w, y0 / h, (ex1 - x0) / w, (y1 - y0) / h))
+        r.cax.set_position(((x1 - bar) / w, y0 / h, bar / w, (y1 - y0) / h))
+        box = r.ax3.get_tightbbox(renderer)
+        a = r.ax3.get_window_extent(renderer)
+        d0, d1 = a.y0 - box.y0, box.y1 - a.y1
+        height = max(8.0, top - bottom - d0 - d1)
+        r.ax3.set_position((0.0, (bottom + d0) / h, 0.58, height / h))
 
 
 def _rectangle(cell: tuple[float, float, float, float, float]) -> np.ndarray:

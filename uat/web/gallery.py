@@ -904,7 +904,7 @@ document.addEventListener('click',e=>{
 });
 document.querySelectorAll('video').forEach(v=>{
   const b=v.closest('figure').querySelector('button[data-play]');
-  const show=()=>{if(b){b.textContent=v.paused?'▶ Play':'⏸ Pause';}};
+  const show=()=>{if(b){b.textContent=v.paused?'▶ Play':'‖ Pause';}};
   v.addEventListener('play',show);v.addEventListener('pause',show);show();
 });
 """
