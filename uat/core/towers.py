@@ -189,15 +189,9 @@ def towers(
         w2[cell, column] = sign * big_h
     second = Layer(w2, np.full(k * k, -1.5 * big_h), "sigmoid")
     out = Layer(v[None, :], np.zeros(1), "identity")
-    meta = {
-        "towers_per_side": k,
-        "form": form,
-        "heights": heights,
-        "tower_heights": h.tolist(),
-        "steepness": w,
-        "threshold_steepness": big_h,
-        "cell": [s / k for s in target.side],
-    }
+    meta = {"towers_per_side": k, "form": form, "heights": heights, "tower_heights": h.tolist(),
+            "steepness": w, "threshold_steepness": big_h,
+            "cell": [s / k for s in target.side]}  # fmt: skip
     return LayeredNet([first, second, out], domain=target.box, target=target.name,
                       method="construct", meta=meta)  # fmt: skip
 

@@ -674,14 +674,9 @@ def training_run(
             progress(i + 1, len(snaps))
     unit = "neuron" if n == 1 else "neurons"
     optimizer = {"lm": "Levenberg–Marquardt", "adam": "Adam"}.get(s.optimizer, s.optimizer)
-    meta = {
-        "strip": True,
-        "init": init,
-        "sweep": "training",
-        "method": "train",
-        "iterations": [sn.iteration for sn in snaps],
-        "converged": bool(result.converged),
-    }
+    meta = {"strip": True, "init": init, "sweep": "training", "method": "train",
+            "iterations": [sn.iteration for sn in snaps],
+            "converged": bool(result.converged)}  # fmt: skip
     title = f"{target.label}: training {n} {s.activation} {unit} ({optimizer}, {init} start)"
     return Scene(x=x, target=yt, target_label=target.label, frames=[[p] for p in panels],
                  ylims=[_limits(yt, panels, parts=False)], title=title, meta=meta)  # fmt: skip
