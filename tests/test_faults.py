@@ -605,3 +605,24 @@ def test_a_gallery_dwell_is_refused_before_the_build(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "dwell" in one_line_error(proc.stderr)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gallery.toml"]  # nothing built
+
+
+def test_a_network_file_above_its_own_cap_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    """A network file is capped below other files (LIMITS["network_bytes"]: a 30 MB 2-D net
+    peaked at 728 MB before its checks); the refusal names the limit, takes no parse."""
+    from uat.settings import LIMITS
+
+    size = int(LIMITS["network_bytes"].high) + 1
+    assert size <= LIMITS["file_bytes"].high  # other files of this size are still read
+    big = tmp_path / "net.json"
+    head, tail = '{"format": "uat-network/2", "pad": "', '"}\n'
+    big.write_text(head + "0" * (size - len(head) - len(tail)) + tail)
+    assert big.stat().st_size == size
+    before = snapshot(tmp_path)
+    t0 = time.perf_counter()
+    r = uat("show", str(big), "-o", str(tmp_path / "out.png"), cwd=tmp_path)
+    assert r.returncode == 2
+    line = one_line_error(r.stderr)
+    assert "larger than" in line and "NETWORK_BYTES" in line.upper()
+    assert time.perf_counter() - t0 < 30
+    assert snapshot(tmp_path) == before

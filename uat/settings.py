@@ -112,6 +112,9 @@ LIMITS: dict[str, Limit] = {
     "value_abs": Limit(0, 1e300),
     # files read: a saved network of 10,000 neurons takes 0.8 MB
     "file_bytes": Limit(0, 32_000_000, whole=True),
+    # saved networks: the widest uat writes, 64×64 towers, takes 5.6 MB; a 30 MB 2-D network
+    # peaked at 728 MB before its checks, so network files stop at 16 MB (about 390 MB)
+    "network_bytes": Limit(0, 16_000_000, whole=True),
     # CSV samples: parsed line by line into float arrays, peaking near 2.6 times the file
     # (measured), so 64 MB of text (about 3 million rows) needs under 200 MB
     "csv_bytes": Limit(0, 64_000_000, whole=True),

@@ -304,13 +304,13 @@ def write_network(d: dict[str, Any], path: str | Path) -> Path:
 
 def read_network(path: str | Path) -> Any:
     """The parsed JSON of a saved network of any format: a regular file (never a FIFO nor a
-    device), at most LIMITS["file_bytes"] long, read in bounded chunks, depth-capped, NaN
+    device), at most LIMITS["network_bytes"] long, read in bounded chunks, depth-capped, NaN
     refused, and recorded as an input that no output of the run may overwrite."""
     p = Path(path)
     if not p.is_file():  # the reader below refuses these too; these words say which
         why = "no such file" if not p.exists() else "it is a directory" if p.is_dir() else ""
         raise UatError(f"cannot read network {p}: {why or 'not a regular file'}")
-    return load_json(p, "network")
+    return load_json(p, "network", "network_bytes")
 
 
 def network_inputs(path: str | Path) -> int:
