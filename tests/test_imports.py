@@ -141,3 +141,38 @@ def test_figures_and_animations_never_import_pyplot(args: list[str], tmp_path: P
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
     assert out.stat().st_size > 0
+
+
+# -- one concept, one place: the layout's own rules ------------------------------------------
+
+
+def test_no_module_is_a_dimensions_twin() -> None:
+    # a dimension is a parameter of the target and the network, not a module (`fit2d.py`)
+    twins = [m for m, p in MODULES.items() if p.stem.endswith(("2d", "3d"))]
+    assert twins == []
+
+
+def test_every_limit_lives_in_the_limits_table() -> None:
+    # a limit on what a user may ask is an entry of uat.settings.LIMITS, not a MAX_ constant
+    import re
+
+    pattern = re.compile(r"^\s*_?(?:[A-Z0-9]+_)*MAX_[A-Z0-9_]*\s*[:=]", re.M)
+    found = [
+        f"{m}: {hit.strip()}"
+        for m, p in MODULES.items()
+        if m != "uat.settings"
+        for hit in pattern.findall(p.read_text())
+    ]
+    assert found == []
+
+
+def test_no_function_is_longer_than_sixty_lines() -> None:
+    long = [
+        f"{m}.{node.name}: {node.end_lineno - node.lineno + 1} lines"
+        for m, p in MODULES.items()
+        for node in ast.walk(ast.parse(p.read_text()))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.end_lineno is not None
+        and node.end_lineno - node.lineno + 1 > 60
+    ]
+    assert long == []

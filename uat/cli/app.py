@@ -449,7 +449,7 @@ def explain_cmd(
     """The anatomy of a fit: the construction (or a trained net) panel by panel; a surface's
     neurons as surfaces, layer by layer."""
     from uat.jobs import commands as jobs
-    from uat.jobs import fitting, naming, request
+    from uat.jobs import naming, request
     from uat.jobs.deepfit import is_deep, is_deep_file
 
     if is_deep_file(target):  # a saved deep net of one input, drawn layer by layer
@@ -459,7 +459,7 @@ def explain_cmd(
         t = request.as_target(target, domain, ydomain)
         deep = is_deep(t, settings, neurons)
         n = neurons if deep else request.default_width("explain", t, neurons)
-        fitting.explain_plan(t, n, settings)  # every check before any work
+        jobs.explain_plan(t, n, settings)  # every check before any work
         path = str(figure_path(out, naming.output_name("explain", t, settings, n)))
         with report.progress_bar(None, "training", quiet or json_ or settings.method != "train"):
             result = jobs.explain(t, n, settings)

@@ -20,7 +20,6 @@ from uat.errors import UatError
 from uat.jobs.comparison import Comparison, compare_curve, compare_surface
 from uat.jobs.fitting import (
     Fit,
-    explain_plan,
     fit_curve,
     fit_surface,
     show_curve,
@@ -44,9 +43,9 @@ from uat.jobs.request import (
     request,
     surface_settings,
 )
-from uat.settings import METHODS, Settings
+from uat.settings import METHODS, Settings, check_width
 
-__all__ = ["compare", "convergence", "explain", "fit", "show"]
+__all__ = ["compare", "convergence", "explain", "explain_plan", "fit", "show"]
 
 
 def fit(
@@ -178,3 +177,22 @@ def convergence(
         max_neurons=200 if max_neurons is None else max_neurons, seeds=seeds,
         progress=progress, losses=losses,
     )  # fmt: skip
+
+
+def explain_plan(target: Target, n_neurons: int | None, s: Settings) -> None:
+    """Check an explain request before any work (a trained curve's neurons are drawn on the
+    dense grid, so their count is bounded by `check_grid`)."""
+    from uat.settings import check_grid
+
+    if getattr(target, "dim", 1) == 2:
+        from uat.jobs.choice import surface_choice
+
+        surface_choice("explain", n_neurons, s)
+        return
+    from uat.jobs.deepfit import is_deep
+
+    if is_deep(target, s, n_neurons):  # checked by `fit_deep` before it builds or trains
+        return
+    check_width(n_neurons, curve_settings(s))
+    if s.method == "train":  # its neurons' curves are dense; pairs are drawn locally
+        check_grid(cast(int, n_neurons))

@@ -18,7 +18,6 @@ from uat.core.targets import Target
 from uat.errors import UatError
 from uat.jobs.records import fit_record, training_checks
 from uat.jobs.request import (
-    curve_settings,
     resolve_target,
 )
 from uat.settings import Method, Settings, check_width
@@ -323,25 +322,6 @@ def smallest_width(
         _no_width(target, eps, high, fits)
     n = min(found)
     return n, fits[n]
-
-
-def explain_plan(target: Target, n_neurons: int | None, s: Settings) -> None:
-    """Check an explain request before any work (a trained curve's neurons are drawn on the
-    dense grid, so their count is bounded by `check_grid`)."""
-    from uat.settings import check_grid
-
-    if getattr(target, "dim", 1) == 2:
-        from uat.jobs.choice import surface_choice
-
-        surface_choice("explain", n_neurons, s)
-        return
-    from uat.jobs.deepfit import is_deep
-
-    if is_deep(target, s, n_neurons):  # checked by `fit_deep` before it builds or trains
-        return
-    check_width(n_neurons, curve_settings(s))
-    if s.method == "train":  # its neurons' curves are dense; pairs are drawn locally
-        check_grid(cast(int, n_neurons))
 
 
 def show_surface(

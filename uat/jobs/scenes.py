@@ -619,6 +619,9 @@ def train_with_snapshots(
     return train(target, n, snapshot_at=list(snapshot_at), init=init, **options)
 
 
+OPTIMIZER_NAMES = {"lm": "Levenberg–Marquardt", "adam": "Adam"}
+
+
 def training_run(
     target: Target,
     n: int,
@@ -672,8 +675,7 @@ def training_run(
         panels[-1].step = step_record("iteration", sn.iteration, errs)
         if progress is not None:
             progress(i + 1, len(snaps))
-    unit = "neuron" if n == 1 else "neurons"
-    optimizer = {"lm": "Levenberg–Marquardt", "adam": "Adam"}.get(s.optimizer, s.optimizer)
+    unit, optimizer = "neuron" if n == 1 else "neurons", OPTIMIZER_NAMES.get(s.optimizer, "")
     meta = {"strip": True, "init": init, "sweep": "training", "method": "train",
             "iterations": [sn.iteration for sn in snaps],
             "converged": bool(result.converged)}  # fmt: skip

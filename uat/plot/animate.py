@@ -295,26 +295,40 @@ def animate(
         target, n, settings, options, out, sweep, frames, fps, size, dpi, hold, dwell, writer,
         runs=runs, grow=grow, diagram=diagram, init=init, eps=eps,
     )  # fmt: skip
-    compute = _stage(progress, "compute")
-    scene: AnyScene
-    if choice is not None:
-        from uat.jobs.surface_scenes import surface_scene
-
-        scene = surface_scene(tgt, choice, kind, frames, progress=compute)
-    else:
-        if kind == "depth":  # layered nets: one more hidden layer each frame
-            from uat.jobs.depthscene import depth_sweep
-
-            scene = depth_sweep(tgt, n, s, frames, progress=compute)
-        else:
-            scene = scene_for(tgt, n, s, kind, frames, runs=runs, progress=compute, grow=grow,
-                              init=init)  # fmt: skip
-        scene.band = eps
-        scene.diagram = scene.diagram if diagram else None
+    scene = _scene(tgt, n, s, kind, frames, choice, _stage(progress, "compute"),
+                   runs=runs, grow=grow, init=init, eps=eps, diagram=diagram)  # fmt: skip
     size = (int(size[0]), int(size[1]))
     render(scene, p, fps=fps, size=size, dpi=dpi, hold=hold, progress=_stage(progress, "render"),
            writer=writer, dwell=dwell)  # fmt: skip
     return _result(scene, p, tgt, kind, s, n, fps, size, hold, dwell, grow, eps, t0)
+
+
+def _scene(
+    target: Target,
+    n: int,
+    s: Settings,
+    kind: str,
+    frames: int | None,
+    choice: Choice | None,
+    compute: Callable[[int, int], None] | None,
+    **curve_only: Any,
+) -> AnyScene:
+    """The scene of a sweep: a surface's chosen net, a curve's depth sweep or its widths."""
+    if choice is not None:
+        from uat.jobs.surface_scenes import surface_scene
+
+        return surface_scene(target, choice, kind, frames, progress=compute)
+    scene: Scene
+    if kind == "depth":  # layered nets: one more hidden layer each frame
+        from uat.jobs.depthscene import depth_sweep
+
+        scene = depth_sweep(target, n, s, frames, progress=compute)
+    else:
+        scene = scene_for(target, n, s, kind, frames, runs=curve_only["runs"], progress=compute,
+                          grow=curve_only["grow"], init=curve_only["init"])  # fmt: skip
+    scene.band = curve_only["eps"]
+    scene.diagram = scene.diagram if curve_only["diagram"] else None
+    return scene
 
 
 def _plan(

@@ -546,8 +546,6 @@ def compare_figure(
     """
     from matplotlib.figure import Figure
 
-    from uat.core.activations import get_activation
-
     acts = list(dict.fromkeys(f.net.activation for f in fits))
     several = len(acts) > 1
     runs = list(dict.fromkeys(_run_key(f) for f in fits))
@@ -585,36 +583,51 @@ def compare_figure(
         errs.append((x, np.maximum(e, 1e-17), color, ls, name))
     for ax in axes.values():  # one y-scale for every approximation
         ax.set_ylim(min(lims), max(lims))
-    for r in range(rows if several else 0):  # the cells no fit fills, each with its reason
+    if several:  # the cells no fit fills, each with its reason
+        _empty_cells(fig, grid, cells, runs, acts)
+    for (r, c), ax in axes.items():
+        if c == 0 or (r, c - 1) not in axes:
+            ax.set_ylabel("y")
+    _error_panel(fig.add_subplot(grid[rows, :]), errs, fits[0].target.domain,
+                 min(len(fits), 5 if several else 4))  # fmt: skip
+    n = fits[0].net.n_neurons
+    what = ", ".join(acts[:-1]) + f" and {acts[-1]} neurons" if several else "neurons"
+    set_suptitle(fig, f"{fits[0].target.label}: hand-built against trained, {n} {what}")
+    return fig
+
+
+def _empty_cells(
+    fig: Figure, grid: Any, cells: dict[tuple[int, int], Fit], runs: list[Any], acts: list[str]
+) -> None:
+    """Each cell of a comparison no network fills, saying why (a hard step is not trained)."""
+    from uat.core.activations import get_activation
+
+    for r, run in enumerate(runs):
         for c, act in enumerate(acts):
             if (r, c) in cells:
                 continue
             ax = fig.add_subplot(grid[r, c])
             ax.set_axis_off()
-            method = METHOD_NAMES.get(runs[r][0], runs[r][0])
+            method = METHOD_NAMES.get(run[0], run[0])
             why = (
                 "a hard step has no gradient:\nit cannot be trained"
-                if runs[r][0] == "train" and not get_activation(act).trains
+                if run[0] == "train" and not get_activation(act).trains
                 else "no such network"
             )
             ax.text(0.5, 0.5, f"{method}, {act}\n\n{why}", ha="center", va="center",
                     transform=ax.transAxes, color="#555555", fontsize=11)  # fmt: skip
-    for (r, c), ax in axes.items():
-        if c == 0 or (r, c - 1) not in axes:
-            ax.set_ylabel("y")
-    ax_err = fig.add_subplot(grid[rows, :])  # the last Axes: every |error| on one log scale
+
+
+def _error_panel(ax: Axes, errs: list[Any], domain: tuple[float, float], columns: int) -> None:
+    """Every |error| of a comparison on one log scale, the last Axes of its figure."""
     for x, e, color, ls, name in errs:
-        ax_err.semilogy(x, e, color=color, ls=ls, lw=1.1, label=name)
-    ax_err.set_xlabel("x")
-    ax_err.set_ylabel("|error|")
-    ax_err.set_xlim(*fits[0].target.domain)
-    bounded_log(ax_err)
-    ax_err.legend(loc="best", ncols=min(len(fits), 5 if several else 4), fontsize=9)
-    ax_err.set_title("absolute error", fontsize=10.5, loc="left")
-    n = fits[0].net.n_neurons
-    what = ", ".join(acts[:-1]) + f" and {acts[-1]} neurons" if several else "neurons"
-    set_suptitle(fig, f"{fits[0].target.label}: hand-built against trained, {n} {what}")
-    return fig
+        ax.semilogy(x, e, color=color, ls=ls, lw=1.1, label=name)
+    ax.set_xlabel("x")
+    ax.set_ylabel("|error|")
+    ax.set_xlim(*domain)
+    bounded_log(ax)
+    ax.legend(loc="best", ncols=columns, fontsize=9)
+    ax.set_title("absolute error", fontsize=10.5, loc="left")
 
 
 def _run_key(f: Fit) -> tuple[str, str | None]:

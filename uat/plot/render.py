@@ -72,6 +72,19 @@ def _alpha(k: int) -> float:
     return float(np.clip(6.0 / max(k, 1), 0.12, 0.6))
 
 
+def _band(ax: Axes, scene: Scene) -> Any:
+    """The band target ± ε, static (in the saved background), or None without an ε."""
+    if scene.band is None:
+        return None
+    from uat.plot.figures import EPS_ALPHA, EPS_COLOR, eps_label
+
+    e = scene.band
+    return ax.fill_between(
+        scene.x, scene.target - e, scene.target + e, color=EPS_COLOR, alpha=EPS_ALPHA,
+        lw=0, zorder=1, label=eps_label(e),
+    )  # fmt: skip
+
+
 class Panel:
     """The artists of one panel: static frame, and the moving curves, caption and marker."""
 
@@ -98,15 +111,7 @@ class Panel:
         if labels:
             ax.set_xlabel("x" if strip is None else "")
             ax.set_ylabel("y")
-        self.band = None
-        if scene.band is not None:  # static: in the saved background
-            from uat.plot.figures import EPS_ALPHA, EPS_COLOR, eps_label
-
-            e = scene.band
-            self.band = ax.fill_between(
-                scene.x, scene.target - e, scene.target + e, color=EPS_COLOR, alpha=EPS_ALPHA,
-                lw=0, zorder=1, label=eps_label(e),
-            )  # fmt: skip
+        self.band = _band(ax, scene)
         self.parts = LineCollection([], colors=PARTS_COLOR, linewidths=1.0, zorder=2)
         ax.add_collection(self.parts)
         (self.new,) = ax.plot([], [], color=NEW_COLOR, lw=3.0, zorder=2.25)  # over the net
@@ -123,17 +128,9 @@ class Panel:
             self._error_strip(strip, fontsize)
         self.wrap = wrap  # caption on two lines (contact sheets, a panel beside a diagram)
         self.chars = chars  # at most this many characters a caption line (None: any)
-        longest = self.wrapped(max((f[j].text for f in scene.frames), key=len))
-        self.caption = ax.text(
-            0.0,
-            1.02,
-            longest,  # the layout makes room for the longest caption
-            transform=ax.transAxes,
-            ha="left",
-            va="bottom",
-            fontsize=fontsize,
-            color="#222222",
-        )
+        longest = self.wrapped(max((f[j].text for f in scene.frames), key=len))  # room for it
+        self.caption = ax.text(0.0, 1.02, longest, transform=ax.transAxes, ha="left", va="bottom",
+                               fontsize=fontsize, color="#222222")  # fmt: skip
         self.inset: Axes | None = None
         self.marker: Any = None
         self.fontsize = fontsize
