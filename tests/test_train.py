@@ -162,7 +162,14 @@ def test_true_sup_sees_the_one_sided_limits_of_a_jump() -> None:
     assert _true_sup(net, TARGETS["step"]) == pytest.approx(0.5, abs=1e-6)
 
 
-@pytest.mark.parametrize("name", sorted(TARGETS))
+# every named target, but of the twelve tents (one function family: piecewise linear, 2^k
+# pieces) only the first, a middle and the last: the others repeat 2.5 s runs of one kind
+NAMED = [
+    n for n in sorted(TARGETS) if not n.startswith("tent") or n in ("tent1", "tent6", "tent12")
+]
+
+
+@pytest.mark.parametrize("name", NAMED)
 def test_sup_loss_beats_the_hand_built_net_on_every_named_target(name: str) -> None:
     from uat.core.construct import hand_built
 
