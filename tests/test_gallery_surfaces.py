@@ -100,4 +100,5 @@ def test_a_spec_of_an_earlier_version_reads_its_surface_kinds_as_todays(tmp_path
     spec.write_text(text + 'caption = "c"\n')
     entries, _ = load_spec(spec)
     assert [e.kind for e in entries] == [*old.values(), "turn", "refine"]
+    assert entries[2].still and entries[2].argv()[0] == "compare"  # a figure, as it was
     assert entries[3].argv()[:4] == ["animate", "saddle", "--sweep", "turn"]

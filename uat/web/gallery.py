@@ -103,6 +103,10 @@ class Entry:
     def format(self) -> str:
         """File extension of the output, without the dot."""
         default = "gif" if self.kind in ANIMATED else "html" if self.kind == "explore" else "png"
+        from uat.core.targets import target_dim
+
+        if self.kind == "compare" and target_dim(self.target) == 2:
+            default = "png"  # a surface's comparison is a figure (no side-by-side sweep)
         return str(self.options.get("format", default))
 
     @property
@@ -352,6 +356,8 @@ def _current(item: dict[str, Any]) -> dict[str, Any]:
         return item
     sweep = item.get("sweep") if kind == "animate2d" else None
     rest = {k: v for k, v in item.items() if k != "sweep"}
+    if kind == "compare2d":  # a surface's comparison was a figure: never an animation
+        rest.setdefault("format", "png")
     return rest | {"kind": sweep if sweep not in (None, "width") else _EARLIER_KINDS[kind]}
 
 
