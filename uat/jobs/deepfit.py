@@ -210,13 +210,11 @@ def show_deep(
     path: str | Path, target: str | None = None, domain: str | tuple[float, float] | None = None
 ) -> Fit[LayeredNet]:
     """Read a deep net of one input and measure it against its recorded target (or `target`)."""
-    from uat.core.targets import get_target, parse_domain, recorded_target
+    from uat.core.targets import get_target, parse_domain
+    from uat.jobs.fitting import read_layered
 
     t0 = time.perf_counter()
-    net = LayeredNet.load(path)
-    text = target if target is not None else recorded_target(net.target, net.meta, path)
-    if not text:
-        raise UatError(f"network {path} records no function to measure; pass target", "target")
+    net, text = read_layered(path, target)
     own = net.domain[0] if net.domain else None
     given = parse_domain(domain) if isinstance(domain, str) else domain  # checked by `show`
     t = get_target(text, given if given is not None else own)

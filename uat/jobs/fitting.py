@@ -324,20 +324,28 @@ def smallest_width(
     return n, fits[n]
 
 
+def read_layered(path: str | Path, target: str | None) -> tuple[LayeredNet, str]:
+    """A saved `uat-network/2` and the target text to measure it against: `target`, or the
+    one the file records (a CSV found beside it or where it was)."""
+    from uat.core.layered import LayeredNet
+    from uat.core.targets import recorded_target
+
+    net = LayeredNet.load(path)
+    text = target if target is not None else recorded_target(net.target, net.meta, path)
+    if not text:
+        raise UatError(f"network {path} records no function to measure; pass target", "target")
+    return net, text
+
+
 def show_surface(
     path: str | Path, target: str | None = None, domain: str | None = None
 ) -> Fit[LayeredNet]:
     """Read a `uat-network/2` file and measure it against its recorded target (or another)."""
     from uat.core.claims import is_construction
-    from uat.core.layered import LayeredNet
-    from uat.core.targets import recorded_target
     from uat.core.towers import tower_net_bound
 
     t0 = time.perf_counter()
-    net = LayeredNet.load(path)
-    text = target if target is not None else recorded_target(net.target, net.meta, path)
-    if not text:
-        raise UatError(f"network {path} records no function to measure; pass target", "target")
+    net, text = read_layered(path, target)
     if net.inputs != 2:
         raise UatError(f"network {path} takes {net.inputs} inputs; uat shows 1 or 2")
     if domain is None and target is None and net.domain is not None:

@@ -51,8 +51,7 @@ def fit_record(
     inputs = target.dim
     side = "×".join([str(grid)] * inputs)
     record = {
-        "target": target.name, "formula": target.formula, "inputs": inputs,
-        "domain": target.domain if inputs == 1 else target.box, "method": method, "size": size,
+        **target_keys(target), "method": method, "size": size,
         "neurons": net.n_neurons, "parameters": net.n_parameters, "sup_error": sup,
         "sup_at": at, "rmse": rmse, "rmse_on": f"uniform grid of {side} points", "grid": grid,
         "lipschitz": target.lipschitz(),
@@ -83,6 +82,17 @@ FIT_KEYS = (
 )  # fmt: skip
 
 
+def target_keys(target: Target) -> dict[str, Any]:
+    """What every record says of its target: name, formula, inputs and domain (or box)."""
+    domain = target.domain if target.dim == 1 else target.box
+    return {
+        "target": target.name,
+        "formula": target.formula,
+        "inputs": target.dim,
+        "domain": domain,
+    }
+
+
 def compare_record(
     target: Target,
     neurons: int,
@@ -95,10 +105,7 @@ def compare_record(
     """The `to_dict()` of a comparison of either dimension: one fit record per network."""
     return json_safe(
         {
-            "target": target.name,
-            "formula": target.formula,
-            "inputs": target.dim,
-            "domain": target.domain if target.dim == 1 else target.box,
+            **target_keys(target),
             "neurons": neurons,
             "activations": activations,
             "networks": [
@@ -165,10 +172,7 @@ def convergence_record(
     """The `to_dict()` of a convergence study of either dimension."""
     return json_safe(
         {
-            "target": target.name,
-            "formula": target.formula,
-            "inputs": target.dim,
-            "domain": target.domain if target.dim == 1 else target.box,
+            **target_keys(target),
             "points": [p.as_dict() for p in points],
             "slopes": slopes,
             "rmse_slopes": rmse_slopes,
