@@ -268,3 +268,16 @@ def test_a_partial_build_links_no_explorer_page_it_did_not_build(cli, tmp_path) 
     code, _, err = cli("gallery", "--spec", "g.toml", "--only", "sin-live")
     assert code == 0, err
     assert 'href="sin-live.html"' in (tmp_path / "index.html").read_text()
+
+
+def test_a_stopped_build_sweeps_what_its_workers_left(tmp_path) -> None:
+    # a worker killed mid-unwind (or an ffmpeg finishing after it) leaves `.w1.<hex>.part.mp4`
+    from uat.io import temporary_name
+    from uat.web.gallery import Entry, _sweep_temporaries
+
+    mine = [temporary_name(n) for n in ("w1.gif", "w1.mp4", "w1-poster.png")]
+    other = [temporary_name("w2.gif"), "w1.gif", ".w1.notes"]
+    for name in mine + other:
+        (tmp_path / name).write_bytes(b"x")
+    _sweep_temporaries(tmp_path, [Entry("w1", "width", "sin", "c")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(other)

@@ -686,8 +686,26 @@ def _run_workers(todo: list[Entry], out: Path, jobs: int) -> Generator[Outcome, 
             yield result
     except BaseException:
         _stop_workers(pool)
+        _sweep_temporaries(out, todo)
         raise
     pool.shutdown()
+
+
+def _sweep_temporaries(out: Path, todo: list[Entry]) -> None:
+    """Remove what a stopped worker may have left of this run's entries: each cleans up its own
+    temporaries, but one killed mid-unwind (or an ffmpeg finishing after it) cannot."""
+    import fnmatch
+
+    from uat.io import temporary_name
+
+    patterns = []
+    for e in todo:  # the entry's file, its MP4 and its poster: `.name.<8 hex>.part.ext`
+        for name in (e.filename, f"{e.name}.mp4", f"{e.name}-poster.png"):
+            patterns.append(re.sub(r"\.[0-9a-f]{8}\.part", ".????????.part", temporary_name(name)))
+    for p in out.iterdir():
+        if any(fnmatch.fnmatchcase(p.name, pat) for pat in patterns):
+            with contextlib.suppress(OSError):
+                p.unlink()
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
