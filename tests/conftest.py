@@ -1,9 +1,10 @@
-"""Shared fixtures: headless matplotlib, closed figures, a seeded rng, a CLI runner."""
+"""Shared fixtures: headless matplotlib, closed figures, a seeded rng, a CLI runner, a browser."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import matplotlib
 import numpy as np
@@ -41,3 +42,18 @@ def cli(
         return code, out, err
 
     return invoke
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium under Playwright, one per test module (skipped where it is missing;
+    in CI a missing browser fails, see `test_gallery_browser.browser_or_skip`)."""
+    from tests.test_gallery_browser import ARGS, browser_or_skip
+
+    exe = browser_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=ARGS)
+        yield b
+        b.close()

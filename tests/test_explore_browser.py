@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests.test_gallery_browser import ARGS, browser_or_skip
 from uat.web.explore import ExploreSettings, explore, explore_data
 
 # One Chromium at a time (one xdist worker): two headless browsers contending for the
@@ -40,17 +39,6 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "sin", out / "sc.html", ExploreSettings(challenge=True), widths=few
         ).path,
     }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    exe = browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=ARGS)
-        yield b
-        b.close()
 
 
 GO_TO_HASH = """h => new Promise((done) => {

@@ -9,31 +9,18 @@ from __future__ import annotations
 
 import json
 import shlex
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from tests.test_gallery_browser import ARGS, browser_or_skip
 from uat.web.explore import explore
 
 pytestmark = pytest.mark.xdist_group("chromium")
 
 SURFACES = ("gaussian2d", "saddle", "disc")  # smooth, a saddle, a jump along a circle
 KS = (2, 7, 16)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    exe = browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,11 @@ data block, so the page loaded blank) and markup that would run code if it were 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.test_gallery_browser import ARGS, browser_or_skip
 from uat.web.explore import ExploreSettings, explore
 
 # One Chromium at a time (one xdist worker): two headless browsers contending for the
@@ -25,17 +23,6 @@ OPEN = "<!--<script>"
 RUN = "<img src=x onerror=window.pwned=1><svg onload=window.pwned=1>"
 CLOSE = "</script><script>window.pwned=1</script>"
 HOSTILE = f"{OPEN}{RUN}{CLOSE} \u2028 \u2029 & ]]> `"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    exe = browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=ARGS)
-        yield b
-        b.close()
 
 
 def _open(browser: Any, path: Path) -> tuple[Any, list[str]]:
